@@ -1,0 +1,166 @@
+import type { AnalysisResult, CancellationSignal, CheckMeta, Finding, OperationRef, Problem, RelatedLocation } from './types';
+import { FileSet, type AsyncFileReader, type Node } from './openapi/load';
+import { buildDocument, detectVersion, isObject, operationRef, type ApiDocument, type Operation } from './openapi/model';
+import type { SourceFile } from './openapi/source';
+import { isIncluded, resolveConfig, type Config, type ResolvedConfig } from './config';
+import type { Check, CheckContext, Report, Site } from './checks/check';
+import { CHECKS } from './checks';
+
+export interface AnalyzeRequest {
+  /** Absolute project root: findings are reported relative to it, refs may not leave it. */
+  root: string;
+  /** Absolute paths of candidate documents (OpenAPI documents among them are reviewed). */
+  files: string[];
+  /** Files the user named: when one is not an OpenAPI document, say so instead of skipping it quietly. */
+  explicit?: ReadonlySet<string>;
+  reader: AsyncFileReader;
+  config?: Config | ResolvedConfig;
+  cancel?: CancellationSignal;
+  /** The checks to run; all by default. */
+  checks?: readonly Check[];
+}
+
+const OPENAPI_MARK = /^\s*["']?(?:openapi|swagger)["']?\s*:/m;
+const SNIFF_LENGTH = 64 * 1024;
+
+/** Whether a text may be an OpenAPI document, without parsing it: the root declares `openapi` or `swagger`. */
+export function looksLikeOpenApi(text: string): boolean {
+  return OPENAPI_MARK.test(text.length > SNIFF_LENGTH ? text.slice(0, SNIFF_LENGTH) : text);
+}
+
+function isResolved(config: Config | ResolvedConfig | undefined): config is ResolvedConfig {
+  return config !== undefined && (config as ResolvedConfig).rules instanceof Map;
+}
+
+/** Reviews the OpenAPI documents among `files`. Never throws: broken input becomes a problem. */
+export async function analyze(request: AnalyzeRequest): Promise<AnalysisResult> {
+  const config = isResolved(request.config) ? request.config : resolveConfig(request.config);
+  const files = new FileSet({ root: request.root, allowRemoteRefs: config.allowRemoteRefs, maxFileSize: config.maxFileSize }, request.reader);
+  const documents: ApiDocument[] = [];
+  const explicit = request.explicit ?? new Set<string>();
+  for (const path of request.files) {
+    if (request.cancel?.cancelled) break;
+    const named = explicit.has(path);
+    if (!named && !isIncluded(files.relative(path), config)) continue;
+    let text: string | undefined;
+    try { text = await request.reader.read(path); } catch { text = undefined; }
+    if (text === undefined) { files.problem(path, 'file-unreadable', 'error', 'Cannot read the file'); continue; }
+    if (!looksLikeOpenApi(text)) {
+      if (named) notOpenApi(files, path, text);
+      continue;
+    }
+    const file = await files.load(path);
+    if (!file) continue;
+    const version = detectVersion(file.value);
+    if (!version) { if (named) notOpenApi(files, path, text); continue; }
+    await files.loadReferenced(file);
+    documents.push(buildDocument(files, file, version));
+  }
+  const findings = request.cancel?.cancelled ? [] : runChecks(files, documents, config, request.checks ?? CHECKS, request.cancel);
+  return { findings, problems: sortProblems(files.problems), documents: documents.map((d) => d.file.relPath) };
+}
+
+function notOpenApi(files: FileSet, path: string, text: string): void {
+  if (text.includes('\0')) files.problem(path, 'file-binary', 'error', 'File skipped: it holds binary data (NUL bytes), not YAML or JSON text');
+  else if (text.trim() === '') files.problem(path, 'file-empty', 'warning', 'File skipped: it is empty');
+  else files.problem(path, 'not-openapi', 'info', "File skipped: it is not an OpenAPI document (no top-level 'openapi' or 'swagger' field)");
+}
+
+interface Draft { meta: CheckMeta; report: Report; operations: Map<string, OperationRef>; related: Map<string, RelatedLocation> }
+
+function siteKey(site: Site): string {
+  return `${site.at.file.path}\0${site.at.path.join('\0')}\0${site.part ?? 'key'}`;
+}
+
+/** The range of a site: a key, or the value under it (the file's first key when the site is the root). */
+function siteRange(site: Site) {
+  const { file, path } = site.at;
+  if (path.length === 0) {
+    const first = isObject(file.value) ? Object.keys(file.value)[0] : undefined;
+    return first !== undefined ? file.rangeOf(file.value as object, first, 'key') : file.lines.range({ start: 0, end: 0 });
+  }
+  return file.rangeAtPath(path, site.part ?? 'key');
+}
+
+export function runChecks(files: FileSet, documents: ApiDocument[], config: ResolvedConfig, checks: readonly Check[], cancel?: CancellationSignal): Finding[] {
+  const drafts = new Map<string, Draft>();
+  for (const check of checks) {
+    if (cancel?.cancelled) return [];
+    if (config.rules.get(check.meta.id) === 'off') continue;
+    const ctx: CheckContext = {
+      files, documents, config,
+      report(report) {
+        const key = `${check.meta.id}\0${siteKey(report)}`;
+        let draft = drafts.get(key);
+        if (!draft) { draft = { meta: check.meta, report, operations: new Map(), related: new Map() }; drafts.set(key, draft); }
+        for (const op of report.operations ?? []) {
+          const ref = operationRef(op);
+          draft.operations.set(`${ref.method} ${ref.path} ${op.document.file.path}`, ref);
+        }
+        for (const rel of report.related ?? []) {
+          const location = { file: rel.at.file.relPath, range: siteRange(rel), message: rel.message };
+          draft.related.set(`${siteKey(rel)}\0${rel.message}`, location);
+        }
+      },
+    };
+    try { check.run(ctx); } catch (error) {
+      files.problems.push({ file: '', severity: 'error', code: 'check-failed', message: `Check ${check.meta.id} failed: ${String(error)}` });
+    }
+  }
+  const findings: Finding[] = [];
+  for (const draft of drafts.values()) {
+    const { meta, report } = draft;
+    const operations = [...draft.operations.values()];
+    const override = config.rules.get(meta.id);
+    const finding: Finding = {
+      ruleId: meta.id, family: meta.family, owasp: meta.owasp, cwe: meta.cwe,
+      severity: override && override !== 'off' ? override : report.severity ?? meta.severity,
+      message: typeof report.message === 'function' ? report.message(operations) : report.message,
+      file: report.at.file.relPath,
+      range: siteRange(report),
+      path: report.at.path,
+      operations,
+      related: [...draft.related.values()],
+      fixes: report.fixes ?? [],
+    };
+    const suppression = findSuppression(report.at.file, report.at.path, meta.id);
+    if (suppression) finding.suppressed = suppression;
+    findings.push(finding);
+  }
+  return findings.sort(compareFindings);
+}
+
+export const IGNORE_KEY = 'x-api-sentinel-ignore';
+
+/** An `x-api-sentinel-ignore: { rule-id: reason }` on the flagged object or any object above it in the same file. */
+function findSuppression(file: SourceFile, path: (string | number)[], ruleId: string): Finding['suppressed'] {
+  let value: unknown = file.value;
+  const containers: { value: object; depth: number }[] = [];
+  for (let depth = 0; depth <= path.length && value !== null && typeof value === 'object'; depth++) {
+    containers.push({ value, depth });
+    if (depth < path.length) value = (value as Record<string | number, unknown>)[path[depth]];
+  }
+  for (let i = containers.length - 1; i >= 0; i--) {
+    const c = containers[i].value as Record<string, unknown>;
+    const ignore = c[IGNORE_KEY];
+    if (!isObject(ignore) || !(ruleId in ignore)) continue;
+    const reason = ignore[ruleId];
+    return {
+      kind: 'inSource',
+      justification: typeof reason === 'string' ? reason : '',
+      location: { file: file.relPath, range: file.rangeOf(ignore, ruleId, 'key') },
+    };
+  }
+  return undefined;
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line
+    || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId);
+}
+
+function sortProblems(problems: Problem[]): Problem[] {
+  return [...problems].sort((a, b) => a.file.localeCompare(b.file) || (a.range?.start.line ?? -1) - (b.range?.start.line ?? -1));
+}
+
+export type { Node, Operation };

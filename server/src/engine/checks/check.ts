@@ -1,0 +1,30 @@
+import type { CheckMeta, Fix, OperationRef, Severity } from '../types';
+import type { FileSet, Node } from '../openapi/load';
+import type { ApiDocument, Operation } from '../openapi/model';
+import type { ResolvedConfig } from '../config';
+
+/** Where a finding points: a key, or the value under it. */
+export interface Site { at: Node; part?: 'key' | 'value' }
+
+export interface Report extends Site {
+  /** One sentence: what, where, why it matters. A function receives the operations merged into the finding. */
+  message: string | ((operations: OperationRef[]) => string);
+  /** Overrides the check's default severity for this finding (risk-based severities). */
+  severity?: Severity;
+  operations?: Operation[];
+  related?: (Site & { message: string })[];
+  fixes?: Fix[];
+}
+
+export interface CheckContext {
+  files: FileSet;
+  documents: ApiDocument[];
+  config: ResolvedConfig;
+  /** Reports a finding. Reports of the same check at the same place merge into one, uniting operations and related. */
+  report(report: Report): void;
+}
+
+export interface Check {
+  meta: CheckMeta;
+  run(ctx: CheckContext): void;
+}

@@ -1,0 +1,117 @@
+import type { Problem, Severity } from './types';
+import { SEVERITIES } from './types';
+import { parseYaml, YamlSyntaxError } from './openapi/parse-yaml';
+import { LineIndex, SourceFile } from './openapi/source';
+import { matchesGlob } from './glob';
+import { DEFAULT_MAX_FILE_SIZE } from './openapi/load';
+
+export const CONFIG_FILE = '.api-sentinel.yaml';
+
+/** `.api-sentinel.yaml`, as written by the user (every key optional). */
+export interface Config {
+  /** Severity per rule id, or 'off'. */
+  rules?: Record<string, Severity | 'off'>;
+  /** Extra property names treated as sensitive data in responses. */
+  sensitiveFields?: string[];
+  /** Path patterns (globs over the spec path, optionally prefixed by a method: `GET /status/**`) that are public by intent. */
+  publicPaths?: string[];
+  /** Globs (relative to the project root) of files to review; everything when absent. */
+  include?: string[];
+  /** Globs of files never reviewed. */
+  exclude?: string[];
+  /** Follow `http(s)://` refs. Off: nothing leaves the machine. */
+  allowRemoteRefs?: boolean;
+  /** Files larger than this many megabytes are skipped with a problem. */
+  maxFileSizeMB?: number;
+}
+
+export interface ResolvedConfig {
+  rules: Map<string, Severity | 'off'>;
+  sensitiveFields: string[];
+  publicPaths: string[];
+  include: string[];
+  exclude: string[];
+  allowRemoteRefs: boolean;
+  maxFileSize: number;
+}
+
+/** Folders never searched for documents. */
+export const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.git/**', '**/.hg/**', '**/.svn/**'];
+
+export function resolveConfig(config: Config = {}): ResolvedConfig {
+  return {
+    rules: new Map(Object.entries(config.rules ?? {})),
+    sensitiveFields: config.sensitiveFields ?? [],
+    publicPaths: config.publicPaths ?? [],
+    include: config.include ?? [],
+    exclude: [...DEFAULT_EXCLUDE, ...(config.exclude ?? [])],
+    allowRemoteRefs: config.allowRemoteRefs ?? false,
+    maxFileSize: config.maxFileSizeMB !== undefined ? config.maxFileSizeMB * 1024 * 1024 : DEFAULT_MAX_FILE_SIZE,
+  };
+}
+
+/** Whether a file (path relative to the root) is reviewed under include/exclude. */
+export function isIncluded(relPath: string, config: ResolvedConfig): boolean {
+  if (config.exclude.some((g) => matchesGlob(relPath, g))) return false;
+  return config.include.length === 0 || config.include.some((g) => matchesGlob(relPath, g));
+}
+
+/** Whether `METHOD path` matches a public path pattern (`/health`, `/public/**`, `GET /status/*`). */
+export function isPublicPath(method: string, path: string, config: ResolvedConfig): boolean {
+  return config.publicPaths.some((pattern) => {
+    const m = /^([A-Za-z]+)\s+(\S.*)$/.exec(pattern.trim());
+    if (m && m[1].toLowerCase() !== method.toLowerCase()) return false;
+    return matchesGlob(path, m ? m[2] : pattern.trim());
+  });
+}
+
+const STRING_LIST_KEYS = ['sensitiveFields', 'publicPaths', 'include', 'exclude'] as const;
+
+/**
+ * Parses and validates `.api-sentinel.yaml`. Invalid entries are reported as problems at their place and ignored,
+ * so one typo never disables the review.
+ */
+export function parseConfig(text: string, relPath: string, knownRules: ReadonlySet<string>): { config: Config; problems: Problem[] } {
+  const problems: Problem[] = [];
+  let parsed;
+  try { parsed = parseYaml(text); } catch (error) {
+    const e = error as YamlSyntaxError;
+    const at = new LineIndex(text).position(e.offset ?? 0);
+    problems.push({ file: relPath, severity: 'error', code: 'config-invalid', range: { start: at, end: at }, message: `Invalid YAML in the configuration: ${e.message.split('\n')[0]}` });
+    return { config: {}, problems };
+  }
+  const file = new SourceFile(relPath, relPath, text, parsed.value, parsed.locations);
+  const config: Config = {};
+  const value = parsed.value;
+  if (value === null || value === undefined) return { config, problems };
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    problems.push({ file: relPath, severity: 'error', code: 'config-invalid', message: 'The configuration must be a mapping' });
+    return { config, problems };
+  }
+  const raw = value as Record<string, unknown>;
+  const bad = (container: object, key: string, message: string) =>
+    problems.push({ file: relPath, severity: 'error', code: 'config-invalid', range: file.rangeOf(container, key), message });
+  for (const [key, v] of Object.entries(raw)) {
+    if (key === 'rules') {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) { bad(raw, key, "'rules' must map rule ids to a severity or 'off'"); continue; }
+      config.rules = {};
+      for (const [rule, level] of Object.entries(v)) {
+        if (!knownRules.has(rule)) bad(v, rule, `Unknown rule '${rule}'`);
+        else if (level !== 'off' && !SEVERITIES.includes(level as Severity)) bad(v, rule, `Rule '${rule}': '${String(level)}' is not one of error, warning, info, hint, off`);
+        else config.rules[rule] = level as Severity | 'off';
+      }
+    } else if ((STRING_LIST_KEYS as readonly string[]).includes(key)) {
+      if (!Array.isArray(v) || v.some((s) => typeof s !== 'string')) bad(raw, key, `'${key}' must be a list of strings`);
+      else config[key as (typeof STRING_LIST_KEYS)[number]] = v as string[];
+    } else if (key === 'allowRemoteRefs') {
+      if (typeof v !== 'boolean') bad(raw, key, "'allowRemoteRefs' must be true or false");
+      else config.allowRemoteRefs = v;
+    } else if (key === 'maxFileSizeMB') {
+      if (typeof v !== 'number' || !(v > 0)) bad(raw, key, "'maxFileSizeMB' must be a positive number");
+      else config.maxFileSizeMB = v;
+    } else {
+      bad(raw, key, `Unknown setting '${key}'`);
+    }
+  }
+  return { config, problems };
+}

@@ -1,0 +1,267 @@
+import * as path from 'node:path';
+import type { FileReader, Problem } from '../types';
+import { parseJson, JsonSyntaxError } from './parse-json';
+import { parseYaml, YamlSyntaxError } from './parse-yaml';
+import { SourceFile, LineIndex, type ParsedText } from './source';
+
+export interface LoadOptions {
+  /** Absolute project root: refs resolving outside it are refused, and paths are reported relative to it. */
+  root: string;
+  /** Fetch `http(s)://` refs through the reader. Off by default: nothing leaves the machine. */
+  allowRemoteRefs?: boolean;
+  /** Files larger than this many bytes are not parsed. */
+  maxFileSize?: number;
+}
+
+export const DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024;
+
+/** A value inside a parsed file: `parent[key]`, or the file's root when there is no parent. */
+export interface Node {
+  file: SourceFile;
+  value: unknown;
+  parent?: object;
+  key?: string | number;
+  /** JSON path from the file's root. */
+  path: (string | number)[];
+}
+
+/** An asynchronous reader (the CLI's remote fetch, an editor's buffers) or a synchronous one. */
+export interface AsyncFileReader { read(absPath: string): string | undefined | Promise<string | undefined> }
+
+export function isRemote(ref: string): boolean { return /^https?:\/\//i.test(ref); }
+
+export function toPosix(p: string): string { return p.split(path.sep).join('/'); }
+
+/**
+ * Every file of one analysis, parsed once: the documents named by the caller and every file their `$ref`s reach.
+ * Loading is the only asynchronous step; once loaded, refs resolve synchronously for the checks.
+ */
+export class FileSet {
+  readonly problems: Problem[] = [];
+  private readonly files = new Map<string, SourceFile | null>();
+  private readonly reportedRefs = new Set<string>();
+
+  constructor(readonly options: LoadOptions, private readonly reader: AsyncFileReader | FileReader) {}
+
+  relative(absPath: string): string {
+    return isRemote(absPath) ? absPath : toPosix(path.relative(this.options.root, absPath)) || path.basename(absPath);
+  }
+
+  get(absPath: string): SourceFile | undefined { return this.files.get(absPath) ?? undefined; }
+
+  /** Reads and parses one file (once); records a problem and returns undefined when it cannot. */
+  async load(absPath: string, quiet = false): Promise<SourceFile | undefined> {
+    if (this.files.has(absPath)) return this.files.get(absPath) ?? undefined;
+    this.files.set(absPath, null);
+    let text: string | undefined;
+    try { text = await this.reader.read(absPath); } catch { text = undefined; }
+    if (text === undefined) {
+      if (!quiet) this.problem(absPath, 'file-unreadable', 'error', 'Cannot read the file');
+      return undefined;
+    }
+    const parsed = this.parse(absPath, text, quiet);
+    if (!parsed) return undefined;
+    const file = new SourceFile(absPath, this.relative(absPath), text, parsed.value, parsed.locations);
+    this.files.set(absPath, file);
+    return file;
+  }
+
+  private parse(absPath: string, text: string, quiet: boolean): ParsedText | undefined {
+    const max = this.options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+    if (text.length > max) {
+      const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+      this.problem(absPath, 'file-too-large', 'warning', `File skipped: ${mb(text.length)} MB exceeds the ${mb(max)} MB limit (maxFileSize in .api-sentinel.yaml)`);
+      return undefined;
+    }
+    if (text.includes('\0')) {
+      if (!quiet) this.problem(absPath, 'file-binary', 'error', 'File skipped: it holds binary data (NUL bytes), not YAML or JSON text');
+      return undefined;
+    }
+    const first = /\S/.exec(text)?.[0];
+    const json = absPath.toLowerCase().endsWith('.json') || first === '{' || first === '[';
+    try {
+      if (json) {
+        try { return parseJson(text); } catch (error) {
+          // YAML is a superset of most JSON-looking text; only a .json file must be strict JSON
+          if (absPath.toLowerCase().endsWith('.json')) throw error;
+        }
+      }
+      return parseYaml(text);
+    } catch (error) {
+      if (quiet) return undefined;
+      if (error instanceof JsonSyntaxError || error instanceof YamlSyntaxError) {
+        const at = new LineIndex(text).position(error.offset);
+        const kind = error instanceof JsonSyntaxError ? 'JSON' : 'YAML';
+        this.problems.push({
+          file: this.relative(absPath), severity: 'error', code: 'parse-error',
+          range: { start: at, end: at }, message: `Invalid ${kind}: ${firstLine(error.message)}`,
+        });
+      } else {
+        this.problem(absPath, 'parse-error', 'error', `Cannot parse the file: ${firstLine(String(error))}`);
+      }
+      return undefined;
+    }
+  }
+
+  problem(absPath: string, code: string, severity: Problem['severity'], message: string, node?: { file: SourceFile; parent?: object; key?: string | number }): void {
+    const range = node?.parent ? node.file.rangeOf(node.parent, node.key, 'value') : undefined;
+    this.problems.push({ file: node ? node.file.relPath : this.relative(absPath), severity, code, message, ...(range ? { range } : {}) });
+  }
+
+  /**
+   * Loads every file reachable through `$ref`s from `file`, breadth first.
+   * Refs that leave the project root, or point at remote URLs without opt-in, are reported and not followed.
+   */
+  async loadReferenced(file: SourceFile): Promise<void> {
+    const queue: SourceFile[] = [file];
+    const seen = new Set<string>([file.path]);
+    while (queue.length > 0) {
+      const current = queue.shift()!;
+      for (const ref of collectRefs(current.value)) {
+        const target = this.refTarget(current, ref.value, ref);
+        if (!target || seen.has(target)) continue;
+        seen.add(target);
+        const loaded = await this.load(target);
+        if (loaded) queue.push(loaded);
+      }
+    }
+  }
+
+  /** The absolute file a ref string points into, or undefined (with a problem recorded once) when it may not be followed. */
+  private refTarget(from: SourceFile, ref: string, where: RefSite): string | undefined {
+    const hash = ref.indexOf('#');
+    const filePart = hash === -1 ? ref : ref.slice(0, hash);
+    if (filePart === '') return undefined;
+    const reportKey = `${from.path}\0${ref}`;
+    const report = (code: string, severity: Problem['severity'], message: string) => {
+      if (this.reportedRefs.has(reportKey)) return;
+      this.reportedRefs.add(reportKey);
+      this.problem(from.path, code, severity, message, { file: from, parent: where.parent, key: '$ref' });
+    };
+    if (isRemote(filePart) || isRemote(from.path)) {
+      const url = isRemote(filePart) ? filePart : new URL(filePart, from.path).href;
+      if (!this.options.allowRemoteRefs) {
+        report('ref-remote', 'info', `Remote $ref '${ref}' was not fetched (remote refs are off; enable allowRemoteRefs to follow it)`);
+        return undefined;
+      }
+      return url;
+    }
+    if (/^[a-z][a-z0-9+.-]*:/i.test(filePart) && !/^[a-z]:[\\/]/i.test(filePart)) {
+      report('ref-unsupported', 'warning', `$ref '${ref}' uses a scheme that is not supported`);
+      return undefined;
+    }
+    const target = path.resolve(path.dirname(from.path), decodeURIComponent(filePart));
+    const rel = path.relative(this.options.root, target);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) {
+      report('ref-outside-root', 'error', `$ref '${ref}' resolves outside the project root and was not followed`);
+      return undefined;
+    }
+    return target;
+  }
+
+  /**
+   * Follows `$ref`s from `node` until a value that is not a reference. Problems (missing target, cycle of refs)
+   * are recorded once and give undefined.
+   */
+  deref(node: Node): Node | undefined {
+    let current = node;
+    const visited = new Set<string>();
+    for (;;) {
+      const value = current.value;
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return current;
+      const ref = (value as Record<string, unknown>).$ref;
+      if (typeof ref !== 'string') return current;
+      const id = `${current.file.path}\0${ref}`;
+      if (visited.has(id)) {
+        this.reportRef(current, 'ref-cycle', 'error', `$ref '${ref}' is part of a cycle of references that never reaches a value`);
+        return undefined;
+      }
+      visited.add(id);
+      const next = this.resolveRef(current.file, ref, current);
+      if (!next) return undefined;
+      current = next;
+    }
+  }
+
+  /** Resolves one ref string written in `from` (without following further refs). */
+  resolveRef(from: SourceFile, ref: string, site?: Node): Node | undefined {
+    const hash = ref.indexOf('#');
+    const filePart = hash === -1 ? ref : ref.slice(0, hash);
+    const pointer = hash === -1 ? '' : ref.slice(hash + 1);
+    let file: SourceFile | undefined = from;
+    if (filePart !== '') {
+      const target = this.refTarget(from, ref, { parent: site?.value as object });
+      if (!target) return undefined;
+      file = this.files.get(target) ?? undefined;
+      if (!file) {
+        if (site && this.files.has(target)) return undefined; // unreadable or unparsable: already reported
+        if (site) this.reportRef(site, 'ref-missing', 'error', `$ref '${ref}': the file ${this.relative(target)} was not found`);
+        return undefined;
+      }
+    }
+    const segments = parsePointer(pointer);
+    if (!segments) {
+      if (site) this.reportRef(site, 'ref-missing', 'error', `$ref '${ref}' has an invalid JSON pointer`);
+      return undefined;
+    }
+    let value: unknown = file.value;
+    let parent: object | undefined;
+    let key: string | number | undefined;
+    const at: (string | number)[] = [];
+    for (const segment of segments) {
+      if (value === null || typeof value !== 'object') { value = undefined; break; }
+      parent = value;
+      key = Array.isArray(value) ? Number(segment) : segment;
+      at.push(key);
+      value = Object.prototype.hasOwnProperty.call(value, segment) ? (value as Record<string, unknown>)[segment] : undefined;
+      if (value === undefined) break;
+    }
+    if (value === undefined) {
+      if (site) this.reportRef(site, 'ref-missing', 'error', `$ref '${ref}' points at nothing: '${pointer}' does not exist in ${file.relPath}`);
+      return undefined;
+    }
+    return { file, value, parent, key, path: at };
+  }
+
+  private reportRef(site: Node, code: string, severity: Problem['severity'], message: string): void {
+    const key = `${code}\0${site.file.path}\0${site.path.join('/')}`;
+    if (this.reportedRefs.has(key)) return;
+    this.reportedRefs.add(key);
+    const obj = site.value as object;
+    this.problems.push({ file: site.file.relPath, severity, code, message, range: site.file.rangeOf(obj, '$ref', 'value') });
+  }
+}
+
+interface RefSite { parent?: object }
+
+function firstLine(message: string): string { return message.split('\n')[0].trim(); }
+
+/** RFC 6901 JSON pointer segments, or undefined when malformed. */
+export function parsePointer(pointer: string): string[] | undefined {
+  if (pointer === '' ) return [];
+  if (!pointer.startsWith('/')) return undefined;
+  try {
+    return pointer.slice(1).split('/').map((s) => decodeURIComponent(s).replace(/~1/g, '/').replace(/~0/g, '~'));
+  } catch { return undefined; }
+}
+
+/** Keys whose values are literal data, never references: examples and extension payloads. */
+export function isLiteralKey(key: string): boolean { return key === 'example' || key.startsWith('x-'); }
+
+/** Every `$ref` string in a value, skipping examples and extensions; each shared object is walked once. */
+export function collectRefs(root: unknown): { value: string; parent: object }[] {
+  const refs: { value: string; parent: object }[] = [];
+  const seen = new Set<object>();
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (value === null || typeof value !== 'object' || seen.has(value)) continue;
+    seen.add(value);
+    if (Array.isArray(value)) { for (const item of value) stack.push(item); continue; }
+    for (const [key, child] of Object.entries(value)) {
+      if (key === '$ref' && typeof child === 'string') refs.push({ value: child, parent: value });
+      else if (!isLiteralKey(key) && !(key === 'examples' && Array.isArray(child))) stack.push(child);
+    }
+  }
+  return refs;
+}
