@@ -49,6 +49,9 @@ export class FileSet {
 
   get(absPath: string): SourceFile | undefined { return this.files.get(absPath) ?? undefined; }
 
+  /** Every file parsed so far: the documents and the files their refs reached. */
+  all(): SourceFile[] { return [...this.files.values()].filter((f): f is SourceFile => f !== null); }
+
   /** Reads and parses one file (once); records a problem and returns undefined when it cannot. */
   async load(absPath: string, quiet = false): Promise<SourceFile | undefined> {
     if (this.files.has(absPath)) return this.files.get(absPath) ?? undefined;

@@ -1,0 +1,21 @@
+// Bundles the CLI, the engine (for the Spectral ruleset's functions), the language server and the VS Code client.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  // jsonc-parser (through Spectral) ships a UMD build that breaks when bundled
+  mainFields: ['module', 'main'],
+};
+
+const entries = [
+  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['server/src/engine/index.ts'], outfile: 'dist/engine.js' },
+];
+
+await Promise.all(entries.filter((e) => existsSync(e.entryPoints[0])).map((e) => build({ ...common, ...e })));
