@@ -52,24 +52,28 @@ export class FileSet {
   /** Every file parsed so far: the documents and the files their refs reached. */
   all(): SourceFile[] { return [...this.files.values()].filter((f): f is SourceFile => f !== null); }
 
-  /** Reads and parses one file (once); records a problem and returns undefined when it cannot. */
-  async load(absPath: string, quiet = false): Promise<SourceFile | undefined> {
+  /**
+   * Reads and parses one file (once); records a problem and returns undefined when it cannot.
+   * `onMissing` replaces the generic problem when the file cannot be read (a $ref reports it at the ref).
+   */
+  async load(absPath: string, onMissing?: () => void): Promise<SourceFile | undefined> {
     if (this.files.has(absPath)) return this.files.get(absPath) ?? undefined;
     this.files.set(absPath, null);
     let text: string | undefined;
     try { text = await this.reader.read(absPath); } catch { text = undefined; }
     if (text === undefined) {
-      if (!quiet) this.problem(absPath, 'file-unreadable', 'error', 'Cannot read the file');
+      if (onMissing) onMissing();
+      else this.problem(absPath, 'file-unreadable', 'error', 'Cannot read the file');
       return undefined;
     }
-    const parsed = this.parse(absPath, text, quiet);
+    const parsed = this.parse(absPath, text);
     if (!parsed) return undefined;
     const file = new SourceFile(absPath, this.relative(absPath), text, parsed.value, parsed.locations);
     this.files.set(absPath, file);
     return file;
   }
 
-  private parse(absPath: string, text: string, quiet: boolean): ParsedText | undefined {
+  private parse(absPath: string, text: string): ParsedText | undefined {
     const max = this.options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     if (text.length > max) {
       const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
@@ -77,7 +81,7 @@ export class FileSet {
       return undefined;
     }
     if (text.includes('\0')) {
-      if (!quiet) this.problem(absPath, 'file-binary', 'error', 'File skipped: it holds binary data (NUL bytes), not YAML or JSON text');
+      this.problem(absPath, 'file-binary', 'error', 'File skipped: it holds binary data (NUL bytes), not YAML or JSON text');
       return undefined;
     }
     const first = /\S/.exec(text)?.[0];
@@ -91,7 +95,6 @@ export class FileSet {
       }
       return parseYaml(text);
     } catch (error) {
-      if (quiet) return undefined;
       if (error instanceof JsonSyntaxError || error instanceof YamlSyntaxError) {
         const at = new LineIndex(text).position(error.offset);
         const kind = error instanceof JsonSyntaxError ? 'JSON' : 'YAML';
@@ -124,7 +127,9 @@ export class FileSet {
         const target = this.refTarget(current, ref.value, ref);
         if (!target || seen.has(target)) continue;
         seen.add(target);
-        const loaded = await this.load(target);
+        const site: Node = { file: current, value: ref.parent, path: locate(current, ref.parent) };
+        const loaded = await this.load(target, () =>
+          this.reportRef(site, 'ref-missing', 'error', `$ref '${ref.value}': the file ${this.relative(target)} was not found`));
         if (loaded) queue.push(loaded);
       }
     }
@@ -236,6 +241,20 @@ export class FileSet {
 }
 
 interface RefSite { parent?: object }
+
+/** The JSON path of an object inside a file, found by search (only needed to report a problem). */
+function locate(file: SourceFile, target: object): (string | number)[] {
+  const seen = new Set<object>();
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: file.value, path: [] }];
+  while (stack.length > 0) {
+    const { value, path: at } = stack.pop()!;
+    if (value === target) return at;
+    if (value === null || typeof value !== 'object' || seen.has(value)) continue;
+    seen.add(value);
+    for (const [k, v] of Object.entries(value)) stack.push({ value: v, path: [...at, Array.isArray(value) ? Number(k) : k] });
+  }
+  return [];
+}
 
 function firstLine(message: string): string { return message.split('\n')[0].trim(); }
 

@@ -1,0 +1,28 @@
+/** The engine is pure: no editor, LSP or file-system imports; files come in through a reader. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const ENGINE = join(__dirname, '..', 'server', 'src', 'engine');
+const FORBIDDEN = [/^vscode$/, /^vscode-languageserver/, /^vscode-languageclient/, /^(node:)?fs(\/promises)?$/, /^(node:)?child_process$/, /^(node:)?https?$/, /^(node:)?net$/];
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+test('engine sources import nothing from vscode, LSP, the file system, processes or the network', () => {
+  const files = sources(ENGINE);
+  assert.ok(files.length > 10, 'engine sources found');
+  const offences: string[] = [];
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:import[^'"]*from\s*|import\s*\(\s*|require\s*\(\s*)['"]([^'"]+)['"]/g)) {
+      if (FORBIDDEN.some((re) => re.test(m[1]))) offences.push(`${relative(ENGINE, file)} imports ${m[1]}`);
+    }
+  }
+  assert.deepEqual(offences, []);
+});
