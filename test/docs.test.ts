@@ -1,0 +1,24 @@
+/** Every rule is documented in README.md, from its metadata, and every metadata field is filled in. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { README, rulesMarkdown, withRules } from '../scripts/rules-doc';
+import { CHECKS } from '../server/src/engine/checks';
+
+test('README.md holds the current rule reference (run npm run docs after changing a check)', () => {
+  const readme = readFileSync(README, 'utf8');
+  assert.equal(readme, withRules(readme, rulesMarkdown()));
+});
+
+test('every check has complete metadata', () => {
+  const ids = new Set<string>();
+  for (const { meta } of CHECKS) {
+    assert.match(meta.id, /^[a-z0-9]+(?:-[a-z0-9]+)*$/);
+    assert.ok(!ids.has(meta.id), `unique id ${meta.id}`);
+    ids.add(meta.id);
+    for (const field of ['description', 'rationale', 'fix'] as const) assert.ok(meta[field].length > 30, `${meta.id}.${field}`);
+    for (const o of meta.owasp) assert.match(o, /^API(?:[1-9]|10):2023$/, `${meta.id} OWASP id ${o}`);
+    for (const c of meta.cwe) assert.match(c, /^CWE-\d+$/, `${meta.id} CWE id ${c}`);
+    if (meta.family !== 'config') assert.ok(meta.owasp.length > 0 && meta.cwe.length > 0, `${meta.id} maps to OWASP and CWE`);
+  }
+});
