@@ -1,5 +1,5 @@
 import type { AnalysisResult, CancellationSignal, CheckMeta, Finding, OperationRef, Problem, RelatedLocation } from './types';
-import { FileSet, type AsyncFileReader, type Node } from './openapi/load';
+import { FileSet, type AsyncFileReader, type Node, type ParseCache } from './openapi/load';
 import { buildDocument, detectVersion, isObject, operationRef, type ApiDocument, type Operation } from './openapi/model';
 import type { SourceFile } from './openapi/source';
 import { isIncluded, resolveConfig, type Config, type ResolvedConfig } from './config';
@@ -18,6 +18,8 @@ export interface AnalyzeRequest {
   cancel?: CancellationSignal;
   /** The checks to run; all by default. */
   checks?: readonly Check[];
+  /** Parses kept between analyses (the language server's); unchanged files are not parsed again. */
+  cache?: ParseCache;
 }
 
 const OPENAPI_MARK = /^\s*["']?(?:openapi|swagger)["']?\s*:/m;
@@ -35,7 +37,7 @@ function isResolved(config: Config | ResolvedConfig | undefined): config is Reso
 /** Reviews the OpenAPI documents among `files`. Never throws: broken input becomes a problem. */
 export async function analyze(request: AnalyzeRequest): Promise<AnalysisResult> {
   const config = isResolved(request.config) ? request.config : resolveConfig(request.config);
-  const files = new FileSet({ root: request.root, allowRemoteRefs: config.allowRemoteRefs, maxFileSize: config.maxFileSize }, request.reader);
+  const files = new FileSet({ root: request.root, allowRemoteRefs: config.allowRemoteRefs, maxFileSize: config.maxFileSize, cache: request.cache }, request.reader);
   const documents: ApiDocument[] = [];
   const explicit = request.explicit ?? new Set<string>();
   for (const path of request.files) {
@@ -57,7 +59,10 @@ export async function analyze(request: AnalyzeRequest): Promise<AnalysisResult> 
     documents.push(buildDocument(files, file, version));
   }
   const findings = request.cancel?.cancelled ? [] : runChecks(files, documents, config, request.checks ?? CHECKS, request.cancel);
-  return { findings, problems: sortProblems(files.problems), documents: documents.map((d) => d.file.relPath) };
+  return {
+    findings, problems: sortProblems(files.problems),
+    documents: documents.map((d) => d.file.relPath), inputs: files.all().map((f) => f.relPath),
+  };
 }
 
 function notOpenApi(files: FileSet, path: string, text: string): void {

@@ -61,7 +61,14 @@ export interface CheckMeta {
   fix: string;
 }
 
-export interface AnalysisResult { findings: Finding[]; problems: Problem[]; documents: string[] }
+export interface AnalysisResult {
+  findings: Finding[];
+  problems: Problem[];
+  /** The OpenAPI documents reviewed, relative to the root. */
+  documents: string[];
+  /** Every file the review read (documents and the files their refs reached), relative to the root. */
+  inputs: string[];
+}
 
 /** Files come in through a reader: the CLI reads disk, the language server prefers open buffers. */
 export interface FileReader {

@@ -11,9 +11,25 @@ export interface LoadOptions {
   allowRemoteRefs?: boolean;
   /** Files larger than this many bytes are not parsed. */
   maxFileSize?: number;
+  /** Parses to reuse across analyses. */
+  cache?: ParseCache;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024;
+
+/**
+ * Parsed files kept between analyses (the language server's), keyed by path and reused while the text is the same,
+ * so an edit re-parses only the file that changed.
+ */
+export class ParseCache {
+  private readonly entries = new Map<string, { text: string; parsed: ParsedText }>();
+  get(absPath: string, text: string): ParsedText | undefined {
+    const entry = this.entries.get(absPath);
+    return entry && entry.text === text ? entry.parsed : undefined;
+  }
+  set(absPath: string, text: string, parsed: ParsedText): void { this.entries.set(absPath, { text, parsed }); }
+  delete(absPath: string): void { this.entries.delete(absPath); }
+}
 
 /** A value inside a parsed file: `parent[key]`, or the file's root when there is no parent. */
 export interface Node {
@@ -84,6 +100,14 @@ export class FileSet {
       this.problem(absPath, 'file-binary', 'error', 'File skipped: it holds binary data (NUL bytes), not YAML or JSON text');
       return undefined;
     }
+    const cached = this.options.cache?.get(absPath, text);
+    if (cached) return cached;
+    const parsed = this.parseText(absPath, text);
+    if (parsed) this.options.cache?.set(absPath, text, parsed);
+    return parsed;
+  }
+
+  private parseText(absPath: string, text: string): ParsedText | undefined {
     const first = /\S/.exec(text)?.[0];
     const json = absPath.toLowerCase().endsWith('.json') || first === '{' || first === '[';
     try {
