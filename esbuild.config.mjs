@@ -11,11 +11,16 @@ const common = {
   logLevel: 'warning',
   // jsonc-parser (through Spectral) ships a UMD build that breaks when bundled
   mainFields: ['module', 'main'],
+  // macOS-only optional dependency of rollup (used by Spectral's ruleset bundler)
+  external: ['fsevents'],
 };
 
 const entries = [
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['server/src/engine/index.ts'], outfile: 'dist/engine.js' },
+  { entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
+  { entryPoints: ['server/src/lsp/worker.ts'], outfile: 'dist/analysis-worker.js' },
+  { entryPoints: ['server/src/lsp/spectral.ts'], outfile: 'dist/spectral-runner.js' },
 ];
 
 await Promise.all(entries.filter((e) => existsSync(e.entryPoints[0])).map((e) => build({ ...common, ...e })));

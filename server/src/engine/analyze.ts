@@ -5,6 +5,7 @@ import type { SourceFile } from './openapi/source';
 import { isIncluded, resolveConfig, type Config, type ResolvedConfig } from './config';
 import type { Check, CheckContext, Report, Site } from './checks/check';
 import { CHECKS } from './checks';
+import { insertEntry } from './fix/edits';
 
 export interface AnalyzeRequest {
   /** Absolute project root: findings are reported relative to it, refs may not leave it. */
@@ -126,8 +127,10 @@ export function runChecks(files: FileSet, documents: ApiDocument[], config: Reso
       path: report.at.path,
       operations,
       related: [...draft.related.values()],
-      fixes: report.fixes ?? [],
+      fixes: [...(report.fixes ?? [])],
     };
+    const suppress = suppressionFix(report.at.file, report.at.path, meta.id);
+    if (suppress) finding.fixes.push(suppress);
     const suppression = findSuppression(report.at.file, report.at.path, meta.id);
     if (suppression) finding.suppressed = suppression;
     findings.push(finding);
@@ -155,6 +158,40 @@ function findSuppression(file: SourceFile, path: (string | number)[], ruleId: st
       justification: typeof reason === 'string' ? reason : '',
       location: { file: file.relPath, range: file.rangeOf(ignore, ruleId, 'key') },
     };
+  }
+  return undefined;
+}
+
+/** Keys whose mapping values are maps of names or requirement objects, where an `x-` key would change meaning. */
+const NAME_MAPS = new Set(['properties', 'patternProperties', 'scopes', 'mapping', 'variables', 'definitions', 'schemas', 'securitySchemes', 'securityDefinitions']);
+
+export const SUPPRESSION_PLACEHOLDER = 'TODO: say why this is accepted';
+
+/**
+ * A suggestion that suppresses one finding: `x-api-sentinel-ignore` on the nearest object above the flagged place
+ * that may carry extensions (never inside a security requirement or a map of property names).
+ */
+function suppressionFix(file: SourceFile, path: (string | number)[], ruleId: string): Finding['fixes'][number] | undefined {
+  const values: unknown[] = [file.value];
+  for (const key of path) {
+    const parent = values[values.length - 1];
+    if (parent === null || typeof parent !== 'object') break;
+    values.push((parent as Record<string | number, unknown>)[key]);
+  }
+  for (let depth = values.length - 1; depth >= 0; depth--) {
+    const value = values[depth];
+    if (!isObject(value)) continue;
+    const own = depth > 0 ? path[depth - 1] : undefined;
+    const parentKey = depth > 1 ? path[depth - 2] : undefined;
+    if (typeof own === 'string' && NAME_MAPS.has(own)) continue;
+    if (typeof own === 'number' && (parentKey === 'security' || parentKey === 'required' || parentKey === 'enum')) continue;
+    const existing = value[IGNORE_KEY];
+    try {
+      const edit = isObject(existing)
+        ? (ruleId in existing ? undefined : insertEntry(file, existing, ruleId, SUPPRESSION_PLACEHOLDER))
+        : existing === undefined ? insertEntry(file, value, IGNORE_KEY, { [ruleId]: SUPPRESSION_PLACEHOLDER }) : undefined;
+      return edit && { title: `Suppress ${ruleId} here (give the reason)`, kind: 'suggestion', edits: [edit] };
+    } catch { return undefined; }
   }
   return undefined;
 }

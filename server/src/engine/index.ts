@@ -4,3 +4,4 @@ export { CHECKS, CHECK_IDS } from './checks';
 export type { Check, CheckContext, Report } from './checks/check';
 export { parseConfig, resolveConfig, isIncluded, CONFIG_FILE, type Config, type ResolvedConfig } from './config';
 export * from './types';
+export { OWASP_API_2023, owaspTitle, owaspUrl } from './owasp';

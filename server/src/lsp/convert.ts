@@ -1,0 +1,110 @@
+/** The one place where engine data becomes LSP data: diagnostics, hovers and code actions. */
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import * as path from 'node:path';
+import {
+  CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, type Hover, MarkupKind, type TextEdit as LspTextEdit, type WorkspaceEdit,
+} from 'vscode-languageserver/node';
+import { CHECKS } from '../engine/checks';
+import { owaspTitle } from '../engine/owasp';
+import type { Finding, Fix, Problem, Severity } from '../engine/types';
+
+export const SOURCE = 'api-sentinel';
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${SOURCE}`;
+
+const META = new Map(CHECKS.map((c) => [c.meta.id, c.meta]));
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
+};
+
+/** What a diagnostic carries so that code actions can be rebuilt without server state for it. */
+export interface DiagnosticData { ruleId: string; file: string; path: (string | number)[] }
+
+export function toUri(root: string, relPath: string): string { return pathToFileURL(path.resolve(root, relPath)).href; }
+export function toPath(uri: string): string { return fileURLToPath(uri); }
+
+/** The rule's documentation: the README section shipped with the server. */
+export function ruleDocUrl(ruleId: string): string {
+  return `${pathToFileURL(path.join(__dirname, '..', 'README.md')).href}#${ruleId}`;
+}
+
+export function findingToDiagnostic(finding: Finding, root: string): Diagnostic {
+  const data: DiagnosticData = { ruleId: finding.ruleId, file: finding.file, path: finding.path };
+  const diagnostic: Diagnostic = {
+    range: finding.range,
+    severity: SEVERITY[finding.severity],
+    code: finding.ruleId,
+    codeDescription: { href: ruleDocUrl(finding.ruleId) },
+    source: SOURCE,
+    message: `${finding.message} (${finding.owasp.join(', ')})`,
+    data,
+  };
+  if (finding.related.length > 0) {
+    diagnostic.relatedInformation = finding.related.map((r) => ({ location: { uri: toUri(root, r.file), range: r.range }, message: r.message }));
+  }
+  return diagnostic;
+}
+
+export function problemToDiagnostic(problem: Problem): Diagnostic {
+  return {
+    range: problem.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: SEVERITY[problem.severity],
+    code: problem.code,
+    source: SOURCE,
+    message: problem.message,
+  };
+}
+
+/** Markdown for a finding: the risk in plain words, the OWASP category, the CWE, and the fix. */
+export function hoverFor(findings: Finding[]): Hover | undefined {
+  if (findings.length === 0) return undefined;
+  const parts = findings.map((f) => {
+    const meta = META.get(f.ruleId);
+    const cwe = f.cwe.map((c) => `[${c}](https://cwe.mitre.org/data/definitions/${c.slice(4)}.html)`).join(', ');
+    return [
+      `**API Sentinel: \`${f.ruleId}\`**${f.suppressed ? ' (suppressed)' : ''}`,
+      '',
+      f.message,
+      '',
+      meta ? `**Risk.** ${meta.rationale}` : '',
+      '',
+      `**OWASP:** ${f.owasp.map(owaspTitle).join('; ')}${cwe ? ` · **CWE:** ${cwe}` : ''}`,
+      '',
+      meta ? `**Fix.** ${meta.fix}` : '',
+      f.operations.length > 1 ? `\nConcerns ${f.operations.length} operations: ${f.operations.map((o) => `\`${o.method} ${o.path}\``).join(', ')}` : '',
+    ].join('\n');
+  });
+  return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') } };
+}
+
+function workspaceEdit(root: string, fix: Fix): WorkspaceEdit {
+  const changes: Record<string, LspTextEdit[]> = {};
+  for (const e of fix.edits) (changes[toUri(root, e.file)] ??= []).push({ range: e.range, newText: e.newText });
+  return { changes };
+}
+
+export function fixToCodeAction(root: string, fix: Fix, diagnostic: Diagnostic): CodeAction {
+  const action = CodeAction.create(fix.title, workspaceEdit(root, fix), CodeActionKind.QuickFix);
+  action.diagnostics = [diagnostic];
+  // behaviour-changing fixes are offered, never preferred
+  if (fix.kind === 'safe') action.isPreferred = true;
+  return action;
+}
+
+/** One action applying every safe fix of a file whose edits do not overlap. */
+export function fixAllAction(root: string, fixes: Fix[]): CodeAction | undefined {
+  const taken: { file: string; start: number; end: number }[] = [];
+  const chosen: Fix[] = [];
+  const key = (p: { line: number; character: number }) => p.line * 1e7 + p.character;
+  for (const fix of fixes.filter((f) => f.kind === 'safe')) {
+    const spans = fix.edits.map((e) => ({ file: e.file, start: key(e.range.start), end: key(e.range.end) }));
+    const overlaps = spans.some((s) => taken.some((t) => t.file === s.file && s.start <= t.end && t.start <= s.end));
+    if (overlaps) continue;
+    taken.push(...spans);
+    chosen.push(fix);
+  }
+  if (chosen.length === 0) return undefined;
+  const merged: Fix = { title: 'Fix all safe API Sentinel findings', kind: 'safe', edits: chosen.flatMap((f) => f.edits) };
+  const action = CodeAction.create(merged.title, workspaceEdit(root, merged), FIX_ALL_KIND);
+  return action;
+}

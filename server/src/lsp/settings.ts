@@ -1,0 +1,38 @@
+/** Configuration of one workspace folder: `.api-sentinel.yaml`, overlaid by the editor's `apiSentinel.*` settings. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CHECK_IDS } from '../engine/checks';
+import { CONFIG_FILE, parseConfig, type Config } from '../engine/config';
+import type { Problem, Severity } from '../engine/types';
+
+/** The editor settings (`apiSentinel.*`), as the client sends them. */
+export interface EditorSettings {
+  enable?: boolean;
+  rules?: Record<string, Severity | 'off'>;
+  sensitiveFields?: string[];
+  publicPaths?: string[];
+  allowRemoteRefs?: boolean;
+  spectral?: { enable?: boolean };
+}
+
+export interface FolderSettings { enabled: boolean; spectral: boolean; config: Config; problems: Problem[] }
+
+export function readFolderConfig(folder: string): { config: Config; problems: Problem[] } {
+  const file = path.join(folder, CONFIG_FILE);
+  let text: string;
+  try { text = fs.readFileSync(file, 'utf8'); } catch { return { config: {}, problems: [] }; }
+  return parseConfig(text, CONFIG_FILE, CHECK_IDS);
+}
+
+/** Settings overlay the file: severities per rule win, lists add up, booleans replace. */
+export function mergeSettings(file: Config, editor: EditorSettings | undefined): Config {
+  if (!editor) return file;
+  const rules = Object.fromEntries(Object.entries(editor.rules ?? {}).filter(([id]) => CHECK_IDS.has(id)));
+  return {
+    ...file,
+    rules: { ...(file.rules ?? {}), ...rules },
+    sensitiveFields: [...(file.sensitiveFields ?? []), ...(editor.sensitiveFields ?? [])],
+    publicPaths: [...(file.publicPaths ?? []), ...(editor.publicPaths ?? [])],
+    allowRemoteRefs: editor.allowRemoteRefs ?? file.allowRemoteRefs,
+  };
+}

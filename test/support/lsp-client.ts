@@ -1,0 +1,104 @@
+/** A real LSP client (vscode-languageserver-protocol's node connection) talking to the bundled server over stdio or IPC. */
+import { spawn, fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection, StreamMessageReader, StreamMessageWriter, IPCMessageReader, IPCMessageWriter,
+  InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification, PublishDiagnosticsNotification, ShutdownRequest, ExitNotification,
+  type ProtocolConnection, type Diagnostic, type ClientCapabilities, DocumentDiagnosticRequest, DiagnosticRefreshRequest,
+} from 'vscode-languageserver-protocol/node';
+
+export const SERVER = join(__dirname, '..', '..', 'dist', 'server.js');
+
+export interface Client {
+  connection: ProtocolConnection;
+  process: ChildProcess;
+  /** Latest pushed diagnostics per URI. */
+  pushed: Map<string, { version?: number; diagnostics: Diagnostic[] }>;
+  refreshes: number;
+  stderr: string[];
+  open(uri: string, text: string, languageId?: string, version?: number): void;
+  change(uri: string, version: number, changes: ({ text: string } | { range: Diagnostic['range']; text: string })[]): void;
+  close(uri: string): void;
+  /** Waits for pushed diagnostics of `uri` satisfying `accept`. */
+  waitForPush(uri: string, accept: (d: Diagnostic[], version?: number) => boolean, timeoutMs?: number): Promise<Diagnostic[]>;
+  pull(uri: string): Promise<Diagnostic[]>;
+  stop(): Promise<void>;
+}
+
+export async function startClient(options: { transport: 'stdio' | 'ipc'; root: string; pull?: boolean; initializationOptions?: unknown }): Promise<Client> {
+  const stderr: string[] = [];
+  let child: ChildProcess;
+  let connection: ProtocolConnection;
+  if (options.transport === 'stdio') {
+    child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  } else {
+    child = fork(SERVER, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    connection = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+  }
+  child.stderr!.on('data', (d) => stderr.push(String(d)));
+  const pushed = new Map<string, { version?: number; diagnostics: Diagnostic[] }>();
+  const listeners = new Set<() => void>();
+  const client: Client = {
+    connection, process: child, pushed, refreshes: 0, stderr,
+    open(uri, text, languageId = uri.endsWith('.json') ? 'json' : 'yaml', version = 1) {
+      void connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version, text } });
+    },
+    change(uri, version, changes) {
+      void connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes });
+    },
+    close(uri) { void connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } }); },
+    waitForPush(uri, accept, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const got = pushed.get(uri);
+          if (got && accept(got.diagnostics, got.version)) { listeners.delete(check); clearTimeout(timer); resolve(got.diagnostics); }
+        };
+        const timer = setTimeout(() => { listeners.delete(check); reject(new Error(`no matching diagnostics for ${uri} in ${timeoutMs} ms; last: ${JSON.stringify(pushed.get(uri))}`)); }, timeoutMs);
+        listeners.add(check);
+        check();
+      });
+    },
+    async pull(uri) {
+      const report = await connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } });
+      return report.kind === 'full' ? report.items : [];
+    },
+    async stop() {
+      const exited = new Promise((resolve) => { if (child.exitCode !== null) resolve(undefined); else child.once('exit', resolve); });
+      try {
+        await Promise.race([connection.sendRequest(ShutdownRequest.type), new Promise((r) => setTimeout(r, 3000))]);
+        await connection.sendNotification(ExitNotification.type);
+      } catch { /* the server may be gone already */ }
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+      connection.dispose();
+      if (child.exitCode === null) child.kill();
+    },
+  };
+  connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+    pushed.set(p.uri, { version: p.version, diagnostics: p.diagnostics });
+    for (const l of [...listeners]) l();
+  });
+  connection.onRequest(DiagnosticRefreshRequest.type, () => { client.refreshes++; for (const l of [...listeners]) l(); });
+  connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => null));
+  connection.onRequest('client/registerCapability', () => null);
+  connection.listen();
+  const capabilities: ClientCapabilities = {
+    textDocument: {
+      synchronization: { dynamicRegistration: false },
+      publishDiagnostics: { relatedInformation: true, versionSupport: true },
+      ...(options.pull ? { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } } : {}),
+      codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } }, isPreferredSupport: true },
+      hover: { contentFormat: ['markdown', 'plaintext'] },
+    },
+    workspace: { configuration: true, workspaceFolders: true, ...(options.pull ? { diagnostics: { refreshSupport: true } } : {}) },
+  };
+  await connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid, rootUri: pathToFileURL(options.root).href, capabilities,
+    workspaceFolders: [{ uri: pathToFileURL(options.root).href, name: 'workspace' }],
+    initializationOptions: options.initializationOptions,
+  });
+  void connection.sendNotification(InitializedNotification.type, {});
+  return client;
+}
