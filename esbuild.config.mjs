@@ -21,6 +21,7 @@ const entries = [
   { entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['server/src/lsp/worker.ts'], outfile: 'dist/analysis-worker.js' },
   { entryPoints: ['server/src/lsp/spectral.ts'], outfile: 'dist/spectral-runner.js' },
+  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode', 'fsevents'] },
 ];
 
 await Promise.all(entries.filter((e) => existsSync(e.entryPoints[0])).map((e) => build({ ...common, ...e })));
