@@ -35,7 +35,7 @@ describe('language server over stdio (push diagnostics)', () => {
     assert.deepEqual(auth.range, { start: { line: 8, character: 4 }, end: { line: 8, character: 7 } });
     assert.equal(auth.severity, 1);
     assert.match(auth.codeDescription!.href, /README\.md#auth-missing$/);
-    assert.match(auth.message, /GET \/accounts\/\{accountId\}/);
+    assert.match(auth.message as string, /GET \/accounts\/\{accountId\}/);
   });
 
   test('hover on a flagged range explains the risk, the OWASP category, the CWE and the fix', async () => {
@@ -65,7 +65,7 @@ describe('language server over stdio (push diagnostics)', () => {
   test('broken YAML mid-edit gives a parse problem and the server keeps serving', async () => {
     client.change(SPEC_URI, 3, [{ range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, text: 'broken: [\n' }]);
     const diagnostics = await client.waitForPush(SPEC_URI, (d, v) => v === 3 && has('parse-error')(d));
-    assert.match(diagnostics.find((d) => d.code === 'parse-error')!.message, /Invalid YAML/);
+    assert.match(diagnostics.find((d) => d.code === "parse-error")!.message as string, /Invalid YAML/);
     client.change(SPEC_URI, 4, [{ text: specText }]);
     await client.waitForPush(SPEC_URI, (d, v) => v === 4 && has('auth-missing')(d));
     assert.equal(client.process.exitCode, null);

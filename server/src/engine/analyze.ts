@@ -23,12 +23,17 @@ export interface AnalyzeRequest {
   cache?: ParseCache;
 }
 
-const OPENAPI_MARK = /^\s*["']?(?:openapi|swagger)["']?\s*:/m;
-const SNIFF_LENGTH = 64 * 1024;
+/** A top-level `openapi:`/`swagger:` key in YAML (column 0), or the key anywhere in JSON. */
+const YAML_MARK = /^["']?(?:openapi|swagger)["']?[ \t]*:/m;
+const JSON_MARK = /"(?:openapi|swagger)"\s*:/;
 
-/** Whether a text may be an OpenAPI document, without parsing it: the root declares `openapi` or `swagger`. */
+/**
+ * Whether a text may be an OpenAPI document, without parsing it. The whole text is searched: documents with
+ * sorted keys (Stripe's) declare `openapi` tens of thousands of lines down.
+ */
 export function looksLikeOpenApi(text: string): boolean {
-  return OPENAPI_MARK.test(text.length > SNIFF_LENGTH ? text.slice(0, SNIFF_LENGTH) : text);
+  const first = /\S/.exec(text)?.[0];
+  return first === '{' ? JSON_MARK.test(text) : YAML_MARK.test(text);
 }
 
 function isResolved(config: Config | ResolvedConfig | undefined): config is ResolvedConfig {

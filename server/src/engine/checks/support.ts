@@ -22,6 +22,14 @@ const AUTH_SEGMENTS = new Set([
 ]);
 const PASSWORD_SEGMENTS = new Set(['reset', 'forgot', 'recover', 'recovery']);
 
+/** Last segments that name a login only sometimes: Stripe's `POST /v1/tokens` and `/checkout/sessions` are ordinary objects. */
+const AMBIGUOUS_SEGMENTS = new Set(['token', 'tokens', 'session', 'sessions', 'refresh']);
+
+function hasAmbiguousAuthName(op: Operation): boolean {
+  const segments = op.path.toLowerCase().split('/').filter((s) => s && !s.startsWith('{'));
+  return AMBIGUOUS_SEGMENTS.has(segments[segments.length - 1] ?? '');
+}
+
 /** Login, token, registration, password-reset and OTP endpoints: public by nature, and prime rate-limit targets. */
 export function isAuthEndpoint(op: Operation): boolean {
   if (op.method !== 'post' && !(op.method === 'get' && /\/(authorize|callback)$/i.test(op.path))) return false;
@@ -48,14 +56,15 @@ export interface PublicIntent {
 
 /**
  * Why an operation is public on purpose, if it is: declared with `x-api-sentinel-public: <reason>` (on the operation
- * or its path item), an authentication or health endpoint, or a configured public path.
+ * or its path item), an authentication or health endpoint, or a configured public path. An endpoint whose name only
+ * may mean a login (`/tokens`, `/sessions`, `/refresh`) counts as one only when it accepts anonymous callers.
  */
 export function publicIntent(op: Operation, config: ResolvedConfig): PublicIntent | undefined {
   for (const owner of [op.node, op.pathItem]) {
     const declared = (owner.value as Record<string, unknown>)[PUBLIC_KEY];
     if (typeof declared === 'string' && declared.trim() !== '') return { kind: 'declared', reason: declared };
   }
-  if (isAuthEndpoint(op)) return { kind: 'auth-endpoint', reason: 'authentication endpoint' };
+  if (isAuthEndpoint(op) && (op.security.anonymous || !hasAmbiguousAuthName(op))) return { kind: 'auth-endpoint', reason: 'authentication endpoint' };
   if (isHealthEndpoint(op)) return { kind: 'health', reason: 'health or discovery endpoint' };
   if (isPublicPath(op.method, op.path, config)) return { kind: 'config', reason: 'listed in publicPaths' };
   return undefined;
