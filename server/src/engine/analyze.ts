@@ -134,7 +134,8 @@ export function runChecks(files: FileSet, documents: ApiDocument[], config: Reso
       related: [...draft.related.values()],
       fixes: [...(report.fixes ?? [])],
     };
-    const suppress = suppressionFix(report.at.file, report.at.path, meta.id);
+    // a missing reason is fixed by writing one, not by another suppression
+    const suppress = meta.family === 'config' ? undefined : suppressionFix(report.at.file, report.at.path, meta.id);
     if (suppress) finding.fixes.push(suppress);
     const suppression = findSuppression(report.at.file, report.at.path, meta.id);
     if (suppression) finding.suppressed = suppression;
@@ -188,7 +189,7 @@ function suppressionFix(file: SourceFile, path: (string | number)[], ruleId: str
     if (!isObject(value)) continue;
     const own = depth > 0 ? path[depth - 1] : undefined;
     const parentKey = depth > 1 ? path[depth - 2] : undefined;
-    if (typeof own === 'string' && NAME_MAPS.has(own)) continue;
+    if (typeof own === 'string' && (NAME_MAPS.has(own) || own.startsWith('x-'))) continue;
     if (typeof own === 'number' && (parentKey === 'security' || parentKey === 'required' || parentKey === 'enum')) continue;
     const existing = value[IGNORE_KEY];
     try {

@@ -1,0 +1,60 @@
+/**
+ * Every fix of every finding in the check fixtures: apply it, re-parse, re-review. The edited files must parse, the
+ * finding must be gone (or, for a suppression, marked suppressed), and no other finding may appear.
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyze } from '../server/src/engine/analyze';
+import { LineIndex } from '../server/src/engine/openapi/source';
+import { applyEdits } from '../server/src/engine/fix/edits';
+import type { Finding, Fix } from '../server/src/engine/types';
+import { loadCases, ruleDirs } from './support/fixtures';
+
+const identity = (f: Finding) => `${f.ruleId} ${f.file} ${f.path.join('/')}`;
+
+async function reviewWith(root: string, files: string[], edited: Map<string, string>) {
+  const reader = { read: (p: string) => { try { return edited.get(p) ?? readFileSync(p, 'utf8'); } catch { return undefined; } } };
+  return analyze({ root, files, explicit: new Set(files), reader });
+}
+
+function applyFix(root: string, fix: Fix): Map<string, string> {
+  const byFile = new Map<string, Fix['edits']>();
+  for (const e of fix.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+  const out = new Map<string, string>();
+  for (const [file, edits] of byFile) {
+    const path = join(root, file);
+    const text = readFileSync(path, 'utf8');
+    out.set(path, applyEdits(text, edits, new LineIndex(text)));
+  }
+  return out;
+}
+
+for (const ruleDir of ruleDirs()) {
+  const cases = loadCases(ruleDir).filter((c) => c.kind === 'positive');
+  if (cases.length === 0) continue;
+  describe(`fixes for ${ruleDir}`, () => {
+    for (const c of cases) {
+      test(c.name, async () => {
+        const before = await reviewWith(c.root, c.files, new Map());
+        const findings = before.findings.filter((f) => f.ruleId === ruleDir && !f.suppressed);
+        const existing = new Set(before.findings.map(identity));
+        for (const finding of findings) {
+          if (finding.family !== 'config') assert.ok(finding.fixes.length > 0, `${identity(finding)} offers at least a suppression`);
+          for (const fix of finding.fixes) {
+            const what = `${identity(finding)}: '${fix.title}'`;
+            const after = await reviewWith(c.root, c.files, applyFix(c.root, fix));
+            assert.deepEqual(after.problems.filter((p) => p.severity === 'error'), [], `${what} leaves every file valid`);
+            const same = after.findings.filter((f) => identity(f) === identity(finding));
+            const suppression = /^Suppress /.test(fix.title);
+            if (suppression) assert.ok(same.length === 1 && same[0].suppressed, `${what} suppresses the finding`);
+            else assert.deepEqual(same.map(identity), [], `${what} removes the finding`);
+            const added = after.findings.filter((f) => !existing.has(identity(f)) && !(suppression && f.ruleId === 'suppression-reason-missing'));
+            assert.deepEqual(added.map(identity), [], `${what} adds no finding`);
+          }
+        }
+      });
+    }
+  });
+}
