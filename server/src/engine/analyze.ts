@@ -6,6 +6,7 @@ import { isIncluded, resolveConfig, type Config, type ResolvedConfig } from './c
 import type { Check, CheckContext, Report, Site } from './checks/check';
 import { CHECKS } from './checks';
 import { insertEntry } from './fix/edits';
+import { IGNORE_KEY } from './checks/support';
 
 export interface AnalyzeRequest {
   /** Absolute project root: findings are reported relative to it, refs may not leave it. */
@@ -57,10 +58,10 @@ export async function analyze(request: AnalyzeRequest): Promise<AnalysisResult> 
       if (named) notOpenApi(files, path, text);
       continue;
     }
-    const file = await files.load(path);
+    const file = await files.load(path, undefined, text);
     if (!file) continue;
     const version = detectVersion(file.value);
-    if (!version) { if (named) notOpenApi(files, path, text); continue; }
+    if (!version) { if (named) notOpenApi(files, path, text, file.value); continue; }
     await files.loadReferenced(file);
     documents.push(buildDocument(files, file, version));
   }
@@ -71,8 +72,10 @@ export async function analyze(request: AnalyzeRequest): Promise<AnalysisResult> 
   };
 }
 
-function notOpenApi(files: FileSet, path: string, text: string): void {
-  if (text.includes('\0')) files.problem(path, 'file-binary', 'error', 'File skipped: it holds binary data (NUL bytes), not YAML or JSON text');
+function notOpenApi(files: FileSet, path: string, text: string, value?: unknown): void {
+  const shape = Array.isArray(value) ? 'a list' : value !== null && typeof value === 'object' ? undefined : value === undefined ? undefined : `a ${typeof value}`;
+  if (shape) files.problem(path, 'not-openapi', 'info', `File skipped: its top level is ${shape}, not an OpenAPI document (a mapping with 'openapi' or 'swagger')`);
+  else if (text.includes('\0')) files.problem(path, 'file-binary', 'error', 'File skipped: it holds binary data (NUL bytes), not YAML or JSON text');
   else if (text.trim() === '') files.problem(path, 'file-empty', 'warning', 'File skipped: it is empty');
   else files.problem(path, 'not-openapi', 'info', "File skipped: it is not an OpenAPI document (no top-level 'openapi' or 'swagger' field)");
 }
@@ -95,11 +98,12 @@ function siteRange(site: Site) {
 
 export function runChecks(files: FileSet, documents: ApiDocument[], config: ResolvedConfig, checks: readonly Check[], cancel?: CancellationSignal): Finding[] {
   const drafts = new Map<string, Draft>();
+  const ruleIds = new Set(CHECKS.map((c) => c.meta.id));
   for (const check of checks) {
     if (cancel?.cancelled) return [];
     if (config.rules.get(check.meta.id) === 'off') continue;
     const ctx: CheckContext = {
-      files, documents, config,
+      files, documents, config, ruleIds,
       report(report) {
         const key = `${check.meta.id}\0${siteKey(report)}`;
         let draft = drafts.get(key);
@@ -144,7 +148,6 @@ export function runChecks(files: FileSet, documents: ApiDocument[], config: Reso
   return findings.sort(compareFindings);
 }
 
-export const IGNORE_KEY = 'x-api-sentinel-ignore';
 
 /** An `x-api-sentinel-ignore: { rule-id: reason }` on the flagged object or any object above it in the same file. */
 function findSuppression(file: SourceFile, path: (string | number)[], ruleId: string): Finding['suppressed'] {

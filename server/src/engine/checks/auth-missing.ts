@@ -16,6 +16,8 @@ export const authMissing: Check = {
   run(ctx) {
     for (const doc of ctx.documents) {
       for (const op of doc.operations) {
+        // CORS preflights and traces never carry credentials
+        if (op.method === 'options' || op.method === 'trace') continue;
         if (!op.security.anonymous || publicIntent(op, ctx.config)) continue;
         const severity = WRITE_METHODS.has(op.method) || isIdAddressed(op) ? 'error' : 'warning';
         const label = operationLabel(op);

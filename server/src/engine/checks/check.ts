@@ -20,6 +20,8 @@ export interface CheckContext {
   files: FileSet;
   documents: ApiDocument[];
   config: ResolvedConfig;
+  /** Ids of every check the engine has (not only those running). */
+  ruleIds: ReadonlySet<string>;
   /** Reports a finding. Reports of the same check at the same place merge into one, uniting operations and related. */
   report(report: Report): void;
 }

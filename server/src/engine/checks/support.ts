@@ -4,6 +4,8 @@ import type { Node } from '../openapi/load';
 import { child, isObject, type Operation } from '../openapi/model';
 
 export const PUBLIC_KEY = 'x-api-sentinel-public';
+/** `x-api-sentinel-ignore: { rule-id: reason }` suppresses findings on the object and below it. */
+export const IGNORE_KEY = 'x-api-sentinel-ignore';
 
 /** Splits an identifier into lower-case words: `userId`, `user_id`, `user-id` and `USER_ID` all give ['user', 'id']. */
 export function words(name: string): string[] {

@@ -72,14 +72,17 @@ export class FileSet {
    * Reads and parses one file (once); records a problem and returns undefined when it cannot.
    * `onMissing` replaces the generic problem when the file cannot be read (a $ref reports it at the ref).
    */
-  async load(absPath: string, onMissing?: () => void): Promise<SourceFile | undefined> {
+  async load(absPath: string, onMissing?: () => void, knownText?: string): Promise<SourceFile | undefined> {
     if (this.files.has(absPath)) return this.files.get(absPath) ?? undefined;
     this.files.set(absPath, null);
-    let text: string | undefined;
-    try { text = await this.reader.read(absPath); } catch { text = undefined; }
+    let text = knownText;
+    let reason = '';
+    if (text === undefined) {
+      try { text = await this.reader.read(absPath); } catch (error) { reason = `: ${firstLine(String((error as Error).message ?? error))}`; }
+    }
     if (text === undefined) {
       if (onMissing) onMissing();
-      else this.problem(absPath, 'file-unreadable', 'error', 'Cannot read the file');
+      else this.problem(absPath, 'file-unreadable', 'error', `Cannot read the file${reason}`);
       return undefined;
     }
     const parsed = this.parse(absPath, text);
@@ -93,7 +96,7 @@ export class FileSet {
     const max = this.options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     if (text.length > max) {
       const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-      this.problem(absPath, 'file-too-large', 'warning', `File skipped: ${mb(text.length)} MB exceeds the ${mb(max)} MB limit (maxFileSize in .api-sentinel.yaml)`);
+      this.problem(absPath, 'file-too-large', 'warning', `File skipped: ${mb(text.length)} MB exceeds the ${mb(max)} MB limit (maxFileSizeMB in .api-sentinel.yaml)`);
       return undefined;
     }
     if (text.includes('\0')) {
@@ -294,20 +297,29 @@ export function parsePointer(pointer: string): string[] | undefined {
 /** Keys whose values are literal data, never references: examples and extension payloads. */
 export function isLiteralKey(key: string): boolean { return key === 'example' || key.startsWith('x-'); }
 
-/** Every `$ref` string in a value, skipping examples and extensions; each shared object is walked once. */
+/**
+ * Every `$ref` string in a value, skipping literal data: examples (`example`, the `value` of Example Objects, 3.1
+ * `examples` arrays), `default`/`enum`/`const` values and extensions. Each shared object is walked once.
+ */
 export function collectRefs(root: unknown): { value: string; parent: object }[] {
   const refs: { value: string; parent: object }[] = [];
   const seen = new Set<object>();
-  const stack: unknown[] = [root];
+  /** role: 0 any object, 1 a map of Example Objects, 2 an Example Object */
+  const stack: { value: unknown; role: 0 | 1 | 2 }[] = [{ value: root, role: 0 }];
   while (stack.length > 0) {
-    const value = stack.pop();
+    const { value, role } = stack.pop()!;
     if (value === null || typeof value !== 'object' || seen.has(value)) continue;
     seen.add(value);
-    if (Array.isArray(value)) { for (const item of value) stack.push(item); continue; }
+    if (Array.isArray(value)) { for (const item of value) stack.push({ value: item, role: 0 }); continue; }
     for (const [key, child] of Object.entries(value)) {
-      if (key === '$ref' && typeof child === 'string') refs.push({ value: child, parent: value });
-      else if (!isLiteralKey(key) && !(key === 'examples' && Array.isArray(child))) stack.push(child);
+      if (key === '$ref' && typeof child === 'string') { refs.push({ value: child, parent: value }); continue; }
+      if (role === 1) { stack.push({ value: child, role: 2 }); continue; }
+      if (isLiteralKey(key) || LITERAL_VALUES.has(key) || (role === 2 && key === 'value')) continue;
+      if (key === 'examples') { if (!Array.isArray(child)) stack.push({ value: child, role: 1 }); continue; }
+      stack.push({ value: child, role: 0 });
     }
   }
   return refs;
 }
+
+const LITERAL_VALUES = new Set(['default', 'enum', 'const']);

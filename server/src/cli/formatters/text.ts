@@ -1,0 +1,72 @@
+import type { Range, Severity } from '../../engine';
+import { summarize, type Review, type Summary } from '../report';
+
+export interface TextOptions { color: boolean }
+
+interface Row { range?: Range; severity: Severity; message: string; id: string; owasp: string }
+
+const ANSI = { red: 31, yellow: 33, cyan: 36, gray: 90, green: 32, dim: 2, bold: 1, underline: 4 } as const;
+type Style = keyof typeof ANSI;
+
+const SEVERITY_STYLE: Record<Severity, Style> = { error: 'red', warning: 'yellow', info: 'cyan', hint: 'gray' };
+
+/** ESLint "stylish"-like report: one group per file, aligned columns, then a summary line. */
+export function formatText(review: Review, options: TextOptions): string {
+  const paint = (style: Style, text: string) => (options.color ? `\x1b[${ANSI[style]}m${text}\x1b[0m` : text);
+  const groups = new Map<string, Row[]>();
+  const add = (file: string, row: Row) => {
+    const rows = groups.get(file) ?? [];
+    rows.push(row);
+    groups.set(file, rows);
+  };
+  for (const p of review.problems) add(p.file, { range: p.range, severity: p.severity, message: p.message, id: p.code, owasp: '' });
+  for (const f of review.findings) {
+    if (!f.suppressed) add(f.file, { range: f.range, severity: f.severity, message: f.message, id: f.ruleId, owasp: f.owasp.join(',') });
+  }
+  let out = '';
+  for (const file of [...groups.keys()].sort()) {
+    const rows = groups.get(file)!.sort(byPosition);
+    // a problem about the whole file shows 0:0, as ESLint does
+    const lines = rows.map((r) => String(r.range ? r.range.start.line + 1 : 0));
+    const columns = rows.map((r) => String(r.range ? r.range.start.character + 1 : 0));
+    const width = (values: string[]) => Math.max(...values.map((v) => v.length));
+    const [lineW, colW, sevW, msgW, idW] = [width(lines), width(columns), width(rows.map((r) => r.severity)), width(rows.map((r) => r.message)), width(rows.map((r) => r.id))];
+    out += `\n${paint('underline', file || 'api-sentinel')}\n`;
+    rows.forEach((r, i) => {
+      const cells = [
+        `${lines[i].padStart(lineW)}:${columns[i].padEnd(colW)}`,
+        paint(SEVERITY_STYLE[r.severity], r.severity.padEnd(sevW)),
+        r.message.padEnd(msgW),
+        paint('dim', r.owasp ? r.id.padEnd(idW) : r.id),
+        r.owasp ? paint('dim', r.owasp) : '',
+      ];
+      out += `  ${cells.join('  ').trimEnd()}\n`;
+    });
+  }
+  return `${out}\n${summaryLine(summarize(review), review.problems.map((p) => p.severity), paint)}\n`;
+}
+
+function byPosition(a: Row, b: Row): number {
+  const line = (r: Row) => r.range?.start.line ?? -1;
+  const column = (r: Row) => r.range?.start.character ?? -1;
+  return line(a) - line(b) || column(a) - column(b);
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 || word === 'info' ? '' : 's'}`;
+}
+
+/** "✖ 12 problems (3 errors, 9 warnings) in 4 documents, 2 suppressed"; "✔ No findings in 4 documents" when clean. */
+function summaryLine(summary: Summary, problemSeverities: Severity[], paint: (style: Style, text: string) => string): string {
+  const counts = { ...summary.bySeverity };
+  for (const severity of problemSeverities) counts[severity]++;
+  const total = counts.error + counts.warning + counts.info + counts.hint;
+  const suppressed = summary.suppressed > 0 ? `, ${summary.suppressed} suppressed` : '';
+  const scope = summary.documents === 0 ? ', no OpenAPI document found' : ` in ${plural(summary.documents, 'document')}`;
+  if (total === 0) return paint('green', `✔ No findings${scope}${suppressed}`);
+  const parts = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
+  if (counts.info > 0) parts.push(plural(counts.info, 'info'));
+  if (counts.hint > 0) parts.push(plural(counts.hint, 'hint'));
+  const line = `✖ ${plural(total, 'problem')} (${parts.join(', ')})${scope}${suppressed}`;
+  return paint('bold', paint(counts.error > 0 ? 'red' : counts.warning > 0 ? 'yellow' : 'cyan', line));
+}

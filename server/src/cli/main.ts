@@ -1,0 +1,33 @@
+/** `api-sentinel`: the command line. Every error ends as one line on stderr and exit code 2, never a stack trace. */
+import { TOOL_VERSION } from './about';
+import { parseArgs } from './args';
+import { CliError } from './errors';
+import { review } from './review';
+import { USAGE } from './usage';
+
+async function main(argv: string[]): Promise<number> {
+  const command = parseArgs(argv);
+  switch (command.name) {
+    case 'help': process.stdout.write(USAGE); return 0;
+    case 'version': process.stdout.write(`${TOOL_VERSION}\n`); return 0;
+    case 'review': return review(command.options);
+  }
+}
+
+function fail(error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  const hint = error instanceof CliError && error.hint ? `\n${error.hint}` : '';
+  process.stderr.write(`api-sentinel: ${error instanceof CliError ? message : `internal error: ${message}`}${hint}\n`);
+  process.exitCode = 2;
+}
+
+// a reader of the output that goes away (`| head`) is not an error
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  fail(error);
+  process.exit(2);
+});
+process.on('uncaughtException', (error) => { fail(error); process.exit(2); });
+process.on('unhandledRejection', (error) => { fail(error); process.exit(2); });
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, fail);
