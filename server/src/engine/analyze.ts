@@ -80,6 +80,8 @@ function notOpenApi(files: FileSet, path: string, text: string, value?: unknown)
   else files.problem(path, 'not-openapi', 'info', "File skipped: it is not an OpenAPI document (no top-level 'openapi' or 'swagger' field)");
 }
 
+const SEVERITY_RANK: Record<string, number> = { error: 0, warning: 1, info: 2, hint: 3 };
+
 interface Draft { meta: CheckMeta; report: Report; operations: Map<string, OperationRef>; related: Map<string, RelatedLocation> }
 
 function siteKey(site: Site): string {
@@ -108,6 +110,10 @@ export function runChecks(files: FileSet, documents: ApiDocument[], config: Reso
         const key = `${check.meta.id}\0${siteKey(report)}`;
         let draft = drafts.get(key);
         if (!draft) { draft = { meta: check.meta, report, operations: new Map(), related: new Map() }; drafts.set(key, draft); }
+        // a place reached by several operations keeps the most severe report (and its message)
+        else if (SEVERITY_RANK[report.severity ?? check.meta.severity] < SEVERITY_RANK[draft.report.severity ?? check.meta.severity]) {
+          draft.report = { ...report, fixes: draft.report.fixes ?? report.fixes };
+        }
         for (const op of report.operations ?? []) {
           const ref = operationRef(op);
           draft.operations.set(`${ref.method} ${ref.path} ${op.document.file.path}`, ref);

@@ -32,9 +32,13 @@ function hasAmbiguousAuthName(op: Operation): boolean {
   return AMBIGUOUS_SEGMENTS.has(segments[segments.length - 1] ?? '');
 }
 
-/** Login, token, registration, password-reset and OTP endpoints: public by nature, and prime rate-limit targets. */
+/**
+ * Login, token, registration, password-reset and OTP endpoints: public by nature, and prime rate-limit targets.
+ * A name that only may mean a login (`/tokens`, `/sessions`, `/refresh`) counts when the operation accepts anonymous callers.
+ */
 export function isAuthEndpoint(op: Operation): boolean {
   if (op.method !== 'post' && !(op.method === 'get' && /\/(authorize|callback)$/i.test(op.path))) return false;
+  if (hasAmbiguousAuthName(op) && !op.security.anonymous) return false;
   const segments = op.path.toLowerCase().split('/').filter((s) => s && !s.startsWith('{'));
   const last = segments[segments.length - 1] ?? '';
   const previous = segments[segments.length - 2] ?? '';
@@ -58,15 +62,14 @@ export interface PublicIntent {
 
 /**
  * Why an operation is public on purpose, if it is: declared with `x-api-sentinel-public: <reason>` (on the operation
- * or its path item), an authentication or health endpoint, or a configured public path. An endpoint whose name only
- * may mean a login (`/tokens`, `/sessions`, `/refresh`) counts as one only when it accepts anonymous callers.
+ * or its path item), an authentication or health endpoint, or a configured public path.
  */
 export function publicIntent(op: Operation, config: ResolvedConfig): PublicIntent | undefined {
   for (const owner of [op.node, op.pathItem]) {
     const declared = (owner.value as Record<string, unknown>)[PUBLIC_KEY];
     if (typeof declared === 'string' && declared.trim() !== '') return { kind: 'declared', reason: declared };
   }
-  if (isAuthEndpoint(op) && (op.security.anonymous || !hasAmbiguousAuthName(op))) return { kind: 'auth-endpoint', reason: 'authentication endpoint' };
+  if (isAuthEndpoint(op)) return { kind: 'auth-endpoint', reason: 'authentication endpoint' };
   if (isHealthEndpoint(op)) return { kind: 'health', reason: 'health or discovery endpoint' };
   if (isPublicPath(op.method, op.path, config)) return { kind: 'config', reason: 'listed in publicPaths' };
   return undefined;
