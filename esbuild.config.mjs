@@ -1,4 +1,4 @@
-// Bundles the CLI, the engine (for the Spectral ruleset's functions), the language server and the VS Code client.
+// Bundles the CLI, the language server and its worker, the Spectral ruleset's adapter and the VS Code client.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 
@@ -17,7 +17,8 @@ const common = {
 
 const entries = [
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  { entryPoints: ['server/src/engine/index.ts'], outfile: 'dist/engine.js' },
+  // the Spectral ruleset's function imports this ES module (Spectral bundles ruleset functions with rollup)
+  { entryPoints: ['rulesets/adapter.ts'], outfile: 'dist/spectral-adapter.mjs', format: 'esm' },
   { entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['server/src/lsp/worker.ts'], outfile: 'dist/analysis-worker.js' },
   { entryPoints: ['server/src/lsp/spectral.ts'], outfile: 'dist/spectral-runner.js' },
