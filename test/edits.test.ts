@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { parseYaml } from '../server/src/engine/openapi/parse-yaml';
 import { parseJson } from '../server/src/engine/openapi/parse-json';
 import { SourceFile } from '../server/src/engine/openapi/source';
-import { applyEdits, insertAtPath, insertEntry, removeEntry, type PlainValue } from '../server/src/engine/fix/edits';
+import { applyEdits, insertAtPath, insertEntries, insertEntry, refTo, removeEntry, removeItem, replaceScalar, replaceValue, type PlainValue } from '../server/src/engine/fix/edits';
 
 function fileOf(text: string, json = false): SourceFile {
   const p = json ? parseJson(text) : parseYaml(text);
@@ -59,4 +59,76 @@ test('removeEntry drops the entry and its lines (block) or its comma (flow)', ()
   const flow = fileOf('p: { a: 1, b: 2, c: 3 }\n');
   assert.equal(apply(flow, removeEntry(flow, get(flow.value, 'p'), 'b')), 'p: { a: 1, c: 3 }\n');
   assert.equal(apply(flow, removeEntry(flow, get(flow.value, 'p'), 'c')), 'p: { a: 1, b: 2 }\n');
+});
+
+test('insertEntries writes several entries as one edit, before a given entry (and the comments above it) when asked', () => {
+  const text = 'responses:\n  "200":\n    description: ok\n  # anything else\n  default:\n    description: Error\n';
+  const file = fileOf(text);
+  const responses = get(file.value, 'responses');
+  const out = apply(file, insertEntries(file, responses, { '401': { description: 'Unauthorized' }, '403': { description: 'Forbidden' } }, 'default'));
+  assert.equal(out, 'responses:\n  "200":\n    description: ok\n  "401":\n    description: Unauthorized\n  "403":\n    description: Forbidden\n  # anything else\n  default:\n    description: Error\n');
+  // a trailing comment stays on its line when entries go last
+  const commented = fileOf('op:\n  summary: x # why\nnext: 1\n');
+  assert.equal(apply(commented, insertEntries(commented, get(commented.value, 'op'), { security: [] })), 'op:\n  summary: x # why\n  security: []\nnext: 1\n');
+});
+
+test('insertEntries before an entry in JSON (one entry per line or inline) and flow YAML, following the sibling quotes', () => {
+  const json = fileOf('{\n  "r": {\n    "200": { "description": "ok" },\n    "500": { "description": "error" }\n  },\n  "i": { "a": 1, "c": 3 }\n}\n', true);
+  let out = apply(json, insertEntries(json, get(json.value, 'r'), { '401': { description: 'no' } }, '500'));
+  assert.equal(out, '{\n  "r": {\n    "200": { "description": "ok" },\n    "401": {\n      "description": "no"\n    },\n    "500": { "description": "error" }\n  },\n  "i": { "a": 1, "c": 3 }\n}\n');
+  out = apply(json, insertEntries(json, get(json.value, 'i'), { b: 2 }, 'c'));
+  assert.deepEqual(Object.keys(JSON.parse(out).i), ['a', 'b', 'c']);
+  const flow = fileOf("r: { '200': { description: ok }, default: { description: e } }\n");
+  assert.equal(apply(flow, insertEntries(flow, get(flow.value, 'r'), { '401': { description: 'denied' } }, 'default')),
+    "r: { '200': { description: ok }, '401': { description: denied }, default: { description: e } }\n");
+});
+
+test('JSON inserts keep CRLF line ends', () => {
+  const file = fileOf('{\r\n  "a": {\r\n    "b": 1\r\n  }\r\n}\r\n', true);
+  const out = apply(file, insertEntry(file, get(file.value, 'a'), 'c', { d: [1] }));
+  assert.ok(!/[^\r]\n/.test(out), 'only CRLF line ends');
+  assert.deepEqual(JSON.parse(out).a, { b: 1, c: { d: [1] } });
+});
+
+test('replaceValue writes a block collection under a block key (its comment stays on the key line), flow and JSON text elsewhere', () => {
+  const block = fileOf('get:\n  security: [] # anyone\n  responses: {}\n');
+  assert.equal(apply(block, replaceValue(block, get(block.value, 'get'), 'security', [{ bearer: [] }])),
+    'get:\n  security: # anyone\n    - bearer: []\n  responses: {}\n');
+  const crlf = fileOf('get:\r\n  security: []\r\n');
+  assert.equal(apply(crlf, replaceValue(crlf, get(crlf.value, 'get'), 'security', [{ bearer: [] }])), 'get:\r\n  security:\r\n    - bearer: []\r\n');
+  const flow = fileOf('get: { security: [], responses: {} }\n');
+  assert.equal(apply(flow, replaceValue(flow, get(flow.value, 'get'), 'security', [{ bearer: [] }])), 'get: { security: [{ bearer: [] }], responses: {} }\n');
+  const json = fileOf('{\n  "get": {\n    "security": []\n  }\n}\n', true);
+  assert.equal(apply(json, replaceValue(json, get(json.value, 'get'), 'security', [{ bearer: [] }])),
+    '{\n  "get": {\n    "security": [\n      {\n        "bearer": []\n      }\n    ]\n  }\n}\n');
+});
+
+test('removeItem drops a block item with its line, a flow item with one comma', () => {
+  const block = fileOf('security:\n  - {} # anonymous\n  - bearer: []\nnext: 1\n');
+  assert.equal(apply(block, removeItem(block, get(block.value, 'security'), 0)), 'security:\n  - bearer: []\nnext: 1\n');
+  const flow = fileOf("schemes: ['http', 'https']\n");
+  assert.equal(apply(flow, removeItem(flow, get(flow.value, 'schemes'), 0)), "schemes: ['https']\n");
+  assert.equal(apply(flow, removeItem(flow, get(flow.value, 'schemes'), 1)), "schemes: ['http']\n");
+});
+
+test('replaceScalar keeps the quotes the scalar was written with', () => {
+  const file = fileOf('a: query\nb: "query"\nc: \'query\'\n');
+  const span = (key: string) => file.spanOf(file.value as object, key, 'value');
+  const out = applyEdits(file.text, ['a', 'b', 'c'].map((k) => replaceScalar(file, span(k), 'header')), file.lines);
+  assert.equal(out, 'a: header\nb: "header"\nc: \'header\'\n');
+  assert.equal(apply(file, replaceScalar(file, span('a'), 'a: b')), 'a: "a: b"\nb: "query"\nc: \'query\'\n');
+});
+
+test('refTo writes a local pointer in the same file, a relative path to another (pointer segments escaped)', () => {
+  const root = new SourceFile('/p/openapi.yaml', 'openapi.yaml', '', {}, new WeakMap());
+  const part = new SourceFile('/p/paths/users.yaml', 'paths/users.yaml', '', {}, new WeakMap());
+  assert.equal(refTo(root, root, ['components', 'responses', 'Unauthorized']), '#/components/responses/Unauthorized');
+  assert.equal(refTo(part, root, ['paths', '/users/{id}', 'get']), '../openapi.yaml#/paths/~1users~1{id}/get');
+  assert.equal(refTo(root, part, ['get']), 'paths/users.yaml#/get');
+});
+
+test('applyEdits puts inserts at one place in the order of the list, as LSP clients do', () => {
+  const file = fileOf('a: 1\n');
+  const at = { line: 0, character: 4 };
+  assert.equal(applyEdits(file.text, [{ range: { start: at, end: at }, newText: '\nb: 2' }, { range: { start: at, end: at }, newText: '\nc: 3' }], file.lines), 'a: 1\nb: 2\nc: 3\n');
 });

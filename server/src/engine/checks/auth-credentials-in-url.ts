@@ -2,6 +2,7 @@ import type { Check } from './check';
 import type { OperationRef } from '../types';
 import type { Node } from '../openapi/load';
 import { child, operationLabel, type Operation, type Parameter } from '../openapi/model';
+import { replaceScalar } from '../fix/edits';
 import { lowerString, schemeUsers } from './lib/security';
 import { operationSite, stringValue, words } from './support';
 
@@ -111,7 +112,11 @@ export const authCredentialsInUrl: Check = {
       for (const [name, scheme] of doc.securitySchemes) {
         if (lowerString(scheme, 'type') !== 'apikey' || lowerString(scheme, 'in') !== 'query') continue;
         const keyName = stringValue(scheme, 'name');
-        ctx.report({ at: child(scheme, 'in')!, part: 'value', operations: users.get(name) ?? [],
+        const location = child(scheme, 'in')!;
+        // the key keeps its name; servers and clients must then read and send it as a header
+        const toHeader = { title: 'Send the key in a header (in: header)', kind: 'suggestion' as const,
+          edits: [replaceScalar(location.file, location.file.spanOf(scheme.value as object, 'in', 'value'), 'header')] };
+        ctx.report({ at: location, part: 'value', operations: users.get(name) ?? [], fixes: [toHeader],
           message: `API key scheme '${name}' sends its key${keyName ? ` '${keyName}'` : ''} in the query string: ${WHY_URL}.` });
       }
       for (const op of doc.operations) {

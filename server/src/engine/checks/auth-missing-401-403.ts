@@ -1,9 +1,7 @@
 import type { Check } from './check';
 import { operationLabel } from '../openapi/model';
 import { operationSite, publicIntent, requiresAuth } from './support';
-
-/** Responses that tell a caller its credential was missing, invalid or insufficient (a `4XX` range covers both). */
-const AUTH_FAILURE = /^(401|403|4xx)$/i;
+import { authResponsesFix, documentsAuthFailure } from '../fix/auth';
 
 export const authMissing401403: Check = {
   meta: {
@@ -20,9 +18,10 @@ export const authMissing401403: Check = {
     for (const doc of ctx.documents) {
       for (const op of doc.operations) {
         if (!requiresAuth(op) || publicIntent(op, ctx.config)) continue;
-        if (op.responses.some((r) => AUTH_FAILURE.test(r.status))) continue;
+        if (documentsAuthFailure(op)) continue;
         const site = op.responsesNode ? { at: op.responsesNode, part: 'key' as const } : operationSite(op);
-        ctx.report({ ...site, operations: [op],
+        const fix = authResponsesFix(op);
+        ctx.report({ ...site, operations: [op], fixes: fix ? [fix] : [],
           message: `${operationLabel(op)} requires authentication but documents neither a 401 nor a 403 response: clients cannot tell a rejected credential from a missing permission.` });
       }
     }

@@ -1,6 +1,8 @@
 import type { Check } from './check';
+import type { Fix } from '../types';
 import { child, items, isObject, operationLabel, WRITE_METHODS } from '../openapi/model';
 import { isIdAddressed, operationSite, publicIntent } from './support';
+import { markPublicFix, requireSchemeFix } from '../fix/auth';
 
 export const authMissing: Check = {
   meta: {
@@ -21,19 +23,20 @@ export const authMissing: Check = {
         if (!op.security.anonymous || publicIntent(op, ctx.config)) continue;
         const severity = WRITE_METHODS.has(op.method) || isIdAddressed(op) ? 'error' : 'warning';
         const label = operationLabel(op);
+        const fixes = [requireSchemeFix(op), markPublicFix(op)].filter((fix): fix is Fix => fix !== undefined);
         const { source, node } = op.security;
         const empty = items(node).find((alt) => isObject(alt.value) && Object.keys(alt.value).length === 0);
         if (source === 'operation' && empty) {
-          ctx.report({ at: empty, part: 'value', severity, operations: [op],
+          ctx.report({ at: empty, part: 'value', severity, operations: [op], fixes,
             message: `${label} accepts anonymous callers: the empty '{}' alternative makes authentication optional.` });
         } else if (source === 'operation') {
-          ctx.report({ at: child(op.node, 'security')!, part: 'key', severity, operations: [op],
+          ctx.report({ at: child(op.node, 'security')!, part: 'key', severity, operations: [op], fixes,
             message: `${label} turns authentication off with 'security: []' and gives no 'x-api-sentinel-public' reason: anyone can call it.` });
         } else {
           const why = source === 'root' && !empty ? "the document's root 'security' is empty"
             : source === 'root' ? "the root 'security' allows anonymous callers with '{}'"
             : "neither it nor the document root declares 'security'";
-          ctx.report({ ...operationSite(op), severity, operations: [op],
+          ctx.report({ ...operationSite(op), severity, operations: [op], fixes,
             message: `${label} requires no authentication (${why}): anyone can call it.` });
         }
       }

@@ -1,6 +1,8 @@
 import type { Check } from './check';
+import type { Fix } from '../types';
 import type { Node } from '../openapi/load';
 import { child, entries, items, HTTP_METHODS } from '../openapi/model';
+import { attempt, removeItem, replaceScalar, replaceSpan } from '../fix/edits';
 
 const LOCAL_HOST = /^(localhost|127(?:\.\d+){3}|\[::1\]|0\.0\.0\.0|[^/:]+\.localhost|host\.docker\.internal)(?::\d+)?$/i;
 
@@ -8,6 +10,23 @@ const LOCAL_HOST = /^(localhost|127(?:\.\d+){3}|\[::1\]|0\.0\.0\.0|[^/:]+\.local
 function plainHttpHost(url: string): string | undefined {
   const m = /^http:\/\/([^/?#]*)/i.exec(url.trim());
   return m ? m[1] : undefined;
+}
+
+/** Turns `http://` into `https://` in a server URL, touching only the scheme (quotes and the rest stay as written). */
+function useHttpsUrl(url: Node): Fix | undefined {
+  const span = url.file.spanOf(url.parent!, url.key!, 'value');
+  const scheme = /^(["']?)http(?=:)/i.exec(url.file.text.slice(span.start, span.end));
+  if (!scheme) return undefined;
+  const start = span.start + scheme[1].length;
+  return { title: 'Use https://', kind: 'suggestion', edits: [replaceSpan(url.file, { start, end: start + 4 }, 'https')] };
+}
+
+/** An OpenAPI 2.0 `http` in `schemes`: dropped when `https` is listed beside it, else replaced by `https`. */
+function useHttpsScheme(list: Node, item: Node): Fix | undefined {
+  const httpsListed = items(list).some((other) => String(other.value).toLowerCase() === 'https');
+  return attempt(() => httpsListed
+    ? { title: "Remove 'http' (keep 'https')", kind: 'suggestion', edits: [removeItem(list.file, list.value as object, item.key as number)] }
+    : { title: 'Use https', kind: 'suggestion', edits: [replaceScalar(item.file, item.file.spanOf(list.value as object, item.key!), 'https')] });
 }
 
 export const transportInsecureServer: Check = {
@@ -28,9 +47,12 @@ export const transportInsecureServer: Check = {
         if (LOCAL_HOST.test(host)) continue;
         const owners: Node[] = [doc.root, ...doc.operations.map((op) => op.node)];
         for (const owner of owners) {
-          for (const scheme of items(child(owner, 'schemes'))) {
+          const list = child(owner, 'schemes');
+          for (const scheme of items(list)) {
             if (String(scheme.value).toLowerCase() !== 'http') continue;
+            const fix = useHttpsScheme(list!, scheme);
             ctx.report({ at: scheme, part: 'value', operations: owner === doc.root ? [] : doc.operations.filter((op) => op.node === owner),
+              fixes: fix ? [fix] : [],
               message: `The API is served over plain HTTP${host ? ` at ${host}` : ''}: credentials and data can be read or changed in transit.` });
           }
         }
@@ -54,7 +76,8 @@ export const transportInsecureServer: Check = {
           if (!url || typeof url.value !== 'string') continue;
           const host = plainHttpHost(url.value);
           if (host === undefined || LOCAL_HOST.test(host)) continue;
-          ctx.report({ at: url, part: 'value',
+          const fix = useHttpsUrl(url);
+          ctx.report({ at: url, part: 'value', fixes: fix ? [fix] : [],
             message: `Server '${url.value}' uses plain HTTP: credentials and data can be read or changed in transit.` });
         }
       }

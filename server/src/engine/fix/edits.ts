@@ -1,14 +1,16 @@
 /**
- * Minimal, style-keeping text edits on parsed YAML and JSON files, for quick fixes: insert an entry into a mapping
- * (block or flow YAML, JSON), create missing parents, remove an entry, replace a value. Edits follow the file's
- * own indentation, quoting and format, and never reorder or reformat what is already there.
+ * Minimal, style-keeping text edits on parsed YAML and JSON files, for quick fixes: insert entries into a mapping
+ * (block or flow YAML, JSON), create missing parents, remove an entry or a sequence item, replace a value or a scalar.
+ * Edits follow the file's own indentation, quoting, line breaks and format, and never reorder or reformat what is
+ * already there.
  */
-import type { TextEdit } from '../types';
+import { dirname, posix, relative as relativePath, sep } from 'node:path';
+import type { Fix, TextEdit } from '../types';
 import type { SourceFile, Span, JsonPath } from '../openapi/source';
 
 export type PlainValue = string | number | boolean | null | PlainValue[] | { [key: string]: PlainValue };
 
-interface Style { json: boolean; unit: number; quote: '"' | "'"; indentSequences: boolean }
+interface Style { json: boolean; unit: number; quote: '"' | "'"; indentSequences: boolean; eol: string }
 
 const styles = new WeakMap<SourceFile, Style>();
 
@@ -17,18 +19,20 @@ export function styleOf(file: SourceFile): Style {
   let style = styles.get(file);
   if (style) return style;
   const text = file.text;
-  const first = /\S/.exec(text)?.[0];
+  // habits show in the first 200 KB; scanning all of a 4 MB spec costs more than the fixes built from it
+  const sample = text.slice(0, 200_000);
+  const first = /\S/.exec(sample)?.[0];
   const json = first === '{' || first === '[';
   let unit = 0;
-  const indents = text.slice(0, 200_000).match(/^( +)\S/gm) ?? [];
+  const indents = sample.match(/^( +)\S/gm) ?? [];
   for (const m of indents) {
     const n = m.length - 1;
     if (n > 0 && (unit === 0 || n < unit)) unit = n;
   }
-  const doubles = (text.match(/"/g) ?? []).length;
-  const singles = (text.match(/'/g) ?? []).length;
-  const seq = /^( *)[^\s#-][^\n]*:[ \t]*\r?\n( *)- /m.exec(text);
-  style = { json, unit: unit || 2, quote: singles > doubles ? "'" : '"', indentSequences: seq ? seq[2].length > seq[1].length : true };
+  const doubles = (sample.match(/"/g) ?? []).length;
+  const singles = (sample.match(/'/g) ?? []).length;
+  const seq = /^( *)[^\s#-][^\n]*:[ \t]*\r?\n( *)- /m.exec(sample);
+  style = { json, unit: unit || 2, quote: singles > doubles ? "'" : '"', indentSequences: seq ? seq[2].length > seq[1].length : true, eol: text.includes('\r\n') ? '\r\n' : '\n' };
   styles.set(file, style);
   return style;
 }
@@ -44,9 +48,19 @@ function yamlScalar(value: string | number | boolean | null, style: Style): stri
   return JSON.stringify(value);
 }
 
-function yamlKey(key: string, style: Style, siblingQuote?: string): string {
-  if (siblingQuote) return `${siblingQuote}${key}${siblingQuote}`;
-  return /^\d+$/.test(key) ? `${style.quote}${key}${style.quote}` : yamlScalar(key, style);
+/** A key as YAML text; numeric keys (status codes) are quoted, as OpenAPI asks, with `quote` when given (a sibling's). */
+function yamlKey(key: string, style: Style, quote?: string): string {
+  return /^\d+$/.test(key) ? `${quote ?? style.quote}${key}${quote ?? style.quote}` : yamlScalar(key, style);
+}
+
+/** YAML flow text: `{ bearer: [] }`, `[a, b]`; plain scalars never hold flow indicators (`,[]{}`), so they stay plain. */
+function yamlFlow(value: PlainValue, style: Style): string {
+  if (Array.isArray(value)) return `[${value.map((item) => yamlFlow(item, style)).join(', ')}]`;
+  if (isMapping(value)) {
+    const keys = Object.keys(value);
+    return keys.length === 0 ? '{}' : `{ ${keys.map((k) => `${yamlKey(k, style)}: ${yamlFlow(value[k], style)}`).join(', ')} }`;
+  }
+  return yamlScalar(value, style);
 }
 
 function isMapping(v: PlainValue): v is { [key: string]: PlainValue } { return v !== null && typeof v === 'object' && !Array.isArray(v); }
@@ -91,51 +105,115 @@ function jsonValue(value: PlainValue, indent: number, unit: number): string {
 
 function lineStart(text: string, offset: number): number { return text.lastIndexOf('\n', offset - 1) + 1; }
 function column(text: string, offset: number): number { return offset - lineStart(text, offset); }
-function newline(text: string): string { return text.includes('\r\n') ? '\r\n' : '\n'; }
+/** Where the line holding `offset` ends, before its line break. */
+function lineEnd(text: string, offset: number): number {
+  const nl = text.indexOf('\n', offset);
+  const end = nl === -1 ? text.length : nl;
+  return text[end - 1] === '\r' ? end - 1 : end;
+}
+/** The indentation of the line holding `offset`. */
+function lineIndent(text: string, offset: number): number {
+  const start = lineStart(text, offset);
+  return /^ */.exec(text.slice(start, offset))![0].length;
+}
+/** Whether a span holds a line break (without copying it: a container may be most of a 4 MB file). */
+function spansLines(text: string, span: Span): boolean {
+  const nl = text.indexOf('\n', span.start);
+  return nl !== -1 && nl < span.end;
+}
+/** Generated text uses `\n`; the file may use `\r\n`. */
+function withEol(text: string, eol: string): string { return eol === '\n' ? text : text.replace(/\n/g, eol); }
 
 function edit(file: SourceFile, span: Span, newText: string): TextEdit {
   return { file: file.relPath, range: file.lines.range(span), newText };
 }
 
+function mappingLoc(file: SourceFile, container: object, what: string) {
+  const loc = file.locations.get(container);
+  if (!loc || !loc.entries) throw new Error(`${what}: not a mapping of this file`);
+  return { loc, entries: loc.entries };
+}
+
+/** The quote a numeric sibling key is written with (`"200":`), if any: new status codes follow it. */
+function numericKeyQuote(text: string, keys: Span[]): string | undefined {
+  for (const key of keys) {
+    const m = /^(["'])\d+\1$/.exec(text.slice(key.start, key.end));
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
 /** Inserts `key: value` as the last entry of a mapping that exists in `file`. */
 export function insertEntry(file: SourceFile, container: object, key: string, value: PlainValue): TextEdit {
-  const loc = file.locations.get(container);
-  if (!loc || !loc.entries) throw new Error('insertEntry: not a mapping of this file');
+  return insertEntries(file, container, { [key]: value });
+}
+
+/**
+ * Inserts entries, in their order, as one edit (several inserts at one place would depend on how a client orders
+ * them) into a mapping that exists in `file`: before the entry `before` when given and present (status codes stay
+ * in order), after the last entry otherwise.
+ */
+export function insertEntries(file: SourceFile, container: object, values: { [key: string]: PlainValue }, before?: string): TextEdit {
+  const { loc, entries: entryMap } = mappingLoc(file, container, 'insertEntries');
+  const keys = Object.keys(values);
   const style = styleOf(file);
   const text = file.text;
-  const eol = newline(text);
-  const open = text[loc.span.start];
-  const entries = [...loc.entries.values()];
-  if (open === '{') {
-    // flow mapping (JSON or YAML flow): before the closing brace
-    const close = loc.span.end - 1;
-    const multiline = text.slice(loc.span.start, loc.span.end).includes('\n');
+  const eol = style.eol;
+  const entries = [...entryMap.values()];
+  const quote = style.json || !keys.some((k) => /^\d+$/.test(k)) ? undefined : numericKeyQuote(text, entries.map((e) => e.key));
+  const next = before === undefined ? undefined : entryMap.get(before);
+  // the next entry starts its own line (block, or JSON written one entry per line)
+  const ownLine = next !== undefined && /^[ \t]*$/.test(text.slice(lineStart(text, next.key.start), next.key.start));
+  if (text[loc.span.start] === '{') {
+    // flow mapping (JSON or YAML flow): before the next entry, or before the closing brace
+    const multiline = spansLines(text, loc.span);
     if (style.json) {
-      const quotedKey = JSON.stringify(key);
+      const inner = entries.length > 0 ? column(text, entries[0].key.start) : column(text, loc.span.start) + style.unit;
+      const rendered = keys.map((k) => `${JSON.stringify(k)}: ${withEol(jsonValue(values[k], inner, style.unit), eol)}`);
+      if (next && ownLine) return edit(file, { start: next.key.start, end: next.key.start }, rendered.map((r) => `${r},${eol}${' '.repeat(inner)}`).join(''));
+      if (next) return edit(file, { start: next.key.start, end: next.key.start }, keys.map((k) => `${JSON.stringify(k)}: ${JSON.stringify(values[k])}, `).join(''));
       if (entries.length === 0) {
         const indent = column(text, loc.span.start);
-        const inner = indent + style.unit;
-        return edit(file, { start: loc.span.start, end: loc.span.end },
-          `{${eol}${' '.repeat(inner)}${quotedKey}: ${jsonValue(value, inner, style.unit)}${eol}${' '.repeat(indent)}}`);
+        return edit(file, loc.span, `{${eol}${' '.repeat(inner)}${rendered.join(`,${eol}${' '.repeat(inner)}`)}${eol}${' '.repeat(indent)}}`);
       }
       const last = entries[entries.length - 1].value.end;
-      if (multiline) {
-        const inner = column(text, entries[0].key.start);
-        return edit(file, { start: last, end: last }, `,${eol}${' '.repeat(inner)}${quotedKey}: ${jsonValue(value, inner, style.unit)}`);
-      }
-      return edit(file, { start: last, end: last }, `, ${quotedKey}: ${JSON.stringify(value)}`);
+      if (multiline) return edit(file, { start: last, end: last }, rendered.map((r) => `,${eol}${' '.repeat(inner)}${r}`).join(''));
+      return edit(file, { start: last, end: last }, keys.map((k) => `, ${JSON.stringify(k)}: ${JSON.stringify(values[k])}`).join(''));
     }
-    const flow = `${yamlKey(key, style)}: ${JSON.stringify(value)}`;
-    if (entries.length === 0) return edit(file, { start: close, end: close }, flow);
+    const flow = keys.map((k) => `${yamlKey(k, style, quote)}: ${yamlFlow(values[k], style)}`).join(', ');
+    if (next) return edit(file, { start: next.key.start, end: next.key.start }, `${flow}, `);
+    if (entries.length === 0) return edit(file, loc.span, `{ ${flow} }`);
     const last = entries[entries.length - 1].value.end;
     return edit(file, { start: last, end: last }, `, ${flow}`);
   }
-  // block mapping: a new line after the last entry, at the entries' indentation
-  if (entries.length === 0) throw new Error('insertEntry: empty block mapping has no place');
+  // block mapping: new lines at the entries' indentation, before the next entry (and the comments above it) or
+  // after the last entry (and its trailing comment)
+  if (entries.length === 0) throw new Error('insertEntries: empty block mapping has no place');
   const indent = column(text, entries[0].key.start);
-  const quote = /^["']/.test(text[entries[0].key.start]) && /^\d+$/.test(key) ? text[entries[0].key.start] : undefined;
-  const last = entries[entries.length - 1].value.end;
-  return edit(file, { start: last, end: last }, eol + yamlEntry(key, value, indent, style, quote ? yamlKey(key, style, quote) : undefined).replace(/\n/g, eol));
+  const lines = withEol(keys.map((k) => yamlEntry(k, values[k], indent, style, yamlKey(k, style, quote))).join('\n'), eol);
+  if (next && ownLine) {
+    const at = aboveComments(text, lineStart(text, next.key.start));
+    return edit(file, { start: at, end: at }, lines + eol);
+  }
+  const at = afterTrailingComment(text, entries[entries.length - 1].value.end);
+  return edit(file, { start: at, end: at }, eol + lines);
+}
+
+/** The start of the comment lines right above the line starting at `offset` (the comments belong to that line). */
+function aboveComments(text: string, offset: number): number {
+  let at = offset;
+  while (at > 0) {
+    const previous = lineStart(text, at - 1);
+    if (!/^[ \t]*#/.test(text.slice(previous, at))) break;
+    at = previous;
+  }
+  return at;
+}
+
+/** After a block value, the end of its line when only a comment follows (the comment stays with its line). */
+function afterTrailingComment(text: string, offset: number): number {
+  const end = lineEnd(text, offset);
+  return /^[ \t]*(?:#.*)?$/.test(text.slice(offset, end)) ? end : offset;
 }
 
 /**
@@ -146,6 +224,7 @@ export function insertAtPath(file: SourceFile, path: JsonPath, value: PlainValue
   let container: unknown = file.value;
   let i = 0;
   for (; i < path.length; i++) {
+    if (container === null || typeof container !== 'object') throw new Error('insertAtPath: a parent is not a mapping');
     const next = (container as Record<string | number, unknown>)[path[i]];
     if (next === undefined) break;
     if (i === path.length - 1) return undefined;
@@ -156,23 +235,62 @@ export function insertAtPath(file: SourceFile, path: JsonPath, value: PlainValue
   return insertEntry(file, container as object, String(path[i]), nested);
 }
 
+/**
+ * Replaces the value of an existing entry with `value`, written the way the file writes values there: a block
+ * collection under a block key (a comment after the old value stays on the key's line), flow or JSON text otherwise.
+ */
+export function replaceValue(file: SourceFile, container: object, key: string, value: PlainValue): TextEdit {
+  const { loc, entries } = mappingLoc(file, container, 'replaceValue');
+  const entry = entries.get(key);
+  if (!entry) throw new Error('replaceValue: no such entry');
+  const style = styleOf(file);
+  const text = file.text;
+  const eol = style.eol;
+  if (text[loc.span.start] === '{') {
+    const multiline = spansLines(text, loc.span);
+    const rendered = !style.json ? yamlFlow(value, style)
+      : multiline ? withEol(jsonValue(value, lineIndent(text, entry.key.start), style.unit), eol) : JSON.stringify(value);
+    return edit(file, entry.value, rendered);
+  }
+  const colon = text.indexOf(':', entry.key.end);
+  const rendered = yamlValue(value, column(text, entry.key.start), style);
+  const end = lineEnd(text, entry.value.end);
+  const comment = text.slice(entry.value.end, end);
+  if (rendered.startsWith('\n') && /^[ \t]+#/.test(comment)) {
+    return edit(file, { start: colon + 1, end }, comment + withEol(rendered, eol));
+  }
+  return edit(file, { start: colon + 1, end: entry.value.end }, withEol(rendered, eol));
+}
+
 /** Removes the entry `key` (with its value and its own line) from a mapping. */
 export function removeEntry(file: SourceFile, container: object, key: string): TextEdit {
-  const loc = file.locations.get(container);
-  const entry = loc?.entries?.get(key);
-  if (!loc || !entry) throw new Error('removeEntry: no such entry');
+  const { loc, entries } = mappingLoc(file, container, 'removeEntry');
+  const entry = entries.get(key);
+  if (!entry) throw new Error('removeEntry: no such entry');
+  const all = [...entries.values()];
+  return removePart(file, loc.span, all.map((e) => ({ start: e.key.start, end: e.value.end })), all.indexOf(entry));
+}
+
+/** Removes item `index` (with its own line, or one neighbouring comma) from a sequence. */
+export function removeItem(file: SourceFile, sequence: object, index: number): TextEdit {
+  const loc = file.locations.get(sequence);
+  if (!loc || !loc.items || !loc.items[index]) throw new Error('removeItem: no such item');
+  return removePart(file, loc.span, loc.items, index);
+}
+
+/** Removes one part (an entry from its key, or an item) of a flow or block collection. */
+function removePart(file: SourceFile, container: Span, parts: Span[], index: number): TextEdit {
   const text = file.text;
-  const entries = [...loc.entries!.values()];
-  const index = entries.indexOf(entry);
-  if (text[loc.span.start] === '{') {
-    // flow: drop the entry and one neighbouring comma
-    if (index < entries.length - 1) return edit(file, { start: entry.key.start, end: entries[index + 1].key.start }, '');
-    if (index > 0) return edit(file, { start: entries[index - 1].value.end, end: entry.value.end }, '');
-    return edit(file, { start: entry.key.start, end: entry.value.end }, '');
+  const part = parts[index];
+  if (text[container.start] === '{' || text[container.start] === '[') {
+    // flow: drop the part and one neighbouring comma
+    if (index < parts.length - 1) return edit(file, { start: part.start, end: parts[index + 1].start }, '');
+    if (index > 0) return edit(file, { start: parts[index - 1].end, end: part.end }, '');
+    return edit(file, part, '');
   }
-  // block: whole lines, from the key's line to the end of the value's line
-  const start = lineStart(text, entry.key.start);
-  const nl = text.indexOf('\n', entry.value.end);
+  // block: whole lines, from the part's line to the end of its last line
+  const start = lineStart(text, part.start);
+  const nl = text.indexOf('\n', part.end);
   return edit(file, { start, end: nl === -1 ? text.length : nl + 1 }, '');
 }
 
@@ -181,10 +299,39 @@ export function replaceSpan(file: SourceFile, span: Span, newText: string): Text
   return edit(file, span, newText);
 }
 
-/** Applies edits of one file to its text (for tests and previews): edits must not overlap. */
+/** Replaces the scalar (a key or a value) written at `span` with `value`, in the same quotes as before. */
+export function replaceScalar(file: SourceFile, span: Span, value: string): TextEdit {
+  const quote = file.text[span.start];
+  const written = quote === '"' ? JSON.stringify(value)
+    : quote === "'" ? `'${value.replace(/'/g, "''")}'`
+    : yamlScalar(value, styleOf(file));
+  return edit(file, span, written);
+}
+
+/** The `$ref` that `from` writes to reach the value at `path` in `target` (a JSON pointer, relative file path first). */
+export function refTo(from: SourceFile, target: SourceFile, path: JsonPath): string {
+  const pointer = path.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+  if (from === target) return `#${pointer}`;
+  const file = posix.normalize(relativePath(dirname(from.path), target.path).split(sep).join('/'));
+  return `${file}#${pointer}`;
+}
+
+/**
+ * Builds a fix, or none when the file has a shape the primitives refuse (they throw rather than write something
+ * wrong): a missing fix must never cost the finding.
+ */
+export function attempt(build: () => Fix | undefined): Fix | undefined {
+  try { return build(); } catch { return undefined; }
+}
+
+/**
+ * Applies edits of one file to its text (for tests and previews): edits must not overlap; inserts at the same place
+ * appear in the order of the list, as LSP clients apply them.
+ */
 export function applyEdits(text: string, edits: { range: TextEdit['range']; newText: string }[], lines: { offset(p: TextEdit['range']['start']): number }): string {
-  const sorted = [...edits].sort((a, b) => lines.offset(b.range.start) - lines.offset(a.range.start));
+  const sorted = edits.map((e, index) => ({ e, index, start: lines.offset(e.range.start) }))
+    .sort((a, b) => b.start - a.start || b.index - a.index);
   let out = text;
-  for (const e of sorted) out = out.slice(0, lines.offset(e.range.start)) + e.newText + out.slice(lines.offset(e.range.end));
+  for (const { e, start } of sorted) out = out.slice(0, start) + e.newText + out.slice(lines.offset(e.range.end));
   return out;
 }

@@ -1,0 +1,237 @@
+/** The quick fixes of the auth and transport checks: exact text (style kept) and safe/suggestion kinds. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { analyze } from '../server/src/engine/analyze';
+import { LineIndex } from '../server/src/engine/openapi/source';
+import { applyEdits } from '../server/src/engine/fix/edits';
+import type { Finding, Fix } from '../server/src/engine/types';
+import { loadCases } from './support/fixtures';
+import { review } from './support/engine';
+
+const ROOT = '/project';
+
+/** Reviews in-memory files (relative path -> text); the first one is the document. */
+async function findings(files: Record<string, string>, ruleId: string): Promise<Finding[]> {
+  const reader = { read: (p: string) => files[p.slice(ROOT.length + 1)] };
+  const paths = Object.keys(files).map((f) => join(ROOT, f));
+  const result = await analyze({ root: ROOT, files: [paths[0]], reader });
+  return result.findings.filter((f) => f.ruleId === ruleId);
+}
+
+function fixNamed(finding: Finding, title: RegExp): Fix {
+  const fix = finding.fixes.find((f) => title.test(f.title));
+  assert.ok(fix, `a fix matching ${title} among: ${finding.fixes.map((f) => f.title).join(', ')}`);
+  return fix;
+}
+
+/** The files a fix changes, with their new text. */
+function applied(files: Record<string, string>, fix: Fix): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const file of new Set(fix.edits.map((e) => e.file))) {
+    const text = files[file];
+    out[file] = applyEdits(text, fix.edits.filter((e) => e.file === file), new LineIndex(text));
+  }
+  return out;
+}
+
+test('auth-missing without any scheme: "Require bearerAuth" declares a bearer scheme and documents 401/403; comments and order stay', async () => {
+  const doc = [
+    'openapi: 3.0.3',
+    'info:',
+    '    title: Orders',
+    "    version: '1.0'",
+    'paths:',
+    '    /orders:',
+    '        # the order book',
+    '        post:',
+    "            operationId: createOrder # used by the SDK",
+    '            responses:',
+    "                '201':",
+    '                    description: Created',
+    '',
+  ].join('\n');
+  const [finding] = await findings({ 'openapi.yaml': doc }, 'auth-missing');
+  const require = fixNamed(finding, /^Require/);
+  assert.equal(require.title, 'Require bearerAuth, documenting 401 and 403');
+  assert.equal(require.kind, 'suggestion');
+  assert.equal(applied({ 'openapi.yaml': doc }, require)['openapi.yaml'], [
+    'openapi: 3.0.3',
+    'info:',
+    '    title: Orders',
+    "    version: '1.0'",
+    'paths:',
+    '    /orders:',
+    '        # the order book',
+    '        post:',
+    "            operationId: createOrder # used by the SDK",
+    '            responses:',
+    "                '201':",
+    '                    description: Created',
+    "                '401':",
+    '                    description: Missing or invalid credentials',
+    "                '403':",
+    '                    description: The credentials do not allow this operation',
+    '            security:',
+    '                - bearerAuth: []',
+    'components:',
+    '    securitySchemes:',
+    '        bearerAuth:',
+    '            type: http',
+    '            scheme: bearer',
+    '',
+  ].join('\n'));
+
+  const markPublic = fixNamed(finding, /^Mark as intentionally public/);
+  assert.equal(markPublic.kind, 'suggestion');
+  assert.equal(applied({ 'openapi.yaml': doc }, markPublic)['openapi.yaml'], doc.replace(
+    '                    description: Created\n',
+    "                    description: Created\n            security: []\n            x-api-sentinel-public: 'TODO: say why anyone may call this'\n"));
+});
+
+test("auth-missing on 'security: []': the root requirement's OAuth2 scheme, with the scopes the other writes use", async () => {
+  const doc = `openapi: 3.1.0
+info: { title: Orders, version: "1.0" }
+components:
+  securitySchemes:
+    oauth:
+      type: oauth2
+      flows:
+        clientCredentials:
+          tokenUrl: https://auth.example.com/token
+          scopes: { orders:read: Read, orders:write: Write }
+security:
+  - oauth: [orders:read]
+paths:
+  /orders:
+    get:
+      responses: { "200": { description: The orders }, "401": { description: No token } }
+    post:
+      security:
+        - oauth: [orders:write]
+      responses: { "201": { description: Created }, "401": { description: No token } }
+  /orders/{id}:
+    put:
+      security: [] # TODO
+      responses: { "200": { description: Updated }, "401": { description: No token } }
+`;
+  const [finding] = await findings({ 'openapi.yaml': doc }, 'auth-missing');
+  const require = fixNamed(finding, /^Require/);
+  assert.equal(require.title, 'Require oauth');
+  assert.equal(applied({ 'openapi.yaml': doc }, require)['openapi.yaml'],
+    doc.replace('      security: [] # TODO\n', '      security: # TODO\n        - oauth:\n            - "orders:write"\n'));
+});
+
+test("auth-missing on an anonymous '{}' alternative: the alternative goes, the named ones stay", async () => {
+  const doc = `openapi: 3.0.3
+info: { title: Catalog, version: "1.0" }
+components:
+  securitySchemes:
+    key: { type: apiKey, in: header, name: X-Key }
+paths:
+  /items/{id}:
+    get:
+      security: [{}, { key: [] }]
+      responses: { "200": { description: An item }, "401": { description: No key } }
+`;
+  const [finding] = await findings({ 'openapi.yaml': doc }, 'auth-missing');
+  const require = fixNamed(finding, /^Require/);
+  assert.equal(require.title, "Require key (remove the anonymous '{}' alternative)");
+  assert.equal(applied({ 'openapi.yaml': doc }, require)['openapi.yaml'], doc.replace('security: [{}, { key: [] }]', 'security: [{ key: [] }]'));
+  const markPublic = fixNamed(finding, /^Mark as intentionally public/);
+  // optional sign-in is kept: only the declaration is added
+  assert.equal(applied({ 'openapi.yaml': doc }, markPublic)['openapi.yaml'], doc.replace(
+    '"401": { description: No key } }\n', '"401": { description: No key } }\n      x-api-sentinel-public: "TODO: say why anyone may call this"\n'));
+});
+
+test('auth-missing in a path file: the operation is edited where it is written, the scheme declared in the root document', async () => {
+  const files = {
+    'openapi.yaml': 'swagger: "2.0"\ninfo:\n  title: Files\n  version: "1.0"\npaths:\n  /files:\n    $ref: paths/files.yaml\n',
+    'paths/files.yaml': 'delete:\n  responses:\n    "204":\n      description: Deleted\n',
+  };
+  const [finding] = await findings(files, 'auth-missing');
+  assert.equal(finding.file, 'paths/files.yaml');
+  const out = applied(files, fixNamed(finding, /^Require/));
+  assert.equal(out['paths/files.yaml'], 'delete:\n  responses:\n    "204":\n      description: Deleted\n    "401":\n      description: Missing or invalid credentials\n    "403":\n      description: The credentials do not allow this operation\n  security:\n    - bearerAuth: []\n');
+  assert.equal(out['openapi.yaml'], files['openapi.yaml'] + 'securityDefinitions:\n  bearerAuth:\n    type: apiKey\n    name: Authorization\n    in: header\n    description: "Access token in the Authorization header: Bearer <token>"\n');
+});
+
+test('auth-missing-401-403: a safe fix, $ref to the responses the document already uses, in status order', async () => {
+  const files = {
+    'openapi.json': `{
+    "openapi": "3.0.3",
+    "info": { "title": "Teams", "version": "1.0" },
+    "security": [{ "key": [] }],
+    "paths": {
+        "/teams": {
+            "get": {
+                "responses": {
+                    "200": { "description": "The teams" },
+                    "401": { "$ref": "responses.json#/NoKey" }
+                }
+            },
+            "post": {
+                "responses": {
+                    "201": { "description": "Created" },
+                    "default": { "description": "Error" }
+                }
+            }
+        }
+    },
+    "components": {
+        "securitySchemes": { "key": { "type": "apiKey", "in": "header", "name": "X-Key" } },
+        "responses": { "Forbidden": { "description": "Not allowed" } }
+    }
+}
+`,
+    'responses.json': '{ "NoKey": { "description": "Missing key" } }\n',
+  };
+  const [finding] = await findings(files, 'auth-missing-401-403');
+  const fix = fixNamed(finding, /^Add/);
+  assert.deepEqual({ title: fix.title, kind: fix.kind }, { title: 'Add 401 and 403 responses', kind: 'safe' });
+  assert.equal(applied(files, fix)['openapi.json'], files['openapi.json'].replace(
+    '                    "201": { "description": "Created" },\n',
+    '                    "201": { "description": "Created" },\n'
+    + '                    "401": {\n                        "$ref": "responses.json#/NoKey"\n                    },\n'
+    + '                    "403": {\n                        "$ref": "#/components/responses/Forbidden"\n                    },\n'));
+});
+
+test('transport-insecure-server: only the scheme changes, in its quotes; 2.0 schemes are replaced or dropped', async () => {
+  const doc = "openapi: 3.0.3\ninfo: { title: T, version: '1' }\nservers:\n  - url: 'http://api.example.com' # production\npaths: {}\n";
+  const [finding] = await findings({ 'openapi.yaml': doc }, 'transport-insecure-server');
+  const fix = fixNamed(finding, /^Use https/);
+  assert.equal(fix.kind, 'suggestion');
+  assert.equal(applied({ 'openapi.yaml': doc }, fix)['openapi.yaml'], doc.replace("'http://", "'https://"));
+  const legacy = 'swagger: "2.0"\ninfo: { title: T, version: "1" }\nhost: api.example.com\nschemes:\n  - "http"\npaths: {}\n';
+  const [old] = await findings({ 'openapi.yaml': legacy }, 'transport-insecure-server');
+  assert.equal(applied({ 'openapi.yaml': legacy }, fixNamed(old, /^Use https/))['openapi.yaml'], legacy.replace('- "http"', '- "https"'));
+});
+
+test("auth-scheme-undefined: a misspelt scheme becomes the one declared name it resembles, quotes kept", async () => {
+  const doc = "openapi: 3.0.3\ninfo: { title: T, version: '1' }\ncomponents:\n  securitySchemes:\n    bearer_auth: { type: http, scheme: bearer }\nsecurity:\n  - 'BearerAuth': []\npaths: {}\n";
+  const [finding] = await findings({ 'openapi.yaml': doc }, 'auth-scheme-undefined');
+  const fix = fixNamed(finding, /^Use/);
+  assert.deepEqual({ title: fix.title, kind: fix.kind }, { title: "Use 'bearer_auth'", kind: 'suggestion' });
+  assert.equal(applied({ 'openapi.yaml': doc }, fix)['openapi.yaml'], doc.replace("'BearerAuth'", "'bearer_auth'"));
+});
+
+/** Which fixes may be safe: documenting responses changes no behaviour; everything else changes who may call what, and how. */
+const SAFE_FIXES = /^Add 401|^Add 403/;
+
+test('only behaviour-preserving fixes are safe, across the fixtures of these checks', async () => {
+  const rules = ['auth-missing', 'auth-missing-401-403', 'transport-insecure-server', 'auth-scheme-undefined', 'auth-credentials-in-url'];
+  let seen = 0;
+  for (const rule of rules) {
+    for (const c of loadCases(rule).filter((x) => x.kind === 'positive')) {
+      const result = await review(c.root, c.files);
+      for (const finding of result.findings.filter((f) => f.ruleId === rule)) {
+        for (const fix of finding.fixes) {
+          seen++;
+          assert.equal(fix.kind, SAFE_FIXES.test(fix.title) ? 'safe' : 'suggestion', `${rule} ${c.name}: '${fix.title}'`);
+        }
+        if (rule === 'auth-missing-401-403') assert.ok(finding.fixes.some((f) => f.kind === 'safe'), `${c.name}: a safe fix`);
+      }
+    }
+  }
+  assert.ok(seen > 30, 'fixes were checked');
+});
