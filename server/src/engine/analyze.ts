@@ -119,8 +119,8 @@ export function runChecks(files: FileSet, documents: ApiDocument[], config: Reso
           draft.operations.set(`${ref.method} ${ref.path} ${op.document.file.path}`, ref);
         }
         for (const rel of report.related ?? []) {
-          const location = { file: rel.at.file.relPath, range: siteRange(rel), message: rel.message };
-          draft.related.set(`${siteKey(rel)}\0${rel.message}`, location);
+          const relKey = `${siteKey(rel)}\0${rel.message}`;
+          if (!draft.related.has(relKey)) draft.related.set(relKey, { file: rel.at.file.relPath, range: siteRange(rel), message: rel.message });
         }
       },
     };

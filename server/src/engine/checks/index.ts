@@ -15,6 +15,10 @@ import { paginationUnbounded } from './pagination-unbounded';
 import { arrayUnbounded } from './array-unbounded';
 import { stringUnbounded } from './string-unbounded';
 import { uploadUnbounded } from './upload-unbounded';
+import { responseSensitiveField } from './response-sensitive-field';
+import { responseOpenSchema } from './response-open-schema';
+import { responseSharesRequestSchema } from './response-shares-request-schema';
+import { requestMassAssignment } from './request-mass-assignment';
 import { bolaPredictableId } from './bola-predictable-id';
 import { bolaUnprotectedObject } from './bola-unprotected-object';
 import { bolaCallerIdInRequest } from './bola-caller-id-in-request';
@@ -36,6 +40,10 @@ export const CHECKS: readonly Check[] = [
   arrayUnbounded,
   stringUnbounded,
   uploadUnbounded,
+  responseSensitiveField,
+  responseOpenSchema,
+  responseSharesRequestSchema,
+  requestMassAssignment,
   bolaPredictableId,
   bolaUnprotectedObject,
   bolaCallerIdInRequest,

@@ -199,6 +199,9 @@ export class FileSet {
    * are recorded once and give undefined.
    */
   deref(node: Node): Node | undefined {
+    const first = node.value;
+    // the common case: not a reference
+    if (first === null || typeof first !== 'object' || typeof (first as Record<string, unknown>).$ref !== 'string') return node;
     let current = node;
     const visited = new Set<string>();
     for (;;) {
