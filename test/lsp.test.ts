@@ -102,3 +102,15 @@ describe('language server over IPC (pull diagnostics)', () => {
     assert.equal(client.pushed.size, 0, 'nothing is pushed to a client that pulls');
   });
 });
+
+describe('api-sentinel lsp --stdio', () => {
+  let client: Client;
+  before(async () => { client = await startClient({ transport: 'stdio', root: ROOT, viaCli: true }); });
+  after(async () => { await client.stop(); });
+
+  test('the CLI starts the same language server for any LSP client', async () => {
+    client.open(SPEC_URI, specText);
+    const diagnostics = await client.waitForPush(SPEC_URI, has('auth-missing'));
+    assert.equal(diagnostics.find((d) => d.code === 'auth-missing')!.source, 'api-sentinel');
+  });
+});

@@ -27,12 +27,19 @@ export interface Client {
   stop(): Promise<void>;
 }
 
-export async function startClient(options: { transport: 'stdio' | 'ipc'; root: string; pull?: boolean; initializationOptions?: unknown }): Promise<Client> {
+export const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
+
+export async function startClient(options: {
+  transport: 'stdio' | 'ipc'; root: string; pull?: boolean; initializationOptions?: unknown;
+  /** Start `api-sentinel lsp --stdio` instead of the server bundle. */
+  viaCli?: boolean;
+}): Promise<Client> {
   const stderr: string[] = [];
   let child: ChildProcess;
   let connection: ProtocolConnection;
   if (options.transport === 'stdio') {
-    child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const args = options.viaCli ? [CLI, 'lsp', '--stdio'] : [SERVER, '--stdio'];
+    child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   } else {
     child = fork(SERVER, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });

@@ -14,7 +14,7 @@ export interface ReviewOptions {
   config?: string;
 }
 
-export type Command = { name: 'help' } | { name: 'version' } | { name: 'review'; options: ReviewOptions };
+export type Command = { name: 'help' } | { name: 'version' } | { name: 'review'; options: ReviewOptions } | { name: 'lsp' };
 
 const HELP_HINT = "Run 'api-sentinel --help' for usage.";
 
@@ -41,6 +41,12 @@ export function parseArgs(argv: readonly string[]): Command {
   if (command === undefined) throw usageError('missing command: try api-sentinel review [paths...]');
   if (command === 'help' || command === '--help' || command === '-h') return { name: 'help' };
   if (command === '--version' || command === '-v') return { name: 'version' };
+  if (command === 'lsp') {
+    // the transport options (--stdio, --node-ipc, --socket=N) are read by the language server's connection
+    const transport = rest.find((a) => /^--(stdio|node-ipc|socket=\d+|pipe=.+)$/.test(a));
+    if (!transport) throw usageError("'lsp' needs a transport: --stdio, --node-ipc, --socket=<port> or --pipe=<name>");
+    return { name: 'lsp' };
+  }
   if (command !== 'review') throw usageError(`unknown command '${command}'`);
 
   const options: ReviewOptions = { paths: [], format: 'text', failOn: 'error' };

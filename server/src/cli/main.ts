@@ -11,6 +11,12 @@ async function main(argv: string[]): Promise<number> {
     case 'help': process.stdout.write(USAGE); return 0;
     case 'version': process.stdout.write(`${TOOL_VERSION}\n`); return 0;
     case 'review': return review(command.options);
+    case 'lsp': {
+      // loaded on demand: reviews never pay for the language server
+      const { startLanguageServer } = await import('../lsp/start');
+      startLanguageServer();
+      return new Promise<number>(() => { /* runs until the client says exit */ });
+    }
   }
 }
 

@@ -6,6 +6,7 @@ export const USAGE = `API Sentinel ${TOOL_VERSION}: reviews the API security of 
 
 Usage:
   api-sentinel review [options] [paths...]
+  api-sentinel lsp --stdio | --node-ipc | --socket=<port>
   api-sentinel help | --help | -h
   api-sentinel --version | -v
 
@@ -18,7 +19,10 @@ reviewed, and reported when it is not an OpenAPI document.
 The current folder is the project root: files are reported relative to it and
 $refs may not leave it.
 
-Options:
+'lsp' starts the language server (diagnostics, hovers, quick fixes) for any
+LSP client: Neovim, Helix, Emacs, Zed, or VS Code through the extension.
+
+Options (review):
   -f, --format <format>   text (default), json or sarif
   -o, --output <file>     write the report to <file> (never colored) instead of
                           standard output

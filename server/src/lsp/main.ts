@@ -1,5 +1,4 @@
-/** The language server's entry: `node server.js --stdio` or `--node-ipc` (the transport comes from argv). */
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { startServer } from './server';
+/** The language server's entry: `node server.js --stdio` or `--node-ipc`. */
+import { startLanguageServer } from './start';
 
-startServer(createConnection(ProposedFeatures.all));
+startLanguageServer();

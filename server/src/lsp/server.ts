@@ -37,6 +37,9 @@ interface DocumentState {
   waiters: (() => void)[];
 }
 
+/** LSP clamps a character past the end of its line to the line's end. */
+const END_OF_LINE = 10_000;
+
 const contains = (r: { start: Position; end: Position }, p: Position) =>
   (p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character))
   && (p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character));
@@ -327,7 +330,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     byFile.set(doc, []);
     for (const d of diagnostics) {
       const list = byFile.get(d.path) ?? [];
-      list.push({ range: d.range, severity: (d.severity + 1) as DiagnosticSeverity, code: d.code, source: `spectral (${path.basename(ruleset)})`, message: d.message });
+      // Spectral marks a whole object for a missing field: keep its first line, as our own findings do
+      const range = d.range.end.line > d.range.start.line ? { start: d.range.start, end: { line: d.range.start.line, character: END_OF_LINE } } : d.range;
+      list.push({ range, severity: (d.severity + 1) as DiagnosticSeverity, code: d.code, source: `spectral (${path.basename(ruleset)})`, message: d.message });
       byFile.set(d.path, list);
     }
     for (const [file, list] of byFile) spectral.set(file, list);
