@@ -2,12 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { README, rulesMarkdown, withRules } from '../scripts/rules-doc';
+import { README, generatedReadme } from '../scripts/rules-doc';
 import { CHECKS } from '../server/src/engine/checks';
 
-test('README.md holds the current rule reference (run npm run docs after changing a check)', () => {
+test('README.md holds the current rule reference and CLI usage (run npm run docs after changing a check or --help)', () => {
   const readme = readFileSync(README, 'utf8');
-  assert.equal(readme, withRules(readme, rulesMarkdown()));
+  assert.equal(readme, generatedReadme(readme));
 });
 
 test('every check has complete metadata', () => {
