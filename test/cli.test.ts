@@ -224,7 +224,7 @@ describe('exit codes follow --fail-on', () => {
     writeFileSync(join(dir, 'specs', 'broken.yaml'), 'openapi: 3.0.3\ninfo: [\n');
     const run = await runCli(['review'], dir);
     assert.equal(run.code, 1, run.stdout);
-    assert.match(run.stdout, /^specs\/broken\.yaml\n {2}3:1 {2}error {2}Invalid YAML: .+ {2}parse-error$/m);
+    assert.match(run.stdout, /^specs\/broken\.yaml\n {2}2:7 {2}error {2}Invalid YAML: .+ {2}parse-error$/m);
     assert.equal((await runCli(['review', '--fail-on', 'never'], dir)).code, 0);
   });
 });

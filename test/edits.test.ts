@@ -132,3 +132,12 @@ test('applyEdits puts inserts at one place in the order of the list, as LSP clie
   const at = { line: 0, character: 4 };
   assert.equal(applyEdits(file.text, [{ range: { start: at, end: at }, newText: '\nb: 2' }, { range: { start: at, end: at }, newText: '\nc: 3' }], file.lines), 'a: 1\nb: 2\nc: 3\n');
 });
+
+test('a last entry written without a value (null) keeps its colon: the new entry goes after it', () => {
+  const block = fileOf('a:\n  b: 1\n  c:\n');
+  const out = apply(block, insertEntry(block, get(block.value, 'a'), 'd', 1));
+  assert.deepEqual(parseYaml(out).value, { a: { b: 1, c: null, d: 1 } });
+  const flow = fileOf('a: {b: 1, c: }\n');
+  const flowOut = apply(flow, insertEntry(flow, get(flow.value, 'a'), 'd', 1));
+  assert.deepEqual(parseYaml(flowOut).value, { a: { b: 1, c: null, d: 1 } });
+});

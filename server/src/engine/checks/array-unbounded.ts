@@ -6,6 +6,7 @@ import {
   componentName, describeRequestSchema, enclosingComponent, isInUrlOrHeaders, isPageMarkerProperty, isPaginated, isSearchOperation, LIST_PROPERTIES,
   reportHighestFirst, requestMessage, requestVisits, schemaSite, sharedBy, usage,
 } from './lib/limits';
+import { boundedName, maxItemsFixes } from '../fix/limits';
 
 type Obj = Record<string, unknown>;
 
@@ -58,6 +59,7 @@ function checkRequest(ctx: CheckContext, op: Operation, reports: Report[]): void
     const problem = severity === 'hint' ? IN_URL : severity === 'warning' ? RECORDS_IN_BODY : IN_BODY;
     reports.push({
       ...site, severity, operations: [op], related: usage(op, site, 'accepts this array'),
+      fixes: maxItemsFixes(ctx.files, op.document, visit.schema, boundedName(visit, input)),
       message: requestMessage(describeRequestSchema(visit, input), site, op, problem),
     });
   }
@@ -101,7 +103,8 @@ function checkResponses(ctx: CheckContext, op: Operation, reports: Report[]): vo
       const found = unboundedList(ctx.files, content.schema);
       if (!found) continue;
       const site = { at: found.site, part: 'key' as const };
-      reports.push({ ...site, severity: 'info', operations: [op], related: usage(op, site, 'returns this list'), message: listMessage(op, found) });
+      reports.push({ ...site, severity: 'info', operations: [op], related: usage(op, site, 'returns this list'), message: listMessage(op, found),
+        fixes: maxItemsFixes(ctx.files, op.document, found.list, found.property ?? componentName(found.list)) });
     }
   }
 }

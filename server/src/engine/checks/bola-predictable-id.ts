@@ -1,8 +1,11 @@
 import type { Check } from './check';
+import type { Fix } from '../types';
 import type { FileSet, Node } from '../openapi/load';
-import { child } from '../openapi/model';
+import { child, isObject } from '../openapi/model';
 import { schemaTypes } from '../openapi/schema';
-import { bodyFields, describeOperations, guessable, isObjectReference, namesRandomId, usedBy, type Guessable } from './lib/identifiers';
+import { removeEntry, replaceScalar } from '../fix/edits';
+import { fixes, setScalar } from '../fix/limits';
+import { bodyFields, describeOperations, guessable, isObjectReference, namesRandomId, samplesAre, usedBy, type Guessable } from './lib/identifiers';
 
 const PLACES: Record<string, string> = { path: 'Path parameter', query: 'Query parameter', header: 'Header' };
 
@@ -24,6 +27,40 @@ function why(kind: Guessable, list: boolean): string {
 
 function isList(schema: Node | undefined): boolean {
   return !!schema && schemaTypes(schema).includes('array');
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (value: unknown) => typeof value === 'string' && UUID.test(value);
+/** Keywords of numbers: a string id would keep them as dead constraints. */
+const NUMBER_KEYWORDS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'];
+
+/**
+ * Declares an id random: `format: uuid` on a string id (replacing a digits-only pattern or an integer format), or,
+ * for a number, `type: string` with `format: uuid`. Only when the examples and defaults written for it are UUIDs
+ * already, and a number carries no numeric constraint: otherwise the edit would leave values that contradict the
+ * schema. A suggestion: it changes what the contract accepts, and only the author knows the ids are random.
+ */
+function uuidFixes(files: FileSet, kind: Guessable, declared: Node | undefined, parameter?: Node): Fix[] {
+  return fixes(() => {
+    const itemsSite = declared && isList(declared) ? child(declared, 'items') : undefined;
+    const schema = itemsSite ? files.deref(itemsSite) : declared;
+    if (!declared || !schema || !isObject(schema.value) || ![declared, schema, parameter].every((n) => samplesAre(n, isUuid))) return undefined;
+    const { file, value } = schema;
+    if (kind !== 'integer') {
+      // a pattern here admits digits only: it goes, renamed to the format when there is none, removed beside one
+      const edits = !('pattern' in value) ? [setScalar(file, value, 'format', 'uuid')]
+        : 'format' in value ? [removeEntry(file, value, 'pattern'), setScalar(file, value, 'format', 'uuid')]
+        : [replaceScalar(file, file.spanOf(value, 'pattern', 'key'), 'format'), replaceScalar(file, file.spanOf(value, 'pattern', 'value'), 'uuid')];
+      return { title: 'Use format: uuid', kind: 'suggestion', edits };
+    }
+    if (NUMBER_KEYWORDS.some((key) => key in value)) return undefined;
+    const types = schemaTypes(schema);
+    const numeric = types.flatMap((t, i) => (t === 'integer' || t === 'number' ? [i] : []));
+    if (numeric.length !== 1 || types.includes('string')) return undefined;
+    // 3.1 type lists keep their other members (`[integer, "null"]` becomes `[string, "null"]`)
+    const typeSpan = Array.isArray(value.type) ? file.spanOf(value.type, numeric[0]) : file.spanOf(value, 'type', 'value');
+    return { title: 'Use a UUID string id', kind: 'suggestion', edits: [replaceScalar(file, typeSpan, 'string'), setScalar(file, value, 'format', 'uuid')] };
+  });
 }
 
 export const bolaPredictableId: Check = {
@@ -48,6 +85,7 @@ export const bolaPredictableId: Check = {
           if (!kind) continue;
           const site = { at: nameNode, part: 'value' as const };
           ctx.report({ ...site, severity: param.in === 'path' && kind !== 'string' ? 'warning' : 'info', operations: [op],
+            fixes: uuidFixes(ctx.files, kind, param.schema, param.node),
             related: usedBy(op, site, `takes this ${param.in} parameter`),
             message: (ops) => `${place} '${param.name}' of ${describeOperations(ops)} is ${why(kind, isList(param.schema))}.` });
         }
@@ -55,7 +93,7 @@ export const bolaPredictableId: Check = {
           const kind = guessableId(ctx.files, field.name, field.schema);
           if (!kind) continue;
           const place = field.kind === 'form' ? 'Form parameter' : 'Request body property';
-          ctx.report({ ...field.site, severity: 'info', operations: [op],
+          ctx.report({ ...field.site, severity: 'info', operations: [op], fixes: uuidFixes(ctx.files, kind, field.schema),
             related: usedBy(op, field.site, 'sends this field'),
             message: (ops) => `${place} '${field.name}' of ${describeOperations(ops)} is ${why(kind, isList(field.schema))}.` });
         }

@@ -3,6 +3,7 @@ import type { Node } from '../openapi/load';
 import { child } from '../openapi/model';
 import { hasKey, schemaTypes } from '../openapi/schema';
 import { componentName, isPageSizeName, ownerLabel, sharedBy, usage, within } from './lib/limits';
+import { pageSizeMaximumFixes } from '../fix/limits';
 
 /** A numeric schema is capped by `maximum`, a numeric `exclusiveMaximum` (3.1), an `enum` or a `const`. */
 function hasUpperBound(schema: Node): boolean {
@@ -38,7 +39,7 @@ export const paginationUnbounded: Check = {
           const what = !schemaInline ? `Page-size schema '${componentName(p.schema) ?? p.name}'`
             : owner ? `Query parameter '${p.name}' of ${owner}` : `Shared page-size parameter '${p.name}'`;
           ctx.report({
-            ...site, operations: [op], related: usage(op, site, `takes the page size '${p.name}'`),
+            ...site, operations: [op], related: usage(op, site, `takes the page size '${p.name}'`), fixes: pageSizeMaximumFixes(ctx.files, op, p),
             message: (ops) => `${what}${sharedBy(ops.length)} has no maximum: one request can ask for every record at once, exhausting memory and database time.`,
           });
         }

@@ -1,6 +1,7 @@
 import type { Check } from './check';
 import { operationLabel } from '../openapi/model';
 import { componentName, RETRY_HEADERS, sharedBy, usage } from './lib/limits';
+import { retryAfterFixes } from '../fix/limits';
 
 export const rateLimit429RetryAfter: Check = {
   meta: {
@@ -24,7 +25,7 @@ export const rateLimit429RetryAfter: Check = {
           const site = { at: referenced ? response.node : response.site, part: 'key' as const };
           const name = componentName(response.node);
           ctx.report({
-            ...site, operations: [op], related: usage(op, site, 'uses this 429 response'),
+            ...site, operations: [op], related: usage(op, site, 'uses this 429 response'), fixes: retryAfterFixes(doc, response.node),
             message: referenced
               ? (ops) => `The shared 429 response${name ? ` '${name}'` : ''}${sharedBy(ops.length)} has no Retry-After header: throttled clients cannot tell when to retry and tend to retry at once, prolonging the overload.`
               : `The 429 response of ${operationLabel(op)} has no Retry-After header: throttled clients cannot tell when to retry and tend to retry at once, prolonging the overload.`,

@@ -2,6 +2,7 @@ import type { Check } from './check';
 import { child, operationLabel, type Operation } from '../openapi/model';
 import { isAuthEndpoint, operationSite } from './support';
 import { documentsRateLimit, isSearchOperation, rateLimitExtension } from './lib/limits';
+import { tooManyRequestsFixes } from '../fix/limits';
 
 const HOW = 'no 429 response, no rate-limit headers, no x-rate-limit extension';
 
@@ -33,11 +34,11 @@ export const rateLimitMissing: Check = {
           const message = hasPolicy
             ? `${label} is an authentication endpoint without a rate limit of its own (${HOW}): the API-wide limit does not stop attackers from guessing passwords, codes or tokens.`
             : `${label} is an authentication endpoint with no documented rate limit (${HOW}): attackers can guess passwords, codes or tokens as fast as the server answers.`;
-          ctx.report({ ...operationSite(op), severity: 'warning', operations: [op], message });
+          ctx.report({ ...operationSite(op), severity: 'warning', operations: [op], message, fixes: tooManyRequestsFixes(ctx.files, op) });
         } else if (hasPolicy) {
           continue;
         } else if (isSearchOperation(op)) {
-          ctx.report({ ...operationSite(op), severity: 'warning', operations: [op],
+          ctx.report({ ...operationSite(op), severity: 'warning', operations: [op], fixes: tooManyRequestsFixes(ctx.files, op),
             message: `${label} runs searches and documents no rate limit (${HOW}): unthrottled clients can scrape the data set or exhaust the backend with costly queries.` });
         } else {
           listed.push(op);
@@ -46,6 +47,7 @@ export const rateLimitMissing: Check = {
       const paths = child(doc.root, 'paths');
       if (listed.length === 0 || !paths) continue;
       const separate = undocumented.length - listed.length;
+      // no fix beyond suppression: a 429 on every listed operation would state a policy only the author knows
       const others = separate > 0 ? ` (${separate} of them, authentication or search endpoints, reported separately)` : '';
       ctx.report({ at: paths, part: 'key', severity: 'info', operations: listed,
         message: `${undocumented.length} of ${doc.operations.length} operations document no rate limit (${HOW}) and the API declares no global policy: clients cannot tell how fast they may call, and nothing shows the API is protected from exhaustion${others}.` });

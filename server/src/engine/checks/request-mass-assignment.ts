@@ -2,6 +2,7 @@ import type { Check } from './check';
 import type { Node } from '../openapi/load';
 import { operationLabel, type Operation } from '../openapi/model';
 import { operationSite } from './support';
+import { markPropertiesFix } from '../fix/exposure';
 import {
   addOperation, byName, isAdminOperation, isOperationSubject, issuesCredentials, listOperations, privilegedName, SchemaReach,
   selectProperties, setsPrivilege, type PrivilegedTerm, type PropertySite,
@@ -40,9 +41,11 @@ export const requestMassAssignment: Check = {
         }
       }
     }
-    for (const [{ name, site, match }, operations] of sentBy) {
+    for (const [property, operations] of sentBy) {
+      const { name, site, match } = property;
+      const fix = markPropertiesFix([{ ...property, direction: 'readOnly' }]);
       ctx.report({
-        at: site, part: 'key', operations,
+        at: site, part: 'key', operations, fixes: fix ? [fix] : [],
         related: operations.map((op) => ({ ...operationSite(op), message: `${operationLabel(op)} accepts '${name}'` })),
         message: (refs) => `Request property '${name}' lets a client of ${listOperations(refs)} ${match.effect}: mark it readOnly or accept it only on an administrators' operation.`,
       });

@@ -3,6 +3,7 @@ import type { FileSet, Node } from '../openapi/load';
 import { child, isObject, items, operationLabel, type Operation } from '../openapi/model';
 import { hasKey, schemaTypes } from '../openapi/schema';
 import { operationSite } from './support';
+import { closeObjectFix } from '../fix/exposure';
 import {
   addOperation, declaredProperties, isJsonMediaType, isObjectSchema, listOperations, resolve, SchemaReach, successResponses,
 } from './lib/sensitive';
@@ -75,6 +76,8 @@ interface OpenSpot {
   site: Node;
   /** What is open, for messages. */
   what: string;
+  /** Whether the site is an `additionalProperties: true` or `{}` (rather than a free-form schema). */
+  anyAdditional: boolean;
 }
 
 /** The nearest name at or above `path[length - depth]`: a property or component name, or the response body. */
@@ -114,16 +117,16 @@ export const responseOpenSchema: Check = {
     const reach = new SchemaReach<OpenSpot>(files, (schema) => {
       if (Array.isArray((schema.value as Record<string, unknown>).allOf)) {
         for (const declarations of declaredProperties(files, schema).values()) {
-          if (declarations.length < 2 || declarations.every((d) => isPlaceholder(files, d))) continue;
-          for (const d of declarations) if (isPlaceholder(files, d)) for (const p of pieces(files, d)) refined.add(p.value);
+          if (declarations.length < 2 || declarations.every((d) => isPlaceholder(files, d.schema))) continue;
+          for (const d of declarations) if (isPlaceholder(files, d.schema)) for (const p of pieces(files, d.schema)) refined.add(p.value);
         }
       }
       const additional = child(schema, 'additionalProperties');
       if (additional && allowsAnyValue(files, additional)) {
         const written = additional.value === true ? 'true' : '{}';
-        return [{ site: additional, what: `${nearestName(schema.path, 1)} allows additional properties of any kind ('additionalProperties: ${written}')` }];
+        return [{ site: additional, what: `${nearestName(schema.path, 1)} allows additional properties of any kind ('additionalProperties: ${written}')`, anyAdditional: true }];
       }
-      return isFreeForm(schema) ? [{ site: schema, what: describe(schema) }] : [];
+      return isFreeForm(schema) ? [{ site: schema, what: describe(schema), anyAdditional: false }] : [];
     }, () => false, true);
     const usedBy = new Map<OpenSpot, Operation[]>();
     for (const doc of ctx.documents) {
@@ -155,8 +158,10 @@ export const responseOpenSchema: Check = {
     }
     for (const [spot, operations] of usedBy) {
       if (refined.has(spot.site.value)) continue;
+      // a free-form object gets no fix: which properties it returns is known only to the server
+      const fix = spot.anyAdditional ? closeObjectFix(files, spot.site) : undefined;
       ctx.report({
-        at: spot.site, part: 'key', operations,
+        at: spot.site, part: 'key', operations, fixes: fix ? [fix] : [],
         related: operations.map((op) => ({ ...operationSite(op), message: `${operationLabel(op)} returns it` })),
         message: (refs) => `In the response of ${listOperations(refs)}, ${spot.what}: the API may return any field there, so over-exposure cannot be reviewed or filtered.`,
       });

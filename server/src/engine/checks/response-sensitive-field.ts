@@ -1,5 +1,7 @@
 import type { Check } from './check';
+import type { Fix } from '../types';
 import type { Node } from '../openapi/load';
+import { knowWriteOnly, markPropertiesFix, removePropertyFix } from '../fix/exposure';
 import { operationLabel, type Operation } from '../openapi/model';
 import { operationSite } from './support';
 import {
@@ -9,6 +11,17 @@ import {
 
 /** A writeOnly property is never sent back: it and everything below it are out of the response. */
 const isWriteOnly = (schema: Node) => (schema.value as Record<string, unknown>).writeOnly === true;
+
+/**
+ * A property clients send is marked writeOnly (2.0 has no writeOnly); one they never send is removed: writeOnly
+ * would say clients send it, and removing one they send would change the request too. A property that an issuing
+ * operation returns by design gets neither: its schema must be split, which no small edit does.
+ */
+function fixesFor(property: PropertySite<SensitiveMatch>, operations: Operation[], sent: boolean): Fix[] {
+  const fix = !sent ? removePropertyFix(property.name, property.site)
+    : knowWriteOnly(operations) ? markPropertiesFix([{ ...property, direction: 'writeOnly' }]) : undefined;
+  return fix ? [fix] : [];
+}
 
 export const responseSensitiveField: Check = {
   meta: {
@@ -29,6 +42,9 @@ export const responseSensitiveField: Check = {
       isWriteOnly, false);
     // one report per property, with every operation that returns it
     const returnedBy = new Map<PropertySite<SensitiveMatch>, Operation[]>();
+    // properties an operation returns by design, and properties clients send: what a fix may not take away
+    const issued = new Set<PropertySite<SensitiveMatch>>();
+    const sent = new Set<PropertySite<SensitiveMatch>>();
     for (const doc of ctx.documents) {
       for (const op of doc.operations) {
         const issuing = issuesCredentials(op) || createsObject(op);
@@ -37,16 +53,20 @@ export const responseSensitiveField: Check = {
             if (!content.schema) continue;
             for (const property of reach.of(content.schema)) {
               // the login, token or create operation hands out a new credential once, by design
-              if (property.match.kind === 'issued' && issuing) continue;
-              addOperation(returnedBy, property, op);
+              if (property.match.kind === 'issued' && issuing) issued.add(property);
+              else addOperation(returnedBy, property, op);
             }
           }
         }
+        for (const { schema } of op.requestBody?.contents ?? []) {
+          if (schema) for (const property of reach.of(schema)) sent.add(property);
+        }
       }
     }
-    for (const [{ name, site, match }, operations] of returnedBy) {
+    for (const [property, operations] of returnedBy) {
+      const { name, site, match } = property;
       ctx.report({
-        at: site, part: 'key', severity: match.severity, operations,
+        at: site, part: 'key', severity: match.severity, operations, fixes: issued.has(property) ? [] : fixesFor(property, operations, sent.has(property)),
         related: operations.map((op) => ({ ...operationSite(op), message: `${operationLabel(op)} returns '${name}'` })),
         message: (refs) => `Response property '${name}' holds ${match.label} and is returned by ${listOperations(refs)}: every client, log and cache that sees the response gets it.`,
       });

@@ -3,9 +3,10 @@ import type { FileSet, Node } from '../openapi/load';
 import { child, isObject, operationLabel, operationRef, type Operation } from '../openapi/model';
 import { schemaTypes } from '../openapi/schema';
 import { operationSite } from './support';
+import { knowWriteOnly, markPropertiesFix, type PropertyMark } from '../fix/exposure';
 import {
   addOperation, declaredProperties, holdsSensitiveValue, listOperations, nameWords, privilegedName, resolve, sensitiveName, separatesDirections,
-  setsPrivilege, successResponses,
+  setsPrivilege, successResponses, type Declaration,
 } from './lib/sensitive';
 
 /** Envelope members that carry the resource itself: `{ data: User }`, `{ result: Zone }`. */
@@ -13,11 +14,11 @@ const ENVELOPE_KEYS = ['data', 'result'];
 
 /** Finds the object schemas bodies carry; remembers each schema's declared properties, shared by many operations. */
 class BodyObjects {
-  private readonly declared = new Map<unknown, Map<string, Node[]>>();
+  private readonly declared = new Map<unknown, Map<string, Declaration[]>>();
 
   constructor(private readonly files: FileSet) {}
 
-  propertiesOf(schema: Node): Map<string, Node[]> {
+  propertiesOf(schema: Node): Map<string, Declaration[]> {
     let found = this.declared.get(schema.value);
     if (!found) this.declared.set(schema.value, (found = declaredProperties(this.files, schema)));
     return found;
@@ -40,7 +41,7 @@ class BodyObjects {
     const declared = this.propertiesOf(body);
     for (const key of ENVELOPE_KEYS) {
       for (const member of declared.get(key) ?? []) {
-        const inner = this.inBody(member);
+        const inner = this.inBody(member.schema);
         if (inner) found.push(inner);
       }
     }
@@ -105,25 +106,33 @@ export const responseSharesRequestSchema: Check = {
       const schema = schemas.get(value)!;
       const responses = returnedBy.get(value);
       if (!responses || separatesDirections(ctx.files, schema)) continue;
-      const properties = [...objects.propertiesOf(schema)];
-      const serverSet = properties.filter(([name, [declared]]) => serverSetField(ctx.files, name, declared)).map(([name]) => `'${name}'`);
-      const secret = properties.filter(([name, [declared]]) => {
+      const properties = [...objects.propertiesOf(schema)].map(([name, [declared]]) => ({ name, ...declared }));
+      const serverSet = properties.filter(({ name, schema: declared }) => serverSetField(ctx.files, name, declared));
+      const secret = properties.filter(({ name, schema: declared }) => {
         const match = sensitiveName(name, ctx.config.sensitiveFields);
         return match !== undefined && holdsSensitiveValue(ctx.files, match, declared);
-      }).map(([name]) => `'${name}'`);
+      });
       // a settings document that clients write and read back whole has nothing to keep apart
       if (serverSet.length === 0 && secret.length === 0) continue;
+      const quoted = (list: { name: string }[]) => list.slice(0, 3).map(({ name }) => `'${name}'`).join(', ');
       const risks = [
-        ...serverSet.length > 0 ? [`clients are invited to send server-set ${serverSet.slice(0, 3).join(', ')}`] : [],
-        ...secret.length > 0 ? [`${secret.slice(0, 3).join(', ')} sent by clients is documented as returned`] : [],
+        ...serverSet.length > 0 ? [`clients are invited to send server-set ${quoted(serverSet)}`] : [],
+        ...secret.length > 0 ? [`${quoted(secret)} sent by clients is documented as returned`] : [],
       ];
       const operations = [...new Set([...requests, ...responses])];
+      // one mark tells the directions apart; a secret is writeOnly (where the version has it) even if the server sets it
+      const marks: PropertyMark[] = [
+        ...serverSet.filter((p) => !secret.includes(p)).map((p) => ({ ...p, direction: 'readOnly' as const })),
+        ...knowWriteOnly(operations) ? secret.map((p) => ({ ...p, direction: 'writeOnly' as const })) : [],
+      ];
+      const fix = markPropertiesFix(marks);
       const roles = (op: Operation) => requests.includes(op) && responses.includes(op) ? 'accepts it as its request body and returns it'
         : requests.includes(op) ? 'accepts it as its request body' : 'returns it';
       ctx.report({
         at: schema, part: 'key', operations,
         related: operations.map((op) => ({ ...operationSite(op), message: `${operationLabel(op)} ${roles(op)}` })),
         message: `${schemaName(schema)} is ${describeUses(requests, responses)}, with no readOnly or writeOnly property: ${risks.join(', and ')}.`,
+        fixes: fix ? [fix] : [],
       });
     }
   },

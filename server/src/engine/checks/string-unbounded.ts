@@ -3,6 +3,7 @@ import { schemaTypes } from '../openapi/schema';
 import {
   boundsLength, describeRequestSchema, isInUrlOrHeaders, isUpload, reportHighestFirst, requestMessage, requestVisits, schemaSite, usage,
 } from './lib/limits';
+import { boundedName, maxLengthFixes } from '../fix/limits';
 
 const IN_URL = 'is a string without maxLength, enum or a length-implying format: only the URL or header size limit caps what the server must process.';
 const IN_BODY = 'is a string without maxLength, enum or a length-implying format: a client can send megabytes that the server parses, stores and may echo back.';
@@ -30,6 +31,7 @@ export const stringUnbounded: Check = {
           const severity = isInUrlOrHeaders(input) ? 'hint' : 'info';
           reports.push({
             ...site, severity, operations: [op], related: usage(op, site, 'accepts this string'),
+            fixes: maxLengthFixes(ctx.files, op.document, visit.schema, boundedName(visit, input)),
             message: requestMessage(describeRequestSchema(visit, input), site, op, severity === 'hint' ? IN_URL : IN_BODY),
           });
         }

@@ -4,6 +4,7 @@ import { child, type Operation } from '../openapi/model';
 import {
   bodySite, describeRequestSchema, hasSizeExtension, isBinaryMediaType, isUpload, requestMessage, requestVisits, schemaSite, usage,
 } from './lib/limits';
+import { boundedName, uploadMaxLengthFixes } from '../fix/limits';
 
 const PROBLEM = 'is a file upload without a size limit (maxLength, or an extension such as x-max-size): clients can upload files of any size, filling memory, disk and bandwidth.';
 
@@ -36,9 +37,10 @@ export const uploadUnbounded: Check = {
           const isWholeBody = input.bodySite !== undefined && visit.schema.value === input.schema.value;
           const site: Site = isWholeBody ? input.bodySite! : schemaSite(visit, input);
           const subject = isWholeBody ? `the ${input.mediaType} request body` : describeRequestSchema(visit, input);
-          ctx.report({ ...site, operations: [op], related: usage(op, site, 'accepts this upload'), message: requestMessage(subject, site, op, PROBLEM) });
+          ctx.report({ ...site, operations: [op], related: usage(op, site, 'accepts this upload'), message: requestMessage(subject, site, op, PROBLEM),
+            fixes: uploadMaxLengthFixes(ctx.files, op.document, visit.schema, isWholeBody ? undefined : boundedName(visit, input)) });
         }
-        // a binary body declared without a schema is a file of any size
+        // a binary body declared without a schema is a file of any size (no fix: which schema to write is the author's call)
         for (const content of op.requestBody?.contents ?? []) {
           if (content.schema || !isBinaryMediaType(content.mediaType) || bodyDeclaresSize(op, content.mediaType)) continue;
           const site = bodySite(op, content.mediaType);

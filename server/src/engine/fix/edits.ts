@@ -183,7 +183,7 @@ export function insertEntries(file: SourceFile, container: object, values: { [ke
     const flow = keys.map((k) => `${yamlKey(k, style, quote)}: ${yamlFlow(values[k], style)}`).join(', ');
     if (next) return edit(file, { start: next.key.start, end: next.key.start }, `${flow}, `);
     if (entries.length === 0) return edit(file, loc.span, `{ ${flow} }`);
-    const last = entries[entries.length - 1].value.end;
+    const last = entryEnd(text, entries[entries.length - 1]);
     return edit(file, { start: last, end: last }, `, ${flow}`);
   }
   // block mapping: new lines at the entries' indentation, before the next entry (and the comments above it) or
@@ -195,8 +195,16 @@ export function insertEntries(file: SourceFile, container: object, values: { [ke
     const at = aboveComments(text, lineStart(text, next.key.start));
     return edit(file, { start: at, end: at }, lines + eol);
   }
-  const at = afterTrailingComment(text, entries[entries.length - 1].value.end);
+  const at = afterTrailingComment(text, entryEnd(text, entries[entries.length - 1]));
   return edit(file, { start: at, end: at }, eol + lines);
+}
+
+/** Where an entry ends: after its value, or after the ':' of a key written without a value (`key:` is null). */
+function entryEnd(text: string, entry: { key: Span; value: Span }): number {
+  if (entry.value.start !== entry.key.start) return entry.value.end;
+  let at = entry.key.end;
+  while (text[at] === ' ' || text[at] === '\t') at++;
+  return text[at] === ':' ? at + 1 : entry.key.end;
 }
 
 /** The start of the comment lines right above the line starting at `offset` (the comments belong to that line). */

@@ -11,8 +11,8 @@ import type { Fix, TextEdit } from '../types';
 import type { FileSet, Node } from '../openapi/load';
 import type { JsonPath, SourceFile } from '../openapi/source';
 import { child, entries, isObject, type ApiDocument, type Operation, type Parameter } from '../openapi/model';
-import { walkSchemas, type SchemaVisit } from '../openapi/schema';
-import { componentName, isFileContent, isRateLimitHeader, requestInputs, RETRY_HEADERS, squash, type RequestInput } from '../checks/lib/limits';
+import type { SchemaVisit } from '../openapi/schema';
+import { componentName, isFileContent, isRateLimitHeader, RETRY_HEADERS, squash, type RequestInput } from '../checks/lib/limits';
 import { words } from '../checks/support';
 import { attempt, insertAtPath, insertEntries, insertEntry, refTo, replaceScalar, type PlainValue } from './edits';
 
@@ -20,10 +20,7 @@ type Obj = Record<string, unknown>;
 
 /** A fix as a list of none or one, built safely: a shape the edit primitives refuse costs the fix, never the finding. */
 export function fixes(build: () => Fix | undefined): Fix[] {
-  const t = performance.now();
   const fix = attempt(build);
-  (globalThis as any).FIXMS = ((globalThis as any).FIXMS ?? 0) + performance.now() - t;
-  (globalThis as any).FIXN = ((globalThis as any).FIXN ?? 0) + 1;
   return fix ? [fix] : [];
 }
 
@@ -51,6 +48,13 @@ const NEW_RESPONSE = 'TooManyRequests';
 const NEW_RESPONSE_DESCRIPTION = 'Too many requests: wait the number of seconds in Retry-After before retrying';
 /** Names of shared responses meant for 429 (squashed): TooManyRequests, RateLimited, Throttled, Error429, ... */
 const TOO_MANY_REQUESTS_NAME = /toomanyrequests|ratelimit|throttl|429/;
+/** What such a name may say besides: a name with more (`scim_too_many_requests`) is meant for some operations only. */
+const GENERIC_429_PARTS = /too|many|requests?|rate|limit(?:ed|s)?|exceeded|throttl(?:ed|ing|e)?|errors?|responses?|http|status|429/g;
+
+function isGeneric429Name(name: string): boolean {
+  const squashed = squash(name);
+  return TOO_MANY_REQUESTS_NAME.test(squashed) && squashed.replace(GENERIC_429_PARTS, '') === '';
+}
 
 /** What a rate-limit header means, by the end of its squashed name. */
 const HEADER_MEANINGS: [RegExp, string, 'integer' | 'string'][] = [
@@ -153,7 +157,7 @@ const reusableCache = new WeakMap<ApiDocument, Reusable429 | null>();
 
 /**
  * The 429 response a document already shares: one another operation references as its 429 (the document's own
- * convention), else a shared response named for it (`TooManyRequests`, `RateLimited`).
+ * convention), else a shared response named for it (`TooManyRequests`, `RateLimited`); only under a generic name.
  */
 function reusable429(files: FileSet, doc: ApiDocument): Reusable429 | undefined {
   const cached = reusableCache.get(doc);
@@ -161,17 +165,18 @@ function reusable429(files: FileSet, doc: ApiDocument): Reusable429 | undefined 
   let found: Reusable429 | undefined;
   for (const op of doc.operations) {
     const response = op.responses.find((r) => r.status === '429' && isObject(r.site.value) && typeof r.site.value.$ref === 'string');
-    if (!response) continue;
+    const name = response && (componentName(response.node) ?? '429');
+    if (!response || !name || !isGeneric429Name(name)) continue;
     const { node, site } = response;
     const ref = (site.value as Obj).$ref as string;
     // the same text when written in the same file; otherwise a path from the new site
-    found = { name: componentName(node) ?? '429', node, ref: (from) => (from === site.file ? ref : refTo(from, node.file, node.path)) };
+    found = { name, node, ref: (from) => (from === site.file ? ref : refTo(from, node.file, node.path)) };
     break;
   }
   const owner = doc.version === '2.0' ? doc.root : child(doc.root, 'components');
   for (const [name, site] of found ? [] : entries(owner && child(owner, 'responses'))) {
     const node = files.deref(site);
-    if (!node || !isObject(node.value) || !TOO_MANY_REQUESTS_NAME.test(squash(name))) continue;
+    if (!node || !isObject(node.value) || !isGeneric429Name(name)) continue;
     found = { name, node, ref: (from) => refTo(from, doc.file, site.path) };
     break;
   }
@@ -187,6 +192,8 @@ function keyAfter429(responses: object): string | undefined {
 /** The edit that adds `"429": value` to an operation's responses, in status order (a responses map is created if missing). */
 function insertTooManyRequests(op: Operation, value: PlainValue): TextEdit {
   const map = op.responsesNode;
+  // a 429 written but unreadable (a broken $ref) is not written twice
+  if (map && isObject(map.value) && '429' in map.value) throw new Error('insertTooManyRequests: a 429 is written');
   if (map && isObject(map.value)) return insertEntries(op.node.file, map.value, { '429': value }, keyAfter429(map.value));
   return addEntry(op.node, 'responses', { '429': value });
 }
@@ -221,71 +228,71 @@ export function tooManyRequestsFixes(files: FileSet, op: Operation): Fix[] {
 
 type Bound = 'maximum' | 'maxItems' | 'maxLength' | 'fileMaxLength';
 
-/** How often each value of a bound is written for one name, by `bound \0 squashed name`. */
-type Observed = Map<string, Map<number, number>>;
+/** How often each value of a bound is written for one name, by `bound \0 squashed name`, with the name as first written. */
+type Observed = Map<string, { name: string; values: Map<number, number> }>;
 
 const observedCache = new WeakMap<ApiDocument, Observed>();
 
+/** Keys whose values are sample data or extension payloads, not schemas or parameters. */
+const isPayloadKey = (key: string) => key === 'example' || key === 'examples' || key.startsWith('x-');
+
 /**
  * The bounds a document writes for its names: `maximum` of query parameters, `maxItems` and `maxLength` (file
- * content apart) of parameters and properties, over every schema the document declares or its operations use,
- * each walked once.
+ * content apart) of parameters and properties. One pass over the plain values of the document (and of the files its
+ * refs reach), each object once: every schema and parameter of the document, used or not, and nothing else.
  */
 function observedBounds(files: FileSet, doc: ApiDocument): Observed {
-  let observed = observedCache.get(doc);
-  if (observed) return observed;
-  const t = performance.now();
-  try { return observedBoundsX(files, doc); } finally { (globalThis as any).OBSMS = ((globalThis as any).OBSMS ?? 0) + performance.now() - t; }
-}
-function observedBoundsX(files: FileSet, doc: ApiDocument): Observed {
-  let observed: Observed;
-  const counts: Observed = new Map();
-  observed = counts;
+  const cached = observedCache.get(doc);
+  if (cached) return cached;
+  const observed: Observed = new Map();
   const note = (bound: Bound, name: string, value: unknown) => {
     if (typeof value !== 'number') return;
     const key = `${bound}\0${squash(name)}`;
-    const values = counts.get(key) ?? new Map<number, number>();
-    values.set(value, (values.get(value) ?? 0) + 1);
-    counts.set(key, values);
+    const entry = observed.get(key) ?? { name, values: new Map<number, number>() };
+    entry.values.set(value, (entry.values.get(value) ?? 0) + 1);
+    observed.set(key, entry);
   };
-  const noteSchema = (name: string, schema: Node | undefined, parameterIn?: string) => {
-    if (!schema || !isObject(schema.value)) return;
-    const s = schema.value;
+  // refs resolved without a site report nothing: the loader already reported the broken ones
+  const resolve = (file: SourceFile, value: unknown): unknown => {
+    if (!isObject(value) || typeof value.$ref !== 'string') return value;
+    return files.resolveRef(file, value.$ref)?.value;
+  };
+  const noteSchema = (name: string, file: SourceFile, value: unknown, parameterIn?: unknown) => {
+    const s = resolve(file, value);
+    if (!isObject(s)) return;
     if (parameterIn === 'query') note('maximum', name, s.maximum);
     note('maxItems', name, s.maxItems);
-    note(isFileContent(schema) ? 'fileMaxLength' : 'maxLength', name, s.maxLength);
+    note(isFileContent(s) ? 'fileMaxLength' : 'maxLength', name, s.maxLength);
   };
-  // one set over every walk: a schema shared by many operations is read once
-  const walked = new Set<unknown>();
-  const walk = (start: Node | undefined) => walkSchemas(files, start, ({ schema }) => {
-    if (walked.has(schema.value)) return 'skip';
-    walked.add(schema.value);
-    for (const [name, site] of entries(child(schema, 'properties'))) noteSchema(name, files.deref(site));
-    return undefined;
-  });
-  const components = doc.version === '2.0' ? undefined : child(doc.root, 'components');
-  for (const [, schema] of entries(doc.version === '2.0' ? child(doc.root, 'definitions') : components && child(components, 'schemas'))) walk(schema);
-  for (const op of doc.operations) {
-    for (const input of requestInputs(files, op)) {
-      const parameter = input.parameter?.value as Obj | undefined;
-      if (parameter && typeof parameter.name === 'string') noteSchema(parameter.name, input.schema, String(parameter.in));
-      walk(input.schema);
+  const seen = new Set<object>();
+  // the document's own file is walked whole; refs matter where they lead into other files
+  const pending: { file: SourceFile; value: unknown }[] = [{ file: doc.file, value: doc.file.value }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { file } = next;
+    const stack: unknown[] = [next.value];
+    while (stack.length > 0) {
+      const value = stack.pop();
+      if (value === null || typeof value !== 'object' || seen.has(value)) continue;
+      seen.add(value);
+      if (Array.isArray(value)) {
+        for (const item of value) if (item !== null && typeof item === 'object') stack.push(item);
+        continue;
+      }
+      const obj = value as Obj;
+      if (typeof obj.$ref === 'string' && (file !== doc.file || !obj.$ref.startsWith('#'))) {
+        const target = files.resolveRef(file, obj.$ref);
+        if (target) pending.push({ file: target.file, value: target.value });
+      }
+      if (typeof obj.name === 'string' && typeof obj.in === 'string') noteSchema(obj.name, file, 'schema' in obj ? obj.schema : obj, obj.in);
+      if (isObject(obj.properties)) for (const name in obj.properties) noteSchema(name, file, obj.properties[name]);
+      for (const key in obj) {
+        const child = obj[key];
+        if (child !== null && typeof child === 'object' && !isPayloadKey(key)) stack.push(child);
+      }
     }
-    for (const response of op.responses) for (const content of response.contents) walk(content.schema);
   }
   observedCache.set(doc, observed);
   return observed;
-}
-
-/** The value a document most often writes for `bound` on `name` (the first written on a tie). */
-function usualBound(files: FileSet, doc: ApiDocument, bound: Bound, name: string | undefined): number | undefined {
-  const values = name === undefined ? undefined : observedBounds(files, doc).get(`${bound}\0${squash(name)}`);
-  let best: number | undefined;
-  let bestCount = 0;
-  for (const [value, count] of values ?? []) {
-    if (count > bestCount) { best = value; bestCount = count; }
-  }
-  return best;
 }
 
 /** A bound to add and where its value comes from, for the fix's title. */
@@ -304,22 +311,35 @@ function numberAt(schema: Node, key: string): number {
   return typeof value === 'number' ? value : 0;
 }
 
+/**
+ * The value the document most often writes for `bound` on a name like `name` (`per_page` for `perPage`; the first
+ * written on a tie).
+ */
 function sameNameElsewhere(files: FileSet, doc: ApiDocument, bound: Bound, name: string | undefined): Choice | undefined {
-  const value = usualBound(files, doc, bound, name);
-  return value === undefined ? undefined : { value, source: `as for '${name}' elsewhere in the API` };
+  const observed = name === undefined ? undefined : observedBounds(files, doc).get(`${bound}\0${squash(name)}`);
+  if (!observed) return undefined;
+  let best: Choice | undefined;
+  let bestCount = 0;
+  for (const [value, count] of observed.values) {
+    if (count > bestCount) { best = { value, source: `as for '${observed.name}' elsewhere in the API` }; bestCount = count; }
+  }
+  return best;
 }
 
 /** The lower bound each upper bound pairs with: the new bound is written right after it. */
 const LOWER_BOUND: Record<string, string> = { maximum: 'minimum', maxItems: 'minItems', maxLength: 'minLength' };
 
-/** A suggestion adding `keyword: value` to a schema that lacks it, after its lower bound when it has one, else last. */
-function boundFix(schema: Node, keyword: string, choice: Choice, unit = ''): Fix {
+/**
+ * A suggestion adding `keyword: value` to a schema that lacks it, after its lower bound when it has one, else last;
+ * `detail` ends the title when the value has no source.
+ */
+function boundFix(schema: Node, keyword: string, choice: Choice, detail = ''): Fix {
   const value = schema.value;
   if (!isObject(value) || Object.prototype.hasOwnProperty.call(value, keyword)) throw new Error(`boundFix: '${keyword}' cannot be added`);
   const keys = Object.keys(value);
   const lower = keys.indexOf(LOWER_BOUND[keyword]);
   const before = lower >= 0 ? keys[lower + 1] : undefined;
-  const source = choice.source ? ` (${choice.source})` : unit;
+  const source = choice.source ? ` (${choice.source})` : detail;
   return { title: `Add ${keyword}: ${choice.value}${source}`, kind: 'suggestion', edits: [insertEntries(schema.file, value, { [keyword]: choice.value }, before)] };
 }
 

@@ -12,18 +12,171 @@ export interface ContainerLoc {
   entries?: Map<string, EntryLoc>;
   /** Sequence items by index; absent for mappings. */
   items?: Span[];
+  /**
+   * YAML mappings merged into this one with `<<`, in precedence order: they supply the keys that `entries` (the keys
+   * written in this mapping, in source order) lacks. `entryOf` follows them.
+   */
+  merged?: readonly ContainerLoc[];
 }
 
+/** The entry of `key` in a mapping, or in the mappings merged into it (YAML `<<`), as js-yaml resolves the value. */
+export function entryOf(loc: ContainerLoc, key: string): EntryLoc | undefined {
+  const own = loc.entries?.get(key);
+  if (own || !loc.merged) return own;
+  // depth first: a merged mapping's value already holds what it merged itself
+  const pending = [...loc.merged].reverse();
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const entry = next.entries?.get(key);
+    if (entry) return entry;
+    if (next.merged) for (let i = next.merged.length - 1; i >= 0; i--) pending.push(next.merged[i]);
+  }
+  return undefined;
+}
+
+/**
+ * Nesting deeper than about this many levels is a syntax error (YAML counts its nodes as js-yaml composes them, keys
+ * included): no API description comes near it, and deeper values would overflow the stack of the parsers and of
+ * every recursive consumer.
+ */
+export const MAX_DEPTH = 1000;
+
 /** Locations of every container, keyed by the parsed object itself (aliases share their anchor's entry). */
-export type LocationMap = WeakMap<object, ContainerLoc>;
+export interface LocationMap {
+  get(container: object): ContainerLoc | undefined;
+  has(container: object): boolean;
+}
+
+/**
+ * The LocationMap the parsers build. They record locations flat, in typed arrays: per container its span and its
+ * run of entries or items, per entry its key and the offsets of its key and value; `get` makes a ContainerLoc on first
+ * use. A 4 MB spec has about 35,000 containers and 100,000 entries, and an object for each, kept as long as the file,
+ * measured costlier than the parse itself.
+ */
+export class LocationTable implements LocationMap {
+  /** Container numbers. A Map, not a WeakMap: the values live as long as their file anyway, and a WeakMap is slower. */
+  private readonly ids = new Map<object, number>();
+  /** Per container: span start, span end, first entry, end of its entries. */
+  private containers: Int32Array = new Int32Array(4 * 64);
+  private readonly keys: string[] = [];
+  /** Per entry: key start, key end, value start, value end. An item keeps its span in the value's place. */
+  private offsets: Int32Array = new Int32Array(4 * 256);
+  /** The sources of YAML merge keys, by container number. */
+  private readonly merges = new Map<number, readonly object[]>();
+  private readonly made = new Map<number, ContainerLoc>();
+  private containerCount = 0;
+
+  get size(): number { return this.ids.size; }
+
+  has(container: object): boolean { return this.ids.has(container); }
+
+  get(container: object): ContainerLoc | undefined {
+    const id = this.ids.get(container);
+    if (id === undefined) return undefined;
+    let loc = this.made.get(id);
+    if (!loc) {
+      loc = Array.isArray(container) ? new SequenceLoc(this, id) : new MappingLoc(this, id);
+      this.made.set(id, loc);
+    }
+    return loc;
+  }
+
+  /** The number of entries and items added so far: the first entry of the next container. */
+  get entryCount(): number { return this.keys.length; }
+
+  addEntry(key: string, keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): void {
+    const at = 4 * this.keys.length;
+    if (at + 4 > this.offsets.length) this.offsets = grown(this.offsets);
+    const o = this.offsets;
+    o[at] = keyStart;
+    o[at + 1] = keyEnd;
+    o[at + 2] = valueStart;
+    o[at + 3] = valueEnd;
+    this.keys.push(key);
+  }
+
+  addItem(start: number, end: number): void { this.addEntry('', start, start, start, end); }
+
+  /**
+   * Records a mapping or sequence: its span, and the entries or items added since `firstEntry`.
+   * `merged`: the mappings a YAML mapping merges with `<<`, in precedence order.
+   */
+  add(container: object, start: number, end: number, firstEntry: number, merged?: readonly object[]): void {
+    const id = this.containerCount++;
+    const at = 4 * id;
+    if (at + 4 > this.containers.length) this.containers = grown(this.containers);
+    const c = this.containers;
+    c[at] = start;
+    c[at + 1] = end;
+    c[at + 2] = firstEntry;
+    c[at + 3] = this.keys.length;
+    this.ids.set(container, id);
+    if (merged) this.merges.set(id, merged);
+  }
+
+  /** The span of a container, by number; this and the next methods are what ContainerLoc objects read. */
+  containerSpan(id: number): Span { return { start: this.containers[4 * id], end: this.containers[4 * id + 1] }; }
+
+  entryMap(id: number): Map<string, EntryLoc> {
+    const map = new Map<string, EntryLoc>();
+    const o = this.offsets;
+    for (let i = this.containers[4 * id + 2], end = this.containers[4 * id + 3]; i < end; i++) {
+      const key = this.keys[i];
+      if (!map.has(key)) map.set(key, { key: { start: o[4 * i], end: o[4 * i + 1] }, value: { start: o[4 * i + 2], end: o[4 * i + 3] } });
+    }
+    return map;
+  }
+
+  itemSpans(id: number): Span[] {
+    const spans: Span[] = [];
+    const o = this.offsets;
+    for (let i = this.containers[4 * id + 2], end = this.containers[4 * id + 3]; i < end; i++) spans.push({ start: o[4 * i + 2], end: o[4 * i + 3] });
+    return spans;
+  }
+
+  mergedOf(id: number): ContainerLoc[] | undefined {
+    return this.merges.get(id)?.map((source) => this.get(source)).filter((loc): loc is ContainerLoc => loc !== undefined);
+  }
+}
+
+function grown(array: Int32Array): Int32Array {
+  const bigger = new Int32Array(2 * array.length);
+  bigger.set(array);
+  return bigger;
+}
+
+class MappingLoc implements ContainerLoc {
+  readonly span: Span;
+  readonly merged?: readonly ContainerLoc[];
+  private built?: Map<string, EntryLoc>;
+  constructor(private readonly map: LocationTable, private readonly id: number) {
+    this.span = map.containerSpan(id);
+    this.merged = map.mergedOf(id);
+  }
+  get entries(): Map<string, EntryLoc> { return (this.built ??= this.map.entryMap(this.id)); }
+}
+
+class SequenceLoc implements ContainerLoc {
+  readonly span: Span;
+  private built?: Span[];
+  constructor(private readonly map: LocationTable, private readonly id: number) { this.span = map.containerSpan(id); }
+  get items(): Span[] { return (this.built ??= this.map.itemSpans(this.id)); }
+}
 
 export interface ParsedText { value: unknown; locations: LocationMap }
 
-/** Converts UTF-16 offsets to 0-based line/character positions, as LSP counts them. */
+/**
+ * Converts UTF-16 offsets to 0-based line/character positions, as LSP counts them: lines end at `\n`, `\r\n` or `\r`,
+ * and a position never points between the `\r` and the `\n` of a line break. A leading BOM is not a character of the
+ * first line: editors hide it, and LSP clients leave it out of the document's text.
+ */
 export class LineIndex {
-  private readonly starts: number[] = [0];
+  private readonly starts: number[];
   constructor(private readonly text: string) {
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    this.starts = [text.charCodeAt(0) === 0xfeff ? 1 : 0];
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x0a || (c === 0x0d && text.charCodeAt(i + 1) !== 0x0a)) this.starts.push(i + 1);
+    }
   }
   position(offset: number): Position {
     const starts = this.starts;
@@ -33,17 +186,26 @@ export class LineIndex {
       const mid = (lo + hi + 1) >> 1;
       if (starts[mid] <= offset) lo = mid; else hi = mid - 1;
     }
-    return { line: lo, character: offset - starts[lo] };
+    return { line: lo, character: Math.max(0, Math.min(offset, this.lineEnd(lo)) - starts[lo]) };
   }
+  /** The offset of a position; a character past the end of its line means the line's end, as in LSP. */
   offset(position: Position): number {
-    const start = this.starts[Math.min(position.line, this.starts.length - 1)] ?? 0;
-    return Math.min(start + position.character, this.text.length);
+    const line = Math.max(0, Math.min(position.line, this.starts.length - 1));
+    return this.starts[line] + Math.max(0, Math.min(position.character, this.lineEnd(line) - this.starts[line]));
   }
   range(span: Span): Range { return { start: this.position(span.start), end: this.position(span.end) }; }
   lineCount(): number { return this.starts.length; }
+  /** Where the line's text ends, before its line break. */
+  private lineEnd(line: number): number {
+    if (line + 1 >= this.starts.length) return this.text.length;
+    const next = this.starts[line + 1];
+    return next - (this.text.charCodeAt(next - 2) === 0x0d && this.text.charCodeAt(next - 1) === 0x0a ? 2 : 1);
+  }
 }
 
 export type JsonPath = (string | number)[];
+
+function isContainer(value: unknown): value is object { return value !== null && typeof value === 'object'; }
 
 /** One parsed file of the project: its text, its value and where every key and value stands. */
 export class SourceFile {
@@ -65,8 +227,8 @@ export class SourceFile {
     const loc = this.locations.get(container);
     if (!loc) return { start: 0, end: 0 };
     if (key === undefined) return loc.span;
-    if (loc.items && typeof key === 'number') return loc.items[key] ?? loc.span;
-    const entry = loc.entries?.get(String(key));
+    if (loc.items) return loc.items[Number(key)] ?? loc.span;
+    const entry = entryOf(loc, String(key));
     if (!entry) return loc.span;
     return part === 'key' ? entry.key : entry.value;
   }
@@ -80,15 +242,16 @@ export class SourceFile {
     if (path.length === 0) return undefined;
     let node: unknown = this.value;
     for (let i = 0; i < path.length - 1; i++) {
-      if (node === null || typeof node !== 'object') return undefined;
+      if (!isContainer(node)) return undefined;
       node = (node as Record<string | number, unknown>)[path[i]];
     }
-    if (node === null || typeof node !== 'object') return undefined;
+    if (!isContainer(node)) return undefined;
     return { container: node, key: path[path.length - 1] };
   }
 
+  /** The range of the key or value at `path`; for the empty path, the root value's. */
   rangeAtPath(path: JsonPath, part: 'key' | 'value' = 'key'): Range {
-    if (path.length === 0) return this.lines.range({ start: 0, end: 0 });
+    if (path.length === 0) return this.lines.range(isContainer(this.value) ? this.spanOf(this.value) : { start: 0, end: 0 });
     const at = this.containerAt(path);
     if (!at) return this.lines.range({ start: 0, end: 0 });
     return this.rangeOf(at.container, at.key, part);

@@ -37,6 +37,23 @@ export function guessable(files: FileSet, schema: Node | undefined): Guessable |
   return 'string';
 }
 
+/**
+ * Whether every example and default written on `node` passes `test`: `example`, `default`, a 3.1 `examples` list
+ * (lists of ids: each item), and a parameter's `examples` map (each inline `value`; a referenced example cannot be read
+ * here, so it fails).
+ */
+export function samplesAre(node: Node | undefined, test: (value: unknown) => boolean): boolean {
+  if (!node || !isObject(node.value)) return true;
+  const value = node.value;
+  const passes = (sample: unknown) => (Array.isArray(sample) ? sample.every(test) : test(sample));
+  if ('example' in value && !passes(value.example)) return false;
+  if ('default' in value && !passes(value.default)) return false;
+  const examples = value.examples;
+  if (Array.isArray(examples)) return examples.every(passes);
+  if (isObject(examples)) return Object.values(examples).every((e) => isObject(e) && !('$ref' in e) && passes(e.value));
+  return true;
+}
+
 /** Ids that name no object a caller could be denied: correlation and trace ids, external references, tax numbers. */
 const NOT_OBJECT_WORDS = new Set(['external', 'correlation', 'trace', 'span', 'request', 'idempotency', 'reference', 'tax', 'vat', 'national']);
 

@@ -20,7 +20,7 @@ type Obj = Record<string, unknown>;
  */
 const RATE_LIMIT_HEADER = /^(?:x-rate-?limit(?:-.+)?|ratelimit(?:-.+)?|retry-after)$/;
 
-function isRateLimitHeader(lowerName: string): boolean {
+export function isRateLimitHeader(lowerName: string): boolean {
   return RATE_LIMIT_HEADER.test(lowerName);
 }
 
@@ -65,7 +65,7 @@ export function isSearchOperation(op: Operation): boolean {
 // ---------------------------------------------------------------- pagination
 
 /** Parameter names, squashed to lower-case letters and digits (`page[size]`, `$top`, `per_page` give pagesize, top, perpage). */
-function squash(name: string): string {
+export function squash(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
@@ -126,8 +126,7 @@ export function boundsLength(schema: Node): boolean {
 }
 
 /** A string that carries file content: format binary or byte, or (3.1) a contentMediaType or contentEncoding. */
-function isFileContent(schema: Node): boolean {
-  const s = schema.value as Obj;
+export function isFileContent(s: Obj): boolean {
   return s.format === 'binary' || s.format === 'byte' || s.type === 'file'
     || typeof s.contentMediaType === 'string' || typeof s.contentEncoding === 'string';
 }
@@ -148,7 +147,7 @@ const FILE_FIELD_WORDS = new Set(['file', 'files', 'attachment', 'attachments', 
  */
 export function isUpload(visit: SchemaVisit, input: RequestInput): boolean {
   if (isInUrlOrHeaders(input)) return false;
-  if (isFileContent(visit.schema)) return true;
+  if (isFileContent(visit.schema.value as Obj)) return true;
   if (input.mediaType === undefined || !schemaTypes(visit.schema).includes('string')) return false;
   if (visit.schema.value === input.schema.value) return isBinaryMediaType(input.mediaType);
   const fieldWords = visit.property !== undefined ? words(visit.property) : [];

@@ -97,12 +97,16 @@ function holdsValue(files: FileSet, schema: Node): boolean {
   return !isContainer(files, schema);
 }
 
-export interface PropertySite<M> {
-  name: string;
-  /** The property's key under `properties`. */
+/** A property as declared in a schema: where it is written, and its schema. */
+export interface Declaration {
+  /** The property's key under `properties` (where a fix edits it). */
   site: Node;
   /** Its schema, refs followed. */
   schema: Node;
+}
+
+export interface PropertySite<M> extends Declaration {
+  name: string;
   /** What the name matched. */
   match: M;
 }
@@ -270,8 +274,8 @@ export class SchemaReach<T> {
  * The properties a schema declares, by name: its own and those of its `allOf` parts (nested ones too), refs followed.
  * A name declared by several parts lists every declaration.
  */
-export function declaredProperties(files: FileSet, schema: Node): Map<string, Node[]> {
-  const declared = new Map<string, Node[]>();
+export function declaredProperties(files: FileSet, schema: Node): Map<string, Declaration[]> {
+  const declared = new Map<string, Declaration[]>();
   const seen = new Set<unknown>();
   const pending: Node[] = [schema];
   while (pending.length > 0) {
@@ -280,7 +284,7 @@ export function declaredProperties(files: FileSet, schema: Node): Map<string, No
     seen.add(part.value);
     for (const [name, site] of entries(child(part, 'properties'))) {
       const property = resolve(files, site);
-      if (property && isObject(property.value)) declared.set(name, [...(declared.get(name) ?? []), property]);
+      if (property && isObject(property.value)) declared.set(name, [...(declared.get(name) ?? []), { site, schema: property }]);
     }
     pending.push(...items(child(part, 'allOf')));
   }
