@@ -1,0 +1,369 @@
+// `npm run bench:lsp`: the language server's latency as an editor sees it, next to the CLI's cold review of the same spec.
+// For each corpus spec, a real LSP client (stdio, push diagnostics: each textDocument/publishDiagnostics carries the
+// document version it was computed for) opens the spec in a workspace of its own and measures:
+// - didOpen to the first diagnostics;
+// - each of N small edits (the edit's number typed over the previous one inside a description near the middle of the
+//   file, so that no text repeats) to the diagnostics of that version, one edit at a time;
+// - hovers and code actions asked, one after the other, from right after a didChange until its diagnostics arrive (so
+//   while the edit waits out the debounce and while it is analysed), on more edits; and once each when idle.
+// The cold review is `node dist/cli.js review <spec> --format json` as a whole process.
+// Next to wall times, the CPU time spent (Linux only: the server process with all its threads; the CLI process), which
+// other load on the machine disturbs far less.
+//
+//   node bench/lsp.mjs [--corpus DIR] [--edits N] [--probe-edits N] [--runs N] [--timeout SECONDS] [name-filter...]
+//
+// Results are printed as a table per spec and written as JSON to bench/results/. Exit 1 when something fails or a
+// target is missed.
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import {
+  createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification,
+  DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, PublishDiagnosticsNotification, HoverRequest,
+  CodeActionRequest, ShutdownRequest, ExitNotification,
+} from 'vscode-languageserver-protocol/node';
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+const REPO_ROOT = path.dirname(BENCH_DIR);
+const RESULTS_DIR = path.join(BENCH_DIR, 'results');
+const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
+const SERVER = path.join(REPO_ROOT, 'dist', 'server.js');
+
+/** Limits as fractions of the CLI's cold review of the same spec. */
+const TARGETS = {
+  /** p95 of didChange to its diagnostics. */
+  editP95: 0.5,
+  /** p95 of a hover, and of a code action, asked while an analysis is pending or running. */
+  requestP95: 0.1,
+};
+
+function parseArgs(argv) {
+  const options = { corpus: path.resolve(REPO_ROOT, '..', 'shared', 'corpus'), edits: 50, probeEdits: 10, runs: 3, timeout: 120, filters: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) usage(`${arg} needs a value`);
+      return argv[++i];
+    };
+    if (arg === '--corpus') options.corpus = path.resolve(value());
+    else if (arg === '--edits') options.edits = positiveInteger(arg, value());
+    else if (arg === '--probe-edits') options.probeEdits = positiveInteger(arg, value());
+    else if (arg === '--runs') options.runs = positiveInteger(arg, value());
+    else if (arg === '--timeout') options.timeout = positiveInteger(arg, value());
+    else if (arg === '--help' || arg === '-h') usage();
+    else if (arg.startsWith('-')) usage(`unknown option ${arg}`);
+    else options.filters.push(arg);
+  }
+  return options;
+}
+
+function positiveInteger(name, text) {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) usage(`${name} must be a positive integer`);
+  return n;
+}
+
+function usage(error) {
+  const text = 'usage: node bench/lsp.mjs [--corpus DIR] [--edits N] [--probe-edits N] [--runs N] [--timeout SECONDS] [name-filter...]';
+  if (error) { console.error(`bench: ${error}\n${text}`); process.exit(2); }
+  console.log(text);
+  process.exit(0);
+}
+
+function corpusSpecs(options) {
+  if (!existsSync(options.corpus)) usage(`corpus folder not found: ${options.corpus}`);
+  const specs = readdirSync(options.corpus)
+    .filter((name) => /\.(json|ya?ml)$/i.test(name))
+    .filter((name) => options.filters.length === 0 || options.filters.some((f) => name.includes(f)))
+    .sort()
+    .map((name) => ({ name, file: path.join(options.corpus, name), bytes: statSync(path.join(options.corpus, name)).size }));
+  if (specs.length === 0) usage(`no spec in ${options.corpus} matches ${options.filters.join(', ') || 'anything'}`);
+  return specs;
+}
+
+function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** Milliseconds: median, p95 (nearest rank), max and count. */
+function stats(values) {
+  return { median: percentile(values, 50), p95: percentile(values, 95), max: Math.max(...values), count: values.length };
+}
+
+/** CPU milliseconds (Linux /proc, in clock ticks of 10 ms) of a process, or of its children that have exited; undefined elsewhere. */
+function cpuMs(pid, whose) {
+  try {
+    // after "pid (name) ": field 3 (state) comes first; utime, stime are fields 14, 15; cutime, cstime 16, 17
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ').map(Number);
+    const field = (n) => fields[n - 3];
+    return 10 * (whose === 'own' ? field(14) + field(15) : field(16) + field(17));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The CLI's cold review: the whole process, from spawn to exit (its JSON report goes to a file). */
+function coldReview(workspace, file, runs) {
+  const report = path.join(workspace, 'report.json');
+  const samples = [];
+  const cpu = [];
+  let findings;
+  for (let i = 0; i < runs; i++) {
+    const out = openSync(report, 'w');
+    const start = performance.now();
+    const cpuBefore = cpuMs(process.pid, 'children');
+    const child = spawnSync(process.execPath, [CLI, 'review', file, '--format', 'json'], { cwd: workspace, stdio: ['ignore', out, 'pipe'] });
+    samples.push(performance.now() - start);
+    cpu.push(cpuMs(process.pid, 'children') - cpuBefore);
+    closeSync(out);
+    if (child.status !== 0 && child.status !== 1) throw new Error(`the CLI failed (${child.status ?? child.signal}): ${String(child.stderr).trim()}`);
+    findings = JSON.parse(readFileSync(report, 'utf8')).summary.findings;
+  }
+  rmSync(report);
+  return { ms: percentile(samples, 50), samples, cpuMs: percentile(cpu, 50), findings };
+}
+
+/** Where the edits type: just after the first letter of the description text closest to the middle of the file. */
+function editSite(text, json) {
+  const pattern = json ? /"description": "[A-Za-z]/g : /^[ \t]*description: [A-Za-z]/gm;
+  let best;
+  for (const match of text.matchAll(pattern)) {
+    const offset = match.index + match[0].length;
+    if (!best || Math.abs(offset - text.length / 2) < Math.abs(best - text.length / 2)) best = offset;
+  }
+  if (best === undefined) throw new Error('no description to edit');
+  const before = text.slice(0, best);
+  const line = before.split('\n').length - 1;
+  return { line, character: best - (before.lastIndexOf('\n') + 1) };
+}
+
+/** A language server over stdio, with the client capabilities an editor announces for what this benchmark uses. */
+async function startServer(workspace, timeoutMs) {
+  const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const stderr = [];
+  child.stderr.on('data', (d) => stderr.push(String(d)));
+  const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  /** uri -> latest publish */
+  const published = new Map();
+  const listeners = new Set();
+  connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+    published.set(params.uri, { version: params.version, diagnostics: params.diagnostics, at: performance.now() });
+    for (const listener of [...listeners]) listener();
+  });
+  connection.onRequest('workspace/configuration', (params) => params.items.map(() => null));
+  connection.onRequest('client/registerCapability', () => null);
+  connection.listen();
+  const root = pathToFileURL(workspace).href;
+  await connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid, rootUri: root, workspaceFolders: [{ uri: root, name: 'workspace' }],
+    capabilities: {
+      textDocument: {
+        synchronization: { dynamicRegistration: false },
+        publishDiagnostics: { relatedInformation: true, versionSupport: true },
+        hover: { contentFormat: ['markdown', 'plaintext'] },
+        codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } }, isPreferredSupport: true },
+      },
+      workspace: { configuration: true, workspaceFolders: true },
+    },
+  });
+  await connection.sendNotification(InitializedNotification.type, {});
+
+  return {
+    connection,
+    cpuMs: () => cpuMs(child.pid, 'own'),
+    /** Resolves with the publish for `uri` at `version`. */
+    diagnosticsOf(uri, version) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const got = published.get(uri);
+          if (got?.version === version) { listeners.delete(check); clearTimeout(timer); resolve(got); }
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`no diagnostics for version ${version} within ${timeoutMs} ms (last: version ${published.get(uri)?.version}); server: ${stderr.join('').slice(-500)}`));
+        }, timeoutMs);
+        listeners.add(check);
+        check();
+      });
+    },
+    /** Shuts the server down; kills it when it does not exit within 5 s. */
+    async stop() {
+      const exited = new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+      const grace = new Promise((resolve) => setTimeout(resolve, 5000).unref());
+      await Promise.race([connection.sendRequest(ShutdownRequest.type).then(() => connection.sendNotification(ExitNotification.type)), grace]);
+      await Promise.race([exited, grace]);
+      connection.dispose();
+      if (child.exitCode === null) child.kill();
+    },
+  };
+}
+
+async function timed(request) {
+  const start = performance.now();
+  const answer = await request();
+  return { ms: performance.now() - start, answer };
+}
+
+async function benchServer(uri, text, json, options) {
+  const workspace = path.dirname(fileURLToPath(uri));
+  const server = await startServer(workspace, options.timeout * 1000);
+  try {
+    return await measureServer(server, uri, text, json, options);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function measureServer(server, uri, text, json, options) {
+  const { connection } = server;
+  let version = 1;
+  const opened = performance.now();
+  await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: json ? 'json' : 'yaml', version, text } });
+  const first = await server.diagnosticsOf(uri, version);
+  // since the server started: discovery reviews the workspace, then the open document is reviewed
+  const open = { ms: first.at - opened, cpuMs: server.cpuMs(), diagnostics: first.diagnostics.length };
+
+  const site = editSite(text, json);
+  let typed = '';
+  /** Types the new version number at the site over the previous one: every version's text is new to the server. */
+  async function edit() {
+    version++;
+    const change = { range: { start: site, end: { line: site.line, character: site.character + typed.length } }, text: String(version) };
+    typed = change.text;
+    const sent = performance.now();
+    const cpuBefore = server.cpuMs();
+    await connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [change] });
+    return { sent, cpuBefore, diagnostics: server.diagnosticsOf(uri, version) };
+  }
+
+  const editMs = [];
+  const editCpu = [];
+  const counts = new Set();
+  for (let i = 0; i < options.edits; i++) {
+    const { sent, cpuBefore, diagnostics } = await edit();
+    const got = await diagnostics;
+    editMs.push(got.at - sent);
+    editCpu.push(server.cpuMs() - cpuBefore);
+    counts.add(got.diagnostics.length);
+  }
+
+  // a finding away from the edited line: hovering it finds a finding, its code action gets the finding's fixes
+  const target = first.diagnostics.find((d) => d.range.start.line !== site.line && d.data);
+  if (!target) throw new Error('no diagnostic to hover');
+  const hover = () => connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: target.range.start });
+  const codeAction = () => connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: target.range, context: { diagnostics: [target] } });
+  const busy = { hover: [], codeAction: [], hoverFound: 0, actionsFound: 0 };
+  const idle = { hover: [], codeAction: [] };
+  for (let i = 0; i < options.probeEdits; i++) {
+    const { diagnostics } = await edit();
+    let done = false;
+    void diagnostics.then(() => { done = true; });
+    for (let n = 0; !done; n++) {
+      if (n % 2 === 0) {
+        const { ms, answer } = await timed(hover);
+        if (done) break; // answered after the analysis ended: not a measurement under load
+        busy.hover.push(ms);
+        if (answer) busy.hoverFound++;
+      } else {
+        const { ms, answer } = await timed(codeAction);
+        if (done) break;
+        busy.codeAction.push(ms);
+        if (answer?.length) busy.actionsFound++;
+      }
+    }
+    await diagnostics;
+    idle.hover.push((await timed(hover)).ms);
+    idle.codeAction.push((await timed(codeAction)).ms);
+  }
+  if (busy.hover.length === 0 || busy.codeAction.length === 0) throw new Error('no hover or code action was answered while an analysis ran');
+  return {
+    open,
+    edit: { ...stats(editMs), cpuMs: percentile(editCpu, 50), samples: editMs, cpuSamples: editCpu, diagnosticCounts: [...counts] },
+    busy: { hover: stats(busy.hover), codeAction: stats(busy.codeAction), hoverFound: busy.hoverFound, actionsFound: busy.actionsFound },
+    idle: { hover: stats(idle.hover), codeAction: stats(idle.codeAction) },
+    editSite: site,
+  };
+}
+
+async function benchSpec(spec, options) {
+  const workspace = mkdtempSync(path.join(os.tmpdir(), 'api-sentinel-bench-lsp-'));
+  try {
+    const file = path.join(workspace, spec.name);
+    copyFileSync(spec.file, file);
+    const text = readFileSync(file, 'utf8');
+    const cold = coldReview(workspace, file, options.runs);
+    const lsp = await benchServer(pathToFileURL(file).href, text, /\.json$/i.test(spec.name), options);
+    const ratio = (ms) => ms / cold.ms;
+    const targets = [
+      { name: 'edit p95 / cold', ratio: ratio(lsp.edit.p95), limit: TARGETS.editP95 },
+      { name: 'hover p95 / cold', ratio: ratio(lsp.busy.hover.p95), limit: TARGETS.requestP95 },
+      { name: 'code action p95 / cold', ratio: ratio(lsp.busy.codeAction.p95), limit: TARGETS.requestP95 },
+    ].map((t) => ({ ...t, met: t.ratio <= t.limit }));
+    return { spec: spec.name, bytes: spec.bytes, cold, ...lsp, targets };
+  } finally {
+    rmSync(workspace, { recursive: true, force: true });
+  }
+}
+
+const ms = (v) => (!Number.isFinite(v) ? '-' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v >= 10 ? 0 : 1)} ms`);
+
+function printSpec(r, options) {
+  console.log(`\n${r.spec} (${(r.bytes / 1024 / 1024).toFixed(1)} MB; edits at line ${r.editSite.line + 1})`);
+  // label, times, CPU time, what the ratio to the cold review is taken of, note
+  const rows = [
+    [`CLI cold review (median of ${options.runs})`, { median: r.cold.ms }, r.cold.cpuMs, undefined, `${r.cold.findings} findings`],
+    ['didOpen -> first diagnostics', { median: r.open.ms }, r.open.cpuMs, 'median', `${r.open.diagnostics} diagnostics; CPU since the server started`],
+    [`didChange -> its diagnostics (${r.edit.count} edits)`, r.edit, r.edit.cpuMs, 'p95', `${r.edit.diagnosticCounts.join('/')} diagnostics; CPU: median`],
+    [`hover while analysing (${r.busy.hover.count})`, r.busy.hover, undefined, 'p95', `${r.busy.hoverFound} with content`],
+    [`code action while analysing (${r.busy.codeAction.count})`, r.busy.codeAction, undefined, 'p95', `${r.busy.actionsFound} with actions`],
+    ['hover when idle', r.idle.hover, undefined, 'p95', ''],
+    ['code action when idle', r.idle.codeAction, undefined, 'p95', ''],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const header = ['median', 'p95', 'max', 'CPU', '/cold'].map((h) => h.padStart(8)).join('  ');
+  console.log(`  ${''.padEnd(width)}  ${header}`);
+  for (const [label, s, cpu, of, note] of rows) {
+    const ratio = of === undefined ? '' : `${(s[of] / r.cold.ms).toFixed(3)}x`;
+    const cells = [ms(s.median), s.p95 === undefined ? '' : ms(s.p95), s.max === undefined ? '' : ms(s.max), cpu === undefined ? '' : ms(cpu), ratio];
+    console.log(`  ${label.padEnd(width)}  ${cells.map((c) => c.padStart(8)).join('  ')}  ${note}`);
+  }
+  for (const t of r.targets) {
+    console.log(`  ${t.name.padEnd(24)} ${t.ratio.toFixed(3).padStart(7)}x   target <= ${t.limit}x: ${t.met ? 'met' : 'NOT MET'}`);
+  }
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return { node: process.version, platform: `${os.platform()} ${os.release()}`, cpu: cpus[0]?.model, cpus: cpus.length, memoryGB: os.totalmem() / 1024 ** 3 };
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  for (const bundle of [CLI, SERVER]) if (!existsSync(bundle)) usage(`${path.relative(REPO_ROOT, bundle)} is missing: run \`npm run build\` first`);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const results = [];
+  let failed = false;
+  for (const spec of corpusSpecs(options)) {
+    try {
+      const result = await benchSpec(spec, options);
+      printSpec(result, options);
+      results.push(result);
+    } catch (error) {
+      console.log(`\n${spec.name}: FAILED: ${error.message}`);
+      results.push({ spec: spec.name, failure: error.message });
+      failed = true;
+    }
+  }
+  const when = new Date().toISOString();
+  const out = path.join(RESULTS_DIR, `lsp-${when.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(out, `${JSON.stringify({ date: when, machine: machine(), options, targets: TARGETS, results }, null, 2)}\n`);
+  console.log(`\nResults written to ${path.relative(process.cwd(), out)}`);
+  const missed = results.some((r) => r.targets?.some((t) => !t.met));
+  process.exitCode = failed || missed ? 1 : 0;
+}
+
+await main();

@@ -1,0 +1,103 @@
+/**
+ * The .vsix built by `npm run package` holds the bundles, the Spectral ruleset and the documents, and nothing else:
+ * no sources, tests, node_modules or source maps; and what it holds runs on its own, since the bundles carry every
+ * dependency. Needs `npm run build` first.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, posix } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+
+const ROOT = join(__dirname, '..');
+const VSCE = join(ROOT, 'node_modules', '.bin', 'vsce');
+const SPECTRAL = join(ROOT, 'node_modules', '.bin', 'spectral');
+// a small spec with findings (the Neovim test's)
+const SPEC = join(__dirname, 'fixtures', '_neovim', 'workspace', 'openapi.yaml');
+
+const ALLOWED = [
+  '[Content_Types].xml',
+  'extension.vsixmanifest',
+  'extension/package.json',
+  'extension/readme.md',
+  'extension/changelog.md',
+  'extension/LICENSE.txt',
+  'extension/dist/client.js',
+  'extension/dist/server.js',
+  'extension/dist/analysis-worker.js',
+  'extension/dist/spectral-runner.js',
+  'extension/dist/cli.js',
+  // the ruleset's function imports the engine from this bundle
+  'extension/dist/spectral-adapter.mjs',
+  'extension/rulesets/api-sentinel.yaml',
+  'extension/rulesets/functions/apiSentinel.js',
+];
+
+/** The entries of a zip archive, read from its central directory (stored or deflated, as vsce writes them). */
+function readZip(archive: Buffer): Map<string, Buffer> {
+  const end = archive.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  assert.ok(end >= 0, 'not a zip archive');
+  const count = archive.readUInt16LE(end + 10);
+  let at = archive.readUInt32LE(end + 16);
+  const entries = new Map<string, Buffer>();
+  for (let i = 0; i < count; i++) {
+    const method = archive.readUInt16LE(at + 10);
+    const compressedSize = archive.readUInt32LE(at + 20);
+    const nameLength = archive.readUInt16LE(at + 28);
+    const extraLength = archive.readUInt16LE(at + 30);
+    const commentLength = archive.readUInt16LE(at + 32);
+    const local = archive.readUInt32LE(at + 42);
+    const name = archive.toString('utf8', at + 46, at + 46 + nameLength);
+    const dataStart = local + 30 + archive.readUInt16LE(local + 26) + archive.readUInt16LE(local + 28);
+    const data = archive.subarray(dataStart, dataStart + compressedSize);
+    entries.set(name, method === 8 ? inflateRawSync(data) : data);
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+describe('npm run package', () => {
+  let dir: string;
+  let entries: Map<string, Buffer>;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'api-sentinel-package-'));
+    const vsix = join(dir, 'api-sentinel.vsix');
+    // package as `npm run package` does, without its build step (the bundles are built already)
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const vsceArgs = manifest.scripts.package.split(' && ').pop()!.split(' ');
+    assert.equal(vsceArgs.shift(), 'vsce', `the package script ends with a vsce command: ${manifest.scripts.package}`);
+    const run = spawnSync(VSCE, [...vsceArgs, '--out', vsix], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+    assert.equal(run.status, 0, `vsce failed: ${run.stdout}\n${run.stderr}`);
+    entries = readZip(readFileSync(vsix));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('the .vsix holds exactly the bundles, the ruleset and the documents, and its manifest starts dist/client.js', () => {
+    assert.deepEqual([...entries.keys()].sort(), [...ALLOWED].sort());
+    const packaged = JSON.parse(entries.get('extension/package.json')!.toString('utf8')) as { main: string };
+    assert.equal(posix.normalize(packaged.main), 'dist/client.js');
+  });
+
+  test('unpacked outside the project (no node_modules), its CLI reviews a spec and Spectral runs its ruleset', () => {
+    const unpacked = join(dir, 'unpacked');
+    for (const [name, data] of entries) {
+      mkdirSync(dirname(join(unpacked, name)), { recursive: true });
+      writeFileSync(join(unpacked, name), data);
+    }
+    const workspace = join(dir, 'workspace');
+    mkdirSync(workspace);
+    copyFileSync(SPEC, join(workspace, 'openapi.yaml'));
+    const ruleIds = (results: { ruleId?: string; code?: string }[]) => results.map((r) => r.ruleId ?? r.code);
+
+    const cli = spawnSync(process.execPath, [join(unpacked, 'extension', 'dist', 'cli.js'), 'review', 'openapi.yaml', '--format', 'json'],
+      { cwd: workspace, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(cli.status, 1, `the review fails on the spec's errors: ${cli.stderr}`);
+    assert.ok(ruleIds(JSON.parse(cli.stdout).findings).includes('auth-missing'), cli.stdout);
+
+    const spectral = spawnSync(SPECTRAL, ['lint', '-r', join(unpacked, 'extension', 'rulesets', 'api-sentinel.yaml'), 'openapi.yaml', '-f', 'json'],
+      { cwd: workspace, encoding: 'utf8', timeout: 120_000 });
+    assert.ok(ruleIds(JSON.parse(spectral.stdout)).includes('auth-missing'), `spectral: ${spectral.stdout}\n${spectral.stderr}`);
+  });
+});
