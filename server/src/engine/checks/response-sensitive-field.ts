@@ -1,7 +1,7 @@
 import type { Check } from './check';
 import type { Fix } from '../types';
 import type { Node } from '../openapi/load';
-import { knowWriteOnly, markPropertiesFix, removePropertyFix } from '../fix/exposure';
+import { markPropertiesFix, removePropertyFix, supportsWriteOnly } from '../fix/exposure';
 import { operationLabel, type Operation } from '../openapi/model';
 import { operationSite } from './support';
 import {
@@ -19,7 +19,7 @@ const isWriteOnly = (schema: Node) => (schema.value as Record<string, unknown>).
  */
 function fixesFor(property: PropertySite<SensitiveMatch>, operations: Operation[], sent: boolean): Fix[] {
   const fix = !sent ? removePropertyFix(property.name, property.site)
-    : knowWriteOnly(operations) ? markPropertiesFix([{ ...property, direction: 'writeOnly' }]) : undefined;
+    : supportsWriteOnly(operations) ? markPropertiesFix([{ ...property, direction: 'writeOnly' }]) : undefined;
   return fix ? [fix] : [];
 }
 

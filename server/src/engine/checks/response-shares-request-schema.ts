@@ -3,7 +3,7 @@ import type { FileSet, Node } from '../openapi/load';
 import { child, isObject, operationLabel, operationRef, type Operation } from '../openapi/model';
 import { schemaTypes } from '../openapi/schema';
 import { operationSite } from './support';
-import { knowWriteOnly, markPropertiesFix, type PropertyMark } from '../fix/exposure';
+import { markPropertiesFix, supportsWriteOnly, type PropertyMark } from '../fix/exposure';
 import {
   addOperation, declaredProperties, holdsSensitiveValue, listOperations, nameWords, privilegedName, resolve, sensitiveName, separatesDirections,
   setsPrivilege, successResponses, type Declaration,
@@ -120,10 +120,10 @@ export const responseSharesRequestSchema: Check = {
         ...secret.length > 0 ? [`${quoted(secret)} sent by clients is documented as returned`] : [],
       ];
       const operations = [...new Set([...requests, ...responses])];
-      // one mark tells the directions apart; a secret is writeOnly (where the version has it) even if the server sets it
+      // every field named is marked (any one mark tells the directions apart); a secret is writeOnly, never readOnly
       const marks: PropertyMark[] = [
         ...serverSet.filter((p) => !secret.includes(p)).map((p) => ({ ...p, direction: 'readOnly' as const })),
-        ...knowWriteOnly(operations) ? secret.map((p) => ({ ...p, direction: 'writeOnly' as const })) : [],
+        ...supportsWriteOnly(operations) ? secret.map((p) => ({ ...p, direction: 'writeOnly' as const })) : [],
       ];
       const fix = markPropertiesFix(marks);
       const roles = (op: Operation) => requests.includes(op) && responses.includes(op) ? 'accepts it as its request body and returns it'

@@ -11,14 +11,14 @@ import type { FileSet, Node } from '../openapi/load';
 import { isLiteralKey } from '../openapi/load';
 import { isObject, type Operation } from '../openapi/model';
 import type { SourceFile } from '../openapi/source';
-import { attempt, insertEntries, insertEntry, removeEntry, removeItem, replaceValue } from './edits';
+import { attempt, insertEntry, removeEntry, removeItem, replaceSpan, replaceValue, styleOf } from './edits';
 
 export type Direction = 'readOnly' | 'writeOnly';
 
 const OPPOSITE: Record<Direction, Direction> = { readOnly: 'writeOnly', writeOnly: 'readOnly' };
 
 /** Whether the documents of these operations have `writeOnly`: Swagger 2.0 has `readOnly` only. */
-export function knowWriteOnly(operations: readonly Operation[]): boolean {
+export function supportsWriteOnly(operations: readonly Operation[]): boolean {
   return operations.every((op) => op.document.version !== '2.0');
 }
 
@@ -41,12 +41,31 @@ function markEdits({ site, schema, direction }: PropertyMark): TextEdit[] {
   if (typeof written.$ref !== 'string') {
     return [direction in written ? replaceValue(file, written, direction, true) : insertEntry(file, written, direction, true)];
   }
-  if ('allOf' in written || direction in written || !isObject(site.parent)) throw new Error('markEdits: the $ref cannot be wrapped');
-  const wrapped = { allOf: [{ $ref: written.$ref }], [direction]: true };
-  const siblings = Object.keys(written).filter((key) => key !== '$ref');
-  if (siblings.length === 0) return [replaceValue(file, site.parent, String(site.key), wrapped)];
-  // the siblings (a description) stay as written; the ref moves into allOf, in front of them
-  return [removeEntry(file, written, '$ref'), insertEntries(file, written, wrapped, siblings[0])];
+  if ('allOf' in written || direction in written) throw new Error('markEdits: the $ref cannot be wrapped');
+  return [wrapRef(file, written, direction)];
+}
+
+/**
+ * Replaces the `$ref` entry of a schema with `allOf: [{ $ref }]` and the mark, in place: its key and value are copied
+ * as written (quotes), sibling entries and comments stay, and the new entries follow the mapping's form (block
+ * lines at the entry's indentation, or flow / JSON text, one line or one entry per line as the mapping is written).
+ */
+function wrapRef(file: SourceFile, schema: object, direction: Direction): TextEdit {
+  const loc = file.locations.get(schema);
+  const entry = loc?.entries?.get('$ref');
+  if (!loc || !entry) throw new Error('wrapRef: no $ref entry in this file');
+  const text = file.text;
+  const { json, unit, indentSequences, eol } = styleOf(file);
+  const ref = `${text.slice(entry.key.start, entry.key.end)}: ${text.slice(entry.value.start, entry.value.end)}`;
+  const pad = ' '.repeat(entry.key.start - (text.lastIndexOf('\n', entry.key.start - 1) + 1));
+  if (text[loc.span.start] !== '{') {
+    const item = indentSequences ? ' '.repeat(unit) : '';
+    return replaceSpan(file, { start: entry.key.start, end: entry.value.end }, `allOf:${eol}${pad}${item}- ${ref}${eol}${pad}${direction}: true`);
+  }
+  const key = (name: string) => (json ? JSON.stringify(name) : name);
+  const lineBreak = text.indexOf('\n', loc.span.start);
+  const separator = lineBreak !== -1 && lineBreak < loc.span.end ? `,${eol}${pad}` : ', ';
+  return replaceSpan(file, { start: entry.key.start, end: entry.value.end }, `${key('allOf')}: [{ ${ref} }]${separator}${key(direction)}: true`);
 }
 
 /** "'a'", "'a' and 'b'", "'a', 'b', 'c' and 2 more". */
@@ -64,9 +83,10 @@ function nameList(names: string[]): string {
 export function markPropertiesFix(marks: PropertyMark[]): Fix | undefined {
   if (marks.length === 0) return undefined;
   return attempt(() => {
-    const parts = (['readOnly', 'writeOnly'] as const)
-      .map((direction) => marks.filter((m) => m.direction === direction).map((m) => m.name))
-      .flatMap((names, i) => (names.length > 0 ? [`${nameList(names)} ${i === 0 ? 'readOnly' : 'writeOnly'}`] : []));
+    const parts = (['readOnly', 'writeOnly'] as const).flatMap((direction) => {
+      const names = marks.filter((m) => m.direction === direction).map((m) => m.name);
+      return names.length > 0 ? [`${nameList(names)} ${direction}`] : [];
+    });
     return { title: `Mark ${parts.join(' and ')}`, kind: 'suggestion', edits: marks.flatMap(markEdits) };
   });
 }
@@ -120,8 +140,9 @@ const MAX_REF_HOPS = 32;
 const allOfPartsCache = new WeakMap<FileSet, Set<unknown>>();
 
 /**
- * Every schema object that is a part of an `allOf`, inline or through `$ref`, in every file of the analysis:
- * computed once, only when a fix needs it.
+ * Every schema object that another extends: a part of an `allOf` (inline or through `$ref`), or the target of a
+ * `$ref` written beside `properties` (3.1 applies both). In every file of the analysis, computed once, only when a
+ * fix needs it.
  */
 function allOfParts(files: FileSet): Set<unknown> {
   let parts = allOfPartsCache.get(files);
@@ -135,8 +156,9 @@ function allOfParts(files: FileSet): Set<unknown> {
       if (value === null || typeof value !== 'object' || seen.has(value)) continue;
       seen.add(value);
       if (Array.isArray(value)) { for (const item of value) stack.push(item); continue; }
-      const allOf = (value as Record<string, unknown>).allOf;
+      const { allOf, $ref, properties } = value as Record<string, unknown>;
       if (Array.isArray(allOf)) for (const part of allOf) parts.add(followRefs(files, file, part));
+      if (typeof $ref === 'string' && properties !== undefined) parts.add(followRefs(files, file, { $ref }));
       for (const [key, child] of Object.entries(value)) if (!isLiteralKey(key) && !DATA_KEYS.has(key)) stack.push(child);
     }
   }
