@@ -1,0 +1,266 @@
+// `npm run bench`: for each corpus spec, our cold review (whole process) against a plain parse of the same file (the floor)
+// and against the Spectral CLI with the OWASP ruleset (the peer), with time, peak memory and findings of each.
+//
+//   node bench/review.mjs [--corpus DIR] [--skip-peer] [--runs N] [--timeout SECONDS] [name-filter...]
+//
+// Name filters keep the specs whose file name contains one of them (e.g. `github`). Results are printed as one table per
+// spec and written as JSON to bench/results/. Exit 1 when a process fails or a target is missed.
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+const REPO_ROOT = path.dirname(BENCH_DIR);
+const RESULTS_DIR = path.join(BENCH_DIR, 'results');
+const PEAK_RSS_PRELOAD = path.join(BENCH_DIR, 'peak-rss.cjs');
+const OUR_CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
+const SPECTRAL_CLI = path.join(REPO_ROOT, 'node_modules', '@stoplight', 'spectral-cli', 'dist', 'index.js');
+const SPECTRAL_RULESET = path.join(BENCH_DIR, 'spectral-owasp.yaml');
+
+const TARGETS = {
+  /** Our whole review takes at most this many times the plain parse. */
+  oursOverFloorTime: 3,
+  /** Spectral+OWASP takes at least this many times our time... */
+  peerOverOursTime: 100,
+  /** ...and at least this many times our peak memory. */
+  peerOverOursMemory: 5,
+};
+
+const SPECTRAL_SEVERITIES = ['error', 'warning', 'info', 'hint'];
+
+function parseArgs(argv) {
+  const options = { corpus: path.resolve(REPO_ROOT, '..', 'shared', 'corpus'), skipPeer: false, runs: 3, timeout: 900, filters: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) usage(`${arg} needs a value`);
+      return argv[++i];
+    };
+    if (arg === '--corpus') options.corpus = path.resolve(value());
+    else if (arg === '--skip-peer') options.skipPeer = true;
+    else if (arg === '--runs') options.runs = positiveInteger(arg, value());
+    else if (arg === '--timeout') options.timeout = positiveInteger(arg, value());
+    else if (arg === '--help' || arg === '-h') usage();
+    else if (arg.startsWith('-')) usage(`unknown option ${arg}`);
+    else options.filters.push(arg);
+  }
+  return options;
+}
+
+function positiveInteger(name, text) {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) usage(`${name} must be a positive integer`);
+  return n;
+}
+
+function usage(error) {
+  const text = 'usage: node bench/review.mjs [--corpus DIR] [--skip-peer] [--runs N] [--timeout SECONDS] [name-filter...]';
+  if (error) { console.error(`bench: ${error}\n${text}`); process.exit(2); }
+  console.log(text);
+  process.exit(0);
+}
+
+function corpusSpecs(options) {
+  if (!existsSync(options.corpus)) usage(`corpus folder not found: ${options.corpus}`);
+  const specs = readdirSync(options.corpus)
+    .filter((name) => /\.(json|ya?ml)$/i.test(name))
+    .filter((name) => options.filters.length === 0 || options.filters.some((f) => name.includes(f)))
+    .sort()
+    .map((name) => {
+      const file = path.join(options.corpus, name);
+      return { name, file, bytes: statSync(file).size, json: /\.json$/i.test(name) };
+    });
+  if (specs.length === 0) usage(`no spec in ${options.corpus} matches ${options.filters.join(', ') || 'anything'}`);
+  return specs;
+}
+
+/**
+ * Runs one node script as a cold process with the peak-RSS preload. stdout goes to a file (large JSON reports would
+ * otherwise cost pipe reads in this process); returns wall time, the child's own peak RSS and its output.
+ */
+function measure(script, args, timeoutSeconds) {
+  const scratch = path.join(RESULTS_DIR, `.run-${process.pid}`);
+  mkdirSync(scratch, { recursive: true });
+  const stdoutFile = path.join(scratch, 'stdout');
+  const rssFile = path.join(scratch, 'rss');
+  rmSync(rssFile, { force: true });
+  const stdout = openSync(stdoutFile, 'w');
+  const start = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, ['--require', PEAK_RSS_PRELOAD, script, ...args], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', stdout, 'pipe'],
+    env: { ...process.env, API_SENTINEL_BENCH_RSS: rssFile },
+    timeout: timeoutSeconds * 1000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  closeSync(stdout);
+  const output = readFileSync(stdoutFile, 'utf8');
+  const peakKiB = existsSync(rssFile) ? ownPeak(readFileSync(rssFile, 'utf8'), child.pid) : undefined;
+  rmSync(scratch, { recursive: true, force: true });
+  const failure = child.error ? String(child.error.message)
+    : child.signal ? `killed by ${child.signal}`
+    : child.status > 1 ? `exit code ${child.status}: ${child.stderr.toString().trim().split('\n').slice(-3).join(' | ')}`
+    : undefined;
+  return { seconds, peakMB: peakKiB === undefined ? undefined : peakKiB / 1024, output, failure };
+}
+
+/** The peak of the measured process itself, among the "<pid> <KiB>" lines (a node process it forks with the same flags writes one too). */
+function ownPeak(text, pid) {
+  for (const line of text.trim().split('\n')) {
+    const [linePid, kib] = line.split(' ').map(Number);
+    if (linePid === pid) return kib;
+  }
+  return undefined;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Time and memory of repeated runs: the medians. */
+function summarize(samples) {
+  const failed = samples.find((s) => s.failure);
+  if (failed) return { failure: failed.failure, samples: samples.map(sample) };
+  const memory = samples.map((s) => s.peakMB).filter((m) => m !== undefined);
+  return {
+    seconds: median(samples.map((s) => s.seconds)),
+    peakMB: memory.length ? median(memory) : undefined,
+    output: samples[samples.length - 1].output,
+    samples: samples.map(sample),
+  };
+}
+
+const sample = ({ seconds, peakMB }) => ({ seconds, peakMB });
+
+function countBySeverity(severities) {
+  const counts = { total: severities.length, error: 0, warning: 0, info: 0, hint: 0 };
+  for (const s of severities) counts[s]++;
+  return counts;
+}
+
+function ourFindings(output) {
+  const report = JSON.parse(output);
+  // A skipped spec would look fast: that is a failure of the review, not a result.
+  if (report.summary.documents === 0) {
+    throw new Error(`reviewed no OpenAPI document (${report.problems.map((p) => p.message).join('; ') || 'no problem reported'})`);
+  }
+  const active = report.findings.filter((f) => !f.suppressed);
+  return { ...countBySeverity(active.map((f) => f.severity)), suppressed: report.findings.length - active.length, problems: report.problems.length };
+}
+
+function spectralFindings(output) {
+  return countBySeverity(JSON.parse(output).map((r) => SPECTRAL_SEVERITIES[r.severity]));
+}
+
+function withFindings(result, count) {
+  if (result.failure) return result;
+  try {
+    return { ...withoutOutput(result), findings: count(result.output) };
+  } catch (error) {
+    return { failure: error instanceof SyntaxError ? `unreadable JSON output: ${error.message}` : error.message, samples: result.samples };
+  }
+}
+
+function benchSpec(spec, options) {
+  process.stderr.write(`${spec.name}: our review and the floor, ${options.runs} runs each...\n`);
+  const floor = path.join(BENCH_DIR, 'parse-floor.mjs');
+  const runs = { ours: [], floor: [], jsonParse: [] };
+  // Interleaved, so that a slow moment of the machine does not weigh on one side only.
+  for (let i = 0; i < options.runs; i++) {
+    runs.ours.push(measure(OUR_CLI, ['review', spec.file, '--format', 'json'], options.timeout));
+    runs.floor.push(measure(floor, [spec.file], options.timeout));
+    if (spec.json) runs.jsonParse.push(measure(floor, [spec.file, '--json-parse'], options.timeout));
+  }
+  const result = {
+    spec: spec.name,
+    bytes: spec.bytes,
+    ours: withFindings(summarize(runs.ours), ourFindings),
+    floor: withoutOutput(summarize(runs.floor)),
+  };
+  if (spec.json) result.jsonParse = withoutOutput(summarize(runs.jsonParse));
+  if (!options.skipPeer) {
+    process.stderr.write(`${spec.name}: Spectral + OWASP ruleset, once (minutes on large specs)...\n`);
+    const peer = measure(SPECTRAL_CLI, ['lint', spec.file, '--ruleset', SPECTRAL_RULESET, '--format', 'json', '--quiet'], options.timeout);
+    result.peer = withFindings(summarize([peer]), spectralFindings);
+  }
+  result.targets = targets(result);
+  return result;
+}
+
+function withoutOutput({ output, ...rest }) {
+  void output;
+  return rest;
+}
+
+/** Each target with its measured ratio; `met` is undefined when a side is missing. */
+function targets(r) {
+  const ratio = (a, b) => (a === undefined || b === undefined || b === 0 ? undefined : a / b);
+  const list = [{
+    name: 'ours / floor time', ratio: ratio(r.ours.seconds, r.floor.seconds), limit: TARGETS.oursOverFloorTime, atMost: true,
+  }];
+  if (r.peer) {
+    list.push(
+      { name: 'Spectral / ours time', ratio: ratio(r.peer.seconds, r.ours.seconds), limit: TARGETS.peerOverOursTime, atMost: false },
+      { name: 'Spectral / ours memory', ratio: ratio(r.peer.peakMB, r.ours.peakMB), limit: TARGETS.peerOverOursMemory, atMost: false },
+    );
+  }
+  return list.map((t) => ({ ...t, met: t.ratio === undefined ? undefined : t.atMost ? t.ratio <= t.limit : t.ratio >= t.limit }));
+}
+
+const seconds = (s) => (s === undefined ? '-' : s >= 10 ? `${s.toFixed(1)} s` : `${s.toFixed(2)} s`);
+const megabytes = (mb) => (mb === undefined ? '-' : `${Math.round(mb)} MB`);
+const findings = (f) => (f ? `${f.total} (${f.error}/${f.warning}/${f.info}/${f.hint})` : '-');
+
+function printSpec(r, options) {
+  const rows = [
+    [`api-sentinel review (median of ${options.runs})`, r.ours],
+    [`js-yaml load, the floor (median of ${options.runs})`, r.floor],
+    ...(r.jsonParse ? [[`JSON.parse, for information (median of ${options.runs})`, r.jsonParse]] : []),
+    ...(r.peer ? [['Spectral CLI + OWASP ruleset (once)', r.peer]] : []),
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  console.log(`\n${r.spec} (${(r.bytes / 1024 / 1024).toFixed(1)} MB)`);
+  console.log(`  ${''.padEnd(width)}  ${'time'.padStart(8)}  ${'peak RSS'.padStart(8)}  findings total (error/warning/info/hint)`);
+  for (const [label, m] of rows) {
+    if (m.failure) console.log(`  ${label.padEnd(width)}  FAILED: ${m.failure}`);
+    else console.log(`  ${label.padEnd(width)}  ${seconds(m.seconds).padStart(8)}  ${megabytes(m.peakMB).padStart(8)}  ${findings(m.findings)}`);
+  }
+  if (r.ours.findings?.suppressed) console.log(`  (${r.ours.findings.suppressed} of our findings are suppressed in the spec and not counted)`);
+  for (const t of r.targets) {
+    const measured = t.ratio === undefined ? '-' : `${t.ratio.toFixed(t.ratio >= 10 ? 0 : 2)}x`;
+    const verdict = t.met === undefined ? 'not measured' : t.met ? 'met' : 'NOT MET';
+    console.log(`  ${t.name.padEnd(24)} ${measured.padStart(7)}   target ${t.atMost ? '<=' : '>='} ${t.limit}x: ${verdict}`);
+  }
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return { node: process.version, platform: `${os.platform()} ${os.release()}`, cpu: cpus[0]?.model, cpus: cpus.length, memoryGB: os.totalmem() / 1024 ** 3 };
+}
+
+function main() {
+  const options = parseArgs(process.argv.slice(2));
+  if (!existsSync(OUR_CLI)) usage(`${path.relative(REPO_ROOT, OUR_CLI)} is missing: run \`npm run build\` first`);
+  if (!options.skipPeer && !existsSync(SPECTRAL_CLI)) usage('@stoplight/spectral-cli is not installed: run `npm ci`, or pass --skip-peer');
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const results = [];
+  for (const spec of corpusSpecs(options)) {
+    const result = benchSpec(spec, options);
+    printSpec(result, options);
+    results.push(result);
+  }
+  const when = new Date().toISOString();
+  const out = path.join(RESULTS_DIR, `review-${when.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(out, `${JSON.stringify({ date: when, machine: machine(), options, targets: TARGETS, results }, null, 2)}\n`);
+  console.log(`\nResults written to ${path.relative(process.cwd(), out)}`);
+  const failed = results.some((r) => [r.ours, r.floor, r.jsonParse, r.peer].some((m) => m?.failure));
+  const missed = results.some((r) => r.targets.some((t) => t.met === false));
+  process.exitCode = failed || missed ? 1 : 0;
+}
+
+main();
