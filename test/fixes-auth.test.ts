@@ -1,39 +1,9 @@
 /** The quick fixes of the auth and transport checks: exact text (style kept) and safe/suggestion kinds. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { analyze } from '../server/src/engine/analyze';
-import { LineIndex } from '../server/src/engine/openapi/source';
-import { applyEdits } from '../server/src/engine/fix/edits';
-import type { Finding, Fix } from '../server/src/engine/types';
+import { applied, findings, fixNamed } from './support/fix-helpers';
 import { loadCases } from './support/fixtures';
 import { review } from './support/engine';
-
-const ROOT = '/project';
-
-/** Reviews in-memory files (relative path -> text); the first one is the document. */
-async function findings(files: Record<string, string>, ruleId: string): Promise<Finding[]> {
-  const reader = { read: (p: string) => files[p.slice(ROOT.length + 1)] };
-  const paths = Object.keys(files).map((f) => join(ROOT, f));
-  const result = await analyze({ root: ROOT, files: [paths[0]], reader });
-  return result.findings.filter((f) => f.ruleId === ruleId);
-}
-
-function fixNamed(finding: Finding, title: RegExp): Fix {
-  const fix = finding.fixes.find((f) => title.test(f.title));
-  assert.ok(fix, `a fix matching ${title} among: ${finding.fixes.map((f) => f.title).join(', ')}`);
-  return fix;
-}
-
-/** The files a fix changes, with their new text. */
-function applied(files: Record<string, string>, fix: Fix): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const file of new Set(fix.edits.map((e) => e.file))) {
-    const text = files[file];
-    out[file] = applyEdits(text, fix.edits.filter((e) => e.file === file), new LineIndex(text));
-  }
-  return out;
-}
 
 test('auth-missing without any scheme: "Require bearerAuth" declares a bearer scheme and documents 401/403; comments and order stay', async () => {
   const doc = [
@@ -55,19 +25,8 @@ test('auth-missing without any scheme: "Require bearerAuth" declares a bearer sc
   const require = fixNamed(finding, /^Require/);
   assert.equal(require.title, 'Require bearerAuth, documenting 401 and 403');
   assert.equal(require.kind, 'suggestion');
-  assert.equal(applied({ 'openapi.yaml': doc }, require)['openapi.yaml'], [
-    'openapi: 3.0.3',
-    'info:',
-    '    title: Orders',
-    "    version: '1.0'",
-    'paths:',
-    '    /orders:',
-    '        # the order book',
-    '        post:',
-    "            operationId: createOrder # used by the SDK",
-    '            responses:',
-    "                '201':",
-    '                    description: Created',
+  // all of it goes after the last line: the responses, the requirement, the declared scheme
+  assert.equal(applied({ 'openapi.yaml': doc }, require)['openapi.yaml'], doc + [
     "                '401':",
     '                    description: Missing or invalid credentials',
     "                '403':",

@@ -1,40 +1,7 @@
 /** The quick fixes of the data-exposure checks: exact text (style kept), kinds, and where no fix is right. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { analyze } from '../server/src/engine/analyze';
-import { CHECKS } from '../server/src/engine/checks';
-import { LineIndex } from '../server/src/engine/openapi/source';
-import { applyEdits } from '../server/src/engine/fix/edits';
-import type { Finding, Fix } from '../server/src/engine/types';
-
-const ROOT = '/project';
-
-/** Reviews in-memory files (relative path -> text) with one check; the first file is the document. */
-async function findings(files: Record<string, string>, ruleId: string): Promise<Finding[]> {
-  const reader = { read: (p: string) => files[p.slice(ROOT.length + 1)] };
-  const result = await analyze({ root: ROOT, files: [join(ROOT, Object.keys(files)[0])], reader, checks: CHECKS.filter((c) => c.meta.id === ruleId) });
-  return result.findings.filter((f) => f.ruleId === ruleId);
-}
-
-/** The fixes of a finding other than the suppression every finding offers. */
-const ownFixes = (finding: Finding): Fix[] => finding.fixes.filter((f) => !f.title.startsWith('Suppress'));
-
-function onlyFix(finding: Finding): Fix {
-  const own = ownFixes(finding);
-  assert.equal(own.length, 1, `one fix besides the suppression, among: ${finding.fixes.map((f) => f.title).join(', ')}`);
-  return own[0];
-}
-
-/** The files a fix changes, with their new text. */
-function applied(files: Record<string, string>, fix: Fix): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const file of new Set(fix.edits.map((e) => e.file))) {
-    const text = files[file];
-    out[file] = applyEdits(text, fix.edits.filter((e) => e.file === file), new LineIndex(text));
-  }
-  return out;
-}
+import { applied, findings, onlyFix, ownFixes } from './support/fix-helpers';
 
 /** A 3.0 document whose one operation sends `request` (when given) and returns `response`, with `schemas`. */
 function api(response: string, schemas: string, request?: string): string {

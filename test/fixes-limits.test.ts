@@ -1,38 +1,7 @@
 /** The quick fixes of the rate-limit, resource-consumption and BOLA checks: exact text (style kept), kinds, inferred values. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { analyze } from '../server/src/engine/analyze';
-import { CHECKS } from '../server/src/engine/checks';
-import { LineIndex } from '../server/src/engine/openapi/source';
-import { applyEdits } from '../server/src/engine/fix/edits';
-import type { Finding, Fix } from '../server/src/engine/types';
-
-const ROOT = '/project';
-
-/** Reviews in-memory files (relative path -> text) with one check; the first file is the document. */
-async function findings(files: Record<string, string>, ruleId: string): Promise<Finding[]> {
-  const reader = { read: (p: string) => files[p.slice(ROOT.length + 1)] };
-  const result = await analyze({ root: ROOT, files: [join(ROOT, Object.keys(files)[0])], reader, checks: CHECKS.filter((c) => c.meta.id === ruleId) });
-  return result.findings.filter((f) => f.ruleId === ruleId);
-}
-
-/** The fix of a finding other than the suppression every finding offers. */
-function onlyFix(finding: Finding): Fix {
-  const own = finding.fixes.filter((f) => !f.title.startsWith('Suppress'));
-  assert.equal(own.length, 1, `one fix besides the suppression, among: ${finding.fixes.map((f) => f.title).join(', ')}`);
-  return own[0];
-}
-
-/** The files a fix changes, with their new text. */
-function applied(files: Record<string, string>, fix: Fix): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const file of new Set(fix.edits.map((e) => e.file))) {
-    const text = files[file];
-    out[file] = applyEdits(text, fix.edits.filter((e) => e.file === file), new LineIndex(text));
-  }
-  return out;
-}
+import { applied, findings, onlyFix, ownFixes } from './support/fix-helpers';
 
 /** The titles of the bound fixes of every finding, in finding order. */
 async function titles(doc: string, ruleId: string): Promise<string[]> {
@@ -324,7 +293,7 @@ paths:
       responses: { "200": { description: ok } }
 `;
   const found = await findings({ 'openapi.yaml': doc }, 'bola-predictable-id');
-  assert.deepEqual(found.map((f) => f.fixes.filter((x) => !x.title.startsWith('Suppress')).map((x) => x.title)), [[], [], ['Use format: uuid']]);
+  assert.deepEqual(found.map((f) => ownFixes(f).map((x) => x.title)), [[], [], ['Use format: uuid']]);
 });
 
 test('rate-limit-429-retry-after: a 2.0 response in a CRLF file gets an inline integer header, CRLF kept', async () => {

@@ -7,28 +7,23 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../server/src/engine/analyze';
-import { LineIndex } from '../server/src/engine/openapi/source';
-import { applyEdits } from '../server/src/engine/fix/edits';
 import type { Finding, Fix } from '../server/src/engine/types';
+import { diskReader } from './support/engine';
+import { applyFix } from './support/fix-helpers';
 import { loadCases, ruleDirs } from './support/fixtures';
 
 const identity = (f: Finding) => `${f.ruleId} ${f.file} ${f.path.join('/')}`;
 
+/** Reviews the case's files from disk, with the `edited` texts (by absolute path) in place of theirs. */
 async function reviewWith(root: string, files: string[], edited: Map<string, string>) {
-  const reader = { read: (p: string) => { try { return edited.get(p) ?? readFileSync(p, 'utf8'); } catch { return undefined; } } };
+  const reader = { read: (p: string) => edited.get(p) ?? diskReader.read(p) };
   return analyze({ root, files, explicit: new Set(files), reader });
 }
 
-function applyFix(root: string, fix: Fix): Map<string, string> {
-  const byFile = new Map<string, Fix['edits']>();
-  for (const e of fix.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
-  const out = new Map<string, string>();
-  for (const [file, edits] of byFile) {
-    const path = join(root, file);
-    const text = readFileSync(path, 'utf8');
-    out.set(path, applyEdits(text, edits, new LineIndex(text)));
-  }
-  return out;
+/** The files on disk a fix changes, by absolute path, with their new text. */
+function fixedOnDisk(root: string, fix: Fix): Map<string, string> {
+  const changed = applyFix(fix, (file) => readFileSync(join(root, file), 'utf8'));
+  return new Map(Object.entries(changed).map(([file, text]) => [join(root, file), text]));
 }
 
 for (const ruleDir of ruleDirs()) {
@@ -44,7 +39,7 @@ for (const ruleDir of ruleDirs()) {
           if (finding.family !== 'config') assert.ok(finding.fixes.length > 0, `${identity(finding)} offers at least a suppression`);
           for (const fix of finding.fixes) {
             const what = `${identity(finding)}: '${fix.title}'`;
-            const after = await reviewWith(c.root, c.files, applyFix(c.root, fix));
+            const after = await reviewWith(c.root, c.files, fixedOnDisk(c.root, fix));
             assert.deepEqual(after.problems.filter((p) => p.severity === 'error'), [], `${what} leaves every file valid`);
             const same = after.findings.filter((f) => identity(f) === identity(finding));
             const suppression = /^Suppress /.test(fix.title);

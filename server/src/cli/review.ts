@@ -16,7 +16,9 @@ export async function review(options: ReviewOptions, root = process.cwd()): Prom
   const { files, explicit } = discoverFiles(options.paths, root, config);
   const progress = new Progress(process.stderr, new Set(files));
   const reader = new CliReader({ allowRemote: config.allowRemoteRefs, onRead: (location) => progress.fileRead(location) });
-  const result = await analyze({ root, files, explicit, reader, config }).finally(() => progress.done());
+  // the text report shows no fixes: skip building a suppression edit for each finding
+  const suppressionFixes = options.format !== 'text';
+  const result = await analyze({ root, files, explicit, reader, config, suppressionFixes }).finally(() => progress.done());
   const outcome: Review = {
     root,
     findings: result.findings,

@@ -22,6 +22,8 @@ export interface AnalyzeRequest {
   checks?: readonly Check[];
   /** Parses kept between analyses (the language server's); unchanged files are not parsed again. */
   cache?: ParseCache;
+  /** Build the suppression suggestion of every finding (default true; a text report shows no fixes). */
+  suppressionFixes?: boolean;
 }
 
 /** A top-level `openapi:`/`swagger:` key in YAML (column 0), or the key anywhere in JSON. */
@@ -65,7 +67,8 @@ export async function analyze(request: AnalyzeRequest): Promise<AnalysisResult> 
     await files.loadReferenced(file);
     documents.push(buildDocument(files, file, version));
   }
-  const findings = request.cancel?.cancelled ? [] : runChecks(files, documents, config, request.checks ?? CHECKS, request.cancel);
+  const findings = request.cancel?.cancelled ? []
+    : runChecks(files, documents, config, request.checks ?? CHECKS, request.cancel, request.suppressionFixes ?? true);
   return {
     findings, problems: sortProblems(files.problems),
     documents: documents.map((d) => d.file.relPath), inputs: files.all().map((f) => f.relPath),
@@ -98,7 +101,9 @@ function siteRange(site: Site) {
   return file.rangeAtPath(path, site.part ?? 'key');
 }
 
-export function runChecks(files: FileSet, documents: ApiDocument[], config: ResolvedConfig, checks: readonly Check[], cancel?: CancellationSignal): Finding[] {
+export function runChecks(
+  files: FileSet, documents: ApiDocument[], config: ResolvedConfig, checks: readonly Check[], cancel?: CancellationSignal, suppressionFixes = true,
+): Finding[] {
   const drafts = new Map<string, Draft>();
   const ruleIds = new Set(CHECKS.map((c) => c.meta.id));
   for (const check of checks) {
@@ -145,7 +150,7 @@ export function runChecks(files: FileSet, documents: ApiDocument[], config: Reso
       fixes: [...(report.fixes ?? [])],
     };
     // a missing reason is fixed by writing one, not by another suppression
-    const suppress = meta.family === 'config' ? undefined : suppressionFix(report.at.file, report.at.path, meta.id);
+    const suppress = !suppressionFixes || meta.family === 'config' ? undefined : suppressionFix(report.at.file, report.at.path, meta.id);
     if (suppress) finding.fixes.push(suppress);
     const suppression = findSuppression(report.at.file, report.at.path, meta.id);
     if (suppression) finding.suppressed = suppression;

@@ -1,17 +1,6 @@
 import type { Check } from './check';
-import type { Node } from '../openapi/load';
-import { child, entries, isObject, items, type ApiDocument } from '../openapi/model';
-import { lowerString, requirementEntries, requirementOwner } from './lib/security';
-
-/** The scopes a scheme defines: 2.0 `scopes`, 3.x the union of `flows.*.scopes`; undefined when it defines no scope map at all. */
-function definedScopes(scheme: Node, version: ApiDocument['version']): Set<string> | undefined {
-  const maps = version === '2.0'
-    ? [child(scheme, 'scopes')]
-    : entries(child(scheme, 'flows')).map(([, flow]) => child(flow, 'scopes'));
-  const present = maps.filter((m): m is Node => m !== undefined && isObject(m.value));
-  if (present.length === 0) return undefined;
-  return new Set(present.flatMap((m) => Object.keys(m.value as object)));
-}
+import { items } from '../openapi/model';
+import { definedScopes, lowerString, requirementEntries, requirementOwner } from './lib/security';
 
 export const authScopesUndefined: Check = {
   meta: {

@@ -5,9 +5,10 @@
 import type { Fix, TextEdit } from '../types';
 import type { Node } from '../openapi/load';
 import { child, entries, isObject, items, WRITE_METHODS, type ApiDocument, type Operation } from '../openapi/model';
-import { lowerString } from '../checks/lib/security';
+import { definedScopes, lowerString } from '../checks/lib/security';
 import { PUBLIC_KEY } from '../checks/support';
 import { attempt, insertAtPath, insertEntries, refTo, removeItem, replaceValue, type PlainValue } from './edits';
+import { keyAfterStatus } from './responses';
 
 /** The reason a "mark as public" fix writes: suppression-reason-missing reports it until the author replaces it. */
 export const PUBLIC_PLACEHOLDER = 'TODO: say why anyone may call this';
@@ -63,7 +64,7 @@ function writeIntoOperation(op: Operation, values: { [key: string]: PlainValue }
   const added: { [key: string]: PlainValue } = {};
   const map = op.responsesNode;
   if (Object.keys(responses).length > 0) {
-    if (map && isObject(map.value)) edits.push(insertEntries(file, map.value, responses, nextStatus(map.value, Object.keys(responses)[0])));
+    if (map && isObject(map.value)) edits.push(insertEntries(file, map.value, responses, keyAfterStatus(map.value, Object.keys(responses)[0])));
     else values = { ...values, responses };
   }
   for (const [key, value] of Object.entries(values)) {
@@ -130,7 +131,7 @@ function conventionalSchemes(doc: ApiDocument): string[] | undefined {
  */
 function siblingScopes(op: Operation, name: string, scheme: Node): string[] {
   if (lowerString(scheme, 'type') !== 'oauth2') return [];
-  const defined = definedScopes(scheme);
+  const defined = definedScopes(scheme, op.document.version) ?? new Set<string>();
   const write = WRITE_METHODS.has(op.method);
   const kin = op.document.operations.filter((o) => o !== op && WRITE_METHODS.has(o.method) === write);
   for (const group of [kin.filter((o) => o.pathItem.value === op.pathItem.value), kin]) {
@@ -147,12 +148,6 @@ function siblingScopes(op: Operation, name: string, scheme: Node): string[] {
   return [];
 }
 
-/** The scopes an OAuth2 scheme defines: 2.0 `scopes`, 3.x the union of `flows.*.scopes`. */
-function definedScopes(scheme: Node): Set<string> {
-  const maps = [child(scheme, 'scopes'), ...entries(child(scheme, 'flows')).map(([, flow]) => child(flow, 'scopes'))];
-  return new Set(maps.flatMap((m) => (m && isObject(m.value) ? Object.keys(m.value) : [])));
-}
-
 /**
  * Declares an operation public on purpose: `security: []` when it has no `security` of its own (an operation that
  * already lists a `{}` alternative keeps its optional sign-in), and `x-api-sentinel-public` with a placeholder
@@ -165,18 +160,6 @@ export function markPublicFix(op: Operation): Fix | undefined {
     values[PUBLIC_KEY] = PUBLIC_PLACEHOLDER;
     return { title: 'Mark as intentionally public (give the reason)', kind: 'suggestion', edits: writeIntoOperation(op, values) };
   });
-}
-
-/** Where a response key sorts: status codes by number, a range after its codes, `default` and extensions last. */
-function statusRank(key: string): number {
-  if (/^\d{3}$/.test(key)) return Number(key);
-  if (/^[1-5]xx$/i.test(key)) return Number(key[0]) * 100 + 99;
-  return key === 'default' ? 1000 : 1001;
-}
-
-/** The first key of a responses map that sorts after `status`: new responses go before it, keeping the order. */
-function nextStatus(responses: object, status: string): string | undefined {
-  return Object.keys(responses).find((key) => statusRank(key) > statusRank(status));
 }
 
 /** Responses that tell a caller its credential was missing, invalid or insufficient (a `4XX` range covers both). */

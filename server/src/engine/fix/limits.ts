@@ -15,6 +15,7 @@ import type { SchemaVisit } from '../openapi/schema';
 import { componentName, isFileContent, isRateLimitHeader, RETRY_HEADERS, squash, type RequestInput } from '../checks/lib/limits';
 import { words } from '../checks/support';
 import { attempt, insertAtPath, insertEntries, insertEntry, refTo, replaceScalar, type PlainValue } from './edits';
+import { keyAfterStatus } from './responses';
 
 type Obj = Record<string, unknown>;
 
@@ -184,17 +185,12 @@ function reusable429(files: FileSet, doc: ApiDocument): Reusable429 | undefined 
   return found;
 }
 
-/** The first response key that sorts after 429 (a higher code, a 4XX or 5XX range, `default`, an extension). */
-function keyAfter429(responses: object): string | undefined {
-  return Object.keys(responses).find((key) => (/^\d{3}$/.test(key) ? Number(key) > 429 : /^[45]xx$/i.test(key) || key === 'default' || key.startsWith('x-')));
-}
-
 /** The edit that adds `"429": value` to an operation's responses, in status order (a responses map is created if missing). */
 function insertTooManyRequests(op: Operation, value: PlainValue): TextEdit {
   const map = op.responsesNode;
   // a 429 written but unreadable (a broken $ref) is not written twice
   if (map && isObject(map.value) && '429' in map.value) throw new Error('insertTooManyRequests: a 429 is written');
-  if (map && isObject(map.value)) return insertEntries(op.node.file, map.value, { '429': value }, keyAfter429(map.value));
+  if (map && isObject(map.value)) return insertEntries(op.node.file, map.value, { '429': value }, keyAfterStatus(map.value, '429'));
   return addEntry(op.node, 'responses', { '429': value });
 }
 

@@ -221,8 +221,20 @@ export class FileSet {
     }
   }
 
-  /** Resolves one ref string written in `from` (without following further refs). */
+  private readonly resolved = new Map<SourceFile, Map<string, Node>>();
+
+  /** Resolves one ref string written in `from` (without following further refs); successful resolutions are kept. */
   resolveRef(from: SourceFile, ref: string, site?: Node): Node | undefined {
+    let known = this.resolved.get(from);
+    if (!known) this.resolved.set(from, (known = new Map()));
+    const cached = known.get(ref);
+    if (cached) return cached;
+    const node = this.resolveRefOnce(from, ref, site);
+    if (node) known.set(ref, node);
+    return node;
+  }
+
+  private resolveRefOnce(from: SourceFile, ref: string, site?: Node): Node | undefined {
     const hash = ref.indexOf('#');
     const filePart = hash === -1 ? ref : ref.slice(0, hash);
     const pointer = hash === -1 ? '' : ref.slice(hash + 1);
@@ -307,19 +319,29 @@ export function isLiteralKey(key: string): boolean { return key === 'example' ||
 export function collectRefs(root: unknown): { value: string; parent: object }[] {
   const refs: { value: string; parent: object }[] = [];
   const seen = new Set<object>();
-  /** role: 0 any object, 1 a map of Example Objects, 2 an Example Object */
-  const stack: { value: unknown; role: 0 | 1 | 2 }[] = [{ value: root, role: 0 }];
-  while (stack.length > 0) {
-    const { value, role } = stack.pop()!;
+  // parallel stacks (values and their roles: 0 any object, 1 a map of Example Objects, 2 an Example Object) keep
+  // this walk over every value of a 4 MB document free of per-node allocations
+  const values: unknown[] = [root];
+  const roles: number[] = [0];
+  while (values.length > 0) {
+    const value = values.pop();
+    const role = roles.pop()!;
     if (value === null || typeof value !== 'object' || seen.has(value)) continue;
     seen.add(value);
-    if (Array.isArray(value)) { for (const item of value) stack.push({ value: item, role: 0 }); continue; }
-    for (const [key, child] of Object.entries(value)) {
-      if (key === '$ref' && typeof child === 'string') { refs.push({ value: child, parent: value }); continue; }
-      if (role === 1) { stack.push({ value: child, role: 2 }); continue; }
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) { values.push(value[i]); roles.push(0); }
+      continue;
+    }
+    const obj = value as Record<string, unknown>;
+    for (const key in obj) {
+      const child = obj[key];
+      if (key === '$ref' && typeof child === 'string') { refs.push({ value: child, parent: obj }); continue; }
+      if (child === null || typeof child !== 'object') continue;
+      if (role === 1) { values.push(child); roles.push(2); continue; }
       if (isLiteralKey(key) || LITERAL_VALUES.has(key) || (role === 2 && key === 'value')) continue;
-      if (key === 'examples') { if (!Array.isArray(child)) stack.push({ value: child, role: 1 }); continue; }
-      stack.push({ value: child, role: 0 });
+      if (key === 'examples') { if (!Array.isArray(child)) { values.push(child); roles.push(1); } continue; }
+      values.push(child);
+      roles.push(0);
     }
   }
   return refs;

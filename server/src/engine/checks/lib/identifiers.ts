@@ -1,10 +1,11 @@
 /** What the BOLA checks share: how guessable an identifier is, whose identity a name carries, what a client sends. */
 import type { FileSet, Node } from '../../openapi/load';
-import { child, isObject, items, operationLabel, type Operation } from '../../openapi/model';
+import { child, isObject, operationLabel, type Operation } from '../../openapi/model';
 import { schemaTypes, walkSchemas } from '../../openapi/schema';
 import type { OperationRef } from '../../types';
 import type { Site } from '../check';
 import { isObjectIdName, words } from '../support';
+import { formDataParameters } from './limits';
 
 /** How an identifier can be guessed: a number (sequential), or a string nothing declares random. */
 export type Guessable = 'integer' | 'numeric-string' | 'string';
@@ -133,16 +134,6 @@ export function bodyFields(files: FileSet, op: Operation, nested: boolean, accep
 
 function isReadOnly(node: Node): boolean {
   return isObject(node.value) && node.value.readOnly === true;
-}
-
-/** OpenAPI 2.0 `in: formData` parameters of an operation and its path item (the operation model folds them away). */
-function formDataParameters(files: FileSet, op: Operation): Node[] {
-  const byName = new Map<string, Node>();
-  for (const site of [...items(child(op.pathItem, 'parameters')), ...items(child(op.node, 'parameters'))]) {
-    const param = files.deref(site);
-    if (param && isObject(param.value) && param.value.in === 'formData') byName.set(String(param.value.name), param);
-  }
-  return [...byName.values()];
 }
 
 /** Related locations for a finding at a site shared with other operations: each operation's method key. */

@@ -206,8 +206,11 @@ export function bodySite(op: Operation, mediaType: string): Site | undefined {
   return media && { at: media, part: 'key' };
 }
 
-/** OpenAPI 2.0 `in: formData` parameters of an operation (its own override the path item's), refs followed. */
-function formDataParameters(files: FileSet, op: Operation): Node[] {
+/**
+ * OpenAPI 2.0 `in: formData` parameters of an operation and its path item (its own override the path item's), refs
+ * followed: the operation model folds them into an empty request body.
+ */
+export function formDataParameters(files: FileSet, op: Operation): Node[] {
   const byName = new Map<string, Node>();
   for (const site of [...items(child(op.pathItem, 'parameters')), ...items(child(op.node, 'parameters'))]) {
     const parameter = files.deref(site);

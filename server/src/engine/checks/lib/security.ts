@@ -1,4 +1,7 @@
-/** Security knowledge the auth checks share: where requirements are written, which operations use a scheme. */
+/**
+ * Security knowledge the auth checks and fixes share: where requirements are written, which operations use a scheme,
+ * which scopes a scheme defines.
+ */
 import type { Node } from '../../openapi/load';
 import { child, entries, isObject, items, operationLabel, type ApiDocument, type Operation } from '../../openapi/model';
 
@@ -52,4 +55,14 @@ export function schemeUsers(doc: ApiDocument): Map<string, Operation[]> {
 export function lowerString(node: Node, key: string): string {
   const value = isObject(node.value) ? node.value[key] : undefined;
   return typeof value === 'string' ? value.toLowerCase() : '';
+}
+
+/** The scopes an OAuth2 scheme defines: 2.0 `scopes`, 3.x the union of `flows.*.scopes`; undefined when it has no scope map at all. */
+export function definedScopes(scheme: Node, version: ApiDocument['version']): Set<string> | undefined {
+  const maps = version === '2.0'
+    ? [child(scheme, 'scopes')]
+    : entries(child(scheme, 'flows')).map(([, flow]) => child(flow, 'scopes'));
+  const present = maps.filter((m): m is Node => m !== undefined && isObject(m.value));
+  if (present.length === 0) return undefined;
+  return new Set(present.flatMap((m) => Object.keys(m.value as object)));
 }
