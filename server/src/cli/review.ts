@@ -16,9 +16,8 @@ export async function review(options: ReviewOptions, root = process.cwd()): Prom
   const { files, explicit } = discoverFiles(options.paths, root, config);
   const progress = new Progress(process.stderr, new Set(files));
   const reader = new CliReader({ allowRemote: config.allowRemoteRefs, onRead: (location) => progress.fileRead(location) });
-  // the text report shows no fixes: skip building a suppression edit for each finding
-  const suppressionFixes = options.format !== 'text';
-  const result = await analyze({ root, files, explicit, reader, config, suppressionFixes }).finally(() => progress.done());
+  // the text report shows no fixes: skip building them
+  const result = await analyze({ root, files, explicit, reader, config, fixes: options.format !== 'text' }).finally(() => progress.done());
   const outcome: Review = {
     root,
     findings: result.findings,

@@ -22,8 +22,8 @@ export interface AnalyzeRequest {
   checks?: readonly Check[];
   /** Parses kept between analyses (the language server's); unchanged files are not parsed again. */
   cache?: ParseCache;
-  /** Build the suppression suggestion of every finding (default true; a text report shows no fixes). */
-  suppressionFixes?: boolean;
+  /** Build quick fixes (default true; a text report shows none). */
+  fixes?: boolean;
 }
 
 /** A top-level `openapi:`/`swagger:` key in YAML (column 0), or the key anywhere in JSON. */
@@ -68,7 +68,7 @@ export async function analyze(request: AnalyzeRequest): Promise<AnalysisResult> 
     documents.push(buildDocument(files, file, version));
   }
   const findings = request.cancel?.cancelled ? []
-    : runChecks(files, documents, config, request.checks ?? CHECKS, request.cancel, request.suppressionFixes ?? true);
+    : runChecks(files, documents, config, request.checks ?? CHECKS, request.cancel, request.fixes ?? true);
   return {
     findings, problems: sortProblems(files.problems),
     documents: documents.map((d) => d.file.relPath), inputs: files.all().map((f) => f.relPath),
@@ -102,7 +102,7 @@ function siteRange(site: Site) {
 }
 
 export function runChecks(
-  files: FileSet, documents: ApiDocument[], config: ResolvedConfig, checks: readonly Check[], cancel?: CancellationSignal, suppressionFixes = true,
+  files: FileSet, documents: ApiDocument[], config: ResolvedConfig, checks: readonly Check[], cancel?: CancellationSignal, withFixes = true,
 ): Finding[] {
   const drafts = new Map<string, Draft>();
   const ruleIds = new Set(CHECKS.map((c) => c.meta.id));
@@ -147,10 +147,10 @@ export function runChecks(
       path: report.at.path,
       operations,
       related: [...draft.related.values()],
-      fixes: [...(report.fixes ?? [])],
+      fixes: typeof report.fixes === 'function' ? (withFixes ? report.fixes() : []) : [...(report.fixes ?? [])],
     };
     // a missing reason is fixed by writing one, not by another suppression
-    const suppress = !suppressionFixes || meta.family === 'config' ? undefined : suppressionFix(report.at.file, report.at.path, meta.id);
+    const suppress = !withFixes || meta.family === 'config' ? undefined : suppressionFix(report.at.file, report.at.path, meta.id);
     if (suppress) finding.fixes.push(suppress);
     const suppression = findSuppression(report.at.file, report.at.path, meta.id);
     if (suppression) finding.suppressed = suppression;

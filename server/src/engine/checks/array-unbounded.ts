@@ -59,7 +59,7 @@ function checkRequest(ctx: CheckContext, op: Operation, reports: Report[]): void
     const problem = severity === 'hint' ? IN_URL : severity === 'warning' ? RECORDS_IN_BODY : IN_BODY;
     reports.push({
       ...site, severity, operations: [op], related: usage(op, site, 'accepts this array'),
-      fixes: maxItemsFixes(ctx.files, op.document, visit.schema, boundedName(visit, input)),
+      fixes: () => maxItemsFixes(ctx.files, op.document, visit.schema, boundedName(visit, input)),
       message: requestMessage(describeRequestSchema(visit, input), site, op, problem),
     });
   }
@@ -104,7 +104,7 @@ function checkResponses(ctx: CheckContext, op: Operation, reports: Report[]): vo
       if (!found) continue;
       const site = { at: found.site, part: 'key' as const };
       reports.push({ ...site, severity: 'info', operations: [op], related: usage(op, site, 'returns this list'), message: listMessage(op, found),
-        fixes: maxItemsFixes(ctx.files, op.document, found.list, found.property ?? componentName(found.list)) });
+        fixes: () => maxItemsFixes(ctx.files, op.document, found.list, found.property ?? componentName(found.list)) });
     }
   }
 }

@@ -85,7 +85,7 @@ export const bolaPredictableId: Check = {
           if (!kind) continue;
           const site = { at: nameNode, part: 'value' as const };
           ctx.report({ ...site, severity: param.in === 'path' && kind !== 'string' ? 'warning' : 'info', operations: [op],
-            fixes: uuidFixes(ctx.files, kind, param.schema, param.node),
+            fixes: () => uuidFixes(ctx.files, kind, param.schema, param.node),
             related: usedBy(op, site, `takes this ${param.in} parameter`),
             message: (ops) => `${place} '${param.name}' of ${describeOperations(ops)} is ${why(kind, isList(param.schema))}.` });
         }
@@ -93,7 +93,7 @@ export const bolaPredictableId: Check = {
           const kind = guessableId(ctx.files, field.name, field.schema);
           if (!kind) continue;
           const place = field.kind === 'form' ? 'Form parameter' : 'Request body property';
-          ctx.report({ ...field.site, severity: 'info', operations: [op], fixes: uuidFixes(ctx.files, kind, field.schema),
+          ctx.report({ ...field.site, severity: 'info', operations: [op], fixes: () => uuidFixes(ctx.files, kind, field.schema),
             related: usedBy(op, field.site, 'sends this field'),
             message: (ops) => `${place} '${field.name}' of ${describeOperations(ops)} is ${why(kind, isList(field.schema))}.` });
         }

@@ -13,7 +13,8 @@ export interface Report extends Site {
   severity?: Severity;
   operations?: Operation[];
   related?: (Site & { message: string })[];
-  fixes?: Fix[];
+  /** Quick fixes; a function when building them costs (it runs only when the caller wants fixes). */
+  fixes?: Fix[] | (() => Fix[]);
 }
 
 export interface CheckContext {

@@ -39,7 +39,7 @@ export const paginationUnbounded: Check = {
           const what = !schemaInline ? `Page-size schema '${componentName(p.schema) ?? p.name}'`
             : owner ? `Query parameter '${p.name}' of ${owner}` : `Shared page-size parameter '${p.name}'`;
           ctx.report({
-            ...site, operations: [op], related: usage(op, site, `takes the page size '${p.name}'`), fixes: pageSizeMaximumFixes(ctx.files, op, p),
+            ...site, operations: [op], related: usage(op, site, `takes the page size '${p.name}'`), fixes: () => pageSizeMaximumFixes(ctx.files, op, p),
             message: (ops) => `${what}${sharedBy(ops.length)} has no maximum: one request can ask for every record at once, exhausting memory and database time.`,
           });
         }

@@ -25,7 +25,7 @@ export const rateLimit429RetryAfter: Check = {
           const site = { at: referenced ? response.node : response.site, part: 'key' as const };
           const name = componentName(response.node);
           ctx.report({
-            ...site, operations: [op], related: usage(op, site, 'uses this 429 response'), fixes: retryAfterFixes(doc, response.node),
+            ...site, operations: [op], related: usage(op, site, 'uses this 429 response'), fixes: () => retryAfterFixes(doc, response.node),
             message: referenced
               ? (ops) => `The shared 429 response${name ? ` '${name}'` : ''}${sharedBy(ops.length)} has no Retry-After header: throttled clients cannot tell when to retry and tend to retry at once, prolonging the overload.`
               : `The 429 response of ${operationLabel(op)} has no Retry-After header: throttled clients cannot tell when to retry and tend to retry at once, prolonging the overload.`,

@@ -34,11 +34,11 @@ export const rateLimitMissing: Check = {
           const message = hasPolicy
             ? `${label} is an authentication endpoint without a rate limit of its own (${HOW}): the API-wide limit does not stop attackers from guessing passwords, codes or tokens.`
             : `${label} is an authentication endpoint with no documented rate limit (${HOW}): attackers can guess passwords, codes or tokens as fast as the server answers.`;
-          ctx.report({ ...operationSite(op), severity: 'warning', operations: [op], message, fixes: tooManyRequestsFixes(ctx.files, op) });
+          ctx.report({ ...operationSite(op), severity: 'warning', operations: [op], message, fixes: () => tooManyRequestsFixes(ctx.files, op) });
         } else if (hasPolicy) {
           continue;
         } else if (isSearchOperation(op)) {
-          ctx.report({ ...operationSite(op), severity: 'warning', operations: [op], fixes: tooManyRequestsFixes(ctx.files, op),
+          ctx.report({ ...operationSite(op), severity: 'warning', operations: [op], fixes: () => tooManyRequestsFixes(ctx.files, op),
             message: `${label} runs searches and documents no rate limit (${HOW}): unthrottled clients can scrape the data set or exhaust the backend with costly queries.` });
         } else {
           listed.push(op);

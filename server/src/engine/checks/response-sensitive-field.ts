@@ -66,7 +66,7 @@ export const responseSensitiveField: Check = {
     for (const [property, operations] of returnedBy) {
       const { name, site, match } = property;
       ctx.report({
-        at: site, part: 'key', severity: match.severity, operations, fixes: issued.has(property) ? [] : fixesFor(property, operations, sent.has(property)),
+        at: site, part: 'key', severity: match.severity, operations, fixes: () => (issued.has(property) ? [] : fixesFor(property, operations, sent.has(property))),
         related: operations.map((op) => ({ ...operationSite(op), message: `${operationLabel(op)} returns '${name}'` })),
         message: (refs) => `Response property '${name}' holds ${match.label} and is returned by ${listOperations(refs)}: every client, log and cache that sees the response gets it.`,
       });

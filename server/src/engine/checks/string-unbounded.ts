@@ -31,7 +31,7 @@ export const stringUnbounded: Check = {
           const severity = isInUrlOrHeaders(input) ? 'hint' : 'info';
           reports.push({
             ...site, severity, operations: [op], related: usage(op, site, 'accepts this string'),
-            fixes: maxLengthFixes(ctx.files, op.document, visit.schema, boundedName(visit, input)),
+            fixes: () => maxLengthFixes(ctx.files, op.document, visit.schema, boundedName(visit, input)),
             message: requestMessage(describeRequestSchema(visit, input), site, op, severity === 'hint' ? IN_URL : IN_BODY),
           });
         }
