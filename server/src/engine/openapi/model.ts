@@ -12,13 +12,20 @@ export function isObject(value: unknown): value is Obj {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** A value reached from another node; its JSON path is built only when asked for (most nodes of a walk never are). */
+class ChildNode implements Node {
+  private fullPath?: (string | number)[];
+  constructor(readonly file: SourceFile, readonly value: unknown, readonly parent: object, readonly key: string | number, private readonly from: Node) {}
+  get path(): (string | number)[] { return (this.fullPath ??= [...this.from.path, this.key]); }
+}
+
 /** The child `key` of an object node (undefined when absent). */
 export function child(node: Node, key: string | number): Node | undefined {
   const value = node.value;
   if (value === null || typeof value !== 'object') return undefined;
   const v = (value as Obj)[key as string];
   if (v === undefined) return undefined;
-  return { file: node.file, value: v, parent: value as object, key, path: [...node.path, key] };
+  return new ChildNode(node.file, v, value as object, key, node);
 }
 
 /** Entries of an object node as child nodes, in source order. */
