@@ -85,47 +85,59 @@ function notOpenApi(files: FileSet, path: string, text: string, value?: unknown)
 
 const SEVERITY_RANK: Record<string, number> = { error: 0, warning: 1, info: 2, hint: 3 };
 
-interface Draft { meta: CheckMeta; report: Report; operations: Map<string, OperationRef>; related: Map<string, RelatedLocation> }
+interface Draft { meta: CheckMeta; report: Report; operations: Map<Operation, OperationRef>; related: Places<RelatedLocation> }
 
-function siteKey(site: Site): string {
-  return `${site.at.file.path}\0${site.at.path.join('\0')}\0${site.part ?? 'key'}`;
+/**
+ * Values by place: the object holding a key (the file for its root), the key, and key-or-value. Places are compared
+ * by identity, so merging thousands of reports builds no path strings.
+ */
+class Places<T> {
+  private readonly byOwner = new Map<object, Map<string, T>>();
+  private static owner(site: Site): object { return site.at.parent ?? site.at.file; }
+  private static slot(site: Site, extra: string): string { return `${String(site.at.key ?? '')}\0${site.part ?? 'key'}\0${extra}`; }
+  get(site: Site, extra = ''): T | undefined { return this.byOwner.get(Places.owner(site))?.get(Places.slot(site, extra)); }
+  set(site: Site, value: T, extra = ''): void {
+    const owner = Places.owner(site);
+    let slots = this.byOwner.get(owner);
+    if (!slots) this.byOwner.set(owner, (slots = new Map()));
+    slots.set(Places.slot(site, extra), value);
+  }
+  *values(): Iterable<T> { for (const slots of this.byOwner.values()) yield* slots.values(); }
 }
 
 /** The range of a site: a key, or the value under it (the file's first key when the site is the root). */
 function siteRange(site: Site) {
-  const { file, path } = site.at;
-  if (path.length === 0) {
-    const first = isObject(file.value) ? Object.keys(file.value)[0] : undefined;
-    return first !== undefined ? file.rangeOf(file.value as object, first, 'key') : file.lines.range({ start: 0, end: 0 });
-  }
-  return file.rangeAtPath(path, site.part ?? 'key');
+  const { file, parent, key } = site.at;
+  if (parent !== undefined && key !== undefined) return file.rangeOf(parent, key, site.part ?? 'key');
+  if (site.at.path.length > 0) return file.rangeAtPath(site.at.path, site.part ?? 'key');
+  const first = isObject(file.value) ? Object.keys(file.value)[0] : undefined;
+  return first !== undefined ? file.rangeOf(file.value as object, first, 'key') : file.lines.range({ start: 0, end: 0 });
 }
 
 export function runChecks(
   files: FileSet, documents: ApiDocument[], config: ResolvedConfig, checks: readonly Check[], cancel?: CancellationSignal, withFixes = true,
 ): Finding[] {
-  const drafts = new Map<string, Draft>();
+  const drafts: Draft[] = [];
   const ruleIds = new Set(CHECKS.map((c) => c.meta.id));
   for (const check of checks) {
     if (cancel?.cancelled) return [];
     if (config.rules.get(check.meta.id) === 'off') continue;
+    const places = new Places<Draft>();
     const ctx: CheckContext = {
       files, documents, config, ruleIds,
       report(report) {
-        const key = `${check.meta.id}\0${siteKey(report)}`;
-        let draft = drafts.get(key);
-        if (!draft) { draft = { meta: check.meta, report, operations: new Map(), related: new Map() }; drafts.set(key, draft); }
-        // a place reached by several operations keeps the most severe report (and its message)
-        else if (SEVERITY_RANK[report.severity ?? check.meta.severity] < SEVERITY_RANK[draft.report.severity ?? check.meta.severity]) {
+        let draft = places.get(report);
+        if (!draft) {
+          draft = { meta: check.meta, report, operations: new Map(), related: new Places() };
+          places.set(report, draft);
+          drafts.push(draft);
+        } else if (SEVERITY_RANK[report.severity ?? check.meta.severity] < SEVERITY_RANK[draft.report.severity ?? check.meta.severity]) {
+          // a place reached by several operations keeps the most severe report (and its message)
           draft.report = { ...report, fixes: draft.report.fixes ?? report.fixes };
         }
-        for (const op of report.operations ?? []) {
-          const ref = operationRef(op);
-          draft.operations.set(`${ref.method} ${ref.path} ${op.document.file.path}`, ref);
-        }
+        for (const op of report.operations ?? []) if (!draft.operations.has(op)) draft.operations.set(op, operationRef(op));
         for (const rel of report.related ?? []) {
-          const relKey = `${siteKey(rel)}\0${rel.message}`;
-          if (!draft.related.has(relKey)) draft.related.set(relKey, { file: rel.at.file.relPath, range: siteRange(rel), message: rel.message });
+          if (!draft.related.get(rel, rel.message)) draft.related.set(rel, { file: rel.at.file.relPath, range: siteRange(rel), message: rel.message }, rel.message);
         }
       },
     };
@@ -134,7 +146,7 @@ export function runChecks(
     }
   }
   const findings: Finding[] = [];
-  for (const draft of drafts.values()) {
+  for (const draft of drafts) {
     const { meta, report } = draft;
     const operations = [...draft.operations.values()];
     const override = config.rules.get(meta.id);
@@ -158,7 +170,6 @@ export function runChecks(
   }
   return findings.sort(compareFindings);
 }
-
 
 /** An `x-api-sentinel-ignore: { rule-id: reason }` on the flagged object or any object above it in the same file. */
 function findSuppression(file: SourceFile, path: (string | number)[], ruleId: string): Finding['suppressed'] {

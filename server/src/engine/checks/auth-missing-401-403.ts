@@ -20,8 +20,7 @@ export const authMissing401403: Check = {
         if (!requiresAuth(op) || publicIntent(op, ctx.config)) continue;
         if (documentsAuthFailure(op)) continue;
         const site = op.responsesNode ? { at: op.responsesNode, part: 'key' as const } : operationSite(op);
-        const fix = authResponsesFix(op);
-        ctx.report({ ...site, operations: [op], fixes: fix ? [fix] : [],
+        ctx.report({ ...site, operations: [op], fixes: () => { const fix = authResponsesFix(op); return fix ? [fix] : []; },
           message: `${operationLabel(op)} requires authentication but documents neither a 401 nor a 403 response: clients cannot tell a rejected credential from a missing permission.` });
       }
     }

@@ -23,7 +23,7 @@ export const authMissing: Check = {
         if (!op.security.anonymous || publicIntent(op, ctx.config)) continue;
         const severity = WRITE_METHODS.has(op.method) || isIdAddressed(op) ? 'error' : 'warning';
         const label = operationLabel(op);
-        const fixes = [requireSchemeFix(op), markPublicFix(op)].filter((fix): fix is Fix => fix !== undefined);
+        const fixes = () => [requireSchemeFix(op), markPublicFix(op)].filter((fix): fix is Fix => fix !== undefined);
         const { source, node } = op.security;
         const empty = items(node).find((alt) => isObject(alt.value) && Object.keys(alt.value).length === 0);
         if (source === 'operation' && empty) {

@@ -159,9 +159,9 @@ export const responseOpenSchema: Check = {
     for (const [spot, operations] of usedBy) {
       if (refined.has(spot.site.value)) continue;
       // a free-form object gets no fix: which properties it returns is known only to the server
-      const fix = spot.anyAdditional ? closeObjectFix(files, spot.site) : undefined;
+      const fix = () => { const closed = spot.anyAdditional ? closeObjectFix(files, spot.site) : undefined; return closed ? [closed] : []; };
       ctx.report({
-        at: spot.site, part: 'key', operations, fixes: fix ? [fix] : [],
+        at: spot.site, part: 'key', operations, fixes: fix,
         related: operations.map((op) => ({ ...operationSite(op), message: `${operationLabel(op)} returns it` })),
         message: (refs) => `In the response of ${listOperations(refs)}, ${spot.what}: the API may return any field there, so over-exposure cannot be reviewed or filtered.`,
       });
