@@ -1,12 +1,21 @@
 /** The bundled language server with a real LSP client, over stdio and over IPC. */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { HoverRequest, CodeActionRequest, type Diagnostic, type CodeAction, type TextEdit } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { startClient, type Client } from './support/lsp-client';
+import { diskReader } from './support/engine';
+import { FIXTURES, loadCases, ruleDirs } from './support/fixtures';
+import { analyze } from '../server/src/engine/analyze';
+import { parseJson } from '../server/src/engine/openapi/parse-json';
+import { parseYaml } from '../server/src/engine/openapi/parse-yaml';
+import { DocumentAnalyses } from '../server/src/lsp/incremental';
+import { findingToDiagnostic } from '../server/src/lsp/convert';
+import type { Finding } from '../server/src/engine/types';
 
 const ROOT = join(__dirname, 'fixtures', '_lsp', 'workspace');
 const SPEC = join(ROOT, 'openapi.yaml');
@@ -113,4 +122,186 @@ describe('api-sentinel lsp --stdio', () => {
     const diagnostics = await client.waitForPush(SPEC_URI, has('auth-missing'));
     assert.equal(diagnostics.find((d) => d.code === 'auth-missing')!.source, 'api-sentinel');
   });
+});
+
+describe('language server: answers while analysing, for the version they describe', () => {
+  let client: Client;
+  let dir: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'api-sentinel-lsp-'));
+    cpSync(ROOT, dir, { recursive: true });
+    // sorted keys put `openapi` after 64 KB of components, as in Stripe's spec
+    const schemas = Array.from({ length: 1500 }, (_, i) => `    Thing${i}:\n      type: object\n      description: A thing of some kind, number ${i}`).join('\n');
+    writeFileSync(join(dir, 'sorted.yaml'), `components:\n  schemas:\n${schemas}\ninfo:\n  title: Sorted\n  version: "1"\nopenapi: 3.0.3\npaths:\n  /things:\n    get:\n      responses:\n        "200":\n          description: Things\n`);
+    client = await startClient({ transport: 'stdio', root: dir });
+  });
+  after(async () => { await client.stop(); rmSync(dir, { recursive: true, force: true }); });
+
+  test('hover and code actions right after an edit answer from the last result, moved to the current text', async () => {
+    const uri = pathToFileURL(join(dir, 'openapi.yaml')).href;
+    client.open(uri, specText);
+    const first = await client.waitForPush(uri, has('auth-missing'));
+    const auth = first.find((d) => d.code === 'auth-missing')!;
+    // a line above every finding (a new key: the next analysis is a full one); the requests come before it
+    client.change(uri, 2, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'x-owner: accounts\n' }]);
+    const moved = { start: { line: auth.range.start.line + 1, character: auth.range.start.character }, end: { line: auth.range.end.line + 1, character: auth.range.end.character } };
+    const [hover, stale] = await Promise.all([
+      client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: moved.start }),
+      client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: moved, context: { diagnostics: [{ ...auth, range: moved }] } }),
+    ]);
+    assert.equal(client.pushed.get(uri)!.version, 1, 'asked before the edit was analysed');
+    assert.match((hover!.contents as { value: string }).value, /auth-missing/);
+    const current = await client.waitForPush(uri, (_d, v) => v === 2);
+    const fresh = current.find((d) => d.code === 'auth-missing')!;
+    assert.deepEqual(fresh.range, moved);
+    const actions = await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: moved, context: { diagnostics: [fresh] } });
+    assert.ok((stale as CodeAction[]).length > 0);
+    assert.deepEqual((stale as CodeAction[]).map((a) => a.edit), (actions as CodeAction[]).map((a) => a.edit), 'the moved fixes are the fixes of the new version');
+  });
+
+  test('a file read by two documents is published once both analysed its current version', async () => {
+    // a second document returning the same schema: each reports the schema's password field for its own operation
+    const second = join(dir, 'second.yaml');
+    writeFileSync(second, specText.replace('title: Accounts', 'title: Second').replace('/accounts/{accountId}', '/v2/accounts/{accountId}').replace('getAccount', 'getAccountV2'));
+    const schemaUri = pathToFileURL(join(dir, 'schemas', 'account.yaml')).href;
+    const schema = readFileSync(SCHEMA, 'utf8');
+    client.open(pathToFileURL(second).href, readFileSync(second, 'utf8'));
+    client.open(schemaUri, schema);
+    await client.waitForPush(schemaUri, (d) => d.length === 0);
+    client.change(schemaUri, 2, [{ text: schema.replace('  name:\n', '  password:\n    type: string\n    maxLength: 64\n  name:\n') }]);
+    await client.waitForPush(schemaUri, (d, v) => v === 2 && d.filter((x) => x.code === 'response-sensitive-field').length === 2);
+    const pushes = client.history.filter((p) => p.uri === schemaUri && p.version === 2);
+    assert.deepEqual(pushes.map((p) => p.diagnostics.filter((x) => x.code === 'response-sensitive-field').length), [2], 'one push, with both findings');
+  });
+
+  test('the workspace review finds documents that declare openapi far down (sorted keys)', async () => {
+    const review = await client.connection.sendRequest('apiSentinel/reviewWorkspace', {}) as { documents: number };
+    assert.equal(review.documents, 3, 'openapi.yaml, second.yaml and sorted.yaml');
+    const sorted = client.pushed.get(pathToFileURL(join(dir, 'sorted.yaml')).href);
+    assert.ok(sorted && has('auth-missing')(sorted.diagnostics));
+  });
+});
+
+describe('quick re-analysis of documentation edits', () => {
+  /** Spans of the string values of description, summary and title, in text order. */
+  function proseSpans(file: string, text: string): { start: number; end: number }[] {
+    const parsed = file.endsWith('.json') ? parseJson(text) : parseYaml(text);
+    const spans: { start: number; end: number }[] = [];
+    const seen = new Set<object>();
+    const stack = [parsed.value];
+    while (stack.length > 0) {
+      const value = stack.pop();
+      if (value === null || typeof value !== 'object' || seen.has(value)) continue;
+      seen.add(value);
+      for (const [key, child] of Object.entries(value)) {
+        const entry = parsed.locations.get(value)?.entries?.get(key);
+        if (['description', 'summary', 'title'].includes(key) && typeof child === 'string' && entry) spans.push(entry.value);
+        else stack.push(child);
+      }
+    }
+    return spans.sort((a, b) => a.start - b.start);
+  }
+
+  /** Reviews `files`, edits one file, and reviews again: the quick result and a full analysis of the edited texts. */
+  async function afterEdit(root: string, files: string[], file: string, edit: (text: string) => string) {
+    const texts = new Map<string, string>();
+    const reader = { read: (p: string) => texts.get(p) ?? diskReader.read(p) };
+    const analyses = new DocumentAnalyses(reader);
+    const cancel = { cancelled: false };
+    await analyses.analyze({ id: 1, root, files, config: {}, cancel });
+    texts.set(file, edit(readFileSync(file, 'utf8')));
+    const quick = (await analyses.analyze({ id: 2, root, files, config: {}, cancel }))!;
+    return { quick, full: await analyze({ root, files, reader, config: {} }) };
+  }
+
+  const typedInside = (span: { start: number }) => (text: string) => `${text.slice(0, span.start + 1)}Zz9 ${text.slice(span.start + 1)}`;
+  const rewritten = (span: { start: number; end: number }) => (text: string) => `${text.slice(0, span.start)}"Rewritten: text #1 'quoted'"${text.slice(span.end)}`;
+
+  test('an edit of documentation text gives exactly the findings of a full analysis, without running the checks', async () => {
+    let edits = 0;
+    let quick = 0;
+    for (const ruleDir of ruleDirs()) {
+      for (const c of loadCases(ruleDir)) {
+        // a case's files: its documents and the files they reference
+        for (const file of c.files) {
+          const spans = proseSpans(file, readFileSync(file, 'utf8'));
+          // the first, the last and one between: in-place typing, and a rewrite that needs a parse
+          for (const span of new Set([spans[0], spans[spans.length >> 1], spans[spans.length - 1]].filter(Boolean))) {
+            for (const edit of [typedInside(span), rewritten(span)]) {
+              const result = await afterEdit(c.root, c.files, file, edit);
+              edits++;
+              if (!result.quick.exact) quick++;
+              assert.deepStrictEqual(result.quick.result, result.full, `${relative(FIXTURES, file)} at ${span.start}`);
+            }
+          }
+        }
+      }
+    }
+    assert.ok(quick > edits * 0.6, `${quick} of ${edits} edits re-analysed quickly`);
+  });
+
+  test('any other edit runs the full analysis', async () => {
+    const root = join(FIXTURES, '_lsp', 'workspace');
+    const files = [join(root, 'openapi.yaml')];
+    const secured = (text: string) => text.replace('paths:', 'components:\n  securitySchemes:\n    jwt:\n      type: http\n      scheme: bearer\n      bearerFormat: JWT\n      description: Tokens\nsecurity:\n  - jwt: []\npaths:');
+    const cases: [string, (text: string) => string][] = [
+      ['a type', (t) => t.replace('type: string', 'type: integer')],
+      ['a key added', (t) => t.replace('          required: true\n', '          required: true\n          deprecated: true\n')],
+      ['an example', (t) => t.replace('            format: uuid\n', '            format: uuid\n            example: 42\n')],
+      ['an extension', (t) => t.replace('paths:', 'x-notes:\n  description: one\npaths:')],
+      ['a parameter description', (t) => t.replace('          in: path\n', '          in: path\n          description: Up to 50\n')],
+    ];
+    for (const [what, edit] of cases) {
+      const { quick, full } = await afterEdit(root, files, files[0], edit);
+      assert.equal(quick.exact, true, `${what}: full analysis`);
+      assert.deepStrictEqual(quick.result, full);
+    }
+    // documentation read by a check: a security scheme's description (auth-jwt-practices looks for RFC 8725 there)
+    const texts = new Map([[files[0], secured(readFileSync(files[0], 'utf8'))]]);
+    const reader = { read: (p: string) => texts.get(p) ?? diskReader.read(p) };
+    const analyses = new DocumentAnalyses(reader);
+    const cancel = { cancelled: false };
+    await analyses.analyze({ id: 1, root, files, config: {}, cancel });
+    texts.set(files[0], texts.get(files[0])!.replace('description: Tokens', 'description: Tokens validated as RFC 8725 asks'));
+    const after = (await analyses.analyze({ id: 2, root, files, config: {}, cancel }))!;
+    assert.equal(after.exact, true);
+    assert.deepStrictEqual(after.result, await analyze({ root, files, reader, config: {} }));
+  });
+
+  test('a result is reused while its inputs are unchanged, and a quick one is confirmed by a full analysis', async () => {
+    const root = join(FIXTURES, '_lsp', 'workspace');
+    const files = [join(root, 'openapi.yaml')];
+    const texts = new Map<string, string>();
+    const reader = { read: (p: string) => texts.get(p) ?? diskReader.read(p) };
+    const analyses = new DocumentAnalyses(reader);
+    const cancel = { cancelled: false };
+    const first = (await analyses.analyze({ id: 1, root, files, config: {}, cancel }))!;
+    assert.equal((await analyses.analyze({ id: 2, root, files, config: {}, cancel, holding: 1 }))!.same, true);
+    texts.set(files[0], specText.replace('description: The account', 'description: The account, as stored'));
+    const quick = (await analyses.analyze({ id: 3, root, files, config: {}, cancel, holding: 2 }))!;
+    assert.equal(quick.exact, false);
+    assert.equal(quick.previous?.id, 2);
+    const confirmed = (await analyses.analyze({ id: 4, root, files, config: {}, cancel, holding: 3 }))!;
+    assert.equal(confirmed.exact, true);
+    assert.equal(confirmed.same, true, 'the full analysis agrees with the quick one');
+    assert.deepStrictEqual(confirmed.result.findings.map((f) => f.ruleId), first.result.findings.map((f) => f.ruleId));
+  });
+
+  const corpus = join(__dirname, '..', '..', 'shared', 'corpus', 'stripe-spec3.2023-09-12.yaml');
+  test('on a large real spec: typing in a description, and punctuation that needs a parse', { skip: !existsSync(corpus) && 'the corpus is not here' }, async () => {
+    const text = readFileSync(corpus, 'utf8');
+    const site = text.indexOf('description: ', text.length >> 1) + 'description: '.length;
+    for (const edit of [typedInside({ start: site }), (t: string) => `${t.slice(0, site + 1)}'s, (really)${t.slice(site + 1)}`]) {
+      const { quick, full } = await afterEdit(dirname(corpus), [corpus], corpus, edit);
+      assert.equal(quick.exact, false);
+      assert.deepStrictEqual(quick.result, full);
+    }
+  });
+});
+
+test('a finding without OWASP ids has no empty parenthesis in its message', () => {
+  const finding: Omit<Finding, 'fixes'> = { ruleId: 'x', family: 'config', owasp: [], cwe: [], severity: 'warning', message: 'Something is off.',
+    file: 'a.yaml', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, path: [], operations: [], related: [] };
+  assert.equal(findingToDiagnostic(finding, ROOT).message, 'Something is off.');
+  assert.equal(findingToDiagnostic({ ...finding, owasp: ['API8:2023'] }, ROOT).message, 'Something is off. (API8:2023)');
 });

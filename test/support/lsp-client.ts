@@ -16,6 +16,8 @@ export interface Client {
   process: ChildProcess;
   /** Latest pushed diagnostics per URI. */
   pushed: Map<string, { version?: number; diagnostics: Diagnostic[] }>;
+  /** Every push, in order. */
+  history: { uri: string; version?: number; diagnostics: Diagnostic[] }[];
   refreshes: number;
   stderr: string[];
   open(uri: string, text: string, languageId?: string, version?: number): void;
@@ -47,9 +49,10 @@ export async function startClient(options: {
   }
   child.stderr!.on('data', (d) => stderr.push(String(d)));
   const pushed = new Map<string, { version?: number; diagnostics: Diagnostic[] }>();
+  const history: Client['history'] = [];
   const listeners = new Set<() => void>();
   const client: Client = {
-    connection, process: child, pushed, refreshes: 0, stderr,
+    connection, process: child, pushed, history, refreshes: 0, stderr,
     open(uri, text, languageId = uri.endsWith('.json') ? 'json' : 'yaml', version = 1) {
       void connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version, text } });
     },
@@ -85,6 +88,7 @@ export async function startClient(options: {
   };
   connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
     pushed.set(p.uri, { version: p.version, diagnostics: p.diagnostics });
+    history.push({ uri: p.uri, version: p.version, diagnostics: p.diagnostics });
     for (const l of [...listeners]) l();
   });
   connection.onRequest(DiagnosticRefreshRequest.type, () => { client.refreshes++; for (const l of [...listeners]) l(); });

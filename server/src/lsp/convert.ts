@@ -1,6 +1,7 @@
 /** The one place where engine data becomes LSP data: diagnostics, hovers and code actions. */
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import * as path from 'node:path';
+import { readdirSync } from 'node:fs';
 import {
   CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, type Hover, MarkupKind, type TextEdit as LspTextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
@@ -20,15 +21,32 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 /** What a diagnostic carries so that code actions can be rebuilt without server state for it. */
 export interface DiagnosticData { ruleId: string; file: string; path: (string | number)[] }
 
-export function toUri(root: string, relPath: string): string { return pathToFileURL(path.resolve(root, relPath)).href; }
+/** URIs by root and relative path: a result names the same few files thousands of times. */
+const uris = new Map<string, string>();
+export function toUri(root: string, relPath: string): string {
+  const key = `${root}\0${relPath}`;
+  let uri = uris.get(key);
+  if (uri === undefined) uris.set(key, (uri = pathToFileURL(path.resolve(root, relPath)).href));
+  return uri;
+}
 export function toPath(uri: string): string { return fileURLToPath(uri); }
 
-/** The rule's documentation: the README section shipped with the server. */
+let readmeUrl: string | undefined;
+/** The rule's documentation: the README section shipped with the server (packaging may lower-case the file's name). */
 export function ruleDocUrl(ruleId: string): string {
-  return `${pathToFileURL(path.join(__dirname, '..', 'README.md')).href}#${ruleId}`;
+  if (readmeUrl === undefined) {
+    const dir = path.join(__dirname, '..');
+    let name = 'README.md';
+    try { name = readdirSync(dir).find((n) => n.toLowerCase() === 'readme.md') ?? name; } catch { /* the default name */ }
+    readmeUrl = pathToFileURL(path.join(dir, name)).href;
+  }
+  return `${readmeUrl}#${ruleId}`;
 }
 
-export function findingToDiagnostic(finding: Finding, root: string): Diagnostic {
+/** What a finding shows as a diagnostic (its fixes are not needed). */
+export type ShownFinding = Omit<Finding, 'fixes'>;
+
+export function findingToDiagnostic(finding: ShownFinding, root: string): Diagnostic {
   const data: DiagnosticData = { ruleId: finding.ruleId, file: finding.file, path: finding.path };
   const diagnostic: Diagnostic = {
     range: finding.range,
@@ -36,7 +54,7 @@ export function findingToDiagnostic(finding: Finding, root: string): Diagnostic 
     code: finding.ruleId,
     codeDescription: { href: ruleDocUrl(finding.ruleId) },
     source: SOURCE,
-    message: `${finding.message} (${finding.owasp.join(', ')})`,
+    message: finding.owasp.length > 0 ? `${finding.message} (${finding.owasp.join(', ')})` : finding.message,
     data,
   };
   if (finding.related.length > 0) {
@@ -56,7 +74,7 @@ export function problemToDiagnostic(problem: Problem): Diagnostic {
 }
 
 /** Markdown for a finding: the risk in plain words, the OWASP category, the CWE, and the fix. */
-export function hoverFor(findings: Finding[]): Hover | undefined {
+export function hoverFor(findings: ShownFinding[]): Hover | undefined {
   if (findings.length === 0) return undefined;
   const parts = findings.map((f) => {
     const meta = META.get(f.ruleId);
@@ -68,7 +86,7 @@ export function hoverFor(findings: Finding[]): Hover | undefined {
       '',
       meta ? `**Risk.** ${meta.rationale}` : '',
       '',
-      `**OWASP:** ${f.owasp.map(owaspTitle).join('; ')}${cwe ? ` · **CWE:** ${cwe}` : ''}`,
+      [f.owasp.length > 0 ? `**OWASP:** ${f.owasp.map(owaspTitle).join('; ')}` : '', cwe ? `**CWE:** ${cwe}` : ''].filter(Boolean).join(' · '),
       '',
       meta ? `**Fix.** ${meta.fix}` : '',
       f.operations.length > 1 ? `\nConcerns ${f.operations.length} operations: ${f.operations.map((o) => `\`${o.method} ${o.path}\``).join(', ')}` : '',

@@ -1,6 +1,26 @@
 /** Messages between the language server and its analysis worker (plain data, structured-cloned). */
-import type { AnalysisResult } from '../engine/types';
+import type { AnalysisResult, Finding, Problem } from '../engine/types';
 import type { Config } from '../engine/config';
+
+/** A finding as the worker sends it: its fixes as JSON text, parsed only when a code action asks for them. */
+export interface SentFinding extends Omit<Finding, 'fixes'> { fixes: string }
+
+export interface SentResult extends Omit<AnalysisResult, 'findings'> {
+  findings: SentFinding[];
+  /** False when moved from the previous result after an edit of documentation text only: a full review should follow. */
+  exact: boolean;
+}
+
+/**
+ * A result sent as its difference from the result of job `base`, which the server holds: each finding is either the
+ * index of an equal one there, or new. An edit moves only the findings after it, often none, and changes few.
+ */
+export interface SentChange { base: number; findings: (number | SentFinding)[]; problems: Problem[]; exact: boolean }
+
+/** A result equal to the result of job `same`, which the server holds (now confirmed by a full analysis, maybe). */
+export interface SentSame { same: number; exact: boolean }
+
+export type SentAnswer = SentResult | SentChange | SentSame;
 
 export type ToWorker =
   /** The text of an open buffer (wins over disk), or null when the buffer closed. */
@@ -13,6 +33,8 @@ export type ToWorker =
       config: Config;
       /** Set to 1 by the server when the job is superseded. */
       cancel: SharedArrayBuffer;
+      /** The id of the analysis of these files whose result the server holds: an equal result is not sent again. */
+      holding?: number;
     }
   | { type: 'spectral'; id: number; root: string; rulesetPath: string; files: string[] };
 
@@ -25,6 +47,7 @@ export interface SpectralDiagnostic {
 }
 
 export type FromWorker =
-  | { type: 'result'; id: number; result: AnalysisResult | null }
+  /** result: null when cancelled. */
+  | { type: 'result'; id: number; result: SentAnswer | null }
   | { type: 'spectral-result'; id: number; diagnostics: SpectralDiagnostic[]; error?: string }
   | { type: 'error'; id: number; message: string };
