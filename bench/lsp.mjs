@@ -15,9 +15,10 @@
 // Results are printed as a table per spec and written as JSON to bench/results/. Exit 1 when something fails or a
 // target is missed.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { corpusSpecs, parseBenchArgs, usageExit } from './cli-options.mjs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import {
@@ -40,48 +41,11 @@ const TARGETS = {
   requestP95: 0.1,
 };
 
+const USAGE = 'usage: node bench/lsp.mjs [--corpus DIR] [--edits N] [--probe-edits N] [--runs N] [--timeout SECONDS] [name-filter...]';
+const usage = (error) => usageExit(USAGE, error);
+
 function parseArgs(argv) {
-  const options = { corpus: path.resolve(REPO_ROOT, '..', 'shared', 'corpus'), edits: 50, probeEdits: 10, runs: 3, timeout: 120, filters: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      if (i + 1 >= argv.length) usage(`${arg} needs a value`);
-      return argv[++i];
-    };
-    if (arg === '--corpus') options.corpus = path.resolve(value());
-    else if (arg === '--edits') options.edits = positiveInteger(arg, value());
-    else if (arg === '--probe-edits') options.probeEdits = positiveInteger(arg, value());
-    else if (arg === '--runs') options.runs = positiveInteger(arg, value());
-    else if (arg === '--timeout') options.timeout = positiveInteger(arg, value());
-    else if (arg === '--help' || arg === '-h') usage();
-    else if (arg.startsWith('-')) usage(`unknown option ${arg}`);
-    else options.filters.push(arg);
-  }
-  return options;
-}
-
-function positiveInteger(name, text) {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) usage(`${name} must be a positive integer`);
-  return n;
-}
-
-function usage(error) {
-  const text = 'usage: node bench/lsp.mjs [--corpus DIR] [--edits N] [--probe-edits N] [--runs N] [--timeout SECONDS] [name-filter...]';
-  if (error) { console.error(`bench: ${error}\n${text}`); process.exit(2); }
-  console.log(text);
-  process.exit(0);
-}
-
-function corpusSpecs(options) {
-  if (!existsSync(options.corpus)) usage(`corpus folder not found: ${options.corpus}`);
-  const specs = readdirSync(options.corpus)
-    .filter((name) => /\.(json|ya?ml)$/i.test(name))
-    .filter((name) => options.filters.length === 0 || options.filters.some((f) => name.includes(f)))
-    .sort()
-    .map((name) => ({ name, file: path.join(options.corpus, name), bytes: statSync(path.join(options.corpus, name)).size }));
-  if (specs.length === 0) usage(`no spec in ${options.corpus} matches ${options.filters.join(', ') || 'anything'}`);
-  return specs;
+  return parseBenchArgs(argv, { usage: USAGE, defaults: { corpus: path.resolve(REPO_ROOT, '..', 'shared', 'corpus'), edits: 50, probeEdits: 10, runs: 3, timeout: 120 }, flags: {}, numbers: { '--edits': 'edits', '--probe-edits': 'probeEdits', '--runs': 'runs', '--timeout': 'timeout' } });
 }
 
 function percentile(values, p) {
@@ -347,7 +311,7 @@ async function main() {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const results = [];
   let failed = false;
-  for (const spec of corpusSpecs(options)) {
+  for (const spec of corpusSpecs(options, USAGE)) {
     try {
       const result = await benchSpec(spec, options);
       printSpec(result, options);

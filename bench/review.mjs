@@ -6,9 +6,10 @@
 // Name filters keep the specs whose file name contains one of them (e.g. `github`). Results are printed as one table per
 // spec and written as JSON to bench/results/. Exit 1 when a process fails or a target is missed.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { corpusSpecs, parseBenchArgs, usageExit } from './cli-options.mjs';
 import { fileURLToPath } from 'node:url';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -30,50 +31,11 @@ const TARGETS = {
 
 const SPECTRAL_SEVERITIES = ['error', 'warning', 'info', 'hint'];
 
+const USAGE = 'usage: node bench/review.mjs [--corpus DIR] [--skip-peer] [--runs N] [--timeout SECONDS] [name-filter...]';
+const usage = (error) => usageExit(USAGE, error);
+
 function parseArgs(argv) {
-  const options = { corpus: path.resolve(REPO_ROOT, '..', 'shared', 'corpus'), skipPeer: false, runs: 3, timeout: 900, filters: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      if (i + 1 >= argv.length) usage(`${arg} needs a value`);
-      return argv[++i];
-    };
-    if (arg === '--corpus') options.corpus = path.resolve(value());
-    else if (arg === '--skip-peer') options.skipPeer = true;
-    else if (arg === '--runs') options.runs = positiveInteger(arg, value());
-    else if (arg === '--timeout') options.timeout = positiveInteger(arg, value());
-    else if (arg === '--help' || arg === '-h') usage();
-    else if (arg.startsWith('-')) usage(`unknown option ${arg}`);
-    else options.filters.push(arg);
-  }
-  return options;
-}
-
-function positiveInteger(name, text) {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) usage(`${name} must be a positive integer`);
-  return n;
-}
-
-function usage(error) {
-  const text = 'usage: node bench/review.mjs [--corpus DIR] [--skip-peer] [--runs N] [--timeout SECONDS] [name-filter...]';
-  if (error) { console.error(`bench: ${error}\n${text}`); process.exit(2); }
-  console.log(text);
-  process.exit(0);
-}
-
-function corpusSpecs(options) {
-  if (!existsSync(options.corpus)) usage(`corpus folder not found: ${options.corpus}`);
-  const specs = readdirSync(options.corpus)
-    .filter((name) => /\.(json|ya?ml)$/i.test(name))
-    .filter((name) => options.filters.length === 0 || options.filters.some((f) => name.includes(f)))
-    .sort()
-    .map((name) => {
-      const file = path.join(options.corpus, name);
-      return { name, file, bytes: statSync(file).size, json: /\.json$/i.test(name) };
-    });
-  if (specs.length === 0) usage(`no spec in ${options.corpus} matches ${options.filters.join(', ') || 'anything'}`);
-  return specs;
+  return parseBenchArgs(argv, { usage: USAGE, defaults: { corpus: path.resolve(REPO_ROOT, '..', 'shared', 'corpus'), skipPeer: false, runs: 3, timeout: 900 }, flags: { '--skip-peer': 'skipPeer' }, numbers: { '--runs': 'runs', '--timeout': 'timeout' } });
 }
 
 /**
@@ -255,7 +217,7 @@ function main() {
   if (!options.skipPeer && !existsSync(SPECTRAL_CLI)) usage('@stoplight/spectral-cli is not installed: run `npm ci`, or pass --skip-peer');
   mkdirSync(RESULTS_DIR, { recursive: true });
   const results = [];
-  for (const spec of corpusSpecs(options)) {
+  for (const spec of corpusSpecs(options, USAGE)) {
     const result = benchSpec(spec, options);
     printSpec(result, options);
     results.push(result);
