@@ -2,4 +2,3 @@ import { version } from '../../../package.json';
 
 export const TOOL_NAME = 'api-sentinel';
 export const TOOL_VERSION: string = version;
-export const INFORMATION_URI = 'https://github.com/api-sentinel/api-sentinel';

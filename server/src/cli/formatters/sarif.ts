@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { CHECKS, type CheckMeta, type Finding, type Fix, type Problem, type Range, type Severity } from '../../engine';
-import { INFORMATION_URI, TOOL_NAME, TOOL_VERSION } from '../about';
+import { TOOL_NAME, TOOL_VERSION } from '../about';
 import { isUrl } from '../paths';
 import type { Review } from '../report';
 
@@ -23,7 +23,7 @@ export function formatSarif(review: Review): string {
     runs: [{
       tool: {
         driver: {
-          name: TOOL_NAME, version: TOOL_VERSION, semanticVersion: TOOL_VERSION, informationUri: INFORMATION_URI,
+          name: TOOL_NAME, version: TOOL_VERSION, semanticVersion: TOOL_VERSION,
           rules: CHECKS.map((c) => rule(c.meta)),
         },
       },
