@@ -28,7 +28,6 @@ export class ParseCache {
     return entry && entry.text === text ? entry.parsed : undefined;
   }
   set(absPath: string, text: string, parsed: ParsedText): void { this.entries.set(absPath, { text, parsed }); }
-  delete(absPath: string): void { this.entries.delete(absPath); }
 }
 
 /** A value inside a parsed file: `parent[key]`, or the file's root when there is no parent. */
