@@ -49,15 +49,15 @@ function namesCollectionItem(path: string, name: string): boolean {
   const at = segments.indexOf(`{${name}}`);
   if (at < 1 || segments[at - 1].startsWith('{')) return false;
   const collection = words(segments[at - 1]);
-  const last = collection.pop();
+  const last = collection[collection.length - 1];
   if (!last || !last.endsWith('s')) return false;
-  const item = [...collection, last.slice(0, -1)];
+  const item = [...collection.slice(0, -1), last.slice(0, -1)];
   const param = words(name);
   const stem = param.slice(0, -1);
   return endsWithWords(item, param) || (stem.length > 0 && endsWithWords(item, stem));
 }
 
-function endsWithWords(list: string[], tail: string[]): boolean {
+function endsWithWords(list: readonly string[], tail: readonly string[]): boolean {
   return tail.length <= list.length && tail.every((w, i) => list[list.length - tail.length + i] === w);
 }
 

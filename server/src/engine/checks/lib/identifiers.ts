@@ -68,7 +68,8 @@ export function isObjectReference(name: string): boolean {
 
 /** `userUuid`, `device_guid`: the name itself says the identifier is random. */
 export function namesRandomId(name: string): boolean {
-  const last = words(name).pop();
+  const all = words(name);
+  const last = all[all.length - 1];
   return last === 'uuid' || last === 'guid' || last === 'ulid';
 }
 
