@@ -227,13 +227,16 @@ function suppressionFix(file: SourceFile, path: (string | number)[], ruleId: str
   return undefined;
 }
 
+/** Code-unit order: stable across machines and locales, and much cheaper than localeCompare on thousands of findings. */
+function byText(a: string, b: string): number { return a < b ? -1 : a > b ? 1 : 0; }
+
 function compareFindings(a: Finding, b: Finding): number {
-  return a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line
-    || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId);
+  return byText(a.file, b.file) || a.range.start.line - b.range.start.line
+    || a.range.start.character - b.range.start.character || byText(a.ruleId, b.ruleId);
 }
 
 function sortProblems(problems: Problem[]): Problem[] {
-  return [...problems].sort((a, b) => a.file.localeCompare(b.file) || (a.range?.start.line ?? -1) - (b.range?.start.line ?? -1));
+  return [...problems].sort((a, b) => byText(a.file, b.file) || (a.range?.start.line ?? -1) - (b.range?.start.line ?? -1));
 }
 
 export type { Node, Operation };
