@@ -1,4 +1,5 @@
 /** `api-sentinel`: the command line. Every error ends as one line on stderr and exit code 2, never a stack trace. */
+import * as path from 'node:path';
 import { TOOL_VERSION } from './about';
 import { parseArgs } from './args';
 import { CliError } from './errors';
@@ -12,9 +13,8 @@ async function main(argv: string[]): Promise<number> {
     case 'version': process.stdout.write(`${TOOL_VERSION}\n`); return 0;
     case 'review': return review(command.options);
     case 'lsp': {
-      // loaded on demand: reviews never pay for the language server
-      const { startLanguageServer } = await import('../lsp/start');
-      startLanguageServer();
+      // the language server is its own bundle beside this one (it starts on load): reviews never load it
+      require(path.join(__dirname, 'server.js'));
       return new Promise<number>(() => { /* runs until the client says exit */ });
     }
   }
