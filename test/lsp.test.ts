@@ -206,7 +206,7 @@ describe('quick re-analysis of documentation edits', () => {
   async function afterEdit(root: string, files: string[], file: string, edit: (text: string) => string) {
     const texts = new Map<string, string>();
     const reader = { read: (p: string) => texts.get(p) ?? diskReader.read(p) };
-    const analyses = new DocumentAnalyses(reader);
+    const analyses = new DocumentAnalyses(() => reader);
     const cancel = { cancelled: false };
     await analyses.analyze({ id: 1, root, files, config: {}, cancel });
     texts.set(file, edit(readFileSync(file, 'utf8')));
@@ -259,7 +259,7 @@ describe('quick re-analysis of documentation edits', () => {
     // documentation read by a check: a security scheme's description (auth-jwt-practices looks for RFC 8725 there)
     const texts = new Map([[files[0], secured(readFileSync(files[0], 'utf8'))]]);
     const reader = { read: (p: string) => texts.get(p) ?? diskReader.read(p) };
-    const analyses = new DocumentAnalyses(reader);
+    const analyses = new DocumentAnalyses(() => reader);
     const cancel = { cancelled: false };
     await analyses.analyze({ id: 1, root, files, config: {}, cancel });
     texts.set(files[0], texts.get(files[0])!.replace('description: Tokens', 'description: Tokens validated as RFC 8725 asks'));
@@ -273,7 +273,7 @@ describe('quick re-analysis of documentation edits', () => {
     const files = [join(root, 'openapi.yaml')];
     const texts = new Map<string, string>();
     const reader = { read: (p: string) => texts.get(p) ?? diskReader.read(p) };
-    const analyses = new DocumentAnalyses(reader);
+    const analyses = new DocumentAnalyses(() => reader);
     const cancel = { cancelled: false };
     const first = (await analyses.analyze({ id: 1, root, files, config: {}, cancel }))!;
     assert.equal((await analyses.analyze({ id: 2, root, files, config: {}, cancel, holding: 1 }))!.same, true);

@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
-import type { AnalyzeRequest } from '../engine';
-import { ioReason } from './errors';
-import { isUrl } from './paths';
-
-type ReviewReader = AnalyzeRequest['reader'];
+import type { FileReader, ReadResult } from '../engine';
+import { readTextFile } from '../workspace/files';
+import { isUrl } from '../workspace/paths';
 
 export const REMOTE_TIMEOUT_MS = 10_000;
 
 export interface ReaderOptions {
+  /** Absolute project root: nothing outside it is read, symbolic links included. */
+  root: string;
   /** Fetch http(s) locations; when off, the engine never asks for them. */
   allowRemote: boolean;
   /** Told of every location read, for the progress indicator. */
@@ -15,34 +14,46 @@ export interface ReaderOptions {
 }
 
 /**
- * The engine's reader: files from disk as UTF-8, and remote $ref targets over HTTP(S) when the configuration allows them.
- * The engine only learns that a location could not be read; why is kept in `failures` for the report.
+ * The engine's reader: files from disk as UTF-8 through the safe access layer, and remote $ref targets over HTTP(S)
+ * when the configuration allows them. Why a location could not be read goes back to the engine with the failure.
  */
-export class CliReader implements ReviewReader {
-  /** Why a location could not be read, by absolute path or URL. */
-  readonly failures = new Map<string, string>();
-
+export class CliReader implements FileReader {
   constructor(private readonly options: ReaderOptions) {}
 
-  read(location: string): string | undefined | Promise<string | undefined> {
+  read(location: string, limits: { maxBytes: number }): ReadResult | Promise<ReadResult> {
     this.options.onRead?.(location);
-    if (isUrl(location)) return this.options.allowRemote ? this.fetch(location) : undefined;
-    try { return readFileSync(location, 'utf8'); } catch (error) {
-      this.failures.set(location, ioReason(error));
-      return undefined;
-    }
+    if (isUrl(location)) return this.options.allowRemote ? this.fetch(location, limits.maxBytes) : undefined;
+    return readTextFile(location, this.options.root, limits.maxBytes);
   }
 
-  private async fetch(url: string): Promise<string | undefined> {
+  private async fetch(url: string, maxBytes: number): Promise<ReadResult> {
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(REMOTE_TIMEOUT_MS) });
-      if (response.ok) return await response.text();
-      this.failures.set(url, `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
+      if (!response.ok) return { code: 'file-unreadable', reason: `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}` };
+      return await readBody(response, maxBytes);
     } catch (error) {
       const name = (error as Error | undefined)?.name;
       const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
-      this.failures.set(url, name === 'TimeoutError' ? `no answer within ${REMOTE_TIMEOUT_MS / 1000} s` : cause?.code ?? cause?.message ?? String(error));
+      return { code: 'file-unreadable', reason: name === 'TimeoutError' ? `no answer within ${REMOTE_TIMEOUT_MS / 1000} s` : cause?.code ?? cause?.message ?? String(error) };
     }
-    return undefined;
   }
+}
+
+/** A response body as text, read no further than one byte past the limit, whatever the server announces. */
+async function readBody(response: Response, maxBytes: number): Promise<ReadResult> {
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    total += value.length;
+    if (total > maxBytes) {
+      await reader.cancel();
+      return { code: 'file-too-large', reason: `it holds more than ${maxBytes} bytes` };
+    }
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
 }

@@ -17,7 +17,7 @@ documents are skipped quietly. A file named on the command line is always
 reviewed, and reported when it is not an OpenAPI document.
 
 The current folder is the project root: files are reported relative to it and
-$refs may not leave it.
+$refs and symbolic links may not lead out of it.
 
 'lsp' starts the language server (diagnostics, hovers, quick fixes) for any
 LSP client: Neovim, Helix, Emacs, Zed, or VS Code through the extension.

@@ -1,5 +1,5 @@
-import type { AnalysisResult, CancellationSignal, CheckMeta, Finding, OperationRef, Problem, RelatedLocation } from './types';
-import { FileSet, type AsyncFileReader, type Node, type ParseCache } from './openapi/load';
+import type { AnalysisResult, CancellationSignal, CheckMeta, FileReader, Finding, OperationRef, Problem, RelatedLocation } from './types';
+import { FileSet, type Node, type ParseCache } from './openapi/load';
 import { buildDocument, detectVersion, isObject, operationRef, type ApiDocument, type Operation } from './openapi/model';
 import type { SourceFile } from './openapi/source';
 import { isIncluded, resolveConfig, type Config, type ResolvedConfig } from './config';
@@ -15,7 +15,7 @@ export interface AnalyzeRequest {
   files: string[];
   /** Files the user named: when one is not an OpenAPI document, say so instead of skipping it quietly. */
   explicit?: ReadonlySet<string>;
-  reader: AsyncFileReader;
+  reader: FileReader;
   config?: Config | ResolvedConfig;
   cancel?: CancellationSignal;
   /** The checks to run; all by default. */
@@ -53,9 +53,8 @@ export async function analyze(request: AnalyzeRequest): Promise<AnalysisResult> 
     if (request.cancel?.cancelled) break;
     const named = explicit.has(path);
     if (!named && !isIncluded(files.relative(path), config)) continue;
-    let text: string | undefined;
-    try { text = await request.reader.read(path); } catch { text = undefined; }
-    if (text === undefined) { files.problem(path, 'file-unreadable', 'error', 'Cannot read the file'); continue; }
+    const text = await files.read(path);
+    if (typeof text !== 'string') { files.unreadable(path, text); continue; }
     if (!looksLikeOpenApi(text)) {
       if (named) notOpenApi(files, path, text);
       continue;

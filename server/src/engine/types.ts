@@ -70,10 +70,28 @@ export interface AnalysisResult {
   inputs: string[];
 }
 
-/** Files come in through a reader: the CLI reads disk, the language server prefers open buffers. */
+/** Why a file was not read: it is missing, or the reader refused or failed to read it. */
+export interface ReadFailure {
+  code: 'file-missing' | 'file-outside-root' | 'file-not-regular' | 'file-too-large' | 'file-unreadable';
+  /** In a few words, for the user: "permission denied", "it is a device, not a regular file"... */
+  reason: string;
+  /** The file's size in bytes, when it is known to be too large. */
+  size?: number;
+}
+
+/** A file's text, undefined when it does not exist, or why it was not read. */
+export type ReadResult = string | ReadFailure | undefined;
+
+/**
+ * Files come in through a reader: the CLI reads disk, the language server prefers open buffers. A reader never
+ * returns more than `maxBytes` bytes of a file it reads from disk: it answers `file-too-large` instead.
+ */
 export interface FileReader {
-  /** Text of an absolute path, or undefined when the file does not exist or cannot be read. */
-  read(absPath: string): string | undefined;
+  read(absPath: string, limits: { maxBytes: number }): ReadResult | Promise<ReadResult>;
+}
+
+export function isReadFailure(result: ReadResult): result is ReadFailure {
+  return typeof result === 'object';
 }
 
 export interface CancellationSignal { readonly cancelled: boolean }

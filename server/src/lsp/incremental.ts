@@ -7,11 +7,11 @@
  * full review when the editing pauses, so that a check reading documentation one day cannot leave a wrong result.
  */
 import { analyze, looksLikeOpenApi } from '../engine/analyze';
-import { FileSet, ParseCache, type AsyncFileReader } from '../engine/openapi/load';
+import { FileSet, ParseCache } from '../engine/openapi/load';
 import { LineIndex, SourceFile, type ParsedText, type Span } from '../engine/openapi/source';
 import { styleOf } from '../engine/fix/edits';
 import { resolveConfig, type Config } from '../engine/config';
-import type { AnalysisResult, CancellationSignal, Finding, Problem, Range } from '../engine/types';
+import type { AnalysisResult, CancellationSignal, FileReader, Finding, Problem, Range, ReadResult } from '../engine/types';
 import { TextShift, changedRegion, type ChangedRegion } from './text-shift';
 
 export interface AnalysisRequest {
@@ -54,6 +54,8 @@ interface ProseScalar { start: number; end: number; style: 'plain' | 'double' | 
 interface InputFile {
   /** Its text; undefined when it could not be read. */
   text: string | undefined;
+  /** Why it could not be read (missing, refused...), as `code: reason`. */
+  failure?: string;
   /** The parse of `text`, or, when `edited` is set, of an earlier text that differs from it only inside `edited`. */
   parsed?: ParsedText;
   edited?: ProseScalar;
@@ -77,13 +79,24 @@ interface Previous {
   exact: boolean;
 }
 
+/** Why a file was not read, as `code: reason`; undefined when it was. */
+function failureOf(read: ReadResult): string | undefined {
+  return read === undefined ? 'file-missing' : typeof read === 'string' ? undefined : `${read.code}: ${read.reason}`;
+}
+
+/** Whether a file reads now as it did for a review: the same text, or not read for the same reason. */
+function sameRead(input: InputFile, read: ReadResult): boolean {
+  return typeof read === 'string' ? input.text === read : input.text === undefined && input.failure === failureOf(read);
+}
+
 /** A YAML anchor (`&name`) may stand in the text; a .json file is strict JSON, which has none. */
 const mayHoldAnchors = (path: string, text: string) => !/\.json$/i.test(path) && /(?:^|[\s,[{])&[^\s,[\]{}]/.test(text);
 
 export class DocumentAnalyses {
   private readonly previous = new Map<string, Previous>();
 
-  constructor(private readonly reader: AsyncFileReader, private readonly cache = new ParseCache()) {}
+  /** `readerFor(root)` reads the files of the project at `root` (buffers first, then the disk inside the root). */
+  constructor(private readonly readerFor: (root: string) => FileReader, private readonly cache = new ParseCache()) {}
 
   /** Reviews `files` (the full analysis, a quick one or none, as the inputs allow); undefined when cancelled. */
   async analyze(request: AnalysisRequest): Promise<Analysis | undefined> {
@@ -91,9 +104,9 @@ export class DocumentAnalyses {
     const config = JSON.stringify(request.config);
     const stored = this.previous.get(key);
     const last = stored?.config === config ? stored : undefined;
-    const texts = last && await this.readAll(last.files.keys());
+    const texts = last && await this.readAll(request.root, config, last.files.keys());
     const holds = last !== undefined && request.holding === last.id;
-    if (last && texts && [...texts].every(([file, text]) => last.files.get(file)!.text === text)) {
+    if (last && texts && [...texts].every(([file, read]) => sameRead(last.files.get(file)!, read))) {
       if (last.exact) {
         last.id = request.id;
         return { result: last.result, exact: true, same: holds };
@@ -107,29 +120,33 @@ export class DocumentAnalyses {
     return full && { result: full.result, exact: true, same: false, previous: last };
   }
 
-  private async readAll(files: Iterable<string>): Promise<Map<string, string | undefined>> {
-    const texts = new Map<string, string | undefined>();
+  private async readAll(root: string, config: string, files: Iterable<string>): Promise<Map<string, ReadResult>> {
+    const reader = this.readerFor(root);
+    const limits = { maxBytes: resolveConfig(JSON.parse(config) as Config).maxFileSize };
+    const texts = new Map<string, ReadResult>();
     for (const file of files) {
-      try { texts.set(file, await this.reader.read(file)); } catch { texts.set(file, undefined); }
+      try { texts.set(file, await reader.read(file, limits)); } catch { texts.set(file, undefined); }
     }
     return texts;
   }
 
   private async full(request: AnalysisRequest, key: string, config: string): Promise<Previous | undefined> {
-    const reads = new Map<string, string | undefined>();
-    const reader: AsyncFileReader = {
-      read: async (file) => {
-        let text: string | undefined;
-        try { text = await this.reader.read(file); } finally { reads.set(file, text); }
-        return text;
+    const reads = new Map<string, ReadResult>();
+    const disk = this.readerFor(request.root);
+    const reader: FileReader = {
+      read: async (file, limits) => {
+        let read: ReadResult;
+        try { read = await disk.read(file, limits); } finally { reads.set(file, read); }
+        return read;
       },
     };
     const result = await analyze({ root: request.root, files: request.files, reader, config: request.config, cancel: request.cancel, cache: this.cache });
     if (request.cancel.cancelled) return undefined;
     const files = new Map<string, InputFile>();
-    for (const [file, text] of reads) {
+    for (const [file, read] of reads) {
+      const text = typeof read === 'string' ? read : undefined;
       const parsed = text === undefined ? undefined : this.cache.get(file, text);
-      files.set(file, { text, parsed, anchors: text !== undefined && mayHoldAnchors(file, text) });
+      files.set(file, { text, failure: failureOf(read), parsed, anchors: text !== undefined && mayHoldAnchors(file, text) });
     }
     const previous: Previous = { id: request.id, config, files, result, exact: true };
     this.previous.set(key, previous);
@@ -141,15 +158,15 @@ export class DocumentAnalyses {
    * documentation and every range moves safely; undefined otherwise. An edit inside one documentation string that
    * leaves every token as it was needs no parse; others are parsed and compared.
    */
-  private async quick(request: AnalysisRequest, key: string, last: Previous, texts: Map<string, string | undefined>): Promise<Previous | undefined> {
+  private async quick(request: AnalysisRequest, key: string, last: Previous, texts: Map<string, ReadResult>): Promise<Previous | undefined> {
     const config = resolveConfig(request.config);
-    const loader = new FileSet({ root: request.root, allowRemoteRefs: config.allowRemoteRefs, maxFileSize: config.maxFileSize, cache: this.cache }, this.reader);
+    const loader = new FileSet({ root: request.root, allowRemoteRefs: config.allowRemoteRefs, maxFileSize: config.maxFileSize, cache: this.cache }, this.readerFor(request.root));
     const files = new Map<string, InputFile>();
     const shifts = new Map<string, TextShift>();
     for (const [path, text] of texts) {
       const before = last.files.get(path)!;
-      if (text === before.text) { files.set(path, before); continue; }
-      if (text === undefined || before.text === undefined || !before.parsed || text.length > config.maxFileSize) return undefined;
+      if (sameRead(before, text)) { files.set(path, before); continue; }
+      if (typeof text !== 'string' || before.text === undefined || !before.parsed || text.length > config.maxFileSize) return undefined;
       const region = changedRegion(before.text, text);
       const oldLines = before.lines ?? new LineIndex(before.text);
       const scalar = !before.anchors && (before.edited ?? proseScalarAt(before.parsed, before.text, region));

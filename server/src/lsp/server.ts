@@ -6,7 +6,6 @@
  * result, moved to the current text where the edits since allow.
  */
 import * as path from 'node:path';
-import { promises as fsp } from 'node:fs';
 import {
   type Connection, type Diagnostic, DiagnosticSeverity, DidChangeConfigurationNotification, type InitializeParams,
   type InitializeResult, TextDocuments, TextDocumentSyncKind, type CodeAction, CodeActionKind, DocumentDiagnosticReportKind,
@@ -16,7 +15,8 @@ import { looksLikeOpenApi } from '../engine/analyze';
 import { resolveConfig, isIncluded } from '../engine/config';
 import { LineIndex } from '../engine/openapi/source';
 import type { Fix, Position, Range } from '../engine/types';
-import { discoverFiles } from '../cli/discover';
+import { discoverFiles } from '../workspace/discover';
+import { readTextPrefix } from '../workspace/files';
 import { AnalysisWorker, type Job } from './worker-client';
 import { FIX_ALL_KIND, SOURCE, findingToDiagnostic, fixAllAction, fixToCodeAction, hoverFor, problemToDiagnostic, toPath, toUri, type DiagnosticData } from './convert';
 import { mergeSettings, readFolderConfig, type EditorSettings, type FolderSettings } from './settings';
@@ -163,20 +163,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   async function findDocuments(): Promise<void> {
     for (const folder of folders) {
       const config = resolveConfig((await folderSettings(folder)).config);
-      let files: string[] = [];
-      try { files = discoverFiles([folder], folder, config).files; } catch { continue; }
+      const files = discoverFiles([folder], folder, config).files;
       for (const file of files) {
         if (states.has(file)) continue;
-        let text = '';
-        try {
-          const handle = await fsp.open(file, 'r');
-          try {
-            // a larger file is still recognised by its beginning: its review reports that it is too large
-            const size = Math.min((await handle.stat()).size, config.maxFileSize);
-            const { buffer, bytesRead } = await handle.read(Buffer.alloc(size), 0, size, 0);
-            text = buffer.toString('utf8', 0, bytesRead);
-          } finally { await handle.close(); }
-        } catch { continue; }
+        // a larger file is still recognised by its beginning: its review reports that it is too large
+        const text = readTextPrefix(file, folder, config.maxFileSize);
+        if (typeof text !== 'string') continue;
         if (!states.has(file) && looksLikeOpenApi(text)) states.set(file, { folder, confirming: false, waiters: [] });
       }
     }

@@ -3,9 +3,9 @@
  * while an analysis runs. It keeps open buffers (overlays), parses and the last review of each document between jobs.
  */
 import { parentPort } from 'node:worker_threads';
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Finding } from '../engine/types';
+import { DEFAULT_MAX_FILE_SIZE, type FileReader, type Finding } from '../engine';
+import { readTextFile } from '../workspace/files';
 import { DocumentAnalyses, sameData } from './incremental';
 import type { FromWorker, SentChange, SentFinding, ToWorker } from './protocol';
 
@@ -17,15 +17,17 @@ function spectral(): typeof import('./spectral') {
   return (spectralRunner ??= require(path.join(__dirname, 'spectral-runner.js')) as typeof import('./spectral'));
 }
 
-const reader = {
-  async read(file: string): Promise<string | undefined> {
-    const open = overlays.get(file);
-    if (open !== undefined) return open;
-    try { return await readFile(file, 'utf8'); } catch { return undefined; }
-  },
-};
+/** The files of the project at `root`: open buffers first, then the disk through the safe access layer. */
+function readerFor(root: string): FileReader {
+  return {
+    read(file, limits) {
+      const open = overlays.get(file);
+      return open !== undefined ? open : readTextFile(file, root, limits.maxBytes);
+    },
+  };
+}
 
-const analyses = new DocumentAnalyses(reader);
+const analyses = new DocumentAnalyses(readerFor);
 
 /** Findings as sent, kept while the finding is: a quick re-analysis reuses the findings that did not move. */
 const sent = new WeakMap<Finding, SentFinding>();
@@ -59,7 +61,9 @@ parentPort!.on('message', async (message: ToWorker) => {
     return;
   }
   if (message.type === 'spectral') {
-    const { diagnostics, error } = await spectral().runSpectral(message.rulesetPath, message.files, reader);
+    const disk = readerFor(message.root);
+    const texts = { read: async (file: string) => { const read = disk.read(file, { maxBytes: DEFAULT_MAX_FILE_SIZE }); return typeof read === 'string' ? read : undefined; } };
+    const { diagnostics, error } = await spectral().runSpectral(message.rulesetPath, message.files, texts);
     post({ type: 'spectral-result', id: message.id, diagnostics, error });
     return;
   }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { CHECKS, type CheckMeta, type Finding, type Fix, type Problem, type Range, type Severity } from '../../engine';
 import { TOOL_NAME, TOOL_VERSION } from '../about';
-import { isUrl } from '../paths';
+import { isUrl } from '../../workspace/paths';
 import type { Review } from '../report';
 
 const SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { FileReader, Problem } from '../types';
+import { isReadFailure, type FileReader, type Problem, type ReadFailure } from '../types';
 import { parseJson, JsonSyntaxError } from './parse-json';
 import { parseYaml, YamlSyntaxError } from './parse-yaml';
 import { SourceFile, LineIndex, type ParsedText } from './source';
@@ -16,6 +16,10 @@ export interface LoadOptions {
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024;
+/** At most this many files are read by one analysis (documents and every file their refs reach). */
+export const MAX_FILES_READ = 10_000;
+/** At most this much text is read by one analysis, in bytes of UTF-16 code units' worth of characters. */
+export const MAX_TEXT_READ = 512 * 1024 * 1024;
 
 /**
  * Parsed files kept between analyses (the language server's), keyed by path and reused while the text is the same,
@@ -40,9 +44,6 @@ export interface Node {
   path: (string | number)[];
 }
 
-/** An asynchronous reader (the CLI's remote fetch, an editor's buffers) or a synchronous one. */
-export interface AsyncFileReader { read(absPath: string): string | undefined | Promise<string | undefined> }
-
 export function isRemote(ref: string): boolean { return /^https?:\/\//i.test(ref); }
 
 export function toPosix(p: string): string { return p.split(path.sep).join('/'); }
@@ -55,8 +56,37 @@ export class FileSet {
   readonly problems: Problem[] = [];
   private readonly files = new Map<string, SourceFile | null>();
   private readonly reportedRefs = new Set<string>();
+  private filesRead = 0;
+  private textRead = 0;
+  private limitReported = false;
 
-  constructor(readonly options: LoadOptions, private readonly reader: AsyncFileReader | FileReader) {}
+  constructor(readonly options: LoadOptions, private readonly reader: FileReader) {}
+
+  private get maxFileSize(): number { return this.options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE; }
+
+  /**
+   * The text of a file through the reader, within the analysis's limits (a file's size, the number of files and the
+   * total text one analysis reads): a file past a limit is not read, and the limit is reported once.
+   */
+  async read(absPath: string): Promise<string | ReadFailure> {
+    if (this.filesRead >= MAX_FILES_READ || this.textRead >= MAX_TEXT_READ) {
+      if (!this.limitReported) {
+        this.limitReported = true;
+        const limit = this.filesRead >= MAX_FILES_READ ? `${MAX_FILES_READ} files` : `${MAX_TEXT_READ / 1024 / 1024} MB of text`;
+        this.problem(absPath, 'limit-exceeded', 'error', `The review stopped reading files here: one analysis reads at most ${limit}`);
+      }
+      return { code: 'file-unreadable', reason: 'the analysis read limit was reached' };
+    }
+    let result;
+    try { result = await this.reader.read(absPath, { maxBytes: this.maxFileSize }); } catch (error) {
+      return { code: 'file-unreadable', reason: firstLine(String((error as Error).message ?? error)) };
+    }
+    if (result === undefined) return { code: 'file-missing', reason: 'no such file' };
+    if (isReadFailure(result)) return result;
+    this.filesRead++;
+    this.textRead += result.length;
+    return result;
+  }
 
   relative(absPath: string): string {
     return isRemote(absPath) ? absPath : toPosix(path.relative(this.options.root, absPath)) || path.basename(absPath);
@@ -69,19 +99,16 @@ export class FileSet {
 
   /**
    * Reads and parses one file (once); records a problem and returns undefined when it cannot.
-   * `onMissing` replaces the generic problem when the file cannot be read (a $ref reports it at the ref).
+   * `onUnread` replaces the generic problem when the file cannot be read (a $ref reports it at the ref).
    */
-  async load(absPath: string, onMissing?: () => void, knownText?: string): Promise<SourceFile | undefined> {
+  async load(absPath: string, onUnread?: (failure: ReadFailure) => void, knownText?: string): Promise<SourceFile | undefined> {
     if (this.files.has(absPath)) return this.files.get(absPath) ?? undefined;
     this.files.set(absPath, null);
-    let text = knownText;
-    let reason = '';
-    if (text === undefined) {
-      try { text = await this.reader.read(absPath); } catch (error) { reason = `: ${firstLine(String((error as Error).message ?? error))}`; }
-    }
-    if (text === undefined) {
-      if (onMissing) onMissing();
-      else this.problem(absPath, 'file-unreadable', 'error', `Cannot read the file${reason}`);
+    const text = knownText ?? await this.read(absPath);
+    if (typeof text !== 'string') {
+      if (text.code === 'file-too-large') this.tooLarge(absPath, text.size);
+      else if (onUnread) onUnread(text);
+      else this.unreadable(absPath, text);
       return undefined;
     }
     const parsed = this.parse(absPath, text);
@@ -91,11 +118,23 @@ export class FileSet {
     return file;
   }
 
+  /** A file that could not be read, said once for the file. */
+  unreadable(absPath: string, failure: ReadFailure): void {
+    if (failure.code === 'file-too-large') this.tooLarge(absPath, failure.size);
+    else if (failure.code === 'file-outside-root' || failure.code === 'file-not-regular') this.problem(absPath, failure.code, 'warning', `File not read: ${failure.reason}`);
+    else this.problem(absPath, 'file-unreadable', 'error', failure.code === 'file-missing' ? 'Cannot read the file' : `Cannot read the file: ${failure.reason}`);
+  }
+
+  private tooLarge(absPath: string, size: number | undefined): void {
+    const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+    const max = this.maxFileSize;
+    const measured = size !== undefined ? `${mb(size)} MB exceeds` : 'it exceeds';
+    this.problem(absPath, 'file-too-large', 'warning', `File skipped: ${measured} the ${mb(max)} MB limit (maxFileSizeMB in .api-sentinel.yaml)`);
+  }
+
   private parse(absPath: string, text: string): ParsedText | undefined {
-    const max = this.options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-    if (text.length > max) {
-      const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-      this.problem(absPath, 'file-too-large', 'warning', `File skipped: ${mb(text.length)} MB exceeds the ${mb(max)} MB limit (maxFileSizeMB in .api-sentinel.yaml)`);
+    if (text.length > this.maxFileSize) {
+      this.tooLarge(absPath, text.length);
       return undefined;
     }
     if (text.includes('\0')) {
@@ -154,8 +193,7 @@ export class FileSet {
         if (!target || seen.has(target)) continue;
         seen.add(target);
         const site: Node = { file: current, value: ref.parent, path: locate(current, ref.parent) };
-        const loaded = await this.load(target, () =>
-          this.reportRef(site, 'ref-missing', 'error', `$ref '${ref.value}': the file ${this.relative(target)} was not found`));
+        const loaded = await this.load(target, (failure) => this.reportUnreadRef(site, ref.value, target, failure));
         if (loaded) queue.push(loaded);
       }
     }
@@ -270,6 +308,18 @@ export class FileSet {
       return undefined;
     }
     return { file, value, parent, key, path: at };
+  }
+
+  /** A $ref whose file could not be read: missing, refused (outside the root through a link, not a regular file) or failing. */
+  private reportUnreadRef(site: Node, ref: string, target: string, failure: ReadFailure): void {
+    const file = this.relative(target);
+    if (failure.code === 'file-missing') this.reportRef(site, 'ref-missing', 'error', `$ref '${ref}': the file ${file} was not found`);
+    else if (failure.code === 'file-outside-root') this.reportRef(site, 'ref-outside-root', 'error', `$ref '${ref}' was not followed: ${file} is a symbolic link to a location outside the project root`);
+    else if (failure.code === 'file-not-regular') this.reportRef(site, 'ref-not-regular', 'error', `$ref '${ref}' was not followed: ${file} ${failure.reason.replace(/^it /, '')}`);
+    else {
+      this.reportRef(site, 'ref-missing', 'error', `$ref '${ref}': the file ${file} could not be read`);
+      this.unreadable(target, failure);
+    }
   }
 
   private reportRef(site: Node, code: string, severity: Problem['severity'], message: string): void {

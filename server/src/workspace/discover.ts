@@ -1,7 +1,8 @@
+/** Which files of a workspace are candidates for review: shared by the CLI and the language server. */
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { isIncluded, type ResolvedConfig } from '../engine';
-import { CliError, ioReason } from './errors';
+import { ioReason } from './files';
 import { relativePath } from './paths';
 
 /** Folders never searched, whatever the configuration says. */
@@ -11,18 +12,25 @@ const CANDIDATE = /\.(?:ya?ml|json)$/i;
 export interface Discovery {
   /** Absolute paths of every candidate file, in a stable order, each once. */
   files: string[];
-  /** The files named on the command line (reviewed even when excluded, reported when not OpenAPI). */
+  /** The files named by the caller (reviewed even when excluded, reported when not OpenAPI). */
   explicit: Set<string>;
+  /** Paths named by the caller that cannot be reviewed, with the reason ("no such file or folder"...). */
+  errors: { path: string; reason: string }[];
 }
 
-/** Expands the command line's files and folders into candidate files. A path that does not exist is a usage error. */
+/**
+ * Expands files and folders (absolute, or relative to `root`) into candidate files. Folders are walked without
+ * following symbolic links to folders, so a walk never leaves the root and never loops; a linked file is a candidate
+ * (reading it refuses a link that leads outside the root, and says so).
+ */
 export function discoverFiles(paths: readonly string[], root: string, config: ResolvedConfig): Discovery {
   const files = new Set<string>();
   const explicit = new Set<string>();
+  const errors: Discovery['errors'] = [];
   for (const given of paths) {
     const absolute = path.resolve(root, given);
     let stats;
-    try { stats = statSync(absolute); } catch (error) { throw new CliError(`cannot review '${given}': ${ioReason(error)}`); }
+    try { stats = statSync(absolute); } catch (error) { errors.push({ path: given, reason: ioReason(error) }); continue; }
     if (stats.isDirectory()) {
       for (const file of walk(absolute, root, config)) files.add(file);
     } else {
@@ -30,7 +38,7 @@ export function discoverFiles(paths: readonly string[], root: string, config: Re
       explicit.add(absolute);
     }
   }
-  return { files: [...files], explicit };
+  return { files: [...files], explicit, errors };
 }
 
 /** A folder is pruned when an exclude glob covers everything under it (`vendor/**` covers `vendor/`). */
@@ -38,7 +46,7 @@ function folderExcluded(relFolder: string, config: ResolvedConfig): boolean {
   return !isIncluded(`${relFolder}/`, { ...config, include: [] });
 }
 
-/** YAML and JSON files under a folder, depth first in name order. Symbolic links to folders are not followed (no loops). */
+/** YAML and JSON files under a folder, depth first in name order. */
 function walk(folder: string, root: string, config: ResolvedConfig): string[] {
   const found: string[] = [];
   const pending = [folder];
@@ -52,7 +60,7 @@ function walk(folder: string, root: string, config: ResolvedConfig): string[] {
       const rel = relativePath(root, absolute);
       if (entry.isDirectory()) {
         if (!SKIPPED_FOLDERS.has(entry.name) && !folderExcluded(rel, config)) subfolders.push(absolute);
-      } else if (CANDIDATE.test(entry.name) && isFile(entry, absolute) && isIncluded(rel, config)) {
+      } else if (CANDIDATE.test(entry.name) && isFileOrLinkToOne(entry, absolute) && isIncluded(rel, config)) {
         found.push(absolute);
       }
     }
@@ -62,8 +70,10 @@ function walk(folder: string, root: string, config: ResolvedConfig): string[] {
   return found;
 }
 
-function isFile(entry: Dirent, absolute: string): boolean {
+/** A regular file, or a symbolic link to one (special files such as FIFOs and devices are never candidates). */
+function isFileOrLinkToOne(entry: Dirent, absolute: string): boolean {
   if (entry.isFile()) return true;
   if (!entry.isSymbolicLink()) return false;
   try { return statSync(absolute).isFile(); } catch { return false; }
 }
+

@@ -1,0 +1,118 @@
+/**
+ * The one way the CLI and the language server read files of a checkout, which may come from a stranger's pull request.
+ * A path is resolved to its real location before the root check, so a committed symbolic link cannot lead outside the
+ * project; only regular files are read (a device such as /dev/zero, a FIFO or a socket is refused, and is never opened
+ * in blocking mode); and no read takes more than the size limit plus one byte, whatever the file says its size is.
+ */
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import * as path from 'node:path';
+import type { ReadFailure, ReadResult } from '../engine';
+
+const CHUNK = 1024 * 1024;
+
+/** Real paths of project roots, resolved once: a root may itself sit behind a link (/tmp on some systems). */
+const realRoots = new Map<string, string>();
+
+function realRoot(root: string): string {
+  let real = realRoots.get(root);
+  if (real === undefined) {
+    try { real = realpathSync.native(root); } catch { real = path.resolve(root); }
+    realRoots.set(root, real);
+  }
+  return real;
+}
+
+/** Whether `location` is `folder` or inside it (both absolute, resolved). */
+export function isInside(location: string, folder: string): boolean {
+  const rel = path.relative(folder, location);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * Where `absPath` really is, when it is a regular file inside `root` (after following every link); otherwise why
+ * it may not be read.
+ */
+export function realFileInRoot(absPath: string, root: string): { real: string; stats: Stats } | ReadFailure {
+  let real: string;
+  try { real = realpathSync.native(absPath); } catch (error) { return failureOf(error); }
+  if (!isInside(real, realRoot(root))) {
+    return { code: 'file-outside-root', reason: 'it is a symbolic link to a location outside the project root, which is never read' };
+  }
+  let stats: Stats;
+  try { stats = statSync(real); } catch (error) { return failureOf(error); }
+  if (!stats.isFile()) return { code: 'file-not-regular', reason: `it is ${kindOf(stats)}, not a regular file` };
+  return { real, stats };
+}
+
+/**
+ * Reads a regular file inside `root` as UTF-8 text, at most `maxBytes` bytes; a larger file, a file outside the root
+ * (through a link), a special file or an unreadable one gives the reason instead.
+ */
+export function readTextFile(absPath: string, root: string, maxBytes: number): ReadResult {
+  return readText(absPath, root, maxBytes, false);
+}
+
+/** The first `maxBytes` bytes of a regular file inside `root` as text (enough to recognise what a large file is). */
+export function readTextPrefix(absPath: string, root: string, maxBytes: number): ReadResult {
+  return readText(absPath, root, maxBytes, true);
+}
+
+function readText(absPath: string, root: string, maxBytes: number, prefix: boolean): ReadResult {
+  const found = realFileInRoot(absPath, root);
+  if ('code' in found) return found;
+  let fd: number;
+  // non-blocking: a FIFO put in the file's place after the check must not block the open
+  try { fd = openSync(found.real, constants.O_RDONLY | constants.O_NONBLOCK); } catch (error) { return failureOf(error); }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return { code: 'file-not-regular', reason: `it is ${kindOf(stats)}, not a regular file` };
+    const chunks: Buffer[] = [];
+    let total = 0;
+    // the size the file claims is not trusted (a growing file, /proc): read until the end or one byte past the limit
+    const wanted = prefix ? maxBytes : maxBytes + 1;
+    while (total < wanted) {
+      const chunk = Buffer.allocUnsafe(Math.min(CHUNK, wanted - total));
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      chunks.push(read === chunk.length ? chunk : chunk.subarray(0, read));
+      total += read;
+    }
+    if (total > maxBytes) return { code: 'file-too-large', reason: `it holds more than ${megabytes(maxBytes)} MB`, size: Math.max(stats.size, total) };
+    return Buffer.concat(chunks, total).toString('utf8');
+  } catch (error) {
+    return failureOf(error);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function megabytes(bytes: number): string { return (bytes / 1024 / 1024).toFixed(1); }
+
+function kindOf(stats: Stats): string {
+  if (stats.isDirectory()) return 'a folder';
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  return 'a special file';
+}
+
+/** The reason an I/O error gives, without Node's stack or syscall noise: "no such file or folder", "permission denied"... */
+export function ioReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT': return NOT_FOUND;
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EISDIR': return 'it is a folder';
+    case 'ENOTDIR': return 'a part of the path is not a folder';
+    case 'ELOOP': return 'it is a loop of symbolic links';
+    case 'ERR_STRING_TOO_LONG': return 'too large to read';
+    default: return error instanceof Error ? error.message : String(error);
+  }
+}
+
+export const NOT_FOUND = 'no such file or folder';
+
+function failureOf(error: unknown): ReadFailure {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return { code: code === 'ENOENT' || code === 'ENOTDIR' ? 'file-missing' : 'file-unreadable', reason: ioReason(error) };
+}
