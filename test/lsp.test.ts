@@ -301,7 +301,7 @@ describe('quick re-analysis of documentation edits', () => {
 
 test('a finding without OWASP ids has no empty parenthesis in its message', () => {
   const finding: Omit<Finding, 'fixes'> = { ruleId: 'x', family: 'config', owasp: [], cwe: [], severity: 'warning', message: 'Something is off.',
-    file: 'a.yaml', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, path: [], operations: [], related: [] };
+    file: 'a.yaml', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, anchor: '', path: [], operations: [], related: [] };
   assert.equal(findingToDiagnostic(finding, ROOT).message, 'Something is off.');
   assert.equal(findingToDiagnostic({ ...finding, owasp: ['API8:2023'] }, ROOT).message, 'Something is off. (API8:2023)');
 });

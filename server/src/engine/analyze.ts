@@ -5,6 +5,7 @@ import type { SourceFile } from './openapi/source';
 import { isIncluded, resolveConfig, type Config, type ResolvedConfig } from './config';
 import type { Check, CheckContext, Report, Site } from './checks/check';
 import { CHECKS } from './checks';
+import { jsonPointer } from './identity';
 import { insertEntry } from './fix/edits';
 import { IGNORE_KEY } from './checks/support';
 
@@ -155,6 +156,7 @@ export function runChecks(
       message: typeof report.message === 'function' ? report.message(operations) : report.message,
       file: report.at.file.relPath,
       range: siteRange(report),
+      anchor: jsonPointer(report.at.path),
       path: report.at.path,
       operations,
       related: [...draft.related.values()],

@@ -29,7 +29,12 @@ export interface Finding {
   /** Path relative to the project root, with forward slashes. */
   file: string;
   range: Range;
-  /** JSON path of the flagged key or value inside `file` (used by the Spectral adapter and fingerprints). */
+  /**
+   * Where the finding is, independent of lines: a JSON pointer in a spec (`/paths/~1users/get`); in code, a route key
+   * or a symbol path. With the rule and the file it is the finding's identity (`findingKey`).
+   */
+  anchor: string;
+  /** JSON path of the flagged key or value inside a spec file (the Spectral adapter places findings by it). */
   path: (string | number)[];
   operations: OperationRef[];
   related: RelatedLocation[];

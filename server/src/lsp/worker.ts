@@ -4,7 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import * as path from 'node:path';
-import { DEFAULT_MAX_FILE_SIZE, type FileReader, type Finding } from '../engine';
+import { DEFAULT_MAX_FILE_SIZE, findingKey, type FileReader, type Finding } from '../engine';
 import { readTextFile } from '../workspace/files';
 import { DocumentAnalyses, sameData } from './incremental';
 import type { FromWorker, SentChange, SentFinding, ToWorker } from './protocol';
@@ -40,15 +40,14 @@ function toSent(finding: Finding): SentFinding {
 /** Findings to send next to the ones the server holds: the index of an equal finding there, or the finding. */
 function relativeTo(findings: Finding[], held: Finding[]): SentChange['findings'] {
   let byKey: Map<string, number[]> | undefined;
-  const key = (f: Finding) => `${f.ruleId}\0${f.file}\0${f.path.join('\0')}`;
   return findings.map((finding, index) => {
     // a quick result keeps the findings an edit did not move, at the same index
     if (held[index] === finding) return index;
     if (!byKey) {
       byKey = new Map();
-      held.forEach((f, i) => { const k = key(f); byKey!.set(k, [...(byKey!.get(k) ?? []), i]); });
+      held.forEach((f, i) => { const k = findingKey(f); byKey!.set(k, [...(byKey!.get(k) ?? []), i]); });
     }
-    const equal = byKey.get(key(finding))?.find((i) => sameData(held[i], finding));
+    const equal = byKey.get(findingKey(finding))?.find((i) => sameData(held[i], finding));
     return equal ?? toSent(finding);
   });
 }

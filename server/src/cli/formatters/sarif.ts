@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { CHECKS, type CheckMeta, type Finding, type Fix, type Problem, type Range, type Severity } from '../../engine';
+import { CHECKS, findingKey, type CheckMeta, type Finding, type Fix, type Problem, type Range, type Severity } from '../../engine';
 import { TOOL_NAME, TOOL_VERSION } from '../about';
 import { isUrl } from '../../workspace/paths';
 import type { Review } from '../report';
@@ -85,9 +85,9 @@ function location(file: string, range?: Range) {
 }
 
 /** Survives edits elsewhere in the file: built from what the finding is (rule, file, JSON path, operations), never from lines. */
+/** The finding's identity, hashed: it survives edits elsewhere in the file and is the one baselines compare. */
 function fingerprint(f: Finding): string {
-  const operations = f.operations.map((o) => `${o.method} ${o.path}`).sort();
-  return createHash('sha256').update(JSON.stringify([f.ruleId, f.file, f.path, operations])).digest('hex');
+  return createHash('sha256').update(findingKey(f)).digest('hex');
 }
 
 function result(f: Finding, index: number | undefined) {
