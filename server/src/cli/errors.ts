@@ -1,4 +1,4 @@
-/** An error the user can act on: printed as one line, exit code 2 (usage or fatal error). */
+/** An error the user can act on: printed as one line (escaped: it may quote file names), exit code 2 (usage or fatal error). */
 export class CliError extends Error {
   constructor(message: string, readonly hint?: string) { super(message); }
 }

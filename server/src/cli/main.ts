@@ -1,5 +1,6 @@
 /** `api-sentinel`: the command line. Every error ends as one line on stderr and exit code 2, never a stack trace. */
 import * as path from 'node:path';
+import { visible } from '../text/escape';
 import { TOOL_VERSION } from './about';
 import { parseArgs } from './args';
 import { CliError } from './errors';
@@ -20,9 +21,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Messages quote paths, options and configuration values as given: escaped (`visible`) like every other output. */
 function fail(error: unknown): void {
-  const message = error instanceof Error ? error.message : String(error);
-  const hint = error instanceof CliError && error.hint ? `\n${error.hint}` : '';
+  const message = visible(error instanceof Error ? error.message : String(error));
+  const hint = error instanceof CliError && error.hint ? `\n${visible(error.hint)}` : '';
   process.stderr.write(`api-sentinel: ${error instanceof CliError ? message : `internal error: ${message}`}${hint}\n`);
   process.exitCode = 2;
 }

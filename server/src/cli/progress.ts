@@ -37,6 +37,7 @@ export class Progress {
     if (time - this.started < this.delayMs || (time - this.drawnAt < REDRAW_MS && !last)) return;
     this.drawnAt = time;
     this.shown = true;
+    // counts only: file names come from the checkout and would have to be escaped (`visible`)
     const count = `${this.seen.size}/${this.candidates.size} files`;
     this.stream.write(`${CLEAR_LINE}${last ? `Reviewed ${count}, running checks...` : `Reviewing ${count}...`}`);
   }

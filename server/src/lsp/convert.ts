@@ -8,6 +8,7 @@ import {
 import { CHECKS } from '../engine/checks';
 import { owaspTitle } from '../engine/owasp';
 import type { Finding, Fix, Problem, Severity } from '../engine/types';
+import { markdownCode, markdownText, visible } from '../text/escape';
 
 export const SOURCE = 'api-sentinel';
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${SOURCE}`;
@@ -54,11 +55,12 @@ export function findingToDiagnostic(finding: ShownFinding, root: string): Diagno
     code: finding.ruleId,
     codeDescription: { href: ruleDocUrl(finding.ruleId) },
     source: SOURCE,
-    message: finding.owasp.length > 0 ? `${finding.message} (${finding.owasp.join(', ')})` : finding.message,
+    // plain text in LSP, but control characters from the files would still act or render oddly
+    message: visible(finding.owasp.length > 0 ? `${finding.message} (${finding.owasp.join(', ')})` : finding.message),
     data,
   };
   if (finding.related.length > 0) {
-    diagnostic.relatedInformation = finding.related.map((r) => ({ location: { uri: toUri(root, r.file), range: r.range }, message: r.message }));
+    diagnostic.relatedInformation = finding.related.map((r) => ({ location: { uri: toUri(root, r.file), range: r.range }, message: visible(r.message) }));
   }
   return diagnostic;
 }
@@ -69,27 +71,31 @@ export function problemToDiagnostic(problem: Problem): Diagnostic {
     severity: SEVERITY[problem.severity],
     code: problem.code,
     source: SOURCE,
-    message: problem.message,
+    message: visible(problem.message),
   };
 }
 
-/** Markdown for a finding: the risk in plain words, the OWASP category, the CWE, and the fix. */
+/**
+ * Markdown for a finding: the risk in plain words, the OWASP category, the CWE, and the fix. The rule documentation is
+ * ours and stays Markdown; the message and operations quote the files and are escaped, so a spec cannot add links,
+ * images or HTML to a hover.
+ */
 export function hoverFor(findings: ShownFinding[]): Hover | undefined {
   if (findings.length === 0) return undefined;
   const parts = findings.map((f) => {
     const meta = META.get(f.ruleId);
     const cwe = f.cwe.map((c) => `[${c}](https://cwe.mitre.org/data/definitions/${c.slice(4)}.html)`).join(', ');
     return [
-      `**API Sentinel: \`${f.ruleId}\`**${f.suppressed ? ' (suppressed)' : ''}`,
+      `**API Sentinel: ${markdownCode(f.ruleId)}**${f.suppressed ? ' (suppressed)' : ''}`,
       '',
-      f.message,
+      markdownText(f.message),
       '',
       meta ? `**Risk.** ${meta.rationale}` : '',
       '',
       [f.owasp.length > 0 ? `**OWASP:** ${f.owasp.map(owaspTitle).join('; ')}` : '', cwe ? `**CWE:** ${cwe}` : ''].filter(Boolean).join(' · '),
       '',
       meta ? `**Fix.** ${meta.fix}` : '',
-      f.operations.length > 1 ? `\nConcerns ${f.operations.length} operations: ${f.operations.map((o) => `\`${o.method} ${o.path}\``).join(', ')}` : '',
+      f.operations.length > 1 ? `\nConcerns ${f.operations.length} operations: ${f.operations.map((o) => markdownCode(`${o.method} ${o.path}`)).join(', ')}` : '',
     ].join('\n');
   });
   return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') } };

@@ -1,4 +1,5 @@
 import type { Finding } from '../../engine';
+import { printableJson } from '../../text/escape';
 import { summarize, type Review } from '../report';
 
 /** A finding as the contract names it: exactly these fields (the engine's internal `path` stays out). */
@@ -13,5 +14,5 @@ function contractFinding(f: Finding) {
 /** `{ version: 1, findings, problems, summary }`, ranges 0-based as in LSP. */
 export function formatJson(review: Review): string {
   const report = { version: 1, findings: review.findings.map(contractFinding), problems: review.problems, summary: summarize(review) };
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return `${printableJson(report, 2)}\n`;
 }

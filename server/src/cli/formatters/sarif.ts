@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { CHECKS, findingKey, type CheckMeta, type Finding, type Fix, type Problem, type Range, type Severity } from '../../engine';
+import { printableJson } from '../../text/escape';
 import { TOOL_NAME, TOOL_VERSION } from '../about';
 import { isUrl } from '../../workspace/paths';
 import type { Review } from '../report';
@@ -33,7 +34,7 @@ export function formatSarif(review: Review): string {
       results: review.findings.map((f) => result(f, ruleIndex.get(f.ruleId))),
     }],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return `${printableJson(log, 2)}\n`;
 }
 
 function pascalCase(id: string): string {

@@ -1,4 +1,5 @@
 import type { Range, Severity } from '../../engine';
+import { visible } from '../../text/escape';
 import { summarize, type Review, type Summary } from '../report';
 
 export interface TextOptions { color: boolean }
@@ -10,7 +11,10 @@ type Style = keyof typeof ANSI;
 
 const SEVERITY_STYLE: Record<Severity, Style> = { error: 'red', warning: 'yellow', info: 'cyan', hint: 'gray' };
 
-/** ESLint "stylish"-like report: one group per file, aligned columns, then a summary line. */
+/**
+ * ESLint "stylish"-like report: one group per file, aligned columns, then a summary line. Text from the reviewed files
+ * is escaped (`visible`) before it is measured or coloured: the only escape sequences are the report's own colours.
+ */
 export function formatText(review: Review, options: TextOptions): string {
   const paint = (style: Style, text: string) => (options.color ? `\x1b[${ANSI[style]}m${text}\x1b[0m` : text);
   const groups = new Map<string, Row[]>();
@@ -29,16 +33,18 @@ export function formatText(review: Review, options: TextOptions): string {
     // a problem about the whole file shows 0:0, as ESLint does
     const lines = rows.map((r) => String(r.range ? r.range.start.line + 1 : 0));
     const columns = rows.map((r) => String(r.range ? r.range.start.character + 1 : 0));
+    const messages = rows.map((r) => visible(r.message));
+    const ids = rows.map((r) => visible(r.id));
     const width = (values: string[]) => Math.max(...values.map((v) => v.length));
-    const [lineW, colW, sevW, msgW, idW] = [width(lines), width(columns), width(rows.map((r) => r.severity)), width(rows.map((r) => r.message)), width(rows.map((r) => r.id))];
-    out += `\n${paint('underline', file || 'api-sentinel')}\n`;
+    const [lineW, colW, sevW, msgW, idW] = [width(lines), width(columns), width(rows.map((r) => r.severity)), width(messages), width(ids)];
+    out += `\n${paint('underline', visible(file) || 'api-sentinel')}\n`;
     rows.forEach((r, i) => {
       const cells = [
         `${lines[i].padStart(lineW)}:${columns[i].padEnd(colW)}`,
         paint(SEVERITY_STYLE[r.severity], r.severity.padEnd(sevW)),
-        r.message.padEnd(msgW),
-        paint('dim', r.owasp ? r.id.padEnd(idW) : r.id),
-        r.owasp ? paint('dim', r.owasp) : '',
+        messages[i].padEnd(msgW),
+        paint('dim', r.owasp ? ids[i].padEnd(idW) : ids[i]),
+        r.owasp ? paint('dim', visible(r.owasp)) : '',
       ];
       out += `  ${cells.join('  ').trimEnd()}\n`;
     });
