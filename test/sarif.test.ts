@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { CHECKS } from '../server/src/engine';
-import { CLI_FIXTURES, copyFixture, removeCopies, runCli } from './fixtures/_cli/harness';
+import { CLI_FIXTURES, copyFixture, removeCopies, runCli } from './support/cli';
 
 after(removeCopies);
 
