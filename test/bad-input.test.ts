@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyFixture, removeCopies, runCli, STACK_TRACE, type CliRun } from './fixtures/_cli/harness';
+import { copyFixture, removeCopies, runCli, STACK_TRACE, type CliRun } from './support/cli';
 
 interface Case {
   name: string;

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CHECK_IDS } from '../server/src/engine';
 import { Progress } from '../server/src/cli/progress';
-import { CLI_FIXTURES, copyFixture, removeCopies, runCli, STACK_TRACE, type CliRun } from './fixtures/_cli/harness';
+import { CLI_FIXTURES, copyFixture, removeCopies, runCli, STACK_TRACE, type CliRun } from './support/cli';
 
 const BASIC = join(CLI_FIXTURES, 'basic');
 const CLEAN = join(CLI_FIXTURES, 'clean');

@@ -2,7 +2,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname, join, relative } from 'node:path';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { HoverRequest, CodeActionRequest, type Diagnostic, type CodeAction, type TextEdit } from 'vscode-languageserver-protocol/node';
@@ -10,6 +10,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { startClient, type Client } from './support/lsp-client';
 import { diskReader } from './support/engine';
 import { FIXTURES, loadCases, ruleDirs } from './support/fixtures';
+import { corpusSpec } from './support/corpus';
 import { analyze } from '../server/src/engine/analyze';
 import { parseJson } from '../server/src/engine/openapi/parse-json';
 import { parseYaml } from '../server/src/engine/openapi/parse-yaml';
@@ -287,8 +288,8 @@ describe('quick re-analysis of documentation edits', () => {
     assert.deepStrictEqual(confirmed.result.findings.map((f) => f.ruleId), first.result.findings.map((f) => f.ruleId));
   });
 
-  const corpus = join(__dirname, '..', '..', 'shared', 'corpus', 'stripe-spec3.2023-09-12.yaml');
-  test('on a large real spec: typing in a description, and punctuation that needs a parse', { skip: !existsSync(corpus) && 'the corpus is not here' }, async () => {
+  const { path: corpus, skip } = corpusSpec('stripe-spec3.2023-09-12.yaml');
+  test('on a large real spec: typing in a description, and punctuation that needs a parse', { skip }, async () => {
     const text = readFileSync(corpus, 'utf8');
     const site = text.indexOf('description: ', text.length >> 1) + 'description: '.length;
     for (const edit of [typedInside({ start: site }), (t: string) => `${t.slice(0, site + 1)}'s, (really)${t.slice(site + 1)}`]) {

@@ -4,13 +4,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import * as jsYaml from 'js-yaml';
 import { parseJson, JsonSyntaxError } from '../server/src/engine/openapi/parse-json';
 import { parseYaml, YamlSyntaxError } from '../server/src/engine/openapi/parse-yaml';
 import { LineIndex, MAX_DEPTH, SourceFile, type JsonPath, type Span } from '../server/src/engine/openapi/source';
 import type { Position } from '../server/src/engine/types';
+import { corpusSpec } from './support/corpus';
 
 function yamlFile(text: string): SourceFile {
   const parsed = parseYaml(text);
@@ -545,7 +545,6 @@ test('a 50 MB JSON file parses in a few seconds', (t) => {
 });
 
 // The large real specs: the parsed value is js-yaml's or JSON.parse's, and a sample of spans reads back to it.
-const CORPUS = join(__dirname, '..', '..', 'shared', 'corpus');
 const CORPUS_SPECS = ['stripe-spec3.2023-09-12.yaml', 'cloudflare-openapi.2023-08-02.yaml', 'github-api.github.com.2022-07-18.json'];
 
 /** Every (container, key) of a value, each shared container once, in document order. */
@@ -571,8 +570,7 @@ function unquoteYamlKey(text: string): string {
 }
 
 for (const name of CORPUS_SPECS) {
-  const path = join(CORPUS, name);
-  const skip = existsSync(path) ? false : `the corpus is not beside the repository (${CORPUS})`;
+  const { path, skip } = corpusSpec(name);
   test(`corpus ${name}: values equal the reference parser's, and sampled spans read back`, { skip }, () => {
     const text = readFileSync(path, 'utf8');
     const json = name.endsWith('.json');

@@ -7,12 +7,12 @@ import { pathToFileURL } from 'node:url';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { CHECKS } from '../server/src/engine';
-import { CLI_FIXTURES, copyFixture, removeCopies, runCli } from './fixtures/_cli/harness';
+import { CLI_FIXTURES, copyFixture, removeCopies, runCli } from './support/cli';
 
 after(removeCopies);
 
-/** The OASIS SARIF 2.1.0 schema (JSON Schema draft-04), kept beside the repository in ../shared/schemas. */
-const SCHEMA = join(__dirname, '..', '..', 'shared', 'schemas', 'sarif-schema-2.1.0.json');
+/** The OASIS SARIF 2.1.0 schema (JSON Schema draft-04); test/schemas/README.md says where it comes from. */
+const SCHEMA = join(__dirname, 'schemas', 'sarif-schema-2.1.0.json');
 
 interface Region { startLine: number; startColumn: number; endLine: number; endColumn: number }
 interface Location { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region?: Region } }

@@ -1,6 +1,8 @@
-/** A real LSP client (vscode-languageserver-protocol's node connection) talking to the bundled server over stdio or IPC. */
+/**
+ * A real LSP client (vscode-languageserver-protocol's node connection) talking to the bundled server (dist/server.js,
+ * rebuilt first when the sources are newer) over stdio or IPC.
+ */
 import { spawn, fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter, IPCMessageReader, IPCMessageWriter,
@@ -8,8 +10,7 @@ import {
   DidCloseTextDocumentNotification, PublishDiagnosticsNotification, ShutdownRequest, ExitNotification,
   type ProtocolConnection, type Diagnostic, type ClientCapabilities, DocumentDiagnosticRequest, DiagnosticRefreshRequest,
 } from 'vscode-languageserver-protocol/node';
-
-export const SERVER = join(__dirname, '..', '..', 'dist', 'server.js');
+import { bundle } from './bundles';
 
 export interface Client {
   connection: ProtocolConnection;
@@ -29,22 +30,21 @@ export interface Client {
   stop(): Promise<void>;
 }
 
-export const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
-
 export async function startClient(options: {
   transport: 'stdio' | 'ipc'; root: string; pull?: boolean; initializationOptions?: unknown;
   /** Start `api-sentinel lsp --stdio` instead of the server bundle. */
   viaCli?: boolean;
 }): Promise<Client> {
+  const server = bundle('server.js');
   const stderr: string[] = [];
   let child: ChildProcess;
   let connection: ProtocolConnection;
   if (options.transport === 'stdio') {
-    const args = options.viaCli ? [CLI, 'lsp', '--stdio'] : [SERVER, '--stdio'];
+    const args = options.viaCli ? [bundle('cli.js'), 'lsp', '--stdio'] : [server, '--stdio'];
     child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   } else {
-    child = fork(SERVER, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    child = fork(server, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     connection = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
   }
   child.stderr!.on('data', (d) => stderr.push(String(d)));
