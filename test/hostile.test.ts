@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { HoverRequest } from 'vscode-languageserver-protocol/node';
-import { runCli, type CliRun } from './fixtures/_cli/harness';
+import { runCli, type CliRun } from './support/cli';
 import { startClient } from './support/lsp-client';
 import { readTextFile, readTextPrefix } from '../server/src/workspace/files';
 import { discoverFiles } from '../server/src/workspace/discover';

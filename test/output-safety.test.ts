@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from './fixtures/_cli/harness';
+import { runCli } from './support/cli';
 import { sarifErrors } from './support/sarif-schema';
 
 /** OSC 52 (writes the clipboard), CSI 2J (clears the screen), a right-to-left override, a lone surrogate, C1 CSI. */

@@ -20,8 +20,10 @@ const REPO = dirname(dirname(fileURLToPath(import.meta.url)));
 const BUNDLE_TESTS = [
   'test/bad-input.test.ts',
   'test/cli.test.ts',
+  'test/hostile.test.ts',
   'test/lsp.test.ts',
   'test/neovim.test.ts',
+  'test/output-safety.test.ts',
   'test/package.test.ts',
   'test/sarif.test.ts',
   'test/spectral.test.ts',

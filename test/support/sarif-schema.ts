@@ -1,10 +1,10 @@
-/** Validation against the OASIS SARIF 2.1.0 schema (JSON Schema draft-04), kept beside the repository in ../shared/schemas. */
+/** Validation against the OASIS SARIF 2.1.0 schema (JSON Schema draft-04); test/schemas/README.md says where it comes from. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 
-const SCHEMA = join(__dirname, '..', '..', '..', 'shared', 'schemas', 'sarif-schema-2.1.0.json');
+const SCHEMA = join(__dirname, '..', 'schemas', 'sarif-schema-2.1.0.json');
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
