@@ -2,7 +2,7 @@ import type { Problem, Severity } from './types';
 import { SEVERITIES } from './types';
 import { parseYaml, YamlSyntaxError } from './openapi/parse-yaml';
 import { LineIndex, SourceFile } from './openapi/source';
-import { matchesGlob } from './glob';
+import { globProblem, matchesGlob } from './glob';
 import { DEFAULT_MAX_FILE_SIZE } from './openapi/load';
 
 export const CONFIG_FILE = '.api-sentinel.yaml';
@@ -59,9 +59,50 @@ export function isIncluded(relPath: string, config: ResolvedConfig): boolean {
 /** Whether `METHOD path` matches a public path pattern (`/health`, `/public/**`, `GET /status/*`). */
 export function isPublicPath(method: string, path: string, config: ResolvedConfig): boolean {
   return config.publicPaths.some((pattern) => {
-    const m = /^([A-Za-z]+)\s+(\S.*)$/.exec(pattern.trim());
-    if (m && m[1].toLowerCase() !== method.toLowerCase()) return false;
-    return matchesGlob(path, m ? m[2] : pattern.trim());
+    const publicPath = parsePublicPath(pattern);
+    if (publicPath.method !== undefined && publicPath.method.toLowerCase() !== method.toLowerCase()) return false;
+    return matchesGlob(path, publicPath.glob);
+  });
+}
+
+/**
+ * A public path pattern starting with letters, white space and a glob names a method (`GET /status/*`); any other is
+ * all glob (`offset`: where the glob starts in the pattern). Read character by character: no regular expression runs
+ * over a user's pattern.
+ */
+function parsePublicPath(pattern: string): { method?: string; glob: string; offset: number } {
+  const text = pattern.trim();
+  const leading = pattern.length - pattern.trimStart().length;
+  let letters = 0;
+  while (letters < text.length && isAsciiLetter(text[letters])) letters++;
+  const glob = text.slice(letters).trimStart();
+  const spaced = glob.length < text.length - letters;
+  if (letters > 0 && spaced && glob !== '') return { method: text.slice(0, letters), glob, offset: leading + text.length - glob.length };
+  return { glob: text, offset: leading };
+}
+
+function isAsciiLetter(c: string): boolean {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/** Most patterns in one list: each costs a match for every file or operation. */
+export const MAX_PATTERNS = 1000;
+
+const PATTERN_LIST_KEYS = ['publicPaths', 'include', 'exclude'] as const;
+export type PatternListKey = (typeof PATTERN_LIST_KEYS)[number];
+const isPatternListKey = (key: string): key is PatternListKey => (PATTERN_LIST_KEYS as readonly string[]).includes(key);
+
+/**
+ * The patterns of a list that can be used: the first MAX_PATTERNS, without those `globProblem` refuses. `report`
+ * hears why each refused one (by index) and a longer list (no index) are left out.
+ */
+export function usablePatterns(key: PatternListKey, patterns: readonly string[], report: (message: string, index?: number) => void): string[] {
+  if (patterns.length > MAX_PATTERNS) report(`'${key}' has ${patterns.length} patterns; only the first ${MAX_PATTERNS} are used`);
+  return patterns.slice(0, MAX_PATTERNS).filter((pattern, index) => {
+    const { glob, offset } = key === 'publicPaths' ? parsePublicPath(pattern) : { glob: pattern, offset: 0 };
+    const problem = globProblem(glob, offset);
+    if (problem !== undefined) report(`Invalid pattern in '${key}': ${problem}`, index);
+    return problem === undefined;
   });
 }
 
@@ -89,7 +130,7 @@ export function parseConfig(text: string, relPath: string, knownRules: ReadonlyS
     return { config, problems };
   }
   const raw = value as Record<string, unknown>;
-  const bad = (container: object, key: string, message: string) =>
+  const bad = (container: object, key: string | number, message: string) =>
     problems.push({ file: relPath, severity: 'error', code: 'config-invalid', range: file.rangeOf(container, key), message });
   for (const [key, v] of Object.entries(raw)) {
     if (key === 'rules') {
@@ -102,6 +143,7 @@ export function parseConfig(text: string, relPath: string, knownRules: ReadonlyS
       }
     } else if ((STRING_LIST_KEYS as readonly string[]).includes(key)) {
       if (!Array.isArray(v) || v.some((s) => typeof s !== 'string')) bad(raw, key, `'${key}' must be a list of strings`);
+      else if (isPatternListKey(key)) config[key] = usablePatterns(key, v, (message, index) => bad(index === undefined ? raw : v, index ?? key, message));
       else config[key as (typeof STRING_LIST_KEYS)[number]] = v as string[];
     } else if (key === 'allowRemoteRefs') {
       if (typeof v !== 'boolean') bad(raw, key, "'allowRemoteRefs' must be true or false");
