@@ -133,3 +133,13 @@ test('editor public paths go through the same checks; the ones left out are logg
   assert.deepEqual(mergeSettings({ publicPaths: ['/public/**'] }, notAList, log).publicPaths, ['/public/**']);
   assert.deepEqual(logged, ['apiSentinel.publicPaths must be a list of strings; it is ignored']);
 });
+
+test('a list past 10,000 characters of patterns keeps the patterns before the limit and reports the first one past it, once', () => {
+  const long = `/${'a'.repeat(998)}`;
+  const text = `publicPaths:\n${Array.from({ length: 12 }, () => `  - "${long}"`).join('\n')}\n`;
+  const { config, problems } = parseConfig(text, '.api-sentinel.yaml', new Set());
+  assert.equal(config.publicPaths?.length, 10);
+  assert.equal(problems.length, 1);
+  assert.match(problems[0].message, /more than 10000 characters of patterns/);
+  assert.equal(problems[0].range?.start.line, 11);
+});

@@ -58,12 +58,24 @@ export function isIncluded(relPath: string, config: ResolvedConfig): boolean {
 
 /** Whether `METHOD path` matches a public path pattern (`/health`, `/public/**`, `GET /status/*`). */
 export function isPublicPath(method: string, path: string, config: ResolvedConfig): boolean {
-  return config.publicPaths.some((pattern) => {
-    const publicPath = parsePublicPath(pattern);
-    if (publicPath.method !== undefined && publicPath.method.toLowerCase() !== method.toLowerCase()) return false;
-    return matchesGlob(path, publicPath.glob);
-  });
+  if (config.publicPaths.length === 0) return false;
+  // several checks ask about every operation: each (method, path) is matched against the patterns once per configuration
+  let answers = publicAnswers.get(config);
+  if (!answers) publicAnswers.set(config, (answers = new Map()));
+  const key = `${method.toLowerCase()} ${path}`;
+  let answer = answers.get(key);
+  if (answer === undefined) {
+    answer = config.publicPaths.some((pattern) => {
+      const publicPath = parsePublicPath(pattern);
+      if (publicPath.method !== undefined && publicPath.method.toLowerCase() !== method.toLowerCase()) return false;
+      return matchesGlob(path, publicPath.glob);
+    });
+    answers.set(key, answer);
+  }
+  return answer;
 }
+
+const publicAnswers = new WeakMap<ResolvedConfig, Map<string, boolean>>();
 
 /**
  * A public path pattern starting with letters, white space and a glob names a method (`GET /status/*`); any other is
@@ -98,13 +110,22 @@ const isPatternListKey = (key: string): key is PatternListKey => (PATTERN_LIST_K
  */
 export function usablePatterns(key: PatternListKey, patterns: readonly string[], report: (message: string, index?: number) => void): string[] {
   if (patterns.length > MAX_PATTERNS) report(`'${key}' has ${patterns.length} patterns; only the first ${MAX_PATTERNS} are used`);
+  let characters = 0;
   return patterns.slice(0, MAX_PATTERNS).filter((pattern, index) => {
     const { glob, offset } = key === 'publicPaths' ? parsePublicPath(pattern) : { glob: pattern, offset: 0 };
     const problem = globProblem(glob, offset);
     if (problem !== undefined) report(`Invalid pattern in '${key}': ${problem}`, index);
+    else if ((characters += glob.length) > MAX_PATTERN_CHARACTERS) {
+      // matching costs the path's length times the patterns' total length: the total is bounded too
+      if (characters - glob.length <= MAX_PATTERN_CHARACTERS) report(`'${key}' holds more than ${MAX_PATTERN_CHARACTERS} characters of patterns; this one and the ones after it are not used`, index);
+      return false;
+    }
     return problem === undefined;
   });
 }
+
+/** At most this many characters of patterns in one list. */
+export const MAX_PATTERN_CHARACTERS = 10_000;
 
 const STRING_LIST_KEYS = ['sensitiveFields', 'publicPaths', 'include', 'exclude'] as const;
 
