@@ -1,8 +1,8 @@
 /** Quick-fix edits keep the file's style and leave it valid: apply, re-parse, compare values and text. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseYaml } from '../server/src/engine/openapi/parse-yaml';
-import { SourceFile } from '../server/src/engine/openapi/source';
+import { parseYaml } from '../server/src/engine/spec/parse-yaml';
+import { SourceFile } from '../server/src/engine/spec/source';
 import { applyEdits, insertAtPath, insertEntries, insertEntry, refTo, removeEntry, removeItem, replaceScalar, replaceValue, type PlainValue } from '../server/src/engine/fix/edits';
 import { sourceFile } from './support/fix-helpers';
 

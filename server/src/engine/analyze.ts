@@ -1,7 +1,7 @@
 import type { AnalysisResult, CancellationSignal, CheckMeta, Finding, OperationRef, Problem, RelatedLocation } from './types';
-import { FileSet, type AsyncFileReader, type Node, type ParseCache } from './openapi/load';
-import { buildDocument, detectVersion, isObject, operationRef, type ApiDocument, type Operation } from './openapi/model';
-import type { SourceFile } from './openapi/source';
+import { FileSet, type AsyncFileReader, type SpecNode, type ParseCache } from './spec/load';
+import { buildDocument, detectVersion, isObject, operationRef, type ApiDocument, type Operation } from './spec/model';
+import type { SourceFile } from './spec/source';
 import { isIncluded, resolveConfig, type Config, type ResolvedConfig } from './config';
 import type { Check, CheckContext, Report, Site } from './checks/check';
 import { CHECKS } from './checks';
@@ -239,4 +239,4 @@ function sortProblems(problems: Problem[]): Problem[] {
   return [...problems].sort((a, b) => byText(a.file, b.file) || (a.range?.start.line ?? -1) - (b.range?.start.line ?? -1));
 }
 
-export type { Node, Operation };
+export type { SpecNode, Operation };

@@ -7,8 +7,8 @@
  * full review when the editing pauses, so that a check reading documentation one day cannot leave a wrong result.
  */
 import { analyze, looksLikeOpenApi } from '../engine/analyze';
-import { FileSet, ParseCache, type AsyncFileReader } from '../engine/openapi/load';
-import { LineIndex, SourceFile, type ParsedText, type Span } from '../engine/openapi/source';
+import { FileSet, ParseCache, type AsyncFileReader } from '../engine/spec/load';
+import { LineIndex, SourceFile, type ParsedText, type Span } from '../engine/spec/source';
 import { styleOf } from '../engine/fix/edits';
 import { resolveConfig, type Config } from '../engine/config';
 import type { AnalysisResult, CancellationSignal, Finding, Problem, Range } from '../engine/types';

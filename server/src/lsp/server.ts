@@ -14,7 +14,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { looksLikeOpenApi } from '../engine/analyze';
 import { resolveConfig, isIncluded } from '../engine/config';
-import { LineIndex } from '../engine/openapi/source';
+import { LineIndex } from '../engine/spec/source';
 import type { Fix, Position, Range } from '../engine/types';
 import { discoverFiles } from '../cli/discover';
 import { AnalysisWorker, type Job } from './worker-client';

@@ -1,7 +1,7 @@
 import type { Check, CheckContext, Report } from './check';
-import type { FileSet, Node } from '../openapi/load';
-import { child, entries, items, operationLabel, type Operation } from '../openapi/model';
-import { hasKey, schemaTypes } from '../openapi/schema';
+import type { FileSet, SpecNode } from '../spec/load';
+import { child, entries, items, operationLabel, type Operation } from '../spec/model';
+import { hasKey, schemaTypes } from '../spec/schema';
 import {
   componentName, describeRequestSchema, enclosingComponent, isInUrlOrHeaders, isPageMarkerProperty, isPaginated, isSearchOperation, LIST_PROPERTIES,
   reportHighestFirst, requestMessage, requestVisits, schemaSite, sharedBy, usage,
@@ -15,13 +15,13 @@ const IN_BODY = 'is an array without maxItems: one request can carry thousands o
 const RECORDS_IN_BODY = 'is an array of objects without maxItems: one request can carry thousands of records, and the server validates and stores each of them.';
 
 /** The item schema of an array, refs followed. */
-function itemSchema(files: FileSet, array: Node): Node | undefined {
+function itemSchema(files: FileSet, array: SpecNode): SpecNode | undefined {
   const itemsNode = child(array, 'items');
   return itemsNode && files.deref(itemsNode);
 }
 
 /** An array schema without `maxItems`, unless its items are an enum that `uniqueItems` makes finite. */
-function isUnboundedArray(files: FileSet, schema: Node): boolean {
+function isUnboundedArray(files: FileSet, schema: SpecNode): boolean {
   if (!schemaTypes(schema).includes('array')) return false;
   const s = schema.value as Obj;
   if (typeof s.maxItems === 'number') return false;
@@ -31,16 +31,16 @@ function isUnboundedArray(files: FileSet, schema: Node): boolean {
 }
 
 /** Items that are objects: each one is a record the server validates and stores, so the array is a batch. */
-function holdsRecords(files: FileSet, array: Node): boolean {
+function holdsRecords(files: FileSet, array: SpecNode): boolean {
   const item = itemSchema(files, array);
   return item !== undefined && (schemaTypes(item).includes('object') || hasKey(item, 'properties'));
 }
 
 /** Properties of an object schema, its `allOf` parts included (each part once). */
-function objectProperties(files: FileSet, schema: Node): [string, Node][] {
-  const found: [string, Node][] = [];
+function objectProperties(files: FileSet, schema: SpecNode): [string, SpecNode][] {
+  const found: [string, SpecNode][] = [];
   const seen = new Set<unknown>();
-  const stack: Node[] = [schema];
+  const stack: SpecNode[] = [schema];
   while (stack.length > 0) {
     const part = files.deref(stack.pop()!);
     if (!part || seen.has(part.value)) continue;
@@ -65,9 +65,9 @@ function checkRequest(ctx: CheckContext, op: Operation, reports: Report[]): void
   }
 }
 
-interface UnboundedList { list: Node; site: Node; property?: string }
+interface UnboundedList { list: SpecNode; site: SpecNode; property?: string }
 
-function unboundedList(files: FileSet, schema: Node): UnboundedList | undefined {
+function unboundedList(files: FileSet, schema: SpecNode): UnboundedList | undefined {
   if (isUnboundedArray(files, schema)) return { list: schema, site: child(schema, 'type') ?? schema };
   const properties = objectProperties(files, schema);
   if (properties.some(([name]) => isPageMarkerProperty(name))) return undefined;

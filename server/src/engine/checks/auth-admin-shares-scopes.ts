@@ -1,5 +1,5 @@
 import type { Check } from './check';
-import { operationLabel, WRITE_METHODS, type ApiDocument, type Operation, type SecurityAlternative } from '../openapi/model';
+import { operationLabel, WRITE_METHODS, type ApiDocument, type Operation, type SecurityAlternative } from '../spec/model';
 import { operationSite, publicIntent, requiresAuth, words } from './support';
 
 const ADMIN_WORDS = new Set(['admin', 'admins', 'administration', 'administrator', 'administrators', 'superuser', 'sudo']);

@@ -1,7 +1,7 @@
 import type { Check } from './check';
 import type { OperationRef } from '../types';
-import type { Node } from '../openapi/load';
-import { child, operationLabel, type Operation, type Parameter } from '../openapi/model';
+import type { SpecNode } from '../spec/load';
+import { child, operationLabel, type Operation, type Parameter } from '../spec/model';
 import { replaceScalar } from '../fix/edits';
 import { lowerString, schemeUsers } from './lib/security';
 import { operationSite, stringValue, words } from './support';
@@ -62,7 +62,7 @@ function endsWithWords(list: readonly string[], tail: readonly string[]): boolea
 }
 
 /** Whether `inner` is written inside `outer` (same file, path prefix). */
-function isWithin(inner: Node, outer: Node): boolean {
+function isWithin(inner: SpecNode, outer: SpecNode): boolean {
   return inner.file === outer.file && outer.path.every((segment, i) => inner.path[i] === segment);
 }
 

@@ -1,6 +1,6 @@
 import type { Check, Site } from './check';
-import type { Node } from '../openapi/load';
-import { child } from '../openapi/model';
+import type { SpecNode } from '../spec/load';
+import { child } from '../spec/model';
 import { lowerString, schemeUsers } from './lib/security';
 import { stringValue } from './support';
 
@@ -19,13 +19,13 @@ function statesJwtHandling(description: string): boolean {
  * Where a finding about a whole scheme points: its name key, or, when a `$ref` brings in a whole file as the scheme,
  * its `type` key there.
  */
-function schemeSite(scheme: Node): Site {
+function schemeSite(scheme: SpecNode): Site {
   if (scheme.path.length > 0) return { at: scheme, part: 'key' };
   return { at: child(scheme, 'type') ?? scheme, part: 'key' };
 }
 
 /** Where and how to name a scheme whose tokens are JWTs; undefined for schemes that do not carry JWTs. */
-function jwtScheme(name: string, scheme: Node, description: string): (Site & { subject: string }) | undefined {
+function jwtScheme(name: string, scheme: SpecNode, description: string): (Site & { subject: string }) | undefined {
   const type = lowerString(scheme, 'type');
   if (type === 'http' && lowerString(scheme, 'scheme') === 'bearer' && /\bjwt\b/.test(lowerString(scheme, 'bearerFormat'))) {
     return { at: child(scheme, 'bearerFormat')!, part: 'value', subject: `JWT bearer scheme '${name}'` };

@@ -1,5 +1,5 @@
 import type { Check } from './check';
-import { operationLabel } from '../openapi/model';
+import { operationLabel } from '../spec/model';
 import { operationSite, publicIntent, requiresAuth } from './support';
 import { authResponsesFix, documentsAuthFailure } from '../fix/auth';
 

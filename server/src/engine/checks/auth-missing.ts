@@ -1,6 +1,6 @@
 import type { Check } from './check';
 import type { Fix } from '../types';
-import { child, items, isObject, operationLabel, WRITE_METHODS } from '../openapi/model';
+import { child, items, isObject, operationLabel, WRITE_METHODS } from '../spec/model';
 import { isIdAddressed, operationSite, publicIntent } from './support';
 import { markPublicFix, requireSchemeFix } from '../fix/auth';
 

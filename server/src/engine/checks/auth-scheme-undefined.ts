@@ -1,6 +1,6 @@
 import type { Check } from './check';
 import type { Fix } from '../types';
-import { entries, isObject } from '../openapi/model';
+import { entries, isObject } from '../spec/model';
 import { replaceScalar } from '../fix/edits';
 import { requirementEntries, requirementOwner, type RequirementEntry } from './lib/security';
 

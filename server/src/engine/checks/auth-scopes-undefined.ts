@@ -1,5 +1,5 @@
 import type { Check } from './check';
-import { items } from '../openapi/model';
+import { items } from '../spec/model';
 import { definedScopes, lowerString, requirementEntries, requirementOwner } from './lib/security';
 
 export const authScopesUndefined: Check = {

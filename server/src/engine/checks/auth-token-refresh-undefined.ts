@@ -1,5 +1,5 @@
 import type { Check } from './check';
-import { child, entries } from '../openapi/model';
+import { child, entries } from '../spec/model';
 import { lowerString, schemeUsers } from './lib/security';
 import { stringValue } from './support';
 

@@ -1,5 +1,5 @@
 import type { Check, Site } from './check';
-import { child, entries } from '../openapi/model';
+import { child, entries } from '../spec/model';
 import { lowerString, schemeUsers } from './lib/security';
 
 /** Why each weak HTTP authentication scheme (RFC 7235 registry names) is weak. */

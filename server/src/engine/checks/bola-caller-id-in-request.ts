@@ -1,5 +1,5 @@
 import type { Check } from './check';
-import { child, type Operation } from '../openapi/model';
+import { child, type Operation } from '../spec/model';
 import type { OperationRef } from '../types';
 import { pathParameters, requiresAuth, words } from './support';
 import { bodyFields, callerNoun, describeOperations, usedBy } from './lib/identifiers';

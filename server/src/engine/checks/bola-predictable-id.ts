@@ -1,8 +1,8 @@
 import type { Check } from './check';
 import type { Fix } from '../types';
-import type { FileSet, Node } from '../openapi/load';
-import { child, isObject } from '../openapi/model';
-import { schemaTypes } from '../openapi/schema';
+import type { FileSet, SpecNode } from '../spec/load';
+import { child, isObject } from '../spec/model';
+import { schemaTypes } from '../spec/schema';
 import { removeEntry, replaceScalar } from '../fix/edits';
 import { fixes, setScalar } from '../fix/limits';
 import { bodyFields, describeOperations, guessable, isObjectReference, namesRandomId, samplesAre, usedBy, type Guessable } from './lib/identifiers';
@@ -10,7 +10,7 @@ import { bodyFields, describeOperations, guessable, isObjectReference, namesRand
 const PLACES: Record<string, string> = { path: 'Path parameter', query: 'Query parameter', header: 'Header' };
 
 /** How guessable an identifier named `name` is, unless its name already says it is random (`deviceUuid`). */
-function guessableId(files: FileSet, name: string, schema: Node | undefined): Guessable | undefined {
+function guessableId(files: FileSet, name: string, schema: SpecNode | undefined): Guessable | undefined {
   const kind = guessable(files, schema);
   return kind === 'string' && namesRandomId(name) ? undefined : kind;
 }
@@ -25,7 +25,7 @@ function why(kind: Guessable, list: boolean): string {
   return `${what}: sequential ids can be enumerated by counting, so one missing ownership check exposes every object`;
 }
 
-function isList(schema: Node | undefined): boolean {
+function isList(schema: SpecNode | undefined): boolean {
   return !!schema && schemaTypes(schema).includes('array');
 }
 
@@ -40,7 +40,7 @@ const NUMBER_KEYWORDS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMax
  * already, and a number carries no numeric constraint: otherwise the edit would leave values that contradict the
  * schema. A suggestion: it changes what the contract accepts, and only the author knows the ids are random.
  */
-function uuidFixes(files: FileSet, kind: Guessable, declared: Node | undefined, parameter?: Node): Fix[] {
+function uuidFixes(files: FileSet, kind: Guessable, declared: SpecNode | undefined, parameter?: SpecNode): Fix[] {
   return fixes(() => {
     const itemsSite = declared && isList(declared) ? child(declared, 'items') : undefined;
     const schema = itemsSite ? files.deref(itemsSite) : declared;

@@ -1,6 +1,6 @@
 import type { Check } from './check';
-import type { Node } from '../openapi/load';
-import { child, isObject } from '../openapi/model';
+import type { SpecNode } from '../spec/load';
+import { child, isObject } from '../spec/model';
 import type { OperationRef } from '../types';
 import { operationSite, pathParameters, publicIntent, words } from './support';
 import { describeOperations, usedBy } from './lib/identifiers';
@@ -34,7 +34,7 @@ function objectNoun(path: string, param: string): string {
 }
 
 /** A parameter restricted to listed values selects a view (`/stats/{period}`), it does not address an object. */
-function isSelector(schema: Node | undefined): boolean {
+function isSelector(schema: SpecNode | undefined): boolean {
   return !!schema && isObject(schema.value) && ('enum' in schema.value || 'const' in schema.value || schema.value.type === 'boolean');
 }
 

@@ -1,12 +1,12 @@
 import type { Check, Site } from './check';
-import type { Node } from '../openapi/load';
-import { child } from '../openapi/model';
-import { hasKey, schemaTypes } from '../openapi/schema';
+import type { SpecNode } from '../spec/load';
+import { child } from '../spec/model';
+import { hasKey, schemaTypes } from '../spec/schema';
 import { componentName, isPageSizeName, ownerLabel, sharedBy, usage, within } from './lib/limits';
 import { pageSizeMaximumFixes } from '../fix/limits';
 
 /** A numeric schema is capped by `maximum`, a numeric `exclusiveMaximum` (3.1), an `enum` or a `const`. */
-function hasUpperBound(schema: Node): boolean {
+function hasUpperBound(schema: SpecNode): boolean {
   const s = schema.value as Record<string, unknown>;
   return typeof s.maximum === 'number' || typeof s.exclusiveMaximum === 'number' || Array.isArray(s.enum) || hasKey(schema, 'const');
 }

@@ -1,5 +1,5 @@
 import type { Check } from './check';
-import { operationLabel } from '../openapi/model';
+import { operationLabel } from '../spec/model';
 import { componentName, RETRY_HEADERS, sharedBy, usage } from './lib/limits';
 import { retryAfterFixes } from '../fix/limits';
 

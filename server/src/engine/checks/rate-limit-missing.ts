@@ -1,5 +1,5 @@
 import type { Check } from './check';
-import { child, operationLabel, type Operation } from '../openapi/model';
+import { child, operationLabel, type Operation } from '../spec/model';
 import { isAuthEndpoint, operationSite } from './support';
 import { documentsRateLimit, isSearchOperation, rateLimitExtension } from './lib/limits';
 import { tooManyRequestsFixes } from '../fix/limits';

@@ -1,6 +1,6 @@
 import type { Check } from './check';
-import type { Node } from '../openapi/load';
-import { operationLabel, type Operation } from '../openapi/model';
+import type { SpecNode } from '../spec/load';
+import { operationLabel, type Operation } from '../spec/model';
 import { operationSite } from './support';
 import { markPropertiesFix } from '../fix/exposure';
 import {
@@ -9,7 +9,7 @@ import {
 } from './lib/sensitive';
 
 /** A readOnly property is never taken from the client: it and everything below it are out of the request. */
-const isReadOnly = (schema: Node) => (schema.value as Record<string, unknown>).readOnly === true;
+const isReadOnly = (schema: SpecNode) => (schema.value as Record<string, unknown>).readOnly === true;
 
 export const requestMassAssignment: Check = {
   meta: {

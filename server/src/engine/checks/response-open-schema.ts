@@ -1,7 +1,7 @@
 import type { Check } from './check';
-import type { FileSet, Node } from '../openapi/load';
-import { child, isObject, items, operationLabel, type Operation } from '../openapi/model';
-import { hasKey, schemaTypes } from '../openapi/schema';
+import type { FileSet, SpecNode } from '../spec/load';
+import { child, isObject, items, operationLabel, type Operation } from '../spec/model';
+import { hasKey, schemaTypes } from '../spec/schema';
 import { operationSite } from './support';
 import { closeObjectFix } from '../fix/exposure';
 import {
@@ -35,27 +35,27 @@ function hasShape(value: Record<string, unknown>): boolean {
  * `{ type: object }` inside `allOf` only adds the type to its siblings, so it is not free-form. Untyped schemas
  * below the body are loose typing, not an open object: they are left to other checks.
  */
-function isFreeForm(schema: Node): boolean {
+function isFreeForm(schema: SpecNode): boolean {
   if (!schemaTypes(schema).includes('object') || hasShape(schema.value as Record<string, unknown>)) return false;
   return schema.path[schema.path.length - 2] !== 'allOf';
 }
 
 /** A schema that says nothing at all (`{}`, or only a description): as a whole response body, any JSON goes. */
-function isEmptySchema(schema: Node): boolean {
+function isEmptySchema(schema: SpecNode): boolean {
   const value = schema.value as Record<string, unknown>;
   return schemaTypes(schema).length === 0 && !hasShape(value) && !VALUE_KEYWORDS.some((key) => key in value);
 }
 
 /** `additionalProperties: true` or `{}`: any extra property, of any shape. */
-function allowsAnyValue(files: FileSet, additional: Node): boolean {
+function allowsAnyValue(files: FileSet, additional: SpecNode): boolean {
   if (additional.value === true) return true;
   const resolved = isObject(additional.value) ? resolve(files, additional) : undefined;
   return resolved !== undefined && isEmptySchema(resolved);
 }
 
 /** A schema and the alternatives and items it is made of (`anyOf: [object, array of object]`), refs followed; a bounded few. */
-function pieces(files: FileSet, schema: Node): Node[] {
-  const found: Node[] = [schema];
+function pieces(files: FileSet, schema: SpecNode): SpecNode[] {
+  const found: SpecNode[] = [schema];
   for (let i = 0; i < found.length && found.length < 16; i++) {
     const sites = [child(found[i], 'items'), ...['oneOf', 'anyOf'].flatMap((key) => items(child(found[i], key)))];
     for (const site of sites) {
@@ -67,13 +67,13 @@ function pieces(files: FileSet, schema: Node): Node[] {
 }
 
 /** A declaration made only of free-form objects and non-object alternatives (`anyOf: [object, string]`): a placeholder. */
-function isPlaceholder(files: FileSet, schema: Node): boolean {
+function isPlaceholder(files: FileSet, schema: SpecNode): boolean {
   return pieces(files, schema).every((p) => isFreeForm(p) || (!isObjectSchema(p) && !hasKey(p, 'allOf')));
 }
 
 interface OpenSpot {
   /** Where the free-form schema, or its `additionalProperties: true`, is written. */
-  site: Node;
+  site: SpecNode;
   /** What is open, for messages. */
   what: string;
   /** Whether the site is an `additionalProperties: true` or `{}` (rather than a free-form schema). */
@@ -91,7 +91,7 @@ function nearestName(path: (string | number)[], depth: number): string {
 }
 
 /** Says what is free-form about a schema, by where it is written. */
-function describe(schema: Node): string {
+function describe(schema: SpecNode): string {
   const key = schema.key;
   if (key === 'additionalProperties') return `the additional properties of ${nearestName(schema.path, 2)} are objects with no declared properties`;
   if (key === 'items') return `the items of ${nearestName(schema.path, 2)} are objects with no declared properties`;

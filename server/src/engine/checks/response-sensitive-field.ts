@@ -1,8 +1,8 @@
 import type { Check } from './check';
 import type { Fix } from '../types';
-import type { Node } from '../openapi/load';
+import type { SpecNode } from '../spec/load';
 import { markPropertiesFix, removePropertyFix, supportsWriteOnly } from '../fix/exposure';
-import { operationLabel, type Operation } from '../openapi/model';
+import { operationLabel, type Operation } from '../spec/model';
 import { operationSite } from './support';
 import {
   addOperation, byName, createsObject, holdsSensitiveValue, issuesCredentials, listOperations, SchemaReach, selectProperties,
@@ -10,7 +10,7 @@ import {
 } from './lib/sensitive';
 
 /** A writeOnly property is never sent back: it and everything below it are out of the response. */
-const isWriteOnly = (schema: Node) => (schema.value as Record<string, unknown>).writeOnly === true;
+const isWriteOnly = (schema: SpecNode) => (schema.value as Record<string, unknown>).writeOnly === true;
 
 /**
  * A property clients send is marked writeOnly (2.0 has no writeOnly); one they never send is removed: writeOnly

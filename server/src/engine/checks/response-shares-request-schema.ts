@@ -1,7 +1,7 @@
 import type { Check } from './check';
-import type { FileSet, Node } from '../openapi/load';
-import { child, isObject, operationLabel, operationRef, type Operation } from '../openapi/model';
-import { schemaTypes } from '../openapi/schema';
+import type { FileSet, SpecNode } from '../spec/load';
+import { child, isObject, operationLabel, operationRef, type Operation } from '../spec/model';
+import { schemaTypes } from '../spec/schema';
 import { operationSite } from './support';
 import { markPropertiesFix, supportsWriteOnly, type PropertyMark } from '../fix/exposure';
 import {
@@ -18,14 +18,14 @@ class BodyObjects {
 
   constructor(private readonly files: FileSet) {}
 
-  propertiesOf(schema: Node): Map<string, Declaration[]> {
+  propertiesOf(schema: SpecNode): Map<string, Declaration[]> {
     let found = this.declared.get(schema.value);
     if (!found) this.declared.set(schema.value, (found = declaredProperties(this.files, schema)));
     return found;
   }
 
   /** The object schema a body carries: the body schema itself, or the items of an array body (bulk create, lists). */
-  inBody(schema: Node | undefined): Node | undefined {
+  inBody(schema: SpecNode | undefined): SpecNode | undefined {
     if (!schema) return undefined;
     const itemsSite = schemaTypes(schema).includes('array') ? child(schema, 'items') : undefined;
     const target = itemsSite ? resolve(this.files, itemsSite) : schema;
@@ -34,7 +34,7 @@ class BodyObjects {
   }
 
   /** The objects a response returns: the body (or its items), and the resource inside a `data`/`result` envelope. */
-  inResponse(schema: Node | undefined): Node[] {
+  inResponse(schema: SpecNode | undefined): SpecNode[] {
     const body = this.inBody(schema);
     if (!body) return [];
     const found = [body];
@@ -50,7 +50,7 @@ class BodyObjects {
 }
 
 /** A field the server sets: an `id`, a creation or update timestamp, or a privilege the client must not choose. */
-function serverSetField(files: FileSet, name: string, schema: Node): boolean {
+function serverSetField(files: FileSet, name: string, schema: SpecNode): boolean {
   const w = nameWords(name);
   const last = w[w.length - 1];
   if (w.length === 1 && (last === 'id' || last === 'uuid' || last === 'created' || last === 'updated')) return true;
@@ -67,7 +67,7 @@ function describeUses(requests: Operation[], responses: Operation[]): string {
 }
 
 /** The component or property name a schema is written under, for messages. */
-function schemaName(schema: Node): string {
+function schemaName(schema: SpecNode): string {
   return typeof schema.key === 'string' && schema.key !== 'schema' ? `Schema '${schema.key}'` : 'This schema';
 }
 
@@ -86,7 +86,7 @@ export const responseSharesRequestSchema: Check = {
     const objects = new BodyObjects(ctx.files);
     const sentBy = new Map<unknown, Operation[]>();
     const returnedBy = new Map<unknown, Operation[]>();
-    const schemas = new Map<unknown, Node>();
+    const schemas = new Map<unknown, SpecNode>();
     for (const doc of ctx.documents) {
       for (const op of doc.operations) {
         for (const { schema } of op.requestBody?.contents ?? []) {

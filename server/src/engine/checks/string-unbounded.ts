@@ -1,5 +1,5 @@
 import type { Check, Report } from './check';
-import { schemaTypes } from '../openapi/schema';
+import { schemaTypes } from '../spec/schema';
 import {
   boundsLength, describeRequestSchema, isInUrlOrHeaders, isUpload, reportHighestFirst, requestMessage, requestVisits, schemaSite, usage,
 } from './lib/limits';

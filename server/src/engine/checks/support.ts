@@ -1,7 +1,7 @@
 /** Knowledge several checks share: what makes an operation public by intent, ID-addressed, or an auth endpoint. */
 import { isPublicPath, type ResolvedConfig } from '../config';
-import type { Node } from '../openapi/load';
-import { child, isObject, type Operation } from '../openapi/model';
+import type { SpecNode } from '../spec/load';
+import { child, isObject, type Operation } from '../spec/model';
 
 export const PUBLIC_KEY = 'x-api-sentinel-public';
 /** `x-api-sentinel-ignore: { rule-id: reason }` suppresses findings on the object and below it. */
@@ -108,7 +108,7 @@ export function isIdAddressed(op: Operation): boolean {
 }
 
 /** The node of an operation's method key, where operation-level findings point. */
-export function operationSite(op: Operation): { at: Node; part: 'key' } {
+export function operationSite(op: Operation): { at: SpecNode; part: 'key' } {
   return { at: op.node, part: 'key' };
 }
 
@@ -117,7 +117,7 @@ export function requiresAuth(op: Operation): boolean {
   return !op.security.anonymous;
 }
 
-export function stringValue(node: Node | undefined, key: string): string | undefined {
+export function stringValue(node: SpecNode | undefined, key: string): string | undefined {
   if (!node || !isObject(node.value)) return undefined;
   const v = node.value[key];
   return typeof v === 'string' ? v : undefined;

@@ -1,7 +1,7 @@
 import type { Check, CheckContext } from './check';
-import type { Node } from '../openapi/load';
-import { isObject } from '../openapi/model';
-import type { SourceFile } from '../openapi/source';
+import type { SpecNode } from '../spec/load';
+import { isObject } from '../spec/model';
+import type { SourceFile } from '../spec/source';
 import { IGNORE_KEY, PUBLIC_KEY } from './support';
 
 /** Text every file with a suppression or a public declaration contains: files without it are not walked. */
@@ -22,7 +22,7 @@ function pathOf(visit: Visit): (string | number)[] {
   return path.reverse();
 }
 
-function entryNode(file: SourceFile, container: object, key: string, containerPath: (string | number)[]): Node {
+function entryNode(file: SourceFile, container: object, key: string, containerPath: (string | number)[]): SpecNode {
   return { file, value: (container as Record<string, unknown>)[key], parent: container, key, path: [...containerPath, key] };
 }
 

@@ -1,7 +1,7 @@
 import type { Check } from './check';
 import type { Fix } from '../types';
-import type { Node } from '../openapi/load';
-import { child, entries, items, HTTP_METHODS } from '../openapi/model';
+import type { SpecNode } from '../spec/load';
+import { child, entries, items, HTTP_METHODS } from '../spec/model';
 import { attempt, removeItem, replaceScalar, replaceSpan } from '../fix/edits';
 
 const LOCAL_HOST = /^(localhost|127(?:\.\d+){3}|\[::1\]|0\.0\.0\.0|[^/:]+\.localhost|host\.docker\.internal)(?::\d+)?$/i;
@@ -13,7 +13,7 @@ function plainHttpHost(url: string): string | undefined {
 }
 
 /** Turns `http://` into `https://` in a server URL, touching only the scheme (quotes and the rest stay as written). */
-function useHttpsUrl(url: Node): Fix | undefined {
+function useHttpsUrl(url: SpecNode): Fix | undefined {
   const span = url.file.spanOf(url.parent!, url.key!, 'value');
   const scheme = /^(["']?)http(?=:)/i.exec(url.file.text.slice(span.start, span.end));
   if (!scheme) return undefined;
@@ -22,7 +22,7 @@ function useHttpsUrl(url: Node): Fix | undefined {
 }
 
 /** An OpenAPI 2.0 `http` in `schemes`: dropped when `https` is listed beside it, else replaced by `https`. */
-function useHttpsScheme(list: Node, item: Node): Fix | undefined {
+function useHttpsScheme(list: SpecNode, item: SpecNode): Fix | undefined {
   const httpsListed = items(list).some((other) => String(other.value).toLowerCase() === 'https');
   return attempt(() => httpsListed
     ? { title: "Remove 'http' (keep 'https')", kind: 'suggestion', edits: [removeItem(list.file, list.value as object, item.key as number)] }
@@ -45,7 +45,7 @@ export const transportInsecureServer: Check = {
       if (doc.version === '2.0') {
         const host = String((doc.root.value as Record<string, unknown>).host ?? '');
         if (LOCAL_HOST.test(host)) continue;
-        const owners: Node[] = [doc.root, ...doc.operations.map((op) => op.node)];
+        const owners: SpecNode[] = [doc.root, ...doc.operations.map((op) => op.node)];
         for (const owner of owners) {
           const list = child(owner, 'schemes');
           for (const scheme of items(list)) {
@@ -58,7 +58,7 @@ export const transportInsecureServer: Check = {
         }
         continue;
       }
-      const serverLists: Node[] = [];
+      const serverLists: SpecNode[] = [];
       const top = child(doc.root, 'servers');
       if (top) serverLists.push(top);
       for (const [, pathItem] of entries(child(doc.root, 'paths'))) {

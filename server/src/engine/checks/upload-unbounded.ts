@@ -1,6 +1,6 @@
 import type { Check, Site } from './check';
-import type { Node } from '../openapi/load';
-import { child, type Operation } from '../openapi/model';
+import type { SpecNode } from '../spec/load';
+import { child, type Operation } from '../spec/model';
 import {
   bodySite, describeRequestSchema, hasSizeExtension, isBinaryMediaType, isUpload, requestMessage, requestVisits, schemaSite, usage,
 } from './lib/limits';
@@ -12,7 +12,7 @@ const PROBLEM = 'is a file upload without a size limit (maxLength, or an extensi
 function bodyDeclaresSize(op: Operation, mediaType: string | undefined): boolean {
   const body = op.requestBody?.node;
   const content = body && child(body, 'content');
-  const media: Node | undefined = content && mediaType !== undefined ? child(content, mediaType) : undefined;
+  const media: SpecNode | undefined = content && mediaType !== undefined ? child(content, mediaType) : undefined;
   return hasSizeExtension(media) || hasSizeExtension(body) || hasSizeExtension(op.node);
 }
 

@@ -3,8 +3,8 @@
  * document its 401 and 403 responses. Every edit comes from the style-keeping primitives of `edits.ts`.
  */
 import type { Fix, TextEdit } from '../types';
-import type { Node } from '../openapi/load';
-import { child, entries, isObject, items, WRITE_METHODS, type ApiDocument, type Operation } from '../openapi/model';
+import type { SpecNode } from '../spec/load';
+import { child, entries, isObject, items, WRITE_METHODS, type ApiDocument, type Operation } from '../spec/model';
 import { definedScopes, lowerString } from '../checks/lib/security';
 import { PUBLIC_KEY } from '../checks/support';
 import { attempt, insertAtPath, insertEntries, refTo, removeItem, replaceValue, type PlainValue } from './edits';
@@ -16,7 +16,7 @@ export const PUBLIC_PLACEHOLDER = 'TODO: say why anyone may call this';
 /** The name of the scheme a fix declares when the document declares none. */
 const NEW_SCHEME = 'bearerAuth';
 
-const isEmptyRequirement = (alt: Node) => isObject(alt.value) && Object.keys(alt.value).length === 0;
+const isEmptyRequirement = (alt: SpecNode) => isObject(alt.value) && Object.keys(alt.value).length === 0;
 
 /**
  * Makes an operation require a credential. `security: []` or a list of only `{}` is replaced, a single `{}`
@@ -129,7 +129,7 @@ function conventionalSchemes(doc: ApiDocument): string[] | undefined {
  * or write) that requires the scheme, on the same path first, else in the whole document, asks for the same
  * defined scopes. Otherwise none, for the author to fill in.
  */
-function siblingScopes(op: Operation, name: string, scheme: Node): string[] {
+function siblingScopes(op: Operation, name: string, scheme: SpecNode): string[] {
   if (lowerString(scheme, 'type') !== 'oauth2') return [];
   const defined = definedScopes(scheme, op.document.version) ?? new Set<string>();
   const write = WRITE_METHODS.has(op.method);
@@ -176,13 +176,13 @@ const AUTH_FAILURES = [
   { status: '403', name: /forbidden|accessdenied|permissiondenied|notpermitted|insufficientscope|403/, description: 'The credentials do not allow this operation' },
 ];
 
-const reusableCache = new WeakMap<ApiDocument, Map<string, Node>>();
+const reusableCache = new WeakMap<ApiDocument, Map<string, SpecNode>>();
 
 /**
  * Responses a document already has for 401 and 403, by status: one another operation references for that status
  * (the document's own convention), else a shared response named for it (`Unauthorized`, `Forbidden`).
  */
-function reusableAuthResponses(doc: ApiDocument): Map<string, Node> {
+function reusableAuthResponses(doc: ApiDocument): Map<string, SpecNode> {
   let found = reusableCache.get(doc);
   if (found) return found;
   found = new Map();

@@ -6,7 +6,7 @@
  */
 import { dirname, posix, relative as relativePath, sep } from 'node:path';
 import type { Fix, TextEdit } from '../types';
-import type { SourceFile, Span, JsonPath } from '../openapi/source';
+import type { SourceFile, Span, JsonPath } from '../spec/source';
 
 export type PlainValue = string | number | boolean | null | PlainValue[] | { [key: string]: PlainValue };
 

@@ -7,10 +7,10 @@
  * request may set), so every one is a suggestion.
  */
 import type { Fix, TextEdit } from '../types';
-import type { FileSet, Node } from '../openapi/load';
-import { isLiteralKey } from '../openapi/load';
-import { isObject, type Operation } from '../openapi/model';
-import type { SourceFile } from '../openapi/source';
+import type { FileSet, SpecNode } from '../spec/load';
+import { isLiteralKey } from '../spec/load';
+import { isObject, type Operation } from '../spec/model';
+import type { SourceFile } from '../spec/source';
 import { attempt, insertEntry, removeEntry, removeItem, replaceSpan, replaceValue, styleOf } from './edits';
 
 export type Direction = 'readOnly' | 'writeOnly';
@@ -23,7 +23,7 @@ export function supportsWriteOnly(operations: readonly Operation[]): boolean {
 }
 
 /** A property to mark: where it is written and its schema (refs followed). */
-export interface PropertyMark { name: string; site: Node; schema: Node; direction: Direction }
+export interface PropertyMark { name: string; site: SpecNode; schema: SpecNode; direction: Direction }
 
 /**
  * Edits that mark a property `readOnly: true` or `writeOnly: true`. An inline schema gets the entry (an existing
@@ -97,7 +97,7 @@ export function markPropertiesFix(marks: PropertyMark[]): Fix | undefined {
  * object left with nothing declared says nothing about what it returns, and what it should return is the author's
  * call.
  */
-export function removePropertyFix(name: string, site: Node): Fix | undefined {
+export function removePropertyFix(name: string, site: SpecNode): Fix | undefined {
   return attempt(() => {
     const file = site.file;
     const properties = site.parent;
@@ -120,7 +120,7 @@ const COMPOSITIONS = ['allOf', 'oneOf', 'anyOf'];
  * that another schema extends with `allOf`, would no longer accept its own fields. None for an object that declares
  * no property either: `false` would say it is always empty.
  */
-export function closeObjectFix(files: FileSet, additional: Node): Fix | undefined {
+export function closeObjectFix(files: FileSet, additional: SpecNode): Fix | undefined {
   return attempt(() => {
     const owner = additional.parent;
     if (!isObject(owner) || additional.key !== 'additionalProperties') return undefined;

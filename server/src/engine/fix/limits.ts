@@ -8,10 +8,10 @@
  * the spec start rejecting requests the server may have accepted or clamped, so those fixes are suggestions.
  */
 import type { Fix, TextEdit } from '../types';
-import type { FileSet, Node } from '../openapi/load';
-import type { JsonPath, SourceFile } from '../openapi/source';
-import { child, entries, isObject, type ApiDocument, type Operation, type Parameter } from '../openapi/model';
-import type { SchemaVisit } from '../openapi/schema';
+import type { FileSet, SpecNode } from '../spec/load';
+import type { JsonPath, SourceFile } from '../spec/source';
+import { child, entries, isObject, type ApiDocument, type Operation, type Parameter } from '../spec/model';
+import type { SchemaVisit } from '../spec/schema';
 import { componentName, isFileContent, isRateLimitHeader, RETRY_HEADERS, squash, type RequestInput } from '../checks/lib/limits';
 import { words } from '../checks/support';
 import { attempt, insertAtPath, insertEntries, insertEntry, refTo, replaceScalar, type PlainValue } from './edits';
@@ -34,7 +34,7 @@ export function setScalar(file: SourceFile, mapping: object, key: string, value:
 }
 
 /** Adds `key: value` to a mapping that lacks the key; refuses otherwise (a duplicate key would make the file invalid). */
-function addEntry(node: Node, key: string, value: PlainValue): TextEdit {
+function addEntry(node: SpecNode, key: string, value: PlainValue): TextEdit {
   if (!isObject(node.value) || Object.prototype.hasOwnProperty.call(node.value, key)) throw new Error(`addEntry: cannot add '${key}'`);
   return insertEntry(node.file, node.value, key, value);
 }
@@ -129,7 +129,7 @@ function headerComponentEdits(doc: ApiDocument, plan: HeaderPlan): TextEdit[] {
   return [insertEntries(doc.file, headers.value as object, plan.newComponents)];
 }
 
-function hasRetryHeader(response: Node): boolean {
+function hasRetryHeader(response: SpecNode): boolean {
   return entries(child(response, 'headers')).some(([name]) => RETRY_HEADERS.has(name.toLowerCase()));
 }
 
@@ -137,7 +137,7 @@ function hasRetryHeader(response: Node): boolean {
  * Edits that add a Retry-After header to a response (where it is written: a shared response at its component),
  * into its `headers` or a new `headers` before the body (3.x `content`, 2.0 `examples`).
  */
-function retryAfterEdits(doc: ApiDocument, response: Node): TextEdit[] {
+function retryAfterEdits(doc: ApiDocument, response: SpecNode): TextEdit[] {
   const plan = planHeaders(doc, response.file, [RETRY_AFTER]);
   const headers = child(response, 'headers');
   const edit = headers
@@ -147,12 +147,12 @@ function retryAfterEdits(doc: ApiDocument, response: Node): TextEdit[] {
 }
 
 /** Documents when a throttled client may retry. Safe: it documents a header and changes no behaviour. */
-export function retryAfterFixes(doc: ApiDocument, response: Node): Fix[] {
+export function retryAfterFixes(doc: ApiDocument, response: SpecNode): Fix[] {
   return fixes(() => ({ title: 'Add a Retry-After header', kind: 'safe', edits: retryAfterEdits(doc, response) }));
 }
 
 /** A 429 response the document already has: its name, the response (refs followed), and how to reference it. */
-interface Reusable429 { name: string; node: Node; ref(from: SourceFile): string }
+interface Reusable429 { name: string; node: SpecNode; ref(from: SourceFile): string }
 
 const reusableCache = new WeakMap<ApiDocument, Reusable429 | null>();
 
@@ -302,7 +302,7 @@ function choose(candidates: (Choice | undefined)[], fallback: number, floor: num
   return candidates.find((c): c is Choice => c !== undefined && c.value >= floor) ?? { value: Math.max(fallback, floor) };
 }
 
-function numberAt(schema: Node, key: string): number {
+function numberAt(schema: SpecNode, key: string): number {
   const value = (schema.value as Obj)[key];
   return typeof value === 'number' ? value : 0;
 }
@@ -329,7 +329,7 @@ const LOWER_BOUND: Record<string, string> = { maximum: 'minimum', maxItems: 'min
  * A suggestion adding `keyword: value` to a schema that lacks it, after its lower bound when it has one, else last;
  * `detail` ends the title when the value has no source.
  */
-function boundFix(schema: Node, keyword: string, choice: Choice, detail = ''): Fix {
+function boundFix(schema: SpecNode, keyword: string, choice: Choice, detail = ''): Fix {
   const value = schema.value;
   if (!isObject(value) || Object.prototype.hasOwnProperty.call(value, keyword)) throw new Error(`boundFix: '${keyword}' cannot be added`);
   const keys = Object.keys(value);
@@ -381,7 +381,7 @@ export function boundedName(visit: SchemaVisit, input: RequestInput): string | u
 }
 
 /** Adds `maxItems` to an array: the value the document most often gives the same name, else 100. */
-export function maxItemsFixes(files: FileSet, doc: ApiDocument, array: Node, name: string | undefined): Fix[] {
+export function maxItemsFixes(files: FileSet, doc: ApiDocument, array: SpecNode, name: string | undefined): Fix[] {
   return fixes(() => boundFix(array, 'maxItems', choose([sameNameElsewhere(files, doc, 'maxItems', name)], 100, numberAt(array, 'minItems'))));
 }
 
@@ -405,7 +405,7 @@ function usualLength(name: string | undefined): number {
 }
 
 /** Adds `maxLength` to a string: the value the document most often gives the same name, else a usual length for the name. */
-export function maxLengthFixes(files: FileSet, doc: ApiDocument, string: Node, name: string | undefined): Fix[] {
+export function maxLengthFixes(files: FileSet, doc: ApiDocument, string: SpecNode, name: string | undefined): Fix[] {
   return fixes(() => boundFix(string, 'maxLength', choose([sameNameElsewhere(files, doc, 'maxLength', name)], usualLength(name), numberAt(string, 'minLength'))));
 }
 
@@ -413,7 +413,7 @@ export function maxLengthFixes(files: FileSet, doc: ApiDocument, string: Node, n
 const UPLOAD_BYTES = 10 * 1024 * 1024;
 
 /** Adds `maxLength` in bytes to an uploaded file: the size the document gives files of the same name, else 10 MB. */
-export function uploadMaxLengthFixes(files: FileSet, doc: ApiDocument, file: Node, name: string | undefined): Fix[] {
+export function uploadMaxLengthFixes(files: FileSet, doc: ApiDocument, file: SpecNode, name: string | undefined): Fix[] {
   return fixes(() => {
     const choice = choose([sameNameElsewhere(files, doc, 'fileMaxLength', name)], UPLOAD_BYTES, numberAt(file, 'minLength'));
     return boundFix(file, 'maxLength', choice, choice.value % (1024 * 1024) === 0 ? ` (${choice.value / (1024 * 1024)} MB)` : ' (bytes)');

@@ -1,7 +1,7 @@
 /** What the BOLA checks share: how guessable an identifier is, whose identity a name carries, what a client sends. */
-import type { FileSet, Node } from '../../openapi/load';
-import { child, isObject, operationLabel, type Operation } from '../../openapi/model';
-import { schemaTypes, walkSchemas } from '../../openapi/schema';
+import type { FileSet, SpecNode } from '../../spec/load';
+import { child, isObject, operationLabel, type Operation } from '../../spec/model';
+import { schemaTypes, walkSchemas } from '../../spec/schema';
 import type { OperationRef } from '../../types';
 import type { Site } from '../check';
 import { isObjectIdName, words } from '../support';
@@ -20,7 +20,7 @@ const DIGITS_ONLY = /^\^?(?:\\d|\[0-9\])(?:[+*]|\{\d+(?:,\d*)?\})\$?$/;
  * Whether values of `schema` (refs followed) are guessable: integers, digit strings, or strings with no random format,
  * pattern, enum or const. Arrays answer for their items. Untyped or composed schemas are not judged.
  */
-export function guessable(files: FileSet, schema: Node | undefined): Guessable | undefined {
+export function guessable(files: FileSet, schema: SpecNode | undefined): Guessable | undefined {
   if (!schema || !isObject(schema.value)) return undefined;
   const types = schemaTypes(schema);
   if (types.includes('array')) {
@@ -43,7 +43,7 @@ export function guessable(files: FileSet, schema: Node | undefined): Guessable |
  * (lists of ids: each item), and a parameter's `examples` map (each inline `value`; a referenced example cannot be read
  * here, so it fails).
  */
-export function samplesAre(node: Node | undefined, test: (value: unknown) => boolean): boolean {
+export function samplesAre(node: SpecNode | undefined, test: (value: unknown) => boolean): boolean {
   if (!node || !isObject(node.value)) return true;
   const value = node.value;
   const passes = (sample: unknown) => (Array.isArray(sample) ? sample.every(test) : test(sample));
@@ -93,7 +93,7 @@ export interface BodyField {
   name: string;
   /** Where the field is named: the property key, or the formData parameter's `name` value. */
   site: Site;
-  schema?: Node;
+  schema?: SpecNode;
   kind: 'property' | 'form';
 }
 
@@ -104,7 +104,7 @@ export interface BodyField {
 export function bodyFields(files: FileSet, op: Operation, nested: boolean, accept: (name: string) => boolean): BodyField[] {
   const fields: BodyField[] = [];
   // media types often share one schema (2.0 `consumes` always does): walk each schema once
-  const schemas = new Map<unknown, Node>();
+  const schemas = new Map<unknown, SpecNode>();
   for (const content of op.requestBody?.contents ?? []) if (content.schema) schemas.set(content.schema.value, content.schema);
   for (const start of schemas.values()) {
     walkSchemas(files, start, ({ schema, site, trail }) => {
@@ -133,7 +133,7 @@ export function bodyFields(files: FileSet, op: Operation, nested: boolean, accep
   return fields;
 }
 
-function isReadOnly(node: Node): boolean {
+function isReadOnly(node: SpecNode): boolean {
   return isObject(node.value) && node.value.readOnly === true;
 }
 

@@ -3,9 +3,9 @@
  * parameters, what bounds a string's length, which schemas an operation takes as input, and where a finding on a
  * schema belongs.
  */
-import type { FileSet, Node } from '../../openapi/load';
-import { child, isObject, items, operationLabel, type Operation } from '../../openapi/model';
-import { hasKey, schemaTypes, walkSchemas, type SchemaVisit } from '../../openapi/schema';
+import type { FileSet, SpecNode } from '../../spec/load';
+import { child, isObject, items, operationLabel, type Operation } from '../../spec/model';
+import { hasKey, schemaTypes, walkSchemas, type SchemaVisit } from '../../spec/schema';
 import type { Severity } from '../../types';
 import type { CheckContext, Report, Site } from '../check';
 import { operationSite, words } from '../support';
@@ -35,7 +35,7 @@ const RATE_LIMIT_EXTENSION = /^x-.*(?:rate[-_]?limit|throttl)/i;
 const NO_LIMIT = /^(?:unlimited|none|false|off)$/i;
 
 /** The key of a rate-limit extension on an object (operation, path item, root, info), if it declares a limit. */
-export function rateLimitExtension(owner: Node | undefined): Node | undefined {
+export function rateLimitExtension(owner: SpecNode | undefined): SpecNode | undefined {
   if (!owner || !isObject(owner.value)) return undefined;
   for (const [key, value] of Object.entries(owner.value)) {
     if (!RATE_LIMIT_EXTENSION.test(key)) continue;
@@ -118,7 +118,7 @@ function patternBoundsLength(pattern: unknown): boolean {
 }
 
 /** Whether a string schema's length is bounded: maxLength, enum, const, a length-implying format or an anchored pattern. */
-export function boundsLength(schema: Node): boolean {
+export function boundsLength(schema: SpecNode): boolean {
   const s = schema.value as Obj;
   if (typeof s.maxLength === 'number' || Array.isArray(s.enum) || hasKey(schema, 'const')) return true;
   if (typeof s.format === 'string' && LENGTH_IMPLYING_FORMATS.has(s.format.toLowerCase())) return true;
@@ -158,7 +158,7 @@ export function isUpload(visit: SchemaVisit, input: RequestInput): boolean {
 /** Extensions that state a size limit the schema language cannot: x-max-size, x-maxFileSize, x-size-limit, ... */
 const SIZE_EXTENSION = /^x-.*(?:max.*(?:size|length|bytes)|(?:size|length|bytes).*(?:max|limit))/i;
 
-export function hasSizeExtension(node: Node | undefined): boolean {
+export function hasSizeExtension(node: SpecNode | undefined): boolean {
   return node !== undefined && isObject(node.value) && Object.keys(node.value).some((k) => SIZE_EXTENSION.test(k));
 }
 
@@ -166,9 +166,9 @@ export function hasSizeExtension(node: Node | undefined): boolean {
 
 /** One schema an operation takes from the client: a parameter's, or a request body's for one media type. */
 export interface RequestInput {
-  schema: Node;
+  schema: SpecNode;
   /** The parameter object, for parameters (in OpenAPI 2.0 it is also the schema). */
-  parameter?: Node;
+  parameter?: SpecNode;
   /** For bodies: the media type, and where a finding on the whole body points (3.x: the media type key; 2.0: the body parameter's name). */
   mediaType?: string;
   bodySite?: Site;
@@ -210,8 +210,8 @@ export function bodySite(op: Operation, mediaType: string): Site | undefined {
  * OpenAPI 2.0 `in: formData` parameters of an operation and its path item (its own override the path item's), refs
  * followed: the operation model folds them into an empty request body.
  */
-export function formDataParameters(files: FileSet, op: Operation): Node[] {
-  const byName = new Map<string, Node>();
+export function formDataParameters(files: FileSet, op: Operation): SpecNode[] {
+  const byName = new Map<string, SpecNode>();
   for (const site of [...items(child(op.pathItem, 'parameters')), ...items(child(op.node, 'parameters'))]) {
     const parameter = files.deref(site);
     if (parameter && isObject(parameter.value) && parameter.value.in === 'formData') byName.set(String(parameter.value.name), parameter);
@@ -247,11 +247,11 @@ export function requestVisits(files: FileSet, op: Operation): RequestVisit[] {
 // ---------------------------------------------------------------- where findings go
 
 /** Whether `node` is written inside `owner` (same file, under its path). */
-export function within(node: Node, owner: Node): boolean {
+export function within(node: SpecNode, owner: SpecNode): boolean {
   return node.file === owner.file && owner.path.length <= node.path.length && owner.path.every((k, i) => node.path[i] === k);
 }
 
-function hasRef(node: Node): boolean {
+function hasRef(node: SpecNode): boolean {
   return isObject(node.value) && typeof node.value.$ref === 'string';
 }
 
@@ -270,12 +270,12 @@ export function schemaSite(visit: SchemaVisit, input?: RequestInput): Site {
 }
 
 /** Whether a file is an OpenAPI document (rather than a file of schemas or parameters it references). */
-function isDocumentFile(node: Node): boolean {
+function isDocumentFile(node: SpecNode): boolean {
   const root = node.file.value;
   return isObject(root) && (root.openapi !== undefined || root.swagger !== undefined);
 }
 
-function baseName(node: Node): string {
+function baseName(node: SpecNode): string {
   return node.file.relPath.replace(/^.*\//, '').replace(/\.[^.]*$/, '');
 }
 
@@ -283,7 +283,7 @@ function baseName(node: Node): string {
  * The name of the shared component whose root is `node` (`components.schemas.User`, 2.0 `definitions.User`, a file
  * of its own such as `schemas/user.yaml`, or an entry of a file of schemas), or undefined for a value written inline.
  */
-export function componentName(node: Node): string | undefined {
+export function componentName(node: SpecNode): string | undefined {
   const p = node.path;
   if (p.length === 3 && p[0] === 'components') return String(p[2]);
   if (p.length === 2 && ['definitions', 'parameters', 'responses'].includes(String(p[0]))) return String(p[1]);
@@ -298,7 +298,7 @@ const SCHEMA_PART_KEYS = new Set(['properties', 'items', 'allOf', 'anyOf', 'oneO
  * The name of the shared component that `node` is written in, if any: a `components` or 2.0 `definitions` entry, a
  * named entry of a file of schemas, or the file's name for a file that is one schema.
  */
-export function enclosingComponent(node: Node): string | undefined {
+export function enclosingComponent(node: SpecNode): string | undefined {
   const p = node.path;
   if (p[0] === 'components' && p.length >= 3) return String(p[2]);
   if (['definitions', 'parameters', 'responses'].includes(String(p[0])) && p.length >= 2) return String(p[1]);

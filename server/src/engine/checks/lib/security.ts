@@ -2,13 +2,13 @@
  * Security knowledge the auth checks and fixes share: where requirements are written, which operations use a scheme,
  * which scopes a scheme defines.
  */
-import type { Node } from '../../openapi/load';
-import { child, entries, isObject, items, operationLabel, type ApiDocument, type Operation } from '../../openapi/model';
+import type { SpecNode } from '../../spec/load';
+import { child, entries, isObject, items, operationLabel, type ApiDocument, type Operation } from '../../spec/model';
 
 /** One scheme named inside one written security requirement (`- oauth: [read]`). */
 export interface RequirementEntry {
   /** The scheme name: its key is the name, its value the list of scopes. */
-  node: Node;
+  node: SpecNode;
   name: string;
   /** Operations this requirement applies to: the operation that writes it, or every operation inheriting the root one. */
   operations: Operation[];
@@ -19,7 +19,7 @@ export interface RequirementEntry {
 /** Every scheme entry of every written requirement: the root `security` once, then each operation's own. */
 export function requirementEntries(doc: ApiDocument): RequirementEntry[] {
   const found: RequirementEntry[] = [];
-  const collect = (list: Node | undefined, operations: Operation[], root: boolean) => {
+  const collect = (list: SpecNode | undefined, operations: Operation[], root: boolean) => {
     for (const alternative of items(list)) {
       for (const [name, node] of entries(alternative)) found.push({ node, name, operations, root });
     }
@@ -52,17 +52,17 @@ export function schemeUsers(doc: ApiDocument): Map<string, Operation[]> {
 }
 
 /** The lower-cased string under `key`, or '' when absent. */
-export function lowerString(node: Node, key: string): string {
+export function lowerString(node: SpecNode, key: string): string {
   const value = isObject(node.value) ? node.value[key] : undefined;
   return typeof value === 'string' ? value.toLowerCase() : '';
 }
 
 /** The scopes an OAuth2 scheme defines: 2.0 `scopes`, 3.x the union of `flows.*.scopes`; undefined when it has no scope map at all. */
-export function definedScopes(scheme: Node, version: ApiDocument['version']): Set<string> | undefined {
+export function definedScopes(scheme: SpecNode, version: ApiDocument['version']): Set<string> | undefined {
   const maps = version === '2.0'
     ? [child(scheme, 'scopes')]
     : entries(child(scheme, 'flows')).map(([, flow]) => child(flow, 'scopes'));
-  const present = maps.filter((m): m is Node => m !== undefined && isObject(m.value));
+  const present = maps.filter((m): m is SpecNode => m !== undefined && isObject(m.value));
   if (present.length === 0) return undefined;
   return new Set(present.flatMap((m) => Object.keys(m.value as object)));
 }

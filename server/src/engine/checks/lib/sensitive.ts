@@ -3,9 +3,9 @@
  * not set, which responses carry the success body, and which operations exist to hand out credentials.
  */
 import type { Severity, OperationRef } from '../../types';
-import type { FileSet, Node } from '../../openapi/load';
-import { child, entries, isObject, items, WRITE_METHODS, type Operation, type Response } from '../../openapi/model';
-import { schemaTypes, walkSchemas } from '../../openapi/schema';
+import type { FileSet, SpecNode } from '../../spec/load';
+import { child, entries, isObject, items, WRITE_METHODS, type Operation, type Response } from '../../spec/model';
+import { schemaTypes, walkSchemas } from '../../spec/schema';
 import { isAuthEndpoint, words } from '../support';
 
 const COMPOSITIONS = ['allOf', 'oneOf', 'anyOf'] as const;
@@ -52,13 +52,13 @@ export function byName<T>(match: (name: string) => T): (name: string) => T {
 // Schemas
 
 /** Whether every type the schema declares is one of `allowed` (`null` aside); false when it declares none. */
-function onlyTypes(schema: Node, allowed: readonly string[]): boolean {
+function onlyTypes(schema: SpecNode, allowed: readonly string[]): boolean {
   const types = schemaTypes(schema).filter((t) => t !== 'null');
   return types.length > 0 && types.every((t) => allowed.includes(t));
 }
 
 /** An object schema holds other fields, not a value: its properties are judged on their own. */
-export function isObjectSchema(schema: Node): boolean {
+export function isObjectSchema(schema: SpecNode): boolean {
   const value = schema.value as Record<string, unknown>;
   return schemaTypes(schema).includes('object') || isObject(value.properties);
 }
@@ -67,7 +67,7 @@ export function isObjectSchema(schema: Node): boolean {
  * Whether a schema holds other fields rather than one value: an object, an array of objects, or a composition with
  * an object among its parts (`anyOf: [string id, expanded object]`). Its own properties are judged on their own.
  */
-export function isContainer(files: FileSet, schema: Node): boolean {
+export function isContainer(files: FileSet, schema: SpecNode): boolean {
   if (isObjectSchema(schema)) return true;
   const parts = [child(schema, 'items'), ...COMPOSITIONS.flatMap((key) => items(child(schema, key)))];
   return parts.some((part) => {
@@ -77,7 +77,7 @@ export function isContainer(files: FileSet, schema: Node): boolean {
 }
 
 /** The string values a schema (or its items, for an array) is limited to, if it has an `enum`. */
-function enumValues(files: FileSet, schema: Node): string[] | undefined {
+function enumValues(files: FileSet, schema: SpecNode): string[] | undefined {
   const itemsSite = child(schema, 'items');
   const target = itemsSite ? resolve(files, itemsSite) : schema;
   const values = target && isObject(target.value) ? target.value.enum : undefined;
@@ -90,7 +90,7 @@ const DATE_FORMATS = new Set(['date', 'date-time', 'time', 'duration']);
  * Whether a schema can hold a secret value: not a container (see isContainer), a boolean, a date or a closed set of
  * values (`secrets: { enum: [read, write] }` is a permission level).
  */
-function holdsValue(files: FileSet, schema: Node): boolean {
+function holdsValue(files: FileSet, schema: SpecNode): boolean {
   const value = schema.value as Record<string, unknown>;
   if (onlyTypes(schema, ['boolean']) || Array.isArray(value.enum) || 'const' in value) return false;
   if (typeof value.format === 'string' && DATE_FORMATS.has(value.format)) return false;
@@ -100,9 +100,9 @@ function holdsValue(files: FileSet, schema: Node): boolean {
 /** A property as declared in a schema: where it is written, and its schema. */
 export interface Declaration {
   /** The property's key under `properties` (where a fix edits it). */
-  site: Node;
+  site: SpecNode;
   /** Its schema, refs followed. */
-  schema: Node;
+  schema: SpecNode;
 }
 
 export interface PropertySite<M> extends Declaration {
@@ -112,7 +112,7 @@ export interface PropertySite<M> extends Declaration {
 }
 
 /** The properties of a schema whose names `select` matches (names are tested before any ref is followed). */
-export function selectProperties<M>(files: FileSet, schema: Node, select: (name: string) => M | undefined): PropertySite<M>[] {
+export function selectProperties<M>(files: FileSet, schema: SpecNode, select: (name: string) => M | undefined): PropertySite<M>[] {
   const found: PropertySite<M>[] = [];
   const properties = child(schema, 'properties');
   if (!properties || !isObject(properties.value)) return found;
@@ -127,13 +127,13 @@ export function selectProperties<M>(files: FileSet, schema: Node, select: (name:
 }
 
 /** Targets of `$ref` strings by the file they are written in, per analysis: specs repeat the same refs thousands of times. */
-const refTargets = new WeakMap<FileSet, WeakMap<object, Map<string, Node | undefined>>>();
+const refTargets = new WeakMap<FileSet, WeakMap<object, Map<string, SpecNode | undefined>>>();
 
 /**
  * A node with its `$ref`s followed, like `FileSet.deref`, for the hot path of walking every schema of a large spec:
  * inline schemas (most of them) are returned as they are, and each ref string is resolved once per file.
  */
-export function resolve(files: FileSet, node: Node): Node | undefined {
+export function resolve(files: FileSet, node: SpecNode): SpecNode | undefined {
   const value = node.value;
   if (!isObject(value) || typeof value.$ref !== 'string') return node;
   let byFile = refTargets.get(files);
@@ -151,9 +151,9 @@ function composite(value: Record<string, unknown>): boolean {
 }
 
 /** Where a schema writes its subschemas: containers and their keys (properties, items, compositions, additionalProperties). */
-function subschemaSites(schema: Node): [container: Node, keys: (string | number)[]][] {
+function subschemaSites(schema: SpecNode): [container: SpecNode, keys: (string | number)[]][] {
   const value = schema.value as Record<string, unknown>;
-  const sites: [Node, (string | number)[]][] = [];
+  const sites: [SpecNode, (string | number)[]][] = [];
   if (isObject(value.properties)) sites.push([child(schema, 'properties')!, Object.keys(value.properties)]);
   if (Array.isArray(value.items)) sites.push([child(schema, 'items')!, value.items.map((_, i) => i)]);
   else if (value.items !== undefined) sites.push([schema, ['items']]);
@@ -169,8 +169,8 @@ function subschemaSites(schema: Node): [container: Node, keys: (string | number)
  * The schemas a schema is made of, refs followed. With `leaves` false, inline schemas made of nothing else (a
  * `{type: string}` property) are left out before any node is built for them: most schemas of a spec are such leaves.
  */
-function subschemas(files: FileSet, schema: Node, leaves: boolean): Node[] {
-  const result: Node[] = [];
+function subschemas(files: FileSet, schema: SpecNode, leaves: boolean): SpecNode[] {
+  const result: SpecNode[] = [];
   for (const [container, keys] of subschemaSites(schema)) {
     const values = container.value as Record<string | number, unknown>;
     for (const key of keys) {
@@ -184,7 +184,7 @@ function subschemas(files: FileSet, schema: Node, leaves: boolean): Node[] {
 }
 
 /** Tarjan bookkeeping of one schema during `SchemaReach.of`. */
-interface Visit { node: Node; index: number; low: number; children: Node[]; next: number; onStack: boolean }
+interface Visit { node: SpecNode; index: number; low: number; children: SpecNode[]; next: number; onStack: boolean }
 
 const NOTHING: never[] = [];
 
@@ -200,15 +200,15 @@ export class SchemaReach<T> {
   constructor(
     private readonly files: FileSet,
     /** What a schema contributes by itself; called once per schema. */
-    private readonly own: (schema: Node) => T[],
+    private readonly own: (schema: SpecNode) => T[],
     /** Schemas that count as absent, with everything below them (a writeOnly property in a response). */
-    private readonly absent: (schema: Node) => boolean,
+    private readonly absent: (schema: SpecNode) => boolean,
     /** Whether `own` needs schemas made of nothing else; when it reads only owners' properties, leaves are skipped. */
     private readonly leaves: boolean,
   ) {}
 
   /** Everything `own` gives for `root` and every schema below it. */
-  of(root: Node): readonly T[] {
+  of(root: SpecNode): readonly T[] {
     const start = resolve(this.files, root);
     if (!start || !isObject(start.value) || this.absent(start)) return NOTHING;
     const known = this.done.get(start.value);
@@ -216,7 +216,7 @@ export class SchemaReach<T> {
     const visits = new Map<object, Visit>();
     const stack: Visit[] = [];
     const path: Visit[] = [];
-    const open = (node: Node) => {
+    const open = (node: SpecNode) => {
       const visit: Visit = {
         node, index: visits.size, low: visits.size, next: 0, onStack: true,
         children: subschemas(this.files, node, this.leaves).filter((s) => !this.absent(s)),
@@ -274,10 +274,10 @@ export class SchemaReach<T> {
  * The properties a schema declares, by name: its own and those of its `allOf` parts (nested ones too), refs followed.
  * A name declared by several parts lists every declaration.
  */
-export function declaredProperties(files: FileSet, schema: Node): Map<string, Declaration[]> {
+export function declaredProperties(files: FileSet, schema: SpecNode): Map<string, Declaration[]> {
   const declared = new Map<string, Declaration[]>();
   const seen = new Set<unknown>();
-  const pending: Node[] = [schema];
+  const pending: SpecNode[] = [schema];
   while (pending.length > 0) {
     const part = resolve(files, pending.pop()!);
     if (!part || !isObject(part.value) || seen.has(part.value)) continue;
@@ -292,7 +292,7 @@ export function declaredProperties(files: FileSet, schema: Node): Map<string, De
 }
 
 /** Whether any schema reachable from `schema` marks a property readOnly or writeOnly: it already tells directions apart. */
-export function separatesDirections(files: FileSet, schema: Node): boolean {
+export function separatesDirections(files: FileSet, schema: SpecNode): boolean {
   let found = false;
   walkSchemas(files, schema, ({ schema: s }) => {
     const value = s.value as Record<string, unknown>;
@@ -399,7 +399,7 @@ export function sensitiveName(name: string, extraNames: readonly string[]): (Sen
  * Whether a property with a sensitive name really holds the value: its schema can hold one (see holdsValue), and
  * it is not a number unless the value may be numeric (`max_tokens` is a count, a PIN may be a number).
  */
-export function holdsSensitiveValue(files: FileSet, match: { numeric: boolean }, schema: Node): boolean {
+export function holdsSensitiveValue(files: FileSet, match: { numeric: boolean }, schema: SpecNode): boolean {
   return holdsValue(files, schema) && (match.numeric || !onlyTypes(schema, ['integer', 'number']));
 }
 
@@ -467,7 +467,7 @@ export function privilegedName(name: string): PrivilegedTerm | undefined {
  * Whether a property with a privileged name really sets the privilege: it is a value of the expected type (untyped
  * counts), not a container of other fields, and, when it is an enum, one of its values is privileged.
  */
-export function setsPrivilege(files: FileSet, term: PrivilegedTerm, schema: Node): boolean {
+export function setsPrivilege(files: FileSet, term: PrivilegedTerm, schema: SpecNode): boolean {
   const types = schemaTypes(schema).filter((t) => t !== 'null');
   if (term.types && types.length > 0 && !types.every((t) => term.types!.includes(t))) return false;
   if (isContainer(files, schema)) return false;

@@ -1,5 +1,5 @@
 import type { OperationRef } from '../types';
-import type { FileSet, Node } from './load';
+import type { FileSet, SpecNode } from './load';
 import type { SourceFile } from './source';
 
 export type OasVersion = '2.0' | '3.0' | '3.1';
@@ -13,14 +13,14 @@ export function isObject(value: unknown): value is Obj {
 }
 
 /** A value reached from another node; its JSON path is built only when asked for (most nodes of a walk never are). */
-class ChildNode implements Node {
+class ChildNode implements SpecNode {
   private fullPath?: (string | number)[];
-  constructor(readonly file: SourceFile, readonly value: unknown, readonly parent: object, readonly key: string | number, private readonly from: Node) {}
+  constructor(readonly file: SourceFile, readonly value: unknown, readonly parent: object, readonly key: string | number, private readonly from: SpecNode) {}
   get path(): (string | number)[] { return (this.fullPath ??= [...this.from.path, this.key]); }
 }
 
 /** The child `key` of an object node (undefined when absent). */
-export function child(node: Node, key: string | number): Node | undefined {
+export function child(node: SpecNode, key: string | number): SpecNode | undefined {
   const value = node.value;
   if (value === null || typeof value !== 'object') return undefined;
   const v = (value as Obj)[key as string];
@@ -29,48 +29,48 @@ export function child(node: Node, key: string | number): Node | undefined {
 }
 
 /** Entries of an object node as child nodes, in source order. */
-export function entries(node: Node | undefined): [string, Node][] {
+export function entries(node: SpecNode | undefined): [string, SpecNode][] {
   if (!node || !isObject(node.value)) return [];
   return Object.keys(node.value).map((k) => [k, child(node, k)!]);
 }
 
 /** Items of an array node as child nodes. */
-export function items(node: Node | undefined): Node[] {
+export function items(node: SpecNode | undefined): SpecNode[] {
   if (!node || !Array.isArray(node.value)) return [];
   return node.value.map((_, i) => child(node, i)!);
 }
 
-export interface Content { mediaType: string; schema?: Node }
+export interface Content { mediaType: string; schema?: SpecNode }
 
 export interface Parameter {
   /** The parameter object, refs followed. */
-  node: Node;
+  node: SpecNode;
   name: string;
   in: string;
   required: boolean;
   /** Its schema (3.x `schema`); for 2.0 non-body parameters, the parameter itself (type, format, maxLength live there). */
-  schema?: Node;
+  schema?: SpecNode;
 }
 
-export interface RequestBody { node: Node; contents: Content[] }
+export interface RequestBody { node: SpecNode; contents: Content[] }
 
 export interface Response {
   status: string;
   /** The response object, refs followed. */
-  node: Node;
+  node: SpecNode;
   /** Where the status code is written, in the responses map of the operation. */
-  site: Node;
+  site: SpecNode;
   /** Header objects by lower-cased name, refs followed. */
-  headers: Map<string, Node>;
+  headers: Map<string, SpecNode>;
   contents: Content[];
 }
 
-export interface SecurityAlternative { node: Node; schemes: { name: string; scopes: string[]; node: Node }[] }
+export interface SecurityAlternative { node: SpecNode; schemes: { name: string; scopes: string[]; node: SpecNode }[] }
 
 export interface EffectiveSecurity {
   /** Where the effective requirement is written: on the operation, at the root, or nowhere. */
   source: 'operation' | 'root' | 'none';
-  node?: Node;
+  node?: SpecNode;
   alternatives: SecurityAlternative[];
   /** True when some alternative requires nothing (`{}`), or the list is empty: the caller may be anonymous. */
   anonymous: boolean;
@@ -82,24 +82,24 @@ export interface Operation {
   path: string;
   operationId?: string;
   /** The operation object; `parent` is the path item and `key` the method. */
-  node: Node;
-  pathItem: Node;
+  node: SpecNode;
+  pathItem: SpecNode;
   parameters: Parameter[];
   requestBody?: RequestBody;
   responses: Response[];
-  responsesNode?: Node;
+  responsesNode?: SpecNode;
   security: EffectiveSecurity;
 }
 
 export interface ApiDocument {
   file: SourceFile;
   version: OasVersion;
-  root: Node;
+  root: SpecNode;
   operations: Operation[];
   /** Security scheme objects by name, refs followed. */
-  securitySchemes: Map<string, Node>;
+  securitySchemes: Map<string, SpecNode>;
   /** The map that declares the schemes (components.securitySchemes or securityDefinitions). */
-  securitySchemesNode?: Node;
+  securitySchemesNode?: SpecNode;
 }
 
 export function operationRef(op: Operation): OperationRef { return { method: op.method.toUpperCase(), path: op.path }; }
@@ -119,7 +119,7 @@ export function detectVersion(value: unknown): OasVersion | undefined {
 
 /** Builds the operation model of one OpenAPI document: path-item and operation parameters merged, refs followed. */
 export function buildDocument(files: FileSet, file: SourceFile, version: OasVersion): ApiDocument {
-  const root: Node = { file, value: file.value, path: [] };
+  const root: SpecNode = { file, value: file.value, path: [] };
   const doc: ApiDocument = { file, version, root, operations: [], securitySchemes: new Map() };
   const components = version === '2.0' ? undefined : child(root, 'components');
   const schemes = version === '2.0' ? child(root, 'securityDefinitions') : components && child(components, 'securitySchemes');
@@ -158,7 +158,7 @@ export function buildDocument(files: FileSet, file: SourceFile, version: OasVers
   return doc;
 }
 
-function collectParameters(files: FileSet, op: Operation, shared: Node[], own: Node[], version: OasVersion): void {
+function collectParameters(files: FileSet, op: Operation, shared: SpecNode[], own: SpecNode[], version: OasVersion): void {
   const byKey = new Map<string, Parameter>();
   const bodyParams: Parameter[] = [];
   for (const site of [...shared, ...own]) {
@@ -190,9 +190,9 @@ function mediaTypes(op: Operation, key: 'consumes' | 'produces'): string[] {
   return list.length > 0 ? list.map(String) : ['application/json'];
 }
 
-function deref(files: FileSet, node: Node | undefined): Node | undefined { return node && files.deref(node); }
+function deref(files: FileSet, node: SpecNode | undefined): SpecNode | undefined { return node && files.deref(node); }
 
-function contents(files: FileSet, owner: Node): Content[] {
+function contents(files: FileSet, owner: SpecNode): Content[] {
   return entries(child(owner, 'content')).map(([mediaType, media]) => {
     const m = files.deref(media);
     return { mediaType, schema: m ? deref(files, child(m, 'schema')) : undefined };
@@ -206,7 +206,7 @@ function collectResponses(files: FileSet, op: Operation, version: OasVersion): v
     if (status.startsWith('x-')) continue;
     const node = files.deref(site);
     if (!node || !isObject(node.value)) continue;
-    const headers = new Map<string, Node>();
+    const headers = new Map<string, SpecNode>();
     for (const [name, header] of entries(child(node, 'headers'))) {
       const h = files.deref(header);
       if (h) headers.set(name.toLowerCase(), h);
@@ -220,7 +220,7 @@ function collectResponses(files: FileSet, op: Operation, version: OasVersion): v
   }
 }
 
-function effectiveSecurity(own: Node | undefined, root: Node | undefined): EffectiveSecurity {
+function effectiveSecurity(own: SpecNode | undefined, root: SpecNode | undefined): EffectiveSecurity {
   const node = own && Array.isArray(own.value) ? own : root && Array.isArray(root.value) ? root : undefined;
   if (!node) return { source: 'none', alternatives: [], anonymous: true };
   const alternatives = items(node).filter((n) => isObject(n.value)).map((alt) => ({

@@ -31,7 +31,7 @@ export class ParseCache {
 }
 
 /** A value inside a parsed file: `parent[key]`, or the file's root when there is no parent. */
-export interface Node {
+export interface SpecNode {
   file: SourceFile;
   value: unknown;
   parent?: object;
@@ -153,7 +153,7 @@ export class FileSet {
         const target = this.refTarget(current, ref.value, ref);
         if (!target || seen.has(target)) continue;
         seen.add(target);
-        const site: Node = { file: current, value: ref.parent, path: locate(current, ref.parent) };
+        const site: SpecNode = { file: current, value: ref.parent, path: locate(current, ref.parent) };
         const loaded = await this.load(target, () =>
           this.reportRef(site, 'ref-missing', 'error', `$ref '${ref.value}': the file ${this.relative(target)} was not found`));
         if (loaded) queue.push(loaded);
@@ -197,7 +197,7 @@ export class FileSet {
    * Follows `$ref`s from `node` until a value that is not a reference. Problems (missing target, cycle of refs)
    * are recorded once and give undefined.
    */
-  deref(node: Node): Node | undefined {
+  deref(node: SpecNode): SpecNode | undefined {
     const first = node.value;
     // the common case: not a reference
     if (first === null || typeof first !== 'object' || typeof (first as Record<string, unknown>).$ref !== 'string') return node;
@@ -220,10 +220,10 @@ export class FileSet {
     }
   }
 
-  private readonly resolved = new Map<SourceFile, Map<string, Node>>();
+  private readonly resolved = new Map<SourceFile, Map<string, SpecNode>>();
 
   /** Resolves one ref string written in `from` (without following further refs); successful resolutions are kept. */
-  resolveRef(from: SourceFile, ref: string, site?: Node): Node | undefined {
+  resolveRef(from: SourceFile, ref: string, site?: SpecNode): SpecNode | undefined {
     let known = this.resolved.get(from);
     if (!known) this.resolved.set(from, (known = new Map()));
     const cached = known.get(ref);
@@ -233,7 +233,7 @@ export class FileSet {
     return node;
   }
 
-  private resolveRefOnce(from: SourceFile, ref: string, site?: Node): Node | undefined {
+  private resolveRefOnce(from: SourceFile, ref: string, site?: SpecNode): SpecNode | undefined {
     const hash = ref.indexOf('#');
     const filePart = hash === -1 ? ref : ref.slice(0, hash);
     const pointer = hash === -1 ? '' : ref.slice(hash + 1);
@@ -272,7 +272,7 @@ export class FileSet {
     return { file, value, parent, key, path: at };
   }
 
-  private reportRef(site: Node, code: string, severity: Problem['severity'], message: string): void {
+  private reportRef(site: SpecNode, code: string, severity: Problem['severity'], message: string): void {
     const key = `${code}\0${site.file.path}\0${site.path.join('/')}`;
     if (this.reportedRefs.has(key)) return;
     this.reportedRefs.add(key);

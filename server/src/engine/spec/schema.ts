@@ -1,15 +1,15 @@
-import type { FileSet, Node } from './load';
+import type { FileSet, SpecNode } from './load';
 import { child, entries, isObject, items } from './model';
 
 export interface SchemaVisit {
   /** The schema object, refs followed. */
-  schema: Node;
+  schema: SpecNode;
   /** Where it is written, before refs are followed (a property's key, an `items` entry, ...). */
-  site: Node;
+  site: SpecNode;
   /** Set when the schema is reached as a named property of an object schema. */
   property?: string;
   /** The object schema that declares `property`. */
-  owner?: Node;
+  owner?: SpecNode;
   /** Property names from the walk's root to here. */
   trail: string[];
 }
@@ -22,10 +22,10 @@ const COMPOSITIONS = ['allOf', 'oneOf', 'anyOf'] as const;
  * Visits every schema reachable from `start` (properties, items, compositions, additionalProperties) once each,
  * so recursive schemas and YAML alias bombs cost one visit per distinct object. Returning 'skip' prunes a branch.
  */
-export function walkSchemas(files: FileSet, start: Node | undefined, visitor: SchemaVisitor): void {
+export function walkSchemas(files: FileSet, start: SpecNode | undefined, visitor: SchemaVisitor): void {
   if (!start) return;
   const seen = new Set<unknown>();
-  const stack: { site: Node; property?: string; owner?: Node; trail: string[] }[] = [{ site: start, trail: [] }];
+  const stack: { site: SpecNode; property?: string; owner?: SpecNode; trail: string[] }[] = [{ site: start, trail: [] }];
   while (stack.length > 0) {
     const { site, property, owner, trail } = stack.pop()!;
     const schema = files.deref(site);
@@ -48,13 +48,13 @@ export function walkSchemas(files: FileSet, start: Node | undefined, visitor: Sc
 }
 
 /** The schema's `type`, as a list (3.1 allows several). */
-export function schemaTypes(schema: Node): string[] {
+export function schemaTypes(schema: SpecNode): string[] {
   const t = (schema.value as Record<string, unknown>).type;
   if (typeof t === 'string') return [t];
   if (Array.isArray(t)) return t.map(String);
   return [];
 }
 
-export function hasKey(node: Node, key: string): boolean {
+export function hasKey(node: SpecNode, key: string): boolean {
   return isObject(node.value) && Object.prototype.hasOwnProperty.call(node.value, key);
 }
