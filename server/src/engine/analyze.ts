@@ -5,7 +5,7 @@ import type { SourceFile } from './spec/source';
 import { isIncluded, resolveConfig, type Config, type ResolvedConfig } from './config';
 import type { Check, CheckContext, Report, Site } from './checks/check';
 import { CHECKS } from './checks';
-import { insertEntry } from './fix/edits';
+import { insertEntry } from './edit/edits';
 import { IGNORE_KEY } from './checks/support';
 
 export interface AnalyzeRequest {

@@ -9,7 +9,7 @@
 import { analyze, looksLikeOpenApi } from '../engine/analyze';
 import { FileSet, ParseCache, type AsyncFileReader } from '../engine/spec/load';
 import { LineIndex, SourceFile, type ParsedText, type Span } from '../engine/spec/source';
-import { styleOf } from '../engine/fix/edits';
+import { styleOf } from '../engine/edit/edits';
 import { resolveConfig, type Config } from '../engine/config';
 import type { AnalysisResult, CancellationSignal, Finding, Problem, Range } from '../engine/types';
 import { TextShift, changedRegion, type ChangedRegion } from './text-shift';
