@@ -6,7 +6,7 @@ import { isIncluded, resolveConfig, type Config, type ResolvedConfig } from './c
 import type { Check, CheckContext, Report, Site } from './checks/check';
 import { CHECKS } from './checks';
 import { insertEntry } from './edit/edits';
-import { IGNORE_KEY } from './checks/support';
+import { IGNORE_KEY } from './spec/extensions';
 
 export interface AnalyzeRequest {
   /** Absolute project root: findings are reported relative to it, refs may not leave it. */

@@ -1,10 +1,10 @@
 import type { CheckMeta, Fix, OperationRef, Severity } from '../types';
-import type { FileSet, SpecNode } from '../spec/load';
-import type { ApiDocument, Operation } from '../spec/model';
+import type { FileSet } from '../spec/load';
+import type { ApiDocument, Operation, Site } from '../spec/model';
 import type { ResolvedConfig } from '../config';
 
 /** Where a finding points: a key, or the value under it. */
-export interface Site { at: SpecNode; part?: 'key' | 'value' }
+export type { Site };
 
 export interface Report extends Site {
   /** One sentence: what, where, why it matters. A function receives the operations merged into the finding. */

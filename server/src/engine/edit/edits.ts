@@ -5,7 +5,9 @@
  * already there.
  */
 import { dirname, posix, relative as relativePath, sep } from 'node:path';
-import type { Fix, TextEdit } from '../types';
+import type { TextEdit } from '../types';
+import type { SpecNode } from '../spec/load';
+import { isObject } from '../spec/model';
 import type { SourceFile, Span, JsonPath } from '../spec/source';
 
 export type PlainValue = string | number | boolean | null | PlainValue[] | { [key: string]: PlainValue };
@@ -316,20 +318,24 @@ export function replaceScalar(file: SourceFile, span: Span, value: string): Text
   return edit(file, span, written);
 }
 
+/** Sets a scalar entry of a mapping: an existing value is replaced in its own quotes, a missing entry is added. */
+export function setScalar(file: SourceFile, mapping: object, key: string, value: string): TextEdit {
+  if (Object.prototype.hasOwnProperty.call(mapping, key)) return replaceScalar(file, file.spanOf(mapping, key, 'value'), value);
+  return insertEntry(file, mapping, key, value);
+}
+
+/** Adds `key: value` to a mapping that lacks the key; refuses otherwise (a duplicate key would make the file invalid). */
+export function addEntry(node: SpecNode, key: string, value: PlainValue): TextEdit {
+  if (!isObject(node.value) || Object.prototype.hasOwnProperty.call(node.value, key)) throw new Error(`addEntry: cannot add '${key}'`);
+  return insertEntry(node.file, node.value, key, value);
+}
+
 /** The `$ref` that `from` writes to reach the value at `path` in `target` (a JSON pointer, relative file path first). */
 export function refTo(from: SourceFile, target: SourceFile, path: JsonPath): string {
   const pointer = path.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
   if (from === target) return `#${pointer}`;
   const file = posix.normalize(relativePath(dirname(from.path), target.path).split(sep).join('/'));
   return `${file}#${pointer}`;
-}
-
-/**
- * Builds a fix, or none when the file has a shape the primitives refuse (they throw rather than write something
- * wrong): a missing fix must never cost the finding.
- */
-export function attempt(build: () => Fix | undefined): Fix | undefined {
-  try { return build(); } catch { return undefined; }
 }
 
 /**

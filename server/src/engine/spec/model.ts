@@ -40,6 +40,16 @@ export function items(node: SpecNode | undefined): SpecNode[] {
   return node.value.map((_, i) => child(node, i)!);
 }
 
+/** A place in a spec: a key, or the value under it. */
+export interface Site { at: SpecNode; part?: 'key' | 'value' }
+
+/** The string under `key` of an object node, if it is one. */
+export function stringValue(node: SpecNode | undefined, key: string): string | undefined {
+  if (!node || !isObject(node.value)) return undefined;
+  const v = node.value[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
 export interface Content { mediaType: string; schema?: SpecNode }
 
 export interface Parameter {
@@ -104,6 +114,25 @@ export interface ApiDocument {
 
 export function operationRef(op: Operation): OperationRef { return { method: op.method.toUpperCase(), path: op.path }; }
 export function operationLabel(op: Operation): string { return `${op.method.toUpperCase()} ${op.path}`; }
+
+/** Template parameters of a path, e.g. `/users/{id}` gives ['id']. */
+export function pathParameters(path: string): string[] {
+  return [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+}
+
+/**
+ * The responses that carry the success body: every 2xx (or 2XX); `default` only when the operation declares no
+ * 2xx, because next to explicit successes `default` describes the errors.
+ */
+export function successResponses(op: Operation): Response[] {
+  const ok = op.responses.filter((r) => /^2(?:\d\d|XX)$/i.test(r.status));
+  return ok.length > 0 ? ok : op.responses.filter((r) => r.status === 'default');
+}
+
+/** `application/json`, `application/problem+json`, `application/vnd.github.v3+json; charset=utf-8`. */
+export function isJsonMediaType(mediaType: string): boolean {
+  return /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i.test(mediaType.trim());
+}
 
 /** The OpenAPI version a parsed value declares, or undefined when it is not an OpenAPI document. */
 export function detectVersion(value: unknown): OasVersion | undefined {

@@ -1,6 +1,8 @@
 import type { Check } from '../check';
 import { operationLabel, WRITE_METHODS, type ApiDocument, type Operation, type SecurityAlternative } from '../../spec/model';
-import { operationSite, publicIntent, requiresAuth, words } from '../support';
+import { operationSite } from '../report';
+import { publicIntent, requiresAuth } from '../operation-kinds';
+import { words } from '../words';
 
 const ADMIN_WORDS = new Set(['admin', 'admins', 'administration', 'administrator', 'administrators', 'superuser', 'sudo']);
 /** Whole path segments that mark back-office operations (as words they are too common: `internal_transfers`). */

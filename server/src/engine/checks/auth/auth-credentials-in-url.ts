@@ -1,10 +1,11 @@
 import type { Check } from '../check';
 import type { OperationRef } from '../../types';
 import type { SpecNode } from '../../spec/load';
-import { child, operationLabel, type Operation, type Parameter } from '../../spec/model';
+import { child, operationLabel, type Operation, type Parameter, stringValue } from '../../spec/model';
 import { replaceScalar } from '../../edit/edits';
 import { lowerString, schemeUsers } from './knowledge';
-import { operationSite, stringValue, words } from '../support';
+import { operationSite } from '../report';
+import { words } from '../words';
 
 type Credential = 'secret' | 'credential';
 

@@ -1,8 +1,7 @@
 import type { Check, Site } from '../check';
 import type { SpecNode } from '../../spec/load';
-import { child } from '../../spec/model';
+import { child, stringValue } from '../../spec/model';
 import { lowerString, schemeUsers } from './knowledge';
-import { stringValue } from '../support';
 
 const RFC_8725 = /rfc\s*-?\s*8725/i;
 const NAMES_ALGORITHM = /\b(?:[RPE]S(?:256|384|512)|HS(?:256|384|512)|EdDSA|alg)\b/;

@@ -1,6 +1,7 @@
 import type { Check } from '../check';
 import { operationLabel } from '../../spec/model';
-import { operationSite, publicIntent, requiresAuth } from '../support';
+import { operationSite } from '../report';
+import { publicIntent, requiresAuth } from '../operation-kinds';
 import { authResponsesFix } from './fixes';
 import { documentsAuthFailure } from './knowledge';
 

@@ -1,7 +1,8 @@
 import type { Check } from '../check';
 import type { Fix } from '../../types';
 import { child, items, isObject, operationLabel, WRITE_METHODS } from '../../spec/model';
-import { isIdAddressed, operationSite, publicIntent } from '../support';
+import { isIdAddressed, publicIntent } from '../operation-kinds';
+import { operationSite } from '../report';
 import { markPublicFix, requireSchemeFix } from './fixes';
 
 export const authMissing: Check = {

@@ -1,7 +1,6 @@
 import type { Check } from '../check';
-import { child, entries } from '../../spec/model';
+import { child, entries, stringValue } from '../../spec/model';
 import { lowerString, schemeUsers } from './knowledge';
-import { stringValue } from '../support';
 
 /**
  * Flows that act for a user and may renew tokens. The implicit flow must not issue refresh tokens (RFC 6749 §4.2.2)

@@ -6,8 +6,9 @@ import type { Fix, TextEdit } from '../../types';
 import type { SpecNode } from '../../spec/load';
 import { child, entries, isObject, items, WRITE_METHODS, type ApiDocument, type Operation } from '../../spec/model';
 import { definedScopes, documentsAuthFailure, lowerString } from './knowledge';
-import { PUBLIC_KEY } from '../support';
-import { attempt, insertAtPath, insertEntries, refTo, removeItem, replaceValue, type PlainValue } from '../../edit/edits';
+import { PUBLIC_KEY } from '../../spec/extensions';
+import { attempt } from '../../edit/fixes';
+import { insertAtPath, insertEntries, refTo, removeItem, replaceValue, type PlainValue } from '../../edit/edits';
 import { keyAfterStatus } from '../../edit/responses';
 
 /** The reason a "mark as public" fix writes: suppression-reason-missing reports it until the author replaces it. */

@@ -1,8 +1,10 @@
 import type { Check } from '../check';
-import { child, type Operation } from '../../spec/model';
+import { child, type Operation, pathParameters } from '../../spec/model';
 import type { OperationRef } from '../../types';
-import { pathParameters, requiresAuth, words } from '../support';
-import { bodyFields, callerNoun, describeOperations, usedBy } from './knowledge';
+import { requiresAuth } from '../operation-kinds';
+import { words } from '../words';
+import { bodyFields, callerNoun } from './knowledge';
+import { describeOperations, usedBy } from '../report';
 
 const PLACES: Record<string, string> = { query: 'query parameter', header: 'header', cookie: 'cookie' };
 

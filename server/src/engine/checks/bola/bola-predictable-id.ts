@@ -3,9 +3,10 @@ import type { Fix } from '../../types';
 import type { FileSet, SpecNode } from '../../spec/load';
 import { child, isObject } from '../../spec/model';
 import { schemaTypes } from '../../spec/schema';
-import { removeEntry, replaceScalar } from '../../edit/edits';
-import { fixes, setScalar } from '../rate-limit/fixes';
-import { bodyFields, describeOperations, guessable, isObjectReference, namesRandomId, samplesAre, usedBy, type Guessable } from './knowledge';
+import { removeEntry, replaceScalar, setScalar } from '../../edit/edits';
+import { fixes } from '../../edit/fixes';
+import { bodyFields, guessable, isObjectReference, namesRandomId, samplesAre, type Guessable } from './knowledge';
+import { describeOperations, usedBy } from '../report';
 
 const PLACES: Record<string, string> = { path: 'Path parameter', query: 'Query parameter', header: 'Header' };
 

@@ -1,9 +1,10 @@
 import type { Check } from '../check';
 import type { SpecNode } from '../../spec/load';
-import { child, isObject } from '../../spec/model';
+import { child, isObject, pathParameters } from '../../spec/model';
 import type { OperationRef } from '../../types';
-import { operationSite, pathParameters, publicIntent, words } from '../support';
-import { describeOperations, usedBy } from './knowledge';
+import { operationSite, describeOperations, usedBy } from '../report';
+import { publicIntent } from '../operation-kinds';
+import { words } from '../words';
 
 /** Methods that neither read nor change the object the path names (CORS preflight, loop-back diagnostics). */
 const NO_OBJECT_ACCESS = new Set(['options', 'trace']);

@@ -1,11 +1,9 @@
 /** What the BOLA checks share: how guessable an identifier is, whose identity a name carries, what a client sends. */
 import type { FileSet, SpecNode } from '../../spec/load';
-import { child, isObject, operationLabel, type Operation } from '../../spec/model';
+import { child, isObject, type Operation, type Site } from '../../spec/model';
 import { schemaTypes, walkSchemas } from '../../spec/schema';
-import type { OperationRef } from '../../types';
-import type { Site } from '../check';
-import { isObjectIdName, words } from '../support';
-import { formDataParameters } from '../rate-limit/knowledge';
+import { formDataParameters } from '../../spec/inputs';
+import { words } from '../words';
 
 /** How an identifier can be guessed: a number (sequential), or a string nothing declares random. */
 export type Guessable = 'integer' | 'numeric-string' | 'string';
@@ -58,7 +56,14 @@ export function samplesAre(node: SpecNode | undefined, test: (value: unknown) =>
 /** Ids that name no object a caller could be denied: correlation and trace ids, external references, tax numbers. */
 const NOT_OBJECT_WORDS = new Set(['external', 'correlation', 'trace', 'span', 'request', 'idempotency', 'reference', 'tax', 'vat', 'national']);
 
-/** An object identifier (support's `isObjectIdName`) that points at an object the server holds. */
+/** Whether a parameter or property name names an object identifier: id, userId, order_id, accountUuid, slug-less keys. */
+function isObjectIdName(name: string): boolean {
+  const w = words(name);
+  const last = w[w.length - 1];
+  return last === 'id' || last === 'ids' || last === 'uuid' || last === 'guid';
+}
+
+/** An object identifier that points at an object the server holds. */
 export function isObjectReference(name: string): boolean {
   // cheap test first: this runs on every request property name of large specs
   if (!/(?:id|ids|uuid|guid)$/i.test(name) || !isObjectIdName(name)) return false;
@@ -137,15 +142,3 @@ function isReadOnly(node: SpecNode): boolean {
   return isObject(node.value) && node.value.readOnly === true;
 }
 
-/** Related locations for a finding at a site shared with other operations: each operation's method key. */
-export function usedBy(op: Operation, site: Site, verb: string): (Site & { message: string })[] {
-  const inside = site.at.file === op.node.file && op.node.path.every((segment, i) => site.at.path[i] === segment);
-  return inside ? [] : [{ at: op.node, part: 'key', message: `${operationLabel(op)} ${verb}` }];
-}
-
-/** `GET /a`, `GET /a and DELETE /a`, or `GET /a and 11 other operations`, for messages of merged findings. */
-export function describeOperations(operations: OperationRef[]): string {
-  const labels = operations.map((o) => `${o.method} ${o.path}`);
-  if (labels.length <= 2) return labels.join(' and ');
-  return `${labels[0]} and ${labels.length - 1} other operations`;
-}

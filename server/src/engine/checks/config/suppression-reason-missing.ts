@@ -2,7 +2,7 @@ import type { Check, CheckContext } from '../check';
 import type { SpecNode } from '../../spec/load';
 import { isObject } from '../../spec/model';
 import type { SourceFile } from '../../spec/source';
-import { IGNORE_KEY, PUBLIC_KEY } from '../support';
+import { IGNORE_KEY, PUBLIC_KEY } from '../../spec/extensions';
 
 /** Text every file with a suppression or a public declaration contains: files without it are not walked. */
 const MARKER = 'x-api-sentinel-';

@@ -7,11 +7,11 @@
  * request may set), so every one is a suggestion.
  */
 import type { Fix, TextEdit } from '../../types';
-import type { FileSet, SpecNode } from '../../spec/load';
-import { isLiteralKey } from '../../spec/load';
+import { type FileSet, type SpecNode, isLiteralKey } from '../../spec/load';
 import { isObject, type Operation } from '../../spec/model';
 import type { SourceFile } from '../../spec/source';
-import { attempt, insertEntry, removeEntry, removeItem, replaceSpan, replaceValue, styleOf } from '../../edit/edits';
+import { attempt } from '../../edit/fixes';
+import { insertEntry, removeEntry, removeItem, replaceSpan, replaceValue, styleOf } from '../../edit/edits';
 
 export type Direction = 'readOnly' | 'writeOnly';
 

@@ -1,12 +1,10 @@
 import type { Check } from '../check';
 import type { FileSet, SpecNode } from '../../spec/load';
-import { child, isObject, items, operationLabel, type Operation } from '../../spec/model';
+import { child, isObject, items, operationLabel, type Operation, isJsonMediaType, successResponses } from '../../spec/model';
 import { hasKey, schemaTypes } from '../../spec/schema';
-import { operationSite } from '../support';
+import { operationSite, addOperation, listOperations } from '../report';
 import { closeObjectFix } from './fixes';
-import {
-  addOperation, declaredProperties, isJsonMediaType, isObjectSchema, listOperations, resolve, SchemaReach, successResponses,
-} from './knowledge';
+import { declaredProperties, isObjectSchema, resolve, SchemaReach } from '../../spec/schema-graph';
 
 /** Keywords that give a schema a shape: with any of them it is not free-form. */
 const SHAPE_KEYWORDS = [

@@ -1,13 +1,11 @@
 import type { Check } from '../check';
 import type { FileSet, SpecNode } from '../../spec/load';
-import { child, isObject, operationLabel, operationRef, type Operation } from '../../spec/model';
+import { child, isObject, operationLabel, operationRef, type Operation, successResponses } from '../../spec/model';
 import { schemaTypes } from '../../spec/schema';
-import { operationSite } from '../support';
+import { operationSite, addOperation, listOperations } from '../report';
 import { markPropertiesFix, supportsWriteOnly, type PropertyMark } from './fixes';
-import {
-  addOperation, declaredProperties, holdsSensitiveValue, listOperations, nameWords, privilegedName, resolve, sensitiveName, separatesDirections,
-  setsPrivilege, successResponses, type Declaration,
-} from './knowledge';
+import { declaredProperties, resolve, separatesDirections, type Declaration } from '../../spec/schema-graph';
+import { holdsSensitiveValue, nameWords, privilegedName, sensitiveName, setsPrivilege } from './knowledge';
 
 /** Envelope members that carry the resource itself: `{ data: User }`, `{ result: Zone }`. */
 const ENVELOPE_KEYS = ['data', 'result'];

@@ -2,10 +2,9 @@ import type { Check, CheckContext, Report } from '../check';
 import type { FileSet, SpecNode } from '../../spec/load';
 import { child, entries, items, operationLabel, type Operation } from '../../spec/model';
 import { hasKey, schemaTypes } from '../../spec/schema';
-import {
-  componentName, describeRequestSchema, enclosingComponent, isInUrlOrHeaders, isPageMarkerProperty, isPaginated, isSearchOperation, LIST_PROPERTIES,
-  reportHighestFirst, requestMessage, requestVisits, schemaSite, sharedBy, usage,
-} from './knowledge';
+import { componentName, describeRequestSchema, enclosingComponent, requestMessage, schemaSite, sharedBy, usage } from '../report';
+import { isInUrlOrHeaders, isPageMarkerProperty, isPaginated, isSearchOperation, LIST_PROPERTIES, reportHighestFirst } from './knowledge';
+import { requestVisits } from '../../spec/inputs';
 import { boundedName, maxItemsFixes } from './fixes';
 
 type Obj = Record<string, unknown>;

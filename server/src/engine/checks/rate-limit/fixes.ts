@@ -12,32 +12,15 @@ import type { FileSet, SpecNode } from '../../spec/load';
 import type { JsonPath, SourceFile } from '../../spec/source';
 import { child, entries, isObject, type ApiDocument, type Operation, type Parameter } from '../../spec/model';
 import type { SchemaVisit } from '../../spec/schema';
-import { componentName, isFileContent, isRateLimitHeader, RETRY_HEADERS, squash, type RequestInput } from './knowledge';
-import { words } from '../support';
-import { attempt, insertAtPath, insertEntries, insertEntry, refTo, replaceScalar, type PlainValue } from '../../edit/edits';
+import { componentName } from '../report';
+import { isFileContent, isRateLimitHeader, RETRY_HEADERS, squash } from './knowledge';
+import type { RequestInput } from '../../spec/inputs';
+import { words } from '../words';
+import { fixes } from '../../edit/fixes';
+import { addEntry, insertAtPath, insertEntries, refTo, type PlainValue } from '../../edit/edits';
 import { keyAfterStatus } from '../../edit/responses';
 
 type Obj = Record<string, unknown>;
-
-/** A fix as a list of none or one, built safely: a shape the edit primitives refuse costs the fix, never the finding. */
-export function fixes(build: () => Fix | undefined): Fix[] {
-  const fix = attempt(build);
-  return fix ? [fix] : [];
-}
-
-// ---------------------------------------------------------------- primitives
-
-/** Sets a scalar entry of a mapping: an existing value is replaced in its own quotes, a missing entry is added. */
-export function setScalar(file: SourceFile, mapping: object, key: string, value: string): TextEdit {
-  if (Object.prototype.hasOwnProperty.call(mapping, key)) return replaceScalar(file, file.spanOf(mapping, key, 'value'), value);
-  return insertEntry(file, mapping, key, value);
-}
-
-/** Adds `key: value` to a mapping that lacks the key; refuses otherwise (a duplicate key would make the file invalid). */
-function addEntry(node: SpecNode, key: string, value: PlainValue): TextEdit {
-  if (!isObject(node.value) || Object.prototype.hasOwnProperty.call(node.value, key)) throw new Error(`addEntry: cannot add '${key}'`);
-  return insertEntry(node.file, node.value, key, value);
-}
 
 // ---------------------------------------------------------------- 429 responses and their headers
 

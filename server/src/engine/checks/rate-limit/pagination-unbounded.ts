@@ -2,7 +2,8 @@ import type { Check, Site } from '../check';
 import type { SpecNode } from '../../spec/load';
 import { child } from '../../spec/model';
 import { hasKey, schemaTypes } from '../../spec/schema';
-import { componentName, isPageSizeName, ownerLabel, sharedBy, usage, within } from './knowledge';
+import { componentName, ownerLabel, sharedBy, usage, within } from '../report';
+import { isPageSizeName } from './knowledge';
 import { pageSizeMaximumFixes } from './fixes';
 
 /** A numeric schema is capped by `maximum`, a numeric `exclusiveMaximum` (3.1), an `enum` or a `const`. */

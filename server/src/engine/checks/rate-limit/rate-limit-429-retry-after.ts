@@ -1,6 +1,7 @@
 import type { Check } from '../check';
 import { operationLabel } from '../../spec/model';
-import { componentName, RETRY_HEADERS, sharedBy, usage } from './knowledge';
+import { componentName, sharedBy, usage } from '../report';
+import { RETRY_HEADERS } from './knowledge';
 import { retryAfterFixes } from './fixes';
 
 export const rateLimit429RetryAfter: Check = {

@@ -1,6 +1,7 @@
 import type { Check } from '../check';
 import { child, operationLabel, type Operation } from '../../spec/model';
-import { isAuthEndpoint, operationSite } from '../support';
+import { isAuthEndpoint } from '../operation-kinds';
+import { operationSite } from '../report';
 import { documentsRateLimit, isSearchOperation, rateLimitExtension } from './knowledge';
 import { tooManyRequestsFixes } from './fixes';
 

@@ -1,8 +1,8 @@
 import type { Check, Report } from '../check';
 import { schemaTypes } from '../../spec/schema';
-import {
-  boundsLength, describeRequestSchema, isInUrlOrHeaders, isUpload, reportHighestFirst, requestMessage, requestVisits, schemaSite, usage,
-} from './knowledge';
+import { boundsLength, isInUrlOrHeaders, isUpload, reportHighestFirst } from './knowledge';
+import { describeRequestSchema, requestMessage, schemaSite, usage } from '../report';
+import { requestVisits } from '../../spec/inputs';
 import { boundedName, maxLengthFixes } from './fixes';
 
 const IN_URL = 'is a string without maxLength, enum or a length-implying format: only the URL or header size limit caps what the server must process.';

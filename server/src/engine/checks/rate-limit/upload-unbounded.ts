@@ -1,9 +1,9 @@
 import type { Check, Site } from '../check';
 import type { SpecNode } from '../../spec/load';
 import { child, type Operation } from '../../spec/model';
-import {
-  bodySite, describeRequestSchema, hasSizeExtension, isBinaryMediaType, isUpload, requestMessage, requestVisits, schemaSite, usage,
-} from './knowledge';
+import { bodySite, requestVisits } from '../../spec/inputs';
+import { describeRequestSchema, requestMessage, schemaSite, usage } from '../report';
+import { hasSizeExtension, isBinaryMediaType, isUpload } from './knowledge';
 import { boundedName, uploadMaxLengthFixes } from './fixes';
 
 const PROBLEM = 'is a file upload without a size limit (maxLength, or an extension such as x-max-size): clients can upload files of any size, filling memory, disk and bandwidth.';

@@ -2,7 +2,8 @@ import type { Check } from '../check';
 import type { Fix } from '../../types';
 import type { SpecNode } from '../../spec/load';
 import { child, entries, items, HTTP_METHODS } from '../../spec/model';
-import { attempt, removeItem, replaceScalar, replaceSpan } from '../../edit/edits';
+import { attempt } from '../../edit/fixes';
+import { removeItem, replaceScalar, replaceSpan } from '../../edit/edits';
 
 const LOCAL_HOST = /^(localhost|127(?:\.\d+){3}|\[::1\]|0\.0\.0\.0|[^/:]+\.localhost|host\.docker\.internal)(?::\d+)?$/i;
 

@@ -1,36 +1,11 @@
-/** Knowledge several checks share: what makes an operation public by intent, ID-addressed, or an auth endpoint. */
-import { isPublicPath, type ResolvedConfig } from '../config';
-import type { SpecNode } from '../spec/load';
-import { child, isObject, type Operation } from '../spec/model';
-
-export const PUBLIC_KEY = 'x-api-sentinel-public';
-/** `x-api-sentinel-ignore: { rule-id: reason }` suppresses findings on the object and below it. */
-export const IGNORE_KEY = 'x-api-sentinel-ignore';
-
-const wordCache = new Map<string, readonly string[]>();
-
 /**
- * Splits an identifier into lower-case words: `userId`, `user_id`, `user-id` and `USER_ID` all give ['user', 'id'].
- * Names repeat across a spec, so splits are kept; the returned list is shared and must not be changed.
+ * Kinds of operation several families tell apart: authentication and health endpoints, operations public by intent,
+ * operations that require a credential or address one object by id.
  */
-export function words(name: string): readonly string[] {
-  let cached = wordCache.get(name);
-  if (!cached) {
-    cached = split(name);
-    if (wordCache.size > 50_000) wordCache.clear();
-    wordCache.set(name, cached);
-  }
-  return cached;
-}
-
-function split(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((w) => w.toLowerCase());
-}
+import { isPublicPath, type ResolvedConfig } from '../config';
+import { pathParameters, type Operation } from '../spec/model';
+import { PUBLIC_KEY } from '../spec/extensions';
+import { words } from './words';
 
 const AUTH_SEGMENTS = new Set([
   'login', 'logon', 'signin', 'sign-in', 'log-in', 'signup', 'sign-up', 'register', 'registration', 'token', 'tokens',
@@ -90,37 +65,12 @@ export function publicIntent(op: Operation, config: ResolvedConfig): PublicInten
   return undefined;
 }
 
-/** Template parameters of the path, e.g. `/users/{id}` gives ['id']. */
-export function pathParameters(path: string): string[] {
-  return [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
-}
-
-/** Whether a parameter or property name names an object identifier: id, userId, order_id, accountUuid, slug-less keys. */
-export function isObjectIdName(name: string): boolean {
-  const w = words(name);
-  const last = w[w.length - 1];
-  return last === 'id' || last === 'ids' || last === 'uuid' || last === 'guid';
-}
-
 /** An operation that addresses one object through an identifier the client supplies in the path. */
 export function isIdAddressed(op: Operation): boolean {
   return pathParameters(op.path).length > 0;
-}
-
-/** The node of an operation's method key, where operation-level findings point. */
-export function operationSite(op: Operation): { at: SpecNode; part: 'key' } {
-  return { at: op.node, part: 'key' };
 }
 
 /** Whether the operation requires a credential on every alternative (no anonymous `{}` and not `security: []`). */
 export function requiresAuth(op: Operation): boolean {
   return !op.security.anonymous;
 }
-
-export function stringValue(node: SpecNode | undefined, key: string): string | undefined {
-  if (!node || !isObject(node.value)) return undefined;
-  const v = node.value[key];
-  return typeof v === 'string' ? v : undefined;
-}
-
-export { child };

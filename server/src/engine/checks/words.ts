@@ -1,0 +1,27 @@
+/** Splitting identifiers into words, the vocabulary every family matches names with. */
+
+/** Splits are a pure function of the name and names repeat across specs, so one bounded table serves every analysis. */
+const wordCache = new Map<string, readonly string[]>();
+
+/**
+ * Splits an identifier into lower-case words: `userId`, `user_id`, `user-id` and `USER_ID` all give ['user', 'id'].
+ * Names repeat across a spec, so splits are kept; the returned list is shared and must not be changed.
+ */
+export function words(name: string): readonly string[] {
+  let cached = wordCache.get(name);
+  if (!cached) {
+    cached = split(name);
+    if (wordCache.size > 50_000) wordCache.clear();
+    wordCache.set(name, cached);
+  }
+  return cached;
+}
+
+function split(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
+}
