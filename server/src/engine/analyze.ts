@@ -1,4 +1,4 @@
-import type { AnalysisResult, CancellationSignal, CheckMeta, Finding, OperationRef, Problem, RelatedLocation } from './types';
+import { SEVERITY_RANK, type AnalysisResult, type CancellationSignal, type CheckMeta, type Finding, type OperationRef, type Problem, type RelatedLocation } from './types';
 import { FileSet, type AsyncFileReader, type SpecNode, type ParseCache } from './spec/load';
 import { buildDocument, detectVersion, isObject, operationRef, type ApiDocument, type Operation } from './spec/model';
 import type { SourceFile } from './spec/source';
@@ -82,8 +82,6 @@ function notOpenApi(files: FileSet, path: string, text: string, value?: unknown)
   else if (text.trim() === '') files.problem(path, 'file-empty', 'warning', 'File skipped: it is empty');
   else files.problem(path, 'not-openapi', 'info', "File skipped: it is not an OpenAPI document (no top-level 'openapi' or 'swagger' field)");
 }
-
-const SEVERITY_RANK: Record<string, number> = { error: 0, warning: 1, info: 2, hint: 3 };
 
 interface Draft { meta: CheckMeta; report: Report; operations: Map<Operation, OperationRef>; related: Places<RelatedLocation> }
 

@@ -3,7 +3,7 @@
  * to, the related entries that list every operation using a shared place, and the phrasing of operation lists.
  */
 import type { SpecNode } from '../spec/load';
-import { child, isObject, operationLabel, type Operation } from '../spec/model';
+import { child, isObject, operationLabel, type Operation, within } from '../spec/model';
 import type { SchemaVisit } from '../spec/schema';
 import type { RequestInput } from '../spec/inputs';
 import type { OperationRef } from '../types';
@@ -14,11 +14,6 @@ type Obj = Record<string, unknown>;
 /** The node of an operation's method key, where operation-level findings point. */
 export function operationSite(op: Operation): { at: SpecNode; part: 'key' } {
   return { at: op.node, part: 'key' };
-}
-
-/** Whether `node` is written inside `owner` (same file, under its path). */
-export function within(node: SpecNode, owner: SpecNode): boolean {
-  return node.file === owner.file && owner.path.length <= node.path.length && owner.path.every((k, i) => node.path[i] === k);
 }
 
 function hasRef(node: SpecNode): boolean {
@@ -135,8 +130,7 @@ function capitalize(text: string): string {
 
 /** Related locations for a finding at a site shared with other operations: each operation's method key. */
 export function usedBy(op: Operation, site: Site, verb: string): (Site & { message: string })[] {
-  const inside = site.at.file === op.node.file && op.node.path.every((segment, i) => site.at.path[i] === segment);
-  return inside ? [] : [{ at: op.node, part: 'key', message: `${operationLabel(op)} ${verb}` }];
+  return within(site.at, op.node) ? [] : [{ at: op.node, part: 'key', message: `${operationLabel(op)} ${verb}` }];
 }
 
 /** `GET /a`, `GET /a and DELETE /a`, or `GET /a and 11 other operations`, for messages of merged findings. */

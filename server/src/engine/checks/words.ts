@@ -25,3 +25,11 @@ function split(name: string): string[] {
     .filter(Boolean)
     .map((w) => w.toLowerCase());
 }
+
+/**
+ * A name squashed to lower-case letters and digits, so that spellings compare equal: `page[size]`, `$top`, `per_page`
+ * give pagesize, top, perpage; `bearer_auth`, `BearerAuth` and `bearer-auth` all give bearerauth.
+ */
+export function squash(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+}

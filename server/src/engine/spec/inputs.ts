@@ -4,9 +4,7 @@
  */
 import type { FileSet, SpecNode } from './load';
 import { child, isObject, items, type Operation, type Site } from './model';
-import { walkSchemas, type SchemaVisit } from './schema';
-
-type Obj = Record<string, unknown>;
+import { isReadOnly, walkSchemas, type SchemaVisit } from './schema';
 
 /** One schema an operation takes from the client: a parameter's, or a request body's for one media type. */
 export interface RequestInput {
@@ -79,7 +77,7 @@ export function requestVisits(files: FileSet, op: Operation): RequestVisit[] {
   visits = [];
   for (const input of requestInputs(files, op)) {
     walkSchemas(files, input.schema, (visit) => {
-      if ((visit.schema.value as Obj).readOnly === true) return 'skip';
+      if (isReadOnly(visit.schema)) return 'skip';
       visits!.push({ visit, input });
       return undefined;
     });

@@ -43,6 +43,11 @@ export function items(node: SpecNode | undefined): SpecNode[] {
 /** A place in a spec: a key, or the value under it. */
 export interface Site { at: SpecNode; part?: 'key' | 'value' }
 
+/** Whether `node` is written inside `owner` (same file, under its path), or is `owner`. */
+export function within(node: SpecNode, owner: SpecNode): boolean {
+  return node.file === owner.file && owner.path.length <= node.path.length && owner.path.every((k, i) => node.path[i] === k);
+}
+
 /** The string under `key` of an object node, if it is one. */
 export function stringValue(node: SpecNode | undefined, key: string): string | undefined {
   if (!node || !isObject(node.value)) return undefined;

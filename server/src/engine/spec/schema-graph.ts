@@ -4,9 +4,7 @@
  */
 import type { FileSet, SpecNode } from './load';
 import { child, entries, isObject, items } from './model';
-import { schemaTypes, walkSchemas } from './schema';
-
-const COMPOSITIONS = ['allOf', 'oneOf', 'anyOf'] as const;
+import { COMPOSITIONS, isReadOnly, isWriteOnly, schemaTypes, walkSchemas } from './schema';
 
 /** Whether every type the schema declares is one of `allowed` (`null` aside); false when it declares none. */
 export function onlyTypes(schema: SpecNode, allowed: readonly string[]): boolean {
@@ -28,7 +26,7 @@ export function isContainer(files: FileSet, schema: SpecNode): boolean {
   if (isObjectSchema(schema)) return true;
   const parts = [child(schema, 'items'), ...COMPOSITIONS.flatMap((key) => items(child(schema, key)))];
   return parts.some((part) => {
-    const resolved = part && resolve(files, part);
+    const resolved = part && files.deref(part);
     return resolved !== undefined && isObject(resolved.value) && isObjectSchema(resolved);
   });
 }
@@ -36,7 +34,7 @@ export function isContainer(files: FileSet, schema: SpecNode): boolean {
 /** The string values a schema (or its items, for an array) is limited to, if it has an `enum`. */
 export function enumValues(files: FileSet, schema: SpecNode): string[] | undefined {
   const itemsSite = child(schema, 'items');
-  const target = itemsSite ? resolve(files, itemsSite) : schema;
+  const target = itemsSite ? files.deref(itemsSite) : schema;
   const values = target && isObject(target.value) ? target.value.enum : undefined;
   return Array.isArray(values) ? values.filter((v): v is string => typeof v === 'string') : undefined;
 }
@@ -64,28 +62,10 @@ export function selectProperties<M>(files: FileSet, schema: SpecNode, select: (n
     const match = select(name);
     if (match === undefined) continue;
     const site = child(properties, name)!;
-    const property = resolve(files, site);
+    const property = files.deref(site);
     if (property && isObject(property.value)) found.push({ name, site, schema: property, match });
   }
   return found;
-}
-
-/** Targets of `$ref` strings by the file they are written in, per analysis: specs repeat the same refs thousands of times. */
-const refTargets = new WeakMap<FileSet, WeakMap<object, Map<string, SpecNode | undefined>>>();
-
-/**
- * A node with its `$ref`s followed, like `FileSet.deref`, for the hot path of walking every schema of a large spec:
- * inline schemas (most of them) are returned as they are, and each ref string is resolved once per file.
- */
-export function resolve(files: FileSet, node: SpecNode): SpecNode | undefined {
-  const value = node.value;
-  if (!isObject(value) || typeof value.$ref !== 'string') return node;
-  let byFile = refTargets.get(files);
-  if (!byFile) refTargets.set(files, (byFile = new WeakMap()));
-  let targets = byFile.get(node.file);
-  if (!targets) byFile.set(node.file, (targets = new Map()));
-  if (!targets.has(value.$ref)) targets.set(value.$ref, files.deref(node));
-  return targets.get(value.$ref);
 }
 
 /** Whether a schema value is made of other schemas (properties, items, compositions, a schema for additionalProperties). */
@@ -120,7 +100,7 @@ function subschemas(files: FileSet, schema: SpecNode, leaves: boolean): SpecNode
     for (const key of keys) {
       const value = values[key];
       if (!isObject(value) || (!leaves && typeof value.$ref !== 'string' && !composite(value))) continue;
-      const resolved = resolve(files, child(container, key)!);
+      const resolved = files.deref(child(container, key)!);
       if (resolved && isObject(resolved.value) && (leaves || composite(resolved.value))) result.push(resolved);
     }
   }
@@ -153,7 +133,7 @@ export class SchemaReach<T> {
 
   /** Everything `own` gives for `root` and every schema below it. */
   of(root: SpecNode): readonly T[] {
-    const start = resolve(this.files, root);
+    const start = this.files.deref(root);
     if (!start || !isObject(start.value) || this.absent(start)) return NOTHING;
     const known = this.done.get(start.value);
     if (known) return known;
@@ -223,11 +203,11 @@ export function declaredProperties(files: FileSet, schema: SpecNode): Map<string
   const seen = new Set<unknown>();
   const pending: SpecNode[] = [schema];
   while (pending.length > 0) {
-    const part = resolve(files, pending.pop()!);
+    const part = files.deref(pending.pop()!);
     if (!part || !isObject(part.value) || seen.has(part.value)) continue;
     seen.add(part.value);
     for (const [name, site] of entries(child(part, 'properties'))) {
-      const property = resolve(files, site);
+      const property = files.deref(site);
       if (property && isObject(property.value)) declared.set(name, [...(declared.get(name) ?? []), { site, schema: property }]);
     }
     pending.push(...items(child(part, 'allOf')));
@@ -239,8 +219,7 @@ export function declaredProperties(files: FileSet, schema: SpecNode): Map<string
 export function separatesDirections(files: FileSet, schema: SpecNode): boolean {
   let found = false;
   walkSchemas(files, schema, ({ schema: s }) => {
-    const value = s.value as Record<string, unknown>;
-    if (value.readOnly === true || value.writeOnly === true) found = true;
+    if (isReadOnly(s) || isWriteOnly(s)) found = true;
     return found ? 'skip' : undefined;
   });
   return found;

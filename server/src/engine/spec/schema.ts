@@ -16,7 +16,8 @@ export interface SchemaVisit {
 
 export type SchemaVisitor = (visit: SchemaVisit) => void | 'skip';
 
-const COMPOSITIONS = ['allOf', 'oneOf', 'anyOf'] as const;
+/** Keywords that combine subschemas. */
+export const COMPOSITIONS: readonly string[] = ['allOf', 'oneOf', 'anyOf'];
 
 /**
  * Visits every schema reachable from `start` (properties, items, compositions, additionalProperties) once each,
@@ -57,4 +58,14 @@ export function schemaTypes(schema: SpecNode): string[] {
 
 export function hasKey(node: SpecNode, key: string): boolean {
   return isObject(node.value) && Object.prototype.hasOwnProperty.call(node.value, key);
+}
+
+/** A schema marked `readOnly: true`: the server sets it, clients do not send it. */
+export function isReadOnly(schema: SpecNode): boolean {
+  return isObject(schema.value) && schema.value.readOnly === true;
+}
+
+/** A schema marked `writeOnly: true`: clients send it, the server never returns it. */
+export function isWriteOnly(schema: SpecNode): boolean {
+  return isObject(schema.value) && schema.value.writeOnly === true;
 }

@@ -1,7 +1,6 @@
 import type { Check } from '../check';
 import type { OperationRef } from '../../types';
-import type { SpecNode } from '../../spec/load';
-import { child, operationLabel, type Operation, type Parameter, stringValue } from '../../spec/model';
+import { child, operationLabel, type Operation, type Parameter, stringValue, within } from '../../spec/model';
 import { replaceScalar } from '../../edit/edits';
 import { lowerString, schemeUsers } from './knowledge';
 import { operationSite } from '../report';
@@ -62,11 +61,6 @@ function endsWithWords(list: readonly string[], tail: readonly string[]): boolea
   return tail.length <= list.length && tail.every((w, i) => list[list.length - tail.length + i] === w);
 }
 
-/** Whether `inner` is written inside `outer` (same file, path prefix). */
-function isWithin(inner: SpecNode, outer: SpecNode): boolean {
-  return inner.file === outer.file && outer.path.every((segment, i) => inner.path[i] === segment);
-}
-
 /** Names operations in a message: "GET /a", "GET /a and POST /b", "GET /a, POST /b and 3 more". */
 function operationList(operations: OperationRef[]): string {
   const labels = operations.map((op) => `${op.method} ${op.path}`);
@@ -93,7 +87,7 @@ export const authCredentialsInUrl: Check = {
       if (!nameNode) return;
       const what = kind === 'secret' ? 'a password or secret' : 'a credential';
       // a parameter written outside the operation (path item, components, another file) is reported once, where it is written
-      const shared = !isWithin(param.node, op.node);
+      const shared = !within(param.node, op.node);
       ctx.report({
         at: nameNode, part: 'value', severity: kind === 'secret' ? 'error' : 'warning', operations: [op],
         related: shared ? [{ ...operationSite(op), message: `${operationLabel(op)} uses this parameter` }] : [],

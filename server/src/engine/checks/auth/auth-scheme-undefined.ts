@@ -3,9 +3,7 @@ import type { Fix } from '../../types';
 import { entries, isObject } from '../../spec/model';
 import { replaceScalar } from '../../edit/edits';
 import { requirementEntries, requirementOwner, type RequirementEntry } from './knowledge';
-
-/** Lower-case letters and digits only: `bearer_auth`, `BearerAuth` and `bearer-auth` compare equal. */
-function normalized(name: string): string { return name.toLowerCase().replace(/[^a-z0-9]/g, ''); }
+import { squash } from '../words';
 
 /** Edit distance with transpositions (optimal string alignment), for short names. */
 function distance(a: string, b: string): number {
@@ -22,8 +20,8 @@ function distance(a: string, b: string): number {
 
 /** A misspelling of a declared name: the same but for case and separators, or one or two typos in a longer name. */
 function looksLike(written: string, declared: string): boolean {
-  const a = normalized(written);
-  const b = normalized(declared);
+  const a = squash(written);
+  const b = squash(declared);
   if (a === b) return true;
   if (a.length > 64 || b.length > 64) return false;
   return distance(a, b) <= (Math.min(a.length, b.length) >= 8 ? 2 : 1) && Math.min(a.length, b.length) >= 4;

@@ -10,6 +10,7 @@ import { PUBLIC_KEY } from '../../spec/extensions';
 import { attempt } from '../../edit/fixes';
 import { insertAtPath, insertEntries, refTo, removeItem, replaceValue, type PlainValue } from '../../edit/edits';
 import { keyAfterStatus } from '../../edit/responses';
+import { squash } from '../words';
 
 /** The reason a "mark as public" fix writes: suppression-reason-missing reports it until the author replaces it. */
 export const PUBLIC_PLACEHOLDER = 'TODO: say why anyone may call this';
@@ -188,9 +189,8 @@ function reusableAuthResponses(doc: ApiDocument): Map<string, SpecNode> {
   }
   const owner = doc.version === '2.0' ? doc.root : child(doc.root, 'components');
   for (const [name, node] of entries(owner && child(owner, 'responses'))) {
-    const normalized = name.toLowerCase().replace(/[^a-z0-9]/g, '');
     for (const failure of AUTH_FAILURES) {
-      if (!found.has(failure.status) && failure.name.test(normalized)) found.set(failure.status, node);
+      if (!found.has(failure.status) && failure.name.test(squash(name))) found.set(failure.status, node);
     }
   }
   reusableCache.set(doc, found);

@@ -1,7 +1,7 @@
 /** What the BOLA checks share: how guessable an identifier is, whose identity a name carries, what a client sends. */
 import type { FileSet, SpecNode } from '../../spec/load';
 import { child, isObject, type Operation, type Site } from '../../spec/model';
-import { schemaTypes, walkSchemas } from '../../spec/schema';
+import { isReadOnly, schemaTypes, walkSchemas } from '../../spec/schema';
 import { formDataParameters } from '../../spec/inputs';
 import { words } from '../words';
 
@@ -136,9 +136,5 @@ export function bodyFields(files: FileSet, op: Operation, nested: boolean, accep
     }
   }
   return fields;
-}
-
-function isReadOnly(node: SpecNode): boolean {
-  return isObject(node.value) && node.value.readOnly === true;
 }
 

@@ -12,6 +12,7 @@ import { isObject, type Operation } from '../../spec/model';
 import type { SourceFile } from '../../spec/source';
 import { attempt } from '../../edit/fixes';
 import { insertEntry, removeEntry, removeItem, replaceSpan, replaceValue, styleOf } from '../../edit/edits';
+import { COMPOSITIONS } from '../../spec/schema';
 
 export type Direction = 'readOnly' | 'writeOnly';
 
@@ -110,8 +111,6 @@ export function removePropertyFix(name: string, site: SpecNode): Fix | undefined
     return { title: `Remove '${name}' from the response schema`, kind: 'suggestion', edits };
   });
 }
-
-const COMPOSITIONS = ['allOf', 'oneOf', 'anyOf'];
 
 /**
  * Turns `additionalProperties: true` (or `{}`) into `false` on an object that declares its properties, so it may

@@ -1,13 +1,10 @@
 import type { Check } from '../check';
-import type { SpecNode } from '../../spec/load';
 import { operationLabel, type Operation } from '../../spec/model';
 import { operationSite, addOperation, listOperations } from '../report';
 import { markPropertiesFix } from './fixes';
 import { byName, isAdminOperation, isOperationSubject, issuesCredentials, privilegedName, setsPrivilege, type PrivilegedTerm } from './knowledge';
 import { SchemaReach, selectProperties, type PropertySite } from '../../spec/schema-graph';
-
-/** A readOnly property is never taken from the client: it and everything below it are out of the request. */
-const isReadOnly = (schema: SpecNode) => (schema.value as Record<string, unknown>).readOnly === true;
+import { isReadOnly } from '../../spec/schema';
 
 export const requestMassAssignment: Check = {
   meta: {

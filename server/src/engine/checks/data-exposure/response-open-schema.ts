@@ -1,10 +1,10 @@
 import type { Check } from '../check';
 import type { FileSet, SpecNode } from '../../spec/load';
 import { child, isObject, items, operationLabel, type Operation, isJsonMediaType, successResponses } from '../../spec/model';
-import { hasKey, schemaTypes } from '../../spec/schema';
+import { hasKey, schemaTypes, COMPOSITIONS } from '../../spec/schema';
 import { operationSite, addOperation, listOperations } from '../report';
 import { closeObjectFix } from './fixes';
-import { declaredProperties, isObjectSchema, resolve, SchemaReach } from '../../spec/schema-graph';
+import { declaredProperties, isObjectSchema, SchemaReach } from '../../spec/schema-graph';
 
 /** Keywords that give a schema a shape: with any of them it is not free-form. */
 const SHAPE_KEYWORDS = [
@@ -15,7 +15,6 @@ const VALUE_KEYWORDS = [
   'format', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf',
   'minItems', 'maxItems', 'uniqueItems',
 ];
-const COMPOSITIONS = ['allOf', 'oneOf', 'anyOf'];
 
 /** Statuses whose response has no body by definition. */
 const BODILESS_STATUSES = new Set(['204', '205']);
@@ -47,7 +46,7 @@ function isEmptySchema(schema: SpecNode): boolean {
 /** `additionalProperties: true` or `{}`: any extra property, of any shape. */
 function allowsAnyValue(files: FileSet, additional: SpecNode): boolean {
   if (additional.value === true) return true;
-  const resolved = isObject(additional.value) ? resolve(files, additional) : undefined;
+  const resolved = isObject(additional.value) ? files.deref(additional) : undefined;
   return resolved !== undefined && isEmptySchema(resolved);
 }
 
@@ -57,7 +56,7 @@ function pieces(files: FileSet, schema: SpecNode): SpecNode[] {
   for (let i = 0; i < found.length && found.length < 16; i++) {
     const sites = [child(found[i], 'items'), ...['oneOf', 'anyOf'].flatMap((key) => items(child(found[i], key)))];
     for (const site of sites) {
-      const resolved = site && resolve(files, site);
+      const resolved = site && files.deref(site);
       if (resolved && isObject(resolved.value) && !found.some((f) => f.value === resolved.value)) found.push(resolved);
     }
   }

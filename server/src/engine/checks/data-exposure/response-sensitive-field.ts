@@ -1,14 +1,11 @@
 import type { Check } from '../check';
 import type { Fix } from '../../types';
-import type { SpecNode } from '../../spec/load';
 import { markPropertiesFix, removePropertyFix, supportsWriteOnly } from './fixes';
 import { operationLabel, type Operation } from '../../spec/model';
 import { operationSite, addOperation, listOperations } from '../report';
 import { byName, createsObject, holdsSensitiveValue, issuesCredentials, sensitiveName, type SensitiveMatch } from './knowledge';
 import { SchemaReach, selectProperties, type PropertySite } from '../../spec/schema-graph';
-
-/** A writeOnly property is never sent back: it and everything below it are out of the response. */
-const isWriteOnly = (schema: SpecNode) => (schema.value as Record<string, unknown>).writeOnly === true;
+import { isWriteOnly } from '../../spec/schema';
 
 /**
  * A property clients send is marked writeOnly (2.0 has no writeOnly); one they never send is removed: writeOnly

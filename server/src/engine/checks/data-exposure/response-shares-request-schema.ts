@@ -4,7 +4,7 @@ import { child, isObject, operationLabel, operationRef, type Operation, successR
 import { schemaTypes } from '../../spec/schema';
 import { operationSite, addOperation, listOperations } from '../report';
 import { markPropertiesFix, supportsWriteOnly, type PropertyMark } from './fixes';
-import { declaredProperties, resolve, separatesDirections, type Declaration } from '../../spec/schema-graph';
+import { declaredProperties, separatesDirections, type Declaration } from '../../spec/schema-graph';
 import { holdsSensitiveValue, nameWords, privilegedName, sensitiveName, setsPrivilege } from './knowledge';
 
 /** Envelope members that carry the resource itself: `{ data: User }`, `{ result: Zone }`. */
@@ -26,7 +26,7 @@ class BodyObjects {
   inBody(schema: SpecNode | undefined): SpecNode | undefined {
     if (!schema) return undefined;
     const itemsSite = schemaTypes(schema).includes('array') ? child(schema, 'items') : undefined;
-    const target = itemsSite ? resolve(this.files, itemsSite) : schema;
+    const target = itemsSite ? this.files.deref(itemsSite) : schema;
     if (!target || !isObject(target.value)) return undefined;
     return this.propertiesOf(target).size > 0 ? target : undefined;
   }

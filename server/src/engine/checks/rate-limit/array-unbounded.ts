@@ -1,11 +1,12 @@
 import type { Check, CheckContext, Report } from '../check';
 import type { FileSet, SpecNode } from '../../spec/load';
-import { child, entries, items, operationLabel, type Operation } from '../../spec/model';
+import { child, operationLabel, type Operation } from '../../spec/model';
 import { hasKey, schemaTypes } from '../../spec/schema';
 import { componentName, describeRequestSchema, enclosingComponent, requestMessage, schemaSite, sharedBy, usage } from '../report';
 import { isInUrlOrHeaders, isPageMarkerProperty, isPaginated, isSearchOperation, LIST_PROPERTIES, reportHighestFirst } from './knowledge';
 import { requestVisits } from '../../spec/inputs';
 import { boundedName, maxItemsFixes } from './fixes';
+import { declaredProperties } from '../../spec/schema-graph';
 
 type Obj = Record<string, unknown>;
 
@@ -35,21 +36,6 @@ function holdsRecords(files: FileSet, array: SpecNode): boolean {
   return item !== undefined && (schemaTypes(item).includes('object') || hasKey(item, 'properties'));
 }
 
-/** Properties of an object schema, its `allOf` parts included (each part once). */
-function objectProperties(files: FileSet, schema: SpecNode): [string, SpecNode][] {
-  const found: [string, SpecNode][] = [];
-  const seen = new Set<unknown>();
-  const stack: SpecNode[] = [schema];
-  while (stack.length > 0) {
-    const part = files.deref(stack.pop()!);
-    if (!part || seen.has(part.value)) continue;
-    seen.add(part.value);
-    found.push(...entries(child(part, 'properties')));
-    stack.push(...items(child(part, 'allOf')));
-  }
-  return found;
-}
-
 function checkRequest(ctx: CheckContext, op: Operation, reports: Report[]): void {
   for (const { visit, input } of requestVisits(ctx.files, op)) {
     if (!isUnboundedArray(ctx.files, visit.schema)) continue;
@@ -68,14 +54,15 @@ interface UnboundedList { list: SpecNode; site: SpecNode; property?: string }
 
 function unboundedList(files: FileSet, schema: SpecNode): UnboundedList | undefined {
   if (isUnboundedArray(files, schema)) return { list: schema, site: child(schema, 'type') ?? schema };
-  const properties = objectProperties(files, schema);
-  if (properties.some(([name]) => isPageMarkerProperty(name))) return undefined;
-  for (const [name, site] of properties) {
+  const properties = declaredProperties(files, schema);
+  if ([...properties.keys()].some(isPageMarkerProperty)) return undefined;
+  for (const [name, declarations] of properties) {
     if (!LIST_PROPERTIES.has(name)) continue;
-    const list = files.deref(site);
-    if (!list || !isUnboundedArray(files, list)) continue;
-    const inline = list.value === site.value;
-    return { list, site: inline ? site : child(list, 'type') ?? list, property: name };
+    for (const { site, schema: list } of declarations) {
+      if (!isUnboundedArray(files, list)) continue;
+      const inline = list.value === site.value;
+      return { list, site: inline ? site : child(list, 'type') ?? list, property: name };
+    }
   }
   return undefined;
 }

@@ -9,7 +9,7 @@ import { hasKey, schemaTypes, type SchemaVisit } from '../../spec/schema';
 import type { RequestInput } from '../../spec/inputs';
 import type { Severity } from '../../types';
 import type { CheckContext, Report } from '../check';
-import { words } from '../words';
+import { words, squash } from '../words';
 
 type Obj = Record<string, unknown>;
 
@@ -64,11 +64,6 @@ export function isSearchOperation(op: Operation): boolean {
 }
 
 // ---------------------------------------------------------------- pagination
-
-/** Parameter names, squashed to lower-case letters and digits (`page[size]`, `$top`, `per_page` give pagesize, top, perpage). */
-export function squash(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
-}
 
 const PAGE_SIZE_NAMES = new Set([
   'limit', 'perpage', 'pagesize', 'pagelimit', 'size', 'top', 'maxresults', 'maxitems', 'maxpagesize', 'count',

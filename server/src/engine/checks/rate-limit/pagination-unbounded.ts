@@ -1,8 +1,8 @@
 import type { Check, Site } from '../check';
 import type { SpecNode } from '../../spec/load';
-import { child } from '../../spec/model';
+import { child, within } from '../../spec/model';
 import { hasKey, schemaTypes } from '../../spec/schema';
-import { componentName, ownerLabel, sharedBy, usage, within } from '../report';
+import { componentName, ownerLabel, sharedBy, usage } from '../report';
 import { isPageSizeName } from './knowledge';
 import { pageSizeMaximumFixes } from './fixes';
 
