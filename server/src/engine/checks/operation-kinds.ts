@@ -1,6 +1,6 @@
 /**
  * Kinds of operation several families tell apart: authentication and health endpoints, operations public by intent,
- * operations that require a credential or address one object by id.
+ * administrative operations, operations that require a credential or address one object by id.
  */
 import { isPublicPath, type ResolvedConfig } from '../config';
 import { pathParameters, type Operation } from '../spec/model';
@@ -63,6 +63,34 @@ export function publicIntent(op: Operation, config: ResolvedConfig): PublicInten
   if (isHealthEndpoint(op)) return { kind: 'health', reason: 'health or discovery endpoint' };
   if (isPublicPath(op.method, op.path, config)) return { kind: 'config', reason: 'listed in publicPaths' };
   return undefined;
+}
+
+const ADMIN_WORDS = new Set(['admin', 'admins', 'administration', 'administrator', 'administrators', 'superuser', 'sudo']);
+/** Whole path segments that mark back-office operations (as words they are too common: `internal_transfers`). */
+const ADMIN_SEGMENTS = new Set(['internal', 'manage', 'management']);
+
+/** A literal path segment that marks an administrators' API: `admin`, `site_admins`, `internal`, `manage`. */
+export function isAdminSegment(segment: string): boolean {
+  if (segment.startsWith('{')) return false;
+  return ADMIN_SEGMENTS.has(segment.toLowerCase()) || words(segment).some((w) => ADMIN_WORDS.has(w));
+}
+
+/**
+ * Why an operation belongs to an administrators' API, if it does: a path segment, its operationId or a tag says so.
+ * Such operations act on other users' behalf and set what others may not, by design.
+ */
+export function adminMark(op: Operation): string | undefined {
+  const segment = op.path.split('/').find((s) => s !== '' && isAdminSegment(s));
+  if (segment) return `path segment '${segment}'`;
+  if (op.operationId && words(op.operationId).some((w) => ADMIN_WORDS.has(w))) return `operationId '${op.operationId}'`;
+  const tags = (op.node.value as Record<string, unknown>).tags;
+  const tag = Array.isArray(tags) ? tags.find((t) => typeof t === 'string' && words(t).some((w) => ADMIN_WORDS.has(w))) : undefined;
+  return tag ? `tag '${tag}'` : undefined;
+}
+
+/** An operation of an administrators' API (see adminMark). */
+export function isAdminOperation(op: Operation): boolean {
+  return adminMark(op) !== undefined;
 }
 
 /** An operation that addresses one object through an identifier the client supplies in the path. */

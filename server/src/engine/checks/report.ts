@@ -72,11 +72,17 @@ export function enclosingComponent(node: SpecNode): string | undefined {
 }
 
 /**
- * The `related` entry that lists an operation under a finding outside it (a shared component), so one finding at the
- * component names every operation that uses it. Nothing for a finding written inside the operation's own path item.
+ * The `related` entry that lists an operation under a finding outside it (a shared component, a path-level
+ * parameter), so one finding at a shared place names every operation that uses it: "GET /users/{id} takes this path
+ * parameter" at the operation's method key. Nothing for a finding written inside the operation itself.
  */
 export function usage(op: Operation, site: Site, verb: string): NonNullable<Report['related']> {
-  return within(site.at, op.pathItem) ? [] : [{ ...operationSite(op), message: `${operationLabel(op)} ${verb}` }];
+  return within(site.at, op.node) ? [] : [relatedOperation(op, verb)];
+}
+
+/** A related entry at an operation's method key: "GET /users returns 'password'". */
+export function relatedOperation(op: Operation, verb: string): NonNullable<Report['related']>[number] {
+  return { ...operationSite(op), message: `${operationLabel(op)} ${verb}` };
 }
 
 /** " (shared by 3 operations)" for a finding merged from several operations, nothing for one. */
@@ -128,17 +134,7 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** Related locations for a finding at a site shared with other operations: each operation's method key. */
-export function usedBy(op: Operation, site: Site, verb: string): (Site & { message: string })[] {
-  return within(site.at, op.node) ? [] : [{ at: op.node, part: 'key', message: `${operationLabel(op)} ${verb}` }];
-}
 
-/** `GET /a`, `GET /a and DELETE /a`, or `GET /a and 11 other operations`, for messages of merged findings. */
-export function describeOperations(operations: OperationRef[]): string {
-  const labels = operations.map((o) => `${o.method} ${o.path}`);
-  if (labels.length <= 2) return labels.join(' and ');
-  return `${labels[0]} and ${labels.length - 1} other operations`;
-}
 
 /** Adds `op` to the operations kept for `key`, once (operations are visited one after the other). */
 export function addOperation<K>(map: Map<K, Operation[]>, key: K, op: Operation): void {
@@ -147,7 +143,7 @@ export function addOperation<K>(map: Map<K, Operation[]>, key: K, op: Operation)
   else if (list[list.length - 1] !== op) list.push(op);
 }
 
-/** "GET /a", "GET /a and POST /b", "GET /a, POST /b and 3 more operations". */
+/** The operations of a merged finding, for its message: "GET /a", "GET /a and POST /b", "GET /a, POST /b and 3 more operations". */
 export function listOperations(operations: readonly OperationRef[]): string {
   const labels = operations.map((o) => `${o.method} ${o.path}`);
   if (labels.length <= 2) return labels.join(' and ');

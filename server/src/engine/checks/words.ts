@@ -33,3 +33,18 @@ function split(name: string): string[] {
 export function squash(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
+
+/** A word made singular: `users` gives `user`, `policies` `policy`, `branches` `branch`, `statuses` `status`; other words stay. */
+export function singular(word: string): string {
+  if (/ies$/.test(word)) return word.slice(0, -3) + 'y';
+  if (/(ss|sh|ch|x|us)es$/.test(word)) return word.slice(0, -2);
+  if (word.length > 3 && /[^su]s$/.test(word)) return word.slice(0, -1);
+  return word;
+}
+
+/** Whether the words of a name end with `tail` (a non-empty list of words): `['user', 'api', 'key']` ends with `['api', 'key']`. */
+export function endsWithWords(list: readonly string[], tail: readonly string[]): boolean {
+  if (tail.length === 0 || tail.length > list.length) return false;
+  const offset = list.length - tail.length;
+  return tail.every((w, i) => list[offset + i] === w);
+}

@@ -1,33 +1,15 @@
 import type { Check } from '../check';
 import { operationLabel, WRITE_METHODS, type ApiDocument, type Operation, type SecurityAlternative } from '../../spec/model';
-import { operationSite } from '../report';
-import { publicIntent, requiresAuth } from '../operation-kinds';
+import { operationSite, relatedOperation } from '../report';
+import { publicIntent, requiresAuth, adminMark, isAdminSegment } from '../operation-kinds';
 import { words } from '../words';
 
-const ADMIN_WORDS = new Set(['admin', 'admins', 'administration', 'administrator', 'administrators', 'superuser', 'sudo']);
-/** Whole path segments that mark back-office operations (as words they are too common: `internal_transfers`). */
-const ADMIN_SEGMENTS = new Set(['internal', 'manage', 'management']);
 const PRIVILEGE_WORDS = new Set(['role', 'roles', 'permission', 'permissions', 'privilege', 'privileges', 'acl', 'acls', 'rbac']);
 
 interface Privileged { reason: string; power: string }
 
 function literalSegments(path: string): string[] {
   return path.split('/').filter((s) => s && !s.startsWith('{'));
-}
-
-function isAdminSegment(segment: string): boolean {
-  if (segment.startsWith('{')) return false;
-  return ADMIN_SEGMENTS.has(segment.toLowerCase()) || words(segment).some((w) => ADMIN_WORDS.has(w));
-}
-
-/** Why an operation is administrative: a path segment, its operationId or a tag says so. */
-function adminMark(op: Operation): string | undefined {
-  const segment = literalSegments(op.path).find(isAdminSegment);
-  if (segment) return `path segment '${segment}'`;
-  if (op.operationId && words(op.operationId).some((w) => ADMIN_WORDS.has(w))) return `operationId '${op.operationId}'`;
-  const tags = (op.node.value as Record<string, unknown>).tags;
-  const tag = Array.isArray(tags) ? tags.find((t) => typeof t === 'string' && words(t).some((w) => ADMIN_WORDS.has(w))) : undefined;
-  return tag ? `tag '${tag}'` : undefined;
 }
 
 /** Whether an operation needs more privilege than reading: administrative, destructive, or changing roles and permissions. */
@@ -101,7 +83,7 @@ export const authAdminSharesScopes: Check = {
         if (!shared) continue;
         const readLabel = operationLabel(read);
         ctx.report({ ...operationSite(op), operations: [op],
-          related: [{ ...operationSite(read), message: `${readLabel} accepts the same credential` }],
+          related: [relatedOperation(read, 'accepts the same credential')],
           message: `${operationLabel(op)} is ${power.reason} but requires no more than ${readLabel} (${describe(shared)}): any caller allowed to read can also ${power.power}.` });
       }
     }

@@ -1,10 +1,10 @@
 import type { Check } from '../check';
-import type { OperationRef } from '../../types';
-import { child, operationLabel, type Operation, type Parameter, stringValue, within } from '../../spec/model';
+import { child, type Operation, type Parameter, stringValue } from '../../spec/model';
 import { replaceScalar } from '../../edit/edits';
 import { lowerString, schemeUsers } from './knowledge';
-import { operationSite } from '../report';
-import { words } from '../words';
+import { listOperations, usage } from '../report';
+import { words, endsWithWords } from '../words';
+import { NOT_CREDENTIAL_TOKENS } from '../credential-names';
 
 type Credential = 'secret' | 'credential';
 
@@ -20,11 +20,6 @@ const METADATA_WORDS = new Set([
   'policy', 'status', 'url', 'uri', 'expiry', 'expires', 'expiration', 'ttl', 'scope', 'scopes', 'provider', 'method',
   'mode', 'header', 'location', 'field', 'label', 'code', 'required', 'enabled',
 ]);
-/** Pagination cursors and anti-forgery values are called tokens but authenticate nobody. */
-const NOT_CREDENTIAL_WORDS = new Set([
-  'page', 'next', 'prev', 'previous', 'continuation', 'pagination', 'cursor', 'sync', 'resume', 'start', 'marker',
-  'after', 'before', 'csrf', 'xsrf',
-]);
 
 /** Whether a parameter name carries a password or secret, another credential, or neither. */
 function credentialKind(name: string): Credential | undefined {
@@ -32,7 +27,7 @@ function credentialKind(name: string): Credential | undefined {
   if (w.length === 0) return undefined;
   if (SESSION_IDS.has(w.join(''))) return 'credential';
   const last = w[w.length - 1];
-  if (METADATA_WORDS.has(last) || w.some((x) => NOT_CREDENTIAL_WORDS.has(x))) return undefined;
+  if (METADATA_WORDS.has(last) || w.some((x) => NOT_CREDENTIAL_TOKENS.has(x))) return undefined;
   // a password_reset_token is a token about a password, not the password itself
   const secret = w.some((x) => SECRET_WORDS.has(x) || x.endsWith('password') || x.endsWith('secret'));
   if (secret && !last.endsWith('token')) return 'secret';
@@ -57,17 +52,6 @@ function namesCollectionItem(path: string, name: string): boolean {
   return endsWithWords(item, param) || (stem.length > 0 && endsWithWords(item, stem));
 }
 
-function endsWithWords(list: readonly string[], tail: readonly string[]): boolean {
-  return tail.length <= list.length && tail.every((w, i) => list[list.length - tail.length + i] === w);
-}
-
-/** Names operations in a message: "GET /a", "GET /a and POST /b", "GET /a, POST /b and 3 more". */
-function operationList(operations: OperationRef[]): string {
-  const labels = operations.map((op) => `${op.method} ${op.path}`);
-  if (labels.length <= 2) return labels.join(' and ');
-  return `${labels.slice(0, 2).join(', ')} and ${labels.length - 2} more`;
-}
-
 const WHY_URL = 'URLs end up in server and proxy logs, browser history and Referer headers';
 
 export const authCredentialsInUrl: Check = {
@@ -87,11 +71,10 @@ export const authCredentialsInUrl: Check = {
       if (!nameNode) return;
       const what = kind === 'secret' ? 'a password or secret' : 'a credential';
       // a parameter written outside the operation (path item, components, another file) is reported once, where it is written
-      const shared = !within(param.node, op.node);
+      const site = { at: nameNode, part: 'value' as const };
       ctx.report({
-        at: nameNode, part: 'value', severity: kind === 'secret' ? 'error' : 'warning', operations: [op],
-        related: shared ? [{ ...operationSite(op), message: `${operationLabel(op)} uses this parameter` }] : [],
-        message: (ops) => `${param.in === 'query' ? 'Query' : 'Path'} parameter '${param.name}' of ${operationList(ops)} puts ${what} in the URL: ${WHY_URL}.`,
+        ...site, severity: kind === 'secret' ? 'error' : 'warning', operations: [op], related: usage(op, site, 'uses this parameter'),
+        message: (ops) => `${param.in === 'query' ? 'Query' : 'Path'} parameter '${param.name}' of ${listOperations(ops)} puts ${what} in the URL: ${WHY_URL}.`,
       });
     }
 

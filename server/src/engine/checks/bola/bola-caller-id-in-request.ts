@@ -1,17 +1,12 @@
 import type { Check } from '../check';
 import { child, type Operation, pathParameters } from '../../spec/model';
 import type { OperationRef } from '../../types';
-import { requiresAuth } from '../operation-kinds';
+import { requiresAuth, isAdminOperation } from '../operation-kinds';
 import { words } from '../words';
 import { bodyFields, callerNoun } from './knowledge';
-import { describeOperations, usedBy } from '../report';
+import { listOperations, usage } from '../report';
 
 const PLACES: Record<string, string> = { query: 'query parameter', header: 'header', cookie: 'cookie' };
-
-/** Operations under an `admin` path segment act on other users' behalf by design. */
-function isAdminOperation(op: Operation): boolean {
-  return op.path.split('/').some((segment) => words(segment).includes('admin'));
-}
 
 /**
  * Whether the noun names the objects the path addresses rather than the caller: `GET /users?userId=` filters users,
@@ -26,7 +21,7 @@ function addressedByPath(op: Operation, noun: string): boolean {
 function message(place: string, name: string): (ops: OperationRef[]) => string {
   const noun = callerNoun(name)!;
   const article = /^[aeiou]/.test(noun) ? 'an' : 'a';
-  return (ops) => `${describeOperations(ops)} ${ops.length > 1 ? 'take' : 'takes'} ${article} ${noun} id from the client in ${place} '${name}' although the credential already identifies the caller: unless the server checks it against the credential, changing it reaches another ${noun}'s data.`;
+  return (ops) => `${listOperations(ops)} ${ops.length > 1 ? 'take' : 'takes'} ${article} ${noun} id from the client in ${place} '${name}' although the credential already identifies the caller: unless the server checks it against the credential, changing it reaches another ${noun}'s data.`;
 }
 
 export const bolaCallerIdInRequest: Check = {
@@ -53,12 +48,12 @@ export const bolaCallerIdInRequest: Check = {
           const nameNode = child(param.node, 'name');
           if (!place || !nameNode || !callerId(param.name)) continue;
           const site = { at: nameNode, part: 'value' as const };
-          ctx.report({ ...site, operations: [op], related: usedBy(op, site, `takes this ${place}`),
+          ctx.report({ ...site, operations: [op], related: usage(op, site, `takes this ${place}`),
             message: message(place, param.name) });
         }
         for (const field of bodyFields(ctx.files, op, false, callerId)) {
           const place = field.kind === 'form' ? 'form parameter' : 'request body property';
-          ctx.report({ ...field.site, operations: [op], related: usedBy(op, field.site, 'sends this field'),
+          ctx.report({ ...field.site, operations: [op], related: usage(op, field.site, 'sends this field'),
             message: message(place, field.name) });
         }
       }

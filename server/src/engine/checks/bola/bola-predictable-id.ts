@@ -6,7 +6,7 @@ import { schemaTypes } from '../../spec/schema';
 import { removeEntry, replaceScalar, setScalar } from '../../edit/edits';
 import { fixes } from '../../edit/fixes';
 import { bodyFields, guessable, isObjectReference, namesRandomId, samplesAre, type Guessable } from './knowledge';
-import { describeOperations, usedBy } from '../report';
+import { listOperations, usage } from '../report';
 
 const PLACES: Record<string, string> = { path: 'Path parameter', query: 'Query parameter', header: 'Header' };
 
@@ -87,16 +87,16 @@ export const bolaPredictableId: Check = {
           const site = { at: nameNode, part: 'value' as const };
           ctx.report({ ...site, severity: param.in === 'path' && kind !== 'string' ? 'warning' : 'info', operations: [op],
             fixes: () => uuidFixes(ctx.files, kind, param.schema, param.node),
-            related: usedBy(op, site, `takes this ${param.in} parameter`),
-            message: (ops) => `${place} '${param.name}' of ${describeOperations(ops)} is ${why(kind, isList(param.schema))}.` });
+            related: usage(op, site, `takes this ${param.in} parameter`),
+            message: (ops) => `${place} '${param.name}' of ${listOperations(ops)} is ${why(kind, isList(param.schema))}.` });
         }
         for (const field of bodyFields(ctx.files, op, true, isObjectReference)) {
           const kind = guessableId(ctx.files, field.name, field.schema);
           if (!kind) continue;
           const place = field.kind === 'form' ? 'Form parameter' : 'Request body property';
           ctx.report({ ...field.site, severity: 'info', operations: [op], fixes: () => uuidFixes(ctx.files, kind, field.schema),
-            related: usedBy(op, field.site, 'sends this field'),
-            message: (ops) => `${place} '${field.name}' of ${describeOperations(ops)} is ${why(kind, isList(field.schema))}.` });
+            related: usage(op, field.site, 'sends this field'),
+            message: (ops) => `${place} '${field.name}' of ${listOperations(ops)} is ${why(kind, isList(field.schema))}.` });
         }
       }
     }

@@ -2,22 +2,14 @@ import type { Check } from '../check';
 import type { SpecNode } from '../../spec/load';
 import { child, isObject, pathParameters } from '../../spec/model';
 import type { OperationRef } from '../../types';
-import { operationSite, describeOperations, usedBy } from '../report';
+import { operationSite, listOperations, usage } from '../report';
 import { publicIntent } from '../operation-kinds';
-import { words } from '../words';
+import { words, singular } from '../words';
 
 /** Methods that neither read nor change the object the path names (CORS preflight, loop-back diagnostics). */
 const NO_OBJECT_ACCESS = new Set(['options', 'trace']);
 /** Name endings that say "identifier of": `hook_id`, `issue_number`, `team_slug`, `account_identifier`. */
 const ID_SUFFIXES = new Set(['id', 'ids', 'uuid', 'guid', 'identifier', 'number', 'key', 'slug', 'name']);
-
-/** `users` gives `user`, `policies` `policy`, `branches` `branch`, `statuses` `status`; other words stay. */
-function singular(word: string): string {
-  if (/ies$/.test(word)) return word.slice(0, -3) + 'y';
-  if (/(ss|sh|ch|x|us)es$/.test(word)) return word.slice(0, -2);
-  if (word.length > 3 && /[^su]s$/.test(word)) return word.slice(0, -1);
-  return word;
-}
 
 /**
  * What the path parameter addresses, for messages: the noun in its name (`hook_id`: hook, `team_slug`: team), else the
@@ -69,8 +61,8 @@ export const bolaUnprotectedObject: Check = {
         const nameNode = declared && child(declared.node, 'name');
         const site = nameNode ? { at: nameNode, part: 'value' as const } : operationSite(op);
         const noun = objectNoun(op.path, name);
-        ctx.report({ ...site, operations: [op], related: usedBy(op, site, 'takes this path parameter'),
-          message: (ops) => `Anyone can ${accessVerbs(ops)} any ${noun} by swapping '${name}' in ${describeOperations(ops)}: ${ops.length > 1 ? 'these operations accept' : 'it accepts'} anonymous callers, so nothing ties the ${noun} to whoever asks.` });
+        ctx.report({ ...site, operations: [op], related: usage(op, site, 'takes this path parameter'),
+          message: (ops) => `Anyone can ${accessVerbs(ops)} any ${noun} by swapping '${name}' in ${listOperations(ops)}: ${ops.length > 1 ? 'these operations accept' : 'it accepts'} anonymous callers, so nothing ties the ${noun} to whoever asks.` });
       }
     }
   },

@@ -8,7 +8,8 @@ import { WRITE_METHODS, type Operation } from '../../spec/model';
 import { schemaTypes } from '../../spec/schema';
 import { enumValues, isContainer, onlyTypes } from '../../spec/schema-graph';
 import { isAuthEndpoint } from '../operation-kinds';
-import { words } from '../words';
+import { words, singular, endsWithWords } from '../words';
+import { NOT_CREDENTIAL_TOKENS } from '../credential-names';
 
 /** Identifiers written as one word that name two: `apikey` is `api key`. */
 const COMPOUNDS: Record<string, string[]> = {
@@ -31,12 +32,6 @@ export function nameWords(name: string): string[] {
   const last = list.length - 1;
   if (last >= 0 && PLURALS[list[last]]) list[last] = PLURALS[list[last]];
   return list;
-}
-
-function endsWith(list: string[], tail: string[]): boolean {
-  if (tail.length === 0 || tail.length > list.length) return false;
-  const offset = list.length - tail.length;
-  return tail.every((w, i) => list[offset + i] === w);
 }
 
 /** Caches a function of a name: property names repeat across thousands of schemas. */
@@ -124,9 +119,6 @@ const HASH_SUFFIXES = new Set(['hash', 'hashed', 'digest']);
 /** First words of flags about a secret rather than the secret itself: `has_password`, `requires_pin`. */
 const FLAG_PREFIXES = new Set(['has', 'is', 'was', 'can', 'should', 'must', 'require', 'requires', 'need', 'needs', 'allow', 'allows', 'use', 'uses', 'enable', 'enabled', 'show']);
 
-/** Tokens that grant nothing: pagination cursors, CSRF tokens. */
-const HARMLESS_TOKENS = new Set(['page', 'next', 'prev', 'previous', 'continuation', 'pagination', 'cursor', 'sync', 'resume', 'idempotency', 'csrf', 'xsrf']);
-
 export interface SensitiveMatch { label: string; kind: SensitiveKind; severity: Severity }
 
 const SEVERITY: Record<SensitiveKind, Severity> = { credential: 'error', issued: 'error', personal: 'warning', configured: 'warning' };
@@ -140,14 +132,14 @@ export function sensitiveName(name: string, extraNames: readonly string[]): (Sen
   const all = nameWords(name);
   if (FLAG_PREFIXES.has(all[0])) return undefined;
   for (const extra of extraNames) {
-    if (endsWith(all, nameWords(extra))) return { label: `'${extra}' data`, kind: 'configured', severity: SEVERITY.configured, numeric: true };
+    if (endsWithWords(all, nameWords(extra))) return { label: `'${extra}' data`, kind: 'configured', severity: SEVERITY.configured, numeric: true };
   }
   const list = [...all];
   let hashed = false;
   while (list.length > 1 && VALUE_SUFFIXES.has(list[list.length - 1])) hashed = HASH_SUFFIXES.has(list.pop()!) || hashed;
   for (const term of SENSITIVE_TERMS) {
-    if (!endsWith(list, term.words)) continue;
-    if (term.words[0] === 'token' && HARMLESS_TOKENS.has(list[list.length - 2])) continue;
+    if (!endsWithWords(list, term.words)) continue;
+    if (term.words[0] === 'token' && NOT_CREDENTIAL_TOKENS.has(list[list.length - 2])) continue;
     const label = hashed ? `a hash of ${term.label}` : term.label;
     return { label, kind: term.kind, severity: SEVERITY[term.kind], numeric: term.numeric === true };
   }
@@ -219,7 +211,7 @@ export function privilegedName(name: string): PrivilegedTerm | undefined {
   const list = nameWords(name);
   if (SETTING_PREFIXES.has(list[0])) return undefined;
   if (list[0] === 'is' && list.length > 1) list.shift();
-  return PRIVILEGED_TERMS.find((t) => endsWith(list, t.words));
+  return PRIVILEGED_TERMS.find((t) => endsWithWords(list, t.words));
 }
 
 /**
@@ -270,17 +262,6 @@ export function issuesCredentials(op: Operation): boolean {
 /** A POST that creates an object: it answers 201, or posts to a collection (`POST /webhooks`). */
 export function createsObject(op: Operation): boolean {
   return op.method === 'post' && (op.responses.some((r) => r.status === '201') || !op.path.endsWith('}'));
-}
-
-/** Whether a path segment of the operation is `admin` (or `admins`, `administration`): an administrators' API. */
-export function isAdminOperation(op: Operation): boolean {
-  for (const w of pathWords(op)) if (w === 'admin' || w === 'administration') return true;
-  return false;
-}
-
-/** A path word made singular: `memberships` gives `membership`. */
-function singular(word: string): string {
-  return word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word;
 }
 
 /** The static words of an operation's path, singular: `/orgs/{org}/memberships/{username}` gives org, membership. */

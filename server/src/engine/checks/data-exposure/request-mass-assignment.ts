@@ -1,8 +1,9 @@
 import type { Check } from '../check';
-import { operationLabel, type Operation } from '../../spec/model';
-import { operationSite, addOperation, listOperations } from '../report';
+import { type Operation } from '../../spec/model';
+import { addOperation, listOperations, relatedOperation } from '../report';
 import { markPropertiesFix } from './fixes';
-import { byName, isAdminOperation, isOperationSubject, issuesCredentials, privilegedName, setsPrivilege, type PrivilegedTerm } from './knowledge';
+import { byName, isOperationSubject, issuesCredentials, privilegedName, setsPrivilege, type PrivilegedTerm } from './knowledge';
+import { isAdminOperation } from '../operation-kinds';
 import { SchemaReach, selectProperties, type PropertySite } from '../../spec/schema-graph';
 import { isReadOnly } from '../../spec/schema';
 
@@ -41,7 +42,7 @@ export const requestMassAssignment: Check = {
       const fix = markPropertiesFix([{ ...property, direction: 'readOnly' }]);
       ctx.report({
         at: site, part: 'key', operations, fixes: fix ? [fix] : [],
-        related: operations.map((op) => ({ ...operationSite(op), message: `${operationLabel(op)} accepts '${name}'` })),
+        related: operations.map((op) => relatedOperation(op, `accepts '${name}'`)),
         message: (refs) => `Request property '${name}' lets a client of ${listOperations(refs)} ${match.effect}: mark it readOnly or accept it only on an administrators' operation.`,
       });
     }

@@ -2,7 +2,7 @@ import type { Check } from '../check';
 import type { FileSet, SpecNode } from '../../spec/load';
 import { child, isObject, items, operationLabel, type Operation, isJsonMediaType, successResponses } from '../../spec/model';
 import { hasKey, schemaTypes, COMPOSITIONS } from '../../spec/schema';
-import { operationSite, addOperation, listOperations } from '../report';
+import { addOperation, listOperations, relatedOperation } from '../report';
 import { closeObjectFix } from './fixes';
 import { declaredProperties, isObjectSchema, SchemaReach } from '../../spec/schema-graph';
 
@@ -143,7 +143,7 @@ export const responseOpenSchema: Check = {
             }
             if (!schema) continue;
             if (isEmptySchema(schema)) {
-              ctx.report({ at: schema, part: 'key', operations: [op], related: [{ ...operationSite(op), message: `${label} returns it` }],
+              ctx.report({ at: schema, part: 'key', operations: [op], related: [relatedOperation(op, 'returns it')],
                 message: (refs) => `The response schema of ${listOperations(refs)} is empty: any JSON may come back, so over-exposure cannot be reviewed or caught by response validation.` });
             }
             for (const spot of reach.of(schema)) {
@@ -159,7 +159,7 @@ export const responseOpenSchema: Check = {
       const fix = () => { const closed = spot.anyAdditional ? closeObjectFix(files, spot.site) : undefined; return closed ? [closed] : []; };
       ctx.report({
         at: spot.site, part: 'key', operations, fixes: fix,
-        related: operations.map((op) => ({ ...operationSite(op), message: `${operationLabel(op)} returns it` })),
+        related: operations.map((op) => relatedOperation(op, 'returns it')),
         message: (refs) => `In the response of ${listOperations(refs)}, ${spot.what}: the API may return any field there, so over-exposure cannot be reviewed or filtered.`,
       });
     }

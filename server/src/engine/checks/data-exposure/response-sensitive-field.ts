@@ -1,8 +1,8 @@
 import type { Check } from '../check';
 import type { Fix } from '../../types';
 import { markPropertiesFix, removePropertyFix, supportsWriteOnly } from './fixes';
-import { operationLabel, type Operation } from '../../spec/model';
-import { operationSite, addOperation, listOperations } from '../report';
+import { type Operation } from '../../spec/model';
+import { addOperation, listOperations, relatedOperation } from '../report';
 import { byName, createsObject, holdsSensitiveValue, issuesCredentials, sensitiveName, type SensitiveMatch } from './knowledge';
 import { SchemaReach, selectProperties, type PropertySite } from '../../spec/schema-graph';
 import { isWriteOnly } from '../../spec/schema';
@@ -62,7 +62,7 @@ export const responseSensitiveField: Check = {
       const { name, site, match } = property;
       ctx.report({
         at: site, part: 'key', severity: match.severity, operations, fixes: () => (issued.has(property) ? [] : fixesFor(property, operations, sent.has(property))),
-        related: operations.map((op) => ({ ...operationSite(op), message: `${operationLabel(op)} returns '${name}'` })),
+        related: operations.map((op) => relatedOperation(op, `returns '${name}'`)),
         message: (refs) => `Response property '${name}' holds ${match.label} and is returned by ${listOperations(refs)}: every client, log and cache that sees the response gets it.`,
       });
     }

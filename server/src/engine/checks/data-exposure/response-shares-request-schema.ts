@@ -1,8 +1,8 @@
 import type { Check } from '../check';
 import type { FileSet, SpecNode } from '../../spec/load';
-import { child, isObject, operationLabel, operationRef, type Operation, successResponses } from '../../spec/model';
+import { child, isObject, operationRef, type Operation, successResponses } from '../../spec/model';
 import { schemaTypes } from '../../spec/schema';
-import { operationSite, addOperation, listOperations } from '../report';
+import { addOperation, listOperations, relatedOperation } from '../report';
 import { markPropertiesFix, supportsWriteOnly, type PropertyMark } from './fixes';
 import { declaredProperties, separatesDirections, type Declaration } from '../../spec/schema-graph';
 import { holdsSensitiveValue, nameWords, privilegedName, sensitiveName, setsPrivilege } from './knowledge';
@@ -128,7 +128,7 @@ export const responseSharesRequestSchema: Check = {
         : requests.includes(op) ? 'accepts it as its request body' : 'returns it';
       ctx.report({
         at: schema, part: 'key', operations,
-        related: operations.map((op) => ({ ...operationSite(op), message: `${operationLabel(op)} ${roles(op)}` })),
+        related: operations.map((op) => relatedOperation(op, roles(op))),
         message: `${schemaName(schema)} is ${describeUses(requests, responses)}, with no readOnly or writeOnly property: ${risks.join(', and ')}.`,
         fixes: fix ? [fix] : [],
       });
