@@ -1,5 +1,6 @@
 /** The engine's public surface: pure analysis over files supplied by a reader. */
 export { analyze, looksLikeOpenApi, type AnalyzeRequest } from './analyze';
+export { isLiteralKey } from './spec/literal';
 export { CHECKS, CHECK_IDS } from './checks';
 export type { Check, CheckContext, Report } from './checks/check';
 export { parseConfig, resolveConfig, isIncluded, CONFIG_FILE, type Config, type ResolvedConfig } from './config';

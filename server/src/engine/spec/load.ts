@@ -3,6 +3,7 @@ import type { FileReader, Problem } from '../types';
 import { parseJson, JsonSyntaxError } from './parse-json';
 import { parseYaml, YamlSyntaxError } from './parse-yaml';
 import { SourceFile, LineIndex, type ParsedText } from './source';
+import { isLiteralKey } from './literal';
 
 export interface LoadOptions {
   /** Absolute project root: refs resolving outside it are refused, and paths are reported relative to it. */
@@ -308,9 +309,6 @@ export function parsePointer(pointer: string): string[] | undefined {
   } catch { return undefined; }
 }
 
-/** Keys whose values are literal data, never references: examples and extension payloads. */
-export function isLiteralKey(key: string): boolean { return key === 'example' || key.startsWith('x-'); }
-
 /**
  * Every `$ref` string in a value, skipping literal data: examples (`example`, the `value` of Example Objects, 3.1
  * `examples` arrays), `default`/`enum`/`const` values and extensions. Each shared object is walked once.
@@ -337,13 +335,11 @@ export function collectRefs(root: unknown): { value: string; parent: object }[] 
       if (key === '$ref' && typeof child === 'string') { refs.push({ value: child, parent: obj }); continue; }
       if (child === null || typeof child !== 'object') continue;
       if (role === 1) { values.push(child); roles.push(2); continue; }
-      if (isLiteralKey(key) || LITERAL_VALUES.has(key) || (role === 2 && key === 'value')) continue;
       if (key === 'examples') { if (!Array.isArray(child)) { values.push(child); roles.push(1); } continue; }
+      if (isLiteralKey(key) || (role === 2 && key === 'value')) continue;
       values.push(child);
       roles.push(0);
     }
   }
   return refs;
 }
-
-const LITERAL_VALUES = new Set(['default', 'enum', 'const']);

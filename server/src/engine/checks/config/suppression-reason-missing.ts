@@ -3,6 +3,7 @@ import type { SpecNode } from '../../spec/load';
 import { isObject } from '../../spec/model';
 import type { SourceFile } from '../../spec/source';
 import { IGNORE_KEY, PUBLIC_KEY } from '../../spec/extensions';
+import { isLiteralKey } from '../../spec/literal';
 
 /** Text every file with a suppression or a public declaration contains: files without it are not walked. */
 const MARKER = 'x-api-sentinel-';
@@ -90,7 +91,7 @@ export const suppressionReasonMissing: Check = {
           const value = container[key];
           if (value === null || typeof value !== 'object') continue;
           // examples and extension payloads are literal data; under `properties` the same words are property names
-          if (!visit.isPropertyMap && (key === 'example' || key === 'examples' || key.startsWith('x-'))) continue;
+          if (!visit.isPropertyMap && isLiteralKey(key)) continue;
           const index = Array.isArray(container) ? Number(key) : key;
           stack.push({ value, key: index, up: visit, isPropertyMap: key === 'properties' && !visit.isPropertyMap });
         }

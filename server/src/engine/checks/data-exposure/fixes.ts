@@ -7,7 +7,8 @@
  * request may set), so every one is a suggestion.
  */
 import type { Fix, TextEdit } from '../../types';
-import { type FileSet, type SpecNode, isLiteralKey } from '../../spec/load';
+import type { FileSet, SpecNode } from '../../spec/load';
+import { isLiteralKey } from '../../spec/literal';
 import { isObject, type Operation } from '../../spec/model';
 import type { SourceFile } from '../../spec/source';
 import { attempt } from '../../edit/fixes';
@@ -130,9 +131,6 @@ export function closeObjectFix(files: FileSet, additional: SpecNode): Fix | unde
   });
 }
 
-/** Keys whose values are data, not schemas (beside `example` and extensions). */
-const DATA_KEYS = new Set(['examples', 'default', 'enum', 'const']);
-
 /** Refs followed in a chain before giving up (a cycle of refs never ends). */
 const MAX_REF_HOPS = 32;
 
@@ -158,7 +156,7 @@ function allOfParts(files: FileSet): Set<unknown> {
       const { allOf, $ref, properties } = value as Record<string, unknown>;
       if (Array.isArray(allOf)) for (const part of allOf) parts.add(followRefs(files, file, part));
       if (typeof $ref === 'string' && properties !== undefined) parts.add(followRefs(files, file, { $ref }));
-      for (const [key, child] of Object.entries(value)) if (!isLiteralKey(key) && !DATA_KEYS.has(key)) stack.push(child);
+      for (const [key, child] of Object.entries(value)) if (!isLiteralKey(key)) stack.push(child);
     }
   }
   allOfPartsCache.set(files, parts);

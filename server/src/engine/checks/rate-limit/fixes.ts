@@ -19,6 +19,7 @@ import type { RequestInput } from '../../spec/inputs';
 import { fixes } from '../../edit/fixes';
 import { addEntry, insertAtPath, insertEntries, refTo, type PlainValue } from '../../edit/edits';
 import { keyAfterStatus } from '../../edit/responses';
+import { isLiteralKey } from '../../spec/literal';
 
 type Obj = Record<string, unknown>;
 
@@ -212,9 +213,6 @@ type Observed = Map<string, { name: string; values: Map<number, number> }>;
 
 const observedCache = new WeakMap<ApiDocument, Observed>();
 
-/** Keys whose values are sample data or extension payloads, not schemas or parameters. */
-const isPayloadKey = (key: string) => key === 'example' || key === 'examples' || key.startsWith('x-');
-
 /**
  * The bounds a document writes for its names: `maximum` of query parameters, `maxItems` and `maxLength` (file
  * content apart) of parameters and properties. One pass over the plain values of the document (and of the files its
@@ -266,7 +264,7 @@ function observedBounds(files: FileSet, doc: ApiDocument): Observed {
       if (isObject(obj.properties)) for (const name in obj.properties) noteSchema(name, file, obj.properties[name]);
       for (const key in obj) {
         const child = obj[key];
-        if (child !== null && typeof child === 'object' && !isPayloadKey(key)) stack.push(child);
+        if (child !== null && typeof child === 'object' && !isLiteralKey(key)) stack.push(child);
       }
     }
   }
