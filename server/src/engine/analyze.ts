@@ -1,10 +1,10 @@
 import { SEVERITY_RANK, type AnalysisResult, type CancellationSignal, type CheckMeta, type Finding, type OperationRef, type Problem, type RelatedLocation } from './types';
-import { FileSet, type AsyncFileReader, type SpecNode, type ParseCache } from './spec/load';
+import { FileSet, type AsyncFileReader, type ParseCache } from './spec/load';
 import { buildDocument, detectVersion, isObject, operationRef, type ApiDocument, type Operation } from './spec/model';
 import type { SourceFile } from './spec/source';
 import { isIncluded, resolveConfig, type Config, type ResolvedConfig } from './config';
 import type { Check, CheckContext, Report, Site } from './checks/check';
-import { CHECKS } from './checks';
+import { CHECKS, CHECK_IDS } from './checks';
 import { insertEntry } from './edit/edits';
 import { IGNORE_KEY } from './spec/extensions';
 
@@ -112,17 +112,16 @@ function siteRange(site: Site) {
   return first !== undefined ? file.rangeOf(file.value as object, first, 'key') : file.lines.range({ start: 0, end: 0 });
 }
 
-export function runChecks(
+function runChecks(
   files: FileSet, documents: ApiDocument[], config: ResolvedConfig, checks: readonly Check[], cancel?: CancellationSignal, withFixes = true,
 ): Finding[] {
   const drafts: Draft[] = [];
-  const ruleIds = new Set(CHECKS.map((c) => c.meta.id));
   for (const check of checks) {
     if (cancel?.cancelled) return [];
     if (config.rules.get(check.meta.id) === 'off') continue;
     const places = new Places<Draft>();
     const ctx: CheckContext = {
-      files, documents, config, ruleIds,
+      files, documents, config, ruleIds: CHECK_IDS,
       report(report) {
         let draft = places.get(report);
         if (!draft) {
@@ -130,8 +129,8 @@ export function runChecks(
           places.set(report, draft);
           drafts.push(draft);
         } else if (SEVERITY_RANK[report.severity ?? check.meta.severity] < SEVERITY_RANK[draft.report.severity ?? check.meta.severity]) {
-          // a place reached by several operations keeps the most severe report (and its message)
-          draft.report = { ...report, fixes: draft.report.fixes ?? report.fixes };
+          // a place reached by several operations keeps its most severe report whole: severity, message and fixes
+          draft.report = report;
         }
         for (const op of report.operations ?? []) if (!draft.operations.has(op)) draft.operations.set(op, operationRef(op));
         for (const rel of report.related ?? []) {
@@ -236,5 +235,3 @@ function compareFindings(a: Finding, b: Finding): number {
 function sortProblems(problems: Problem[]): Problem[] {
   return [...problems].sort((a, b) => byText(a.file, b.file) || (a.range?.start.line ?? -1) - (b.range?.start.line ?? -1));
 }
-
-export type { SpecNode, Operation };

@@ -23,7 +23,10 @@ export interface CheckContext {
   config: ResolvedConfig;
   /** Ids of every check the engine has (not only those running). */
   ruleIds: ReadonlySet<string>;
-  /** Reports a finding. Reports of the same check at the same place merge into one, uniting operations and related. */
+  /**
+   * Reports a finding. Reports of the same check at the same place merge into one, uniting operations and related;
+   * the most severe of them gives the finding its severity, message and fixes (the first one on a tie).
+   */
   report(report: Report): void;
 }
 

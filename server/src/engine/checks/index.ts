@@ -52,4 +52,5 @@ export const CHECKS: readonly Check[] = [
   suppressionReasonMissing,
 ];
 
+/** The ids of every check, built once. */
 export const CHECK_IDS: ReadonlySet<string> = new Set(CHECKS.map((c) => c.meta.id));

@@ -41,28 +41,20 @@ export function isAuthEndpoint(op: Operation): boolean {
 const HEALTH_PATH = /^\/(?:health|healthz|healthcheck|ready|readyz|readiness|live|livez|liveness|ping|\.well-known\/.*|openapi\.(?:json|yaml))$/i;
 
 /** Health and discovery endpoints answer anyone by design. */
-export function isHealthEndpoint(op: Operation): boolean {
+function isHealthEndpoint(op: Operation): boolean {
   return (op.method === 'get' || op.method === 'head') && HEALTH_PATH.test(op.path);
 }
 
-export interface PublicIntent {
-  kind: 'declared' | 'auth-endpoint' | 'health' | 'config';
-  reason: string;
-}
-
 /**
- * Why an operation is public on purpose, if it is: declared with `x-api-sentinel-public: <reason>` (on the operation
- * or its path item), an authentication or health endpoint, or a configured public path.
+ * Whether an operation is public on purpose: declared with `x-api-sentinel-public: <reason>` (on the operation or its
+ * path item), an authentication or health endpoint, or a configured public path.
  */
-export function publicIntent(op: Operation, config: ResolvedConfig): PublicIntent | undefined {
-  for (const owner of [op.node, op.pathItem]) {
-    const declared = (owner.value as Record<string, unknown>)[PUBLIC_KEY];
-    if (typeof declared === 'string' && declared.trim() !== '') return { kind: 'declared', reason: declared };
-  }
-  if (isAuthEndpoint(op)) return { kind: 'auth-endpoint', reason: 'authentication endpoint' };
-  if (isHealthEndpoint(op)) return { kind: 'health', reason: 'health or discovery endpoint' };
-  if (isPublicPath(op.method, op.path, config)) return { kind: 'config', reason: 'listed in publicPaths' };
-  return undefined;
+export function isPublicByIntent(op: Operation, config: ResolvedConfig): boolean {
+  const declared = (owner: { value: unknown }) => {
+    const reason = (owner.value as Record<string, unknown>)[PUBLIC_KEY];
+    return typeof reason === 'string' && reason.trim() !== '';
+  };
+  return declared(op.node) || declared(op.pathItem) || isAuthEndpoint(op) || isHealthEndpoint(op) || isPublicPath(op.method, op.path, config);
 }
 
 const ADMIN_WORDS = new Set(['admin', 'admins', 'administration', 'administrator', 'administrators', 'superuser', 'sudo']);

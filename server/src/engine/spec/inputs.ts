@@ -20,7 +20,7 @@ export interface RequestInput {
  * The schemas an operation reads from the client: every non-body parameter, OpenAPI 2.0 `formData` parameters
  * (which the operation model folds into an empty request body), and each request body schema once.
  */
-export function requestInputs(files: FileSet, op: Operation): RequestInput[] {
+function requestInputs(files: FileSet, op: Operation): RequestInput[] {
   const inputs: RequestInput[] = [];
   for (const p of op.parameters) if (p.schema) inputs.push({ schema: p.schema, parameter: p.node });
   if (op.document.version === '2.0') {

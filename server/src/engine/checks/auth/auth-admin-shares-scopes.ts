@@ -1,7 +1,7 @@
 import type { Check } from '../check';
 import { operationLabel, WRITE_METHODS, type ApiDocument, type Operation, type SecurityAlternative } from '../../spec/model';
 import { operationSite, relatedOperation } from '../report';
-import { publicIntent, requiresAuth, adminMark, isAdminSegment } from '../operation-kinds';
+import { isPublicByIntent, requiresAuth, adminMark, isAdminSegment } from '../operation-kinds';
 import { words } from '../words';
 
 const PRIVILEGE_WORDS = new Set(['role', 'roles', 'permission', 'permissions', 'privilege', 'privileges', 'acl', 'acls', 'rbac']);
@@ -71,7 +71,7 @@ export const authAdminSharesScopes: Check = {
         if (op.method === 'get' && !adminMark(op) && !reads.has(key)) reads.set(key, op);
       }
       for (const op of doc.operations) {
-        if (!requiresAuth(op) || publicIntent(op, ctx.config)) continue;
+        if (!requiresAuth(op) || isPublicByIntent(op, ctx.config)) continue;
         const power = privileged(op);
         if (!power) continue;
         // the resource without its admin prefix, then its parent: DELETE /admin/users/{id} reads as GET /users/{id}

@@ -1,7 +1,7 @@
 import type { Check } from '../check';
 import { operationLabel } from '../../spec/model';
 import { operationSite } from '../report';
-import { publicIntent, requiresAuth } from '../operation-kinds';
+import { isPublicByIntent, requiresAuth } from '../operation-kinds';
 import { authResponsesFix } from './fixes';
 import { documentsAuthFailure } from './knowledge';
 
@@ -19,7 +19,7 @@ export const authMissing401403: Check = {
   run(ctx) {
     for (const doc of ctx.documents) {
       for (const op of doc.operations) {
-        if (!requiresAuth(op) || publicIntent(op, ctx.config)) continue;
+        if (!requiresAuth(op) || isPublicByIntent(op, ctx.config)) continue;
         if (documentsAuthFailure(op)) continue;
         const site = op.responsesNode ? { at: op.responsesNode, part: 'key' as const } : operationSite(op);
         ctx.report({ ...site, operations: [op], fixes: () => { const fix = authResponsesFix(op); return fix ? [fix] : []; },

@@ -1,7 +1,7 @@
 import type { Check } from '../check';
 import type { Fix } from '../../types';
 import { child, items, isObject, operationLabel, WRITE_METHODS } from '../../spec/model';
-import { isIdAddressed, publicIntent } from '../operation-kinds';
+import { isIdAddressed, isPublicByIntent } from '../operation-kinds';
 import { operationSite } from '../report';
 import { markPublicFix, requireSchemeFix } from './fixes';
 
@@ -21,7 +21,7 @@ export const authMissing: Check = {
       for (const op of doc.operations) {
         // CORS preflights and traces never carry credentials
         if (op.method === 'options' || op.method === 'trace') continue;
-        if (!op.security.anonymous || publicIntent(op, ctx.config)) continue;
+        if (!op.security.anonymous || isPublicByIntent(op, ctx.config)) continue;
         const severity = WRITE_METHODS.has(op.method) || isIdAddressed(op) ? 'error' : 'warning';
         const label = operationLabel(op);
         const fixes = () => [requireSchemeFix(op), markPublicFix(op)].filter((fix): fix is Fix => fix !== undefined);

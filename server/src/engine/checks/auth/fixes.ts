@@ -13,7 +13,7 @@ import { keyAfterStatus } from '../../edit/responses';
 import { squash } from '../words';
 
 /** The reason a "mark as public" fix writes: suppression-reason-missing reports it until the author replaces it. */
-export const PUBLIC_PLACEHOLDER = 'TODO: say why anyone may call this';
+const PUBLIC_PLACEHOLDER = 'TODO: say why anyone may call this';
 
 /** The name of the scheme a fix declares when the document declares none. */
 const NEW_SCHEME = 'bearerAuth';

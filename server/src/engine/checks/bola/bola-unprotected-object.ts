@@ -3,7 +3,7 @@ import type { SpecNode } from '../../spec/load';
 import { child, isObject, pathParameters } from '../../spec/model';
 import type { OperationRef } from '../../types';
 import { operationSite, listOperations, usage } from '../report';
-import { publicIntent } from '../operation-kinds';
+import { isPublicByIntent } from '../operation-kinds';
 import { words, singular } from '../words';
 
 /** Methods that neither read nor change the object the path names (CORS preflight, loop-back diagnostics). */
@@ -52,7 +52,7 @@ export const bolaUnprotectedObject: Check = {
   run(ctx) {
     for (const doc of ctx.documents) {
       for (const op of doc.operations) {
-        if (!op.security.anonymous || NO_OBJECT_ACCESS.has(op.method) || publicIntent(op, ctx.config)) continue;
+        if (!op.security.anonymous || NO_OBJECT_ACCESS.has(op.method) || isPublicByIntent(op, ctx.config)) continue;
         // the last template parameter addresses the object; earlier ones name its parents
         const name = pathParameters(op.path).pop();
         if (name === undefined) continue;

@@ -3,7 +3,7 @@ import type { FileSet, SpecNode } from '../../spec/load';
 import { child, operationLabel, type Operation } from '../../spec/model';
 import { hasKey, schemaTypes } from '../../spec/schema';
 import { componentName, describeRequestSchema, enclosingComponent, requestMessage, schemaSite, sharedBy, usage } from '../report';
-import { isInUrlOrHeaders, isPageMarkerProperty, isPaginated, isSearchOperation, LIST_PROPERTIES, reportHighestFirst } from './knowledge';
+import { isInUrlOrHeaders, isPageMarkerProperty, isPaginated, isSearchOperation, LIST_PROPERTIES } from './knowledge';
 import { requestVisits } from '../../spec/inputs';
 import { boundedName, maxItemsFixes } from './fixes';
 import { declaredProperties } from '../../spec/schema-graph';
@@ -36,13 +36,13 @@ function holdsRecords(files: FileSet, array: SpecNode): boolean {
   return item !== undefined && (schemaTypes(item).includes('object') || hasKey(item, 'properties'));
 }
 
-function checkRequest(ctx: CheckContext, op: Operation, reports: Report[]): void {
+function checkRequest(ctx: CheckContext, op: Operation): void {
   for (const { visit, input } of requestVisits(ctx.files, op)) {
     if (!isUnboundedArray(ctx.files, visit.schema)) continue;
     const site = schemaSite(visit, input);
     const severity = isInUrlOrHeaders(input) ? 'hint' : holdsRecords(ctx.files, visit.schema) ? 'warning' : 'info';
     const problem = severity === 'hint' ? IN_URL : severity === 'warning' ? RECORDS_IN_BODY : IN_BODY;
-    reports.push({
+    ctx.report({
       ...site, severity, operations: [op], related: usage(op, site, 'accepts this array'),
       fixes: () => maxItemsFixes(ctx.files, op.document, visit.schema, boundedName(visit, input)),
       message: requestMessage(describeRequestSchema(visit, input), site, op, problem),
@@ -78,7 +78,7 @@ function listMessage(op: Operation, found: UnboundedList): Report['message'] {
   return `${operationLabel(op)} returns ${found.property ? `the list '${found.property}'` : 'a list'} ${problem}`;
 }
 
-function checkResponses(ctx: CheckContext, op: Operation, reports: Report[]): void {
+function checkResponses(ctx: CheckContext, op: Operation): void {
   if ((op.method !== 'get' && !isSearchOperation(op)) || isPaginated(op)) return;
   const seen = new Set<unknown>();
   for (const response of op.responses) {
@@ -89,7 +89,7 @@ function checkResponses(ctx: CheckContext, op: Operation, reports: Report[]): vo
       const found = unboundedList(ctx.files, content.schema);
       if (!found) continue;
       const site = { at: found.site, part: 'key' as const };
-      reports.push({ ...site, severity: 'info', operations: [op], related: usage(op, site, 'returns this list'), message: listMessage(op, found),
+      ctx.report({ ...site, severity: 'info', operations: [op], related: usage(op, site, 'returns this list'), message: listMessage(op, found),
         fixes: () => maxItemsFixes(ctx.files, op.document, found.list, found.property ?? componentName(found.list)) });
     }
   }
@@ -110,14 +110,11 @@ export const arrayUnbounded: Check = {
     fix: 'Add `maxItems` to request arrays (the batch size the server accepts). For list responses add paging parameters (`limit` with a `maximum`, and a cursor or page) or a `maxItems` that documents the cap the server applies.',
   },
   run(ctx) {
-    const reports: Report[] = [];
     for (const doc of ctx.documents) {
       for (const op of doc.operations) {
-        checkRequest(ctx, op, reports);
-        checkResponses(ctx, op, reports);
+        checkRequest(ctx, op);
+        checkResponses(ctx, op);
       }
     }
-    // a shared array can be both sent and returned: its finding takes the higher severity and that report's message
-    reportHighestFirst(ctx, reports);
   },
 };

@@ -7,8 +7,6 @@ import type { SpecNode } from '../../spec/load';
 import { child, isObject, type Operation } from '../../spec/model';
 import { hasKey, schemaTypes, type SchemaVisit } from '../../spec/schema';
 import type { RequestInput } from '../../spec/inputs';
-import type { Severity } from '../../types';
-import type { CheckContext, Report } from '../check';
 import { words, squash } from '../words';
 
 type Obj = Record<string, unknown>;
@@ -101,7 +99,7 @@ export const LIST_PROPERTIES: ReadonlySet<string> = new Set(['data', 'items', 'r
  * Not here: uri/url/iri (no length limit, and `data:` URIs carry whole files), byte and binary (file content,
  * see upload-unbounded), password, regex and free-form formats.
  */
-export const LENGTH_IMPLYING_FORMATS: ReadonlySet<string> = new Set([
+const LENGTH_IMPLYING_FORMATS: ReadonlySet<string> = new Set([
   'date', 'date-time', 'time', 'full-date', 'partial-time', 'duration', 'uuid', 'guid', 'email', 'idn-email',
   'hostname', 'idn-hostname', 'ipv4', 'ipv6', 'int32', 'int64', 'float', 'double', 'decimal',
 ]);
@@ -156,17 +154,6 @@ const SIZE_EXTENSION = /^x-.*(?:max.*(?:size|length|bytes)|(?:size|length|bytes)
 
 export function hasSizeExtension(node: SpecNode | undefined): boolean {
   return node !== undefined && isObject(node.value) && Object.keys(node.value).some((k) => SIZE_EXTENSION.test(k));
-}
-
-const SEVERITY_RANK: Record<Severity, number> = { hint: 0, info: 1, warning: 2, error: 3 };
-
-/**
- * Sends a run's reports highest severity first. Reports that merge at one place keep the first one's severity and
- * message, and a shared schema reached both from a parameter (hint) and from a body (info) deserves the higher one.
- */
-export function reportHighestFirst(ctx: CheckContext, reports: Report[]): void {
-  const rank = (report: Report) => SEVERITY_RANK[report.severity ?? 'info'];
-  for (const report of [...reports].sort((a, b) => rank(b) - rank(a))) ctx.report(report);
 }
 
 /** Parameters travel in the URL or headers, which servers cap (typically at 8 KB); bodies and form fields are far larger. */

@@ -1,6 +1,6 @@
-import type { Check, Report } from '../check';
+import type { Check } from '../check';
 import { schemaTypes } from '../../spec/schema';
-import { boundsLength, isInUrlOrHeaders, isUpload, reportHighestFirst } from './knowledge';
+import { boundsLength, isInUrlOrHeaders, isUpload } from './knowledge';
 import { describeRequestSchema, requestMessage, schemaSite, usage } from '../report';
 import { requestVisits } from '../../spec/inputs';
 import { boundedName, maxLengthFixes } from './fixes';
@@ -22,14 +22,13 @@ export const stringUnbounded: Check = {
     fix: 'Add `maxLength` (the longest value the field legitimately holds, e.g. 255 for a name, 5000 for a description), or an `enum`, or a `format` such as `uuid`, `date-time` or `email` when the value has one.',
   },
   run(ctx) {
-    const reports: Report[] = [];
     for (const doc of ctx.documents) {
       for (const op of doc.operations) {
         for (const { visit, input } of requestVisits(ctx.files, op)) {
           if (!schemaTypes(visit.schema).includes('string') || boundsLength(visit.schema) || isUpload(visit, input)) continue;
           const site = schemaSite(visit, input);
           const severity = isInUrlOrHeaders(input) ? 'hint' : 'info';
-          reports.push({
+          ctx.report({
             ...site, severity, operations: [op], related: usage(op, site, 'accepts this string'),
             fixes: () => maxLengthFixes(ctx.files, op.document, visit.schema, boundedName(visit, input)),
             message: requestMessage(describeRequestSchema(visit, input), site, op, severity === 'hint' ? IN_URL : IN_BODY),
@@ -37,6 +36,5 @@ export const stringUnbounded: Check = {
         }
       }
     }
-    reportHighestFirst(ctx, reports);
   },
 };
