@@ -9,17 +9,14 @@ import type { TextEdit } from '../types';
 import type { SpecNode } from '../spec/load';
 import { isObject } from '../spec/model';
 import type { SourceFile, Span, JsonPath } from '../spec/source';
+import { memoize } from '../memo';
 
 export type PlainValue = string | number | boolean | null | PlainValue[] | { [key: string]: PlainValue };
 
 interface Style { json: boolean; unit: number; quote: '"' | "'"; indentSequences: boolean; eol: string }
 
-const styles = new WeakMap<SourceFile, Style>();
-
 /** The file's format and habits: indentation unit, preferred quote, whether block sequences are indented under their key. */
-export function styleOf(file: SourceFile): Style {
-  let style = styles.get(file);
-  if (style) return style;
+export const styleOf = memoize((file: SourceFile): Style => {
   const text = file.text;
   // habits show in the first 200 KB; scanning all of a 4 MB spec costs more than the fixes built from it
   const sample = text.slice(0, 200_000);
@@ -34,10 +31,8 @@ export function styleOf(file: SourceFile): Style {
   const doubles = (sample.match(/"/g) ?? []).length;
   const singles = (sample.match(/'/g) ?? []).length;
   const seq = /^( *)[^\s#-][^\n]*:[ \t]*\r?\n( *)- /m.exec(sample);
-  style = { json, unit: unit || 2, quote: singles > doubles ? "'" : '"', indentSequences: seq ? seq[2].length > seq[1].length : true, eol: text.includes('\r\n') ? '\r\n' : '\n' };
-  styles.set(file, style);
-  return style;
-}
+  return { json, unit: unit || 2, quote: singles > doubles ? "'" : '"', indentSequences: seq ? seq[2].length > seq[1].length : true, eol: text.includes('\r\n') ? '\r\n' : '\n' };
+});
 
 const PLAIN_SAFE = /^[A-Za-z_/$.][\w .$/()+-]*$/;
 const RESERVED = /^(?:true|false|null|yes|no|on|off|y|n|~)$/i;

@@ -5,6 +5,7 @@
 import type { FileSet, SpecNode } from './load';
 import { child, isObject, items, type Operation, type Site } from './model';
 import { isReadOnly, walkSchemas, type SchemaVisit } from './schema';
+import { memoize } from '../memo';
 
 /** One schema an operation takes from the client: a parameter's, or a request body's for one media type. */
 export interface RequestInput {
@@ -64,24 +65,18 @@ export function formDataParameters(files: FileSet, op: Operation): SpecNode[] {
 /** One schema an operation reads from the client, with the input it belongs to. */
 export interface RequestVisit { visit: SchemaVisit; input: RequestInput }
 
-/** Walks are shared by the checks of one analysis: operations are rebuilt for every analysis, so nothing outlives it. */
-const visitsByOperation = new WeakMap<Operation, RequestVisit[]>();
-
 /**
  * Every schema an operation reads from the client (parameters and bodies, at any depth), leaving out readOnly subtrees
  * (the server sets them; clients do not send them). Walked once per operation for all the checks that need it.
  */
-export function requestVisits(files: FileSet, op: Operation): RequestVisit[] {
-  let visits = visitsByOperation.get(op);
-  if (visits) return visits;
-  visits = [];
+export const requestVisits = memoize((op: Operation, files: FileSet): RequestVisit[] => {
+  const visits: RequestVisit[] = [];
   for (const input of requestInputs(files, op)) {
     walkSchemas(files, input.schema, (visit) => {
       if (isReadOnly(visit.schema)) return 'skip';
-      visits!.push({ visit, input });
+      visits.push({ visit, input });
       return undefined;
     });
   }
-  visitsByOperation.set(op, visits);
   return visits;
-}
+});

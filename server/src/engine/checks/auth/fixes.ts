@@ -11,6 +11,7 @@ import { attempt } from '../../edit/fixes';
 import { insertAtPath, insertEntries, refTo, removeItem, replaceValue, type PlainValue } from '../../edit/edits';
 import { keyAfterStatus } from '../../edit/responses';
 import { squash } from '../words';
+import { memoize } from '../../memo';
 
 /** The reason a "mark as public" fix writes: suppression-reason-missing reports it until the author replaces it. */
 const PUBLIC_PLACEHOLDER = 'TODO: say why anyone may call this';
@@ -94,14 +95,11 @@ function chooseSchemes(op: Operation): Choice | undefined {
   return declare && { requirement: { [NEW_SCHEME]: [] }, declare };
 }
 
-const conventionCache = new WeakMap<ApiDocument, string[] | undefined>();
-
 /**
  * The schemes the document itself requires: the first alternative of the root requirement, else the alternative
  * operations use most (Cloudflare's `api_email` + `api_key`), else the first declared scheme; only declared ones.
  */
-function conventionalSchemes(doc: ApiDocument): string[] | undefined {
-  if (conventionCache.has(doc)) return conventionCache.get(doc);
+const conventionalSchemes = memoize((doc: ApiDocument): string[] | undefined => {
   const declared = (names: string[]) => names.length > 0 && names.every((name) => doc.securitySchemes.has(name));
   let names = items(child(doc.root, 'security')).map((alt) => (isObject(alt.value) ? Object.keys(alt.value) : [])).find(declared);
   if (!names) {
@@ -122,9 +120,8 @@ function conventionalSchemes(doc: ApiDocument): string[] | undefined {
     const first = doc.securitySchemes.keys().next();
     names = best?.names ?? (first.done ? undefined : [first.value]);
   }
-  conventionCache.set(doc, names);
   return names;
-}
+});
 
 /**
  * The OAuth2 scopes to require, when the document makes them obvious: every other operation of the same kind (read
@@ -170,16 +167,12 @@ const AUTH_FAILURES = [
   { status: '403', name: /forbidden|accessdenied|permissiondenied|notpermitted|insufficientscope|403/, description: 'The credentials do not allow this operation' },
 ];
 
-const reusableCache = new WeakMap<ApiDocument, Map<string, SpecNode>>();
-
 /**
  * Responses a document already has for 401 and 403, by status: one another operation references for that status
  * (the document's own convention), else a shared response named for it (`Unauthorized`, `Forbidden`).
  */
-function reusableAuthResponses(doc: ApiDocument): Map<string, SpecNode> {
-  let found = reusableCache.get(doc);
-  if (found) return found;
-  found = new Map();
+const reusableAuthResponses = memoize((doc: ApiDocument): Map<string, SpecNode> => {
+  const found = new Map<string, SpecNode>();
   for (const op of doc.operations) {
     for (const response of op.responses) {
       const site = response.site.value;
@@ -193,9 +186,8 @@ function reusableAuthResponses(doc: ApiDocument): Map<string, SpecNode> {
       if (!found.has(failure.status) && failure.name.test(squash(name))) found.set(failure.status, node);
     }
   }
-  reusableCache.set(doc, found);
   return found;
-}
+});
 
 /**
  * Documents the 401 and 403 responses an operation lacks: a `$ref` to the document's existing response for that

@@ -14,6 +14,7 @@ import type { SourceFile } from '../../spec/source';
 import { attempt } from '../../edit/fixes';
 import { insertEntry, removeEntry, removeItem, replaceSpan, replaceValue, styleOf } from '../../edit/edits';
 import { COMPOSITIONS } from '../../spec/schema';
+import { memoize } from '../../memo';
 
 export type Direction = 'readOnly' | 'writeOnly';
 
@@ -134,17 +135,13 @@ export function closeObjectFix(files: FileSet, additional: SpecNode): Fix | unde
 /** Refs followed in a chain before giving up (a cycle of refs never ends). */
 const MAX_REF_HOPS = 32;
 
-const allOfPartsCache = new WeakMap<FileSet, Set<unknown>>();
-
 /**
  * Every schema object that another extends: a part of an `allOf` (inline or through `$ref`), or the target of a
  * `$ref` written beside `properties` (3.1 applies both). In every file of the analysis, computed once, only when a
  * fix needs it.
  */
-function allOfParts(files: FileSet): Set<unknown> {
-  let parts = allOfPartsCache.get(files);
-  if (parts) return parts;
-  parts = new Set();
+const allOfParts = memoize((files: FileSet): Set<unknown> => {
+  const parts = new Set<unknown>();
   for (const file of files.all()) {
     const seen = new Set<unknown>();
     const stack: unknown[] = [file.value];
@@ -159,9 +156,8 @@ function allOfParts(files: FileSet): Set<unknown> {
       for (const [key, child] of Object.entries(value)) if (!isLiteralKey(key)) stack.push(child);
     }
   }
-  allOfPartsCache.set(files, parts);
   return parts;
-}
+});
 
 /** The value a `$ref` chain written in `file` ends at (the value itself when it is no ref); undefined when broken. */
 function followRefs(files: FileSet, file: SourceFile, value: unknown): unknown {

@@ -37,7 +37,7 @@ function holdsRecords(files: FileSet, array: SpecNode): boolean {
 }
 
 function checkRequest(ctx: CheckContext, op: Operation): void {
-  for (const { visit, input } of requestVisits(ctx.files, op)) {
+  for (const { visit, input } of requestVisits(op, ctx.files)) {
     if (!isUnboundedArray(ctx.files, visit.schema)) continue;
     const site = schemaSite(visit, input);
     const severity = isInUrlOrHeaders(input) ? 'hint' : holdsRecords(ctx.files, visit.schema) ? 'warning' : 'info';

@@ -20,6 +20,7 @@ import { fixes } from '../../edit/fixes';
 import { addEntry, insertAtPath, insertEntries, refTo, type PlainValue } from '../../edit/edits';
 import { keyAfterStatus } from '../../edit/responses';
 import { isLiteralKey } from '../../spec/literal';
+import { memoize } from '../../memo';
 
 type Obj = Record<string, unknown>;
 
@@ -65,11 +66,7 @@ interface DocumentHeaders {
   rateLimitNames: string[];
 }
 
-const headersCache = new WeakMap<ApiDocument, DocumentHeaders>();
-
-function documentHeaders(doc: ApiDocument): DocumentHeaders {
-  let found = headersCache.get(doc);
-  if (found) return found;
+const documentHeaders = memoize((doc: ApiDocument): DocumentHeaders => {
   const componentsNode = doc.version === '2.0' ? undefined : child(doc.root, 'components');
   const keys = entries(componentsNode && child(componentsNode, 'headers')).map(([key]) => key);
   // names as responses write them (X-RateLimit-Limit) come before component keys (x-rate-limit-limit)
@@ -79,10 +76,8 @@ function documentHeaders(doc: ApiDocument): DocumentHeaders {
     const squashed = squash(name);
     if (squashed !== 'retryafter' && isRateLimitHeader(name.toLowerCase()) && !names.has(squashed)) names.set(squashed, name);
   }
-  found = { components: new Map(keys.map((key) => [squash(key), key])), rateLimitNames: [...names.values()] };
-  headersCache.set(doc, found);
-  return found;
-}
+  return { components: new Map(keys.map((key) => [squash(key), key])), rateLimitNames: [...names.values()] };
+});
 
 /** Header objects to write in `from`, and the header components to create with them. */
 interface HeaderPlan { headers: { [name: string]: PlainValue }; newComponents: { [name: string]: PlainValue } }
@@ -138,15 +133,11 @@ export function retryAfterFixes(doc: ApiDocument, response: SpecNode): Fix[] {
 /** A 429 response the document already has: its name, the response (refs followed), and how to reference it. */
 interface Reusable429 { name: string; node: SpecNode; ref(from: SourceFile): string }
 
-const reusableCache = new WeakMap<ApiDocument, Reusable429 | null>();
-
 /**
  * The 429 response a document already shares: one another operation references as its 429 (the document's own
  * convention), else a shared response named for it (`TooManyRequests`, `RateLimited`); only under a generic name.
  */
-function reusable429(files: FileSet, doc: ApiDocument): Reusable429 | undefined {
-  const cached = reusableCache.get(doc);
-  if (cached !== undefined) return cached ?? undefined;
+const reusable429 = memoize((doc: ApiDocument, files: FileSet): Reusable429 | undefined => {
   let found: Reusable429 | undefined;
   for (const op of doc.operations) {
     const response = op.responses.find((r) => r.status === '429' && isObject(r.site.value) && typeof r.site.value.$ref === 'string');
@@ -165,9 +156,8 @@ function reusable429(files: FileSet, doc: ApiDocument): Reusable429 | undefined 
     found = { name, node, ref: (from) => refTo(from, doc.file, site.path) };
     break;
   }
-  reusableCache.set(doc, found ?? null);
   return found;
-}
+});
 
 /** The edit that adds `"429": value` to an operation's responses, in status order (a responses map is created if missing). */
 function insertTooManyRequests(op: Operation, value: PlainValue): TextEdit {
@@ -187,7 +177,7 @@ function insertTooManyRequests(op: Operation, value: PlainValue): TextEdit {
 export function tooManyRequestsFixes(files: FileSet, op: Operation): Fix[] {
   return fixes(() => {
     const doc = op.document;
-    const existing = reusable429(files, doc);
+    const existing = reusable429(doc, files);
     if (existing) {
       // the operation's edit first: inserts at one place apply in list order, and its lines belong before the others
       const edits = [insertTooManyRequests(op, { $ref: existing.ref(op.node.file) }), ...(hasRetryHeader(existing.node) ? [] : retryAfterEdits(doc, existing.node))];
@@ -211,16 +201,12 @@ type Bound = 'maximum' | 'maxItems' | 'maxLength' | 'fileMaxLength';
 /** How often each value of a bound is written for one name, by `bound \0 squashed name`, with the name as first written. */
 type Observed = Map<string, { name: string; values: Map<number, number> }>;
 
-const observedCache = new WeakMap<ApiDocument, Observed>();
-
 /**
  * The bounds a document writes for its names: `maximum` of query parameters, `maxItems` and `maxLength` (file
  * content apart) of parameters and properties. One pass over the plain values of the document (and of the files its
  * refs reach), each object once: every schema and parameter of the document, used or not, and nothing else.
  */
-function observedBounds(files: FileSet, doc: ApiDocument): Observed {
-  const cached = observedCache.get(doc);
-  if (cached) return cached;
+const observedBounds = memoize((doc: ApiDocument, files: FileSet): Observed => {
   const observed: Observed = new Map();
   const note = (bound: Bound, name: string, value: unknown) => {
     if (typeof value !== 'number') return;
@@ -268,9 +254,8 @@ function observedBounds(files: FileSet, doc: ApiDocument): Observed {
       }
     }
   }
-  observedCache.set(doc, observed);
   return observed;
-}
+});
 
 /** A bound to add and where its value comes from, for the fix's title. */
 interface Choice { value: number; source?: string }
@@ -293,7 +278,7 @@ function numberAt(schema: SpecNode, key: string): number {
  * written on a tie).
  */
 function sameNameElsewhere(files: FileSet, doc: ApiDocument, bound: Bound, name: string | undefined): Choice | undefined {
-  const observed = name === undefined ? undefined : observedBounds(files, doc).get(`${bound}\0${squash(name)}`);
+  const observed = name === undefined ? undefined : observedBounds(doc, files).get(`${bound}\0${squash(name)}`);
   if (!observed) return undefined;
   let best: Choice | undefined;
   let bestCount = 0;

@@ -24,7 +24,7 @@ export const stringUnbounded: Check = {
   run(ctx) {
     for (const doc of ctx.documents) {
       for (const op of doc.operations) {
-        for (const { visit, input } of requestVisits(ctx.files, op)) {
+        for (const { visit, input } of requestVisits(op, ctx.files)) {
           if (!schemaTypes(visit.schema).includes('string') || boundsLength(visit.schema) || isUpload(visit, input)) continue;
           const site = schemaSite(visit, input);
           const severity = isInUrlOrHeaders(input) ? 'hint' : 'info';

@@ -31,7 +31,7 @@ export const uploadUnbounded: Check = {
   run(ctx) {
     for (const doc of ctx.documents) {
       for (const op of doc.operations) {
-        for (const { visit, input } of requestVisits(ctx.files, op)) {
+        for (const { visit, input } of requestVisits(op, ctx.files)) {
           if (!isUpload(visit, input) || typeof (visit.schema.value as Record<string, unknown>).maxLength === 'number') continue;
           if (hasSizeExtension(visit.schema) || hasSizeExtension(visit.site) || bodyDeclaresSize(op, input.mediaType)) continue;
           const isWholeBody = input.bodySite !== undefined && visit.schema.value === input.schema.value;
