@@ -4,6 +4,45 @@ import { operationSite, relatedOperation } from '../report';
 import { isPublicByIntent, requiresAuth, adminMark, isAdminSegment } from '../operation-kinds';
 import { words } from '../words';
 
+export const authAdminSharesScopes: Check = {
+  meta: {
+    id: 'auth-admin-shares-scopes',
+    family: 'auth',
+    owasp: ['API5:2023'],
+    cwe: ['CWE-285', 'CWE-863'],
+    severity: 'warning',
+    description: 'An administrative or destructive operation (admin path, operationId or tag; DELETE; role or permission changes) requires no more scopes than the plain reads of the same resource, in a document that grants different scopes elsewhere.',
+    rationale: 'Broken function level authorization: when deleting, administering or granting roles needs the same credential as reading, any user who can read the resource can also destroy it or promote themselves. The document already distinguishes privileges elsewhere, so this operation was likely left out.',
+    fix: "Require a dedicated scope or role for the operation (for example `orders:delete` or `admin`) that read-only callers are not granted, and enforce it in the implementation.",
+  },
+  run(ctx) {
+    for (const doc of ctx.documents) {
+      if (!differentiatesPrivileges(doc)) continue;
+      const reads = new Map<string, Operation>();
+      for (const op of doc.operations) {
+        const key = resourceKey(op.path.split('/'));
+        if (op.method === 'get' && !adminMark(op) && !reads.has(key)) reads.set(key, op);
+      }
+      for (const op of doc.operations) {
+        if (!requiresAuth(op) || isPublicByIntent(op, ctx.config)) continue;
+        const power = privileged(op);
+        if (!power) continue;
+        // the resource without its admin prefix, then its parent: DELETE /admin/users/{id} reads as GET /users/{id}
+        const segments = op.path.split('/').filter((s) => !isAdminSegment(s));
+        const candidates = [segments, ...(segments.length > 2 ? [segments.slice(0, -1)] : [])];
+        const read = candidates.map((c) => reads.get(resourceKey(c))).find((r) => r !== undefined && r !== op);
+        if (!read) continue;
+        const shared = satisfiedByRead(op.security.alternatives, read.security.alternatives);
+        if (!shared) continue;
+        const readLabel = operationLabel(read);
+        ctx.report({ ...operationSite(op), operations: [op],
+          related: [relatedOperation(read, 'accepts the same credential')],
+          message: `${operationLabel(op)} is ${power.reason} but requires no more than ${readLabel} (${describe(shared)}): any caller allowed to read can also ${power.power}.` });
+      }
+    }
+  },
+};
+
 const PRIVILEGE_WORDS = new Set(['role', 'roles', 'permission', 'permissions', 'privilege', 'privileges', 'acl', 'acls', 'rbac']);
 
 interface Privileged { reason: string; power: string }
@@ -50,42 +89,3 @@ function satisfiedByRead(own: SecurityAlternative[], read: SecurityAlternative[]
 function describe(alternative: SecurityAlternative): string {
   return alternative.schemes.map((s) => `${s.name}: [${s.scopes.join(', ')}]`).join(' + ');
 }
-
-export const authAdminSharesScopes: Check = {
-  meta: {
-    id: 'auth-admin-shares-scopes',
-    family: 'auth',
-    owasp: ['API5:2023'],
-    cwe: ['CWE-285', 'CWE-863'],
-    severity: 'warning',
-    description: 'An administrative or destructive operation (admin path, operationId or tag; DELETE; role or permission changes) requires no more scopes than the plain reads of the same resource, in a document that grants different scopes elsewhere.',
-    rationale: 'Broken function level authorization: when deleting, administering or granting roles needs the same credential as reading, any user who can read the resource can also destroy it or promote themselves. The document already distinguishes privileges elsewhere, so this operation was likely left out.',
-    fix: "Require a dedicated scope or role for the operation (for example `orders:delete` or `admin`) that read-only callers are not granted, and enforce it in the implementation.",
-  },
-  run(ctx) {
-    for (const doc of ctx.documents) {
-      if (!differentiatesPrivileges(doc)) continue;
-      const reads = new Map<string, Operation>();
-      for (const op of doc.operations) {
-        const key = resourceKey(op.path.split('/'));
-        if (op.method === 'get' && !adminMark(op) && !reads.has(key)) reads.set(key, op);
-      }
-      for (const op of doc.operations) {
-        if (!requiresAuth(op) || isPublicByIntent(op, ctx.config)) continue;
-        const power = privileged(op);
-        if (!power) continue;
-        // the resource without its admin prefix, then its parent: DELETE /admin/users/{id} reads as GET /users/{id}
-        const segments = op.path.split('/').filter((s) => !isAdminSegment(s));
-        const candidates = [segments, ...(segments.length > 2 ? [segments.slice(0, -1)] : [])];
-        const read = candidates.map((c) => reads.get(resourceKey(c))).find((r) => r !== undefined && r !== op);
-        if (!read) continue;
-        const shared = satisfiedByRead(op.security.alternatives, read.security.alternatives);
-        if (!shared) continue;
-        const readLabel = operationLabel(read);
-        ctx.report({ ...operationSite(op), operations: [op],
-          related: [relatedOperation(read, 'accepts the same credential')],
-          message: `${operationLabel(op)} is ${power.reason} but requires no more than ${readLabel} (${describe(shared)}): any caller allowed to read can also ${power.power}.` });
-      }
-    }
-  },
-};

@@ -6,54 +6,6 @@ import { listOperations, usage } from '../report';
 import { words, endsWithWords } from '../words';
 import { NOT_CREDENTIAL_TOKENS } from '../credential-names';
 
-type Credential = 'secret' | 'credential';
-
-const SECRET_WORDS = new Set(['password', 'passwd', 'passphrase', 'passcode', 'pwd', 'secret']);
-const CREDENTIAL_WORDS = new Set(['token', 'jwt', 'apikey', 'auth', 'authorization', 'bearer', 'credential', 'credentials']);
-/** `key` is a credential only after one of these: api_key, access_key, subscription-key (a lone `key` is usually a lookup key). */
-const KEY_QUALIFIERS = new Set(['api', 'access', 'auth', 'subscription', 'private', 'session', 'license', 'signing']);
-/** Session identifiers in the URL are the classic session-hijacking leak. */
-const SESSION_IDS = new Set(['sessionid', 'jsessionid', 'phpsessid', 'sessiontoken', 'sessionkey']);
-/** A name ending in one of these describes a credential (its id, name, type, expiry) instead of carrying it. */
-const METADATA_WORDS = new Set([
-  'id', 'ids', 'uuid', 'guid', 'name', 'names', 'type', 'types', 'kind', 'count', 'prefix', 'hint', 'format', 'length',
-  'policy', 'status', 'url', 'uri', 'expiry', 'expires', 'expiration', 'ttl', 'scope', 'scopes', 'provider', 'method',
-  'mode', 'header', 'location', 'field', 'label', 'code', 'required', 'enabled',
-]);
-
-/** Whether a parameter name carries a password or secret, another credential, or neither. */
-function credentialKind(name: string): Credential | undefined {
-  const w = words(name);
-  if (w.length === 0) return undefined;
-  if (SESSION_IDS.has(w.join(''))) return 'credential';
-  const last = w[w.length - 1];
-  if (METADATA_WORDS.has(last) || w.some((x) => NOT_CREDENTIAL_TOKENS.has(x))) return undefined;
-  // a password_reset_token is a token about a password, not the password itself
-  const secret = w.some((x) => SECRET_WORDS.has(x) || x.endsWith('password') || x.endsWith('secret'));
-  if (secret && !last.endsWith('token')) return 'secret';
-  if (w.some((x, i) => CREDENTIAL_WORDS.has(x) || x.endsWith('token') || (x === 'key' && KEY_QUALIFIERS.has(w[i - 1])))) return 'credential';
-  return undefined;
-}
-
-/**
- * Whether a path parameter is the identifier of an item of the plural collection segment before it:
- * `/tokens/{token}`, `/ephemeral_keys/{key}`, `/shipping_rates/{shipping_rate_token}` name objects, not credentials.
- */
-function namesCollectionItem(path: string, name: string): boolean {
-  const segments = path.split('/');
-  const at = segments.indexOf(`{${name}}`);
-  if (at < 1 || segments[at - 1].startsWith('{')) return false;
-  const collection = words(segments[at - 1]);
-  const last = collection[collection.length - 1];
-  if (!last || !last.endsWith('s')) return false;
-  const item = [...collection.slice(0, -1), last.slice(0, -1)];
-  const param = words(name);
-  const stem = param.slice(0, -1);
-  return endsWithWords(item, param) || (stem.length > 0 && endsWithWords(item, stem));
-}
-
-const WHY_URL = 'URLs end up in server and proxy logs, browser history and Referer headers';
-
 export const authCredentialsInUrl: Check = {
   meta: {
     id: 'auth-credentials-in-url',
@@ -108,3 +60,51 @@ export const authCredentialsInUrl: Check = {
     }
   },
 };
+
+type Credential = 'secret' | 'credential';
+
+const SECRET_WORDS = new Set(['password', 'passwd', 'passphrase', 'passcode', 'pwd', 'secret']);
+const CREDENTIAL_WORDS = new Set(['token', 'jwt', 'apikey', 'auth', 'authorization', 'bearer', 'credential', 'credentials']);
+/** `key` is a credential only after one of these: api_key, access_key, subscription-key (a lone `key` is usually a lookup key). */
+const KEY_QUALIFIERS = new Set(['api', 'access', 'auth', 'subscription', 'private', 'session', 'license', 'signing']);
+/** Session identifiers in the URL are the classic session-hijacking leak. */
+const SESSION_IDS = new Set(['sessionid', 'jsessionid', 'phpsessid', 'sessiontoken', 'sessionkey']);
+/** A name ending in one of these describes a credential (its id, name, type, expiry) instead of carrying it. */
+const METADATA_WORDS = new Set([
+  'id', 'ids', 'uuid', 'guid', 'name', 'names', 'type', 'types', 'kind', 'count', 'prefix', 'hint', 'format', 'length',
+  'policy', 'status', 'url', 'uri', 'expiry', 'expires', 'expiration', 'ttl', 'scope', 'scopes', 'provider', 'method',
+  'mode', 'header', 'location', 'field', 'label', 'code', 'required', 'enabled',
+]);
+
+/** Whether a parameter name carries a password or secret, another credential, or neither. */
+function credentialKind(name: string): Credential | undefined {
+  const w = words(name);
+  if (w.length === 0) return undefined;
+  if (SESSION_IDS.has(w.join(''))) return 'credential';
+  const last = w[w.length - 1];
+  if (METADATA_WORDS.has(last) || w.some((x) => NOT_CREDENTIAL_TOKENS.has(x))) return undefined;
+  // a password_reset_token is a token about a password, not the password itself
+  const secret = w.some((x) => SECRET_WORDS.has(x) || x.endsWith('password') || x.endsWith('secret'));
+  if (secret && !last.endsWith('token')) return 'secret';
+  if (w.some((x, i) => CREDENTIAL_WORDS.has(x) || x.endsWith('token') || (x === 'key' && KEY_QUALIFIERS.has(w[i - 1])))) return 'credential';
+  return undefined;
+}
+
+/**
+ * Whether a path parameter is the identifier of an item of the plural collection segment before it:
+ * `/tokens/{token}`, `/ephemeral_keys/{key}`, `/shipping_rates/{shipping_rate_token}` name objects, not credentials.
+ */
+function namesCollectionItem(path: string, name: string): boolean {
+  const segments = path.split('/');
+  const at = segments.indexOf(`{${name}}`);
+  if (at < 1 || segments[at - 1].startsWith('{')) return false;
+  const collection = words(segments[at - 1]);
+  const last = collection[collection.length - 1];
+  if (!last || !last.endsWith('s')) return false;
+  const item = [...collection.slice(0, -1), last.slice(0, -1)];
+  const param = words(name);
+  const stem = param.slice(0, -1);
+  return endsWithWords(item, param) || (stem.length > 0 && endsWithWords(item, stem));
+}
+
+const WHY_URL = 'URLs end up in server and proxy logs, browser history and Referer headers';

@@ -3,6 +3,33 @@ import type { SpecNode } from '../../spec/load';
 import { child, stringValue } from '../../spec/model';
 import { lowerString, schemeUsers } from './knowledge';
 
+export const authJwtPractices: Check = {
+  meta: {
+    id: 'auth-jwt-practices',
+    family: 'auth',
+    owasp: ['API2:2023'],
+    cwe: ['CWE-347', 'CWE-287'],
+    severity: 'info',
+    description: 'A JWT bearer scheme (`bearerFormat: JWT`), an OpenID Connect scheme, or an OAuth2 scheme described as issuing JWTs does not say how tokens are validated (RFC 8725).',
+    rationale: "JWT handling is where authentication breaks quietly: accepting the 'none' algorithm, confusing RS256 with HS256, or skipping the audience and issuer checks lets an attacker forge or replay tokens. Stating the rules in the document makes them reviewable and testable.",
+    fix: "In the scheme's `description`, state the accepted algorithms (never 'none'), that the signature, `aud`, `iss` and `exp` claims are validated, and that token handling follows RFC 8725 (JSON Web Token Best Current Practices).",
+  },
+  run(ctx) {
+    for (const doc of ctx.documents) {
+      const users = schemeUsers(doc);
+      for (const [name, scheme] of doc.securitySchemes) {
+        const description = stringValue(scheme, 'description') ?? '';
+        if (statesJwtHandling(description)) continue;
+        const jwt = jwtScheme(name, scheme, description);
+        if (!jwt) continue;
+        const { subject, ...site } = jwt;
+        ctx.report({ ...site, operations: users.get(name) ?? [],
+          message: `${subject} does not document how its tokens are validated: state ${WHAT_TO_DOCUMENT}.` });
+      }
+    }
+  },
+};
+
 const RFC_8725 = /rfc\s*-?\s*8725/i;
 const NAMES_ALGORITHM = /\b(?:[RPE]S(?:256|384|512)|HS(?:256|384|512)|EdDSA|alg)\b/;
 const NAMES_AUDIENCE = /\b(?:aud|audience|iss|issuer)\b/i;
@@ -34,30 +61,3 @@ function jwtScheme(name: string, scheme: SpecNode, description: string): (Site &
   if (type === 'oauth2' && MENTIONS_JWT.test(description)) return { ...schemeSite(scheme), subject: `OAuth2 scheme '${name}' issues JWTs but` };
   return undefined;
 }
-
-export const authJwtPractices: Check = {
-  meta: {
-    id: 'auth-jwt-practices',
-    family: 'auth',
-    owasp: ['API2:2023'],
-    cwe: ['CWE-347', 'CWE-287'],
-    severity: 'info',
-    description: 'A JWT bearer scheme (`bearerFormat: JWT`), an OpenID Connect scheme, or an OAuth2 scheme described as issuing JWTs does not say how tokens are validated (RFC 8725).',
-    rationale: "JWT handling is where authentication breaks quietly: accepting the 'none' algorithm, confusing RS256 with HS256, or skipping the audience and issuer checks lets an attacker forge or replay tokens. Stating the rules in the document makes them reviewable and testable.",
-    fix: "In the scheme's `description`, state the accepted algorithms (never 'none'), that the signature, `aud`, `iss` and `exp` claims are validated, and that token handling follows RFC 8725 (JSON Web Token Best Current Practices).",
-  },
-  run(ctx) {
-    for (const doc of ctx.documents) {
-      const users = schemeUsers(doc);
-      for (const [name, scheme] of doc.securitySchemes) {
-        const description = stringValue(scheme, 'description') ?? '';
-        if (statesJwtHandling(description)) continue;
-        const jwt = jwtScheme(name, scheme, description);
-        if (!jwt) continue;
-        const { subject, ...site } = jwt;
-        ctx.report({ ...site, operations: users.get(name) ?? [],
-          message: `${subject} does not document how its tokens are validated: state ${WHAT_TO_DOCUMENT}.` });
-      }
-    }
-  },
-};

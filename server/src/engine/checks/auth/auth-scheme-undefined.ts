@@ -5,6 +5,32 @@ import { replaceScalar } from '../../edit/edits';
 import { requirementEntries, requirementOwner, type RequirementEntry } from './knowledge';
 import { squash } from '../words';
 
+export const authSchemeUndefined: Check = {
+  meta: {
+    id: 'auth-scheme-undefined',
+    family: 'auth',
+    owasp: ['API2:2023', 'API8:2023'],
+    cwe: ['CWE-287'],
+    severity: 'error',
+    description: 'A security requirement (at the root or on an operation) names a scheme that `components.securitySchemes` (OpenAPI 2.0: `securityDefinitions`) does not declare.',
+    rationale: 'A requirement on an undeclared scheme describes no credential: gateways, generated clients and server stubs cannot enforce or send it, so the operation may end up protected by nothing, and the document no longer says how callers authenticate.',
+    fix: 'Declare the scheme under `components.securitySchemes` (2.0: `securityDefinitions`), or correct the name in the requirement to one that is declared.',
+  },
+  run(ctx) {
+    for (const doc of ctx.documents) {
+      const names = entries(doc.securitySchemesNode).map(([name]) => name);
+      const declared = new Set(names);
+      const where = doc.version === '2.0' ? 'securityDefinitions' : 'components.securitySchemes';
+      for (const entry of requirementEntries(doc)) {
+        if (declared.has(entry.name)) continue;
+        const fix = useDeclaredName(entry, names);
+        ctx.report({ at: entry.node, part: 'key', operations: entry.operations, fixes: fix ? [fix] : [],
+          message: `Security scheme '${entry.name}' required by ${requirementOwner(entry)} is not declared in ${where}: nothing defines the credential, so tools cannot enforce it.` });
+      }
+    }
+  },
+};
+
 /** Edit distance with transpositions (optimal string alignment), for short names. */
 function distance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
@@ -36,29 +62,3 @@ function useDeclaredName(entry: RequirementEntry, declared: string[]): Fix | und
   return { title: `Use '${candidates[0]}'`, kind: 'suggestion',
     edits: [replaceScalar(file, file.spanOf(alternative, entry.name, 'key'), candidates[0])] };
 }
-
-export const authSchemeUndefined: Check = {
-  meta: {
-    id: 'auth-scheme-undefined',
-    family: 'auth',
-    owasp: ['API2:2023', 'API8:2023'],
-    cwe: ['CWE-287'],
-    severity: 'error',
-    description: 'A security requirement (at the root or on an operation) names a scheme that `components.securitySchemes` (OpenAPI 2.0: `securityDefinitions`) does not declare.',
-    rationale: 'A requirement on an undeclared scheme describes no credential: gateways, generated clients and server stubs cannot enforce or send it, so the operation may end up protected by nothing, and the document no longer says how callers authenticate.',
-    fix: 'Declare the scheme under `components.securitySchemes` (2.0: `securityDefinitions`), or correct the name in the requirement to one that is declared.',
-  },
-  run(ctx) {
-    for (const doc of ctx.documents) {
-      const names = entries(doc.securitySchemesNode).map(([name]) => name);
-      const declared = new Set(names);
-      const where = doc.version === '2.0' ? 'securityDefinitions' : 'components.securitySchemes';
-      for (const entry of requirementEntries(doc)) {
-        if (declared.has(entry.name)) continue;
-        const fix = useDeclaredName(entry, names);
-        ctx.report({ at: entry.node, part: 'key', operations: entry.operations, fixes: fix ? [fix] : [],
-          message: `Security scheme '${entry.name}' required by ${requirementOwner(entry)} is not declared in ${where}: nothing defines the credential, so tools cannot enforce it.` });
-      }
-    }
-  },
-};

@@ -2,12 +2,6 @@ import type { Check } from '../check';
 import { child, entries, stringValue } from '../../spec/model';
 import { lowerString, schemeUsers } from './knowledge';
 
-/**
- * Flows that act for a user and may renew tokens. The implicit flow must not issue refresh tokens (RFC 6749 §4.2.2)
- * and the client credentials flow should not (§4.4.3): both simply request a new token.
- */
-const REFRESHABLE_FLOWS = new Set(['authorizationCode', 'password']);
-
 export const authTokenRefreshUndefined: Check = {
   meta: {
     id: 'auth-token-refresh-undefined',
@@ -35,3 +29,9 @@ export const authTokenRefreshUndefined: Check = {
     }
   },
 };
+
+/**
+ * Flows that act for a user and may renew tokens. The implicit flow must not issue refresh tokens (RFC 6749 §4.2.2)
+ * and the client credentials flow should not (§4.4.3): both simply request a new token.
+ */
+const REFRESHABLE_FLOWS = new Set(['authorizationCode', 'password']);

@@ -6,24 +6,6 @@ import { words } from '../words';
 import { bodyFields, callerNoun } from './knowledge';
 import { listOperations, usage } from '../report';
 
-const PLACES: Record<string, string> = { query: 'query parameter', header: 'header', cookie: 'cookie' };
-
-/**
- * Whether the noun names the objects the path addresses rather than the caller: `GET /users?userId=` filters users,
- * `PUT /accounts/{accountId}` with an `accountId` body field repeats the path.
- */
-function addressedByPath(op: Operation, noun: string): boolean {
-  const segmentWords = op.path.split('/').filter((s) => !s.includes('{')).flatMap(words);
-  if (segmentWords.some((w) => w === noun || w === `${noun}s`)) return true;
-  return pathParameters(op.path).some((p) => words(p)[0] === noun);
-}
-
-function message(place: string, name: string): (ops: OperationRef[]) => string {
-  const noun = callerNoun(name)!;
-  const article = /^[aeiou]/.test(noun) ? 'an' : 'a';
-  return (ops) => `${listOperations(ops)} ${ops.length > 1 ? 'take' : 'takes'} ${article} ${noun} id from the client in ${place} '${name}' although the credential already identifies the caller: unless the server checks it against the credential, changing it reaches another ${noun}'s data.`;
-}
-
 export const bolaCallerIdInRequest: Check = {
   meta: {
     id: 'bola-caller-id-in-request',
@@ -60,3 +42,21 @@ export const bolaCallerIdInRequest: Check = {
     }
   },
 };
+
+const PLACES: Record<string, string> = { query: 'query parameter', header: 'header', cookie: 'cookie' };
+
+/**
+ * Whether the noun names the objects the path addresses rather than the caller: `GET /users?userId=` filters users,
+ * `PUT /accounts/{accountId}` with an `accountId` body field repeats the path.
+ */
+function addressedByPath(op: Operation, noun: string): boolean {
+  const segmentWords = op.path.split('/').filter((s) => !s.includes('{')).flatMap(words);
+  if (segmentWords.some((w) => w === noun || w === `${noun}s`)) return true;
+  return pathParameters(op.path).some((p) => words(p)[0] === noun);
+}
+
+function message(place: string, name: string): (ops: OperationRef[]) => string {
+  const noun = callerNoun(name)!;
+  const article = /^[aeiou]/.test(noun) ? 'an' : 'a';
+  return (ops) => `${listOperations(ops)} ${ops.length > 1 ? 'take' : 'takes'} ${article} ${noun} id from the client in ${place} '${name}' although the credential already identifies the caller: unless the server checks it against the credential, changing it reaches another ${noun}'s data.`;
+}

@@ -6,6 +6,36 @@ import { operationSite, listOperations, usage } from '../report';
 import { isPublicByIntent } from '../operation-kinds';
 import { words, singular } from '../words';
 
+export const bolaUnprotectedObject: Check = {
+  meta: {
+    id: 'bola-unprotected-object',
+    family: 'bola',
+    owasp: ['API1:2023'],
+    cwe: ['CWE-639', 'CWE-284'],
+    severity: 'error',
+    description: 'An operation addresses an object through an identifier in its path (`/orders/{orderId}`) and accepts anonymous callers.',
+    rationale: 'When the caller is unknown, the server cannot check that the object belongs to them: anyone who has or guesses an id can read, change or delete that object, and by swapping ids, every other one. This is broken object level authorization in its plainest form.',
+    fix: 'Require authentication on the operation (a `security` requirement here or at the root), and on the server check that the authenticated caller may access the object the id names. If the object is public on purpose, write `security: []` with `x-api-sentinel-public: "<reason>"`.',
+  },
+  run(ctx) {
+    for (const doc of ctx.documents) {
+      for (const op of doc.operations) {
+        if (!op.security.anonymous || NO_OBJECT_ACCESS.has(op.method) || isPublicByIntent(op, ctx.config)) continue;
+        // the last template parameter addresses the object; earlier ones name its parents
+        const name = pathParameters(op.path).pop();
+        if (name === undefined) continue;
+        const declared = op.parameters.find((p) => p.in === 'path' && p.name === name);
+        if (isSelector(declared?.schema)) continue;
+        const nameNode = declared && child(declared.node, 'name');
+        const site = nameNode ? { at: nameNode, part: 'value' as const } : operationSite(op);
+        const noun = objectNoun(op.path, name);
+        ctx.report({ ...site, operations: [op], related: usage(op, site, 'takes this path parameter'),
+          message: (ops) => `Anyone can ${accessVerbs(ops)} any ${noun} by swapping '${name}' in ${listOperations(ops)}: ${ops.length > 1 ? 'these operations accept' : 'it accepts'} anonymous callers, so nothing ties the ${noun} to whoever asks.` });
+      }
+    }
+  },
+};
+
 /** Methods that neither read nor change the object the path names (CORS preflight, loop-back diagnostics). */
 const NO_OBJECT_ACCESS = new Set(['options', 'trace']);
 /** Name endings that say "identifier of": `hook_id`, `issue_number`, `team_slug`, `account_identifier`. */
@@ -37,33 +67,3 @@ function accessVerbs(operations: OperationRef[]): string {
   const list = ['read', 'change', 'delete'].filter((v) => verbs.has(v));
   return list.length > 1 ? `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}` : list[0];
 }
-
-export const bolaUnprotectedObject: Check = {
-  meta: {
-    id: 'bola-unprotected-object',
-    family: 'bola',
-    owasp: ['API1:2023'],
-    cwe: ['CWE-639', 'CWE-284'],
-    severity: 'error',
-    description: 'An operation addresses an object through an identifier in its path (`/orders/{orderId}`) and accepts anonymous callers.',
-    rationale: 'When the caller is unknown, the server cannot check that the object belongs to them: anyone who has or guesses an id can read, change or delete that object, and by swapping ids, every other one. This is broken object level authorization in its plainest form.',
-    fix: 'Require authentication on the operation (a `security` requirement here or at the root), and on the server check that the authenticated caller may access the object the id names. If the object is public on purpose, write `security: []` with `x-api-sentinel-public: "<reason>"`.',
-  },
-  run(ctx) {
-    for (const doc of ctx.documents) {
-      for (const op of doc.operations) {
-        if (!op.security.anonymous || NO_OBJECT_ACCESS.has(op.method) || isPublicByIntent(op, ctx.config)) continue;
-        // the last template parameter addresses the object; earlier ones name its parents
-        const name = pathParameters(op.path).pop();
-        if (name === undefined) continue;
-        const declared = op.parameters.find((p) => p.in === 'path' && p.name === name);
-        if (isSelector(declared?.schema)) continue;
-        const nameNode = declared && child(declared.node, 'name');
-        const site = nameNode ? { at: nameNode, part: 'value' as const } : operationSite(op);
-        const noun = objectNoun(op.path, name);
-        ctx.report({ ...site, operations: [op], related: usage(op, site, 'takes this path parameter'),
-          message: (ops) => `Anyone can ${accessVerbs(ops)} any ${noun} by swapping '${name}' in ${listOperations(ops)}: ${ops.length > 1 ? 'these operations accept' : 'it accepts'} anonymous callers, so nothing ties the ${noun} to whoever asks.` });
-      }
-    }
-  },
-};

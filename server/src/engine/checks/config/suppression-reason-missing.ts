@@ -5,6 +5,41 @@ import type { SourceFile } from '../../spec/source';
 import { IGNORE_KEY, PUBLIC_KEY } from '../../spec/extensions';
 import { isLiteralKey } from '../../spec/literal';
 
+export const suppressionReasonMissing: Check = {
+  meta: {
+    id: 'suppression-reason-missing',
+    family: 'config',
+    owasp: [],
+    cwe: [],
+    severity: 'warning',
+    description: "An `x-api-sentinel-ignore` entry or an `x-api-sentinel-public` declaration gives no reason (or a placeholder such as `TODO`), an `x-api-sentinel-ignore` is not a mapping, or it names a rule that does not exist.",
+    rationale: 'A suppression hides a security finding from every later review. Without a written reason nobody can tell a considered decision from a silenced warning, and a misspelled rule id or a malformed entry suppresses nothing while looking as if it did.',
+    fix: 'Write the reason as the value: `x-api-sentinel-ignore: { auth-missing: "served only on the internal network" }`, `x-api-sentinel-public: "status page for signed-out visitors"`. Use rule ids exactly as API Sentinel reports them.',
+  },
+  run(ctx) {
+    for (const file of ctx.files.all()) {
+      if (!file.text.includes(MARKER) || file.value === null || typeof file.value !== 'object') continue;
+      const seen = new Set<object>();
+      const stack: Visit[] = [{ value: file.value, isPropertyMap: false }];
+      while (stack.length > 0) {
+        const visit = stack.pop()!;
+        if (seen.has(visit.value)) continue;
+        seen.add(visit.value);
+        const container = visit.value as Record<string, unknown>;
+        if (!Array.isArray(container) && (IGNORE_KEY in container || PUBLIC_KEY in container)) reviewObject(ctx, file, visit, IGNORE_KEY, ctx.ruleIds);
+        for (const key of Object.keys(container)) {
+          const value = container[key];
+          if (value === null || typeof value !== 'object') continue;
+          // examples and extension payloads are literal data; under `properties` the same words are property names
+          if (!visit.isPropertyMap && isLiteralKey(key)) continue;
+          const index = Array.isArray(container) ? Number(key) : key;
+          stack.push({ value, key: index, up: visit, isPropertyMap: key === 'properties' && !visit.isPropertyMap });
+        }
+      }
+    }
+  },
+};
+
 /** Text every file with a suppression or a public declaration contains: files without it are not walked. */
 const MARKER = 'x-api-sentinel-';
 
@@ -63,39 +98,3 @@ function reviewObject(ctx: CheckContext, file: SourceFile, visit: Visit, ignoreK
     }
   }
 }
-
-export const suppressionReasonMissing: Check = {
-  meta: {
-    id: 'suppression-reason-missing',
-    family: 'config',
-    owasp: [],
-    cwe: [],
-    severity: 'warning',
-    description: "An `x-api-sentinel-ignore` entry or an `x-api-sentinel-public` declaration gives no reason (or a placeholder such as `TODO`), an `x-api-sentinel-ignore` is not a mapping, or it names a rule that does not exist.",
-    rationale: 'A suppression hides a security finding from every later review. Without a written reason nobody can tell a considered decision from a silenced warning, and a misspelled rule id or a malformed entry suppresses nothing while looking as if it did.',
-    fix: 'Write the reason as the value: `x-api-sentinel-ignore: { auth-missing: "served only on the internal network" }`, `x-api-sentinel-public: "status page for signed-out visitors"`. Use rule ids exactly as API Sentinel reports them.',
-  },
-  run(ctx) {
-    const CHECK_IDS = ctx.ruleIds;
-    for (const file of ctx.files.all()) {
-      if (!file.text.includes(MARKER) || file.value === null || typeof file.value !== 'object') continue;
-      const seen = new Set<object>();
-      const stack: Visit[] = [{ value: file.value, isPropertyMap: false }];
-      while (stack.length > 0) {
-        const visit = stack.pop()!;
-        if (seen.has(visit.value)) continue;
-        seen.add(visit.value);
-        const container = visit.value as Record<string, unknown>;
-        if (!Array.isArray(container) && (IGNORE_KEY in container || PUBLIC_KEY in container)) reviewObject(ctx, file, visit, IGNORE_KEY, CHECK_IDS);
-        for (const key of Object.keys(container)) {
-          const value = container[key];
-          if (value === null || typeof value !== 'object') continue;
-          // examples and extension payloads are literal data; under `properties` the same words are property names
-          if (!visit.isPropertyMap && isLiteralKey(key)) continue;
-          const index = Array.isArray(container) ? Number(key) : key;
-          stack.push({ value, key: index, up: visit, isPropertyMap: key === 'properties' && !visit.isPropertyMap });
-        }
-      }
-    }
-  },
-};

@@ -6,6 +6,76 @@ import { addOperation, listOperations, relatedOperation } from '../report';
 import { closeObjectFix } from './fixes';
 import { declaredProperties, isObjectSchema, SchemaReach } from '../../spec/schema-graph';
 
+export const responseOpenSchema: Check = {
+  meta: {
+    id: 'response-open-schema',
+    family: 'data-exposure',
+    owasp: ['API3:2023'],
+    cwe: ['CWE-213'],
+    severity: 'info',
+    description: 'A successful JSON response has no schema, or its schema (at any depth) is a free-form object: no properties and no `additionalProperties` of its own, or `additionalProperties: true` / `{}` written out.',
+    rationale: 'A response whose fields are not declared can carry anything the server has, and neither a reviewer nor response validation can tell when it leaks a field. Objects that declare their properties but omit `additionalProperties: false` are not flagged: a declared shape documents what is returned, and requiring `false` everywhere is noise that also breaks forward compatibility. 204/205, HEAD and OPTIONS responses, non-JSON media types, error responses (and `default` next to a 2xx), `{type: object}` inside `allOf`, typed maps (`additionalProperties: {type: string}`), and a generic envelope member (`result: {type: object}`) that a sibling `allOf` part redefines are not flagged.',
+    fix: 'Declare the properties the response returns (a `$ref` to a component schema). For maps, give `additionalProperties` a schema for the values; for payloads that really are arbitrary JSON, document why and suppress the finding.',
+  },
+  run(ctx) {
+    const files = ctx.files;
+    // free-form declarations that a sibling `allOf` part redefines: generic envelopes (`result: {type: object}`)
+    const refined = new Set<unknown>();
+    const reach = new SchemaReach<OpenSpot>(files, (schema) => {
+      if (Array.isArray((schema.value as Record<string, unknown>).allOf)) {
+        for (const declarations of declaredProperties(files, schema).values()) {
+          if (declarations.length < 2 || declarations.every((d) => isPlaceholder(files, d.schema))) continue;
+          for (const d of declarations) if (isPlaceholder(files, d.schema)) for (const p of pieces(files, d.schema)) refined.add(p.value);
+        }
+      }
+      const additional = child(schema, 'additionalProperties');
+      if (additional && allowsAnyValue(files, additional)) {
+        const written = additional.value === true ? 'true' : '{}';
+        return [{ site: additional, what: `${nearestName(schema.path, 1)} allows additional properties of any kind ('additionalProperties: ${written}')`, anyAdditional: true }];
+      }
+      return isFreeForm(schema) ? [{ site: schema, what: describe(schema), anyAdditional: false }] : [];
+    }, () => false, true);
+    const usedBy = new Map<OpenSpot, Operation[]>();
+    for (const doc of ctx.documents) {
+      for (const op of doc.operations) {
+        if (op.method === 'head' || op.method === 'options') continue;
+        const label = operationLabel(op);
+        for (const response of successResponses(op)) {
+          if (BODILESS_STATUSES.has(response.status)) continue;
+          const content = child(response.node, 'content');
+          for (const { mediaType, schema } of response.contents) {
+            if (!isJsonMediaType(mediaType)) continue;
+            const mediaSite = content && child(content, mediaType);
+            const media = mediaSite && files.deref(mediaSite);
+            if (!schema && mediaSite && media && !hasKey(media, 'schema')) {
+              ctx.report({ at: mediaSite, part: 'key', operations: [op],
+                message: `The ${response.status} response of ${label} declares ${mediaType} with no schema: nothing says which fields it returns, so over-exposure cannot be reviewed or caught by response validation.` });
+            }
+            if (!schema) continue;
+            if (isEmptySchema(schema)) {
+              ctx.report({ at: schema, part: 'key', operations: [op], related: [relatedOperation(op, 'returns it')],
+                message: (refs) => `The response schema of ${listOperations(refs)} is empty: any JSON may come back, so over-exposure cannot be reviewed or caught by response validation.` });
+            }
+            for (const spot of reach.of(schema)) {
+              addOperation(usedBy, spot, op);
+            }
+          }
+        }
+      }
+    }
+    for (const [spot, operations] of usedBy) {
+      if (refined.has(spot.site.value)) continue;
+      // a free-form object gets no fix: which properties it returns is known only to the server
+      const fix = () => { const closed = spot.anyAdditional ? closeObjectFix(files, spot.site) : undefined; return closed ? [closed] : []; };
+      ctx.report({
+        at: spot.site, part: 'key', operations, fixes: fix,
+        related: operations.map((op) => relatedOperation(op, 'returns it')),
+        message: (refs) => `In the response of ${listOperations(refs)}, ${spot.what}: the API may return any field there, so over-exposure cannot be reviewed or filtered.`,
+      });
+    }
+  },
+};
+
 /** Keywords that give a schema a shape: with any of them it is not free-form. */
 const SHAPE_KEYWORDS = [
   'properties', 'patternProperties', 'additionalProperties', 'allOf', 'oneOf', 'anyOf', 'enum', 'const', 'items', 'prefixItems',
@@ -95,73 +165,3 @@ function describe(schema: SpecNode): string {
   if (typeof key === 'number') return `an alternative of ${nearestName(schema.path, 2)} is an object with no declared properties`;
   return `${nearestName(schema.path, 1)} is an object with no declared properties`;
 }
-
-export const responseOpenSchema: Check = {
-  meta: {
-    id: 'response-open-schema',
-    family: 'data-exposure',
-    owasp: ['API3:2023'],
-    cwe: ['CWE-213'],
-    severity: 'info',
-    description: 'A successful JSON response has no schema, or its schema (at any depth) is a free-form object: no properties and no `additionalProperties` of its own, or `additionalProperties: true` / `{}` written out.',
-    rationale: 'A response whose fields are not declared can carry anything the server has, and neither a reviewer nor response validation can tell when it leaks a field. Objects that declare their properties but omit `additionalProperties: false` are not flagged: a declared shape documents what is returned, and requiring `false` everywhere is noise that also breaks forward compatibility. 204/205, HEAD and OPTIONS responses, non-JSON media types, error responses (and `default` next to a 2xx), `{type: object}` inside `allOf`, typed maps (`additionalProperties: {type: string}`), and a generic envelope member (`result: {type: object}`) that a sibling `allOf` part redefines are not flagged.',
-    fix: 'Declare the properties the response returns (a `$ref` to a component schema). For maps, give `additionalProperties` a schema for the values; for payloads that really are arbitrary JSON, document why and suppress the finding.',
-  },
-  run(ctx) {
-    const files = ctx.files;
-    // free-form declarations that a sibling `allOf` part redefines: generic envelopes (`result: {type: object}`)
-    const refined = new Set<unknown>();
-    const reach = new SchemaReach<OpenSpot>(files, (schema) => {
-      if (Array.isArray((schema.value as Record<string, unknown>).allOf)) {
-        for (const declarations of declaredProperties(files, schema).values()) {
-          if (declarations.length < 2 || declarations.every((d) => isPlaceholder(files, d.schema))) continue;
-          for (const d of declarations) if (isPlaceholder(files, d.schema)) for (const p of pieces(files, d.schema)) refined.add(p.value);
-        }
-      }
-      const additional = child(schema, 'additionalProperties');
-      if (additional && allowsAnyValue(files, additional)) {
-        const written = additional.value === true ? 'true' : '{}';
-        return [{ site: additional, what: `${nearestName(schema.path, 1)} allows additional properties of any kind ('additionalProperties: ${written}')`, anyAdditional: true }];
-      }
-      return isFreeForm(schema) ? [{ site: schema, what: describe(schema), anyAdditional: false }] : [];
-    }, () => false, true);
-    const usedBy = new Map<OpenSpot, Operation[]>();
-    for (const doc of ctx.documents) {
-      for (const op of doc.operations) {
-        if (op.method === 'head' || op.method === 'options') continue;
-        const label = operationLabel(op);
-        for (const response of successResponses(op)) {
-          if (BODILESS_STATUSES.has(response.status)) continue;
-          const content = child(response.node, 'content');
-          for (const { mediaType, schema } of response.contents) {
-            if (!isJsonMediaType(mediaType)) continue;
-            const mediaSite = content && child(content, mediaType);
-            const media = mediaSite && files.deref(mediaSite);
-            if (!schema && mediaSite && media && !hasKey(media, 'schema')) {
-              ctx.report({ at: mediaSite, part: 'key', operations: [op],
-                message: `The ${response.status} response of ${label} declares ${mediaType} with no schema: nothing says which fields it returns, so over-exposure cannot be reviewed or caught by response validation.` });
-            }
-            if (!schema) continue;
-            if (isEmptySchema(schema)) {
-              ctx.report({ at: schema, part: 'key', operations: [op], related: [relatedOperation(op, 'returns it')],
-                message: (refs) => `The response schema of ${listOperations(refs)} is empty: any JSON may come back, so over-exposure cannot be reviewed or caught by response validation.` });
-            }
-            for (const spot of reach.of(schema)) {
-              addOperation(usedBy, spot, op);
-            }
-          }
-        }
-      }
-    }
-    for (const [spot, operations] of usedBy) {
-      if (refined.has(spot.site.value)) continue;
-      // a free-form object gets no fix: which properties it returns is known only to the server
-      const fix = () => { const closed = spot.anyAdditional ? closeObjectFix(files, spot.site) : undefined; return closed ? [closed] : []; };
-      ctx.report({
-        at: spot.site, part: 'key', operations, fixes: fix,
-        related: operations.map((op) => relatedOperation(op, 'returns it')),
-        message: (refs) => `In the response of ${listOperations(refs)}, ${spot.what}: the API may return any field there, so over-exposure cannot be reviewed or filtered.`,
-      });
-    }
-  },
-};

@@ -7,17 +7,6 @@ import { byName, createsObject, holdsSensitiveValue, issuesCredentials, sensitiv
 import { SchemaReach, selectProperties, type PropertySite } from '../../spec/schema-graph';
 import { isWriteOnly } from '../../spec/schema';
 
-/**
- * A property clients send is marked writeOnly (2.0 has no writeOnly); one they never send is removed: writeOnly
- * would say clients send it, and removing one they send would change the request too. A property that an issuing
- * operation returns by design gets neither: its schema must be split, which no small edit does.
- */
-function fixesFor(property: PropertySite<SensitiveMatch>, operations: Operation[], sent: boolean): Fix[] {
-  const fix = !sent ? removePropertyFix(property.name, property.site)
-    : supportsWriteOnly(operations) ? markPropertiesFix([{ ...property, direction: 'writeOnly' }]) : undefined;
-  return fix ? [fix] : [];
-}
-
 export const responseSensitiveField: Check = {
   meta: {
     id: 'response-sensitive-field',
@@ -68,3 +57,14 @@ export const responseSensitiveField: Check = {
     }
   },
 };
+
+/**
+ * A property clients send is marked writeOnly (2.0 has no writeOnly); one they never send is removed: writeOnly
+ * would say clients send it, and removing one they send would change the request too. A property that an issuing
+ * operation returns by design gets neither: its schema must be split, which no small edit does.
+ */
+function fixesFor(property: PropertySite<SensitiveMatch>, operations: Operation[], sent: boolean): Fix[] {
+  const fix = !sent ? removePropertyFix(property.name, property.site)
+    : supportsWriteOnly(operations) ? markPropertiesFix([{ ...property, direction: 'writeOnly' }]) : undefined;
+  return fix ? [fix] : [];
+}

@@ -7,68 +7,6 @@ import { markPropertiesFix, supportsWriteOnly, type PropertyMark } from './fixes
 import { declaredProperties, separatesDirections, type Declaration } from '../../spec/schema-graph';
 import { holdsSensitiveValue, nameWords, privilegedName, sensitiveName, setsPrivilege } from './knowledge';
 
-/** Envelope members that carry the resource itself: `{ data: User }`, `{ result: Zone }`. */
-const ENVELOPE_KEYS = ['data', 'result'];
-
-/** Finds the object schemas bodies carry; remembers each schema's declared properties, shared by many operations. */
-class BodyObjects {
-  private readonly declared = new Map<unknown, Map<string, Declaration[]>>();
-
-  constructor(private readonly files: FileSet) {}
-
-  propertiesOf(schema: SpecNode): Map<string, Declaration[]> {
-    let found = this.declared.get(schema.value);
-    if (!found) this.declared.set(schema.value, (found = declaredProperties(this.files, schema)));
-    return found;
-  }
-
-  /** The object schema a body carries: the body schema itself, or the items of an array body (bulk create, lists). */
-  inBody(schema: SpecNode | undefined): SpecNode | undefined {
-    if (!schema) return undefined;
-    const itemsSite = schemaTypes(schema).includes('array') ? child(schema, 'items') : undefined;
-    const target = itemsSite ? this.files.deref(itemsSite) : schema;
-    if (!target || !isObject(target.value)) return undefined;
-    return this.propertiesOf(target).size > 0 ? target : undefined;
-  }
-
-  /** The objects a response returns: the body (or its items), and the resource inside a `data`/`result` envelope. */
-  inResponse(schema: SpecNode | undefined): SpecNode[] {
-    const body = this.inBody(schema);
-    if (!body) return [];
-    const found = [body];
-    const declared = this.propertiesOf(body);
-    for (const key of ENVELOPE_KEYS) {
-      for (const member of declared.get(key) ?? []) {
-        const inner = this.inBody(member.schema);
-        if (inner) found.push(inner);
-      }
-    }
-    return found;
-  }
-}
-
-/** A field the server sets: an `id`, a creation or update timestamp, or a privilege the client must not choose. */
-function serverSetField(files: FileSet, name: string, schema: SpecNode): boolean {
-  const w = nameWords(name);
-  const last = w[w.length - 1];
-  if (w.length === 1 && (last === 'id' || last === 'uuid' || last === 'created' || last === 'updated')) return true;
-  if ((last === 'at' || last === 'on') && ['created', 'updated', 'modified', 'deleted'].includes(w[w.length - 2])) return true;
-  const privilege = privilegedName(name);
-  return privilege !== undefined && setsPrivilege(files, privilege, schema);
-}
-
-/** "both the request body and the response of PUT /a", or "both the request body of POST /a and the response of GET /a/{id}". */
-function describeUses(requests: Operation[], responses: Operation[]): string {
-  const same = requests.length === responses.length && requests.every((op) => responses.includes(op));
-  if (same) return `both the request body and the response of ${listOperations(requests.map(operationRef))}`;
-  return `both the request body of ${listOperations(requests.map(operationRef))} and the response of ${listOperations(responses.map(operationRef))}`;
-}
-
-/** The component or property name a schema is written under, for messages. */
-function schemaName(schema: SpecNode): string {
-  return typeof schema.key === 'string' && schema.key !== 'schema' ? `Schema '${schema.key}'` : 'This schema';
-}
-
 export const responseSharesRequestSchema: Check = {
   meta: {
     id: 'response-shares-request-schema',
@@ -135,3 +73,65 @@ export const responseSharesRequestSchema: Check = {
     }
   },
 };
+
+/** Envelope members that carry the resource itself: `{ data: User }`, `{ result: Zone }`. */
+const ENVELOPE_KEYS = ['data', 'result'];
+
+/** Finds the object schemas bodies carry; remembers each schema's declared properties, shared by many operations. */
+class BodyObjects {
+  private readonly declared = new Map<unknown, Map<string, Declaration[]>>();
+
+  constructor(private readonly files: FileSet) {}
+
+  propertiesOf(schema: SpecNode): Map<string, Declaration[]> {
+    let found = this.declared.get(schema.value);
+    if (!found) this.declared.set(schema.value, (found = declaredProperties(this.files, schema)));
+    return found;
+  }
+
+  /** The object schema a body carries: the body schema itself, or the items of an array body (bulk create, lists). */
+  inBody(schema: SpecNode | undefined): SpecNode | undefined {
+    if (!schema) return undefined;
+    const itemsSite = schemaTypes(schema).includes('array') ? child(schema, 'items') : undefined;
+    const target = itemsSite ? this.files.deref(itemsSite) : schema;
+    if (!target || !isObject(target.value)) return undefined;
+    return this.propertiesOf(target).size > 0 ? target : undefined;
+  }
+
+  /** The objects a response returns: the body (or its items), and the resource inside a `data`/`result` envelope. */
+  inResponse(schema: SpecNode | undefined): SpecNode[] {
+    const body = this.inBody(schema);
+    if (!body) return [];
+    const found = [body];
+    const declared = this.propertiesOf(body);
+    for (const key of ENVELOPE_KEYS) {
+      for (const member of declared.get(key) ?? []) {
+        const inner = this.inBody(member.schema);
+        if (inner) found.push(inner);
+      }
+    }
+    return found;
+  }
+}
+
+/** A field the server sets: an `id`, a creation or update timestamp, or a privilege the client must not choose. */
+function serverSetField(files: FileSet, name: string, schema: SpecNode): boolean {
+  const w = nameWords(name);
+  const last = w[w.length - 1];
+  if (w.length === 1 && (last === 'id' || last === 'uuid' || last === 'created' || last === 'updated')) return true;
+  if ((last === 'at' || last === 'on') && ['created', 'updated', 'modified', 'deleted'].includes(w[w.length - 2])) return true;
+  const privilege = privilegedName(name);
+  return privilege !== undefined && setsPrivilege(files, privilege, schema);
+}
+
+/** "both the request body and the response of PUT /a", or "both the request body of POST /a and the response of GET /a/{id}". */
+function describeUses(requests: Operation[], responses: Operation[]): string {
+  const same = requests.length === responses.length && requests.every((op) => responses.includes(op));
+  if (same) return `both the request body and the response of ${listOperations(requests.map(operationRef))}`;
+  return `both the request body of ${listOperations(requests.map(operationRef))} and the response of ${listOperations(responses.map(operationRef))}`;
+}
+
+/** The component or property name a schema is written under, for messages. */
+function schemaName(schema: SpecNode): string {
+  return typeof schema.key === 'string' && schema.key !== 'schema' ? `Schema '${schema.key}'` : 'This schema';
+}

@@ -8,6 +8,30 @@ import { requestVisits } from '../../spec/inputs';
 import { boundedName, maxItemsFixes } from './fixes';
 import { declaredProperties } from '../../spec/schema-graph';
 
+export const arrayUnbounded: Check = {
+  meta: {
+    id: 'array-unbounded',
+    family: 'rate-limit',
+    owasp: ['API4:2023'],
+    cwe: ['CWE-770', 'CWE-400'],
+    severity: 'warning',
+    description: 'An array in a request (body or parameter) has no `maxItems`, or an operation without paging returns a list (a top-level array, or one under data/items/results) without `maxItems`.',
+    rationale: 'Every item of a request array costs the server work (a lookup, a validation, a write), so an array without a cap lets one request multiply the load. '
+      + 'Arrays of objects in a body are batches of records: warnings; arrays of values in a body are info; arrays in parameters are hints, because the URL or header size limit already caps them. '
+      + 'A list response that is neither paged nor capped grows with the data set until each call loads and sends all of it, slow for everyone and a ready-made scraping tool: info, since the server decides the response size. '
+      + 'Arrays in shared schemas are reported once, at the schema, with every operation that uses them.',
+    fix: 'Add `maxItems` to request arrays (the batch size the server accepts). For list responses add paging parameters (`limit` with a `maximum`, and a cursor or page) or a `maxItems` that documents the cap the server applies.',
+  },
+  run(ctx) {
+    for (const doc of ctx.documents) {
+      for (const op of doc.operations) {
+        checkRequest(ctx, op);
+        checkResponses(ctx, op);
+      }
+    }
+  },
+};
+
 type Obj = Record<string, unknown>;
 
 const IN_URL = 'is an array without maxItems: only the URL or header size limit caps how many items one request makes the server process.';
@@ -94,27 +118,3 @@ function checkResponses(ctx: CheckContext, op: Operation): void {
     }
   }
 }
-
-export const arrayUnbounded: Check = {
-  meta: {
-    id: 'array-unbounded',
-    family: 'rate-limit',
-    owasp: ['API4:2023'],
-    cwe: ['CWE-770', 'CWE-400'],
-    severity: 'warning',
-    description: 'An array in a request (body or parameter) has no `maxItems`, or an operation without paging returns a list (a top-level array, or one under data/items/results) without `maxItems`.',
-    rationale: 'Every item of a request array costs the server work (a lookup, a validation, a write), so an array without a cap lets one request multiply the load. '
-      + 'Arrays of objects in a body are batches of records: warnings; arrays of values in a body are info; arrays in parameters are hints, because the URL or header size limit already caps them. '
-      + 'A list response that is neither paged nor capped grows with the data set until each call loads and sends all of it, slow for everyone and a ready-made scraping tool: info, since the server decides the response size. '
-      + 'Arrays in shared schemas are reported once, at the schema, with every operation that uses them.',
-    fix: 'Add `maxItems` to request arrays (the batch size the server accepts). For list responses add paging parameters (`limit` with a `maximum`, and a cursor or page) or a `maxItems` that documents the cap the server applies.',
-  },
-  run(ctx) {
-    for (const doc of ctx.documents) {
-      for (const op of doc.operations) {
-        checkRequest(ctx, op);
-        checkResponses(ctx, op);
-      }
-    }
-  },
-};

@@ -6,12 +6,6 @@ import { componentName, ownerLabel, sharedBy, usage } from '../report';
 import { isPageSizeName } from './knowledge';
 import { pageSizeMaximumFixes } from './fixes';
 
-/** A numeric schema is capped by `maximum`, a numeric `exclusiveMaximum` (3.1), an `enum` or a `const`. */
-function hasUpperBound(schema: SpecNode): boolean {
-  const s = schema.value as Record<string, unknown>;
-  return typeof s.maximum === 'number' || typeof s.exclusiveMaximum === 'number' || Array.isArray(s.enum) || hasKey(schema, 'const');
-}
-
 export const paginationUnbounded: Check = {
   meta: {
     id: 'pagination-unbounded',
@@ -48,3 +42,9 @@ export const paginationUnbounded: Check = {
     }
   },
 };
+
+/** A numeric schema is capped by `maximum`, a numeric `exclusiveMaximum` (3.1), an `enum` or a `const`. */
+function hasUpperBound(schema: SpecNode): boolean {
+  const s = schema.value as Record<string, unknown>;
+  return typeof s.maximum === 'number' || typeof s.exclusiveMaximum === 'number' || Array.isArray(s.enum) || hasKey(schema, 'const');
+}

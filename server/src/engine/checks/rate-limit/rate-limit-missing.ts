@@ -5,8 +5,6 @@ import { operationSite } from '../report';
 import { documentsRateLimit, isSearchOperation, rateLimitExtension } from './knowledge';
 import { tooManyRequestsFixes } from './fixes';
 
-const HOW = 'no 429 response, no rate-limit headers, no x-rate-limit extension';
-
 export const rateLimitMissing: Check = {
   meta: {
     id: 'rate-limit-missing',
@@ -55,3 +53,5 @@ export const rateLimitMissing: Check = {
     }
   },
 };
+
+const HOW = 'no 429 response, no rate-limit headers, no x-rate-limit extension';

@@ -5,9 +5,6 @@ import { describeRequestSchema, requestMessage, schemaSite, usage } from '../rep
 import { requestVisits } from '../../spec/inputs';
 import { boundedName, maxLengthFixes } from './fixes';
 
-const IN_URL = 'is a string without maxLength, enum or a length-implying format: only the URL or header size limit caps what the server must process.';
-const IN_BODY = 'is a string without maxLength, enum or a length-implying format: a client can send megabytes that the server parses, stores and may echo back.';
-
 export const stringUnbounded: Check = {
   meta: {
     id: 'string-unbounded',
@@ -38,3 +35,6 @@ export const stringUnbounded: Check = {
     }
   },
 };
+
+const IN_URL = 'is a string without maxLength, enum or a length-implying format: only the URL or header size limit caps what the server must process.';
+const IN_BODY = 'is a string without maxLength, enum or a length-implying format: a client can send megabytes that the server parses, stores and may echo back.';

@@ -6,16 +6,6 @@ import { describeRequestSchema, requestMessage, schemaSite, usage } from '../rep
 import { hasSizeExtension, isBinaryMediaType, isUpload } from './knowledge';
 import { boundedName, uploadMaxLengthFixes } from './fixes';
 
-const PROBLEM = 'is a file upload without a size limit (maxLength, or an extension such as x-max-size): clients can upload files of any size, filling memory, disk and bandwidth.';
-
-/** A size limit stated for the whole body: an extension on the media type object, the request body or the operation. */
-function bodyDeclaresSize(op: Operation, mediaType: string | undefined): boolean {
-  const body = op.requestBody?.node;
-  const content = body && child(body, 'content');
-  const media: SpecNode | undefined = content && mediaType !== undefined ? child(content, mediaType) : undefined;
-  return hasSizeExtension(media) || hasSizeExtension(body) || hasSizeExtension(op.node);
-}
-
 export const uploadUnbounded: Check = {
   meta: {
     id: 'upload-unbounded',
@@ -52,3 +42,13 @@ export const uploadUnbounded: Check = {
     }
   },
 };
+
+const PROBLEM = 'is a file upload without a size limit (maxLength, or an extension such as x-max-size): clients can upload files of any size, filling memory, disk and bandwidth.';
+
+/** A size limit stated for the whole body: an extension on the media type object, the request body or the operation. */
+function bodyDeclaresSize(op: Operation, mediaType: string | undefined): boolean {
+  const body = op.requestBody?.node;
+  const content = body && child(body, 'content');
+  const media: SpecNode | undefined = content && mediaType !== undefined ? child(content, mediaType) : undefined;
+  return hasSizeExtension(media) || hasSizeExtension(body) || hasSizeExtension(op.node);
+}

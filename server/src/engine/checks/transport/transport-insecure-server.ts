@@ -5,31 +5,6 @@ import { child, entries, items, HTTP_METHODS } from '../../spec/model';
 import { attempt } from '../../edit/fixes';
 import { removeItem, replaceScalar, replaceSpan } from '../../edit/edits';
 
-const LOCAL_HOST = /^(localhost|127(?:\.\d+){3}|\[::1\]|0\.0\.0\.0|[^/:]+\.localhost|host\.docker\.internal)(?::\d+)?$/i;
-
-/** The host of an http:// URL, or undefined when the URL does not use plain http. */
-function plainHttpHost(url: string): string | undefined {
-  const m = /^http:\/\/([^/?#]*)/i.exec(url.trim());
-  return m ? m[1] : undefined;
-}
-
-/** Turns `http://` into `https://` in a server URL, touching only the scheme (quotes and the rest stay as written). */
-function useHttpsUrl(url: SpecNode): Fix | undefined {
-  const span = url.file.spanOf(url.parent!, url.key!, 'value');
-  const scheme = /^(["']?)http(?=:)/i.exec(url.file.text.slice(span.start, span.end));
-  if (!scheme) return undefined;
-  const start = span.start + scheme[1].length;
-  return { title: 'Use https://', kind: 'suggestion', edits: [replaceSpan(url.file, { start, end: start + 4 }, 'https')] };
-}
-
-/** An OpenAPI 2.0 `http` in `schemes`: dropped when `https` is listed beside it, else replaced by `https`. */
-function useHttpsScheme(list: SpecNode, item: SpecNode): Fix | undefined {
-  const httpsListed = items(list).some((other) => String(other.value).toLowerCase() === 'https');
-  return attempt(() => httpsListed
-    ? { title: "Remove 'http' (keep 'https')", kind: 'suggestion', edits: [removeItem(list.file, list.value as object, item.key as number)] }
-    : { title: 'Use https', kind: 'suggestion', edits: [replaceScalar(item.file, item.file.spanOf(list.value as object, item.key!), 'https')] });
-}
-
 export const transportInsecureServer: Check = {
   meta: {
     id: 'transport-insecure-server',
@@ -85,3 +60,28 @@ export const transportInsecureServer: Check = {
     }
   },
 };
+
+const LOCAL_HOST = /^(localhost|127(?:\.\d+){3}|\[::1\]|0\.0\.0\.0|[^/:]+\.localhost|host\.docker\.internal)(?::\d+)?$/i;
+
+/** The host of an http:// URL, or undefined when the URL does not use plain http. */
+function plainHttpHost(url: string): string | undefined {
+  const m = /^http:\/\/([^/?#]*)/i.exec(url.trim());
+  return m ? m[1] : undefined;
+}
+
+/** Turns `http://` into `https://` in a server URL, touching only the scheme (quotes and the rest stay as written). */
+function useHttpsUrl(url: SpecNode): Fix | undefined {
+  const span = url.file.spanOf(url.parent!, url.key!, 'value');
+  const scheme = /^(["']?)http(?=:)/i.exec(url.file.text.slice(span.start, span.end));
+  if (!scheme) return undefined;
+  const start = span.start + scheme[1].length;
+  return { title: 'Use https://', kind: 'suggestion', edits: [replaceSpan(url.file, { start, end: start + 4 }, 'https')] };
+}
+
+/** An OpenAPI 2.0 `http` in `schemes`: dropped when `https` is listed beside it, else replaced by `https`. */
+function useHttpsScheme(list: SpecNode, item: SpecNode): Fix | undefined {
+  const httpsListed = items(list).some((other) => String(other.value).toLowerCase() === 'https');
+  return attempt(() => httpsListed
+    ? { title: "Remove 'http' (keep 'https')", kind: 'suggestion', edits: [removeItem(list.file, list.value as object, item.key as number)] }
+    : { title: 'Use https', kind: 'suggestion', edits: [replaceScalar(item.file, item.file.spanOf(list.value as object, item.key!), 'https')] });
+}
