@@ -1,6 +1,6 @@
 /**
  * Quick fixes the auth checks share: require a scheme on an operation, declare an operation public on purpose,
- * document its 401 and 403 responses. Every edit comes from the style-keeping primitives of `edits.ts`.
+ * document its 401 and 403 responses. Every edit comes from the style-keeping primitives of `edit/edits.ts`.
  */
 import type { Fix, TextEdit } from '../../types';
 import type { SpecNode } from '../../spec/load';

@@ -1,7 +1,7 @@
 /**
  * Quick fixes of the data-exposure checks: mark a property readOnly or writeOnly, remove a property from a response
  * schema, allow only an object's declared properties. Every edit comes from the style-keeping primitives of
- * `edits.ts`.
+ * `edit/edits.ts`.
  *
  * Kinds: each changes the contract that clients, generated code and validators read (what a response carries, what a
  * request may set), so every one is a suggestion.

@@ -1,7 +1,7 @@
 /**
  * Quick fixes of the rate-limit and resource-consumption checks: document a 429 response with its Retry-After and
  * rate-limit headers (reusing the document's own components), and add the bound a schema lacks, with a value the
- * document itself suggests where it can. Every edit comes from the style-keeping primitives of `edits.ts`.
+ * document itself suggests where it can. Every edit comes from the style-keeping primitives of `edit/edits.ts`.
  *
  * Kinds: documenting a response or a header changes nothing the server or its clients do, so those fixes are safe.
  * A new bound (maximum, maxItems, maxLength) narrows what the contract accepts: validators and gateways built from
