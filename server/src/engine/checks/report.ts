@@ -3,7 +3,7 @@
  * to, the related entries that list every operation using a shared place, and the phrasing of operation lists.
  */
 import type { SpecNode } from '../spec/load';
-import { child, isObject, operationLabel, type Operation, within } from '../spec/model';
+import { child, isObject, operationLabel, within, type Operation } from '../spec/model';
 import type { SchemaVisit } from '../spec/schema';
 import type { RequestInput } from '../spec/inputs';
 import type { OperationRef } from '../types';
@@ -133,8 +133,6 @@ export function requestMessage(subject: string, site: Site, op: Operation, probl
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
-
-
 
 /** Adds `op` to the operations kept for `key`, once (operations are visited one after the other). */
 export function addOperation<K>(map: Map<K, Operation[]>, key: K, op: Operation): void {

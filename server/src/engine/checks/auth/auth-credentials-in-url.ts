@@ -1,5 +1,5 @@
 import type { Check } from '../check';
-import { child, type Operation, type Parameter, stringValue } from '../../spec/model';
+import { child, stringValue, type Operation, type Parameter } from '../../spec/model';
 import { replaceScalar } from '../../edit/edits';
 import { lowerString, schemeUsers } from './knowledge';
 import { listOperations, usage } from '../report';

@@ -3,7 +3,7 @@
  * which scopes a scheme defines, whether an operation documents how it refuses a caller.
  */
 import type { SpecNode } from '../../spec/load';
-import { child, entries, isObject, items, operationLabel, type ApiDocument, type Operation } from '../../spec/model';
+import { child, entries, isObject, items, operationLabel, stringValue, type ApiDocument, type Operation } from '../../spec/model';
 
 /** One scheme named inside one written security requirement (`- oauth: [read]`). */
 export interface RequirementEntry {
@@ -53,8 +53,7 @@ export function schemeUsers(doc: ApiDocument): Map<string, Operation[]> {
 
 /** The lower-cased string under `key`, or '' when absent. */
 export function lowerString(node: SpecNode, key: string): string {
-  const value = isObject(node.value) ? node.value[key] : undefined;
-  return typeof value === 'string' ? value.toLowerCase() : '';
+  return stringValue(node, key)?.toLowerCase() ?? '';
 }
 
 /** The scopes an OAuth2 scheme defines: 2.0 `scopes`, 3.x the union of `flows.*.scopes`; undefined when it has no scope map at all. */

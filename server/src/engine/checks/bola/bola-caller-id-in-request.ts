@@ -1,5 +1,5 @@
 import type { Check } from '../check';
-import { child, type Operation, pathParameters } from '../../spec/model';
+import { child, pathParameters, type Operation } from '../../spec/model';
 import type { OperationRef } from '../../types';
 import { requiresAuth, isAdminOperation } from '../operation-kinds';
 import { words } from '../words';

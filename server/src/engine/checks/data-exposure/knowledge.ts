@@ -43,6 +43,9 @@ export function byName<T>(match: (name: string) => T): (name: string) => T {
   };
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Sensitive response fields
+
 const DATE_FORMATS = new Set(['date', 'date-time', 'time', 'duration']);
 
 /**
@@ -55,9 +58,6 @@ function holdsValue(files: FileSet, schema: SpecNode): boolean {
   if (typeof value.format === 'string' && DATE_FORMATS.has(value.format)) return false;
   return !isContainer(files, schema);
 }
-
-// ---------------------------------------------------------------------------------------------------------------
-// Sensitive response fields
 
 /**
  * What a sensitive field holds. `credential`: something that proves identity and is never handed back (passwords,
@@ -242,7 +242,7 @@ export function isOperationSubject(term: PrivilegedTerm, op: Operation): boolean
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Operations and responses
+// Operations
 
 /** Words of path segments naming credentials: an operation that writes there creates or rotates one. */
 const CREDENTIAL_PATH_WORDS = new Set(['token', 'key', 'apikey', 'secret', 'credential', 'session', 'authorization', 'oauth']);

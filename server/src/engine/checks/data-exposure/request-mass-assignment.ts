@@ -1,5 +1,5 @@
 import type { Check } from '../check';
-import { type Operation } from '../../spec/model';
+import type { Operation } from '../../spec/model';
 import { addOperation, listOperations, relatedOperation } from '../report';
 import { markPropertiesFix } from './fixes';
 import { byName, isOperationSubject, issuesCredentials, privilegedName, setsPrivilege, type PrivilegedTerm } from './knowledge';

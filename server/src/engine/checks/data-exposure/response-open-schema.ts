@@ -1,6 +1,6 @@
 import type { Check } from '../check';
 import type { FileSet, SpecNode } from '../../spec/load';
-import { child, isObject, items, operationLabel, type Operation, isJsonMediaType, successResponses } from '../../spec/model';
+import { child, isObject, items, operationLabel, isJsonMediaType, successResponses, type Operation } from '../../spec/model';
 import { hasKey, schemaTypes, COMPOSITIONS } from '../../spec/schema';
 import { addOperation, listOperations, relatedOperation } from '../report';
 import { closeObjectFix } from './fixes';

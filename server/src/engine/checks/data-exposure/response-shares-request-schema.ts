@@ -1,6 +1,6 @@
 import type { Check } from '../check';
 import type { FileSet, SpecNode } from '../../spec/load';
-import { child, isObject, operationRef, type Operation, successResponses } from '../../spec/model';
+import { child, isObject, operationRef, successResponses, type Operation } from '../../spec/model';
 import { schemaTypes } from '../../spec/schema';
 import { addOperation, listOperations, relatedOperation } from '../report';
 import { markPropertiesFix, supportsWriteOnly, type PropertyMark } from './fixes';
