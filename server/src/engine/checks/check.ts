@@ -1,7 +1,7 @@
 import type { CheckMeta, Fix, OperationRef, Severity } from '../types';
+import type { ResolvedConfig } from '../config';
 import type { FileSet } from '../spec/load';
 import type { ApiDocument, Operation, Site } from '../spec/model';
-import type { ResolvedConfig } from '../config';
 
 /** Where a finding points: a key, or the value under it. */
 export type { Site };

@@ -2,12 +2,12 @@
  * Where reports go and how they name what they concern: the place of a finding on a schema, the component it belongs
  * to, the related entries that list every operation using a shared place, and the phrasing of operation lists.
  */
+import type { Report, Site } from './check';
+import type { OperationRef } from '../types';
 import type { SpecNode } from '../spec/load';
 import { child, isObject, operationLabel, within, type Operation } from '../spec/model';
 import type { SchemaVisit } from '../spec/schema';
 import type { RequestInput } from '../spec/inputs';
-import type { OperationRef } from '../types';
-import type { Report, Site } from './check';
 
 type Obj = Record<string, unknown>;
 

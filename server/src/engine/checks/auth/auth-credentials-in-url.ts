@@ -1,10 +1,10 @@
 import type { Check } from '../check';
 import { child, stringValue, type Operation, type Parameter } from '../../spec/model';
 import { replaceScalar } from '../../edit/edits';
-import { lowerString, schemeUsers } from './knowledge';
 import { listOperations, usage } from '../report';
 import { words, endsWithWords } from '../words';
 import { NOT_CREDENTIAL_TOKENS } from '../credential-names';
+import { lowerString, schemeUsers } from './knowledge';
 
 export const authCredentialsInUrl: Check = {
   meta: {

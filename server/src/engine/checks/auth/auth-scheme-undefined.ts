@@ -2,8 +2,8 @@ import type { Check } from '../check';
 import type { Fix } from '../../types';
 import { entries, isObject } from '../../spec/model';
 import { replaceScalar } from '../../edit/edits';
-import { requirementEntries, requirementOwner, type RequirementEntry } from './knowledge';
 import { squash } from '../words';
+import { requirementEntries, requirementOwner, type RequirementEntry } from './knowledge';
 
 export const authSchemeUndefined: Check = {
   meta: {

@@ -1,10 +1,10 @@
 import type { Check } from '../check';
-import { child, pathParameters, type Operation } from '../../spec/model';
 import type { OperationRef } from '../../types';
+import { child, pathParameters, type Operation } from '../../spec/model';
 import { requiresAuth, isAdminOperation } from '../operation-kinds';
 import { words } from '../words';
-import { bodyFields, callerNoun } from './knowledge';
 import { listOperations, usage } from '../report';
+import { bodyFields, callerNoun } from './knowledge';
 
 export const bolaCallerIdInRequest: Check = {
   meta: {

@@ -5,8 +5,8 @@ import { child, isObject } from '../../spec/model';
 import { schemaTypes } from '../../spec/schema';
 import { removeEntry, replaceScalar, setScalar } from '../../edit/edits';
 import { fixes } from '../../edit/fixes';
-import { bodyFields, guessable, isObjectReference, namesRandomId, samplesAre, type Guessable } from './knowledge';
 import { listOperations, usage } from '../report';
+import { bodyFields, guessable, isObjectReference, namesRandomId, samplesAre, type Guessable } from './knowledge';
 
 export const bolaPredictableId: Check = {
   meta: {

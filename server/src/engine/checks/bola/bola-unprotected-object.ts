@@ -1,7 +1,7 @@
 import type { Check } from '../check';
+import type { OperationRef } from '../../types';
 import type { SpecNode } from '../../spec/load';
 import { child, isObject, pathParameters } from '../../spec/model';
-import type { OperationRef } from '../../types';
 import { operationSite, listOperations, usage } from '../report';
 import { isPublicByIntent } from '../operation-kinds';
 import { words, singular } from '../words';

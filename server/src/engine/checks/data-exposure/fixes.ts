@@ -11,9 +11,9 @@ import type { FileSet, SpecNode } from '../../spec/load';
 import { isLiteralKey } from '../../spec/literal';
 import { isObject, type Operation } from '../../spec/model';
 import type { SourceFile } from '../../spec/source';
+import { COMPOSITIONS } from '../../spec/schema';
 import { attempt } from '../../edit/fixes';
 import { insertEntry, removeEntry, removeItem, replaceSpan, replaceValue, styleOf } from '../../edit/edits';
-import { COMPOSITIONS } from '../../spec/schema';
 import { memoize } from '../../memo';
 
 export type Direction = 'readOnly' | 'writeOnly';

@@ -1,11 +1,11 @@
 import type { Check } from '../check';
 import type { Operation } from '../../spec/model';
-import { addOperation, listOperations, relatedOperation } from '../report';
-import { markPropertiesFix } from './fixes';
-import { byName, isOperationSubject, issuesCredentials, privilegedName, setsPrivilege, type PrivilegedTerm } from './knowledge';
-import { isAdminOperation } from '../operation-kinds';
 import { SchemaReach, selectProperties, type PropertySite } from '../../spec/schema-graph';
 import { isReadOnly } from '../../spec/schema';
+import { addOperation, listOperations, relatedOperation } from '../report';
+import { isAdminOperation } from '../operation-kinds';
+import { markPropertiesFix } from './fixes';
+import { byName, isOperationSubject, issuesCredentials, privilegedName, setsPrivilege, type PrivilegedTerm } from './knowledge';
 
 export const requestMassAssignment: Check = {
   meta: {

@@ -2,9 +2,9 @@ import type { Check } from '../check';
 import type { FileSet, SpecNode } from '../../spec/load';
 import { child, isObject, items, operationLabel, isJsonMediaType, successResponses, type Operation } from '../../spec/model';
 import { hasKey, schemaTypes, COMPOSITIONS } from '../../spec/schema';
+import { declaredProperties, isObjectSchema, SchemaReach } from '../../spec/schema-graph';
 import { addOperation, listOperations, relatedOperation } from '../report';
 import { closeObjectFix } from './fixes';
-import { declaredProperties, isObjectSchema, SchemaReach } from '../../spec/schema-graph';
 
 export const responseOpenSchema: Check = {
   meta: {

@@ -1,11 +1,11 @@
 import type { Check } from '../check';
 import type { Fix } from '../../types';
-import { markPropertiesFix, removePropertyFix, supportsWriteOnly } from './fixes';
 import type { Operation } from '../../spec/model';
-import { addOperation, listOperations, relatedOperation } from '../report';
-import { byName, createsObject, holdsSensitiveValue, issuesCredentials, sensitiveName, type SensitiveMatch } from './knowledge';
 import { SchemaReach, selectProperties, type PropertySite } from '../../spec/schema-graph';
 import { isWriteOnly } from '../../spec/schema';
+import { addOperation, listOperations, relatedOperation } from '../report';
+import { markPropertiesFix, removePropertyFix, supportsWriteOnly } from './fixes';
+import { byName, createsObject, holdsSensitiveValue, issuesCredentials, sensitiveName, type SensitiveMatch } from './knowledge';
 
 export const responseSensitiveField: Check = {
   meta: {

@@ -2,9 +2,9 @@ import type { Check } from '../check';
 import type { FileSet, SpecNode } from '../../spec/load';
 import { child, isObject, operationRef, successResponses, type Operation } from '../../spec/model';
 import { schemaTypes } from '../../spec/schema';
+import { declaredProperties, separatesDirections, type Declaration } from '../../spec/schema-graph';
 import { addOperation, listOperations, relatedOperation } from '../report';
 import { markPropertiesFix, supportsWriteOnly, type PropertyMark } from './fixes';
-import { declaredProperties, separatesDirections, type Declaration } from '../../spec/schema-graph';
 import { holdsSensitiveValue, nameWords, privilegedName, sensitiveName, setsPrivilege } from './knowledge';
 
 export const responseSharesRequestSchema: Check = {

@@ -2,11 +2,11 @@ import type { Check, CheckContext, Report } from '../check';
 import type { FileSet, SpecNode } from '../../spec/load';
 import { child, operationLabel, type Operation } from '../../spec/model';
 import { hasKey, schemaTypes } from '../../spec/schema';
+import { requestVisits } from '../../spec/inputs';
+import { declaredProperties } from '../../spec/schema-graph';
 import { componentName, describeRequestSchema, enclosingComponent, requestMessage, schemaSite, sharedBy, usage } from '../report';
 import { isInUrlOrHeaders, isPageMarkerProperty, isPaginated, isSearchOperation, LIST_PROPERTIES } from './knowledge';
-import { requestVisits } from '../../spec/inputs';
 import { boundedName, maxItemsFixes } from './fixes';
-import { declaredProperties } from '../../spec/schema-graph';
 
 export const arrayUnbounded: Check = {
   meta: {

@@ -12,15 +12,15 @@ import type { FileSet, SpecNode } from '../../spec/load';
 import type { JsonPath, SourceFile } from '../../spec/source';
 import { child, entries, isObject, type ApiDocument, type Operation, type Parameter } from '../../spec/model';
 import type { SchemaVisit } from '../../spec/schema';
-import { componentName } from '../report';
-import { isFileContent, isRateLimitHeader, RETRY_HEADERS } from './knowledge';
-import { squash, words } from '../words';
 import type { RequestInput } from '../../spec/inputs';
+import { isLiteralKey } from '../../spec/literal';
 import { fixes } from '../../edit/fixes';
 import { addEntry, insertAtPath, insertEntries, refTo, type PlainValue } from '../../edit/edits';
 import { keyAfterStatus } from '../../edit/responses';
-import { isLiteralKey } from '../../spec/literal';
 import { memoize } from '../../memo';
+import { componentName } from '../report';
+import { squash, words } from '../words';
+import { isFileContent, isRateLimitHeader, RETRY_HEADERS } from './knowledge';
 
 type Obj = Record<string, unknown>;
 

@@ -1,8 +1,8 @@
 import type { Check } from '../check';
 import { schemaTypes } from '../../spec/schema';
-import { boundsLength, isInUrlOrHeaders, isUpload } from './knowledge';
-import { describeRequestSchema, requestMessage, schemaSite, usage } from '../report';
 import { requestVisits } from '../../spec/inputs';
+import { describeRequestSchema, requestMessage, schemaSite, usage } from '../report';
+import { boundsLength, isInUrlOrHeaders, isUpload } from './knowledge';
 import { boundedName, maxLengthFixes } from './fixes';
 
 export const stringUnbounded: Check = {
