@@ -11,10 +11,10 @@ import { analyze } from '../server/src/engine/analyze';
 import type { Check } from '../server/src/engine/checks/check';
 import type { Config } from '../server/src/engine/config';
 import type { Finding } from '../server/src/engine/types';
-import { privilegedName, sensitiveName } from '../server/src/engine/checks/lib/sensitive';
-import { requestMassAssignment } from '../server/src/engine/checks/request-mass-assignment';
-import { responseSensitiveField } from '../server/src/engine/checks/response-sensitive-field';
-import { responseSharesRequestSchema } from '../server/src/engine/checks/response-shares-request-schema';
+import { privilegedName, sensitiveName } from '../server/src/engine/checks/data-exposure/knowledge';
+import { requestMassAssignment } from '../server/src/engine/checks/data-exposure/request-mass-assignment';
+import { responseSensitiveField } from '../server/src/engine/checks/data-exposure/response-sensitive-field';
+import { responseSharesRequestSchema } from '../server/src/engine/checks/data-exposure/response-shares-request-schema';
 import { diskReader } from './support/engine';
 import { FIXTURES } from './support/fixtures';
 

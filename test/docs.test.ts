@@ -1,9 +1,12 @@
 /** Every rule is documented in README.md, from its metadata, and every metadata field is filled in. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { README, generatedReadme } from '../scripts/rules-doc';
 import { CHECKS } from '../server/src/engine/checks';
+
+const CHECKS_DIR = join(__dirname, '..', 'server', 'src', 'engine', 'checks');
 
 test('README.md holds the current rule reference and CLI usage (run npm run docs after changing a check or --help)', () => {
   const readme = readFileSync(README, 'utf8');
@@ -20,5 +23,19 @@ test('every check has complete metadata', () => {
     for (const o of meta.owasp) assert.match(o, /^API(?:[1-9]|10):2023$/, `${meta.id} OWASP id ${o}`);
     for (const c of meta.cwe) assert.match(c, /^CWE-\d+$/, `${meta.id} CWE id ${c}`);
     if (meta.family !== 'config') assert.ok(meta.owasp.length > 0 && meta.cwe.length > 0, `${meta.id} maps to OWASP and CWE`);
+  }
+});
+
+test('every check is server/src/engine/checks/<family>/<rule-id>.ts and starts with its metadata', () => {
+  for (const { meta } of CHECKS) {
+    const file = join(CHECKS_DIR, meta.family, `${meta.id}.ts`);
+    assert.ok(existsSync(file), `${meta.id} is written in checks/${meta.family}/${meta.id}.ts`);
+    const text = readFileSync(file, 'utf8');
+    const at = text.search(/^ {2}meta: \{/m);
+    assert.ok(at > 0, `${meta.id} has a meta object`);
+    // what stands before the metadata, imports and comments aside: no more than the `export const` line and a little
+    const code = text.slice(0, at).replace(/^import\b[^;]*;/gm, '').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+    const lines = code.split('\n').filter((line) => line.trim() !== '');
+    assert.ok(lines.length <= 3, `${meta.id}: helpers come after the check, not before its metadata:\n${lines.join('\n')}`);
   }
 });

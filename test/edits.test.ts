@@ -1,9 +1,9 @@
 /** Quick-fix edits keep the file's style and leave it valid: apply, re-parse, compare values and text. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseYaml } from '../server/src/engine/openapi/parse-yaml';
-import { SourceFile } from '../server/src/engine/openapi/source';
-import { applyEdits, insertAtPath, insertEntries, insertEntry, refTo, removeEntry, removeItem, replaceScalar, replaceValue, type PlainValue } from '../server/src/engine/fix/edits';
+import { parseYaml } from '../server/src/engine/spec/parse-yaml';
+import { SourceFile } from '../server/src/engine/spec/source';
+import { applyEdits, insertAtPath, insertEntries, insertEntry, refTo, removeEntry, removeItem, replaceScalar, replaceValue, type PlainValue } from '../server/src/engine/edit/edits';
 import { sourceFile } from './support/fix-helpers';
 
 function apply(file: SourceFile, e: { range: any; newText: string }): string { return applyEdits(file.text, [e], file.lines); }

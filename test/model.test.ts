@@ -2,10 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { FileSet } from '../server/src/engine/openapi/load';
-import { buildDocument, detectVersion } from '../server/src/engine/openapi/model';
-import { parseYaml } from '../server/src/engine/openapi/parse-yaml';
-import { SourceFile } from '../server/src/engine/openapi/source';
+import { FileSet } from '../server/src/engine/spec/load';
+import { buildDocument, detectVersion } from '../server/src/engine/spec/model';
+import { parseYaml } from '../server/src/engine/spec/parse-yaml';
+import { SourceFile } from '../server/src/engine/spec/source';
 import { diskReader, review } from './support/engine';
 
 const MULTI = join(__dirname, 'fixtures', '_model', 'multi');

@@ -6,9 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as jsYaml from 'js-yaml';
-import { parseJson, JsonSyntaxError } from '../server/src/engine/openapi/parse-json';
-import { parseYaml, YamlSyntaxError } from '../server/src/engine/openapi/parse-yaml';
-import { LineIndex, MAX_DEPTH, SourceFile, type JsonPath, type Span } from '../server/src/engine/openapi/source';
+import { parseJson, JsonSyntaxError } from '../server/src/engine/spec/parse-json';
+import { parseYaml, YamlSyntaxError } from '../server/src/engine/spec/parse-yaml';
+import { LineIndex, MAX_DEPTH, SourceFile, type JsonPath, type Span } from '../server/src/engine/spec/source';
 import type { Position } from '../server/src/engine/types';
 import { corpusSpec } from './support/corpus';
 

@@ -3,9 +3,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../server/src/engine/analyze';
 import { resolveConfig, type Config, type ResolvedConfig } from '../server/src/engine/config';
-import { authMissing } from '../server/src/engine/checks/auth-missing';
-import { bolaUnprotectedObject } from '../server/src/engine/checks/bola-unprotected-object';
-import { suppressionReasonMissing } from '../server/src/engine/checks/suppression-reason-missing';
+import { authMissing } from '../server/src/engine/checks/auth/auth-missing';
+import { bolaUnprotectedObject } from '../server/src/engine/checks/bola/bola-unprotected-object';
+import { suppressionReasonMissing } from '../server/src/engine/checks/config/suppression-reason-missing';
 import type { Finding } from '../server/src/engine/types';
 
 const ROOT = '/project';

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { analyze } from '../../server/src/engine/analyze';
 import { CHECKS } from '../../server/src/engine/checks';
-import { parseJson } from '../../server/src/engine/openapi/parse-json';
-import { parseYaml } from '../../server/src/engine/openapi/parse-yaml';
-import { LineIndex, SourceFile } from '../../server/src/engine/openapi/source';
-import { applyEdits } from '../../server/src/engine/fix/edits';
+import { parseJson } from '../../server/src/engine/spec/parse-json';
+import { parseYaml } from '../../server/src/engine/spec/parse-yaml';
+import { LineIndex, SourceFile } from '../../server/src/engine/spec/source';
+import { applyEdits } from '../../server/src/engine/edit/edits';
 import type { Finding, Fix } from '../../server/src/engine/types';
 
 /** Where in-memory files live: their relative paths are resolved against it. */

@@ -1,4 +1,4 @@
-import type { Finding, Problem, Severity } from '../engine';
+import { SEVERITY_RANK, type Finding, type Problem, type Severity } from '../engine';
 import type { FailLevel } from './args';
 
 /** Everything a formatter needs from one review. */
@@ -38,12 +38,10 @@ export function summarize(review: Review): Summary {
   };
 }
 
-const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
-
 /** Exit code 1 when a finding (not suppressed) or a problem is at least as severe as `failOn`, else 0. */
 export function exitCode(review: Review, failOn: FailLevel): 0 | 1 {
   if (failOn === 'never') return 0;
-  const reaches = (severity: Severity) => RANK[severity] <= RANK[failOn];
+  const reaches = (severity: Severity) => SEVERITY_RANK[severity] <= SEVERITY_RANK[failOn];
   const fails = review.findings.some((f) => !f.suppressed && reaches(f.severity)) || review.problems.some((p) => reaches(p.severity));
   return fails ? 1 : 0;
 }

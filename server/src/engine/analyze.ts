@@ -1,13 +1,13 @@
-import type { AnalysisResult, CancellationSignal, CheckMeta, FileReader, Finding, OperationRef, Problem, RelatedLocation } from './types';
-import { FileSet, type Node, type ParseCache } from './openapi/load';
-import { buildDocument, detectVersion, isObject, operationRef, type ApiDocument, type Operation } from './openapi/model';
-import type { SourceFile } from './openapi/source';
+import { SEVERITY_RANK, type AnalysisResult, type CancellationSignal, type CheckMeta, type FileReader, type Finding, type OperationRef, type Problem, type RelatedLocation } from './types';
+import { FileSet, type ParseCache } from './spec/load';
+import { buildDocument, detectVersion, isObject, operationRef, type ApiDocument, type Operation } from './spec/model';
+import type { SourceFile } from './spec/source';
 import { isIncluded, resolveConfig, type Config, type ResolvedConfig } from './config';
 import type { Check, CheckContext, Report, Site } from './checks/check';
-import { CHECKS } from './checks';
+import { CHECKS, CHECK_IDS } from './checks';
 import { jsonPointer } from './identity';
-import { insertEntry } from './fix/edits';
-import { IGNORE_KEY } from './checks/support';
+import { insertEntry } from './edit/edits';
+import { IGNORE_KEY } from './spec/extensions';
 
 export interface AnalyzeRequest {
   /** Absolute project root: findings are reported relative to it, refs may not leave it. */
@@ -83,8 +83,6 @@ function notOpenApi(files: FileSet, path: string, text: string, value?: unknown)
   else files.problem(path, 'not-openapi', 'info', "File skipped: it is not an OpenAPI document (no top-level 'openapi' or 'swagger' field)");
 }
 
-const SEVERITY_RANK: Record<string, number> = { error: 0, warning: 1, info: 2, hint: 3 };
-
 interface Draft { meta: CheckMeta; report: Report; operations: Map<Operation, OperationRef>; related: Places<RelatedLocation> }
 
 /**
@@ -114,17 +112,16 @@ function siteRange(site: Site) {
   return first !== undefined ? file.rangeOf(file.value as object, first, 'key') : file.lines.range({ start: 0, end: 0 });
 }
 
-export function runChecks(
+function runChecks(
   files: FileSet, documents: ApiDocument[], config: ResolvedConfig, checks: readonly Check[], cancel?: CancellationSignal, withFixes = true,
 ): Finding[] {
   const drafts: Draft[] = [];
-  const ruleIds = new Set(CHECKS.map((c) => c.meta.id));
   for (const check of checks) {
     if (cancel?.cancelled) return [];
     if (config.rules.get(check.meta.id) === 'off') continue;
     const places = new Places<Draft>();
     const ctx: CheckContext = {
-      files, documents, config, ruleIds,
+      files, documents, config, ruleIds: CHECK_IDS,
       report(report) {
         let draft = places.get(report);
         if (!draft) {
@@ -132,8 +129,8 @@ export function runChecks(
           places.set(report, draft);
           drafts.push(draft);
         } else if (SEVERITY_RANK[report.severity ?? check.meta.severity] < SEVERITY_RANK[draft.report.severity ?? check.meta.severity]) {
-          // a place reached by several operations keeps the most severe report (and its message)
-          draft.report = { ...report, fixes: draft.report.fixes ?? report.fixes };
+          // a place reached by several operations keeps its most severe report whole: severity, message and fixes
+          draft.report = report;
         }
         for (const op of report.operations ?? []) if (!draft.operations.has(op)) draft.operations.set(op, operationRef(op));
         for (const rel of report.related ?? []) {
@@ -239,5 +236,3 @@ function compareFindings(a: Finding, b: Finding): number {
 function sortProblems(problems: Problem[]): Problem[] {
   return [...problems].sort((a, b) => byText(a.file, b.file) || (a.range?.start.line ?? -1) - (b.range?.start.line ?? -1));
 }
-
-export type { Node, Operation };

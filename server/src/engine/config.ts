@@ -1,9 +1,9 @@
 import type { Problem, Severity } from './types';
 import { SEVERITIES } from './types';
-import { parseYaml, YamlSyntaxError } from './openapi/parse-yaml';
-import { LineIndex, SourceFile } from './openapi/source';
+import { parseYaml, YamlSyntaxError } from './spec/parse-yaml';
+import { LineIndex, SourceFile } from './spec/source';
 import { globProblem, matchesGlob } from './glob';
-import { DEFAULT_MAX_FILE_SIZE } from './openapi/load';
+import { DEFAULT_MAX_FILE_SIZE } from './spec/load';
 
 export const CONFIG_FILE = '.api-sentinel.yaml';
 

@@ -5,6 +5,8 @@ export interface Range { start: Position; end: Position }
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
+/** How severe each severity is: 0 the most. */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2, hint: 3 };
 
 export type Family =
   | 'auth' | 'rate-limit' | 'data-exposure' | 'bola' | 'inventory' | 'transport' | 'input-validation' | 'config';

@@ -7,11 +7,12 @@
  * full review when the editing pauses, so that a check reading documentation one day cannot leave a wrong result.
  */
 import { analyze, looksLikeOpenApi } from '../engine/analyze';
-import { FileSet, ParseCache } from '../engine/openapi/load';
-import { LineIndex, SourceFile, type ParsedText, type Span } from '../engine/openapi/source';
-import { styleOf } from '../engine/fix/edits';
+import { FileSet, ParseCache } from '../engine/spec/load';
+import { LineIndex, SourceFile, type ParsedText, type Span } from '../engine/spec/source';
+import { styleOf } from '../engine/edit/edits';
 import { resolveConfig, type Config } from '../engine/config';
 import type { AnalysisResult, CancellationSignal, FileReader, Finding, Problem, Range, ReadResult } from '../engine/types';
+import { isLiteralKey } from '../engine';
 import { TextShift, changedRegion, type ChangedRegion } from './text-shift';
 
 export interface AnalysisRequest {
@@ -40,9 +41,6 @@ export interface Analysis {
  * cited there, for auth-jwt-practices), and in parameters and their schemas (a stated maximum, for the page-size fix).
  */
 const PROSE_KEYS = new Set(['description', 'summary', 'title']);
-
-/** Keys whose values are literal data (examples, defaults, extension payloads): checks read them as data. */
-const isLiteralKey = (key: string) => key === 'example' || key === 'examples' || key === 'default' || key === 'enum' || key === 'const' || key.startsWith('x-');
 
 /** `type` values of security schemes. */
 const SCHEME_TYPES = new Set(['apiKey', 'http', 'oauth2', 'openIdConnect', 'basic', 'mutualTLS']);

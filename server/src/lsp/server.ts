@@ -13,7 +13,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { looksLikeOpenApi } from '../engine/analyze';
 import { resolveConfig, isIncluded } from '../engine/config';
-import { LineIndex } from '../engine/openapi/source';
+import { LineIndex } from '../engine/spec/source';
 import type { Fix, Position, Range } from '../engine/types';
 import { discoverFiles } from '../workspace/discover';
 import { readTextPrefix } from '../workspace/files';

@@ -4,7 +4,7 @@
  * after it moves by the change in length. A position inside the region, at its edges, or separated from it by blanks
  * only has no safe counterpart: a token ending or starting there may have grown into the changed text.
  */
-import type { LineIndex } from '../engine/openapi/source';
+import type { LineIndex } from '../engine/spec/source';
 import type { Position, Range } from '../engine/types';
 
 /** Where two texts differ: from `start` to `oldEnd` in the old text, replaced by up to `newEnd` in the new one. */

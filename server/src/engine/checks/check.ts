@@ -1,10 +1,10 @@
 import type { CheckMeta, Fix, OperationRef, Severity } from '../types';
-import type { FileSet, Node } from '../openapi/load';
-import type { ApiDocument, Operation } from '../openapi/model';
 import type { ResolvedConfig } from '../config';
+import type { FileSet } from '../spec/load';
+import type { ApiDocument, Operation, Site } from '../spec/model';
 
 /** Where a finding points: a key, or the value under it. */
-export interface Site { at: Node; part?: 'key' | 'value' }
+export type { Site };
 
 export interface Report extends Site {
   /** One sentence: what, where, why it matters. A function receives the operations merged into the finding. */
@@ -23,7 +23,10 @@ export interface CheckContext {
   config: ResolvedConfig;
   /** Ids of every check the engine has (not only those running). */
   ruleIds: ReadonlySet<string>;
-  /** Reports a finding. Reports of the same check at the same place merge into one, uniting operations and related. */
+  /**
+   * Reports a finding. Reports of the same check at the same place merge into one, uniting operations and related;
+   * the most severe of them gives the finding its severity, message and fixes (the first one on a tie).
+   */
   report(report: Report): void;
 }
 

@@ -1,28 +1,28 @@
 import type { Check } from './check';
-import { authMissing } from './auth-missing';
-import { authSchemeUndefined } from './auth-scheme-undefined';
-import { authScopesUndefined } from './auth-scopes-undefined';
-import { authWeakScheme } from './auth-weak-scheme';
-import { authCredentialsInUrl } from './auth-credentials-in-url';
-import { authAdminSharesScopes } from './auth-admin-shares-scopes';
-import { authMissing401403 } from './auth-missing-401-403';
-import { authJwtPractices } from './auth-jwt-practices';
-import { authTokenRefreshUndefined } from './auth-token-refresh-undefined';
-import { transportInsecureServer } from './transport-insecure-server';
-import { rateLimitMissing } from './rate-limit-missing';
-import { rateLimit429RetryAfter } from './rate-limit-429-retry-after';
-import { paginationUnbounded } from './pagination-unbounded';
-import { arrayUnbounded } from './array-unbounded';
-import { stringUnbounded } from './string-unbounded';
-import { uploadUnbounded } from './upload-unbounded';
-import { responseSensitiveField } from './response-sensitive-field';
-import { responseOpenSchema } from './response-open-schema';
-import { responseSharesRequestSchema } from './response-shares-request-schema';
-import { requestMassAssignment } from './request-mass-assignment';
-import { bolaPredictableId } from './bola-predictable-id';
-import { bolaUnprotectedObject } from './bola-unprotected-object';
-import { bolaCallerIdInRequest } from './bola-caller-id-in-request';
-import { suppressionReasonMissing } from './suppression-reason-missing';
+import { authMissing } from './auth/auth-missing';
+import { authSchemeUndefined } from './auth/auth-scheme-undefined';
+import { authScopesUndefined } from './auth/auth-scopes-undefined';
+import { authWeakScheme } from './auth/auth-weak-scheme';
+import { authCredentialsInUrl } from './auth/auth-credentials-in-url';
+import { authAdminSharesScopes } from './auth/auth-admin-shares-scopes';
+import { authMissing401403 } from './auth/auth-missing-401-403';
+import { authJwtPractices } from './auth/auth-jwt-practices';
+import { authTokenRefreshUndefined } from './auth/auth-token-refresh-undefined';
+import { transportInsecureServer } from './transport/transport-insecure-server';
+import { rateLimitMissing } from './rate-limit/rate-limit-missing';
+import { rateLimit429RetryAfter } from './rate-limit/rate-limit-429-retry-after';
+import { paginationUnbounded } from './rate-limit/pagination-unbounded';
+import { arrayUnbounded } from './rate-limit/array-unbounded';
+import { stringUnbounded } from './rate-limit/string-unbounded';
+import { uploadUnbounded } from './rate-limit/upload-unbounded';
+import { responseSensitiveField } from './data-exposure/response-sensitive-field';
+import { responseOpenSchema } from './data-exposure/response-open-schema';
+import { responseSharesRequestSchema } from './data-exposure/response-shares-request-schema';
+import { requestMassAssignment } from './data-exposure/request-mass-assignment';
+import { bolaPredictableId } from './bola/bola-predictable-id';
+import { bolaUnprotectedObject } from './bola/bola-unprotected-object';
+import { bolaCallerIdInRequest } from './bola/bola-caller-id-in-request';
+import { suppressionReasonMissing } from './config/suppression-reason-missing';
 
 /** Every check, in the order their findings are documented. */
 export const CHECKS: readonly Check[] = [
@@ -52,4 +52,5 @@ export const CHECKS: readonly Check[] = [
   suppressionReasonMissing,
 ];
 
+/** The ids of every check, built once. */
 export const CHECK_IDS: ReadonlySet<string> = new Set(CHECKS.map((c) => c.meta.id));

@@ -1,0 +1,140 @@
+/** What the BOLA checks share: how guessable an identifier is, whose identity a name carries, what a client sends. */
+import type { FileSet, SpecNode } from '../../spec/load';
+import { child, isObject, type Operation, type Site } from '../../spec/model';
+import { isReadOnly, schemaTypes, walkSchemas } from '../../spec/schema';
+import { formDataParameters } from '../../spec/inputs';
+import { words } from '../words';
+
+/** How an identifier can be guessed: a number (sequential), or a string nothing declares random. */
+export type Guessable = 'integer' | 'numeric-string' | 'string';
+
+/** Formats whose values are random by construction. */
+const RANDOM_FORMATS = new Set(['uuid', 'guid', 'ulid']);
+const INTEGER_FORMATS = new Set(['int32', 'int64', 'integer', 'long']);
+/** A pattern that admits digits only, such as `^[0-9]+$` or `^\d{1,10}$`. */
+const DIGITS_ONLY = /^\^?(?:\\d|\[0-9\])(?:[+*]|\{\d+(?:,\d*)?\})\$?$/;
+
+/**
+ * Whether values of `schema` (refs followed) are guessable: integers, digit strings, or strings with no random format,
+ * pattern, enum or const. Arrays answer for their items. Untyped or composed schemas are not judged.
+ */
+export function guessable(files: FileSet, schema: SpecNode | undefined): Guessable | undefined {
+  if (!schema || !isObject(schema.value)) return undefined;
+  const types = schemaTypes(schema);
+  if (types.includes('array')) {
+    const itemSchema = child(schema, 'items');
+    return itemSchema ? guessable(files, files.deref(itemSchema)) : undefined;
+  }
+  const value = schema.value;
+  if ('enum' in value || 'const' in value) return undefined;
+  if (types.includes('integer') || types.includes('number')) return 'integer';
+  if (!types.includes('string')) return undefined;
+  const format = typeof value.format === 'string' ? value.format.toLowerCase() : undefined;
+  if (format && RANDOM_FORMATS.has(format)) return undefined;
+  if (format && INTEGER_FORMATS.has(format)) return 'numeric-string';
+  if (typeof value.pattern === 'string') return DIGITS_ONLY.test(value.pattern) ? 'numeric-string' : undefined;
+  return 'string';
+}
+
+/**
+ * Whether every example and default written on `node` passes `test`: `example`, `default`, a 3.1 `examples` list
+ * (lists of ids: each item), and a parameter's `examples` map (each inline `value`; a referenced example cannot be read
+ * here, so it fails).
+ */
+export function samplesAre(node: SpecNode | undefined, test: (value: unknown) => boolean): boolean {
+  if (!node || !isObject(node.value)) return true;
+  const value = node.value;
+  const passes = (sample: unknown) => (Array.isArray(sample) ? sample.every(test) : test(sample));
+  if ('example' in value && !passes(value.example)) return false;
+  if ('default' in value && !passes(value.default)) return false;
+  const examples = value.examples;
+  if (Array.isArray(examples)) return examples.every(passes);
+  if (isObject(examples)) return Object.values(examples).every((e) => isObject(e) && !('$ref' in e) && passes(e.value));
+  return true;
+}
+
+/** Ids that name no object a caller could be denied: correlation and trace ids, external references, tax numbers. */
+const NOT_OBJECT_WORDS = new Set(['external', 'correlation', 'trace', 'span', 'request', 'idempotency', 'reference', 'tax', 'vat', 'national']);
+
+/** Whether a parameter or property name names an object identifier: id, userId, order_id, accountUuid, slug-less keys. */
+function isObjectIdName(name: string): boolean {
+  const w = words(name);
+  const last = w[w.length - 1];
+  return last === 'id' || last === 'ids' || last === 'uuid' || last === 'guid';
+}
+
+/** An object identifier that points at an object the server holds. */
+export function isObjectReference(name: string): boolean {
+  // cheap test first: this runs on every request property name of large specs
+  if (!/(?:id|ids|uuid|guid)$/i.test(name) || !isObjectIdName(name)) return false;
+  const w = words(name);
+  return !(w.length > 1 && NOT_OBJECT_WORDS.has(w[w.length - 2]));
+}
+
+/** `userUuid`, `device_guid`: the name itself says the identifier is random. */
+export function namesRandomId(name: string): boolean {
+  const all = words(name);
+  const last = all[all.length - 1];
+  return last === 'uuid' || last === 'guid' || last === 'ulid';
+}
+
+/** Nouns whose id names the caller: the person or tenant a credential already identifies. */
+const CALLER_NOUNS = new Set(['user', 'owner', 'account', 'customer', 'member', 'tenant', 'caller', 'requester', 'requestor', 'principal']);
+/** Words before the noun that still mean the caller: `currentUserId`, `my_account_id`, header `X-User-Id`. */
+const CALLER_QUALIFIERS = new Set(['x', 'current', 'my', 'me', 'self', 'own', 'logged', 'requesting', 'authenticated']);
+
+/** The caller noun of a name like `userId`, `owner_id`, `X-Tenant-ID` or `currentUserId`; undefined for `orderId` or `parentUserId`. */
+export function callerNoun(name: string): string | undefined {
+  if (!/id$/i.test(name)) return undefined;
+  const w = words(name);
+  if (w.length < 2 || w[w.length - 1] !== 'id') return undefined;
+  const noun = w[w.length - 2];
+  if (!CALLER_NOUNS.has(noun)) return undefined;
+  return w.slice(0, -2).every((q) => CALLER_QUALIFIERS.has(q)) ? noun : undefined;
+}
+
+/** A field a client sends in the request body: a schema property, or an OpenAPI 2.0 formData parameter. */
+export interface BodyField {
+  name: string;
+  /** Where the field is named: the property key, or the formData parameter's `name` value. */
+  site: Site;
+  schema?: SpecNode;
+  kind: 'property' | 'form';
+}
+
+/**
+ * The fields named `accept` that a client sends in an operation's request body: properties of its schemas (`nested` also
+ * reaches properties of properties and of array items), and 2.0 formData parameters. `readOnly` properties are not sent.
+ */
+export function bodyFields(files: FileSet, op: Operation, nested: boolean, accept: (name: string) => boolean): BodyField[] {
+  const fields: BodyField[] = [];
+  // media types often share one schema (2.0 `consumes` always does): walk each schema once
+  const schemas = new Map<unknown, SpecNode>();
+  for (const content of op.requestBody?.contents ?? []) if (content.schema) schemas.set(content.schema.value, content.schema);
+  for (const start of schemas.values()) {
+    walkSchemas(files, start, ({ schema, site, trail }) => {
+      if (trail.length > 0 && (!nested || isReadOnly(site) || isReadOnly(schema))) return 'skip';
+      // each property is read here rather than from its own visit: walkSchemas visits a shared schema once,
+      // so two properties that point at the same $ref would otherwise yield one field
+      const properties = child(schema, 'properties');
+      if (!properties || !isObject(properties.value)) return;
+      for (const name of Object.keys(properties.value)) {
+        if (!accept(name)) continue;
+        const propSite = child(properties, name)!;
+        const propSchema = files.deref(propSite);
+        if (isReadOnly(propSite) || (propSchema && isReadOnly(propSchema))) continue;
+        fields.push({ name, site: { at: propSite, part: 'key' }, schema: propSchema, kind: 'property' });
+      }
+    });
+  }
+  if (op.document.version === '2.0') {
+    for (const param of formDataParameters(files, op)) {
+      const nameNode = child(param, 'name');
+      if (nameNode && typeof nameNode.value === 'string' && accept(nameNode.value)) {
+        fields.push({ name: nameNode.value, site: { at: nameNode, part: 'value' }, schema: param, kind: 'form' });
+      }
+    }
+  }
+  return fields;
+}
+

@@ -1,0 +1,96 @@
+/**
+ * Kinds of operation several families tell apart: authentication and health endpoints, operations public by intent,
+ * administrative operations, operations that require a credential or address one object by id.
+ */
+import { isPublicPath, type ResolvedConfig } from '../config';
+import { pathParameters, type Operation } from '../spec/model';
+import { PUBLIC_KEY } from '../spec/extensions';
+import { words } from './words';
+
+const AUTH_SEGMENTS = new Set([
+  'login', 'logon', 'signin', 'sign-in', 'log-in', 'signup', 'sign-up', 'register', 'registration', 'token', 'tokens',
+  'refresh', 'forgot-password', 'reset-password', 'password-reset', 'forgot', 'authenticate', 'authorize', 'otp',
+  'session', 'sessions', 'verify-email', 'confirm-email', 'magic-link',
+]);
+const PASSWORD_SEGMENTS = new Set(['reset', 'forgot', 'recover', 'recovery']);
+
+/** Last segments that name a login only sometimes: Stripe's `POST /v1/tokens` and `/checkout/sessions` are ordinary objects. */
+const AMBIGUOUS_SEGMENTS = new Set(['token', 'tokens', 'session', 'sessions', 'refresh']);
+
+function hasAmbiguousAuthName(op: Operation): boolean {
+  const segments = op.path.toLowerCase().split('/').filter((s) => s && !s.startsWith('{'));
+  return AMBIGUOUS_SEGMENTS.has(segments[segments.length - 1] ?? '');
+}
+
+/**
+ * Login, token, registration, password-reset and OTP endpoints: public by nature, and prime rate-limit targets.
+ * A name that only may mean a login (`/tokens`, `/sessions`, `/refresh`) counts when the operation accepts anonymous callers.
+ */
+export function isAuthEndpoint(op: Operation): boolean {
+  if (op.method !== 'post' && !(op.method === 'get' && /\/(authorize|callback)$/i.test(op.path))) return false;
+  if (hasAmbiguousAuthName(op) && !op.security.anonymous) return false;
+  const segments = op.path.toLowerCase().split('/').filter((s) => s && !s.startsWith('{'));
+  const last = segments[segments.length - 1] ?? '';
+  const previous = segments[segments.length - 2] ?? '';
+  if (AUTH_SEGMENTS.has(last) || AUTH_SEGMENTS.has(last.replace(/_/g, '-'))) return true;
+  if ((previous === 'password' || previous === 'passwords') && PASSWORD_SEGMENTS.has(last)) return true;
+  const id = op.operationId ? words(op.operationId).join(' ') : '';
+  return /\b(login|log in|sign in|sign up|signin|signup|register)\b/.test(id);
+}
+
+const HEALTH_PATH = /^\/(?:health|healthz|healthcheck|ready|readyz|readiness|live|livez|liveness|ping|\.well-known\/.*|openapi\.(?:json|yaml))$/i;
+
+/** Health and discovery endpoints answer anyone by design. */
+function isHealthEndpoint(op: Operation): boolean {
+  return (op.method === 'get' || op.method === 'head') && HEALTH_PATH.test(op.path);
+}
+
+/**
+ * Whether an operation is public on purpose: declared with `x-api-sentinel-public: <reason>` (on the operation or its
+ * path item), an authentication or health endpoint, or a configured public path.
+ */
+export function isPublicByIntent(op: Operation, config: ResolvedConfig): boolean {
+  const declared = (owner: { value: unknown }) => {
+    const reason = (owner.value as Record<string, unknown>)[PUBLIC_KEY];
+    return typeof reason === 'string' && reason.trim() !== '';
+  };
+  return declared(op.node) || declared(op.pathItem) || isAuthEndpoint(op) || isHealthEndpoint(op) || isPublicPath(op.method, op.path, config);
+}
+
+const ADMIN_WORDS = new Set(['admin', 'admins', 'administration', 'administrator', 'administrators', 'superuser', 'sudo']);
+/** Whole path segments that mark back-office operations (as words they are too common: `internal_transfers`). */
+const ADMIN_SEGMENTS = new Set(['internal', 'manage', 'management']);
+
+/** A literal path segment that marks an administrators' API: `admin`, `site_admins`, `internal`, `manage`. */
+export function isAdminSegment(segment: string): boolean {
+  if (segment.startsWith('{')) return false;
+  return ADMIN_SEGMENTS.has(segment.toLowerCase()) || words(segment).some((w) => ADMIN_WORDS.has(w));
+}
+
+/**
+ * Why an operation belongs to an administrators' API, if it does: a path segment, its operationId or a tag says so.
+ * Such operations act on other users' behalf and set what others may not, by design.
+ */
+export function adminMark(op: Operation): string | undefined {
+  const segment = op.path.split('/').find((s) => s !== '' && isAdminSegment(s));
+  if (segment) return `path segment '${segment}'`;
+  if (op.operationId && words(op.operationId).some((w) => ADMIN_WORDS.has(w))) return `operationId '${op.operationId}'`;
+  const tags = (op.node.value as Record<string, unknown>).tags;
+  const tag = Array.isArray(tags) ? tags.find((t) => typeof t === 'string' && words(t).some((w) => ADMIN_WORDS.has(w))) : undefined;
+  return tag ? `tag '${tag}'` : undefined;
+}
+
+/** An operation of an administrators' API (see adminMark). */
+export function isAdminOperation(op: Operation): boolean {
+  return adminMark(op) !== undefined;
+}
+
+/** An operation that addresses one object through an identifier the client supplies in the path. */
+export function isIdAddressed(op: Operation): boolean {
+  return pathParameters(op.path).length > 0;
+}
+
+/** Whether the operation requires a credential on every alternative (no anonymous `{}` and not `security: []`). */
+export function requiresAuth(op: Operation): boolean {
+  return !op.security.anonymous;
+}
