@@ -4,10 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHECKS } from '../server/src/engine/checks';
-import type { Check } from '../server/src/engine/checks/check';
-import type { Severity } from '../server/src/engine/types';
-import { owaspTitle, owaspUrl } from '../server/src/engine/owasp';
+import { CHECKS, owaspTitle, owaspUrl, type Check, type Severity } from '../server/src/engine';
 
 export const RULESET_FILE = join(__dirname, 'api-sentinel.yaml');
 

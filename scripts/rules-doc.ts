@@ -5,8 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHECKS } from '../server/src/engine/checks';
-import type { Check } from '../server/src/engine/checks/check';
+import { CHECKS, type Check } from '../server/src/engine';
 import { USAGE } from '../server/src/cli/usage';
 
 export const README = join(__dirname, '..', 'README.md');

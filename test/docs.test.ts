@@ -23,6 +23,7 @@ test('every check has complete metadata', () => {
     for (const o of meta.owasp) assert.match(o, /^API(?:[1-9]|10):2023$/, `${meta.id} OWASP id ${o}`);
     for (const c of meta.cwe) assert.match(c, /^CWE-\d+$/, `${meta.id} CWE id ${c}`);
     if (meta.family !== 'config') assert.ok(meta.owasp.length > 0 && meta.cwe.length > 0, `${meta.id} maps to OWASP and CWE`);
+    assert.ok(meta.needs.length > 0 && meta.needs.every((need) => need === 'spec' || need === 'code'), `${meta.id} says which frontends it needs`);
   }
 });
 

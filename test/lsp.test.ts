@@ -241,6 +241,34 @@ describe('quick re-analysis of documentation edits', () => {
     assert.ok(quick > edits * 0.6, `${quick} of ${edits} edits re-analysed quickly`);
   });
 
+  test('documentation a fix reads, reached through a $ref, is never reused: the quick result equals a full analysis', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'api-sentinel-reads-'));
+    try {
+      const pageSize = (where: string) => [
+        'openapi: 3.0.3', 'info: { title: T, version: "1" }',
+        'components:', '  schemas:', '    PageSize:', '      description: Page size, at most 100', '      format: int32', '      type: integer',
+        'paths:', '  /things:', '    get:', '      parameters:', '        - name: limit', '          in: query',
+        `          schema: { $ref: '${where}' }`, '      responses: { "200": { description: ok } }', '',
+      ].join('\n');
+      // the maximum a page-size fix offers comes from the description of the component the parameter's schema names
+      const local = join(dir, 'local.yaml');
+      writeFileSync(local, pageSize('#/components/schemas/PageSize'));
+      // the same, with the component in another file
+      const remote = join(dir, 'remote.yaml');
+      const shared = join(dir, 'shared.yaml');
+      writeFileSync(remote, pageSize('./shared.yaml#/PageSize'));
+      writeFileSync(shared, 'PageSize:\n  description: Page size, at most 100\n  format: int32\n  type: integer\n');
+      for (const [document, edited] of [[local, local], [remote, shared]]) {
+        const { quick, full } = await afterEdit(dir, [document], edited, (text) => text.replace('at most 100', 'at most 25'));
+        assert.deepStrictEqual(quick.result, full, relative(dir, edited));
+        const titles = full.findings.flatMap((f) => f.fixes.map((fix) => fix.title));
+        assert.ok(titles.includes('Add maximum: 25 (as its description says)'), titles.join('\n'));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('any other edit runs the full analysis', async () => {
     const root = join(FIXTURES, '_lsp', 'workspace');
     const files = [join(root, 'openapi.yaml')];

@@ -1,18 +1,22 @@
 import { SEVERITY_RANK, type AnalysisResult, type CancellationSignal, type CheckMeta, type FileReader, type Finding, type OperationRef, type Problem, type RelatedLocation } from './types';
-import { FileSet, type ParseCache } from './spec/load';
-import { buildDocument, detectVersion, isObject, operationRef, type ApiDocument, type Operation } from './spec/model';
+import type { FileSet, ParseCache } from './spec/load';
+import { isObject, operationRef, type Operation } from './spec/model';
 import type { SourceFile } from './spec/source';
-import { isIncluded, resolveConfig, type Config, type ResolvedConfig } from './config';
+import { resolveConfig, type Config, type ResolvedConfig } from './config';
 import type { Check, CheckContext, Report, Site } from './checks/check';
 import { CHECKS, CHECK_IDS } from './checks';
 import { jsonPointer } from './identity';
 import { insertEntry } from './edit/edits';
 import { IGNORE_KEY } from './spec/extensions';
+import type { Frontend, FrontendPart, FrontendRequest, Need } from './frontend';
+import { noSpec, specFrontend, type SpecPart } from './spec/frontend';
+
+export { looksLikeOpenApi } from './spec/sniff';
 
 export interface AnalyzeRequest {
   /** Absolute project root: findings are reported relative to it, refs may not leave it. */
   root: string;
-  /** Absolute paths of candidate documents (OpenAPI documents among them are reviewed). */
+  /** Absolute paths of candidate files (OpenAPI documents among them are reviewed). */
   files: string[];
   /** Files the user named: when one is not an OpenAPI document, say so instead of skipping it quietly. */
   explicit?: ReadonlySet<string>;
@@ -21,66 +25,52 @@ export interface AnalyzeRequest {
   cancel?: CancellationSignal;
   /** The checks to run; all by default. */
   checks?: readonly Check[];
+  /** Frontends beyond the spec frontend, by the need they satisfy (the code frontend joins here). */
+  frontends?: { code?: Frontend };
   /** Parses kept between analyses (the language server's); unchanged files are not parsed again. */
   cache?: ParseCache;
   /** Build quick fixes (default true; a text report shows none). */
   fixes?: boolean;
 }
 
-/** A top-level `openapi:`/`swagger:` key in YAML (column 0), or the key anywhere in JSON. */
-const YAML_MARK = /^["']?(?:openapi|swagger)["']?[ \t]*:/m;
-const JSON_MARK = /"(?:openapi|swagger)"\s*:/;
-
-/**
- * Whether a text may be an OpenAPI document, without parsing it. The whole text is searched: documents with
- * sorted keys (Stripe's) declare `openapi` tens of thousands of lines down.
- */
-export function looksLikeOpenApi(text: string): boolean {
-  const first = /\S/.exec(text)?.[0];
-  return first === '{' ? JSON_MARK.test(text) : YAML_MARK.test(text);
-}
-
 function isResolved(config: Config | ResolvedConfig | undefined): config is ResolvedConfig {
   return config !== undefined && (config as ResolvedConfig).rules instanceof Map;
 }
 
-/** Reviews the OpenAPI documents among `files`. Never throws: broken input becomes a problem. */
-export async function analyze(request: AnalyzeRequest): Promise<AnalysisResult> {
-  const config = isResolved(request.config) ? request.config : resolveConfig(request.config);
-  const files = new FileSet({ root: request.root, allowRemoteRefs: config.allowRemoteRefs, maxFileSize: config.maxFileSize, cache: request.cache }, request.reader);
-  const documents: ApiDocument[] = [];
-  const explicit = request.explicit ?? new Set<string>();
-  for (const path of request.files) {
-    if (request.cancel?.cancelled) break;
-    const named = explicit.has(path);
-    if (!named && !isIncluded(files.relative(path), config)) continue;
-    const text = await files.read(path);
-    if (typeof text !== 'string') { files.unreadable(path, text); continue; }
-    if (!looksLikeOpenApi(text)) {
-      if (named) notOpenApi(files, path, text);
-      continue;
-    }
-    const file = await files.load(path, undefined, text);
-    if (!file) continue;
-    const version = detectVersion(file.value);
-    if (!version) { if (named) notOpenApi(files, path, text, file.value); continue; }
-    await files.loadReferenced(file);
-    documents.push(buildDocument(files, file, version));
-  }
-  const findings = request.cancel?.cancelled ? []
-    : runChecks(files, documents, config, request.checks ?? CHECKS, request.cancel, request.fixes ?? true);
-  return {
-    findings, problems: sortProblems(files.problems),
-    documents: documents.map((d) => d.file.relPath), inputs: files.all().map((f) => f.relPath),
-  };
+/** A configuration as written, or as already resolved. */
+export function resolved(config: Config | ResolvedConfig | undefined): ResolvedConfig {
+  return isResolved(config) ? config : resolveConfig(config);
 }
 
-function notOpenApi(files: FileSet, path: string, text: string, value?: unknown): void {
-  const shape = Array.isArray(value) ? 'a list' : value !== null && typeof value === 'object' ? undefined : value === undefined ? undefined : `a ${typeof value}`;
-  if (shape) files.problem(path, 'not-openapi', 'info', `File skipped: its top level is ${shape}, not an OpenAPI document (a mapping with 'openapi' or 'swagger')`);
-  else if (text.includes('\0')) files.problem(path, 'file-binary', 'error', 'File skipped: it holds binary data (NUL bytes), not YAML or JSON text');
-  else if (text.trim() === '') files.problem(path, 'file-empty', 'warning', 'File skipped: it is empty');
-  else files.problem(path, 'not-openapi', 'info', "File skipped: it is not an OpenAPI document (no top-level 'openapi' or 'swagger' field)");
+/** Reviews the candidate files with the enabled checks. Never throws: broken input becomes a problem. */
+export async function analyze(request: AnalyzeRequest): Promise<AnalysisResult> {
+  return (await analyzeFiles(request)).result;
+}
+
+/**
+ * An analysis, with the spec files it loaded (a session keeps what they recorded). Runs the frontends the enabled
+ * checks need, then the checks.
+ */
+export async function analyzeFiles(request: AnalyzeRequest): Promise<{ result: AnalysisResult; files: FileSet }> {
+  const config = resolved(request.config);
+  const checks = (request.checks ?? CHECKS).filter((check) => config.rules.get(check.meta.id) !== 'off');
+  const needs = new Set<Need>(checks.flatMap((check) => check.meta.needs));
+  const frontendRequest: FrontendRequest = {
+    root: request.root, files: request.files, explicit: request.explicit ?? new Set(), reader: request.reader, config,
+    cancel: request.cancel, cache: request.cache,
+  };
+  // documents are still parsed and their problems reported when every check is off: only a code-only analysis skips them
+  const spec = needs.has('spec') || !needs.has('code') ? await specFrontend.load(frontendRequest) : noSpec(request);
+  const code = needs.has('code') && request.frontends?.code ? await request.frontends.code.load(frontendRequest) : undefined;
+  const parts: FrontendPart[] = code ? [spec, code] : [spec];
+  const problems = parts.flatMap((part) => part.problems);
+  const findings = request.cancel?.cancelled ? []
+    : runChecks(spec, code, problems, config, checks.filter((check) => check.meta.needs.every((need) => need === 'spec' || code)), request.cancel, request.fixes ?? true);
+  const result: AnalysisResult = {
+    findings, problems: sortProblems(problems),
+    documents: spec.documents.map((d) => d.file.relPath), inputs: parts.flatMap((part) => part.inputs),
+  };
+  return { result, files: spec.files };
 }
 
 interface Draft { meta: CheckMeta; report: Report; operations: Map<Operation, OperationRef>; related: Places<RelatedLocation> }
@@ -113,15 +103,15 @@ function siteRange(site: Site) {
 }
 
 function runChecks(
-  files: FileSet, documents: ApiDocument[], config: ResolvedConfig, checks: readonly Check[], cancel?: CancellationSignal, withFixes = true,
+  spec: SpecPart, code: FrontendPart | undefined, problems: Problem[], config: ResolvedConfig, checks: readonly Check[],
+  cancel?: CancellationSignal, withFixes = true,
 ): Finding[] {
   const drafts: Draft[] = [];
   for (const check of checks) {
     if (cancel?.cancelled) return [];
-    if (config.rules.get(check.meta.id) === 'off') continue;
     const places = new Places<Draft>();
     const ctx: CheckContext = {
-      files, documents, config, ruleIds: CHECK_IDS,
+      files: spec.files, documents: spec.documents, code, config, ruleIds: CHECK_IDS,
       report(report) {
         let draft = places.get(report);
         if (!draft) {
@@ -139,7 +129,7 @@ function runChecks(
       },
     };
     try { check.run(ctx); } catch (error) {
-      files.problems.push({ file: '', severity: 'error', code: 'check-failed', message: `Check ${check.meta.id} failed: ${String(error)}` });
+      problems.push({ file: '', severity: 'error', code: 'check-failed', message: `Check ${check.meta.id} failed: ${String(error)}` });
     }
   }
   const findings: Finding[] = [];

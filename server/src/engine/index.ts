@@ -1,10 +1,20 @@
-/** The engine's public surface: pure analysis over files supplied by a reader. */
+/**
+ * The engine's public surface, and the only door into it: the CLI, the language server, the Spectral ruleset and the
+ * scripts import nothing else of the engine (test/boundaries.test.ts holds this). Pure analysis over files supplied
+ * by a reader: no file system, no editor, no network.
+ */
 export { analyze, looksLikeOpenApi, type AnalyzeRequest } from './analyze';
-export { isLiteralKey } from './spec/literal';
+export { Session, type Analysis, type SessionRequest } from './session';
+export { findingKey, compare, type Comparison } from './identity';
+export type { Frontend, FrontendPart, FrontendRequest } from './frontend';
 export { CHECKS, CHECK_IDS } from './checks';
 export type { Check, CheckContext, Report } from './checks/check';
+export { isLiteralKey } from './spec/literal';
 export { DEFAULT_MAX_FILE_SIZE, MAX_FILES_READ, MAX_TEXT_READ } from './spec/load';
-export { parseConfig, resolveConfig, isIncluded, CONFIG_FILE, type Config, type ResolvedConfig } from './config';
+export { LineIndex } from './spec/source';
+export { TextShift, changedRegion, type ChangedRegion } from './text-shift';
+export {
+  parseConfig, resolveConfig, isIncluded, usablePatterns, CONFIG_FILE, type Config, type ResolvedConfig,
+} from './config';
 export * from './types';
-export { findingKey, compare, type Comparison } from './identity';
 export { OWASP_API_2023, owaspTitle, owaspUrl } from './owasp';

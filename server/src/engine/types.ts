@@ -54,9 +54,14 @@ export interface Problem {
   message: string;
 }
 
+/** What a check reads: OpenAPI documents (`spec`), route code (`code`), or both (a check comparing them). */
+export type Need = 'spec' | 'code';
+
 export interface CheckMeta {
   id: string;
   family: Family;
+  /** The frontends whose models it reads: an analysis runs only the frontends its enabled checks need. */
+  needs: readonly Need[];
   owasp: string[];
   cwe: string[];
   severity: Severity;

@@ -5,9 +5,7 @@ import { readdirSync } from 'node:fs';
 import {
   CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, type Hover, MarkupKind, type TextEdit as LspTextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
-import { CHECKS } from '../engine/checks';
-import { owaspTitle } from '../engine/owasp';
-import type { Finding, Fix, Problem, Severity } from '../engine/types';
+import { CHECKS, owaspTitle, type Finding, type Fix, type Problem, type Severity } from '../engine';
 import { markdownCode, markdownText, visible } from '../text/escape';
 
 export const SOURCE = 'api-sentinel';

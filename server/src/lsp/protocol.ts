@@ -1,6 +1,5 @@
 /** Messages between the language server and its analysis worker (plain data, structured-cloned). */
-import type { AnalysisResult, Finding, Problem } from '../engine/types';
-import type { Config } from '../engine/config';
+import type { AnalysisResult, Config, Finding, Problem } from '../engine';
 
 /** A finding as the worker sends it: its fixes as JSON text, parsed only when a code action asks for them. */
 export interface SentFinding extends Omit<Finding, 'fixes'> { fixes: string }

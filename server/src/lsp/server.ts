@@ -11,10 +11,7 @@ import {
   type InitializeResult, TextDocuments, TextDocumentSyncKind, type CodeAction, CodeActionKind, DocumentDiagnosticReportKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { looksLikeOpenApi } from '../engine/analyze';
-import { resolveConfig, isIncluded } from '../engine/config';
-import { LineIndex } from '../engine/spec/source';
-import type { Fix, Position, Range } from '../engine/types';
+import { looksLikeOpenApi, resolveConfig, isIncluded, LineIndex, TextShift, type Fix, type Position, type Range } from '../engine';
 import { discoverFiles } from '../workspace/discover';
 import { readTextPrefix } from '../workspace/files';
 import { AnalysisWorker, type Job } from './worker-client';
@@ -22,7 +19,6 @@ import { FIX_ALL_KIND, SOURCE, findingToDiagnostic, fixAllAction, fixToCodeActio
 import { mergeSettings, readFolderConfig, type EditorSettings, type FolderSettings } from './settings';
 import { findRuleset } from './spectral-files';
 import type { SentAnswer, SentChange, SentFinding, SentResult } from './protocol';
-import { TextShift } from './text-shift';
 
 export interface ServerOptions {
   /** Milliseconds of quiet after an edit before analysing. */

@@ -1,9 +1,7 @@
 /** Configuration of one workspace folder: `.api-sentinel.yaml`, overlaid by the editor's `apiSentinel.*` settings. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CHECK_IDS } from '../engine/checks';
-import { CONFIG_FILE, parseConfig, usablePatterns, type Config } from '../engine/config';
-import type { Problem, Severity } from '../engine/types';
+import { CHECK_IDS, CONFIG_FILE, parseConfig, usablePatterns, type Config, type Problem, type Severity } from '../engine';
 
 /** The editor settings (`apiSentinel.*`), as the client sends them. */
 export interface EditorSettings {

@@ -1,7 +1,7 @@
 /** The server's side of the analysis worker: jobs with cancellation, overlays of open buffers, crash recovery. */
 import { Worker } from 'node:worker_threads';
 import * as path from 'node:path';
-import type { Config } from '../engine/config';
+import type { Config } from '../engine';
 import type { FromWorker, SentAnswer, SpectralDiagnostic, ToWorker } from './protocol';
 
 export interface Job<T> {

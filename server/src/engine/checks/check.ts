@@ -1,5 +1,6 @@
 import type { CheckMeta, Fix, OperationRef, Severity } from '../types';
 import type { ResolvedConfig } from '../config';
+import type { FrontendPart } from '../frontend';
 import type { FileSet } from '../spec/load';
 import type { ApiDocument, Operation, Site } from '../spec/model';
 
@@ -18,8 +19,11 @@ export interface Report extends Site {
 }
 
 export interface CheckContext {
+  /** The spec frontend's model: every file loaded, and the OpenAPI documents among them. */
   files: FileSet;
   documents: ApiDocument[];
+  /** The code frontend's model, for checks that need code (route facts; none is registered yet). */
+  code?: FrontendPart;
   config: ResolvedConfig;
   /** Ids of every check the engine has (not only those running). */
   ruleIds: ReadonlySet<string>;

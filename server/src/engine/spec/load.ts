@@ -16,6 +16,10 @@ export interface LoadOptions {
   cache?: ParseCache;
 }
 
+/** Keys whose string values are documentation for people. */
+export const PROSE_KEYS = ['description', 'summary', 'title'] as const;
+export type ProseKey = (typeof PROSE_KEYS)[number];
+
 export const DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024;
 /** At most this many files are read by one analysis (documents and every file their refs reach). */
 export const MAX_FILES_READ = 10_000;
@@ -257,6 +261,23 @@ export class FileSet {
       if (!next) return undefined;
       current = next;
     }
+  }
+
+  /**
+   * Documentation read by the checks and fixes of this analysis: object -> keys. An edit of documentation nothing read
+   * cannot change a finding, so the previous result may be reused with its ranges moved (`engine/session.ts`).
+   */
+  readonly proseReads = new Map<object, Set<string>>();
+
+  /** A documentation string (`description`, `summary`, `title`) of a spec object, recorded as read. */
+  readProse(node: SpecNode, key: ProseKey): string | undefined {
+    const value = node.value;
+    if (value === null || typeof value !== 'object') return undefined;
+    let keys = this.proseReads.get(value);
+    if (!keys) this.proseReads.set(value, (keys = new Set()));
+    keys.add(key);
+    const text = (value as Record<string, unknown>)[key];
+    return typeof text === 'string' ? text : undefined;
   }
 
   private readonly resolved = new Map<SourceFile, Map<string, SpecNode>>();

@@ -8,6 +8,7 @@ export const authAdminSharesScopes: Check = {
   meta: {
     id: 'auth-admin-shares-scopes',
     family: 'auth',
+    needs: ['spec'],
     owasp: ['API5:2023'],
     cwe: ['CWE-285', 'CWE-863'],
     severity: 'warning',

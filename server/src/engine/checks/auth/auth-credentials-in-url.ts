@@ -10,6 +10,7 @@ export const authCredentialsInUrl: Check = {
   meta: {
     id: 'auth-credentials-in-url',
     family: 'auth',
+    needs: ['spec'],
     owasp: ['API2:2023'],
     cwe: ['CWE-598', 'CWE-522'],
     severity: 'warning',

@@ -1,12 +1,13 @@
 import type { Check, Site } from '../check';
 import type { SpecNode } from '../../spec/load';
-import { child, stringValue } from '../../spec/model';
+import { child } from '../../spec/model';
 import { lowerString, schemeUsers } from './knowledge';
 
 export const authJwtPractices: Check = {
   meta: {
     id: 'auth-jwt-practices',
     family: 'auth',
+    needs: ['spec'],
     owasp: ['API2:2023'],
     cwe: ['CWE-347', 'CWE-287'],
     severity: 'info',
@@ -18,7 +19,7 @@ export const authJwtPractices: Check = {
     for (const doc of ctx.documents) {
       const users = schemeUsers(doc);
       for (const [name, scheme] of doc.securitySchemes) {
-        const description = stringValue(scheme, 'description') ?? '';
+        const description = ctx.files.readProse(scheme, 'description') ?? '';
         if (statesJwtHandling(description)) continue;
         const jwt = jwtScheme(name, scheme, description);
         if (!jwt) continue;

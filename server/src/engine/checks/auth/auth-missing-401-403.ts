@@ -9,6 +9,7 @@ export const authMissing401403: Check = {
   meta: {
     id: 'auth-missing-401-403',
     family: 'auth',
+    needs: ['spec'],
     owasp: ['API8:2023'],
     cwe: ['CWE-1059'],
     severity: 'info',

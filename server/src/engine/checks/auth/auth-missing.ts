@@ -9,6 +9,7 @@ export const authMissing: Check = {
   meta: {
     id: 'auth-missing',
     family: 'auth',
+    needs: ['spec'],
     owasp: ['API2:2023', 'API5:2023'],
     cwe: ['CWE-306', 'CWE-862'],
     severity: 'warning',

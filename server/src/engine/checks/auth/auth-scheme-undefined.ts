@@ -9,6 +9,7 @@ export const authSchemeUndefined: Check = {
   meta: {
     id: 'auth-scheme-undefined',
     family: 'auth',
+    needs: ['spec'],
     owasp: ['API2:2023', 'API8:2023'],
     cwe: ['CWE-287'],
     severity: 'error',

@@ -6,6 +6,7 @@ export const authScopesUndefined: Check = {
   meta: {
     id: 'auth-scopes-undefined',
     family: 'auth',
+    needs: ['spec'],
     owasp: ['API5:2023', 'API8:2023'],
     cwe: ['CWE-285'],
     severity: 'warning',

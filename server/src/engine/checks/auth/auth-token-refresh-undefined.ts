@@ -6,6 +6,7 @@ export const authTokenRefreshUndefined: Check = {
   meta: {
     id: 'auth-token-refresh-undefined',
     family: 'auth',
+    needs: ['spec'],
     owasp: ['API2:2023'],
     cwe: ['CWE-613'],
     severity: 'info',

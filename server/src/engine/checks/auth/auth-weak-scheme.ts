@@ -6,6 +6,7 @@ export const authWeakScheme: Check = {
   meta: {
     id: 'auth-weak-scheme',
     family: 'auth',
+    needs: ['spec'],
     owasp: ['API2:2023'],
     cwe: ['CWE-1390', 'CWE-522'],
     severity: 'warning',

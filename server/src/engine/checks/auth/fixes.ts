@@ -163,8 +163,8 @@ export function markPublicFix(op: Operation): Fix | undefined {
 
 /** The auth failure responses an operation should document, and how to tell a shared response meant for each. */
 const AUTH_FAILURES = [
-  { status: '401', name: /unauthori[sz]ed|unauthenticated|notauthenticated|authenticationrequired|401/, description: 'Missing or invalid credentials' },
-  { status: '403', name: /forbidden|accessdenied|permissiondenied|notpermitted|insufficientscope|403/, description: 'The credentials do not allow this operation' },
+  { status: '401', name: /unauthori[sz]ed|unauthenticated|notauthenticated|authenticationrequired|401/, meaning: 'Missing or invalid credentials' },
+  { status: '403', name: /forbidden|accessdenied|permissiondenied|notpermitted|insufficientscope|403/, meaning: 'The credentials do not allow this operation' },
 ];
 
 /**
@@ -211,7 +211,7 @@ function missingAuthResponses(op: Operation): { [status: string]: PlainValue } {
   for (const failure of AUTH_FAILURES) {
     if (written.has(failure.status)) continue;
     const target = reusable.get(failure.status);
-    values[failure.status] = target ? { $ref: refTo(op.node.file, target.file, target.path) } : { description: failure.description };
+    values[failure.status] = target ? { $ref: refTo(op.node.file, target.file, target.path) } : { description: failure.meaning };
   }
   return values;
 }

@@ -10,6 +10,7 @@ export const bolaCallerIdInRequest: Check = {
   meta: {
     id: 'bola-caller-id-in-request',
     family: 'bola',
+    needs: ['spec'],
     owasp: ['API1:2023'],
     cwe: ['CWE-639'],
     severity: 'warning',

@@ -12,6 +12,7 @@ export const bolaPredictableId: Check = {
   meta: {
     id: 'bola-predictable-id',
     family: 'bola',
+    needs: ['spec'],
     owasp: ['API1:2023'],
     cwe: ['CWE-639'],
     severity: 'warning',

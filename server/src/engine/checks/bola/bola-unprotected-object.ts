@@ -10,6 +10,7 @@ export const bolaUnprotectedObject: Check = {
   meta: {
     id: 'bola-unprotected-object',
     family: 'bola',
+    needs: ['spec'],
     owasp: ['API1:2023'],
     cwe: ['CWE-639', 'CWE-284'],
     severity: 'error',

@@ -9,6 +9,7 @@ export const suppressionReasonMissing: Check = {
   meta: {
     id: 'suppression-reason-missing',
     family: 'config',
+    needs: ['spec'],
     owasp: [],
     cwe: [],
     severity: 'warning',

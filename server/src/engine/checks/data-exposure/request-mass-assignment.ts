@@ -11,6 +11,7 @@ export const requestMassAssignment: Check = {
   meta: {
     id: 'request-mass-assignment',
     family: 'data-exposure',
+    needs: ['spec'],
     owasp: ['API3:2023'],
     cwe: ['CWE-915'],
     severity: 'warning',

@@ -10,6 +10,7 @@ export const responseOpenSchema: Check = {
   meta: {
     id: 'response-open-schema',
     family: 'data-exposure',
+    needs: ['spec'],
     owasp: ['API3:2023'],
     cwe: ['CWE-213'],
     severity: 'info',

@@ -11,6 +11,7 @@ export const responseSensitiveField: Check = {
   meta: {
     id: 'response-sensitive-field',
     family: 'data-exposure',
+    needs: ['spec'],
     owasp: ['API3:2023'],
     cwe: ['CWE-200', 'CWE-213'],
     severity: 'error',

@@ -11,6 +11,7 @@ export const responseSharesRequestSchema: Check = {
   meta: {
     id: 'response-shares-request-schema',
     family: 'data-exposure',
+    needs: ['spec'],
     owasp: ['API3:2023'],
     cwe: ['CWE-915', 'CWE-213'],
     severity: 'warning',

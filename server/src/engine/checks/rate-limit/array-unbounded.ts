@@ -12,6 +12,7 @@ export const arrayUnbounded: Check = {
   meta: {
     id: 'array-unbounded',
     family: 'rate-limit',
+    needs: ['spec'],
     owasp: ['API4:2023'],
     cwe: ['CWE-770', 'CWE-400'],
     severity: 'warning',

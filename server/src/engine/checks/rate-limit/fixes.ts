@@ -332,7 +332,7 @@ export function pageSizeMaximumFixes(files: FileSet, op: Operation, parameter: P
     const floor = Math.max(1, numberAt(schema, 'minimum'), numberAt(schema, 'default'));
     const choice = choose([
       sameNameElsewhere(files, op.document, 'maximum', parameter.name),
-      statedMaximum([(parameter.node.value as Obj).description, (schema.value as Obj).description]),
+      statedMaximum([files.readProse(parameter.node, 'description'), files.readProse(schema, 'description')]),
     ], 100, floor);
     return boundFix(schema, 'maximum', choice);
   });

@@ -10,6 +10,7 @@ export const paginationUnbounded: Check = {
   meta: {
     id: 'pagination-unbounded',
     family: 'rate-limit',
+    needs: ['spec'],
     owasp: ['API4:2023'],
     cwe: ['CWE-770', 'CWE-400'],
     severity: 'warning',

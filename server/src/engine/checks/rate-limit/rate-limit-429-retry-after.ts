@@ -8,6 +8,7 @@ export const rateLimit429RetryAfter: Check = {
   meta: {
     id: 'rate-limit-429-retry-after',
     family: 'rate-limit',
+    needs: ['spec'],
     owasp: ['API4:2023'],
     cwe: ['CWE-770'],
     severity: 'info',

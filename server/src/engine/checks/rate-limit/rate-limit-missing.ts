@@ -9,6 +9,7 @@ export const rateLimitMissing: Check = {
   meta: {
     id: 'rate-limit-missing',
     family: 'rate-limit',
+    needs: ['spec'],
     owasp: ['API4:2023'],
     cwe: ['CWE-770', 'CWE-307', 'CWE-799'],
     severity: 'info',

@@ -9,6 +9,7 @@ export const stringUnbounded: Check = {
   meta: {
     id: 'string-unbounded',
     family: 'rate-limit',
+    needs: ['spec'],
     owasp: ['API4:2023'],
     cwe: ['CWE-770', 'CWE-400'],
     severity: 'info',

@@ -10,6 +10,7 @@ export const uploadUnbounded: Check = {
   meta: {
     id: 'upload-unbounded',
     family: 'rate-limit',
+    needs: ['spec'],
     owasp: ['API4:2023'],
     cwe: ['CWE-770', 'CWE-400'],
     severity: 'warning',

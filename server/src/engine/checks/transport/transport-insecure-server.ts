@@ -9,6 +9,7 @@ export const transportInsecureServer: Check = {
   meta: {
     id: 'transport-insecure-server',
     family: 'transport',
+    needs: ['spec'],
     owasp: ['API8:2023'],
     cwe: ['CWE-319'],
     severity: 'error',

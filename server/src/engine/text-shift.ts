@@ -4,8 +4,8 @@
  * after it moves by the change in length. A position inside the region, at its edges, or separated from it by blanks
  * only has no safe counterpart: a token ending or starting there may have grown into the changed text.
  */
-import type { LineIndex } from '../engine/spec/source';
-import type { Position, Range } from '../engine/types';
+import type { LineIndex } from './spec/source';
+import type { Position, Range } from './types';
 
 /** Where two texts differ: from `start` to `oldEnd` in the old text, replaced by up to `newEnd` in the new one. */
 export interface ChangedRegion { start: number; oldEnd: number; newEnd: number }

@@ -1,0 +1,38 @@
+/**
+ * Frontends turn candidate files into the models checks read: the spec frontend parses OpenAPI documents and the files
+ * their `$ref`s reach. A check declares what it needs (`CheckMeta.needs`); an analysis runs only the frontends its
+ * enabled checks need, so a review that needs no code never loads a code frontend. The code frontend (route facts
+ * read from TypeScript and JavaScript) and the correlation of spec operations with code routes join here as `code`.
+ */
+import type { ResolvedConfig } from './config';
+import type { ParseCache } from './spec/load';
+import type { CancellationSignal, FileReader, Need, Problem } from './types';
+
+export type { Need } from './types';
+
+export interface FrontendRequest {
+  /** Absolute project root: paths are reported relative to it, nothing outside it is read. */
+  root: string;
+  /** Absolute paths of candidate files; each frontend takes the ones it understands. */
+  files: readonly string[];
+  /** Files the user named: a frontend says why it skips one of those instead of skipping it quietly. */
+  explicit: ReadonlySet<string>;
+  reader: FileReader;
+  config: ResolvedConfig;
+  cancel?: CancellationSignal;
+  /** Parses kept between analyses. */
+  cache?: ParseCache;
+}
+
+/** What every frontend's model reports besides the model itself. */
+export interface FrontendPart {
+  /** Input it could not read, parse or resolve. */
+  problems: Problem[];
+  /** Every file it read, relative to the root. */
+  inputs: string[];
+}
+
+export interface Frontend<Part extends FrontendPart = FrontendPart> {
+  need: Need;
+  load(request: FrontendRequest): Promise<Part>;
+}

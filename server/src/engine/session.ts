@@ -1,0 +1,163 @@
+/**
+ * A session keeps what its analyses read, so that an analysis after an edit costs what the edit allows:
+ * - every input reads as it did: the previous analysis is the answer (nothing runs);
+ * - the inputs differ only in documentation strings that no check or fix read (the engine records every such read,
+ *   `FileSet.readProse`): no finding can change but in position, so the previous result is reused with every range
+ *   (of findings, related locations, fix edits, suppressions, problems) moved to its new place. Such a result is
+ *   marked inexact: a caller confirms it with a full analysis when editing pauses;
+ * - anything else: a full analysis.
+ * Parses are kept between analyses, so a full analysis re-parses only the files that changed.
+ */
+import { analyzeFiles, looksLikeOpenApi, resolved, type AnalyzeRequest } from './analyze';
+import { FileSet, ParseCache } from './spec/load';
+import { LineIndex, type ParsedText } from './spec/source';
+import { TextShift, changedRegion } from './text-shift';
+import {
+  editedInPlace, mayHoldAnchors, moved, proseScalarAt, sameButUnreadProse, styleIn, type ProseReads, type ProseScalar,
+} from './reuse';
+import type { AnalysisResult, FileReader, ReadResult } from './types';
+
+export type SessionRequest = Omit<AnalyzeRequest, 'cache' | 'fixes'>;
+
+/** One analysis of a session: its result, and what it read (kept for the next analysis of the same files). */
+export interface Analysis {
+  readonly result: AnalysisResult;
+  /** False when moved from an earlier result after documentation edits nothing read: a full analysis should confirm it. */
+  readonly exact: boolean;
+}
+
+/** One file an analysis read. */
+interface InputFile {
+  /** Its text; undefined when it could not be read. */
+  text: string | undefined;
+  /** Why it could not be read (missing, refused...), as `code: reason`. */
+  failure?: string;
+  /** The parse of `text`, or, when `edited` is set, of an earlier text that differs from it only inside `edited`. */
+  parsed?: ParsedText;
+  edited?: ProseScalar;
+  /** Whether the text may hold YAML anchors: a string edited in place might then show elsewhere through an alias. */
+  anchors: boolean;
+  /** The line table of `text`, made when a quick analysis needs it. */
+  lines?: LineIndex;
+  /** The writing style fixes follow (quotes, indentation, line breaks), as JSON, made when a quick analysis needs it. */
+  style?: string;
+}
+
+/** What an analysis read, found and recorded. */
+class SessionAnalysis implements Analysis {
+  constructor(
+    readonly result: AnalysisResult,
+    readonly exact: boolean,
+    /** The request it answered (root, files, configuration) as JSON: only an analysis of the same request is reused. */
+    readonly request: string,
+    /** Every file read, by absolute path. */
+    readonly files: Map<string, InputFile>,
+    /** The documentation its checks and fixes read. */
+    readonly proseReads: ProseReads,
+  ) {}
+}
+
+export class Session {
+  private readonly cache = new ParseCache();
+
+  /**
+   * Analyses `request`, reusing `previous` (an earlier analysis of this session for the same files) as far as what it
+   * read allows; undefined when cancelled. The answer is `previous` itself when every input reads as it did.
+   */
+  async analyze(request: SessionRequest, previous?: Analysis): Promise<Analysis | undefined> {
+    const key = requestKey(request);
+    const last = previous instanceof SessionAnalysis && previous.request === key ? previous : undefined;
+    if (!last) return this.full(request, key);
+    const reads = await readAll(request, last.files.keys());
+    if ([...reads].every(([file, read]) => sameRead(last.files.get(file)!, read))) {
+      return last.exact ? last : this.full(request, key);
+    }
+    return (await this.quick(request, last, reads)) ?? this.full(request, key);
+  }
+
+  private async full(request: SessionRequest, key: string): Promise<Analysis | undefined> {
+    const reads = new Map<string, ReadResult>();
+    const reader: FileReader = {
+      read: async (file, limits) => {
+        let read: ReadResult;
+        try { read = await request.reader.read(file, limits); } finally { reads.set(file, read); }
+        return read;
+      },
+    };
+    const { result, files: loaded } = await analyzeFiles({ ...request, reader, cache: this.cache, fixes: true });
+    if (request.cancel?.cancelled) return undefined;
+    const files = new Map<string, InputFile>();
+    for (const [file, read] of reads) {
+      const text = typeof read === 'string' ? read : undefined;
+      const parsed = text === undefined ? undefined : this.cache.get(file, text);
+      files.set(file, { text, failure: failureOf(read), parsed, anchors: text !== undefined && mayHoldAnchors(file, text) });
+    }
+    return new SessionAnalysis(result, true, key, files, loaded.proseReads);
+  }
+
+  /**
+   * The previous result moved to the new texts, when they differ from the ones it was computed from only in
+   * documentation nothing read and every range moves safely; undefined otherwise. An edit inside one documentation
+   * string that leaves every token as it was needs no parse; others are parsed and compared.
+   */
+  private async quick(request: SessionRequest, last: SessionAnalysis, reads: Map<string, ReadResult>): Promise<Analysis | undefined> {
+    const config = resolved(request.config);
+    const loader = new FileSet({ root: request.root, allowRemoteRefs: config.allowRemoteRefs, maxFileSize: config.maxFileSize, cache: this.cache }, request.reader);
+    const files = new Map<string, InputFile>();
+    const shifts = new Map<string, TextShift>();
+    let proseReads = last.proseReads;
+    for (const [path, text] of reads) {
+      const before = last.files.get(path)!;
+      if (sameRead(before, text)) { files.set(path, before); continue; }
+      if (typeof text !== 'string' || before.text === undefined || !before.parsed || text.length > config.maxFileSize) return undefined;
+      const region = changedRegion(before.text, text);
+      const oldLines = before.lines ?? new LineIndex(before.text);
+      const scalar = !before.anchors && (before.edited ?? proseScalarAt(before.parsed, before.text, region, proseReads));
+      let now: InputFile;
+      if (scalar && editedInPlace(before.text, text, region, scalar)) {
+        const edited = { ...scalar, end: scalar.end + region.newEnd - region.oldEnd };
+        now = { text, parsed: before.parsed, edited, anchors: false, lines: new LineIndex(text) };
+      } else {
+        const file = await loader.load(path, undefined, text);
+        const carried = file && loader.problems.length === 0 ? sameButUnreadProse(before.parsed.value, file.value, proseReads) : undefined;
+        if (!file || !carried) return undefined;
+        // the same value written another way might no longer be recognised as an OpenAPI document
+        if (looksLikeOpenApi(text) !== looksLikeOpenApi(before.text)) return undefined;
+        proseReads = carried;
+        now = { text, parsed: { value: file.value, locations: file.locations }, anchors: mayHoldAnchors(path, text), lines: file.lines };
+      }
+      // fixes are written in the file's style: quotes added to documentation may change it
+      now.style = styleIn(path, text, now.parsed!);
+      if (now.style !== (before.style ?? styleIn(path, before.text, before.parsed))) return undefined;
+      files.set(path, now);
+      shifts.set(loader.relative(path), new TextShift(before.text, text, oldLines, now.lines!, region));
+    }
+    const result = moved(last.result, shifts);
+    return result && new SessionAnalysis(result, false, last.request, files, proseReads);
+  }
+}
+
+function requestKey(request: SessionRequest): string {
+  return JSON.stringify([request.root, request.files, [...(request.explicit ?? [])], request.config ?? {}, request.checks?.map((c) => c.meta.id)],
+    (_key, value: unknown) => (value instanceof Map ? [...value] : value));
+}
+
+/** The files an earlier analysis read, as they read now. */
+async function readAll(request: SessionRequest, files: Iterable<string>): Promise<Map<string, ReadResult>> {
+  const limits = { maxBytes: resolved(request.config).maxFileSize };
+  const reads = new Map<string, ReadResult>();
+  for (const file of files) {
+    try { reads.set(file, await request.reader.read(file, limits)); } catch { reads.set(file, undefined); }
+  }
+  return reads;
+}
+
+/** Why a file was not read, as `code: reason`; undefined when it was. */
+function failureOf(read: ReadResult): string | undefined {
+  return read === undefined ? 'file-missing' : typeof read === 'string' ? undefined : `${read.code}: ${read.reason}`;
+}
+
+/** Whether a file reads now as it did for an analysis: the same text, or not read for the same reason. */
+function sameRead(input: InputFile, read: ReadResult): boolean {
+  return typeof read === 'string' ? input.text === read : input.text === undefined && input.failure === failureOf(read);
+}
