@@ -64,9 +64,11 @@ test('compareWithBase: new, unchanged, fixed, and the unchanged findings that ga
   assert.deepEqual(compared.changes?.widened, [{ finding: sharedNow, operations: [{ method: 'GET', path: '/admin/users' }] }]);
 });
 
-test('compareWithBase: a finding suppressed in the base fixes nothing when it goes; a baseline entry never widens', () => {
+test('compareWithBase: a suppressed finding fixes nothing when it goes and is not listed when it widens; a baseline entry never widens', () => {
   const suppressed = finding({ suppressed: { kind: 'inSource', justification: 'internal' } });
   assert.deepEqual(compareWithBase(review([]), mergeBase([suppressed])).changes?.fixed, []);
+  const suppressedWider = { ...suppressed, operations: [...suppressed.operations, { method: 'GET', path: '/b' }] };
+  assert.deepEqual(compareWithBase(review([suppressedWider]), mergeBase([suppressed])).changes?.widened, []);
   const f = finding();
   const wider = { ...f, operations: [...f.operations, { method: 'GET', path: '/b' }] };
   const compared = compareWithBase(review([wider]), baseline([entry(f)]));
@@ -125,15 +127,16 @@ function rendered(md: string) {
 
 test('markdown: text from the spec forms no link, image, HTML, mention or reference, and reads as written', () => {
   const path = '/users/[click](https://evil.example)/<img src=x onerror=alert(1)>';
-  const message = `Property '@octocat' of GET ${path} leaks #1 and www.evil.example and <script>x</script> **bold**`;
+  const message = `Property '@octocat' of GET ${path} leaks #1 and www.evil.example and <script>x</script> **bold** \x1b]52;c;ZXZpbA==\x07\u202e`;
   const hostile = finding({ message, operations: [{ method: 'GET', path }], file: 'specs/@team.yaml' });
   const md = formatMarkdown(compareWithBase(review([hostile]), mergeBase([finding({ message: '[fixed](javascript:alert(1)) @admin', anchor: '/gone' })])));
   const { html, tags, text, prose } = rendered(md);
   assert.deepEqual([...tags].filter((t) => !['h2', 'h3', 'h4', 'p', 'ul', 'li', 'strong', 'code', 'a', 'br'].includes(t)), [], html);
   for (const [, href] of html.matchAll(/<a href="([^"]*)"/g)) assert.match(href, /^https:\/\/owasp\.org\//, html);
   assert.doesNotMatch(prose, /@[A-Za-z0-9]|#\d/, 'no mention, no issue reference');
+  assert.ok(!/[\x1b\x07\u202e]/.test(md), 'control characters are shown as escapes');
   const readable = text.replace(/\u200d/g, '');
-  assert.ok(readable.includes(message), readable);
+  assert.ok(readable.includes(message.replace('\x1b', '\\u001b').replace('\x07', '\\u0007').replace('\u202e', '\\u202e')), readable);
   assert.ok(readable.includes(`GET ${path}`) && readable.includes('[fixed](javascript:alert(1)) @admin'), readable);
 });
 

@@ -32,6 +32,7 @@ export function compareWithBase(review: Review, base: BaseReview | undefined): R
   const unchanged = review.findings.filter((f) => !isNew.has(f));
   const widened: Widened[] = [];
   for (const finding of unchanged) {
+    if (finding.suppressed) continue;
     const known = before.get(findingKey(finding));
     // a baseline entry records no operations
     if (!known || !isWholeFinding(known)) continue;
