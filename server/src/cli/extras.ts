@@ -5,7 +5,7 @@ import { ioReason } from '../workspace/files';
 import type { ReviewOptions } from './args';
 import { CliError } from './errors';
 import { formatMarkdown } from './formatters/markdown';
-import type { Review } from './report';
+import { plural, type Review } from './report';
 
 export interface ExtrasEnvironment {
   /** `$GITHUB_STEP_SUMMARY`: the file whose Markdown GitHub shows on the run's page. */
@@ -29,11 +29,10 @@ export function writeExtras(
 
 /** How many findings a new baseline holds, and whether problems kept findings out of it. */
 function baselineNote(review: Review, output: string | undefined): string {
-  const count = review.findings.length;
   const where = output ? ` (${visible(output)})` : '';
-  let note = `api-sentinel: the baseline${where} holds ${count} finding${count === 1 ? '' : 's'}\n`;
+  let note = `api-sentinel: the baseline${where} holds ${plural(review.findings.length, 'finding')}\n`;
   if (review.problems.length > 0) {
-    note += `api-sentinel: ${review.problems.length} problem${review.problems.length === 1 ? '' : 's'} (files not read or parsed) may hide findings that the baseline does not hold: run 'api-sentinel review' to see them\n`;
+    note += `api-sentinel: ${plural(review.problems.length, 'problem')} (files not read or parsed) may hide findings that the baseline does not hold: run 'api-sentinel review' to see them\n`;
   }
   return note;
 }

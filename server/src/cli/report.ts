@@ -70,7 +70,13 @@ export function summarize(review: Review): Summary {
   };
 }
 
-const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
+/** The most severe first. */
+export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
+
+/** "1 error", "2 warnings", "3 info". */
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 || word === 'info' ? '' : 's'}`;
+}
 
 /**
  * Exit code 1 when a finding (not suppressed) or a problem is at least as severe as `failOn`, else 0. With `--diff` or
@@ -78,7 +84,7 @@ const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 
  */
 export function exitCode(review: Review, failOn: FailLevel): 0 | 1 {
   if (failOn === 'never') return 0;
-  const reaches = (severity: Severity) => RANK[severity] <= RANK[failOn];
+  const reaches = (severity: Severity) => SEVERITY_RANK[severity] <= SEVERITY_RANK[failOn];
   const fails = review.findings.some((f) => !f.suppressed && reaches(f.severity)) || review.problems.some((p) => reaches(p.severity));
   return fails ? 1 : 0;
 }

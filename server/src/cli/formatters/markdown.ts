@@ -7,25 +7,20 @@
  * and with a zero-width joiner after each character that starts a reference on GitHub or GitLab (`@user`, `#12`,
  * `!12`...), so a spec can neither mention anyone nor link an issue. Only the report's own `<details>` are HTML.
  */
-import { CHECKS, owaspUrl, type CheckMeta, type Finding, type OperationRef, type Problem, type Range, type Severity } from '../../engine';
+import { CHECKS, owaspUrl, type CheckMeta, type Finding, type OperationRef, type Problem, type Range } from '../../engine';
 import { markdownCode, markdownText } from '../../text/escape';
-import { describeBase, fixedHeading, isWholeFinding, summarize, unchangedCount, type BaseFinding, type Changes, type Review } from '../report';
+import { describeBase, fixedHeading, isWholeFinding, plural, SEVERITY_RANK, summarize, unchangedCount, type BaseFinding, type Changes, type Review } from '../report';
 
 /** A section lists at most this many entries, then says how many more (a GitHub comment holds 65,536 characters). */
 const MAX_LISTED = 50;
 /** Longer lists of fixed findings are collapsed. */
 const OPEN_FIXED = 5;
 
-const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
 const META = new Map<string, CheckMeta>(CHECKS.map((c) => [c.meta.id, c.meta]));
 
 /** File-derived text as literal Markdown that mentions and references nobody. */
 export function commentText(text: string): string {
   return markdownText(text).replace(/[@#!~%$&]/g, '$&\u200d');
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 function place(file: string, range: Range | undefined): string {
@@ -57,7 +52,7 @@ function headline(review: Review): string {
   const summary = summarize(review);
   const { changes } = review;
   const bySeverity = (['error', 'warning', 'info', 'hint'] as const).filter((s) => summary.bySeverity[s] > 0)
-    .map((s) => (s === 'info' ? `${summary.bySeverity[s]} info` : plural(summary.bySeverity[s], s)));
+    .map((s) => plural(summary.bySeverity[s], s));
   const count = summary.findings === 0 ? `**No ${changes ? 'new ' : ''}findings**`
     : `**${plural(summary.findings, changes ? 'new finding' : 'finding')}** (${bySeverity.join(', ')})`;
   const scope = ` in ${plural(summary.documents, 'document')}`;

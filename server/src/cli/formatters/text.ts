@@ -1,6 +1,6 @@
 import type { OperationRef, Range, Severity } from '../../engine';
 import { visible } from '../../text/escape';
-import { changeCounts, describeBase, isWholeFinding, fixedHeading, summarize, type BaseFinding, type Changes, type Review, type Summary } from '../report';
+import { changeCounts, describeBase, fixedHeading, isWholeFinding, plural, summarize, type BaseFinding, type Changes, type Review, type Summary } from '../report';
 
 export interface TextOptions { color: boolean }
 
@@ -99,10 +99,6 @@ function byPosition(a: Row, b: Row): number {
   const line = (r: Row) => r.range?.start.line ?? -1;
   const column = (r: Row) => r.range?.start.character ?? -1;
   return line(a) - line(b) || column(a) - column(b);
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 || word === 'info' ? '' : 's'}`;
 }
 
 /**
