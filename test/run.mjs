@@ -19,7 +19,9 @@ const REPO = dirname(dirname(fileURLToPath(import.meta.url)));
  */
 const BUNDLE_TESTS = [
   'test/bad-input.test.ts',
+  'test/baseline.test.ts',
   'test/cli.test.ts',
+  'test/diff.test.ts',
   'test/hostile.test.ts',
   'test/lsp.test.ts',
   'test/neovim.test.ts',

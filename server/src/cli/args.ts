@@ -1,7 +1,9 @@
 import { CliError } from './errors';
 
-export const FORMATS = ['text', 'json', 'sarif'] as const;
-export type Format = (typeof FORMATS)[number];
+/** The formats a user picks with `--format`. */
+export const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown'] as const;
+/** What a review writes: a report in one of FORMATS, or a baseline file (`baseline create`). */
+export type Format = (typeof FORMATS)[number] | 'baseline';
 
 export const FAIL_LEVELS = ['error', 'warning', 'info', 'never'] as const;
 export type FailLevel = (typeof FAIL_LEVELS)[number];
@@ -12,8 +14,13 @@ export interface ReviewOptions {
   output?: string;
   failOn: FailLevel;
   config?: string;
+  /** `--diff <git-ref>`: only what the working tree adds to the merge base of HEAD and the ref. */
+  diff?: string;
+  /** `--baseline FILE`: only findings that the baseline does not hold. */
+  baseline?: string;
 }
 
+/** `baseline create` is a review written as a baseline file, so it is a `review` command too. */
 export type Command = { name: 'help' } | { name: 'version' } | { name: 'review'; options: ReviewOptions } | { name: 'lsp' };
 
 const HELP_HINT = "Run 'api-sentinel --help' for usage.";
@@ -27,13 +34,20 @@ function oneOf<T extends string>(option: string, value: string, allowed: readonl
   return value as T;
 }
 
+type ValueOption = 'format' | 'output' | 'failOn' | 'config' | 'diff' | 'baseline';
+
 /** Options that take a value, by every name they answer to. */
-const VALUE_OPTIONS: Record<string, 'format' | 'output' | 'failOn' | 'config'> = {
+const VALUE_OPTIONS: Record<string, ValueOption> = {
   '--format': 'format', '-f': 'format',
   '--output': 'output', '-o': 'output',
   '--fail-on': 'failOn',
   '--config': 'config', '-c': 'config',
+  '--diff': 'diff',
+  '--baseline': 'baseline',
 };
+
+/** The options `baseline create` takes; `review` takes them all. */
+const BASELINE_CREATE_OPTIONS: readonly ValueOption[] = ['output', 'config'];
 
 /** Parses `api-sentinel <command> [options] [paths...]`. Throws a CliError on usage errors. */
 export function parseArgs(argv: readonly string[]): Command {
@@ -47,12 +61,22 @@ export function parseArgs(argv: readonly string[]): Command {
     if (!transport) throw usageError("'lsp' needs a transport: --stdio, --node-ipc, --socket=<port> or --pipe=<name>");
     return { name: 'lsp' };
   }
+  if (command === 'baseline') {
+    const [subcommand, ...args] = rest;
+    if (subcommand === '--help' || subcommand === '-h') return { name: 'help' };
+    if (subcommand !== 'create') {
+      throw usageError(subcommand === undefined ? "'baseline' needs a subcommand: baseline create [paths...] --output <file>" : `unknown subcommand 'baseline ${subcommand}': try 'baseline create'`);
+    }
+    return parseOptions(args, 'baseline create', BASELINE_CREATE_OPTIONS, { paths: [], format: 'baseline', failOn: 'never' });
+  }
   if (command !== 'review') throw usageError(`unknown command '${command}'`);
+  return parseOptions(rest, 'review', Object.values(VALUE_OPTIONS), { paths: [], format: 'text', failOn: 'error' });
+}
 
-  const options: ReviewOptions = { paths: [], format: 'text', failOn: 'error' };
+function parseOptions(args: readonly string[], command: string, allowed: readonly ValueOption[], options: ReviewOptions): Command {
   let onlyPaths = false;
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
     if (onlyPaths || !arg.startsWith('-')) { options.paths.push(arg); continue; }
     if (arg === '--') { onlyPaths = true; continue; }
     if (arg === '--help' || arg === '-h') return { name: 'help' };
@@ -61,11 +85,16 @@ export function parseArgs(argv: readonly string[]): Command {
     const name = eq === -1 ? arg : arg.slice(0, eq);
     const key = VALUE_OPTIONS[name];
     if (!key) throw usageError(`unknown option '${name}'`);
-    const value = eq === -1 ? rest[++i] : arg.slice(eq + 1);
+    if (!allowed.includes(key)) throw usageError(`option '${name}' does not apply to '${command}'`);
+    const value = eq === -1 ? args[++i] : arg.slice(eq + 1);
     if (value === undefined || value === '') throw usageError(`option '${name}' needs a value`);
     if (key === 'format') options.format = oneOf(name, value, FORMATS);
     else if (key === 'failOn') options.failOn = oneOf(name, value, FAIL_LEVELS);
+    else if (key === 'diff' && value.startsWith('-')) throw usageError(`option '--diff' needs a git revision (a branch, tag or commit), not '${value}'`);
     else options[key] = value;
+  }
+  if (options.diff !== undefined && options.baseline !== undefined) {
+    throw usageError('--diff and --baseline do not combine: --diff already reports only what the branch adds');
   }
   if (options.paths.length === 0) options.paths.push('.');
   return { name: 'review', options };

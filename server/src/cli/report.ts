@@ -1,4 +1,4 @@
-import { SEVERITY_RANK, type Finding, type Problem, type Severity } from '../engine';
+import { SEVERITY_RANK, type Finding, type OperationRef, type Problem, type Severity } from '../engine';
 import type { FailLevel } from './args';
 
 /** Everything a formatter needs from one review. */
@@ -9,6 +9,38 @@ export interface Review {
   problems: Problem[];
   /** OpenAPI documents reviewed, relative to the root. */
   documents: string[];
+  /** With `--diff` or `--baseline`: how the findings compare with the base; `findings` then holds the new ones only. */
+  changes?: Changes;
+}
+
+/** A baseline entry: a finding's identity (rule, file, anchor), and its message for the reader, never matched. */
+export interface BaselineEntry { ruleId: string; file: string; anchor: string; message: string }
+
+/** A finding of the base: a whole finding at the merge base, or a baseline entry. */
+export type BaseFinding = Finding | BaselineEntry;
+
+export function isWholeFinding(f: BaseFinding): f is Finding { return 'family' in f; }
+
+/** What the findings were compared with. */
+export type ComparisonBase =
+  /** `--diff <ref>`: the merge base of HEAD and the ref, and the problems its review met (they may hide findings). */
+  | { kind: 'merge-base'; ref: string; commit: string; problems: Problem[] }
+  | { kind: 'baseline'; file: string; entries: number };
+
+/**
+ * A finding the base had too, at the same place, that now concerns operations it did not: a flagged shared schema
+ * that a new operation returns. Unchanged (one place, one fix), and shown with the operations it gained.
+ */
+export interface Widened { finding: Finding; operations: OperationRef[] }
+
+export interface Changes {
+  base: ComparisonBase;
+  /** Findings the base had too (by identity), as the review has them. */
+  unchanged: Finding[];
+  /** The unchanged findings that gained operations. */
+  widened: Widened[];
+  /** Findings of the base that are gone (suppressed ones aside). */
+  fixed: BaseFinding[];
 }
 
 export interface Summary {
@@ -38,10 +70,43 @@ export function summarize(review: Review): Summary {
   };
 }
 
-/** Exit code 1 when a finding (not suppressed) or a problem is at least as severe as `failOn`, else 0. */
+/** "1 error", "2 warnings", "3 info". */
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 || word === 'info' ? '' : 's'}`;
+}
+
+/**
+ * Exit code 1 when a finding (not suppressed) or a problem is at least as severe as `failOn`, else 0. With `--diff` or
+ * `--baseline`, `findings` holds the new ones only: what the base had never fails the build.
+ */
 export function exitCode(review: Review, failOn: FailLevel): 0 | 1 {
   if (failOn === 'never') return 0;
   const reaches = (severity: Severity) => SEVERITY_RANK[severity] <= SEVERITY_RANK[failOn];
   const fails = review.findings.some((f) => !f.suppressed && reaches(f.severity)) || review.problems.some((p) => reaches(p.severity));
   return fails ? 1 : 0;
 }
+
+/**
+ * The base in words, for the reports: "the merge base of 'main' (1a2b3c4d5e6f)", "the baseline 'baseline.json'".
+ * `quote` shows the ref and the file (the default quotes them, unescaped; Markdown makes code spans).
+ */
+export function describeBase(base: ComparisonBase, quote = (text: string) => `'${text}'`): string {
+  return base.kind === 'merge-base'
+    ? `the merge base of ${quote(base.ref)} (${base.commit.slice(0, 12)})`
+    : `the baseline ${quote(base.file)}`;
+}
+
+/** Where the fixed findings were fixed, as a heading: "Fixed on this branch", "Fixed since the baseline". */
+export function fixedHeading(base: ComparisonBase): string {
+  return base.kind === 'merge-base' ? 'Fixed on this branch' : 'Fixed since the baseline';
+}
+
+/** "2 new, 1 fixed, 40 unchanged": suppressed findings are not counted, as in the summary. */
+export function changeCounts(review: Review, changes: Changes): string {
+  return `${summarize(review).findings} new, ${changes.fixed.length} fixed, ${unchangedCount(changes)} unchanged`;
+}
+
+export function unchangedCount(changes: Changes): number {
+  return changes.unchanged.filter((f) => !f.suppressed).length;
+}
+

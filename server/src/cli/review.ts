@@ -5,8 +5,10 @@ import { discoverFiles } from '../workspace/discover';
 import { ioReason, readTextFile } from '../workspace/files';
 import { relativePath } from '../workspace/paths';
 import type { ReviewOptions } from './args';
+import { compareWithBase, reviewBase } from './compare';
 import { CliError } from './errors';
-import { format } from './formatters';
+import { writeExtras } from './extras';
+import { format, showsFixes } from './formatters';
 import { Progress } from './progress';
 import { CliReader } from './reader';
 import { exitCode, type Review } from './report';
@@ -14,22 +16,27 @@ import { exitCode, type Review } from './report';
 /** A configuration file is small: a larger one is refused rather than read. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
-/** `api-sentinel review`: discovers files, runs the engine, writes the report; returns the exit code. */
+/**
+ * `api-sentinel review` (and `baseline create`): discovers files, runs the engine, compares with the base of
+ * `--diff` or `--baseline` when given, writes the report; returns the exit code.
+ */
 export async function review(options: ReviewOptions, root = process.cwd()): Promise<number> {
   const { config, problems: configProblems } = loadConfig(root, options.config);
   const { files, explicit, errors } = discoverFiles(options.paths, root, config);
   if (errors.length > 0) throw new CliError(`cannot review '${errors[0].path}': ${errors[0].reason}`);
+  const base = await reviewBase(options, root, config);
   const progress = new Progress(process.stderr, new Set(files));
   const reader = new CliReader({ root, allowRemote: config.allowRemoteRefs, onRead: (location) => progress.fileRead(location) });
-  // the text report shows no fixes: skip building them
-  const result = await analyze({ root, files, explicit, reader, config, fixes: options.format !== 'text' }).finally(() => progress.done());
-  const outcome: Review = {
+  // only JSON and SARIF show fixes: skip building them for the other formats
+  const result = await analyze({ root, files, explicit, reader, config, fixes: showsFixes(options.format) }).finally(() => progress.done());
+  const outcome: Review = compareWithBase({
     root,
     findings: result.findings,
     problems: [...configProblems, ...result.problems],
     documents: result.documents,
-  };
+  }, base);
   writeReport(format(outcome, options.format, !options.output && colorAllowed(process.stdout)), options.output);
+  writeExtras(outcome, options);
   return exitCode(outcome, options.failOn);
 }
 

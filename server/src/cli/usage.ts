@@ -6,6 +6,7 @@ export const USAGE = `API Sentinel ${TOOL_VERSION}: reviews the API security of 
 
 Usage:
   api-sentinel review [options] [paths...]
+  api-sentinel baseline create [--output <file>] [--config <file>] [paths...]
   api-sentinel lsp --stdio | --node-ipc | --socket=<port>
   api-sentinel help | --help | -h
   api-sentinel --version | -v
@@ -23,15 +24,31 @@ $refs and symbolic links may not lead out of it.
 LSP client: Neovim, Helix, Emacs, Zed, or VS Code through the extension.
 
 Options (review):
-  -f, --format <format>   text (default), json or sarif
+  -f, --format <format>   text (default), json, sarif, github or markdown
   -o, --output <file>     write the report to <file> (never colored) instead of
                           standard output
       --fail-on <level>   exit 1 when a finding or problem reaches <level>:
                           error (default), warning, info, or never
+      --diff <git-ref>    report only the findings that the working tree adds
+                          to the merge base of HEAD and <git-ref>, and those it
+                          fixed (the base is read through git: nothing is
+                          checked out)
+      --baseline <file>   report only the findings that <file> does not hold,
+                          and how many of its entries are gone
   -c, --config <file>     configuration file (default: .api-sentinel.yaml in the
                           current folder, when present)
   -h, --help              show this help
   -v, --version           show the version
+
+Comparing (--diff, --baseline):
+  Findings match by identity: rule, file and place in the file (a JSON
+  pointer), never a line number, so moved or reformatted specs are not new;
+  with --diff, renamed files are followed. --fail-on counts the new findings
+  only (and problems). Both sides are reviewed with the working tree's
+  configuration. An unchanged finding that now concerns more operations (a
+  flagged shared schema that a new operation uses) stays unchanged, listed
+  with the operations it gained. A shallow clone may lack the merge base:
+  fetch it first (git fetch --unshallow).
 
 Exit codes:
   0  nothing reached --fail-on
@@ -40,17 +57,29 @@ Exit codes:
      parsed, a broken $ref and an invalid configuration entry are errors (as
      parse errors are in ESLint); a file too large to review is a warning; a
      named file that is not an OpenAPI document is info
-  2  usage error (unknown option, bad value, missing path) or fatal error
+  2  usage error (unknown option, bad value, missing path, --diff outside a
+     git repository or without a merge base) or fatal error
 
 Formats:
-  text   grouped by file: line:col, severity, message, rule id, OWASP id, then
-         a summary. Colored on a terminal; NO_COLOR turns colors off and
-         FORCE_COLOR on. Suppressed findings are counted, not listed.
-  json   { version: 1, findings, problems, summary }: findings carry ruleId,
-         family, owasp, cwe, severity, message, file, range (0-based, as in
-         LSP), operations, related, fixes, and suppressed when suppressed.
-  sarif  SARIF 2.1.0, for GitHub code scanning and other SARIF viewers;
-         suppressed findings carry suppressions.
+  text      grouped by file: line:col, severity, message, rule id, OWASP id,
+            then a summary. Colored on a terminal; NO_COLOR turns colors off
+            and FORCE_COLOR on. Suppressed findings are counted, not listed.
+  json      { version: 1, findings, problems, summary }: findings carry
+            ruleId, family, owasp, cwe, severity, message, file, range
+            (0-based, as in LSP), operations, related, fixes, and suppressed
+            when suppressed. Compared with a base, findings are the new ones,
+            and fixed, unchanged (a count), widened and base (or baseline)
+            are added.
+  sarif     SARIF 2.1.0, for GitHub code scanning and other SARIF viewers;
+            suppressed findings carry suppressions. Compared with a base,
+            every result has a baselineState: new, unchanged, updated (it
+            gained operations) or absent (fixed).
+  github    GitHub Actions annotations on the findings' lines (the new ones,
+            compared with a base); with $GITHUB_STEP_SUMMARY set, the
+            markdown report is added to the job summary.
+  markdown  for a pull-request comment: findings grouped by operation, with
+            OWASP ids and fixes; compared with a base, the new ones, then
+            the fixed ones.
 
 Configuration (.api-sentinel.yaml):
   rules: { <rule-id>: error | warning | info | hint | off }
@@ -58,6 +87,11 @@ Configuration (.api-sentinel.yaml):
   allowRemoteRefs: true   fetch http(s) $refs (off: nothing leaves the machine;
                           each fetch times out after 10 s)
   maxFileSizeMB: 20       larger files are skipped with a warning
+
+Baselines: 'baseline create' writes today's findings (suppressed ones too)
+by identity, sorted: { version: 1, tool, findings: [{ ruleId, file, anchor,
+message }] }. Commit it; 'review --baseline <file>' then fails on new
+findings only.
 
 Suppressing one finding, with a reason, on the flagged object or any object
 above it:
@@ -68,4 +102,7 @@ Examples:
   api-sentinel review openapi.yaml specs/
   api-sentinel review --fail-on warning
   api-sentinel review --format sarif --output api-sentinel.sarif
+  api-sentinel review --diff origin/main --format markdown --output comment.md
+  api-sentinel baseline create --output api-sentinel-baseline.json
+  api-sentinel review --baseline api-sentinel-baseline.json
 `;

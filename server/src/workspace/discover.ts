@@ -2,7 +2,7 @@
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { isIncluded, type ResolvedConfig } from '../engine';
-import { ioReason } from './files';
+import { ioReason, isInside, NOT_FOUND } from './files';
 import { relativePath } from './paths';
 
 /** Folders never searched, whatever the configuration says. */
@@ -41,9 +41,63 @@ export function discoverFiles(paths: readonly string[], root: string, config: Re
   return { files: [...files], explicit, errors };
 }
 
-/** A folder is pruned when an exclude glob covers everything under it (`vendor/**` covers `vendor/`). */
-function folderExcluded(relFolder: string, config: ResolvedConfig): boolean {
-  return !isIncluded(`${relFolder}/`, { ...config, include: [] });
+/**
+ * Among `existing` files (absolute paths of regular files: a git revision's, say), the ones `discoverFiles` finds for
+ * `paths` when those files are on disk: the same folders searched and skipped, the same names and globs, in the same
+ * order. A path that names no existing file and no folder holding one is reported in `errors`.
+ */
+export function selectCandidates(existing: readonly string[], paths: readonly string[], root: string, config: ResolvedConfig): Discovery {
+  const present = new Set(existing);
+  const files = new Set<string>();
+  const explicit = new Set<string>();
+  const errors: Discovery['errors'] = [];
+  for (const given of paths) {
+    const absolute = path.resolve(root, given);
+    if (present.has(absolute)) {
+      files.add(absolute);
+      explicit.add(absolute);
+      continue;
+    }
+    const inside = existing.filter((file) => isInside(file, absolute));
+    if (inside.length === 0) errors.push({ path: given, reason: NOT_FOUND });
+    for (const file of inside.filter((f) => reachedBy(absolute, f, root, config)).sort(searchOrder)) files.add(file);
+  }
+  return { files: [...files], explicit, errors };
+}
+
+/** Whether a folder search enters a subfolder. A folder is pruned when an exclude glob covers everything under it (`vendor/**` covers `vendor/`). */
+function entered(name: string, relFolder: string, config: ResolvedConfig): boolean {
+  return !SKIPPED_FOLDERS.has(name) && isIncluded(`${relFolder}/`, { ...config, include: [] });
+}
+
+/** Whether a file a folder search meets is a candidate, by its name and the configuration's globs (its kind is the caller's to check). */
+function candidate(name: string, relFile: string, config: ResolvedConfig): boolean {
+  return CANDIDATE.test(name) && isIncluded(relFile, config);
+}
+
+/** Whether a search of `folder` reaches `file`, somewhere under it: it enters every folder between them and takes the file. */
+function reachedBy(folder: string, file: string, root: string, config: ResolvedConfig): boolean {
+  const names = path.relative(folder, file).split(path.sep);
+  let current = folder;
+  for (const name of names.slice(0, -1)) {
+    current = path.join(current, name);
+    if (!entered(name, relativePath(root, current), config)) return false;
+  }
+  return candidate(names[names.length - 1], relativePath(root, file), config);
+}
+
+/** The order of `walk`: depth first, a folder's own files (by name) before its subfolders (by name). */
+function searchOrder(a: string, b: string): number {
+  const x = a.split(path.sep);
+  const y = b.split(path.sep);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] === y[i]) continue;
+    const aIsFile = i === x.length - 1;
+    const bIsFile = i === y.length - 1;
+    if (aIsFile !== bIsFile) return aIsFile ? -1 : 1;
+    return x[i] < y[i] ? -1 : 1;
+  }
+  return x.length - y.length;
 }
 
 /** YAML and JSON files under a folder, depth first in name order. */
@@ -59,8 +113,8 @@ function walk(folder: string, root: string, config: ResolvedConfig): string[] {
       const absolute = path.join(current, entry.name);
       const rel = relativePath(root, absolute);
       if (entry.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(entry.name) && !folderExcluded(rel, config)) subfolders.push(absolute);
-      } else if (CANDIDATE.test(entry.name) && isFileOrLinkToOne(entry, absolute) && isIncluded(rel, config)) {
+        if (entered(entry.name, rel, config)) subfolders.push(absolute);
+      } else if (candidate(entry.name, rel, config) && isFileOrLinkToOne(entry, absolute)) {
         found.push(absolute);
       }
     }

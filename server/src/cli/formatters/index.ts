@@ -1,14 +1,28 @@
 import type { Format } from '../args';
+import { formatBaseline } from '../baseline';
 import type { Review } from '../report';
+import { formatGithub } from './github';
 import { formatJson } from './json';
+import { formatMarkdown } from './markdown';
 import { formatSarif } from './sarif';
 import { formatText } from './text';
 
-/** The report in the chosen format. Colors apply to text only, and only when the caller allows them. */
+/**
+ * The report in the chosen format. Colors apply to text only, and only when the caller allows them. GitHub
+ * annotations name files relative to `$GITHUB_WORKSPACE` when it is set.
+ */
 export function format(review: Review, as: Format, color: boolean): string {
   switch (as) {
     case 'json': return formatJson(review);
     case 'sarif': return formatSarif(review);
     case 'text': return formatText(review, { color });
+    case 'github': return formatGithub(review, { workspace: process.env.GITHUB_WORKSPACE });
+    case 'markdown': return formatMarkdown(review);
+    case 'baseline': return formatBaseline(review);
   }
+}
+
+/** Whether a format shows quick fixes: the engine builds them only then. */
+export function showsFixes(as: Format): boolean {
+  return as === 'json' || as === 'sarif';
 }

@@ -1,6 +1,6 @@
 import type { Finding } from '../../engine';
 import { printableJson } from '../../text/escape';
-import { summarize, type Review } from '../report';
+import { isWholeFinding, summarize, unchangedCount, type BaseFinding, type Changes, type Review } from '../report';
 
 /** A finding as the contract names it: exactly these fields (the engine's internal `path` stays out). */
 function contractFinding(f: Finding) {
@@ -11,8 +11,36 @@ function contractFinding(f: Finding) {
   };
 }
 
-/** `{ version: 1, findings, problems, summary }`, ranges 0-based as in LSP. */
+/**
+ * `{ version: 1, findings, problems, summary }`, ranges 0-based as in LSP. Compared with a base, `findings` are the new
+ * ones, and `fixed`, `unchanged` (a count), `widened` and `base` (`--diff`) or `baseline` say the rest.
+ */
 export function formatJson(review: Review): string {
-  const report = { version: 1, findings: review.findings.map(contractFinding), problems: review.problems, summary: summarize(review) };
+  const report = {
+    version: 1,
+    findings: review.findings.map(contractFinding),
+    ...(review.changes ? comparison(review.changes) : {}),
+    problems: review.problems,
+    summary: summarize(review),
+  };
   return `${printableJson(report, 2)}\n`;
+}
+
+/** A fixed finding: whole from the merge base (its range there), or a baseline entry as the baseline holds it. */
+function fixedFinding(f: BaseFinding) {
+  return isWholeFinding(f) ? contractFinding(f) : { ruleId: f.ruleId, file: f.file, anchor: f.anchor, message: f.message };
+}
+
+function comparison(changes: Changes) {
+  const { base } = changes;
+  return {
+    fixed: changes.fixed.map(fixedFinding),
+    unchanged: unchangedCount(changes),
+    widened: changes.widened.map(({ finding, operations }) => ({
+      ruleId: finding.ruleId, file: finding.file, range: finding.range, message: finding.message, addedOperations: operations,
+    })),
+    ...(base.kind === 'merge-base'
+      ? { base: { ref: base.ref, commit: base.commit, problems: base.problems } }
+      : { baseline: { file: base.file, entries: base.entries, fixed: changes.fixed.length } }),
+  };
 }

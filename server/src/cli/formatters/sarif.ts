@@ -4,7 +4,7 @@ import { CHECKS, findingKey, type CheckMeta, type Finding, type Fix, type Proble
 import { printableJson } from '../../text/escape';
 import { TOOL_NAME, TOOL_VERSION } from '../about';
 import { isUrl } from '../../workspace/paths';
-import type { Review } from '../report';
+import { isWholeFinding, type BaseFinding, type Changes, type Review } from '../report';
 
 const SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 const ROOT_ID = 'SRCROOT';
@@ -15,7 +15,10 @@ const LEVEL: Record<Severity, Level> = { error: 'error', warning: 'warning', inf
 /** GitHub code scanning ranks security alerts by this score: >= 7 high, >= 4 medium, below low. */
 const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.0', info: '3.0', hint: '1.0' };
 
-/** SARIF 2.1.0: every check as a rule, findings as results (suppressed ones with `suppressions`), problems as notifications. */
+/**
+ * SARIF 2.1.0: every check as a rule, findings as results (suppressed ones with `suppressions`), problems as
+ * notifications. Compared with a base, every result has a `baselineState`.
+ */
 export function formatSarif(review: Review): string {
   const ruleIndex = new Map(CHECKS.map((c, i) => [c.meta.id, i]));
   const log = {
@@ -31,7 +34,9 @@ export function formatSarif(review: Review): string {
       invocations: [{ executionSuccessful: true, toolExecutionNotifications: review.problems.map(notification) }],
       originalUriBaseIds: { [ROOT_ID]: { uri: `${pathToFileURL(review.root).href.replace(/\/?$/, '/')}` } },
       columnKind: 'utf16CodeUnits',
-      results: review.findings.map((f) => result(f, ruleIndex.get(f.ruleId))),
+      results: review.changes
+        ? comparedResults(review.findings, review.changes, ruleIndex)
+        : review.findings.map((f) => result(f, ruleIndex.get(f.ruleId))),
     }],
   };
   return `${printableJson(log, 2)}\n`;
@@ -85,9 +90,8 @@ function location(file: string, range?: Range) {
   return { physicalLocation: { artifactLocation: artifactLocation(file), ...(range ? { region: region(range) } : {}) } };
 }
 
-/** Survives edits elsewhere in the file: built from what the finding is (rule, file, JSON path, operations), never from lines. */
 /** The finding's identity, hashed: it survives edits elsewhere in the file and is the one baselines compare. */
-function fingerprint(f: Finding): string {
+function fingerprint(f: Pick<Finding, 'ruleId' | 'file' | 'anchor'>): string {
   return createHash('sha256').update(findingKey(f)).digest('hex');
 }
 
@@ -110,6 +114,35 @@ function result(f: Finding, index: number | undefined) {
       }] }
       : {}),
     properties: { family: f.family, owasp: f.owasp, cwe: f.cwe, operations: f.operations.map((o) => `${o.method} ${o.path}`) },
+  };
+}
+
+type BaselineState = 'new' | 'unchanged' | 'updated' | 'absent';
+
+/**
+ * The new findings (`new`), the unchanged ones (`unchanged`, or `updated` when they gained operations: the same
+ * finding, with a property that changed), and the base's fixed ones (`absent`), so that a viewer shows all three.
+ */
+function comparedResults(added: readonly Finding[], changes: Changes, ruleIndex: ReadonlyMap<string, number>) {
+  const widened = new Set(changes.widened.map((w) => w.finding));
+  const stated = (f: Finding, baselineState: BaselineState) => ({ ...result(f, ruleIndex.get(f.ruleId)), baselineState });
+  return [
+    ...added.map((f) => stated(f, 'new')),
+    ...changes.unchanged.map((f) => stated(f, widened.has(f) ? 'updated' : 'unchanged')),
+    ...changes.fixed.map((f) => (isWholeFinding(f) ? stated(f, 'absent') : absentEntry(f, ruleIndex))),
+  ];
+}
+
+/** A baseline entry that is gone: its rule, file and message, at no line (a baseline records none). */
+function absentEntry(entry: BaseFinding, ruleIndex: ReadonlyMap<string, number>) {
+  const index = ruleIndex.get(entry.ruleId);
+  return {
+    ruleId: entry.ruleId,
+    ...(index !== undefined ? { ruleIndex: index, level: LEVEL[CHECKS[index].meta.severity] } : {}),
+    message: { text: entry.message || entry.ruleId },
+    locations: [location(entry.file)],
+    partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(entry) },
+    baselineState: 'absent' as const,
   };
 }
 

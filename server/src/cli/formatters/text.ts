@@ -1,6 +1,6 @@
-import type { Range, Severity } from '../../engine';
+import type { OperationRef, Range, Severity } from '../../engine';
 import { visible } from '../../text/escape';
-import { summarize, type Review, type Summary } from '../report';
+import { changeCounts, describeBase, fixedHeading, isWholeFinding, plural, summarize, type BaseFinding, type Changes, type Review, type Summary } from '../report';
 
 export interface TextOptions { color: boolean }
 
@@ -10,6 +10,9 @@ const ANSI = { red: 31, yellow: 33, cyan: 36, gray: 90, green: 32, dim: 2, bold:
 type Style = keyof typeof ANSI;
 
 const SEVERITY_STYLE: Record<Severity, Style> = { error: 'red', warning: 'yellow', info: 'cyan', hint: 'gray' };
+
+/** The short lists of a comparison (fixed findings, widened ones) show this many; JSON lists them all. */
+const SHORT_LIST = 10;
 
 /**
  * ESLint "stylish"-like report: one group per file, aligned columns, then a summary line. Text from the reviewed files
@@ -27,7 +30,7 @@ export function formatText(review: Review, options: TextOptions): string {
   for (const f of review.findings) {
     if (!f.suppressed) add(f.file, { range: f.range, severity: f.severity, message: f.message, id: f.ruleId, owasp: f.owasp.join(',') });
   }
-  let out = '';
+  let out = review.changes ? `${comparisonLine(review, review.changes)}\n` : '';
   for (const file of [...groups.keys()].sort()) {
     const rows = groups.get(file)!.sort(byPosition);
     // a problem about the whole file shows 0:0, as ESLint does
@@ -49,7 +52,47 @@ export function formatText(review: Review, options: TextOptions): string {
       out += `  ${cells.join('  ').trimEnd()}\n`;
     });
   }
-  return `${out}\n${summaryLine(summarize(review), review.problems.map((p) => p.severity), paint)}\n`;
+  if (review.changes) out += changesText(review.changes, paint);
+  return `${out}\n${summaryLine(summarize(review), review.problems.map((p) => p.severity), paint, review.changes ? 'new ' : '')}\n`;
+}
+
+type Paint = (style: Style, text: string) => string;
+
+/** "Compared with the merge base of 'main' (1a2b3c4d5e6f): 2 new, 1 fixed, 40 unchanged", and what may skew it. */
+function comparisonLine(review: Review, changes: Changes): string {
+  const line = `Compared with ${visible(describeBase(changes.base))}: ${changeCounts(review, changes)}`;
+  const problems = changes.base.kind === 'merge-base' ? changes.base.problems.length : 0;
+  if (problems === 0) return line;
+  return `${line}\n${plural(problems, 'problem')} at the merge base (files it could not read or parse): findings in those files may show as new`;
+}
+
+function place(file: string, range: Range | undefined): string {
+  return range ? `${visible(file)}:${range.start.line + 1}:${range.start.character + 1}` : visible(file);
+}
+
+function operationList(operations: readonly OperationRef[]): string {
+  return operations.map((op) => visible(`${op.method.toUpperCase()} ${op.path}`)).join(', ');
+}
+
+/** At most SHORT_LIST lines, then how many more. */
+function shortList<T>(items: readonly T[], line: (item: T) => string): string {
+  const shown = items.slice(0, SHORT_LIST).map((item) => `  ${line(item)}\n`).join('');
+  return items.length > SHORT_LIST ? `${shown}  ... and ${items.length - SHORT_LIST} more (--format json lists them all)\n` : shown;
+}
+
+/** After the new findings: unchanged ones that gained operations, then what the base had that is gone. */
+function changesText(changes: Changes, paint: Paint): string {
+  let out = '';
+  if (changes.widened.length > 0) {
+    out += `\n${paint('bold', `Unchanged, now affecting more operations: ${changes.widened.length}`)}\n`;
+    out += shortList(changes.widened, ({ finding, operations }) =>
+      `${place(finding.file, finding.range)}  ${paint('dim', visible(finding.ruleId))}  now also affects ${operationList(operations)}`);
+  }
+  if (changes.fixed.length > 0) {
+    out += `\n${paint('green', `${fixedHeading(changes.base)}: ${changes.fixed.length}`)}\n`;
+    out += shortList(changes.fixed, (f: BaseFinding) => `${place(f.file, isWholeFinding(f) ? f.range : undefined)}  ${paint('dim', visible(f.ruleId))}  ${visible(f.message)}`);
+  }
+  return out;
 }
 
 function byPosition(a: Row, b: Row): number {
@@ -58,21 +101,20 @@ function byPosition(a: Row, b: Row): number {
   return line(a) - line(b) || column(a) - column(b);
 }
 
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 || word === 'info' ? '' : 's'}`;
-}
-
-/** "✖ 12 problems (3 errors, 9 warnings) in 4 documents, 2 suppressed"; "✔ No findings in 4 documents" when clean. */
-function summaryLine(summary: Summary, problemSeverities: Severity[], paint: (style: Style, text: string) => string): string {
+/**
+ * "✖ 12 problems (3 errors, 9 warnings) in 4 documents, 2 suppressed"; "✔ No findings in 4 documents" when clean.
+ * Compared with a base, `qualifier` is "new ".
+ */
+function summaryLine(summary: Summary, problemSeverities: Severity[], paint: Paint, qualifier: string): string {
   const counts = { ...summary.bySeverity };
   for (const severity of problemSeverities) counts[severity]++;
   const total = counts.error + counts.warning + counts.info + counts.hint;
   const suppressed = summary.suppressed > 0 ? `, ${summary.suppressed} suppressed` : '';
   const scope = summary.documents === 0 ? ', no OpenAPI document found' : ` in ${plural(summary.documents, 'document')}`;
-  if (total === 0) return paint('green', `✔ No findings${scope}${suppressed}`);
+  if (total === 0) return paint('green', `✔ No ${qualifier}findings${scope}${suppressed}`);
   const parts = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
   if (counts.info > 0) parts.push(plural(counts.info, 'info'));
   if (counts.hint > 0) parts.push(plural(counts.hint, 'hint'));
-  const line = `✖ ${plural(total, 'problem')} (${parts.join(', ')})${scope}${suppressed}`;
+  const line = `✖ ${plural(total, `${qualifier}problem`)} (${parts.join(', ')})${scope}${suppressed}`;
   return paint('bold', paint(counts.error > 0 ? 'red' : counts.warning > 0 ? 'yellow' : 'cyan', line));
 }
