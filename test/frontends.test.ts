@@ -68,3 +68,38 @@ test('a check whose frontend is not registered does not run, and a switched-off 
   await analyze({ root: '/p', files: [SPEC], reader, checks: [off], frontends: { code }, config: { rules: { [off.meta.id]: 'off' } } });
   assert.deepEqual(loads, []);
 });
+
+test('a code check reports at code places: merged by anchor, with its routes, related places and the part’s suppressions', async () => {
+  const { reader } = setup();
+  const range = (line: number) => ({ start: { line, character: 2 }, end: { line, character: 9 } });
+  const route = { method: 'GET', path: '/users/{id}' };
+  const code: Frontend = {
+    need: 'code',
+    async load() {
+      return {
+        inputs: ['src/users.ts'], problems: [],
+        suppressions: {
+          find: (finding) => (finding.range.start.line === 7 ? { kind: 'inSource', justification: 'served by the gateway' } : undefined),
+          fix: (finding) => ({ title: `Suppress ${finding.ruleId} here (give the reason)`, kind: 'suggestion', edits: [] }),
+        },
+      };
+    },
+  };
+  const check: Check = {
+    meta: { ...CHECKS[0].meta, id: 'code-double', needs: ['code'] },
+    run(ctx) {
+      const at = (line: number, anchor: string) => ({ code: { file: 'src/users.ts', range: range(line), anchor } });
+      ctx.report({ ...at(3, 'GET /users/{id}'), message: 'first', operations: [route], related: [{ ...at(1, 'app'), message: 'the app' }] });
+      ctx.report({ ...at(3, 'GET /users/{id}'), message: 'again', severity: 'error', operations: [route] });
+      ctx.report({ ...at(7, 'DELETE /users/{id}'), message: 'second', operations: [{ method: 'DELETE', path: '/users/{id}' }] });
+    },
+  };
+  const { findings } = await analyze({ root: '/p', files: ['/p/src/users.ts'], reader, checks: [check], frontends: { code } });
+  assert.deepEqual(findings.map((f) => [f.anchor, f.file, f.range.start.line, f.message, f.severity, f.operations, f.path]), [
+    ['GET /users/{id}', 'src/users.ts', 3, 'again', 'error', [route], []],
+    ['DELETE /users/{id}', 'src/users.ts', 7, 'second', CHECKS[0].meta.severity, [{ method: 'DELETE', path: '/users/{id}' }], []],
+  ]);
+  assert.deepEqual(findings[0].related, [{ file: 'src/users.ts', range: range(1), message: 'the app' }]);
+  assert.deepEqual(findings.map((f) => f.suppressed?.justification), [undefined, 'served by the gateway']);
+  assert.deepEqual(findings[0].fixes.map((f) => f.title), ['Suppress code-double here (give the reason)']);
+});

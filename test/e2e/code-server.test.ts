@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { load } from 'js-yaml';
-import { SUPPRESSION_PLACEHOLDER } from '../../server/src/engine/analyze';
+import { SUPPRESSION_PLACEHOLDER } from '../../server/src/engine/spec/suppression';
 import { waitFor } from '../../scripts/code-server';
 import {
   FIXTURE, REPO, RESULTS, applyQuickFix, goTo, keepEvidence, openSession, quickOpen, rowTexts, showProblems, waitForProblems, type Session,

@@ -1,14 +1,12 @@
 import { SEVERITY_RANK, type AnalysisResult, type CancellationSignal, type CheckMeta, type FileReader, type Finding, type OperationRef, type Problem, type RelatedLocation } from './types';
 import type { FileSet, ParseCache } from './spec/load';
 import { isObject, operationRef, type Operation } from './spec/model';
-import type { SourceFile } from './spec/source';
 import { resolveConfig, type Config, type ResolvedConfig } from './config';
-import type { Check, CheckContext, Report, Site } from './checks/check';
+import { isCodeSite, type Check, type CheckContext, type Report, type ReportSite, type Site } from './checks/check';
 import { CHECKS, CHECK_IDS } from './checks';
 import { jsonPointer } from './identity';
-import { insertEntry } from './edit/edits';
-import { IGNORE_KEY } from './spec/extensions';
-import type { Frontend, FrontendPart, FrontendRequest, Need } from './frontend';
+import { findSuppression, suppressionFix } from './spec/suppression';
+import type { Frontend, FrontendPart, FrontendRequest, Need, Suppressions } from './frontend';
 import { noSpec, specFrontend, type SpecPart } from './spec/frontend';
 
 export { looksLikeOpenApi } from './spec/sniff';
@@ -73,18 +71,22 @@ export async function analyzeFiles(request: AnalyzeRequest): Promise<{ result: A
   return { result, files: spec.files };
 }
 
-interface Draft { meta: CheckMeta; report: Report; operations: Map<Operation, OperationRef>; related: Places<RelatedLocation> }
+interface Draft { meta: CheckMeta; report: Report; operations: Map<Operation | OperationRef, OperationRef>; related: Places<RelatedLocation> }
 
 /**
- * Values by place: the object holding a key (the file for its root), the key, and key-or-value. Places are compared
- * by identity, so merging thousands of reports builds no path strings.
+ * Values by place. A spec place is the object holding a key (the file for its root), the key, and key-or-value,
+ * compared by identity, so merging thousands of reports builds no path strings; a code place is its file and anchor.
  */
 class Places<T> {
-  private readonly byOwner = new Map<object, Map<string, T>>();
-  private static owner(site: Site): object { return site.at.parent ?? site.at.file; }
-  private static slot(site: Site, extra: string): string { return `${String(site.at.key ?? '')}\0${site.part ?? 'key'}\0${extra}`; }
-  get(site: Site, extra = ''): T | undefined { return this.byOwner.get(Places.owner(site))?.get(Places.slot(site, extra)); }
-  set(site: Site, value: T, extra = ''): void {
+  private readonly byOwner = new Map<object | string, Map<string, T>>();
+  private static owner(site: ReportSite): object | string {
+    return isCodeSite(site) ? `${site.code.file}\0${site.code.anchor}` : site.at.parent ?? site.at.file;
+  }
+  private static slot(site: ReportSite, extra: string): string {
+    return isCodeSite(site) ? `\0\0${extra}` : `${String(site.at.key ?? '')}\0${site.part ?? 'key'}\0${extra}`;
+  }
+  get(site: ReportSite, extra = ''): T | undefined { return this.byOwner.get(Places.owner(site))?.get(Places.slot(site, extra)); }
+  set(site: ReportSite, value: T, extra = ''): void {
     const owner = Places.owner(site);
     let slots = this.byOwner.get(owner);
     if (!slots) this.byOwner.set(owner, (slots = new Map()));
@@ -93,14 +95,28 @@ class Places<T> {
   *values(): Iterable<T> { for (const slots of this.byOwner.values()) yield* slots.values(); }
 }
 
+/** The file of a site, relative to the root. */
+function siteFile(site: ReportSite): string { return isCodeSite(site) ? site.code.file : site.at.file.relPath; }
+
 /** The range of a site: a key, or the value under it (the file's first key when the site is the root). */
-function siteRange(site: Site) {
+function siteRange(site: ReportSite) {
+  if (isCodeSite(site)) return site.code.range;
   const { file, parent, key } = site.at;
   if (parent !== undefined && key !== undefined) return file.rangeOf(parent, key, site.part ?? 'key');
   if (site.at.path.length > 0) return file.rangeAtPath(site.at.path, site.part ?? 'key');
   const first = isObject(file.value) ? Object.keys(file.value)[0] : undefined;
   return first !== undefined ? file.rangeOf(file.value as object, first, 'key') : file.lines.range({ start: 0, end: 0 });
 }
+
+/** Suppression of a finding at a spec site: written in the document (`x-api-sentinel-ignore`). */
+function specSuppressions(site: Site): Suppressions {
+  return {
+    find: (finding) => findSuppression(site.at.file, site.at.path, finding.ruleId),
+    fix: (finding) => suppressionFix(site.at.file, site.at.path, finding.ruleId),
+  };
+}
+
+const isOperationRef = (op: Operation | OperationRef): op is OperationRef => !('node' in op);
 
 function runChecks(
   spec: SpecPart, code: FrontendPart | undefined, problems: Problem[], config: ResolvedConfig, checks: readonly Check[],
@@ -122,9 +138,9 @@ function runChecks(
           // a place reached by several operations keeps its most severe report whole: severity, message and fixes
           draft.report = report;
         }
-        for (const op of report.operations ?? []) if (!draft.operations.has(op)) draft.operations.set(op, operationRef(op));
+        for (const op of report.operations ?? []) if (!draft.operations.has(op)) draft.operations.set(op, isOperationRef(op) ? op : operationRef(op));
         for (const rel of report.related ?? []) {
-          if (!draft.related.get(rel, rel.message)) draft.related.set(rel, { file: rel.at.file.relPath, range: siteRange(rel), message: rel.message }, rel.message);
+          if (!draft.related.get(rel, rel.message)) draft.related.set(rel, { file: siteFile(rel), range: siteRange(rel), message: rel.message }, rel.message);
         }
       },
     };
@@ -141,78 +157,23 @@ function runChecks(
       ruleId: meta.id, family: meta.family, owasp: meta.owasp, cwe: meta.cwe,
       severity: override && override !== 'off' ? override : report.severity ?? meta.severity,
       message: typeof report.message === 'function' ? report.message(operations) : report.message,
-      file: report.at.file.relPath,
+      file: siteFile(report),
       range: siteRange(report),
-      anchor: jsonPointer(report.at.path),
-      path: report.at.path,
+      anchor: isCodeSite(report) ? report.code.anchor : jsonPointer(report.at.path),
+      path: isCodeSite(report) ? [] : report.at.path,
       operations,
       related: [...draft.related.values()],
       fixes: typeof report.fixes === 'function' ? (withFixes ? report.fixes() : []) : [...(report.fixes ?? [])],
     };
+    const suppressions = isCodeSite(report) ? code?.suppressions : specSuppressions(report);
     // a missing reason is fixed by writing one, not by another suppression
-    const suppress = !withFixes || meta.family === 'config' ? undefined : suppressionFix(report.at.file, report.at.path, meta.id);
+    const suppress = !withFixes || meta.family === 'config' ? undefined : suppressions?.fix(finding);
     if (suppress) finding.fixes.push(suppress);
-    const suppression = findSuppression(report.at.file, report.at.path, meta.id);
+    const suppression = suppressions?.find(finding);
     if (suppression) finding.suppressed = suppression;
     findings.push(finding);
   }
   return findings.sort(compareFindings);
-}
-
-/** An `x-api-sentinel-ignore: { rule-id: reason }` on the flagged object or any object above it in the same file. */
-function findSuppression(file: SourceFile, path: (string | number)[], ruleId: string): Finding['suppressed'] {
-  let value: unknown = file.value;
-  const containers: { value: object; depth: number }[] = [];
-  for (let depth = 0; depth <= path.length && value !== null && typeof value === 'object'; depth++) {
-    containers.push({ value, depth });
-    if (depth < path.length) value = (value as Record<string | number, unknown>)[path[depth]];
-  }
-  for (let i = containers.length - 1; i >= 0; i--) {
-    const c = containers[i].value as Record<string, unknown>;
-    const ignore = c[IGNORE_KEY];
-    if (!isObject(ignore) || !(ruleId in ignore)) continue;
-    const reason = ignore[ruleId];
-    return {
-      kind: 'inSource',
-      justification: typeof reason === 'string' ? reason : '',
-      location: { file: file.relPath, range: file.rangeOf(ignore, ruleId, 'key') },
-    };
-  }
-  return undefined;
-}
-
-/** Keys whose mapping values are maps of names or requirement objects, where an `x-` key would change meaning. */
-const NAME_MAPS = new Set(['properties', 'patternProperties', 'scopes', 'mapping', 'variables', 'definitions', 'schemas', 'securitySchemes', 'securityDefinitions']);
-
-export const SUPPRESSION_PLACEHOLDER = 'TODO: say why this is accepted';
-
-/**
- * A suggestion that suppresses one finding: `x-api-sentinel-ignore` on the nearest object above the flagged place
- * that may carry extensions (never inside a security requirement or a map of property names).
- */
-function suppressionFix(file: SourceFile, path: (string | number)[], ruleId: string): Finding['fixes'][number] | undefined {
-  const values: unknown[] = [file.value];
-  for (const key of path) {
-    const parent = values[values.length - 1];
-    if (parent === null || typeof parent !== 'object') break;
-    values.push((parent as Record<string | number, unknown>)[key]);
-  }
-  for (let depth = values.length - 1; depth >= 0; depth--) {
-    const value = values[depth];
-    if (!isObject(value)) continue;
-    const own = depth > 0 ? path[depth - 1] : undefined;
-    const parentKey = depth > 1 ? path[depth - 2] : undefined;
-    if (typeof own === 'string' && (NAME_MAPS.has(own) || own.startsWith('x-'))) continue;
-    if (typeof own === 'number' && (parentKey === 'security' || parentKey === 'required' || parentKey === 'enum')) continue;
-    const existing = value[IGNORE_KEY];
-    try {
-      const edit = isObject(existing)
-        ? (ruleId in existing ? undefined : insertEntry(file, existing, ruleId, SUPPRESSION_PLACEHOLDER))
-        : existing === undefined ? insertEntry(file, value, IGNORE_KEY, { [ruleId]: SUPPRESSION_PLACEHOLDER }) : undefined;
-      return edit && { title: `Suppress ${ruleId} here (give the reason)`, kind: 'suggestion', edits: [edit] };
-    } catch { return undefined; }
-  }
-  return undefined;
 }
 
 /** Code-unit order: stable across machines and locales, and much cheaper than localeCompare on thousands of findings. */

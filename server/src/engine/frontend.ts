@@ -6,7 +6,7 @@
  */
 import type { ResolvedConfig } from './config';
 import type { ParseCache } from './spec/load';
-import type { CancellationSignal, FileReader, Need, Problem } from './types';
+import type { CancellationSignal, FileReader, Finding, Fix, Need, Problem, Suppression } from './types';
 
 export type { Need } from './types';
 
@@ -30,6 +30,14 @@ export interface FrontendPart {
   problems: Problem[];
   /** Every file it read, relative to the root. */
   inputs: string[];
+  /** How findings at its places are suppressed in source (code: a comment above the route). */
+  suppressions?: Suppressions;
+}
+
+/** Suppression written in the reviewed files, and the suggestion that writes one for a finding. */
+export interface Suppressions {
+  find(finding: Finding): Suppression | undefined;
+  fix(finding: Finding): Fix | undefined;
 }
 
 export interface Frontend<Part extends FrontendPart = FrontendPart> {

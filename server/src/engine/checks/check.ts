@@ -1,22 +1,33 @@
-import type { CheckMeta, Fix, OperationRef, Severity } from '../types';
+import type { CheckMeta, Fix, OperationRef, Range, Severity } from '../types';
 import type { ResolvedConfig } from '../config';
 import type { FrontendPart } from '../frontend';
 import type { FileSet } from '../spec/load';
 import type { ApiDocument, Operation, Site } from '../spec/model';
 
-/** Where a finding points: a key, or the value under it. */
+/** Where a finding points in a spec: a key, or the value under it. */
 export type { Site };
 
-export interface Report extends Site {
+/**
+ * Where a finding points in code: a file relative to the root, the exact range, and an anchor that names the place
+ * without lines (a route key such as `GET /users/{id}`, or a symbol path).
+ */
+export interface CodeSite { code: { file: string; range: Range; anchor: string } }
+
+export type ReportSite = Site | CodeSite;
+
+export function isCodeSite(site: ReportSite): site is CodeSite { return 'code' in site; }
+
+export type Report = ReportSite & {
   /** One sentence: what, where, why it matters. A function receives the operations merged into the finding. */
   message: string | ((operations: OperationRef[]) => string);
   /** Overrides the check's default severity for this finding (risk-based severities). */
   severity?: Severity;
-  operations?: Operation[];
-  related?: (Site & { message: string })[];
+  /** The spec operations or code routes it concerns. */
+  operations?: (Operation | OperationRef)[];
+  related?: (ReportSite & { message: string })[];
   /** Quick fixes; a function when building them costs (it runs only when the caller wants fixes). */
   fixes?: Fix[] | (() => Fix[]);
-}
+};
 
 export interface CheckContext {
   /** The spec frontend's model: every file loaded, and the OpenAPI documents among them. */
