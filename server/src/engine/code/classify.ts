@@ -152,14 +152,15 @@ export class Classifier {
     const name = displayName(applied);
     const value = this.resolver.value(applied, module);
     const definedAt = this.definedAt(value, expr);
-    const names = [name, ...declaredNames(value)];
+    const names = [name, ...declaredNames(value), ...this.importedName(applied)];
     const base = { name, ...(definedAt ? { definedAt } : {}), ...(optOut ? { optOut } : {}) };
     if (names.some((n) => this.authNames.has(n))) return { ...base, kind: 'auth', evidence: 'named in .api-sentinel.yaml' };
     if (names.some((n) => this.limiterNames.has(n))) return { ...base, kind: 'rate-limit', evidence: 'named in .api-sentinel.yaml' };
     const { kind, evidence, seen } = this.byValue(value);
     if (seen === 'library' || kind === 'auth' || kind === 'rate-limit') return { ...base, kind, evidence };
     // a name is weak evidence: it is said, but never makes a link auth or a limiter
-    const hint = AUTH_NAME.test(name) ? 'named like auth middleware' : LIMIT_NAME.test(name) ? 'named like a rate limiter' : undefined;
+    // limiter names first: `loginLimiter` limits logins
+    const hint = names.some((n) => LIMIT_NAME.test(n)) ? 'named like a rate limiter' : names.some((n) => AUTH_NAME.test(n)) ? 'named like auth middleware' : undefined;
     if (!hint) return { ...base, kind, evidence };
     return { ...base, kind: 'unknown', evidence: kind === 'other' ? `${hint}, but it ${evidence}` : `${hint}; ${evidence}` };
   }
@@ -193,6 +194,12 @@ export class Classifier {
       case 'unknown':
         return { kind: 'unknown', evidence: value.reason, seen: 'unseen' };
     }
+  }
+
+  /** The name a binding is imported under (`requireLogin` in `import { requireLogin as guard }`). */
+  private importedName(applied: ts.Expression): string[] {
+    const declaration = ts.isIdentifier(applied) ? this.resolver.declarationOf(applied) : undefined;
+    return declaration && ts.isImportSpecifier(declaration) ? [(declaration.propertyName ?? declaration.name).text] : [];
   }
 
   /** Classifies a function by what its code does. */
@@ -385,6 +392,7 @@ function rejectionOf(call: ts.CallExpression | ts.NewExpression): Status | undef
 function textOf(node: ts.Node): string {
   if (ts.isStringLiteralLike(node)) return node.text;
   if (ts.isTemplateExpression(node)) return node.head.text;
+  if (ts.isBinaryExpression(node)) return textOf(node.left) + textOf(node.right);
   if (ts.isNewExpression(node) || ts.isCallExpression(node)) return (node.arguments ?? []).map(textOf).join(' ');
   return '';
 }

@@ -192,7 +192,16 @@ export class ModuleGraph {
     if (text.includes('\0')) return this.skip(path, 'it holds binary data (NUL bytes), not source code', 'warning');
     const unwritten = generatedOrMinified(text);
     if (unwritten) return this.skip(path, unwritten);
-    const source = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path));
+    let source: ts.SourceFile;
+    try {
+      source = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path));
+    } catch (error) {
+      // the parser recurses: hostile nesting exhausts the stack
+      const why = error instanceof RangeError ? 'it is nested too deeply' : String((error as Error)?.message ?? error).split('\n')[0];
+      this.skipped.set(path, why);
+      this.problem(path, 'code-parse-error', 'error', `Cannot parse the file: ${why}`);
+      return undefined;
+    }
     const diagnostics = (source as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
     if (diagnostics.length > 0) {
       // the parser recovers: the routes of the rest of the file are still read
@@ -289,12 +298,13 @@ export class ModuleGraph {
   private async parseConfig(path: string, text: string, depth: number): Promise<PathConfig | undefined> {
     this.inputs.push(this.relative(path));
     const { config, error } = ts.parseConfigFileTextToJson(path, text);
-    if (error || typeof config !== 'object' || config === null) {
+    if (error) {
+      // what the lenient parser recovered is still used
       const source = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.JSON);
-      const at = error?.start !== undefined ? rangeOf(source, error.start, error.start + (error.length ?? 0)) : undefined;
-      this.problem(path, 'code-config-error', 'warning', `Cannot read the import aliases: ${error ? ts.flattenDiagnosticMessageText(error.messageText, ' ') : 'it is not an object'}`, at);
-      return undefined;
+      const at = error.start !== undefined ? rangeOf(source, error.start, error.start + (error.length ?? 0)) : undefined;
+      this.problem(path, 'code-config-error', 'warning', `Invalid ${path.slice(path.lastIndexOf('/') + 1)}: ${ts.flattenDiagnosticMessageText(error.messageText, ' ')}`, at);
     }
+    if (typeof config !== 'object' || config === null) return undefined;
     const dir = dirname(path);
     let inherited: PathConfig | undefined;
     const bases = typeof config.extends === 'string' ? [config.extends] : Array.isArray(config.extends) ? config.extends : [];

@@ -119,13 +119,26 @@ export class Routing {
     const candidates: { call: ts.CallExpression; module: Module; order: Order }[] = [];
     for (const module of modules) {
       const position = graph.evaluationOrder.get(module)!;
-      for (const call of module.calls) {
-        const order = [position, orderPosition(call)];
-        if (!this.registration(call, module, EMPTY_ENV, order, false) && call.arguments.length > 0) candidates.push({ call, module, order });
-      }
+      this.guarded(module, () => {
+        for (const call of module.calls) {
+          const order = [position, orderPosition(call)];
+          if (!this.registration(call, module, EMPTY_ENV, order, false) && call.arguments.length > 0) candidates.push({ call, module, order });
+        }
+      });
     }
     // registrations inside functions that receive a router count where the router is passed in
-    for (const { call, module, order } of candidates) this.include(call, module, EMPTY_ENV, order, []);
+    for (const { call, module, order } of candidates) this.guarded(module, () => this.include(call, module, EMPTY_ENV, order, []));
+  }
+
+  /**
+   * Runs one step of reading a module; a failure (the stack exhausted by hostile nesting) is reported for that
+   * module and the analysis goes on.
+   */
+  private guarded(module: Module, step: () => void): void {
+    try { step(); } catch (error) {
+      const why = error instanceof RangeError ? 'its code is nested too deeply' : String((error as Error)?.message ?? error).split('\n')[0];
+      this.report({ file: module.relPath, severity: 'warning', code: 'code-analysis-failed', message: `Routes registered in this file may be missing: ${why}` });
+    }
   }
 
   /**
@@ -269,7 +282,7 @@ export class Routing {
    */
   text(expr: ts.Expression, module: Module, env: Env = EMPTY_ENV, steps = 0): string {
     const e = unwrap(expr);
-    if (ts.isStringLiteralLike(e)) return e.text;
+    if (ts.isStringLiteralLike(e) || ts.isNumericLiteral(e)) return e.text;
     if (steps > MAX_TARGET_STEPS) return NOT_CONSTANT;
     if (ts.isTemplateExpression(e)) return e.head.text + e.templateSpans.map((s) => this.text(s.expression, module, env, steps + 1) + s.literal.text).join('');
     if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) return this.text(e.left, module, env, steps + 1) + this.text(e.right, module, env, steps + 1);
@@ -348,8 +361,10 @@ export class Routing {
     const mounted = new Set(this.routers.flatMap((r) => r.entries.flatMap((e) => (e.kind === 'mount' ? [e.router] : []))));
     const reader = new RouteReader(this, this.classifier, this.report);
     for (const root of this.routers.filter((r) => !mounted.has(r))) reader.read(root, root.kind === 'app');
-    // routers only reachable through a mount cycle
-    for (const router of this.routers.filter((r) => !reader.visited.has(r))) reader.read(router, false);
+    // routers only reachable through a mount cycle: apps first
+    for (const router of [...this.routers].sort((a, b) => Number(b.kind === 'app') - Number(a.kind === 'app'))) {
+      if (!reader.visited.has(router)) reader.read(router, router.kind === 'app');
+    }
     return reader.routes;
   }
 }
