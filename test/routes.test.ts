@@ -382,6 +382,32 @@ exports.requireAdmin = (req, res, next) => (req.user?.admin ? next() : res.sendS
     ]);
   });
 
+  test('Express: route(path).all(middleware) guards the methods chained after it', async () => {
+    const result = await analyzeMemory({
+      '/p/app.js': "const app = require('express')();\nconst { guard } = require('./guard');\napp.route('/doc/:id').all(guard).get((q, s) => s.end()).post((q, s) => s.end());\napp.route('/open').all((q, s) => s.end());",
+      '/p/guard.js': 'exports.guard = (req, res, next) => (req.user ? next() : res.sendStatus(401));',
+    });
+    assert.deepEqual(result.routes.map((r) => `${r.key} ${chainOf(r).join(',')}`), ['GET /doc/{id} global:auth:guard', 'POST /doc/{id} global:auth:guard', 'ALL /open ']);
+  });
+
+  test('Koa: koa-mount mounts an app below a path; Hono: wildcard methods with middleware guard the paths below', async () => {
+    const koa = await analyzeMemory({
+      '/p/app.js': "const Koa = require('koa');\nconst mount = require('koa-mount');\nconst Router = require('@koa/router');\nconst v1 = new Koa();\nconst r = new Router();\nr.get('/ping', (ctx) => {});\nv1.use(r.routes());\nconst app = new Koa();\napp.use(mount('/v1', v1));",
+    });
+    assert.deepEqual(koa.routes.map((r) => [r.framework, r.key]), [['koa', 'GET /v1/ping']]);
+    const hono = await analyzeMemory({
+      '/p/app.ts': "import { Hono } from 'hono';\nimport { guard } from './guard';\nconst app = new Hono();\napp.get('/admin/*', guard);\napp.get('/admin/users', (c) => c.json([]));\napp.post('/admin/users', (c) => c.json({}));\nexport default app;",
+      '/p/guard.ts': "export const guard = async (c, next) => { if (!c.get('user')) return c.text('no', 401); await next(); };",
+    });
+    assert.deepEqual(hono.routes.map((r) => `${r.key} ${chainOf(r).join(',')}`), ['GET /admin/users global:auth:guard', 'POST /admin/users ']);
+  });
+
+  test('a sub-app that cannot be followed is an unresolved import at the mount', async () => {
+    const result = await analyzeMemory({ '/p/app.ts': "import { Hono } from 'hono';\nimport users from './users';\nconst app = new Hono();\napp.route('/users', users);\napp.get('/', (c) => c.text('hi'));" });
+    assert.deepEqual(result.problems.map((p) => [p.code, p.range?.start]), [['code-unresolved-import', { line: 1, character: 18 }]]);
+    assert.deepEqual(result.routes.map((r) => r.key), ['GET /']);
+  });
+
   test('a router nobody mounts keeps its own path and says so', async () => {
     const result = await analyzeMemory({ '/p/r.ts': "import { Router } from 'express';\nconst r = Router();\nr.get('/orphan/:id', (req, res) => res.end());\nexport default r;" });
     assert.deepEqual(result.routes.map((r) => [r.key, r.mounted]), [['GET /orphan/{id}', false]]);

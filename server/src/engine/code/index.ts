@@ -21,8 +21,9 @@ import { Resolver } from './resolve';
 import { Routing, type FrameworkExtractor } from './routing';
 
 export type { ChainLink, Framework, Handler, LinkKind, LinkScope, Location, Route, RouteOptions } from './model';
+export { DEFAULT_MAX_CODE_FILE_SIZE } from './modules';
 
-export const EXTRACTORS: readonly FrameworkExtractor[] = [express, koa, hono];
+const EXTRACTORS: readonly FrameworkExtractor[] = [express, koa, hono];
 
 export interface RouteRequest {
   /** Absolute project root, with '/'. */

@@ -10,7 +10,7 @@ import type { Location } from './model';
 import { dirname, extname, inFolder, relativeTo, resolvePath } from './posix';
 
 /** Probed in this order for an import without an extension, then as `/index.*`. */
-export const CODE_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
+const CODE_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
 /** TypeScript sources import their siblings by the name of the compiled file (`./users.js` for `users.ts`). */
 const SOURCE_TWINS: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
 /** Imports of these are data or styles, not code. */
@@ -21,7 +21,7 @@ const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
 
 export const DEFAULT_MAX_CODE_FILE_SIZE = 2 * 1024 * 1024;
 /** At most this many code files are read by one analysis. */
-export const MAX_CODE_FILES = 10_000;
+const MAX_CODE_FILES = 10_000;
 
 /** What an import specifier names. */
 export type ModuleRef =
@@ -80,11 +80,11 @@ export function locate(module: Module, node: ts.Node): Location {
   return { file: module.relPath, range: rangeOf(module.source, node.getStart(module.source), node.getEnd()) };
 }
 
-export function rangeOf(source: ts.SourceFile, start: number, end: number): Range {
+function rangeOf(source: ts.SourceFile, start: number, end: number): Range {
   return { start: source.getLineAndCharacterOfPosition(start), end: source.getLineAndCharacterOfPosition(end) };
 }
 
-export function scriptKind(path: string): ts.ScriptKind {
+function scriptKind(path: string): ts.ScriptKind {
   switch (extname(path).toLowerCase()) {
     case '.tsx': return ts.ScriptKind.TSX;
     case '.jsx': return ts.ScriptKind.JSX;

@@ -12,7 +12,7 @@ export function extname(path: string): string {
 }
 
 /** Removes `.`, `..` and empty segments. A leading drive (`C:`) or root is kept. */
-export function normalize(path: string): string {
+function normalize(path: string): string {
   const out: string[] = [];
   const segments = path.split('/');
   const head = segments[0] === '' || /^[A-Za-z]:$/.test(segments[0]) ? segments.shift()! : undefined;

@@ -119,11 +119,6 @@ export class Resolver {
     return undefined;
   }
 
-  /** The module a node belongs to. */
-  moduleOf(node: ts.Node): Module | undefined {
-    return this.graph.modules.get(node.getSourceFile().fileName);
-  }
-
   private evaluate(expr: ts.Expression, module: Module, budget: { steps: number }): Value {
     if (++budget.steps > MAX_STEPS) return TOO_DEEP;
     const e = unwrap(expr);

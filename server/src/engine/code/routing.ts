@@ -13,7 +13,7 @@ import type { Problem } from '../types';
 import { displayName, optedOut, type Classifier } from './classify';
 import type { ChainLink, Framework, Handler, LinkScope, Route } from './model';
 import { locate, type Module, type ModuleGraph } from './modules';
-import { declarationSite, isFunctionNode, unwrap, type FunctionNode, type Resolver, type Value } from './resolve';
+import { declarationSite, exportNames, isFunctionNode, unwrap, type FunctionNode, type Resolver, type Value } from './resolve';
 import { covers, joinPaths, NOT_CONSTANT, underPrefix, type PathPattern } from './templates';
 
 /** Where something is written in project code. */
@@ -46,7 +46,7 @@ export interface ParamTarget { param: ts.ParameterDeclaration }
 /** What a parameter was passed where a function is read as called (`setup(app, '/admin')`). */
 export interface Argument { expr: ts.Expression; module: Module; env: Env }
 export type Env = ReadonlyMap<ts.ParameterDeclaration, Argument>;
-export const EMPTY_ENV: Env = new Map();
+const EMPTY_ENV: Env = new Map();
 
 /** A middleware or handler as applied: the expression, and the argument of the registration that applies it. */
 export interface LinkSource { expr: ts.Expression; module: Module; at: Site }
@@ -92,7 +92,7 @@ const MAX_INCLUDE_DEPTH = 8;
 const MAX_MOUNT_DEPTH = 32;
 const MAX_TARGET_STEPS = 24;
 /** One analysis reports at most this many routes (a router mounted in many places multiplies them). */
-export const MAX_ROUTES = 100_000;
+const MAX_ROUTES = 100_000;
 
 interface Active { link: LinkSource; pattern: PathPattern; methods?: readonly string[]; scope: LinkScope }
 
@@ -102,6 +102,7 @@ export class Routing {
   private readonly targets = new Map<ts.Node, RouterView | ParamTarget | null>();
   private readonly allMethods: Set<string>;
   private readonly extractors: Map<Framework, FrameworkExtractor>;
+  private readonly failed = new Set<Module>();
 
   constructor(
     readonly resolver: Resolver,
@@ -131,19 +132,22 @@ export class Routing {
   }
 
   /**
-   * Runs one step of reading a module; a failure (the stack exhausted by hostile nesting) is reported for that
+   * Runs one step of reading a module; a failure (the stack exhausted by hostile nesting) is reported once for that
    * module and the analysis goes on.
    */
   private guarded(module: Module, step: () => void): void {
     try { step(); } catch (error) {
+      if (this.failed.has(module)) return;
+      this.failed.add(module);
       const why = error instanceof RangeError ? 'its code is nested too deeply' : String((error as Error)?.message ?? error).split('\n')[0];
-      this.report({ file: module.relPath, severity: 'warning', code: 'code-analysis-failed', message: `Routes registered in this file may be missing: ${why}` });
+      this.report({ file: module.relPath, severity: 'warning', code: 'code-analysis-failed', message: `Routes of this file may be missing: ${why}` });
     }
   }
 
   /**
-   * Interprets `call` when it is a registration on a router (true); `boundOnly` limits it to routers passed in
-   * through `env`, as registrations on other routers were read already.
+   * Interprets `call` when it is a registration on a router. True when it is a method call on a router or on a
+   * parameter that stands for one: nothing else is to be read from it. `boundOnly` limits it to routers passed in
+   * through `env`, as registrations on the others were read already.
    */
   private registration(call: ts.CallExpression, module: Module, env: Env, order: Order, boundOnly: boolean): boolean {
     const callee = unwrap(call.expression);
@@ -244,10 +248,9 @@ export class Routing {
   private created(callee: Extract<Value, { kind: 'external' }>, call: ts.CallExpression | ts.NewExpression, module: Module): RouterView | undefined {
     const existing = this.byCreation.get(call);
     if (existing) return { router: existing, basePath: '' };
-    const names = callee.path.filter((p) => p !== '()');
-    const normalized = names.length > 1 && names[0] === 'default' ? names.slice(1) : names;
+    const names = exportNames(callee.path);
     for (const extractor of this.extractors.values()) {
-      const made = extractor.creates({ specifier: callee.specifier, names: normalized }, ts.isNewExpression(call), call, module, this);
+      const made = extractor.creates({ specifier: callee.specifier, names }, ts.isNewExpression(call), call, module, this);
       if (!made) continue;
       const router: RouterNode = { framework: extractor.framework, kind: made.kind, created: { module, node: call }, prefix: made.prefix ?? '', leaks: made.leaks, entries: [] };
       this.byCreation.set(call, router);
@@ -259,10 +262,6 @@ export class Routing {
 
   // ---- what extractors read from registrations ----
 
-  /**
-   * The constant text of an expression, following constants across files; parts that are not constant are
-   * `NOT_CONSTANT`.
-   */
   /**
    * What an expression is defined as, with parameters replaced by the arguments `env` binds them to: a node in
    * project code, or undefined.
@@ -333,6 +332,16 @@ export class Routing {
     });
   }
 
+  /**
+   * The router an argument mounts; when it cannot be followed, the argument is classified as a link would be, so
+   * that an import it cannot follow is reported.
+   */
+  mountTarget(expr: ts.Expression, module: Module, env: Env): RouterView | undefined {
+    const view = this.view(expr, module, env);
+    if (!view) this.classifier.middleware(expr, module);
+    return view;
+  }
+
   /** Whether a link looks like middleware: a function taking `next` (at least `params` parameters) or a library's. */
   takesNext(link: LinkSource, params: number): boolean {
     const value = this.resolver.value(link.expr, link.module);
@@ -360,10 +369,11 @@ export class Routing {
   routes(): Route[] {
     const mounted = new Set(this.routers.flatMap((r) => r.entries.flatMap((e) => (e.kind === 'mount' ? [e.router] : []))));
     const reader = new RouteReader(this, this.classifier, this.report);
-    for (const root of this.routers.filter((r) => !mounted.has(r))) reader.read(root, root.kind === 'app');
+    const read = (root: RouterNode) => this.guarded(root.created.module, () => reader.read(root, root.kind === 'app'));
+    this.routers.filter((r) => !mounted.has(r)).forEach(read);
     // routers only reachable through a mount cycle: apps first
     for (const router of [...this.routers].sort((a, b) => Number(b.kind === 'app') - Number(a.kind === 'app'))) {
-      if (!reader.visited.has(router)) reader.read(router, router.kind === 'app');
+      if (!reader.visited.has(router)) read(router);
     }
     return reader.routes;
   }

@@ -9,9 +9,9 @@
 
 /** Marks text that is not constant in the code (a variable prefix, a computed segment). */
 export const NOT_CONSTANT = '\u0000';
-export const UNKNOWN_SEGMENT = '{?}';
+const UNKNOWN_SEGMENT = '{?}';
 /** In a pattern: any number of segments, including none (a trailing `*`). */
-export const REST = '**';
+const REST = '**';
 
 const NAMED_PARAM = /^:([A-Za-z_$][\w$]*)(?:\([^]*\)|\{[^]*\})?$/;
 const PLAIN_LITERAL = /^[\w.~@!$&'+,;=%-]*$/;
@@ -72,8 +72,6 @@ export interface PathPattern {
   /** True when the pattern matches every path below it too (Express `use('/api')`), false when it must match whole. */
   prefix: boolean;
 }
-
-export const EVERY_PATH: PathPattern = { segments: [], prefix: true };
 
 /** A middleware path as written: a trailing `*` matches any rest, another `*` one segment. */
 export function toPattern(raw: string, prefix: boolean): PathPattern {

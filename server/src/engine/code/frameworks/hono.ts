@@ -33,7 +33,7 @@ export const hono: FrameworkExtractor = {
     const args = r.call.arguments;
     if (r.method === 'use') return registerUse(r, { defaultPath: '*', prefix: false });
     if (r.method === 'route') {
-      const target = args.length > 1 ? r.routing.view(args[1], r.module, r.env) : undefined;
+      const target = args.length > 1 ? r.routing.mountTarget(args[1], r.module, r.env) : undefined;
       if (target) r.routing.mount(r.view, r.order, toTemplate(r.routing.text(args[0], r.module, r.env)), target.router, { module: r.module, node: args[1] });
       return;
     }

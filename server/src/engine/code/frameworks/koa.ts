@@ -20,7 +20,7 @@ const USE: UseShape = {
     const callee = r.routing.resolver.value(item.expr.expression, item.module);
     if (callee.kind !== 'external' || callee.specifier !== 'koa-mount') return undefined;
     const args = item.expr.arguments;
-    const target = args.length > 0 ? r.routing.view(args[args.length - 1], item.module, r.env) : undefined;
+    const target = args.length > 0 ? r.routing.mountTarget(args[args.length - 1], item.module, r.env) : undefined;
     if (!target) return undefined;
     return { raw: args.length > 1 ? r.routing.text(args[0], item.module, r.env) : '', router: target.router };
   },
