@@ -1,0 +1,68 @@
+/**
+ * Route facts from code: every route of an Express, Koa or Hono app, its full path, and the chain in effect.
+ *
+ * How the parts fit: `modules.ts` reads the files through the reader and parses each once (`ts.createSourceFile`,
+ * never a Program or the type checker), with imports, exports and calls; `resolve.ts` answers what an expression is
+ * bound to across files; `classify.ts` says what a middleware does (auth, rate-limit, other, unknown) and why;
+ * `routing.ts` holds the framework-neutral model (routers, their ordered `use`/route/mount entries, routers passed
+ * into functions) and builds each route's chain from the apps down; `templates.ts` turns paths into OpenAPI
+ * templates and matches middleware paths. Each file in `frameworks/` teaches one framework: how its apps and routers
+ * are created, what their methods return, and what a registration means. A new framework adds one file there and
+ * one entry in `EXTRACTORS`. The analysis never throws: broken input becomes a problem.
+ */
+import type { CancellationSignal, FileReader, Problem } from '../types';
+import { Classifier } from './classify';
+import { express } from './frameworks/express';
+import { hono } from './frameworks/hono';
+import { koa } from './frameworks/koa';
+import type { Route, RouteOptions } from './model';
+import { loadModules } from './modules';
+import { Resolver } from './resolve';
+import { Routing, type FrameworkExtractor } from './routing';
+
+export type { ChainLink, Framework, Handler, LinkKind, LinkScope, Location, Route, RouteOptions } from './model';
+export { DEFAULT_MAX_CODE_FILE_SIZE } from './modules';
+
+const EXTRACTORS: readonly FrameworkExtractor[] = [express, koa, hono];
+
+export interface RouteRequest {
+  /** Absolute project root, with '/'. */
+  root: string;
+  /** Absolute paths of the entry files: routes are read from these and every project file they import. */
+  files: readonly string[];
+  reader: FileReader;
+  options?: RouteOptions;
+  cancel?: CancellationSignal;
+}
+
+export interface RouteAnalysis {
+  /** Sorted by file, then position. */
+  routes: Route[];
+  problems: Problem[];
+  /** Every file read, relative to the root. */
+  inputs: string[];
+}
+
+export async function analyzeRoutes(request: RouteRequest): Promise<RouteAnalysis> {
+  try {
+    const options = request.options ?? {};
+    const graph = await loadModules({ root: request.root, files: request.files, reader: request.reader, maxFileSize: options.maxFileSize, cancel: request.cancel });
+    const problems = [...graph.problems];
+    const report = (problem: Problem) => { problems.push(problem); };
+    const resolver = new Resolver(graph);
+    const routing = new Routing(resolver, new Classifier(resolver, options, report), EXTRACTORS, report);
+    if (request.cancel?.cancelled) return { routes: [], problems, inputs: graph.inputs };
+    routing.collect(graph);
+    const routes = routing.routes().sort(compareRoutes);
+    return { routes, problems, inputs: graph.inputs };
+  } catch (error) {
+    const message = String((error as Error)?.message ?? error).split('\n')[0];
+    return { routes: [], problems: [{ file: '', severity: 'error', code: 'code-analysis-failed', message: `Route analysis failed: ${message}` }], inputs: [] };
+  }
+}
+
+function compareRoutes(a: Route, b: Route): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1
+    : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character
+    || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || (a.method < b.method ? -1 : a.method > b.method ? 1 : 0);
+}

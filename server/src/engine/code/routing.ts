@@ -1,0 +1,496 @@
+/**
+ * The routing model every framework extractor fills, and the chain building they share.
+ *
+ * An app or router is a `RouterNode`, identified by the call that creates it (`express()`, `new Router()`). Its
+ * entries are registrations in the order they run: `use` (middleware on a path pattern), `route` and `mount` (another
+ * router below a path). Order follows the code: modules in evaluation order, then source position; registrations
+ * made inside a function that receives the router (`setup(app)`) count at the call that passes it. Routes are then
+ * read from the apps down through the mounts: each route's chain is the middleware registered before it on a path
+ * that covers it, then its own.
+ */
+import ts from 'typescript';
+import type { Problem } from '../types';
+import { displayName, optedOut, type Classifier } from './classify';
+import type { ChainLink, Framework, Handler, LinkScope, Route } from './model';
+import { locate, type Module, type ModuleGraph } from './modules';
+import { declarationSite, exportNames, isFunctionNode, unwrap, type FunctionNode, type Resolver, type Value } from './resolve';
+import { covers, joinPaths, NOT_CONSTANT, underPrefix, type PathPattern } from './templates';
+
+/** Where something is written in project code. */
+export interface Site { module: Module; node: ts.Node }
+
+export interface RouterNode {
+  framework: Framework;
+  kind: 'app' | 'router';
+  /** The call that creates it. */
+  created: Site;
+  /** A template every path of the router starts with (Koa's `prefix`). */
+  prefix: string;
+  /**
+   * Whether its middleware also runs for requests that pass through it unanswered (Express routers and sub-apps,
+   * Hono sub-apps): then, once mounted, it covers the parent's later routes below the mount path too.
+   */
+  leaks: boolean;
+  entries: Entry[];
+}
+
+/**
+ * A router as a registration sees it: Hono's `basePath` adds a path (a template) to what follows; Express's
+ * `route(path)` and Hono's chained methods give path-less registrations their path (as written).
+ */
+export interface RouterView { router: RouterNode; basePath: string; routePath?: string }
+
+/** A function parameter a router is passed in through: `function setup(app) { app.use(...) }`. */
+export interface ParamTarget { param: ts.ParameterDeclaration }
+
+/** What a parameter was passed where a function is read as called (`setup(app, '/admin')`). */
+export interface Argument { expr: ts.Expression; module: Module; env: Env }
+export type Env = ReadonlyMap<ts.ParameterDeclaration, Argument>;
+const EMPTY_ENV: Env = new Map();
+
+/** A middleware or handler as applied: the expression, and the argument of the registration that applies it. */
+export interface LinkSource { expr: ts.Expression; module: Module; at: Site }
+
+/** Registrations sort by these numbers, compared in order. */
+export type Order = readonly number[];
+
+export type Entry =
+  | { kind: 'use'; order: Order; pattern: PathPattern; methods?: readonly string[]; link: LinkSource }
+  | { kind: 'route'; order: Order; method: string; path: string; at: Site; links: LinkSource[]; handler?: LinkSource }
+  | { kind: 'mount'; order: Order; path: string; router: RouterNode; at: Site };
+
+/** One registration call on a router of the extractor's framework. */
+export interface Registration {
+  routing: Routing;
+  module: Module;
+  call: ts.CallExpression;
+  /** The method called: `get`, `use`, `route`... */
+  method: string;
+  view: RouterView;
+  env: Env;
+  order: Order;
+}
+
+/** What one framework contributes: how its routers are made, what their methods return, and what registrations mean. */
+export interface FrameworkExtractor {
+  readonly framework: Framework;
+  /** Methods that register something on its routers. */
+  readonly methods: ReadonlySet<string>;
+  /**
+   * Recognises the creation of an app or router: the callee is a package export (`express` `default`), `construct`
+   * tells `new` from a call.
+   */
+  creates(callee: { specifier: string; names: string[] }, construct: boolean, call: ts.CallExpression | ts.NewExpression, module: Module, routing: Routing):
+    { kind: 'app' | 'router'; prefix?: string; leaks: boolean } | undefined;
+  /** What a method call on one of its routers returns: the same view, a derived one, or nothing to follow. */
+  derive(method: string, call: ts.CallExpression, base: RouterView, module: Module, routing: Routing, env: Env): RouterView | undefined;
+  register(registration: Registration): void;
+}
+
+/** Bounds on following registrations into functions and routers into mounts. */
+const MAX_INCLUDE_DEPTH = 8;
+const MAX_MOUNT_DEPTH = 32;
+const MAX_TARGET_STEPS = 24;
+/** One analysis reports at most this many routes (a router mounted in many places multiplies them). */
+const MAX_ROUTES = 100_000;
+
+interface Active { link: LinkSource; pattern: PathPattern; methods?: readonly string[]; scope: LinkScope }
+
+export class Routing {
+  readonly routers: RouterNode[] = [];
+  private readonly byCreation = new Map<ts.Node, RouterNode>();
+  private readonly targets = new Map<ts.Node, RouterView | ParamTarget | null>();
+  private readonly allMethods: Set<string>;
+  private readonly extractors: Map<Framework, FrameworkExtractor>;
+  private readonly failed = new Set<Module>();
+
+  constructor(
+    readonly resolver: Resolver,
+    private readonly classifier: Classifier,
+    extractors: readonly FrameworkExtractor[],
+    private readonly report: (problem: Problem) => void,
+  ) {
+    this.extractors = new Map(extractors.map((e) => [e.framework, e]));
+    this.allMethods = new Set(extractors.flatMap((e) => [...e.methods]));
+  }
+
+  /** Reads every registration of every module. */
+  collect(graph: ModuleGraph): void {
+    const modules = [...graph.modules.values()].sort((a, b) => graph.evaluationOrder.get(a)! - graph.evaluationOrder.get(b)!);
+    const candidates: { call: ts.CallExpression; module: Module; order: Order }[] = [];
+    for (const module of modules) {
+      const position = graph.evaluationOrder.get(module)!;
+      this.guarded(module, () => {
+        for (const call of module.calls) {
+          const order = [position, orderPosition(call)];
+          if (!this.registration(call, module, EMPTY_ENV, order, false) && call.arguments.length > 0) candidates.push({ call, module, order });
+        }
+      });
+    }
+    // registrations inside functions that receive a router count where the router is passed in
+    for (const { call, module, order } of candidates) this.guarded(module, () => this.include(call, module, EMPTY_ENV, order, []));
+  }
+
+  /**
+   * Runs one step of reading a module; a failure (the stack exhausted by hostile nesting) is reported once for that
+   * module and the analysis goes on.
+   */
+  private guarded(module: Module, step: () => void): void {
+    try { step(); } catch (error) {
+      if (this.failed.has(module)) return;
+      this.failed.add(module);
+      const why = error instanceof RangeError ? 'its code is nested too deeply' : String((error as Error)?.message ?? error).split('\n')[0];
+      this.report({ file: module.relPath, severity: 'warning', code: 'code-analysis-failed', message: `Routes of this file may be missing: ${why}` });
+    }
+  }
+
+  /**
+   * Interprets `call` when it is a registration on a router. True when it is a method call on a router or on a
+   * parameter that stands for one: nothing else is to be read from it. `boundOnly` limits it to routers passed in
+   * through `env`, as registrations on the others were read already.
+   */
+  private registration(call: ts.CallExpression, module: Module, env: Env, order: Order, boundOnly: boolean): boolean {
+    const callee = unwrap(call.expression);
+    if (!ts.isPropertyAccessExpression(callee) || !this.allMethods.has(callee.name.text)) return false;
+    const unbound = this.target(callee.expression, module, EMPTY_ENV);
+    if (boundOnly && !(unbound && 'param' in unbound && env.has(unbound.param))) return unbound !== undefined;
+    const target = boundOnly ? this.target(callee.expression, module, env) : unbound;
+    if (!target) return false;
+    if ('param' in target) return true;
+    const extractor = this.extractors.get(target.router.framework)!;
+    if (extractor.methods.has(callee.name.text)) {
+      extractor.register({ routing: this, module, call, method: callee.name.text, view: target, env, order });
+    }
+    return true;
+  }
+
+  /**
+   * `setup(app, '/admin')`: reads the registrations `setup` makes on a parameter that receives a router as made on
+   * that router, at this call, with every parameter bound to its argument.
+   */
+  private include(call: ts.CallExpression, module: Module, env: Env, order: Order, stack: readonly FunctionNode[]): void {
+    const passesRouter = call.arguments.some((arg) => {
+      const a = unwrap(arg);
+      if (!ts.isIdentifier(a) && !ts.isPropertyAccessExpression(a) && a.kind !== ts.SyntaxKind.ThisKeyword) return false;
+      const unbound = this.target(a, module, EMPTY_ENV);
+      // with a router passed down from outside, routers made here were read already
+      return unbound !== undefined && ('param' in unbound ? env.has(unbound.param) : env.size === 0);
+    });
+    if (!passesRouter || stack.length >= MAX_INCLUDE_DEPTH) return;
+    const callee = this.resolver.value(call.expression, module);
+    if (callee.kind !== 'node' || !isFunctionNode(callee.node) || stack.includes(callee.node)) return;
+    const inner = new Map(env);
+    callee.node.parameters.forEach((param, index) => {
+      if (!param.dotDotDotToken && call.arguments[index]) inner.set(param, { expr: call.arguments[index], module, env });
+    });
+    for (const nested of callsWithin(callee.module, callee.node)) {
+      const nestedOrder = [...order, orderPosition(nested)];
+      if (!this.registration(nested, callee.module, inner, nestedOrder, true)) this.include(nested, callee.module, inner, nestedOrder, [...stack, callee.node]);
+    }
+  }
+
+  /** The router (or router parameter) an expression stands for, if any. */
+  target(expr: ts.Expression, module: Module, env: Env): RouterView | ParamTarget | undefined {
+    if (env.size > 0) return this.resolveTarget(expr, module, env, 0);
+    const cached = this.targets.get(expr);
+    if (cached !== undefined) return cached ?? undefined;
+    this.targets.set(expr, null); // a cycle through this expression ends here
+    const target = this.resolveTarget(expr, module, env, 0);
+    this.targets.set(expr, target ?? null);
+    return target;
+  }
+
+  /** The router an expression stands for, when it is one. */
+  view(expr: ts.Expression, module: Module, env: Env): RouterView | undefined {
+    const target = this.target(expr, module, env);
+    return target && 'router' in target ? target : undefined;
+  }
+
+  private resolveTarget(expr: ts.Expression, module: Module, env: Env, steps: number): RouterView | ParamTarget | undefined {
+    if (steps > MAX_TARGET_STEPS) return undefined;
+    let e = unwrap(expr);
+    if (ts.isAwaitExpression(e)) e = unwrap(e.expression);
+    if ((ts.isCallExpression(e) && !module.requires.has(e)) || ts.isNewExpression(e)) {
+      const callee = unwrap(e.expression);
+      if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(callee)) {
+        const base = this.resolveTarget(callee.expression, module, env, steps + 1);
+        if (base && 'param' in base) return this.allMethods.has(callee.name.text) ? base : undefined;
+        if (base) return this.extractors.get(base.router.framework)!.derive(callee.name.text, e, base, module, this, env);
+      }
+      const value = this.resolver.value(e.expression, module);
+      if (value.kind === 'external') return this.created(value, e, module);
+      if (value.kind === 'node' && ts.isCallExpression(e) && isFunctionNode(value.node)) {
+        // a factory: the router it returns
+        const returned = this.resolver.returned(value.node);
+        return returned && this.resolveTarget(returned, value.module, env, steps + 1);
+      }
+      return undefined;
+    }
+    return this.fromValue(this.resolver.definition(e, module), e, env, steps);
+  }
+
+  private fromValue(value: Value, expr: ts.Expression, env: Env, steps: number): RouterView | ParamTarget | undefined {
+    switch (value.kind) {
+      case 'node':
+        return value.node !== expr && ts.isExpression(value.node) ? this.resolveTarget(value.node, value.module, env, steps + 1) : undefined;
+      case 'param': {
+        const arg = env.get(value.param);
+        return arg ? this.resolveTarget(arg.expr, arg.module, arg.env, steps + 1) : { param: value.param };
+      }
+      case 'namespace':
+        // a module mounted whole: its `module.exports` or default export
+        return this.fromValue(this.resolver.exportOf(value.module, 'default'), expr, env, steps + 1);
+      default:
+        return undefined;
+    }
+  }
+
+  private created(callee: Extract<Value, { kind: 'external' }>, call: ts.CallExpression | ts.NewExpression, module: Module): RouterView | undefined {
+    const existing = this.byCreation.get(call);
+    if (existing) return { router: existing, basePath: '' };
+    const names = exportNames(callee.path);
+    for (const extractor of this.extractors.values()) {
+      const made = extractor.creates({ specifier: callee.specifier, names }, ts.isNewExpression(call), call, module, this);
+      if (!made) continue;
+      const router: RouterNode = { framework: extractor.framework, kind: made.kind, created: { module, node: call }, prefix: made.prefix ?? '', leaks: made.leaks, entries: [] };
+      this.byCreation.set(call, router);
+      this.routers.push(router);
+      return { router, basePath: '' };
+    }
+    return undefined;
+  }
+
+  // ---- what extractors read from registrations ----
+
+  /**
+   * What an expression is defined as, with parameters replaced by the arguments `env` binds them to: a node in
+   * project code, or undefined.
+   */
+  private defined(expr: ts.Expression, module: Module, env: Env, steps = 0): { node: ts.Expression; module: Module; env: Env } | undefined {
+    const found = this.resolver.definition(expr, module);
+    if (found.kind === 'param' && steps < MAX_TARGET_STEPS) {
+      const arg = env.get(found.param);
+      return arg && this.defined(arg.expr, arg.module, arg.env, steps + 1);
+    }
+    return found.kind === 'node' && ts.isExpression(found.node) ? { node: found.node, module: found.module, env } : undefined;
+  }
+
+  /**
+   * The constant text of an expression, following constants across files and arguments; parts that are not
+   * constant are `NOT_CONSTANT`.
+   */
+  text(expr: ts.Expression, module: Module, env: Env = EMPTY_ENV, steps = 0): string {
+    const e = unwrap(expr);
+    if (ts.isStringLiteralLike(e) || ts.isNumericLiteral(e)) return e.text;
+    if (steps > MAX_TARGET_STEPS) return NOT_CONSTANT;
+    if (ts.isTemplateExpression(e)) return e.head.text + e.templateSpans.map((s) => this.text(s.expression, module, env, steps + 1) + s.literal.text).join('');
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) return this.text(e.left, module, env, steps + 1) + this.text(e.right, module, env, steps + 1);
+    if (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+      const found = this.defined(e, module, env);
+      if (found && found.node !== e) return this.text(found.node, found.module, found.env, steps + 1);
+    }
+    return NOT_CONSTANT;
+  }
+
+  /** Whether an argument is a path (or a list of them) rather than middleware. */
+  isPath(expr: ts.Expression, module: Module, env: Env = EMPTY_ENV): boolean {
+    const found = this.defined(expr, module, env);
+    if (!found) return false;
+    const e = found.node;
+    if (ts.isStringLiteralLike(e) || ts.isTemplateExpression(e) || ts.isRegularExpressionLiteral(e)) return true;
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) return true;
+    return ts.isArrayLiteralExpression(e) && e.elements.length > 0 && this.isPath(e.elements[0], found.module, found.env);
+  }
+
+  /** The paths an argument names, as written (one per element of a list), with the node to report each at. */
+  paths(expr: ts.Expression, module: Module, env: Env = EMPTY_ENV): { raw: string; node: ts.Expression }[] {
+    const found = this.defined(expr, module, env);
+    if (found && ts.isArrayLiteralExpression(found.node)) {
+      const inline = found.node === unwrap(expr);
+      return found.node.elements.flatMap((element) => this.paths(element, found.module, found.env).map((p) => ({ raw: p.raw, node: inline ? p.node : expr })));
+    }
+    return [{ raw: this.text(expr, module, env), node: expr }];
+  }
+
+  /**
+   * The middleware and handlers among arguments, with arrays and spreads of constant arrays flattened and
+   * parameters replaced by their arguments.
+   */
+  links(args: readonly ts.Expression[], module: Module, env: Env = EMPTY_ENV, at?: Site, steps = 0): LinkSource[] {
+    return args.flatMap((arg) => {
+      const site = at ?? { module, node: arg };
+      const inner = ts.isSpreadElement(arg) ? arg.expression : arg;
+      if (steps >= MAX_TARGET_STEPS) return [{ expr: inner, module, at: site }];
+      const found = this.resolver.definition(inner, module);
+      const bound = found.kind === 'param' ? env.get(found.param) : undefined;
+      if (bound) return this.links([bound.expr], bound.module, bound.env, site, steps + 1);
+      if (found.kind === 'node' && ts.isArrayLiteralExpression(found.node)) {
+        const inline = found.node === unwrap(inner);
+        return found.node.elements.flatMap((element) => this.links([element], found.module, env, inline ? undefined : site, steps + 1));
+      }
+      return [{ expr: inner, module, at: site }];
+    });
+  }
+
+  /**
+   * The router an argument mounts; when it cannot be followed, the argument is classified as a link would be, so
+   * that an import it cannot follow is reported.
+   */
+  mountTarget(expr: ts.Expression, module: Module, env: Env): RouterView | undefined {
+    const view = this.view(expr, module, env);
+    if (!view) this.classifier.middleware(expr, module);
+    return view;
+  }
+
+  /** Whether a link looks like middleware: a function taking `next` (at least `params` parameters) or a library's. */
+  takesNext(link: LinkSource, params: number): boolean {
+    const value = this.resolver.value(link.expr, link.module);
+    if (value.kind === 'node') return !isFunctionNode(value.node) || value.node.parameters.length >= params;
+    return value.kind === 'external';
+  }
+
+  use(view: RouterView, order: Order, pattern: PathPattern, link: LinkSource, methods?: readonly string[]): void {
+    // classified now, so that an import it cannot follow is reported even when no route comes after it
+    this.classifier.middleware(link.expr, link.module);
+    view.router.entries.push({ kind: 'use', order, pattern: underPrefix(view.basePath, pattern), link, ...(methods ? { methods } : {}) });
+  }
+
+  route(view: RouterView, order: Order, route: { method: string; path: string; at: Site; links: LinkSource[]; handler?: LinkSource }): void {
+    view.router.entries.push({ kind: 'route', order, ...route, path: joinPaths(view.basePath, route.path) });
+  }
+
+  mount(view: RouterView, order: Order, path: string, router: RouterNode, at: Site): void {
+    view.router.entries.push({ kind: 'mount', order, path: joinPaths(view.basePath, path), router, at });
+  }
+
+  // ---- route facts ----
+
+  /** Every route, read from the apps (routers nobody mounts) down through their mounts. */
+  routes(): Route[] {
+    const mounted = new Set(this.routers.flatMap((r) => r.entries.flatMap((e) => (e.kind === 'mount' ? [e.router] : []))));
+    const reader = new RouteReader(this, this.classifier, this.report);
+    const read = (root: RouterNode) => this.guarded(root.created.module, () => reader.read(root, root.kind === 'app'));
+    this.routers.filter((r) => !mounted.has(r)).forEach(read);
+    // routers only reachable through a mount cycle: apps first
+    for (const router of [...this.routers].sort((a, b) => Number(b.kind === 'app') - Number(a.kind === 'app'))) {
+      if (!reader.visited.has(router)) read(router);
+    }
+    return reader.routes;
+  }
+}
+
+class RouteReader {
+  readonly routes: Route[] = [];
+  readonly visited = new Set<RouterNode>();
+  private limitReported = false;
+
+  constructor(private readonly routing: Routing, private readonly classifier: Classifier, private readonly report: (problem: Problem) => void) {}
+
+  read(root: RouterNode, mounted: boolean): void {
+    this.flatten(root, '', [], [], mounted);
+  }
+
+  /** Reads a router's entries in order; returns the middleware it leaks to its parent. */
+  private flatten(router: RouterNode, prefix: string, inherited: readonly Active[], stack: readonly RouterNode[], mounted: boolean): Active[] {
+    this.visited.add(router);
+    const base = joinPaths(prefix, router.prefix);
+    const scope: LinkScope = stack.length === 0 && router.kind === 'app' ? 'global' : 'router';
+    const active = [...inherited];
+    const leaked: Active[] = [];
+    for (const entry of [...router.entries].sort((a, b) => compareOrder(a.order, b.order))) {
+      if (entry.kind === 'use') {
+        const link = { link: entry.link, pattern: underPrefix(base, entry.pattern), methods: entry.methods, scope };
+        active.push(link);
+        leaked.push(link);
+      } else if (entry.kind === 'route') {
+        this.emit(router, entry, joinPaths(base, entry.path), active, mounted);
+      } else if (!stack.includes(entry.router) && entry.router !== router && stack.length < MAX_MOUNT_DEPTH) {
+        const below = this.flatten(entry.router, joinPaths(base, entry.path), active, [...stack, router], mounted);
+        if (entry.router.leaks) {
+          active.push(...below);
+          leaked.push(...below);
+        }
+      }
+    }
+    return leaked;
+  }
+
+  private emit(router: RouterNode, entry: Extract<Entry, { kind: 'route' }>, path: string, active: readonly Active[], mounted: boolean): void {
+    if (this.routes.length >= MAX_ROUTES) {
+      if (!this.limitReported) {
+        this.limitReported = true;
+        const at = locate(entry.at.module, entry.at.node);
+        this.report({ file: at.file, range: at.range, severity: 'warning', code: 'code-limit-exceeded', message: `Route analysis stopped here: it reports at most ${MAX_ROUTES} routes` });
+      }
+      return;
+    }
+    const { method } = entry;
+    const chain: ChainLink[] = [];
+    for (const a of active) {
+      if (!covers(a.pattern, path) || (a.methods && method !== 'ALL' && !a.methods.includes(method))) continue;
+      const link = this.link(a.link, a.scope, method, path);
+      if (link) chain.push(link);
+    }
+    for (const source of entry.links) {
+      const link = this.link(source, 'route', method, path);
+      if (link) chain.push(link);
+    }
+    const at = locate(entry.at.module, entry.at.node);
+    this.routes.push({
+      framework: router.framework, method, path, key: `${method} ${path}`, file: at.file, range: at.range,
+      ...(entry.handler ? { handler: this.handler(entry.handler) } : {}), chain, mounted,
+    });
+  }
+
+  /** A link in effect for the route, or undefined when its opt-out skips the route. */
+  private link(source: LinkSource, scope: LinkScope, method: string, path: string): ChainLink | undefined {
+    const c = this.classifier.middleware(source.expr, source.module);
+    let { kind, evidence } = c;
+    const skip = c.optOut ? optedOut(c.optOut, method, path) : 'no';
+    if (skip === 'yes') return undefined;
+    if (skip === 'maybe') {
+      kind = 'unknown';
+      evidence = `${evidence}, but its .unless() opt-out may skip this route (${c.optOut!.opaque ?? 'a path pattern the analysis does not evaluate'})`;
+    }
+    return { name: c.name, kind, evidence, ...(c.definedAt ? { definedAt: c.definedAt } : {}), appliedAt: locate(source.at.module, source.at.node), scope };
+  }
+
+  private handler(source: LinkSource): Handler {
+    const value = this.routing.resolver.value(source.expr, source.module);
+    const e = unwrap(source.expr);
+    const inline = ts.isFunctionExpression(e) || ts.isArrowFunction(e);
+    const name = inline ? {} : { name: displayName(e) };
+    if (value.kind === 'node' && isFunctionNode(value.node)) {
+      const at = declarationSite(value, source.expr) ?? locate(value.module, value.node);
+      return { file: at.file, range: at.range, ...name };
+    }
+    const at = locate(source.module, source.expr);
+    return { file: at.file, range: at.range, ...name };
+  }
+}
+
+/** Where a call sits in its module: its method name for `a.get().post()` chains (which start at the same place). */
+function orderPosition(call: ts.CallExpression): number {
+  const callee = unwrap(call.expression);
+  return ts.isPropertyAccessExpression(callee) ? callee.name.pos : call.pos;
+}
+
+function compareOrder(a: Order, b: Order): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+/** The calls written inside a function (the module's calls are in source order). */
+function callsWithin(module: Module, fn: ts.Node): ts.CallExpression[] {
+  const calls = module.calls;
+  let low = 0;
+  let high = calls.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (calls[mid].pos < fn.pos) low = mid + 1;
+    else high = mid;
+  }
+  const within: ts.CallExpression[] = [];
+  for (let i = low; i < calls.length && calls[i].pos < fn.end; i++) if (calls[i].end <= fn.end) within.push(calls[i]);
+  return within;
+}
