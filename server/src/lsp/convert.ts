@@ -1,4 +1,4 @@
-/** The one place where engine data becomes LSP data: diagnostics, hovers and code actions. */
+/** The one place where engine data (and Spectral's) becomes LSP data: diagnostics, hovers and code actions. */
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { readdirSync } from 'node:fs';
@@ -8,6 +8,7 @@ import {
 import { CHECKS } from '../engine/checks';
 import { owaspTitle } from '../engine/owasp';
 import type { Finding, Fix, Problem, Severity } from '../engine/types';
+import type { SpectralDiagnostic } from './protocol';
 
 export const SOURCE = 'api-sentinel';
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${SOURCE}`;
@@ -29,7 +30,11 @@ export function toUri(root: string, relPath: string): string {
   if (uri === undefined) uris.set(key, (uri = pathToFileURL(path.resolve(root, relPath)).href));
   return uri;
 }
-export function toPath(uri: string): string { return fileURLToPath(uri); }
+/** The file of a `file:` URI; undefined for other schemes (`untitled:`, ...), which have no file to analyse. */
+export function pathOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try { return fileURLToPath(uri); } catch { return undefined; }
+}
 
 let readmeUrl: string | undefined;
 /** The rule's documentation: the README section shipped with the server (packaging may lower-case the file's name). */
@@ -71,6 +76,28 @@ export function problemToDiagnostic(problem: Problem): Diagnostic {
     source: SOURCE,
     message: problem.message,
   };
+}
+
+/** Shown on a document whose analysis failed (its worker crashed, say), with the reason in one line. */
+export function analysisFailedDiagnostic(reason: string): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Error,
+    code: 'analysis-failed',
+    source: SOURCE,
+    message: `API Sentinel could not analyse this document: ${reason}`,
+  };
+}
+
+/** LSP clamps a character past the end of its line to the line's end. */
+const END_OF_LINE = 10_000;
+
+/** A finding of the workspace's own Spectral ruleset. */
+export function spectralToDiagnostic(finding: SpectralDiagnostic, rulesetPath: string): Diagnostic {
+  const { start, end } = finding.range;
+  // Spectral marks a whole object for a missing field: keep its first line, as our own findings do
+  const range = end.line > start.line ? { start, end: { line: start.line, character: END_OF_LINE } } : finding.range;
+  return { range, severity: (finding.severity + 1) as DiagnosticSeverity, code: finding.code, source: `spectral (${path.basename(rulesetPath)})`, message: finding.message };
 }
 
 /** Markdown for a finding: the risk in plain words, the OWASP category, the CWE, and the fix. */

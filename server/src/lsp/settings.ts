@@ -15,12 +15,17 @@ export interface EditorSettings {
   spectral?: { enable?: boolean };
 }
 
-export interface FolderSettings { enabled: boolean; spectral: boolean; config: Config; problems: Problem[] }
+export interface FolderSettings { enabled: boolean; spectral: boolean; config: Config }
 
-export function readFolderConfig(folder: string): { config: Config; problems: Problem[] } {
-  const file = path.join(folder, CONFIG_FILE);
-  let text: string;
-  try { text = fs.readFileSync(file, 'utf8'); } catch { return { config: {}, problems: [] }; }
+/** The folder's configuration file. */
+export const configFileOf = (folder: string) => path.join(folder, CONFIG_FILE);
+
+/** The folder's `.api-sentinel.yaml`, from `openText` (its open buffer) when given, else from disk; problems at their place. */
+export function readFolderConfig(folder: string, openText?: string): { config: Config; problems: Problem[] } {
+  let text = openText;
+  if (text === undefined) {
+    try { text = fs.readFileSync(configFileOf(folder), 'utf8'); } catch { return { config: {}, problems: [] }; }
+  }
   return parseConfig(text, CONFIG_FILE, CHECK_IDS);
 }
 
@@ -35,4 +40,22 @@ export function mergeSettings(file: Config, editor: EditorSettings | undefined):
     publicPaths: [...(file.publicPaths ?? []), ...(editor.publicPaths ?? [])],
     allowRemoteRefs: editor.allowRemoteRefs ?? file.allowRemoteRefs,
   };
+}
+
+/** Settings per folder, read once until forgotten (the configuration changed). */
+export class FolderSettingsCache {
+  private readonly folders = new Map<string, Promise<FolderSettings>>();
+
+  constructor(private readonly load: (folder: string) => Promise<FolderSettings>) {}
+
+  of(folder: string): Promise<FolderSettings> {
+    let settings = this.folders.get(folder);
+    if (!settings) this.folders.set(folder, (settings = this.load(folder)));
+    return settings;
+  }
+
+  /** Forgets one folder's settings, or every folder's. */
+  forget(folder?: string): void {
+    if (folder === undefined) this.folders.clear(); else this.folders.delete(folder);
+  }
 }
