@@ -21,6 +21,7 @@ const entries = [
   { entryPoints: ['rulesets/adapter.ts'], outfile: 'dist/spectral-adapter.mjs', format: 'esm' },
   { entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['server/src/lsp/worker.ts'], outfile: 'dist/analysis-worker.js' },
+  // the Spectral worker: a workspace's own ruleset runs there, apart from the analysis
   { entryPoints: ['server/src/lsp/spectral.ts'], outfile: 'dist/spectral-runner.js' },
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode', 'fsevents'] },
 ];

@@ -1,16 +1,20 @@
 /**
  * A real LSP client (vscode-languageserver-protocol's node connection) talking to the bundled server (dist/server.js,
- * rebuilt first when the sources are newer) over stdio or IPC.
+ * rebuilt first when the sources are newer) over stdio or IPC, or, given server options, to the server started from its
+ * sources with those options (and the bundled workers).
  */
 import { spawn, fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter, IPCMessageReader, IPCMessageWriter,
   InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification,
   DidCloseTextDocumentNotification, PublishDiagnosticsNotification, ShutdownRequest, ExitNotification,
   type ProtocolConnection, type Diagnostic, type ClientCapabilities, DocumentDiagnosticRequest, DiagnosticRefreshRequest,
+  LogMessageNotification, ShowMessageNotification,
 } from 'vscode-languageserver-protocol/node';
 import { bundle } from './bundles';
+import type { ServerOptions } from '../../server/src/lsp/server';
 
 export interface Client {
   connection: ProtocolConnection;
@@ -21,6 +25,11 @@ export interface Client {
   history: { uri: string; version?: number; diagnostics: Diagnostic[] }[];
   refreshes: number;
   stderr: string[];
+  /** The server's log lines (window/logMessage) and the messages it showed (window/showMessage), in order. */
+  logs: string[];
+  shown: string[];
+  /** Resolves once `accept` holds, checked on every message from the server. */
+  waitFor(what: string, accept: () => boolean, timeoutMs?: number): Promise<void>;
   open(uri: string, text: string, languageId?: string, version?: number): void;
   change(uri: string, version: number, changes: ({ text: string } | { range: Diagnostic['range']; text: string })[]): void;
   close(uri: string): void;
@@ -30,18 +39,24 @@ export interface Client {
   stop(): Promise<void>;
 }
 
+/** Starts the server from its sources with the options in API_SENTINEL_SERVER_OPTIONS. */
+const SERVER_WITH_OPTIONS = join(__dirname, 'lsp-server.ts');
+
 export async function startClient(options: {
   transport: 'stdio' | 'ipc'; root: string; pull?: boolean; initializationOptions?: unknown;
   /** Start `api-sentinel lsp --stdio` instead of the server bundle. */
   viaCli?: boolean;
+  /** Start the server from its sources with these options (stdio only). */
+  serverOptions?: ServerOptions;
 }): Promise<Client> {
   const server = bundle('server.js');
   const stderr: string[] = [];
   let child: ChildProcess;
   let connection: ProtocolConnection;
   if (options.transport === 'stdio') {
-    const args = options.viaCli ? [bundle('cli.js'), 'lsp', '--stdio'] : [server, '--stdio'];
-    child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const args = options.serverOptions ? ['--import', 'tsx', SERVER_WITH_OPTIONS, '--stdio'] : options.viaCli ? [bundle('cli.js'), 'lsp', '--stdio'] : [server, '--stdio'];
+    const env = { ...process.env, API_SENTINEL_SERVER_OPTIONS: JSON.stringify(options.serverOptions ?? {}) };
+    child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
     connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   } else {
     child = fork(server, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
@@ -51,8 +66,9 @@ export async function startClient(options: {
   const pushed = new Map<string, { version?: number; diagnostics: Diagnostic[] }>();
   const history: Client['history'] = [];
   const listeners = new Set<() => void>();
+  const notify = () => { for (const l of [...listeners]) l(); };
   const client: Client = {
-    connection, process: child, pushed, history, refreshes: 0, stderr,
+    connection, process: child, pushed, history, refreshes: 0, stderr, logs: [], shown: [],
     open(uri, text, languageId = uri.endsWith('.json') ? 'json' : 'yaml', version = 1) {
       void connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version, text } });
     },
@@ -67,6 +83,14 @@ export async function startClient(options: {
           if (got && accept(got.diagnostics, got.version)) { listeners.delete(check); clearTimeout(timer); resolve(got.diagnostics); }
         };
         const timer = setTimeout(() => { listeners.delete(check); reject(new Error(`no matching diagnostics for ${uri} in ${timeoutMs} ms; last: ${JSON.stringify(pushed.get(uri))}`)); }, timeoutMs);
+        listeners.add(check);
+        check();
+      });
+    },
+    waitFor(what, accept, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => { if (accept()) { listeners.delete(check); clearTimeout(timer); resolve(); } };
+        const timer = setTimeout(() => { listeners.delete(check); reject(new Error(`waited ${timeoutMs} ms for ${what}; log: ${client.logs.join(' | ')}`)); }, timeoutMs);
         listeners.add(check);
         check();
       });
@@ -89,9 +113,11 @@ export async function startClient(options: {
   connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
     pushed.set(p.uri, { version: p.version, diagnostics: p.diagnostics });
     history.push({ uri: p.uri, version: p.version, diagnostics: p.diagnostics });
-    for (const l of [...listeners]) l();
+    notify();
   });
-  connection.onRequest(DiagnosticRefreshRequest.type, () => { client.refreshes++; for (const l of [...listeners]) l(); });
+  connection.onRequest(DiagnosticRefreshRequest.type, () => { client.refreshes++; notify(); });
+  connection.onNotification(LogMessageNotification.type, (p) => { client.logs.push(p.message); notify(); });
+  connection.onNotification(ShowMessageNotification.type, (p) => { client.shown.push(p.message); notify(); });
   connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => null));
   connection.onRequest('client/registerCapability', () => null);
   connection.listen();

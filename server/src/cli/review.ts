@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { analyze, parseConfig, resolveConfig, CHECK_IDS, CONFIG_FILE, type Problem, type ResolvedConfig } from '../engine';
 import { discoverFiles } from '../workspace/discover';
-import { ioReason, readTextFile } from '../workspace/files';
+import { ioReason, MAX_CONFIG_BYTES, readTextFile } from '../workspace/files';
 import { relativePath } from '../workspace/paths';
 import type { ReviewOptions } from './args';
 import { compareWithBase, reviewBase } from './compare';
@@ -12,9 +12,6 @@ import { format, showsFixes } from './formatters';
 import { Progress } from './progress';
 import { CliReader } from './reader';
 import { exitCode, type Review } from './report';
-
-/** A configuration file is small: a larger one is refused rather than read. */
-const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /**
  * `api-sentinel review` (and `baseline create`): discovers files, runs the engine, compares with the base of

@@ -1,12 +1,13 @@
-/** The one place where engine data becomes LSP data: diagnostics, hovers and code actions. */
+/** The one place where engine data (and Spectral's) becomes LSP data: diagnostics, hovers and code actions. */
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { readdirSync } from 'node:fs';
 import {
   CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, type Hover, MarkupKind, type TextEdit as LspTextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
-import { CHECKS, owaspTitle, type Finding, type Fix, type Problem, type Severity } from '../engine';
+import { CHECKS, findingKey, owaspTitle, type Finding, type Fix, type Problem, type Severity } from '../engine';
 import { markdownCode, markdownText, visible } from '../text/escape';
+import type { SpectralDiagnostic } from './protocol';
 
 export const SOURCE = 'api-sentinel';
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${SOURCE}`;
@@ -18,7 +19,8 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 };
 
 /** What a diagnostic carries so that code actions can be rebuilt without server state for it. */
-export interface DiagnosticData { ruleId: string; file: string; path: (string | number)[] }
+/** What a diagnostic carries for its code actions: the finding's identity (`findingKey`). */
+export interface DiagnosticData { key: string }
 
 /** URIs by root and relative path: a result names the same few files thousands of times. */
 const uris = new Map<string, string>();
@@ -28,7 +30,11 @@ export function toUri(root: string, relPath: string): string {
   if (uri === undefined) uris.set(key, (uri = pathToFileURL(path.resolve(root, relPath)).href));
   return uri;
 }
-export function toPath(uri: string): string { return fileURLToPath(uri); }
+/** The file of a `file:` URI; undefined for other schemes (`untitled:`, ...), which have no file to analyse. */
+export function pathOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try { return fileURLToPath(uri); } catch { return undefined; }
+}
 
 let readmeUrl: string | undefined;
 /** The rule's documentation: the README section shipped with the server (packaging may lower-case the file's name). */
@@ -46,7 +52,7 @@ export function ruleDocUrl(ruleId: string): string {
 export type ShownFinding = Omit<Finding, 'fixes'>;
 
 export function findingToDiagnostic(finding: ShownFinding, root: string): Diagnostic {
-  const data: DiagnosticData = { ruleId: finding.ruleId, file: finding.file, path: finding.path };
+  const data: DiagnosticData = { key: findingKey(finding) };
   const diagnostic: Diagnostic = {
     range: finding.range,
     severity: SEVERITY[finding.severity],
@@ -71,6 +77,28 @@ export function problemToDiagnostic(problem: Problem): Diagnostic {
     source: SOURCE,
     message: visible(problem.message),
   };
+}
+
+/** Shown on a document whose analysis failed (its worker crashed, say), with the reason in one line. */
+export function analysisFailedDiagnostic(reason: string): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Error,
+    code: 'analysis-failed',
+    source: SOURCE,
+    message: `API Sentinel could not analyse this document: ${reason}`,
+  };
+}
+
+/** LSP clamps a character past the end of its line to the line's end. */
+const END_OF_LINE = 10_000;
+
+/** A finding of the workspace's own Spectral ruleset. */
+export function spectralToDiagnostic(finding: SpectralDiagnostic, rulesetPath: string): Diagnostic {
+  const { start, end } = finding.range;
+  // Spectral marks a whole object for a missing field: keep its first line, as our own findings do
+  const range = end.line > start.line ? { start, end: { line: start.line, character: END_OF_LINE } } : finding.range;
+  return { range, severity: (finding.severity + 1) as DiagnosticSeverity, code: finding.code, source: `spectral (${path.basename(rulesetPath)})`, message: visible(finding.message) };
 }
 
 /**

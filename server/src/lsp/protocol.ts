@@ -1,4 +1,4 @@
-/** Messages between the language server and its analysis worker (plain data, structured-cloned). */
+/** Messages between the language server and its workers (plain data, structured-cloned). */
 import type { AnalysisResult, Config, Finding, Problem } from '../engine';
 
 /** A finding as the worker sends it: its fixes as JSON text, parsed only when a code action asks for them. */
@@ -21,9 +21,11 @@ export interface SentSame { same: number; exact: boolean }
 
 export type SentAnswer = SentResult | SentChange | SentSame;
 
+/** Messages to the analysis worker. It handles them one at a time, in order: a job sees the buffers sent before it. */
 export type ToWorker =
-  /** The text of an open buffer (wins over disk), or null when the buffer closed. */
-  | { type: 'overlay'; path: string; text: string | null }
+  /** The text of an open buffer at `version` (wins over disk), or null when the buffer closed. */
+  | { type: 'overlay'; path: string; text: string; version: number }
+  | { type: 'overlay'; path: string; text: null }
   | {
       type: 'analyze';
       id: number;
@@ -34,8 +36,16 @@ export type ToWorker =
       cancel: SharedArrayBuffer;
       /** The id of the analysis of these files whose result the server holds: an equal result is not sent again. */
       holding?: number;
-    }
-  | { type: 'spectral'; id: number; root: string; rulesetPath: string; files: string[] };
+    };
+
+export type FromWorker =
+  /** result: null when cancelled. `read`: the version of each open buffer the job read (files not listed came from disk). */
+  | { type: 'result'; id: number; result: SentAnswer | null; read: [path: string, version: number][] }
+  | { type: 'error'; id: number; message: string };
+
+/** A request to the Spectral worker: the files to lint, with the text of those open in the editor. */
+/** A ruleset run on files of the project at `root` (open buffers given as text, the rest read from disk inside the root). */
+export interface ToSpectral { type: 'spectral'; id: number; root: string; rulesetPath: string; files: { path: string; text?: string }[] }
 
 export interface SpectralDiagnostic {
   path: string;
@@ -45,8 +55,4 @@ export interface SpectralDiagnostic {
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
 }
 
-export type FromWorker =
-  /** result: null when cancelled. */
-  | { type: 'result'; id: number; result: SentAnswer | null }
-  | { type: 'spectral-result'; id: number; diagnostics: SpectralDiagnostic[]; error?: string }
-  | { type: 'error'; id: number; message: string };
+export type FromSpectral = { type: 'spectral-result'; id: number; diagnostics: SpectralDiagnostic[]; error?: string };

@@ -1,526 +1,365 @@
 /**
- * The language server: a thin adapter over the engine. Open buffers win over disk; analysis runs in a worker,
- * debounced and cancelled when superseded; results are kept per document with the buffer versions they were computed
- * from, and published only for the version they describe; an edit in a referenced file re-checks the documents that
- * reference it and nothing else. Hovers and code actions never wait for an analysis: they answer from the last
- * result, moved to the current text where the edits since allow.
+ * The language server: a thin adapter over the engine, wiring its parts. Open buffers win over disk. The workspace is
+ * split into analysis units (`units.ts`), run in a worker by the scheduler (`scheduler.ts`): debounced, cancelled when
+ * superseded, failures shown. Each unit's result is kept with the buffer versions it read (`results.ts`) and published
+ * only for the version it describes (`publish.ts`); an edit in a referenced file re-runs the units that read it and
+ * nothing else. Hovers and code actions (`features/`) never wait for an analysis: they answer from the last results,
+ * moved to the current text where the edits since allow. Every handler is guarded: an exception is a log line and an
+ * empty answer.
  */
 import * as path from 'node:path';
 import {
-  type Connection, type Diagnostic, DiagnosticSeverity, DidChangeConfigurationNotification, type InitializeParams,
-  type InitializeResult, TextDocuments, TextDocumentSyncKind, type CodeAction, CodeActionKind, DocumentDiagnosticReportKind,
+  type Connection, DidChangeConfigurationNotification, type InitializeParams, type InitializeResult, TextDocuments,
+  TextDocumentSyncKind, CodeActionKind, DocumentDiagnosticReportKind, FileChangeType, type WorkspaceFoldersChangeEvent,
+  MessageType, ShowMessageNotification,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { looksLikeOpenApi, resolveConfig, isIncluded, LineIndex, TextShift, type Fix, type Position, type Range } from '../engine';
-import { discoverFiles } from '../workspace/discover';
-import { readTextPrefix } from '../workspace/files';
-import { AnalysisWorker, type Job } from './worker-client';
-import { FIX_ALL_KIND, SOURCE, findingToDiagnostic, fixAllAction, fixToCodeAction, hoverFor, problemToDiagnostic, toPath, toUri, type DiagnosticData } from './convert';
-import { mergeSettings, readFolderConfig, type EditorSettings, type FolderSettings } from './settings';
-import { findRuleset } from './spectral-files';
-import type { SentAnswer, SentChange, SentFinding, SentResult } from './protocol';
+import { CONFIG_FILE, looksLikeOpenApi, isIncluded, resolveConfig, type Config } from '../engine';
+import { FIX_ALL_KIND, SOURCE, pathOf, problemToDiagnostic, toUri } from './convert';
+import { codeActionsFor } from './features/code-actions';
+import { hoverAt } from './features/hover';
+import { WorkspaceRuleset } from './features/spectral';
+import { reviewWorkspace } from './features/workspace-review';
+import { OpenDocuments } from './open-documents';
+import { Publisher } from './publish';
+import { ResultStore, type UnitAnalysis } from './results';
+import { Scheduler, oneLine } from './scheduler';
+import { FolderSettingsCache, configFileOf, mergeSettings, readFolderConfig, type EditorSettings } from './settings';
+import { UnitRegistry, findOpenApiDocuments, isOpenApiFile, type AnalysisUnit } from './units';
+import { AnalysisWorker, SpectralWorker, type AnalysisAnswer } from './worker-client';
 
 export interface ServerOptions {
   /** Milliseconds of quiet after an edit before analysing. */
   debounceMs?: number;
   /** Milliseconds of quiet after a quick result (moved, not re-checked) before the full review that confirms it. */
   confirmMs?: number;
+  /** The analysis worker's script (`dist/analysis-worker.js` by default). */
   workerScript?: string;
+  /** The Spectral worker's script (`dist/spectral-runner.js` by default). */
+  spectralWorkerScript?: string;
+  /** Milliseconds a workspace Spectral ruleset may take on a document before its worker is stopped. */
+  spectralTimeoutMs?: number;
 }
 
-/** The text and version of an open buffer. */
-interface Buffer { version: number; text: string }
-
-/** What one analysis says about one file. */
-interface FileReport {
-  /** Its findings, suppressed ones left out. */
-  findings: SentFinding[];
-  /** Converted on first use. */
-  diagnostics?: Diagnostic[];
-  problems: SentResult['problems'];
-}
-
-/** One analysis of a document, as the server keeps it. */
-interface Analysis {
-  /** The worker's job that computed it: the worker answers the next job relative to it. */
-  id: number;
-  result: SentResult;
-  /** The open buffers it was computed from. */
-  buffers: Map<string, Buffer>;
-  /** Findings and problems by absolute file, grouped on first use. */
-  files?: Map<string, FileReport>;
-  /** Line tables of the buffers' texts, and moves from them to the current texts, made on first use. */
-  lines: Map<string, LineIndex>;
-  shifts: Map<string, { version: number; shift: Shift }>;
-}
-
-interface DocumentState {
-  /** The workspace folder (project root) of this OpenAPI document. */
-  folder: string;
-  analysis?: Analysis;
-  timer?: NodeJS.Timeout;
-  job?: Job<SentAnswer | null>;
-  /** The pending timer or job only confirms a quick result: the analysis is current. */
-  confirming: boolean;
-  /** Resolved when a result for the latest edit is stored. */
-  waiters: (() => void)[];
-}
-
-/** Moves ranges of an analysed text to the current text; undefined for a range the edits since may have moved. */
-interface Shift { range(range: Range): Range | undefined }
-const UNMOVED: Shift = { range: (range) => range };
-
-/** LSP clamps a character past the end of its line to the line's end. */
-const END_OF_LINE = 10_000;
-
-const contains = (r: { start: Position; end: Position }, p: Position) =>
-  (p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character))
-  && (p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character));
-
-const samePath = (a: (string | number)[], b: (string | number)[]) => a.length === b.length && a.every((segment, i) => segment === b[i]);
+/** A path relative to a root, as the engine's globs expect it. */
+const relativeTo = (root: string, file: string) => path.relative(root, file).split(path.sep).join('/');
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const debounceMs = options.debounceMs ?? 150;
   const confirmMs = options.confirmMs ?? 1000;
-  const documents = new TextDocuments(TextDocument);
   const log = (message: string) => connection.console.log(message);
-  let worker: AnalysisWorker | undefined;
-  let folders: string[] = [];
-  let pull = false;
-  let configurationPull = false;
-  let trusted = true;
-  const states = new Map<string, DocumentState>();
-  /** Open buffers by path (clients spell URIs their own way). */
-  const opened = new Map<string, TextDocument>();
-  /** file -> OpenAPI documents whose review read it */
-  const dependents = new Map<string, Set<string>>();
-  const settings = new Map<string, Promise<FolderSettings>>();
-  /** Spectral's diagnostics per file, with the buffer version they were computed from (undefined: the disk's text). */
-  const spectral = new Map<string, { version?: number; diagnostics: Diagnostic[] }>();
-  const workspaceReview = new Map<string, Diagnostic[]>();
-  /** The last diagnostics pushed per URI: the same list for the same version is not sent again. */
-  const pushed = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
-  /** Diagnostics by finding: a quick result keeps the findings an edit did not move, and their diagnostics. */
-  const converted = new WeakMap<SentFinding, Diagnostic>();
-  /** Line tables of the open buffers, per URI and version. */
-  const bufferLines = new Map<string, { version: number; lines: LineIndex }>();
+  const client = { pull: false, refresh: false, configuration: false, workspaceFolders: false, trusted: true };
+  const documents = new TextDocuments(TextDocument);
+  const open = new OpenDocuments();
+  const units = new UnitRegistry();
+  const results = new ResultStore();
+  const worker = new AnalysisWorker(options.workerScript, log);
+  const spectralWorker = new SpectralWorker(options.spectralWorkerScript, log);
   /** The workspace's OpenAPI documents are known (found), and reviewed once (discovery). */
   let found: Promise<void> = Promise.resolve();
   let discovery: Promise<void> = Promise.resolve();
 
-  const folderOf = (file: string) =>
-    folders.filter((f) => file === f || file.startsWith(f + path.sep)).sort((a, b) => b.length - a.length)[0] ?? path.dirname(file);
+  /** A handler whose exception becomes a log line and `fallback`, never a dead server. */
+  function guard<A extends unknown[], R>(name: string, fallback: R, handler: (...args: A) => R | Promise<R>): (...args: A) => Promise<R> {
+    return async (...args: A) => {
+      try { return await handler(...args); } catch (error) { log(`${name} failed: ${oneLine(error)}`); return fallback; }
+    };
+  }
 
-  function folderSettings(folder: string): Promise<FolderSettings> {
-    let pending = settings.get(folder);
-    if (!pending) {
-      pending = (async () => {
-        const { config, problems } = readFolderConfig(folder);
-        let editor: EditorSettings | undefined;
-        if (configurationPull) {
-          try { editor = await connection.workspace.getConfiguration({ scopeUri: toUri(folder, '.'), section: 'apiSentinel' }); } catch { editor = undefined; }
-        }
-        for (const p of problems) log(`${p.file}:${(p.range?.start.line ?? 0) + 1}: ${p.message}`);
-        return { enabled: editor?.enable !== false, spectral: trusted && editor?.spectral?.enable !== false, config: mergeSettings(config, editor), problems };
-      })();
-      settings.set(folder, pending);
+  const settings = new FolderSettingsCache(async (folder) => {
+    const configFile = configFileOf(folder);
+    const { config, problems } = readFolderConfig(folder, open.get(configFile)?.getText());
+    publisher.setConfigProblems(configFile, problems.map(problemToDiagnostic));
+    let editor: EditorSettings | undefined;
+    if (client.configuration) {
+      try { editor = await connection.workspace.getConfiguration({ scopeUri: toUri(folder, '.'), section: 'apiSentinel' }); } catch { editor = undefined; }
     }
-    return pending;
+    return { enabled: editor?.enable !== false, spectral: client.trusted && editor?.spectral?.enable !== false, config: mergeSettings(config, editor) };
+  });
+
+  /** A folder's `.api-sentinel.yaml`: the one at the root of the folder holding it. */
+  const isConfigFile = (file: string) => path.basename(file) === CONFIG_FILE && units.folderOf(file) === path.dirname(file);
+
+  const scheduler = new Scheduler<Config, AnalysisAnswer>({
+    async prepare(id) {
+      const unit = units.get(id);
+      if (!unit) return undefined;
+      const { enabled, config } = await settings.of(unit.root);
+      return enabled ? config : undefined;
+    },
+    start(id, config) {
+      const unit = units.get(id)!;
+      return worker.analyze(unit.root, unit.entries, config, results.get(id)?.jobId);
+    },
+    completed: (id, answer) => completed(units.get(id)!, answer),
+    failed(id, reason) {
+      const unit = units.get(id)!;
+      log(`The analysis of ${unit.id} failed: ${reason}`);
+      const before = results.get(id)?.inputs() ?? [];
+      results.fail(unit, reason);
+      publisher.publish([...before, ...unit.entries]);
+    },
+    skipped(id) {
+      const before = results.get(id)?.inputs() ?? [];
+      results.clear(id);
+      publisher.publish(before);
+    },
+  });
+
+  const publisher = new Publisher(connection, client, open, {
+    units,
+    results,
+    idle: (unit) => scheduler.idle(unit),
+    spectral: (file, version) => ruleset.diagnosticsOf(file, version),
+  });
+
+  const ruleset = new WorkspaceRuleset({
+    worker: spectralWorker,
+    timeoutMs: options.spectralTimeoutMs ?? 30_000,
+    open,
+    allowed: async (root) => (await settings.of(root)).spectral,
+    log,
+    warn: (message) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message }),
+    publish: (files) => publisher.publish(files),
+  });
+
+  /** Keeps a job's result and publishes it; false when it is already outdated. */
+  function completed(unit: AnalysisUnit, answer: AnalysisAnswer): boolean {
+    const stored = results.store(unit, answer);
+    if (!stored) return false;
+    const { analysis, previous, same } = stored;
+    const inputs = analysis.inputs();
+    units.setInputs(unit.id, inputs);
+    // an input edited while this ran, before this unit was known to read it: nothing ran it again
+    const edited = inputs.some((file) => { const document = open.get(file); return document !== undefined && document.version !== analysis.buffers.get(file)?.version; });
+    if (edited) return false;
+    // the same result again only needs publishing for the buffers whose version changed
+    const reported = same
+      ? inputs.filter((file) => previous!.buffers.get(file)?.version !== analysis.buffers.get(file)?.version)
+      : [...(previous?.inputs() ?? []), ...inputs, ...unit.entries];
+    if (reported.length > 0) publisher.publish(reported);
+    if (!analysis.result.exact) scheduler.schedule(unit.id, confirmMs, { confirming: true });
+    // Spectral is slow: not for documentation edits before they are confirmed, nor again for the same text
+    else if (!same || !ruleset.linted(unit.id, analysis.buffers.get(unit.id)?.version)) ruleset.request(unit.root, unit.id);
+    return true;
+  }
+
+  /** Forgets a unit (its document is gone, or no longer an OpenAPI document) and what it showed. */
+  function removeUnit(id: string): void {
+    const read = [...units.inputsOf(id)];
+    const unit = units.remove(id);
+    if (!unit) return;
+    scheduler.remove(id);
+    results.clear(id);
+    const files = [...read, ...unit.entries];
+    publisher.publish(files);
+    publisher.refreshReviewed(files);
+  }
+
+  function analysesReading(file: string): UnitAnalysis[] {
+    return units.reading(file).map((unit) => results.get(unit.id)).filter((analysis) => analysis !== undefined);
+  }
+
+  /** Finds a folder's OpenAPI documents. */
+  async function findIn(folder: string): Promise<void> {
+    const config = resolveConfig((await settings.of(folder)).config);
+    for (const file of await findOpenApiDocuments(folder, config)) {
+      if (units.folders.includes(folder) && !units.get(file)) units.addDocument(file);
+    }
+  }
+
+  /** Reviews the documents found, one at a time, to learn which files each one reads; open ones went first. */
+  async function reviewFound(): Promise<void> {
+    for (const unit of units.all()) {
+      if (!results.get(unit.id) && scheduler.idle(unit.id)) await scheduler.run(unit.id);
+    }
+  }
+
+  /** Finds and reviews the documents of workspace folders, after those already under way. */
+  function discover(folders: readonly string[]): void {
+    const logged = (error: unknown) => log(`Discovery failed: ${oneLine(error)}`);
+    found = found.then(async () => { for (const folder of folders) await findIn(folder); }).catch(logged);
+    discovery = Promise.all([discovery, found]).then(reviewFound).catch(logged);
+  }
+
+  /** The configuration of a folder changed (its file, its buffer): read it again, and run its units again. */
+  function configChanged(folder: string, delay: number): void {
+    settings.forget(folder);
+    // read now: its problems are published even when no unit runs
+    settings.of(folder).catch(() => undefined);
+    for (const unit of units.rootedAt(folder)) scheduler.schedule(unit.id, delay);
+  }
+
+  function onEdit(file: string, document: TextDocument, delay: number): void {
+    const text = document.getText();
+    worker.overlay(file, { version: document.version, text });
+    if (isConfigFile(file)) configChanged(path.dirname(file), delay);
+    const known = units.get(file) !== undefined;
+    const openApi = looksLikeOpenApi(text);
+    if (!known && openApi) units.addDocument(file);
+    else if (known && !openApi) removeUnit(file);
+    for (const unit of units.reading(file)) scheduler.schedule(unit.id, delay);
+  }
+
+  /** Waits until every unit reading `file` has a result (or a failure) for the current buffers. */
+  async function settled(file: string): Promise<void> {
+    await found;
+    if (units.reading(file).length === 0) await discovery;
+    if (isConfigFile(file)) await settings.of(path.dirname(file));
+    await Promise.all(units.reading(file).map((unit) => scheduler.settled(unit.id)));
+  }
+
+  /** A unit's document changed on disk (not open): gone, or no longer an OpenAPI document, it is forgotten. */
+  async function changedOnDisk(file: string, type: FileChangeType): Promise<void> {
+    const unit = units.get(file);
+    if (!unit) return;
+    const gone = type === FileChangeType.Deleted
+      || !isOpenApiFile(file, unit.root, resolveConfig((await settings.of(unit.root)).config).maxFileSize);
+    // opened meanwhile: its buffer decides
+    if (gone && !open.has(file)) removeUnit(file);
+  }
+
+  async function foldersChanged(event: WorkspaceFoldersChangeEvent): Promise<void> {
+    for (const removed of event.removed) {
+      const folder = pathOf(removed.uri);
+      if (!folder) continue;
+      for (const unit of units.rootedAt(folder)) removeUnit(unit.id);
+      units.removeFolder(folder);
+      settings.forget(folder);
+      publisher.forgetFolder(folder);
+      ruleset.forgetFolder(folder);
+      // documents still open there are analysed on their own
+      for (const [file, document] of open.entries()) {
+        if (!file.startsWith(folder + path.sep) || units.get(file) || !looksLikeOpenApi(document.getText())) continue;
+        units.addDocument(file);
+        scheduler.schedule(file, 0);
+      }
+    }
+    const added = event.added.map((f) => pathOf(f.uri)).filter((folder) => folder !== undefined);
+    for (const folder of added) {
+      // documents already known there now have it as their root
+      for (const unit of units.addFolder(folder)) {
+        results.clear(unit.id);
+        scheduler.schedule(unit.id, 0);
+      }
+    }
+    discover(added);
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const caps = params.capabilities;
-    pull = !!caps.textDocument?.diagnostic;
-    configurationPull = !!caps.workspace?.configuration;
-    const init = (params.initializationOptions ?? {}) as { trusted?: boolean };
-    trusted = init.trusted !== false;
-    folders = (params.workspaceFolders ?? []).map((f) => toPath(f.uri));
-    if (folders.length === 0 && params.rootUri) folders = [toPath(params.rootUri)];
-    worker = new AnalysisWorker(options.workerScript, log);
+    client.pull = !!caps.textDocument?.diagnostic;
+    client.refresh = !!caps.workspace?.diagnostics?.refreshSupport;
+    client.configuration = !!caps.workspace?.configuration;
+    client.workspaceFolders = !!caps.workspace?.workspaceFolders;
+    client.trusted = (params.initializationOptions as { trusted?: boolean } | undefined)?.trusted !== false;
+    const folders = (params.workspaceFolders ?? []).map((f) => pathOf(f.uri)).filter((folder) => folder !== undefined);
+    const root = params.rootUri ? pathOf(params.rootUri) : undefined;
+    if (folders.length === 0 && root) folders.push(root);
+    for (const folder of folders) units.addFolder(folder);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
-        ...(pull ? { diagnosticProvider: { identifier: SOURCE, interFileDependencies: true, workspaceDiagnostics: false } } : {}),
+        ...(client.pull ? { diagnosticProvider: { identifier: SOURCE, interFileDependencies: true, workspaceDiagnostics: false } } : {}),
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'API Sentinel' },
     };
   });
 
-  connection.onInitialized(() => {
-    if (configurationPull) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'apiSentinel' });
-    found = findDocuments();
-    discovery = found.then(reviewFound);
-  });
-
-  /** Finds the workspace's OpenAPI documents (the whole text is searched: sorted keys put `openapi` far down). */
-  async function findDocuments(): Promise<void> {
-    for (const folder of folders) {
-      const config = resolveConfig((await folderSettings(folder)).config);
-      const files = discoverFiles([folder], folder, config).files;
-      for (const file of files) {
-        if (states.has(file)) continue;
-        // a larger file is still recognised by its beginning: its review reports that it is too large
-        const text = readTextPrefix(file, folder, config.maxFileSize);
-        if (typeof text !== 'string') continue;
-        if (!states.has(file) && looksLikeOpenApi(text)) states.set(file, { folder, confirming: false, waiters: [] });
-      }
-    }
-  }
-
-  /** Reviews the documents found, one at a time, to learn which files each one reads; open ones went first. */
-  async function reviewFound(): Promise<void> {
-    for (const [doc, state] of [...states]) {
-      if (!state.analysis && !state.timer && !state.job) await run(doc);
-    }
-  }
-
-  function openBuffers(): Map<string, Buffer> {
-    const buffers = new Map<string, Buffer>();
-    for (const d of documents.all()) buffers.set(toPath(d.uri), { version: d.version, text: d.getText() });
-    return buffers;
-  }
-
-  /** Reviews one OpenAPI document now (superseding a running review of it). */
-  async function run(doc: string): Promise<void> {
-    const state = states.get(doc);
-    if (!state || !worker) return;
-    state.job?.cancel();
-    const { config, enabled } = await folderSettings(state.folder);
-    if (!enabled) { state.analysis = undefined; state.job = undefined; resolveWaiters(state); return; }
-    const buffers = openBuffers();
-    const job = worker.analyze(state.folder, [doc], config, state.analysis?.id);
-    state.job = job;
-    const outcome = await job.promise;
-    if (state.job !== job) return; // superseded: the newer run resolves the waiters
-    state.job = undefined;
-    if (outcome === null) return; // cancelled (a newer run is scheduled) or failed (logged)
-    const previous = state.analysis;
-    const same = 'same' in outcome;
-    // an answer relative to the result held when asking needs that result (a disabled folder drops it)
-    const base = same ? outcome.same : 'base' in outcome ? outcome.base : undefined;
-    if (base !== undefined && previous?.id !== base) { schedule(doc, 0); return; }
-    const before = inputsOf(state);
-    // the same result was computed from the same texts: its groups and line tables stay valid
-    state.analysis = same
-      ? { ...previous!, id: job.id, buffers, result: { ...previous!.result, exact: outcome.exact } }
-      : { id: job.id, result: 'base' in outcome ? changed(previous!.result, outcome) : outcome, buffers, lines: new Map(), shifts: new Map() };
-    const inputs = inputsOf(state);
-    for (const file of inputs) {
-      let set = dependents.get(file);
-      if (!set) dependents.set(file, (set = new Set()));
-      set.add(doc);
-    }
-    // an input edited while this ran, before this document was known to read it: nothing rescheduled it
-    const edited = inputs.some((file) => { const open = opened.get(file); return open !== undefined && open.version !== buffers.get(file)?.version; });
-    if (edited && !state.timer) { schedule(doc, 0); return; }
-    resolveWaiters(state);
-    // the same result again only needs publishing for the buffers whose version changed
-    const reported = same ? inputs.filter((file) => previous!.buffers.get(file)?.version !== buffers.get(file)?.version) : [...before, ...inputs];
-    if (reported.length > 0) publish(new Set(reported));
-    if (!state.analysis.result.exact) schedule(doc, confirmMs, true);
-    // Spectral is slow: not for documentation edits before they are confirmed, nor again for the same text
-    else if (trusted && (!same || spectral.get(doc)?.version !== buffers.get(doc)?.version)) void runSpectral(state.folder, doc);
-  }
-
-  /** A result rebuilt from the one the server held and the change. */
-  function changed(base: SentResult, change: SentChange): SentResult {
-    const findings = change.findings.map((f) => (typeof f === 'number' ? base.findings[f] : f));
-    return { ...base, findings, problems: change.problems, exact: change.exact };
-  }
-
-  function resolveWaiters(state: DocumentState): void {
-    const waiters = state.waiters;
-    state.waiters = [];
-    for (const w of waiters) w();
-  }
-
-  function inputsOf(state: DocumentState): string[] {
-    return (state.analysis?.result.inputs ?? []).map((rel) => path.resolve(state.folder, rel));
-  }
-
-  function schedule(doc: string, delay: number, confirming = false): void {
-    const state = states.get(doc);
-    if (!state) return;
-    if (state.timer) clearTimeout(state.timer);
-    state.job?.cancel();
-    state.confirming = confirming;
-    state.timer = setTimeout(() => { state.timer = undefined; void run(doc); }, delay);
-  }
-
-  /** The OpenAPI documents whose findings depend on `file`. */
-  function documentsReading(file: string): string[] {
-    const reading = new Set(dependents.get(file) ?? []);
-    if (states.has(file)) reading.add(file);
-    return [...reading];
-  }
-
-  function onEdit(document: TextDocument, delay: number): void {
-    const file = toPath(document.uri);
-    const text = document.getText();
-    worker?.overlay(file, text);
-    if (!states.has(file) && looksLikeOpenApi(text)) states.set(file, { folder: folderOf(file), confirming: false, waiters: [] });
-    for (const doc of documentsReading(file)) schedule(doc, delay);
-  }
+  connection.onInitialized(guard('initialized', undefined, () => {
+    if (client.configuration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'apiSentinel' });
+    if (client.workspaceFolders) connection.workspace.onDidChangeWorkspaceFolders(guard('workspace/didChangeWorkspaceFolders', undefined, foldersChanged));
+    discover(units.folders);
+  }));
 
   /** TextDocuments reports an open as a change too; the open handler covers it. */
   const opening = new Set<string>();
-  documents.onDidOpen((e) => {
+  documents.onDidOpen(guard('textDocument/didOpen', undefined, (e) => {
+    const file = pathOf(e.document.uri);
+    if (!file) return; // no file (untitled:, ...): nothing to analyse
     opening.add(e.document.uri);
-    const file = toPath(e.document.uri);
-    opened.set(file, e.document);
-    // an open buffer takes over from a workspace review's pushed diagnostics
-    if (workspaceReview.has(file) && pull) connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    open.open(file, e.document);
+    publisher.opened(file);
     // reviewed at once, before the rest of the workspace
-    onEdit(e.document, 0);
-    // a file no document reads gets its (empty) diagnostics once the workspace review is done: one may read it
-    if (documentsReading(file).length === 0) void discovery.then(() => { if (documentsReading(file).length === 0) publish(new Set([file])); });
-  });
-  documents.onDidChangeContent((e) => {
-    if (opening.delete(e.document.uri)) return;
-    onEdit(e.document, debounceMs);
-  });
-  documents.onDidClose((e) => {
-    const file = toPath(e.document.uri);
-    opened.delete(file);
-    pushed.delete(e.document.uri);
-    bufferLines.delete(e.document.uri);
-    worker?.overlay(file, null);
+    onEdit(file, e.document, 0);
+    // a file no unit reads gets its (empty) diagnostics once the workspace review is done: one may read it
+    if (units.reading(file).length === 0) {
+      void discovery.then(guard('publish', undefined, () => { if (units.reading(file).length === 0) publisher.publish([file]); }));
+    }
+  }));
+  documents.onDidChangeContent(guard('textDocument/didChange', undefined, (e) => {
+    const file = pathOf(e.document.uri);
+    if (!file || opening.delete(e.document.uri)) return;
+    onEdit(file, e.document, debounceMs);
+  }));
+  documents.onDidClose(guard('textDocument/didClose', undefined, (e) => {
+    const file = pathOf(e.document.uri);
+    if (!file) return;
+    open.close(file);
+    worker.overlay(file, undefined);
+    publisher.closed(file);
     // back to the disk's text
-    for (const doc of documentsReading(file)) schedule(doc, 0);
-    if (!pull) connection.sendDiagnostics({ uri: e.document.uri, diagnostics: workspaceReview.get(file) ?? [] });
-    else if (workspaceReview.has(file)) connection.sendDiagnostics({ uri: e.document.uri, diagnostics: workspaceReview.get(file)! });
-  });
-  documents.onDidSave((e) => {
-    const file = toPath(e.document.uri);
-    for (const doc of documentsReading(file)) if (trusted) void runSpectral(states.get(doc)!.folder, doc);
-  });
+    if (isConfigFile(file)) configChanged(path.dirname(file), 0);
+    for (const unit of units.reading(file)) scheduler.schedule(unit.id, 0);
+  }));
+  documents.onDidSave(guard('textDocument/didSave', undefined, (e) => {
+    const file = pathOf(e.document.uri);
+    if (!file) return;
+    for (const unit of units.reading(file)) ruleset.request(unit.root, unit.id);
+  }));
 
-  /** What a document's analysis says about `file`, grouped once per analysis. */
-  function reportOf(state: DocumentState, file: string): FileReport | undefined {
-    const analysis = state.analysis;
-    if (!analysis) return undefined;
-    if (!analysis.files) {
-      const files = new Map<string, FileReport>();
-      const group = (rel: string) => {
-        const abs = path.resolve(state.folder, rel);
-        let report = files.get(abs);
-        if (!report) files.set(abs, (report = { findings: [], problems: [] }));
-        return report;
-      };
-      for (const f of analysis.result.findings) if (!f.suppressed) group(f.file).findings.push(f);
-      for (const p of analysis.result.problems) group(p.file).problems.push(p);
-      analysis.files = files;
-    }
-    return analysis.files.get(file);
-  }
-
-  function diagnosticsOf(state: DocumentState, file: string): Diagnostic[] {
-    const report = reportOf(state, file);
-    if (!report) return [];
-    report.diagnostics ??= [...report.findings.map((f) => diagnosticOf(f, state.folder)), ...report.problems.map(problemToDiagnostic)];
-    return report.diagnostics;
-  }
-
-  function diagnosticOf(finding: SentFinding, folder: string): Diagnostic {
-    let diagnostic = converted.get(finding);
-    if (!diagnostic) converted.set(finding, (diagnostic = findingToDiagnostic(finding, folder)));
-    return diagnostic;
-  }
-
-  /** Every diagnostic of `file`: from every document that read it, and Spectral's when they describe the current text. */
-  function diagnosticsIn(file: string): Diagnostic[] {
-    const lists = documentsReading(file).map((doc) => diagnosticsOf(states.get(doc)!, file)).filter((list) => list.length > 0);
-    const fromSpectral = spectral.get(file);
-    const current = fromSpectral && fromSpectral.version === opened.get(file)?.version ? fromSpectral.diagnostics : [];
-    if (lists.length <= 1 && current.length === 0) return lists[0] ?? [];
-    const diagnostics: Diagnostic[] = [];
-    const seen = new Set<string>();
-    for (const d of lists.flat()) {
-      const key = `${d.code}|${d.range.start.line}:${d.range.start.character}|${d.message}`;
-      if (!seen.has(key)) { seen.add(key); diagnostics.push(d); }
-    }
-    return [...diagnostics, ...current];
-  }
-
-  /** Whether every analysis reading `file` saw its open buffer at `version`: an older one is not published. */
-  function upToDate(file: string, version: number): boolean {
-    return documentsReading(file).every((doc) => {
-      const state = states.get(doc)!;
-      return state.analysis ? state.analysis.buffers.get(file)?.version === version : !state.timer && !state.job;
-    });
-  }
-
-  function publish(files: Set<string>): void {
-    if (pull) { connection.languages.diagnostics.refresh(); return; }
-    for (const document of documents.all()) {
-      const file = toPath(document.uri);
-      if (!files.has(file) || !upToDate(file, document.version)) continue;
-      const diagnostics = diagnosticsIn(file);
-      const last = pushed.get(document.uri);
-      if (last && last.version === document.version && last.diagnostics === diagnostics) continue;
-      pushed.set(document.uri, { version: document.version, diagnostics });
-      connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
-    }
-  }
-
-  /** Waits until every document reading `file` has a result for the current buffers. */
-  async function settled(file: string): Promise<void> {
-    await found;
-    if (documentsReading(file).length === 0) await discovery;
-    await Promise.all(documentsReading(file).map((doc) => {
-      const state = states.get(doc)!;
-      if (state.analysis && (state.confirming || (!state.timer && !state.job))) return undefined;
-      return new Promise<void>((resolve) => state.waiters.push(resolve));
-    }));
-  }
-
-  connection.languages.diagnostics.on(async (params) => {
-    const file = toPath(params.textDocument.uri);
+  connection.languages.diagnostics.on(guard('textDocument/diagnostic', { kind: DocumentDiagnosticReportKind.Full, items: [] }, async (params) => {
+    const file = pathOf(params.textDocument.uri);
+    if (!file) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     await settled(file);
-    return { kind: DocumentDiagnosticReportKind.Full, items: diagnosticsIn(file) };
-  });
+    return { kind: DocumentDiagnosticReportKind.Full, items: publisher.diagnosticsIn(file) };
+  }));
 
-  function linesOf(document: TextDocument): LineIndex {
-    const known = bufferLines.get(document.uri);
-    if (known && known.version === document.version) return known.lines;
-    const lines = new LineIndex(document.getText());
-    bufferLines.set(document.uri, { version: document.version, lines });
-    return lines;
-  }
+  connection.onHover(guard('textDocument/hover', undefined, (params) => {
+    const file = pathOf(params.textDocument.uri);
+    return file === undefined ? undefined : hoverAt(file, params.position, analysesReading(file), open);
+  }));
 
-  /**
-   * How ranges of a document's analysis move to the current text of `file`; undefined when the analysis read the
-   * disk's text while the file is open now.
-   */
-  function shiftOf(state: DocumentState, file: string): Shift | undefined {
-    const analysis = state.analysis!;
-    const document = opened.get(file);
-    if (!document) return UNMOVED;
-    const buffer = analysis.buffers.get(file);
-    if (!buffer) return undefined;
-    if (buffer.version === document.version) return UNMOVED;
-    const known = analysis.shifts.get(file);
-    if (known && known.version === document.version) return known.shift;
-    let lines = analysis.lines.get(file);
-    if (!lines) analysis.lines.set(file, (lines = new LineIndex(buffer.text)));
-    const shift = new TextShift(buffer.text, document.getText(), lines, linesOf(document));
-    analysis.shifts.set(file, { version: document.version, shift });
-    return shift;
-  }
+  connection.onCodeAction(guard('textDocument/codeAction', [], (params) => {
+    const file = pathOf(params.textDocument.uri);
+    return file === undefined ? [] : codeActionsFor(file, units.folderOf(file), params, analysesReading(file), open);
+  }));
 
-  /** The fixes of a finding, moved to the current texts; a fix with an edit the edits since may have moved is left out. */
-  function fixesOf(state: DocumentState, finding: SentFinding): Fix[] {
-    const fixes: Fix[] = [];
-    for (const fix of JSON.parse(finding.fixes) as Fix[]) {
-      const edits = fix.edits.map((edit) => {
-        const range = shiftOf(state, path.resolve(state.folder, edit.file))?.range(edit.range);
-        return range && { ...edit, range };
-      });
-      if (edits.every((e) => e !== undefined)) fixes.push({ ...fix, edits: edits as Fix['edits'] });
-    }
-    return fixes;
-  }
+  connection.onDidChangeConfiguration(guard('workspace/didChangeConfiguration', undefined, () => {
+    settings.forget();
+    for (const folder of new Set([...units.folders, ...units.all().map((unit) => unit.root)])) configChanged(folder, 0);
+  }));
 
-  connection.onHover((params) => {
-    const file = toPath(params.textDocument.uri);
-    const shown: SentFinding[] = [];
-    const seen = new Set<string>();
-    for (const doc of documentsReading(file)) {
-      const state = states.get(doc)!;
-      const report = reportOf(state, file);
-      const shift = report && shiftOf(state, file);
-      if (!report || !shift) continue;
-      for (const f of report.findings) {
-        const range = shift.range(f.range);
-        const key = `${f.ruleId}|${f.range.start.line}:${f.range.start.character}|${f.message}`;
-        if (range && contains(range, params.position) && !seen.has(key)) { seen.add(key); shown.push(f); }
-      }
-    }
-    return hoverFor(shown);
-  });
-
-  connection.onCodeAction((params) => {
-    const file = toPath(params.textDocument.uri);
-    const only = params.context.only;
-    const actions: CodeAction[] = [];
-    const reading = documentsReading(file).map((doc) => states.get(doc)!).filter((state) => state.analysis);
-    if (!only || only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k))) {
-      for (const diagnostic of params.context.diagnostics) {
-        const data = diagnostic.data as DiagnosticData | undefined;
-        if (diagnostic.source !== SOURCE || !data) continue;
-        for (const state of reading) {
-          const finding = reportOf(state, file)?.findings.find((f) => f.ruleId === data.ruleId && f.file === data.file && samePath(f.path, data.path));
-          if (!finding) continue;
-          for (const fix of fixesOf(state, finding)) actions.push(fixToCodeAction(state.folder, fix, diagnostic));
-          break; // the same finding from another document has the same fixes
-        }
-      }
-    }
-    if (only?.some((k) => FIX_ALL_KIND.startsWith(k) && k !== '')) {
-      const fixes = reading.flatMap((state) => (reportOf(state, file)?.findings ?? []).flatMap((f) => fixesOf(state, f)));
-      const all = fixAllAction(folderOf(file), fixes);
-      if (all) actions.push(all);
-    }
-    return actions;
-  });
-
-  connection.onDidChangeConfiguration(() => {
-    settings.clear();
-    for (const doc of states.keys()) schedule(doc, 0);
-  });
-  connection.onDidChangeWatchedFiles((params) => {
+  connection.onDidChangeWatchedFiles(guard('workspace/didChangeWatchedFiles', undefined, async (params) => {
     for (const change of params.changes) {
-      const file = toPath(change.uri);
-      if (path.basename(file) === '.api-sentinel.yaml') { settings.clear(); for (const doc of states.keys()) schedule(doc, 0); continue; }
-      if (!documents.get(change.uri)) for (const doc of documentsReading(file)) schedule(doc, 0);
+      const file = pathOf(change.uri);
+      // an open buffer wins over the disk
+      if (!file || open.has(file)) continue;
+      if (isConfigFile(file)) { configChanged(path.dirname(file), 0); continue; }
+      for (const unit of units.reading(file)) scheduler.schedule(unit.id, 0);
+      await changedOnDisk(file, change.type);
     }
-  });
-
-  async function runSpectral(folder: string, doc: string): Promise<void> {
-    const ruleset = findRuleset(folder);
-    if (!ruleset || !worker || !(await folderSettings(folder)).spectral) return;
-    const versions = new Map(documents.all().map((d) => [toPath(d.uri), d.version]));
-    const { diagnostics, error } = await worker.spectral(folder, ruleset, [doc]);
-    if (error) log(error);
-    const byFile = new Map<string, Diagnostic[]>();
-    byFile.set(doc, []);
-    for (const d of diagnostics) {
-      const list = byFile.get(d.path) ?? [];
-      // Spectral marks a whole object for a missing field: keep its first line, as our own findings do
-      const range = d.range.end.line > d.range.start.line ? { start: d.range.start, end: { line: d.range.start.line, character: END_OF_LINE } } : d.range;
-      list.push({ range, severity: (d.severity + 1) as DiagnosticSeverity, code: d.code, source: `spectral (${path.basename(ruleset)})`, message: d.message });
-      byFile.set(d.path, list);
-    }
-    for (const [file, list] of byFile) spectral.set(file, { version: versions.get(file), diagnostics: list });
-    publish(new Set(byFile.keys()));
-  }
+  }));
 
   /** Reviews every OpenAPI document of the workspace; diagnostics of files not open are pushed. */
-  connection.onRequest('apiSentinel/reviewWorkspace', async (_params, token) => {
-    await discovery;
-    let done = 0;
-    const docs = [...states.keys()].filter((doc) => isIncluded(path.relative(states.get(doc)!.folder, doc), resolveConfig({})));
-    for (const doc of docs) {
-      if (token.isCancellationRequested) break;
-      await run(doc);
-      done++;
-      void connection.sendNotification('apiSentinel/progress', { done, total: docs.length });
-    }
-    const files = new Set(docs.flatMap((doc) => inputsOf(states.get(doc)!)));
-    let count = 0;
-    for (const file of files) {
-      const diagnostics = diagnosticsIn(file);
-      count += diagnostics.filter((d) => d.severity !== DiagnosticSeverity.Hint).length;
-      workspaceReview.set(file, diagnostics);
-      if (!opened.has(file) || !pull) connection.sendDiagnostics({ uri: toUri(file, '.'), diagnostics });
-    }
-    return { documents: done, files: files.size, findings: count, cancelled: token.isCancellationRequested };
-  });
+  connection.onRequest('apiSentinel/reviewWorkspace', guard('apiSentinel/reviewWorkspace', { documents: 0, files: 0, findings: 0, cancelled: false },
+    (_params: unknown, token) => reviewWorkspace({
+      units,
+      discovered: () => discovery,
+      included: async (unit) => {
+        const config = resolveConfig((await settings.of(unit.root)).config);
+        return unit.entries.some((entry) => isIncluded(relativeTo(unit.root, entry), config));
+      },
+      run: (unit) => scheduler.run(unit),
+      diagnosticsIn: (file) => publisher.diagnosticsIn(file),
+      pushReviewed: (file, diagnostics) => publisher.pushReviewed(file, diagnostics),
+      progress: (done, total) => void connection.sendNotification('apiSentinel/progress', { done, total }),
+    }, token)));
 
-  connection.onShutdown(async () => { await worker?.dispose(); });
+  connection.onShutdown(guard('shutdown', undefined, async () => { await Promise.all([worker.dispose(), spectralWorker.dispose()]); }));
 
   documents.listen(connection);
   connection.listen();

@@ -1,7 +1,7 @@
 /** Configuration of one workspace folder: `.api-sentinel.yaml`, overlaid by the editor's `apiSentinel.*` settings. */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CHECK_IDS, CONFIG_FILE, parseConfig, usablePatterns, type Config, type Problem, type Severity } from '../engine';
+import { MAX_CONFIG_BYTES, readTextFile } from '../workspace/files';
 
 /** The editor settings (`apiSentinel.*`), as the client sends them. */
 export interface EditorSettings {
@@ -13,12 +13,19 @@ export interface EditorSettings {
   spectral?: { enable?: boolean };
 }
 
-export interface FolderSettings { enabled: boolean; spectral: boolean; config: Config; problems: Problem[] }
+export interface FolderSettings { enabled: boolean; spectral: boolean; config: Config }
 
-export function readFolderConfig(folder: string): { config: Config; problems: Problem[] } {
-  const file = path.join(folder, CONFIG_FILE);
-  let text: string;
-  try { text = fs.readFileSync(file, 'utf8'); } catch { return { config: {}, problems: [] }; }
+/** The folder's configuration file. */
+export const configFileOf = (folder: string) => path.join(folder, CONFIG_FILE);
+
+/** The folder's `.api-sentinel.yaml`, from `openText` (its open buffer) when given, else from disk; problems at their place. */
+export function readFolderConfig(folder: string, openText?: string): { config: Config; problems: Problem[] } {
+  const text = openText ?? readTextFile(configFileOf(folder), folder, MAX_CONFIG_BYTES);
+  if (typeof text !== 'string') {
+    // a missing file is no configuration; one that may not be read (a link out of the folder, a device) is a problem
+    if (text === undefined || text.code === 'file-missing') return { config: {}, problems: [] };
+    return { config: {}, problems: [{ file: CONFIG_FILE, severity: 'error', code: 'config-invalid', message: `The configuration was not read: ${text.reason}` }] };
+  }
   return parseConfig(text, CONFIG_FILE, CHECK_IDS);
 }
 
@@ -46,4 +53,22 @@ function editorPublicPaths(value: unknown, log: (message: string) => void): stri
     return [];
   }
   return usablePatterns('publicPaths', value, (message, index) => log(`apiSentinel.publicPaths${index === undefined ? '' : `[${index}]`}: ${message}`));
+}
+
+/** Settings per folder, read once until forgotten (the configuration changed). */
+export class FolderSettingsCache {
+  private readonly folders = new Map<string, Promise<FolderSettings>>();
+
+  constructor(private readonly load: (folder: string) => Promise<FolderSettings>) {}
+
+  of(folder: string): Promise<FolderSettings> {
+    let settings = this.folders.get(folder);
+    if (!settings) this.folders.set(folder, (settings = this.load(folder)));
+    return settings;
+  }
+
+  /** Forgets one folder's settings, or every folder's. */
+  forget(folder?: string): void {
+    if (folder === undefined) this.folders.clear(); else this.folders.delete(folder);
+  }
 }

@@ -1,9 +1,13 @@
 /**
- * Runs a workspace's own Spectral ruleset (`.spectral.yaml|yml|json`) through @stoplight/spectral-core, in the
- * analysis worker, so users can keep their other OpenAPI rules without a second extension. Only in trusted
- * workspaces (a ruleset can hold JavaScript functions), and never over the network: `extends` of a URL fails.
+ * The Spectral worker: runs a workspace's own Spectral ruleset (`.spectral.yaml|yml|json`) through
+ * @stoplight/spectral-core in a worker thread of its own, so users can keep their other OpenAPI rules without a
+ * second extension, and a slow or endless ruleset never holds up the analysis. Only in trusted workspaces (a ruleset
+ * can hold JavaScript functions), and never over the network: `extends` of a URL fails.
  */
 import * as fs from 'node:fs';
+import { DEFAULT_MAX_FILE_SIZE } from '../engine';
+import { readTextFile } from '../workspace/files';
+import { parentPort } from 'node:worker_threads';
 import * as path from 'node:path';
 import { Document, Ruleset, Spectral } from '@stoplight/spectral-core';
 import * as Parsers from '@stoplight/spectral-parsers';
@@ -14,7 +18,7 @@ import { stdin } from '@stoplight/spectral-ruleset-bundler/plugins/stdin';
 import { node } from '@stoplight/spectral-ruleset-bundler/presets/node';
 import { isBasicRuleset, migrateRuleset } from '@stoplight/spectral-ruleset-migrator';
 import { createRequire } from 'node:module';
-import type { SpectralDiagnostic } from './protocol';
+import type { FromSpectral, SpectralDiagnostic, ToSpectral } from './protocol';
 
 const offline = { fs, fetch: () => Promise.reject(new Error('remote rulesets are not fetched')) };
 
@@ -69,3 +73,18 @@ export async function runSpectral(
   }
   return { diagnostics };
 }
+
+parentPort?.on('message', async (message: ToSpectral) => {
+  const given = new Map(message.files.map((f) => [f.path, f.text]));
+  const reader = {
+    async read(file: string): Promise<string | undefined> {
+      const text = given.get(file);
+      if (text !== undefined) return text;
+      const read = readTextFile(file, message.root, DEFAULT_MAX_FILE_SIZE);
+      return typeof read === 'string' ? read : undefined;
+    },
+  };
+  const { diagnostics, error } = await runSpectral(message.rulesetPath, message.files.map((f) => f.path), reader);
+  const answer: FromSpectral = { type: 'spectral-result', id: message.id, diagnostics, error };
+  parentPort!.postMessage(answer);
+});

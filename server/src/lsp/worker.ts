@@ -1,28 +1,27 @@
 /**
  * The analysis worker: runs the engine off the server's main thread, so hovers and code actions are answered
  * while an analysis runs. It keeps open buffers (overlays), parses and the last review of each document between jobs.
+ * Messages are handled one at a time, in order: a job reads the buffers sent before it and no later ones, and says
+ * which versions it read.
  */
 import { parentPort } from 'node:worker_threads';
-import * as path from 'node:path';
-import { DEFAULT_MAX_FILE_SIZE, findingKey, type FileReader, type Finding } from '../engine';
+import { findingKey, type FileReader, type Finding } from '../engine';
 import { readTextFile } from '../workspace/files';
 import { DocumentAnalyses, sameData } from './incremental';
 import type { FromWorker, SentChange, SentFinding, ToWorker } from './protocol';
 
-const overlays = new Map<string, string>();
+const overlays = new Map<string, { text: string; version: number }>();
+/** The versions of open buffers the running job read. */
+let read = new Map<string, number>();
 
-/** Spectral is large: its bundle loads on the first workspace ruleset run, never on the keystroke path. */
-let spectralRunner: typeof import('./spectral') | undefined;
-function spectral(): typeof import('./spectral') {
-  return (spectralRunner ??= require(path.join(__dirname, 'spectral-runner.js')) as typeof import('./spectral'));
-}
-
-/** The files of the project at `root`: open buffers first, then the disk through the safe access layer. */
+/** The files of the project at `root`: open buffers first (their versions noted), then the disk through the safe access layer. */
 function readerFor(root: string): FileReader {
   return {
     read(file, limits) {
       const open = overlays.get(file);
-      return open !== undefined ? open : readTextFile(file, root, limits.maxBytes);
+      if (open === undefined) return readTextFile(file, root, limits.maxBytes);
+      read.set(file, open.version);
+      return open.text;
     },
   };
 }
@@ -54,30 +53,30 @@ function relativeTo(findings: Finding[], held: Finding[]): SentChange['findings'
 
 function post(message: FromWorker): void { parentPort!.postMessage(message); }
 
-parentPort!.on('message', async (message: ToWorker) => {
-  if (message.type === 'overlay') {
-    if (message.text === null) overlays.delete(message.path); else overlays.set(message.path, message.text);
-    return;
-  }
-  if (message.type === 'spectral') {
-    const disk = readerFor(message.root);
-    const texts = { read: async (file: string) => { const read = disk.read(file, { maxBytes: DEFAULT_MAX_FILE_SIZE }); return typeof read === 'string' ? read : undefined; } };
-    const { diagnostics, error } = await spectral().runSpectral(message.rulesetPath, message.files, texts);
-    post({ type: 'spectral-result', id: message.id, diagnostics, error });
-    return;
-  }
+async function analyzeJob(message: Extract<ToWorker, { type: 'analyze' }>): Promise<void> {
   const flag = new Int32Array(message.cancel);
   const cancel = { get cancelled() { return Atomics.load(flag, 0) === 1; } };
+  read = new Map();
+  const answer = (result: Extract<FromWorker, { type: 'result' }>['result']) => post({ type: 'result', id: message.id, result, read: [...read] });
   try {
+    if (cancel.cancelled) { answer(null); return; }
     const analysis = await analyses.analyze({ ...message, cancel });
-    if (!analysis || cancel.cancelled) { post({ type: 'result', id: message.id, result: null }); return; }
+    if (!analysis || cancel.cancelled) { answer(null); return; }
     const { result, exact, same, previous } = analysis;
-    if (same) post({ type: 'result', id: message.id, result: { same: message.holding!, exact } });
+    if (same) answer({ same: message.holding!, exact });
     else if (previous && previous.id === message.holding) {
-      const findings = relativeTo(result.findings, previous.result.findings);
-      post({ type: 'result', id: message.id, result: { base: previous.id, findings, problems: result.problems, exact } });
-    } else post({ type: 'result', id: message.id, result: { ...result, findings: result.findings.map(toSent), exact } });
+      answer({ base: previous.id, findings: relativeTo(result.findings, previous.result.findings), problems: result.problems, exact });
+    } else answer({ ...result, findings: result.findings.map(toSent), exact });
   } catch (error) {
     post({ type: 'error', id: message.id, message: String(error) });
   }
+}
+
+let queue = Promise.resolve();
+parentPort!.on('message', (message: ToWorker) => {
+  queue = queue.then(() => {
+    if (message.type === 'analyze') return analyzeJob(message);
+    if (message.text === null) overlays.delete(message.path); else overlays.set(message.path, { text: message.text, version: message.version });
+    return undefined;
+  });
 });

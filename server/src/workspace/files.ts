@@ -10,6 +10,9 @@ import type { ReadFailure, ReadResult } from '../engine';
 
 const CHUNK = 1024 * 1024;
 
+/** A configuration file is small: a larger one is refused rather than read. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
 /** Real paths of project roots, resolved once: a root may itself sit behind a link (/tmp on some systems). */
 const realRoots = new Map<string, string>();
 

@@ -1,0 +1,184 @@
+/**
+ * The last analysis of each unit, kept with the open buffers it read (the versions the worker says it read), so that
+ * it is published only for the texts it describes, and hovers and code actions can move its ranges to the current
+ * texts. A unit whose job failed keeps the failure instead, shown on its document.
+ */
+import * as path from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver/node';
+import { LineIndex, TextShift, type Fix, type Problem, type Range } from '../engine';
+import { analysisFailedDiagnostic, findingToDiagnostic, problemToDiagnostic } from './convert';
+import type { OpenDocuments } from './open-documents';
+import type { SentChange, SentFinding, SentResult } from './protocol';
+import type { AnalysisUnit } from './units';
+import type { AnalysisAnswer, OpenBuffer } from './worker-client';
+
+/** Moves ranges of an analysed text to the current text; undefined for a range the edits since may have moved. */
+export interface Shift { range(range: Range): Range | undefined }
+const UNMOVED: Shift = { range: (range) => range };
+
+/** What one analysis says about one file. */
+interface FileReport {
+  /** Its findings, suppressed ones left out. */
+  findings: SentFinding[];
+  problems: Problem[];
+  /** Converted on first use. */
+  diagnostics?: Diagnostic[];
+}
+
+/** Diagnostics by finding: a quick result keeps the findings an edit did not move, and their diagnostics. */
+const converted = new WeakMap<SentFinding, Diagnostic>();
+
+/** One analysis of a unit, as the server keeps it. */
+export class UnitAnalysis {
+  /** Findings and problems by absolute file, grouped on first use. */
+  private files?: Map<string, FileReport>;
+  /** Line tables of the buffers' texts, and moves from them to the current texts, made on first use. */
+  private lines = new Map<string, LineIndex>();
+  private shifts = new Map<string, { version: number; shift: Shift }>();
+  /** `inputs()` as a set, made on first use. */
+  private read?: Set<string>;
+
+  constructor(
+    /** The worker's job that computed it: the worker answers the next job relative to it. */
+    readonly jobId: number,
+    readonly root: string,
+    readonly result: SentResult,
+    /** The open buffers it read, by path; a file not here was read from disk. */
+    readonly buffers: ReadonlyMap<string, OpenBuffer>,
+  ) {}
+
+  /** The same result, found again by job `jobId` from the same texts: its groups and line tables stay valid. */
+  confirmedBy(jobId: number, buffers: ReadonlyMap<string, OpenBuffer>, exact: boolean): UnitAnalysis {
+    const analysis = new UnitAnalysis(jobId, this.root, { ...this.result, exact }, buffers);
+    analysis.files = this.files;
+    analysis.lines = this.lines;
+    analysis.shifts = this.shifts;
+    return analysis;
+  }
+
+  /** Every file it read, by absolute path. */
+  inputs(): string[] { return this.result.inputs.map((rel) => path.resolve(this.root, rel)); }
+
+  /** Whether what it says about `file` holds for the open buffer at `version`: it read that version, or not the file at all. */
+  describes(file: string, version: number): boolean {
+    if (this.buffers.get(file)?.version === version) return true;
+    this.read ??= new Set(this.inputs());
+    return !this.read.has(file);
+  }
+
+  private report(file: string): FileReport | undefined {
+    if (!this.files) {
+      const files = new Map<string, FileReport>();
+      const group = (rel: string) => {
+        const abs = path.resolve(this.root, rel);
+        let report = files.get(abs);
+        if (!report) files.set(abs, (report = { findings: [], problems: [] }));
+        return report;
+      };
+      for (const f of this.result.findings) if (!f.suppressed) group(f.file).findings.push(f);
+      for (const p of this.result.problems) group(p.file).problems.push(p);
+      this.files = files;
+    }
+    return this.files.get(file);
+  }
+
+  /** Its findings in `file`, suppressed ones left out. */
+  findingsIn(file: string): SentFinding[] { return this.report(file)?.findings ?? []; }
+
+  /** Its diagnostics in `file`: the same list while the analysis is held. */
+  diagnosticsIn(file: string): Diagnostic[] {
+    const report = this.report(file);
+    if (!report) return [];
+    report.diagnostics ??= [...report.findings.map((f) => this.diagnosticOf(f)), ...report.problems.map(problemToDiagnostic)];
+    return report.diagnostics;
+  }
+
+  private diagnosticOf(finding: SentFinding): Diagnostic {
+    let diagnostic = converted.get(finding);
+    if (!diagnostic) converted.set(finding, (diagnostic = findingToDiagnostic(finding, this.root)));
+    return diagnostic;
+  }
+
+  /** How its ranges in `file` move to the current text; undefined when it read the disk's text while the file is open now. */
+  shift(file: string, open: OpenDocuments): Shift | undefined {
+    const document = open.get(file);
+    if (!document) return UNMOVED;
+    const buffer = this.buffers.get(file);
+    if (!buffer) return undefined;
+    if (buffer.version === document.version) return UNMOVED;
+    const known = this.shifts.get(file);
+    if (known && known.version === document.version) return known.shift;
+    let lines = this.lines.get(file);
+    if (!lines) this.lines.set(file, (lines = new LineIndex(buffer.text)));
+    const shift = new TextShift(buffer.text, document.getText(), lines, open.lines(file, document));
+    this.shifts.set(file, { version: document.version, shift });
+    return shift;
+  }
+
+  /** The fixes of a finding, moved to the current texts; a fix with an edit the edits since may have moved is left out. */
+  fixesOf(finding: SentFinding, open: OpenDocuments): Fix[] {
+    const fixes: Fix[] = [];
+    for (const fix of JSON.parse(finding.fixes) as Fix[]) {
+      const edits = fix.edits.map((edit) => {
+        const range = this.shift(path.resolve(this.root, edit.file), open)?.range(edit.range);
+        return range && { ...edit, range };
+      });
+      if (edits.every((e) => e !== undefined)) fixes.push({ ...fix, edits: edits as Fix['edits'] });
+    }
+    return fixes;
+  }
+}
+
+/** A result rebuilt from the one the server held and the change. */
+function changed(base: SentResult, change: SentChange): SentResult {
+  const findings = change.findings.map((f) => (typeof f === 'number' ? base.findings[f] : f));
+  return { ...base, findings, problems: change.problems, exact: change.exact };
+}
+
+export interface Stored {
+  analysis: UnitAnalysis;
+  /** The analysis held before. */
+  previous?: UnitAnalysis;
+  /** The worker found the result held before, from the same texts. */
+  same: boolean;
+}
+
+export class ResultStore {
+  private readonly analyses = new Map<string, UnitAnalysis>();
+  /** Why a unit's last job failed, as the diagnostic shown on its document. */
+  private readonly failures = new Map<string, { entries: readonly string[]; diagnostics: Diagnostic[] }>();
+
+  get(unit: string): UnitAnalysis | undefined { return this.analyses.get(unit); }
+
+  /** Keeps a job's answer; undefined when it is relative to a result no longer held (the unit must run again). */
+  store(unit: AnalysisUnit, { jobId, answer, buffers }: AnalysisAnswer): Stored | undefined {
+    const previous = this.analyses.get(unit.id);
+    const base = 'same' in answer ? answer.same : 'base' in answer ? answer.base : undefined;
+    if (base !== undefined && previous?.jobId !== base) return undefined;
+    const analysis = 'same' in answer
+      ? previous!.confirmedBy(jobId, buffers, answer.exact)
+      : new UnitAnalysis(jobId, unit.root, 'base' in answer ? changed(previous!.result, answer) : answer, buffers);
+    this.analyses.set(unit.id, analysis);
+    this.failures.delete(unit.id);
+    return { analysis, previous, same: 'same' in answer };
+  }
+
+  /** Replaces the unit's result by the failure of its job. */
+  fail(unit: AnalysisUnit, reason: string): void {
+    this.analyses.delete(unit.id);
+    this.failures.set(unit.id, { entries: unit.entries, diagnostics: [analysisFailedDiagnostic(reason)] });
+  }
+
+  clear(unit: string): void {
+    this.analyses.delete(unit);
+    this.failures.delete(unit);
+  }
+
+  /** What the unit says about `file`: its analysis's diagnostics there, or its failure on its own document. */
+  diagnosticsIn(unit: string, file: string): Diagnostic[] {
+    const analysis = this.analyses.get(unit);
+    if (analysis) return analysis.diagnosticsIn(file);
+    const failure = this.failures.get(unit);
+    return failure?.entries.includes(file) ? failure.diagnostics : [];
+  }
+}

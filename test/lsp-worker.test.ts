@@ -1,0 +1,63 @@
+/**
+ * The analysis worker (the bundle `npm run build` writes) driven by the server's client in-process: a job reads the
+ * buffers sent before it and no later ones, and says which versions it read.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AnalysisWorker } from '../server/src/lsp/worker-client';
+import type { SentResult } from '../server/src/lsp/protocol';
+
+const ROOT = join(__dirname, 'fixtures', '_lsp', 'workspace');
+const SPEC = join(ROOT, 'openapi.yaml');
+const SCHEMA = join(ROOT, 'schemas', 'account.yaml');
+const WORKER = join(__dirname, '..', 'dist', 'analysis-worker.js');
+
+test('a job reads the buffers as sent with it, even when newer ones follow before it reads them, and names their versions', async (t) => {
+  // the spec's response is a file read from disk (the job waits for it), which holds the open schema
+  const dir = mkdtempSync(join(tmpdir(), 'api-sentinel-worker-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const spec = join(dir, 'openapi.yaml');
+  const schema = join(dir, 'account.yaml');
+  const specText = readFileSync(SPEC, 'utf8').replace('schemas/account.yaml', 'status.yaml');
+  writeFileSync(join(dir, 'status.yaml'), 'type: object\nadditionalProperties: false\nproperties:\n  up:\n    type: boolean\n  account:\n    $ref: account.yaml\n');
+  const schemaText = readFileSync(SCHEMA, 'utf8');
+  const worker = new AnalysisWorker(WORKER);
+  t.after(() => worker.dispose());
+  worker.overlay(spec, { version: 1, text: specText });
+  worker.overlay(schema, { version: 4, text: schemaText });
+  const first = worker.analyze(dir, [spec], {});
+  // sent before the first job reads the schema
+  worker.overlay(schema, { version: 5, text: schemaText.replace('  name:\n', '  password:\n    type: string\n    maxLength: 64\n  name:\n') });
+  const second = worker.analyze(dir, [spec], {});
+  const [a, b] = await Promise.all([first.outcome, second.outcome]);
+  assert.ok(a.kind === 'done' && b.kind === 'done');
+  const rules = (result: SentResult) => result.findings.map((f) => f.ruleId);
+  assert.deepEqual([...a.result.buffers].map(([file, buffer]) => [file, buffer.version]), [[spec, 1], [schema, 4]]);
+  assert.ok(!rules(a.result.answer as SentResult).includes('response-sensitive-field'), 'the first job read version 4');
+  assert.deepEqual([...b.result.buffers].map(([file, buffer]) => [file, buffer.version]), [[spec, 1], [schema, 5]]);
+  assert.ok(rules(b.result.answer as SentResult).includes('response-sensitive-field'), 'the second job read version 5');
+});
+
+test('a file not open is read from disk and named by no version', async (t) => {
+  const worker = new AnalysisWorker(WORKER);
+  t.after(() => worker.dispose());
+  worker.overlay(SPEC, { version: 3, text: readFileSync(SPEC, 'utf8') });
+  const outcome = await worker.analyze(ROOT, [SPEC], {}).outcome;
+  assert.ok(outcome.kind === 'done');
+  assert.deepEqual([...outcome.result.buffers.keys()], [SPEC]);
+  assert.ok((outcome.result.answer as SentResult).inputs.includes('schemas/account.yaml'));
+});
+
+test('a worker that dies fails its job as a crash, and the next job gets a new worker with the buffers', async (t) => {
+  const worker = new AnalysisWorker(join(__dirname, 'support', 'crashing-analysis-worker.js'));
+  t.after(() => worker.dispose());
+  worker.overlay(SPEC, { version: 2, text: readFileSync(SPEC, 'utf8') });
+  const crashed = await worker.analyze(ROOT, [join(ROOT, 'crash.yaml')], {}).outcome;
+  assert.deepEqual(crashed, { kind: 'failed', reason: 'the analysis worker stopped (exit code 70)', crashed: true });
+  const next = await worker.analyze(ROOT, [SPEC], {}).outcome;
+  assert.ok(next.kind === 'done');
+  assert.equal(next.result.buffers.get(SPEC)?.version, 2);
+});
