@@ -22,6 +22,9 @@ const ROUTE_DECORATORS: Record<string, string> = {
 };
 /** Reflector methods that read metadata set by decorators. */
 const METADATA_READERS = new Set(['get', 'getAllAndOverride', 'getAllAndMerge', 'getAll']);
+/** Middleware runs before guards, whatever the order of the calls. */
+const MIDDLEWARE = 0;
+const GUARDS = 1;
 /** Mounts come after every global guard: Nest applies them whatever the order of the calls. */
 const LAST = Number.MAX_SAFE_INTEGER;
 const MAX_MODULES = 2_000;
@@ -67,7 +70,7 @@ function settingsOf(app: RouterNode): AppSettings {
 
 export const nestjs: FrameworkExtractor = {
   framework: 'nestjs',
-  methods: new Set(['setGlobalPrefix', 'useGlobalGuards', 'enableVersioning']),
+  methods: new Set(['use', 'setGlobalPrefix', 'useGlobalGuards', 'enableVersioning']),
 
   creates({ specifier, names }) {
     return specifier === '@nestjs/core' && names.join('.') === 'NestFactory.create' ? { kind: 'app', leaks: false } : undefined;
@@ -80,8 +83,13 @@ export const nestjs: FrameworkExtractor = {
   register(r) {
     const args = r.call.arguments;
     const app = settingsOf(r.view.router);
-    if (r.method === 'useGlobalGuards') {
-      for (const link of r.routing.links(args, r.module, r.env)) r.routing.use(r.view, r.order, EVERY_PATH, link);
+    if (r.method === 'use') {
+      // Express (or Fastify) middleware on the whole app, before every guard
+      if (args.length > 0 && !r.routing.isPath(args[0], r.module, r.env)) {
+        for (const link of r.routing.links(args, r.module, r.env)) r.routing.use(r.view, r.order, EVERY_PATH, { ...link, stage: MIDDLEWARE });
+      }
+    } else if (r.method === 'useGlobalGuards') {
+      for (const link of guards(r.routing.links(args, r.module, r.env))) r.routing.use(r.view, r.order, EVERY_PATH, link);
     } else if (r.method === 'setGlobalPrefix' && args[0]) {
       app.prefix = toTemplate(r.routing.text(args[0], r.module, r.env));
       const exclude = args[1] && option(r.routing, args[1], r.module, 'exclude');
@@ -103,6 +111,10 @@ export const nestjs: FrameworkExtractor = {
     new NestReader(routing, graph).read();
   },
 };
+
+function guards(links: LinkSource[]): LinkSource[] {
+  return links.map((link) => ({ ...link, stage: GUARDS }));
+}
 
 /** An entry of `setGlobalPrefix`'s `exclude`: a path, or `{ path, method: RequestMethod.GET }`. */
 function excluded(r: Registration, item: LinkSource): AppSettings['exclude'][number] {
@@ -276,12 +288,12 @@ class NestReader {
     if (!provide || exported(this.resolver.value(provide.node, provide.module), '@nestjs/core') !== 'APP_GUARD') return undefined;
     for (const name of ['useClass', 'useExisting', 'useValue']) {
       const guard = option(this.routing, provider.expr, provider.module, name);
-      if (guard) return { expr: guard.node, module: guard.module, at: { module: guard.module, node: guard.node } };
+      if (guard) return { expr: guard.node, module: guard.module, at: { module: guard.module, node: guard.node }, stage: GUARDS };
     }
     const factory = option(this.routing, provider.expr, provider.module, 'useFactory');
     const fn = factory && this.resolver.value(factory.node, factory.module);
     const made = fn?.kind === 'node' && isFunctionNode(fn.node) ? this.resolver.returned(fn.node) : undefined;
-    return made && fn?.kind === 'node' ? { expr: made, module: fn.module, at: { module: factory!.module, node: factory!.node } } : undefined;
+    return made && fn?.kind === 'node' ? { expr: made, module: fn.module, at: { module: factory!.module, node: factory!.node }, stage: GUARDS } : undefined;
   }
 
   /** The router of a controller class: its `@UseGuards` and one route per method, path and version. */
@@ -331,10 +343,11 @@ class NestReader {
           for (const prefix of prefixes) {
             for (const version of routeVersions.length > 0 ? routeVersions : [undefined]) {
               const segment = version === undefined || typeof version !== 'string' ? '' : `${app.versioning!.prefix}${version}`;
-              const local = joinPaths(segment, modulePath, prefix, toTemplate(raw));
+              // `exclude` is matched without the version segment
+              const local = joinPaths(modulePath, prefix, toTemplate(raw));
               const skipPrefix = app.exclude.some((x) => covers(x.pattern, local) && (!x.methods || x.methods.includes(httpMethod)));
               this.routing.route(view, [member.pos, i], {
-                method: httpMethod, path: joinPaths(skipPrefix ? '' : app.prefix, local), at: { module, node },
+                method: httpMethod, path: joinPaths(skipPrefix ? '' : app.prefix, segment, local), at: { module, node },
                 links, handler: { expr: member.name as ts.Expression, module, at: { module, node: member.name } },
                 overrides: (link) => this.override(link, metadata),
               });
@@ -350,7 +363,7 @@ class NestReader {
   private guardsOf(list: ts.CallExpression[], module: Module): LinkSource[] {
     return [...list].reverse()
       .filter((d) => exported(this.resolver.value(d.expression, module), COMMON) === 'UseGuards')
-      .flatMap((d) => this.routing.links(d.arguments, module));
+      .flatMap((d) => guards(this.routing.links(d.arguments, module)));
   }
 
   /** The metadata the decorators set: `SetMetadata(KEY, value)` directly, through a function, or `applyDecorators`. */
@@ -380,10 +393,9 @@ class NestReader {
         const returned = this.resolver.returned(callee.node);
         const inner = returned && unwrap(returned);
         if (inner && ts.isCallExpression(inner)) visit(inner, callee.module, depth + 1);
-      } else if (callee.kind === 'node' && ts.isCallExpression(callee.node)) {
+      } else if (callee.kind === 'external' && callee.specifier === '@nestjs/core' && callee.path.includes('createDecorator')) {
         // `export const Public = Reflector.createDecorator<boolean>()`: the decorator is its own key
-        const made = this.resolver.value(callee.node.expression, callee.module);
-        if (exported(made, '@nestjs/core') === 'createDecorator') values.set(this.key(call.expression, where), call.arguments[0]?.getText() ?? 'true');
+        values.set(this.key(call.expression, where), call.arguments[0]?.getText() ?? 'true');
       }
     };
     for (const call of list) visit(call, module, 0);

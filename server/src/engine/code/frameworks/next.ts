@@ -126,7 +126,9 @@ function middlewareOf(routing: Routing, module: Module): LinkSource | undefined 
     const binding = module.exports.get(exportName);
     if (!binding) continue;
     const at = exportSite(binding.kind === 'local' ? binding.node : binding.site, exportName);
-    const value = routing.resolver.exportOf(module, exportName);
+    const bound = routing.resolver.exportOf(module, exportName);
+    // an export written as a call (`withAuth({...})`) is what the call returns
+    const value = bound.kind === 'node' && ts.isCallExpression(bound.node) ? routing.resolver.value(bound.node, bound.module) : bound;
     const applied = binding.kind === 'local' && ts.isExpression(binding.node) && exportName === 'default' ? binding.node : undefined;
     const fixed: Classification = routing.classifier.ofValue(applied ? nameOf(applied) : exportName, value, at);
     return { expr: at as ts.Expression, module, at: { module, node: at }, fixed };
