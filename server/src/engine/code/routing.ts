@@ -282,7 +282,7 @@ export class Routing {
     }
   }
 
-  /** The router created at `created` (a NestJS controller class, a Next.js app folder), made on first request. */
+  /** The router created at `created` (a call, a NestJS controller class, a Next.js app folder), made on first request. */
   router(framework: Framework, kind: 'app' | 'router', created: Site, options: { prefix?: string; leaks: boolean }): RouterNode {
     let router = this.byCreation.get(created.node);
     if (!router) {
@@ -301,10 +301,7 @@ export class Routing {
     for (const extractor of this.extractors.values()) {
       const made = extractor.creates({ specifier: callee.specifier, names: normalized }, ts.isNewExpression(call), call, module, this);
       if (!made) continue;
-      const router: RouterNode = { framework: extractor.framework, kind: made.kind, created: { module, node: call }, prefix: made.prefix ?? '', leaks: made.leaks, entries: [] };
-      this.byCreation.set(call, router);
-      this.routers.push(router);
-      return { router, basePath: '' };
+      return { router: this.router(extractor.framework, made.kind, { module, node: call }, made), basePath: '' };
     }
     return undefined;
   }
