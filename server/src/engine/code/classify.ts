@@ -56,6 +56,12 @@ const LIBRARIES: Library[] = [
   { module: '@supabase/ssr', names: ['getUser', 'getClaims'], kind: 'auth' },
   { module: 'lucia', names: ['validateSession', 'validateSessionCookie', 'validateBearerToken'], kind: 'auth' },
   { module: 'better-auth', names: ['getSession'], kind: 'auth' },
+  { module: '@nestjs/passport', names: ['AuthGuard'], kind: 'auth' },
+  { module: '@nestjs/jwt', names: ['verify', 'verifyAsync'], kind: 'auth' },
+  { module: '@fastify/bearer-auth', kind: 'auth' },
+  { module: '@fastify/basic-auth', kind: 'auth', evidence: '@fastify/basic-auth (HTTP Basic authentication, a weak scheme)' },
+  { module: '@fastify/auth', kind: 'auth' },
+  { module: '@clerk/nextjs', names: ['authMiddleware', 'auth', 'currentUser'], kind: 'auth' },
   // rate limits
   ...['express-rate-limit', 'express-slow-down', 'rate-limiter-flexible', 'koa-ratelimit', 'koa2-ratelimit', 'hono-rate-limiter',
     '@upstash/ratelimit', 'express-brute', 'express-limiter', '@fastify/rate-limit', '@nestjs/throttler']
@@ -69,7 +75,7 @@ const LIBRARIES: Library[] = [
     'connect-timeout', 'express-fileupload', '@koa/cors', 'koa-bodyparser', '@koa/bodyparser', 'koa-body', 'koa-helmet', 'koa-logger',
     'koa-compress', 'koa-static', 'koa-session', 'koa-conditional-get', 'koa-etag', 'hono/cors', 'hono/logger', 'hono/secure-headers',
     'hono/compress', 'hono/etag', 'hono/pretty-json', 'hono/body-limit', 'hono/timing', 'hono/request-id', 'hono/csrf', 'hono/cache',
-    'hono/timeout', 'hono/powered-by']
+    'hono/timeout', 'hono/powered-by', '@fastify/helmet', '@fastify/cors', '@fastify/cookie', '@fastify/compress', '@fastify/sensible']
     .map((module): Library => ({ module, kind: 'other' })),
 ];
 
@@ -119,6 +125,16 @@ interface Effects {
 
 /** How deep the project's own helpers are followed from a middleware. */
 const MAX_HELPER_DEPTH = 3;
+/** How many statements at the top of a handler are searched for an early-abort check. */
+const MAX_PREAMBLE = 8;
+/** A condition that tests a credential: `!session`, `!req.user`, `!token`. */
+const CREDENTIAL = /user|session|token|claims|principal|auth|identity/i;
+
+/** Methods a library adds to the request (or hands the function) that verify a credential. */
+const REQUEST_VERIFIERS: Record<string, string> = {
+  jwtVerify: '@fastify/jwt request.jwtVerify',
+  protect: 'Clerk auth.protect',
+};
 
 export class Classifier {
   private readonly links = new Map<ts.Node, Classification>();
@@ -132,17 +148,20 @@ export class Classifier {
     this.limiterNames = new Set(options.rateLimiters ?? []);
   }
 
-  /** Classifies the middleware written as `expr` where it is applied. */
-  middleware(expr: ts.Expression, module: Module): Classification {
+  /**
+   * Classifies the middleware written as `expr` where it is applied; `runs` is the code it runs when the framework
+   * knows it better than the resolver (a Fastify decorator applied as `app.authenticate`).
+   */
+  middleware(expr: ts.Expression, module: Module, runs?: { expr: ts.Expression; module: Module }): Classification {
     let result = this.links.get(expr);
     if (!result) {
-      result = this.classify(expr, module);
+      result = this.classify(expr, module, runs);
       this.links.set(expr, result);
     }
     return result;
   }
 
-  private classify(expr: ts.Expression, module: Module): Classification {
+  private classify(expr: ts.Expression, module: Module, runs: { expr: ts.Expression; module: Module } | undefined): Classification {
     let applied = unwrap(expr);
     let optOut: OptOut | undefined;
     if (ts.isCallExpression(applied) && ts.isPropertyAccessExpression(applied.expression) && applied.expression.name.text === 'unless') {
@@ -150,9 +169,18 @@ export class Classifier {
       applied = unwrap(applied.expression.expression);
     }
     const name = displayName(applied);
-    const value = this.resolver.value(applied, module);
-    const definedAt = this.definedAt(value, expr);
-    const names = [name, ...declaredNames(value), ...this.importedName(applied)];
+    const value = runs ? this.resolver.value(runs.expr, runs.module) : this.resolver.value(applied, module);
+    return this.described(name, value, expr, this.importedName(applied), optOut);
+  }
+
+  /** Classifies a value that is not applied as an expression (a Next.js middleware export), named `name` at `applied`. */
+  ofValue(name: string, value: Value, applied: ts.Node): Classification {
+    return this.described(name, value, applied, [], undefined);
+  }
+
+  private described(name: string, value: Value, applied: ts.Node, aliases: string[], optOut: OptOut | undefined): Classification {
+    const definedAt = this.definedAt(value, applied);
+    const names = [name, ...declaredNames(value), ...aliases];
     const base = { name, ...(definedAt ? { definedAt } : {}), ...(optOut ? { optOut } : {}) };
     if (names.some((n) => this.authNames.has(n))) return { ...base, kind: 'auth', evidence: 'named in .api-sentinel.yaml' };
     if (names.some((n) => this.limiterNames.has(n))) return { ...base, kind: 'rate-limit', evidence: 'named in .api-sentinel.yaml' };
@@ -181,9 +209,12 @@ export class Classifier {
         if (wrapped) return this.byValue(wrapped);
         return { kind: 'unknown', evidence: `from the package ${value.specifier}, not a known middleware`, seen: 'unseen' };
       }
-      case 'node':
+      case 'node': {
         if (isFunctionNode(value.node)) return this.byEffect(value.node, value.module);
+        const guard = this.guardClass(value);
+        if (guard) return this.byGuard(guard.node, guard.module);
         return { kind: 'unknown', evidence: 'not a function the analysis can follow', seen: 'unseen' };
+      }
       case 'unresolved':
         this.unresolved(value);
         return { kind: 'unknown', evidence: 'defined in an unresolved module', seen: 'unseen' };
@@ -194,6 +225,32 @@ export class Classifier {
       case 'unknown':
         return { kind: 'unknown', evidence: value.reason, seen: 'unseen' };
     }
+  }
+
+  /** The class a guard is written as: the class itself, or an instance (`new RolesGuard(reflector)`). */
+  private guardClass(value: Extract<Value, { kind: 'node' }>): { node: ts.ClassLikeDeclaration; module: Module } | undefined {
+    if (ts.isClassLike(value.node)) return { node: value.node, module: value.module };
+    if (!ts.isNewExpression(value.node)) return undefined;
+    const cls = this.resolver.value(value.node.expression, value.module);
+    return cls.kind === 'node' && ts.isClassLike(cls.node) ? { node: cls.node, module: cls.module } : undefined;
+  }
+
+  /**
+   * A guard class (NestJS `CanActivate`): what the class it extends is (`AuthGuard('jwt')` from @nestjs/passport, a
+   * `ThrottlerGuard`), else what its `canActivate` does; returning `false` rejects (Nest answers 403).
+   */
+  private byGuard(cls: ts.ClassLikeDeclaration, module: Module, depth = 0): { kind: LinkKind; evidence: string; seen: 'library' | 'code' | 'unseen' } {
+    const canActivate = cls.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && propertyName(m.name) === 'canActivate');
+    const base = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+    if (base && depth < MAX_HELPER_DEPTH) {
+      const parent = this.resolver.value(base, module);
+      const inherited = parent.kind === 'node' && ts.isClassLike(parent.node) ? this.byGuard(parent.node, parent.module, depth + 1) : this.byValue(parent);
+      if (inherited.kind === 'auth' || inherited.kind === 'rate-limit') return { ...inherited, evidence: `extends ${displayName(base)} (${inherited.evidence})` };
+    }
+    if (!canActivate) return { kind: 'unknown', evidence: 'a class without a canActivate method the analysis can see', seen: 'unseen' };
+    const effect = this.byEffect(canActivate, module);
+    if (effect.kind !== 'other' || !returnsFalse(canActivate)) return effect;
+    return { kind: 'auth', evidence: 'canActivate returns false (Nest answers 403)', seen: 'code' };
   }
 
   /** The name a binding is imported under (`requireLogin` in `import { requireLogin as guard }`). */
@@ -256,7 +313,50 @@ export class Classifier {
     } else if (callee.kind === 'unresolved' && passesRequest) {
       this.unresolved(callee);
       effects.delegate ??= `${displayName(unwrap(call.expression))}, defined in an unresolved module`;
+    } else if (callee.kind === 'unknown') {
+      const method = this.requestVerifier(call, params);
+      if (method) effects.verifier ??= method;
     }
+  }
+
+  /** `request.jwtVerify()`, `auth.protect()`: a verifying method a library adds to what the function receives. */
+  private requestVerifier(call: ts.CallExpression | ts.NewExpression, params: Set<ts.Node>): string | undefined {
+    const callee = unwrap(call.expression);
+    if (!ts.isPropertyAccessExpression(callee)) return undefined;
+    const verifier = REQUEST_VERIFIERS[callee.name.text];
+    let receiver = unwrap(callee.expression);
+    if (ts.isAwaitExpression(receiver)) receiver = unwrap(receiver.expression);
+    if (ts.isCallExpression(receiver)) receiver = unwrap(receiver.expression);
+    return verifier && ts.isIdentifier(receiver) && params.has(this.resolver.declarationOf(receiver) as ts.Node) ? verifier : undefined;
+  }
+
+  /**
+   * A check at the top of a handler that rejects before the handler's work (`const session = await auth();
+   * if (!session) return new Response(null, { status: 401 })`): auth when a verifier runs before it or its condition
+   * tests a credential. Undefined when the handler starts otherwise.
+   */
+  earlyAbort(fn: FunctionNode, module: Module): { check: ts.Expression; link: Classification } | undefined {
+    if (!fn.body || !ts.isBlock(fn.body)) return undefined;
+    const params = new Set<ts.Node>(fn.parameters);
+    const before: ts.Node[] = [];
+    for (const statement of fn.body.statements.slice(0, MAX_PREAMBLE)) {
+      if (ts.isIfStatement(statement)) {
+        const rejection = abortsWith(statement.thenStatement);
+        if (rejection) {
+          let verifier: { name: string; evidence: string } | undefined;
+          for (const call of callsIn([...before, statement.expression])) {
+            const effects: Effects = {};
+            this.callEffects(call, module, 0, params, effects);
+            if (effects.verifier) { verifier = { name: displayName(unwrap(call.expression)), evidence: effects.verifier }; break; }
+          }
+          const condition = displayName(statement.expression);
+          if (verifier) return { check: statement.expression, link: { name: verifier.name, kind: 'auth', evidence: `calls ${verifier.evidence} and ${rejection} before the handler's work` } };
+          if (CREDENTIAL.test(statement.expression.getText())) return { check: statement.expression, link: { name: condition, kind: 'auth', evidence: `${rejection} when ${condition}, before the handler's work` } };
+        }
+      } else if (!ts.isVariableStatement(statement) && !ts.isExpressionStatement(statement)) break;
+      before.push(statement);
+    }
+    return undefined;
   }
 
   /** An import that matters and cannot be followed, reported once at the import. */
@@ -268,7 +368,7 @@ export class Classifier {
   }
 
   /** Where the middleware's code is declared, when that is not the applied expression itself. */
-  private definedAt(value: Value, applied: ts.Expression): Location | undefined {
+  private definedAt(value: Value, applied: ts.Node): Location | undefined {
     const found = value.kind === 'node' ? value : value.kind === 'external' ? value.site : undefined;
     return found && declarationSite(found, applied);
   }
@@ -387,6 +487,45 @@ function rejectionOf(call: ts.CallExpression | ts.NewExpression): Status | undef
   if (/toomanyrequests|throttl/i.test(name)) return 429;
   if (name === 'redirect' && args.some((a) => /login|log-in|signin|sign-in|sign_in/i.test(textOf(a)))) return 'login';
   return undefined;
+}
+
+/** How a branch rejects when it returns or throws a 401, 403 or a redirect to login: 'answers 401'. */
+function abortsWith(branch: ts.Statement): string | undefined {
+  const statements = ts.isBlock(branch) ? branch.statements : [branch];
+  const last = statements[statements.length - 1];
+  if (!last || !(ts.isReturnStatement(last) || ts.isThrowStatement(last))) return undefined;
+  const effects: Effects = {};
+  for (const call of callsIn(statements)) record(effects, rejectionOf(call));
+  return effects.rejection;
+}
+
+/** The calls and `new` expressions written in these nodes, outside nested functions. */
+function callsIn(nodes: readonly ts.Node[]): (ts.CallExpression | ts.NewExpression)[] {
+  const calls: (ts.CallExpression | ts.NewExpression)[] = [];
+  const visit = (node: ts.Node): void => {
+    if (isFunctionNode(node) || ts.isClassLike(node)) return;
+    if (ts.isCallExpression(node) || ts.isNewExpression(node)) calls.push(node);
+    node.forEachChild(visit);
+  };
+  nodes.forEach(visit);
+  return calls;
+}
+
+/** Whether a `canActivate` refuses by returning false: `return false`, or `!!request.user`-like truth tests. */
+function returnsFalse(method: ts.MethodDeclaration): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found || isFunctionNode(node) || ts.isClassLike(node)) return;
+    if (ts.isReturnStatement(node) && node.expression) {
+      const e = unwrap(node.expression);
+      if (e.kind === ts.SyntaxKind.FalseKeyword) found = true;
+      else if ((ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken)
+        || (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Boolean')) found = CREDENTIAL.test(e.getText());
+    }
+    node.forEachChild(visit);
+  };
+  if (method.body) method.body.forEachChild(visit);
+  return found;
 }
 
 function textOf(node: ts.Node): string {

@@ -1,5 +1,6 @@
 /**
- * Route facts from code: every route of an Express, Koa or Hono app, its full path, and the chain in effect.
+ * Route facts from code: every route of an Express, Koa, Hono, Fastify, NestJS or Next.js app, its full path, and
+ * the chain in effect.
  *
  * How the parts fit: `modules.ts` reads the files through the reader and parses each once (`ts.createSourceFile`,
  * never a Program or the type checker), with imports, exports and calls; `resolve.ts` answers what an expression is
@@ -7,14 +8,18 @@
  * `routing.ts` holds the framework-neutral model (routers, their ordered `use`/route/mount entries, routers passed
  * into functions) and builds each route's chain from the apps down; `templates.ts` turns paths into OpenAPI
  * templates and matches middleware paths. Each file in `frameworks/` teaches one framework: how its apps and routers
- * are created, what their methods return, and what a registration means. A new framework adds one file there and
- * one entry in `EXTRACTORS`. The analysis never throws: broken input becomes a problem.
+ * are created, what their methods return, and what a registration means; frameworks whose routes are not calls
+ * (NestJS decorators, Next.js files) read them in `collect`. A new framework adds one file there and one entry in
+ * `EXTRACTORS`. The analysis never throws: broken input becomes a problem.
  */
 import type { CancellationSignal, FileReader, Problem } from '../types';
 import { Classifier } from './classify';
 import { express } from './frameworks/express';
+import { fastify } from './frameworks/fastify';
 import { hono } from './frameworks/hono';
 import { koa } from './frameworks/koa';
+import { nestjs } from './frameworks/nestjs';
+import { next } from './frameworks/next';
 import type { Route, RouteOptions } from './model';
 import { loadModules } from './modules';
 import { Resolver } from './resolve';
@@ -23,7 +28,7 @@ import { Routing, type FrameworkExtractor } from './routing';
 export type { ChainLink, Framework, Handler, LinkKind, LinkScope, Location, Route, RouteOptions } from './model';
 export { DEFAULT_MAX_CODE_FILE_SIZE } from './modules';
 
-const EXTRACTORS: readonly FrameworkExtractor[] = [express, koa, hono];
+export const EXTRACTORS: readonly FrameworkExtractor[] = [express, koa, hono, fastify, nestjs, next];
 
 export interface RouteRequest {
   /** Absolute project root, with '/'. */

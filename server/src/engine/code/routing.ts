@@ -10,7 +10,7 @@
  */
 import ts from 'typescript';
 import type { Problem } from '../types';
-import { displayName, optedOut, type Classifier } from './classify';
+import { displayName, optedOut, type Classification, type Classifier } from './classify';
 import type { ChainLink, Framework, Handler, LinkScope, Route } from './model';
 import { locate, type Module, type ModuleGraph } from './modules';
 import { declarationSite, exportNames, isFunctionNode, unwrap, type FunctionNode, type Resolver, type Value } from './resolve';
@@ -43,20 +43,39 @@ export interface RouterView { router: RouterNode; basePath: string; routePath?: 
 /** A function parameter a router is passed in through: `function setup(app) { app.use(...) }`. */
 export interface ParamTarget { param: ts.ParameterDeclaration }
 
-/** What a parameter was passed where a function is read as called (`setup(app, '/admin')`). */
-export interface Argument { expr: ts.Expression; module: Module; env: Env }
+/**
+ * What a parameter was passed where a function is read as called (`setup(app, '/admin')`). `view` is set when the
+ * framework itself passes the router (a Fastify plugin receives its own encapsulated instance).
+ */
+export interface Argument { expr: ts.Expression; module: Module; env: Env; view?: RouterView }
 export type Env = ReadonlyMap<ts.ParameterDeclaration, Argument>;
-const EMPTY_ENV: Env = new Map();
+export const EMPTY_ENV: Env = new Map();
 
 /** A middleware or handler as applied: the expression, and the argument of the registration that applies it. */
-export interface LinkSource { expr: ts.Expression; module: Module; at: Site }
+export interface LinkSource {
+  expr: ts.Expression;
+  module: Module;
+  at: Site;
+  /** The code the link runs, when the framework knows it better than the resolver (a Fastify decorator). */
+  runs?: { expr: ts.Expression; module: Module };
+  /** A link the framework classified itself (a check at the top of a handler). */
+  fixed?: Classification;
+  /** Where it runs in the framework's request lifecycle (Fastify's hook kinds): a chain is ordered by stage first. */
+  stage?: number;
+}
+
+/**
+ * How a route changes a link in effect for it: skips it (`@Public()` read by a guard, `@SkipThrottle()`, Fastify's
+ * `config: { rateLimit: false }`), may skip it, or tunes it (a note added to the evidence).
+ */
+export type LinkOverride = { skip: 'yes' } | { skip: 'maybe'; why: string } | { note: string };
 
 /** Registrations sort by these numbers, compared in order. */
 export type Order = readonly number[];
 
 export type Entry =
   | { kind: 'use'; order: Order; pattern: PathPattern; methods?: readonly string[]; link: LinkSource }
-  | { kind: 'route'; order: Order; method: string; path: string; at: Site; links: LinkSource[]; handler?: LinkSource }
+  | { kind: 'route'; order: Order; method: string; path: string; at: Site; links: LinkSource[]; handler?: LinkSource; overrides?: RouteOverrides }
   | { kind: 'mount'; order: Order; path: string; router: RouterNode; at: Site };
 
 /** One registration call on a router of the extractor's framework. */
@@ -70,6 +89,9 @@ export interface Registration {
   env: Env;
   order: Order;
 }
+
+/** What a route does to the links in effect for it, by link. */
+export type RouteOverrides = (link: LinkSource) => LinkOverride | undefined;
 
 /** What one framework contributes: how its routers are made, what their methods return, and what registrations mean. */
 export interface FrameworkExtractor {
@@ -85,6 +107,11 @@ export interface FrameworkExtractor {
   /** What a method call on one of its routers returns: the same view, a derived one, or nothing to follow. */
   derive(method: string, call: ts.CallExpression, base: RouterView, module: Module, routing: Routing, env: Env): RouterView | undefined;
   register(registration: Registration): void;
+  /**
+   * Reads what is not a registration call, after every call was read: decorated classes (NestJS controllers) and
+   * files that are routes by where they are (Next.js).
+   */
+  collect?(routing: Routing, graph: ModuleGraph): void;
 }
 
 /** Bounds on following registrations into functions and routers into mounts. */
@@ -106,7 +133,7 @@ export class Routing {
 
   constructor(
     readonly resolver: Resolver,
-    private readonly classifier: Classifier,
+    readonly classifier: Classifier,
     extractors: readonly FrameworkExtractor[],
     private readonly report: (problem: Problem) => void,
   ) {
@@ -129,13 +156,14 @@ export class Routing {
     }
     // registrations inside functions that receive a router count where the router is passed in
     for (const { call, module, order } of candidates) this.guarded(module, () => this.include(call, module, EMPTY_ENV, order, []));
+    for (const extractor of this.extractors.values()) extractor.collect?.(this, graph);
   }
 
   /**
    * Runs one step of reading a module; a failure (the stack exhausted by hostile nesting) is reported once for that
    * module and the analysis goes on.
    */
-  private guarded(module: Module, step: () => void): void {
+  guarded(module: Module, step: () => void): void {
     try { step(); } catch (error) {
       if (this.failed.has(module)) return;
       this.failed.add(module);
@@ -183,9 +211,21 @@ export class Routing {
     callee.node.parameters.forEach((param, index) => {
       if (!param.dotDotDotToken && call.arguments[index]) inner.set(param, { expr: call.arguments[index], module, env });
     });
-    for (const nested of callsWithin(callee.module, callee.node)) {
+    this.within(callee.node, callee.module, inner, order, [...stack, callee.node]);
+  }
+
+  /**
+   * Reads the registrations a function makes on the routers its parameters receive (`env` binds them), as made at
+   * `order`: a framework that calls the function itself (a Fastify plugin) reads it this way.
+   */
+  includeFunction(fn: FunctionNode, module: Module, env: Env, order: Order): void {
+    this.within(fn, module, env, order, [fn]);
+  }
+
+  private within(fn: FunctionNode, module: Module, env: Env, order: Order, stack: readonly FunctionNode[]): void {
+    for (const nested of callsWithin(module, fn)) {
       const nestedOrder = [...order, orderPosition(nested)];
-      if (!this.registration(nested, callee.module, inner, nestedOrder, true)) this.include(nested, callee.module, inner, nestedOrder, [...stack, callee.node]);
+      if (!this.registration(nested, module, env, nestedOrder, true)) this.include(nested, module, env, nestedOrder, stack);
     }
   }
 
@@ -235,6 +275,7 @@ export class Routing {
         return value.node !== expr && ts.isExpression(value.node) ? this.resolveTarget(value.node, value.module, env, steps + 1) : undefined;
       case 'param': {
         const arg = env.get(value.param);
+        if (arg?.view) return arg.view;
         return arg ? this.resolveTarget(arg.expr, arg.module, arg.env, steps + 1) : { param: value.param };
       }
       case 'namespace':
@@ -245,6 +286,17 @@ export class Routing {
     }
   }
 
+  /** The router created at `created` (a call, a NestJS controller class, a Next.js app folder), made on first request. */
+  router(framework: Framework, kind: 'app' | 'router', created: Site, options: { prefix?: string; leaks: boolean }): RouterNode {
+    let router = this.byCreation.get(created.node);
+    if (!router) {
+      router = { framework, kind, created, prefix: options.prefix ?? '', leaks: options.leaks, entries: [] };
+      this.byCreation.set(created.node, router);
+      this.routers.push(router);
+    }
+    return router;
+  }
+
   private created(callee: Extract<Value, { kind: 'external' }>, call: ts.CallExpression | ts.NewExpression, module: Module): RouterView | undefined {
     const existing = this.byCreation.get(call);
     if (existing) return { router: existing, basePath: '' };
@@ -252,10 +304,7 @@ export class Routing {
     for (const extractor of this.extractors.values()) {
       const made = extractor.creates({ specifier: callee.specifier, names }, ts.isNewExpression(call), call, module, this);
       if (!made) continue;
-      const router: RouterNode = { framework: extractor.framework, kind: made.kind, created: { module, node: call }, prefix: made.prefix ?? '', leaks: made.leaks, entries: [] };
-      this.byCreation.set(call, router);
-      this.routers.push(router);
-      return { router, basePath: '' };
+      return { router: this.router(extractor.framework, made.kind, { module, node: call }, made), basePath: '' };
     }
     return undefined;
   }
@@ -351,11 +400,11 @@ export class Routing {
 
   use(view: RouterView, order: Order, pattern: PathPattern, link: LinkSource, methods?: readonly string[]): void {
     // classified now, so that an import it cannot follow is reported even when no route comes after it
-    this.classifier.middleware(link.expr, link.module);
+    if (!link.fixed) this.classifier.middleware(link.expr, link.module, link.runs);
     view.router.entries.push({ kind: 'use', order, pattern: underPrefix(view.basePath, pattern), link, ...(methods ? { methods } : {}) });
   }
 
-  route(view: RouterView, order: Order, route: { method: string; path: string; at: Site; links: LinkSource[]; handler?: LinkSource }): void {
+  route(view: RouterView, order: Order, route: { method: string; path: string; at: Site; links: LinkSource[]; handler?: LinkSource; overrides?: RouteOverrides }): void {
     view.router.entries.push({ kind: 'route', order, ...route, path: joinPaths(view.basePath, route.path) });
   }
 
@@ -425,16 +474,18 @@ class RouteReader {
       return;
     }
     const { method } = entry;
-    const chain: ChainLink[] = [];
+    const staged: { link: ChainLink; stage: number }[] = [];
     for (const a of active) {
       if (!covers(a.pattern, path) || (a.methods && method !== 'ALL' && !a.methods.includes(method))) continue;
-      const link = this.link(a.link, a.scope, method, path);
-      if (link) chain.push(link);
+      const link = this.link(a.link, a.scope, method, path, entry.overrides?.(a.link));
+      if (link) staged.push({ link, stage: a.link.stage ?? 0 });
     }
     for (const source of entry.links) {
       const link = this.link(source, 'route', method, path);
-      if (link) chain.push(link);
+      if (link) staged.push({ link, stage: source.stage ?? 0 });
     }
+    // a stable sort: links of one stage keep their order (global, router, route)
+    const chain = staged.sort((a, b) => a.stage - b.stage).map((s) => s.link);
     const at = locate(entry.at.module, entry.at.node);
     this.routes.push({
       framework: router.framework, method, path, key: `${method} ${path}`, file: at.file, range: at.range,
@@ -442,16 +493,21 @@ class RouteReader {
     });
   }
 
-  /** A link in effect for the route, or undefined when its opt-out skips the route. */
-  private link(source: LinkSource, scope: LinkScope, method: string, path: string): ChainLink | undefined {
-    const c = this.classifier.middleware(source.expr, source.module);
+  /** A link in effect for the route, or undefined when its opt-out (or the route's override) skips the route. */
+  private link(source: LinkSource, scope: LinkScope, method: string, path: string, override?: LinkOverride): ChainLink | undefined {
+    const c = source.fixed ?? this.classifier.middleware(source.expr, source.module, source.runs);
     let { kind, evidence } = c;
     const skip = c.optOut ? optedOut(c.optOut, method, path) : 'no';
-    if (skip === 'yes') return undefined;
+    if (skip === 'yes' || (override && 'skip' in override && override.skip === 'yes')) return undefined;
     if (skip === 'maybe') {
       kind = 'unknown';
       evidence = `${evidence}, but its .unless() opt-out may skip this route (${c.optOut!.opaque ?? 'a path pattern the analysis does not evaluate'})`;
     }
+    if (override && 'why' in override) {
+      kind = 'unknown';
+      evidence = `${evidence}, but ${override.why}`;
+    }
+    if (override && 'note' in override) evidence = `${evidence}; ${override.note}`;
     return { name: c.name, kind, evidence, ...(c.definedAt ? { definedAt: c.definedAt } : {}), appliedAt: locate(source.at.module, source.at.node), scope };
   }
 

@@ -73,6 +73,8 @@ export interface PathPattern {
   prefix: boolean;
 }
 
+export const EVERY_PATH: PathPattern = { segments: [], prefix: true };
+
 /** A middleware path as written: a trailing `*` matches any rest, another `*` one segment. */
 export function toPattern(raw: string, prefix: boolean): PathPattern {
   const segments = splitSegments(raw);
