@@ -123,13 +123,13 @@ describe('the branch review over LSP', () => {
     await client.waitForPush(spec, (d) => codes(d).join() === NEW_RULES.join());
     // an edit that moves every finding keeps the filter by identity
     client.change(spec, 2, [{ text: `# the shop\n${BRANCH}` }]);
-    const moved = await client.waitForPush(spec, (d, version) => version === 2);
+    const moved = await client.waitForPush(spec, (_diagnostics, version) => version === 2);
     assert.deepEqual(codes(moved), NEW_RULES);
     assert.ok(moved.every((d) => d.range.start.line >= 17), JSON.stringify(moved.map((d) => d.range)));
     // the limit is the last review's: a finding the edit adds shows once the review runs again
     const openOrders = BRANCH.replace('      operationId: listOrders\n', '      operationId: listOrders\n      security: []\n');
     client.change(spec, 3, [{ text: openOrders }]);
-    const limited = await client.waitForPush(spec, (d, version) => version === 3);
+    const limited = await client.waitForPush(spec, (_diagnostics, version) => version === 3);
     assert.deepEqual(codes(limited), NEW_RULES);
     const again = await reviewBranch(client);
     const withOrders = [...NEW_RULES, 'auth-missing'].sort();
