@@ -71,9 +71,7 @@ class BranchChangesTree implements TreeDataProvider<Node> {
 
   getTreeItem(node: Node): TreeItem {
     if (node.kind !== 'finding') {
-      const item = new TreeItem(node.label, node.kind === 'root' ? TreeItemCollapsibleState.Expanded : TreeItemCollapsibleState.Collapsed);
-      if (node.kind === 'root') item.description = `against ${this.result!.base.ref} (${this.result!.base.commit.slice(0, 12)})`;
-      return item;
+      return new TreeItem(node.label, node.kind === 'root' ? TreeItemCollapsibleState.Expanded : TreeItemCollapsibleState.Collapsed);
     }
     const { finding } = node;
     const item = new TreeItem(finding.message, TreeItemCollapsibleState.None);
@@ -115,6 +113,7 @@ export function registerBranchReview(client: () => Promise<LanguageClient>): Dis
       return;
     }
     tree.show(result);
+    view.description = `against ${result.base.ref} (${result.base.commit.slice(0, 12)})`;
     await commands.executeCommand('setContext', HAS_RESULT, true);
     view.message = result.problems.length > 0
       ? `The base had ${result.problems.length} file problem(s): its findings may be incomplete.`
