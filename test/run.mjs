@@ -24,6 +24,7 @@ const BUNDLE_TESTS = [
   'test/diff.test.ts',
   'test/hostile.test.ts',
   'test/lsp.test.ts',
+  'test/lsp-branch-review.test.ts',
   'test/neovim.test.ts',
   'test/output-safety.test.ts',
   'test/package.test.ts',

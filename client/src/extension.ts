@@ -7,6 +7,7 @@ import {
   commands, ExtensionContext, languages, ProgressLocation, StatusBarAlignment, StatusBarItem, TextDocument, window, workspace,
 } from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { registerBranchReview } from './branch-review';
 
 const OPENAPI_MARK = /^\s*["']?(?:openapi|swagger)["']?\s*:/m;
 const SOURCE = 'api-sentinel';
@@ -71,6 +72,7 @@ export function activate(context: ExtensionContext): void {
     workspace.onDidGrantWorkspaceTrust(() => { if (client) void restart(context); }),
     languages.onDidChangeDiagnostics(() => updateStatus(status)),
     window.onDidChangeActiveTextEditor(() => updateStatus(status)),
+    ...registerBranchReview(async () => { await startClient(context); return client!; }),
     commands.registerCommand('apiSentinel.showOutput', () => client?.outputChannel.show()),
     commands.registerCommand('apiSentinel.reviewWorkspace', async () => {
       await startClient(context);

@@ -98,6 +98,15 @@ export async function quickOpen(page: Page, fileName: string): Promise<void> {
   await page.waitForSelector('.editor-instance .monaco-editor .view-lines', { timeout: 30_000 });
 }
 
+/** The command palette (F1), the command's title, Enter: runs a command as a person would. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await pressUntil(page, 'F1', '.quick-input-widget .quick-input-box input', 30_000);
+  await page.keyboard.type(title);
+  await waitFor(`the command palette to list ${title}`, 30_000, async () =>
+    (await rowTexts(page, '.quick-input-list .monaco-list-row')).some((t) => t.includes(title)) || undefined);
+  await page.keyboard.press('Enter');
+}
+
 /** Ctrl+Shift+M: the Problems panel. */
 export async function showProblems(page: Page): Promise<void> {
   await pressUntil(page, 'Control+Shift+M', '.markers-panel', 30_000);

@@ -1,5 +1,6 @@
 /** `--diff` and `--baseline`: what a review is compared with, and the review narrowed to what it adds. */
-import { compare, findingKey, type OperationRef, type ResolvedConfig } from '../engine';
+import { findingKey, type OperationRef, type ResolvedConfig } from '../engine';
+import { branchChanges } from '../workspace/branch';
 import type { ReviewOptions } from './args';
 import { baselineFindings } from './baseline';
 import { mergeBaseFindings } from './diff';
@@ -21,12 +22,12 @@ export async function reviewBase(options: ReviewOptions, root: string, config: R
 function operationKey(op: OperationRef): string { return `${op.method.toUpperCase()} ${op.path}`; }
 
 /**
- * The review with only its new findings, and `changes`: the unchanged ones (by identity: `compare`), those of them
+ * The review with only its new findings, and `changes`: the unchanged ones (by identity: `branchChanges`), those of them
  * that gained operations, and what the base had that is gone. Without a base, the review as it is.
  */
 export function compareWithBase(review: Review, base: BaseReview | undefined): Review {
   if (!base) return review;
-  const { added, fixed } = compare<BaseFinding>(base.findings, review.findings);
+  const { added, fixed } = branchChanges<BaseFinding>(base.findings, review.findings);
   const isNew = new Set<BaseFinding>(added);
   const before = new Map(base.findings.map((f) => [findingKey(f), f]));
   const unchanged = review.findings.filter((f) => !isNew.has(f));
@@ -43,7 +44,6 @@ export function compareWithBase(review: Review, base: BaseReview | undefined): R
   return {
     ...review,
     findings: review.findings.filter((f) => isNew.has(f)),
-    // a finding suppressed in the base was not reported there: its going away fixes nothing the reader saw
-    changes: { base: base.against, unchanged, widened, fixed: fixed.filter((f) => !(isWholeFinding(f) && f.suppressed)) },
+    changes: { base: base.against, unchanged, widened, fixed },
   };
 }

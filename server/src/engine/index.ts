@@ -12,6 +12,7 @@ export type { Check, CheckContext, Report } from './checks/check';
 export { isLiteralKey } from './spec/literal';
 export { DEFAULT_MAX_FILE_SIZE, MAX_FILES_READ, MAX_TEXT_READ } from './spec/load';
 export { LineIndex } from './spec/source';
+export { nearestPlace } from './spec/pointer';
 export { TextShift, changedRegion, type ChangedRegion } from './text-shift';
 export {
   parseConfig, resolveConfig, isIncluded, usablePatterns, CONFIG_FILE, type Config, type ResolvedConfig,

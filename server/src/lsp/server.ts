@@ -11,18 +11,19 @@ import * as path from 'node:path';
 import {
   type Connection, DidChangeConfigurationNotification, type InitializeParams, type InitializeResult, TextDocuments,
   TextDocumentSyncKind, CodeActionKind, DocumentDiagnosticReportKind, FileChangeType, type WorkspaceFoldersChangeEvent,
-  MessageType, ShowMessageNotification,
+  MessageType, ShowMessageNotification, ErrorCodes, ResponseError,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CONFIG_FILE, looksLikeOpenApi, isIncluded, resolveConfig, type Config } from '../engine';
 import { FIX_ALL_KIND, SOURCE, pathOf, problemToDiagnostic, toUri } from './convert';
+import { BranchLimitedResults, BranchReview, type BranchReviewParams } from './features/branch-review';
 import { codeActionsFor } from './features/code-actions';
 import { hoverAt } from './features/hover';
 import { WorkspaceRuleset } from './features/spectral';
 import { reviewWorkspace } from './features/workspace-review';
 import { OpenDocuments } from './open-documents';
 import { Publisher } from './publish';
-import { ResultStore, type UnitAnalysis } from './results';
+import type { UnitAnalysis } from './results';
 import { Scheduler, oneLine } from './scheduler';
 import { FolderSettingsCache, configFileOf, mergeSettings, readFolderConfig, type EditorSettings } from './settings';
 import { UnitRegistry, findOpenApiDocuments, isOpenApiFile, type AnalysisUnit } from './units';
@@ -52,7 +53,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const documents = new TextDocuments(TextDocument);
   const open = new OpenDocuments();
   const units = new UnitRegistry();
-  const results = new ResultStore();
+  // diagnostics limited to the findings new on the branch where the setting asks for it
+  const results = new BranchLimitedResults((folder): ReadonlySet<string> | undefined => branchReview.shownIn(folder));
   const worker = new AnalysisWorker(options.workerScript, log);
   const spectralWorker = new SpectralWorker(options.spectralWorkerScript, log);
   /** The workspace's OpenAPI documents are known (found), and reviewed once (discovery). */
@@ -121,6 +123,34 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     log,
     warn: (message) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message }),
     publish: (files) => publisher.publish(files),
+  });
+
+  /** Whether the unit's folder configuration (include/exclude) covers it. */
+  async function included(unit: AnalysisUnit): Promise<boolean> {
+    const config = resolveConfig((await settings.of(unit.root)).config);
+    return unit.entries.some((entry) => isIncluded(relativeTo(unit.root, entry), config));
+  }
+
+  const branchReview: BranchReview = new BranchReview({
+    folders: () => units.folders,
+    async unitsOf(folder) {
+      await discovery;
+      const rooted = units.rootedAt(folder);
+      const covered = await Promise.all(rooted.map(included));
+      return rooted.filter((_, i) => covered[i]);
+    },
+    async findingsOf(unit) { await scheduler.run(unit.id); return results.get(unit.id)?.result.findings; },
+    config: async (folder) => resolveConfig((await settings.of(folder)).config),
+    async settings(folder) {
+      if (!client.configuration) return undefined;
+      try { return await connection.workspace.getConfiguration({ scopeUri: toUri(folder, '.'), section: 'apiSentinel' }); } catch { return undefined; }
+    },
+    openText: (file) => open.get(file)?.getText(),
+    republish() {
+      publisher.publish(open.entries().map(([file]) => file));
+      publisher.refreshReviewed(units.all().flatMap((unit) => units.inputsOf(unit.id)));
+    },
+    log,
   });
 
   /** Keeps a job's result and publishes it; false when it is already outdated. */
@@ -273,6 +303,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (client.configuration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'apiSentinel' });
     if (client.workspaceFolders) connection.workspace.onDidChangeWorkspaceFolders(guard('workspace/didChangeWorkspaceFolders', undefined, foldersChanged));
     discover(units.folders);
+    void guard('branch review settings', undefined, () => branchReview.settingsChanged())();
   }));
 
   /** TextDocuments reports an open as a change too; the open handler covers it. */
@@ -330,6 +361,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onDidChangeConfiguration(guard('workspace/didChangeConfiguration', undefined, () => {
     settings.forget();
+    void guard('branch review settings', undefined, () => branchReview.settingsChanged())();
     for (const folder of new Set([...units.folders, ...units.all().map((unit) => unit.root)])) configChanged(folder, 0);
   }));
 
@@ -349,15 +381,16 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     (_params: unknown, token) => reviewWorkspace({
       units,
       discovered: () => discovery,
-      included: async (unit) => {
-        const config = resolveConfig((await settings.of(unit.root)).config);
-        return unit.entries.some((entry) => isIncluded(relativeTo(unit.root, entry), config));
-      },
+      included,
       run: (unit) => scheduler.run(unit),
       diagnosticsIn: (file) => publisher.diagnosticsIn(file),
       pushReviewed: (file, diagnostics) => publisher.pushReviewed(file, diagnostics),
       progress: (done, total) => void connection.sendNotification('apiSentinel/progress', { done, total }),
     }, token)));
+
+  /** The findings the checked-out branch adds and fixes, compared with its base. */
+  connection.onRequest('apiSentinel/reviewBranch', guard('apiSentinel/reviewBranch', new ResponseError(ErrorCodes.InternalError, 'the branch review failed: see the API Sentinel output'),
+    (params: BranchReviewParams | undefined) => branchReview.review(params ?? {})));
 
   connection.onShutdown(guard('shutdown', undefined, async () => { await Promise.all([worker.dispose(), spectralWorker.dispose()]); }));
 

@@ -81,6 +81,19 @@ function fetchTarget(repo: Repository, ref: string): string {
 }
 
 /**
+ * The branch a feature branch is compared with when none is named: the remote's default branch
+ * (`refs/remotes/origin/HEAD`), else the first of `origin/main`, `main`, `master` that names a commit. A GitError says
+ * none was found.
+ */
+export function defaultBranch(repo: Repository): string {
+  const remoteHead = git(repo.toplevel, ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD']);
+  if (remoteHead.status === 0 && remoteHead.stdout.trim()) return remoteHead.stdout.trim();
+  const found = ['origin/main', 'main', 'master'].find((ref) => isCommit(repo, ref));
+  if (!found) throw new GitError('no base branch found: origin/HEAD is not set and there is no origin/main, main or master; name the base branch');
+  return found;
+}
+
+/**
  * The commit id of the merge base of HEAD and `ref` (a branch, tag or commit; never an option). A GitError says why
  * there is none: a shallow clone (and which fetch brings the history), an unknown ref, or unrelated histories.
  */
