@@ -1,7 +1,8 @@
 /**
  * Publishing diagnostics. An open file's diagnostics are pushed (with its version) only once every unit reading it
- * analysed that version; a client that pulls is asked to pull again instead. Files not open get what the workspace
- * review found there, and a configuration file its problems, pushed as they are.
+ * analysed that version; a client that pulls is asked to pull again instead. Files not open get what the analyses of
+ * their APIs found there (as the folder's diagnostics scope asks, or on a workspace review), and a configuration file
+ * its problems, pushed as they are.
  */
 import * as path from 'node:path';
 import type { Connection, Diagnostic } from 'vscode-languageserver/node';
@@ -22,7 +23,7 @@ export interface PublishSources {
 export class Publisher {
   /** The last diagnostics pushed per open file: the same list for the same version is not sent again. */
   private readonly pushed = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
-  /** What the workspace review pushed for a file: pushed again when the file closes. */
+  /** What was pushed for a file not open (its API analysed, the workspace reviewed): pushed again when the file closes. */
   private readonly reviewedFiles = new Map<string, Diagnostic[]>();
   /** Problems of configuration files, by path. */
   private readonly configProblems = new Map<string, Diagnostic[]>();
@@ -75,13 +76,15 @@ export class Publisher {
     if (this.client.refresh) this.connection.languages.diagnostics.refresh().catch(() => undefined);
   }
 
-  /** The workspace review's diagnostics of a file: pushed unless the file is open to a client that pulls. */
+  /** The diagnostics of a file its API's analysis reached: pushed unless the file is open to a client that pulls. */
   pushReviewed(file: string, diagnostics: Diagnostic[]): void {
+    // the same list again (a result confirmed, another file edited): nothing to send
+    if (this.reviewedFiles.get(file) === diagnostics && !this.open.has(file)) return;
     this.reviewedFiles.set(file, diagnostics);
     if (!this.open.has(file) || !this.client.pull) this.send(file, diagnostics);
   }
 
-  /** What the workspace review pushed for `files`, computed again (a unit that read them is gone). */
+  /** What was pushed for `files` while not open, computed again (a unit that read them ran again, or is gone). */
   refreshReviewed(files: Iterable<string>): void {
     for (const file of files) if (this.reviewedFiles.has(file)) this.pushReviewed(file, this.diagnosticsIn(file));
   }
