@@ -8,6 +8,7 @@ import {
   commands, ExtensionContext, languages, ProgressLocation, StatusBarAlignment, StatusBarItem, TextDocument, Uri, window, workspace,
 } from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { SHOW_RULE_COMMAND, linkRules, showRule } from './rule-docs';
 
 /**
  * An `openapi`/`swagger` key anywhere in a text: the whole text is searched (sorted keys put it tens of thousands of
@@ -67,6 +68,14 @@ function startClient(context: ExtensionContext): Promise<void> {
     // Restricted Mode: the server runs no code from the workspace (no workspace Spectral ruleset)
     initializationOptions: { trusted: workspace.isTrusted },
     outputChannelName: 'API Sentinel',
+    middleware: {
+      handleDiagnostics(uri, diagnostics, next) { linkRules(diagnostics); next(uri, diagnostics); },
+      async provideDiagnostics(document, previousResultId, token, next) {
+        const report = await next(document, previousResultId, token);
+        if (report && 'items' in report) linkRules(report.items);
+        return report;
+      },
+    },
   };
   client = new LanguageClient('apiSentinel', 'API Sentinel', serverOptions, clientOptions);
   starting = client.start();
@@ -126,6 +135,7 @@ export function activate(context: ExtensionContext): void {
     languages.onDidChangeDiagnostics(() => updateStatus(status)),
     window.onDidChangeActiveTextEditor(() => updateStatus(status)),
     commands.registerCommand('apiSentinel.showOutput', () => client?.outputChannel.show()),
+    commands.registerCommand(SHOW_RULE_COMMAND, (ruleId: string) => showRule(context, ruleId)),
     commands.registerCommand('apiSentinel.reviewWorkspace', async () => {
       await startClient(context);
       const result = await window.withProgress(
