@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol/node';
 import { startClient, type Client } from './support/lsp-client';
+import { MAX_RELATED, findingToDiagnostic, withinLimit } from '../server/src/lsp/convert';
+import type { Finding } from '../server/src/engine/types';
 
 const FIXTURE = join(__dirname, 'fixtures', '_lsp', 'workspace');
 const has = (rule: string) => (d: Diagnostic[]) => d.some((x) => x.code === rule);
@@ -69,5 +71,60 @@ describe('the whole API at once', () => {
     client.open(schemaUri, readFileSync(files.schema, 'utf8'));
     await client.waitForPush(schemaUri, (d, version) => version === 1 && has('response-sensitive-field')(d));
     assert.deepEqual(client.history.filter((p) => p.uri === schemaUri).map((p) => p.version), [1]);
+  });
+});
+
+describe("within VS Code's limits", () => {
+  const at = (line: number) => ({ start: { line, character: 0 }, end: { line, character: 1 } });
+  const finding: Omit<Finding, 'fixes'> = { ruleId: 'x', family: 'config', owasp: [], cwe: [], severity: 'warning', message: 'Something is off.',
+    file: 'a.yaml', range: at(0), anchor: '', path: [], operations: [], related: [] };
+
+  test('at most the limit per file: errors and warnings are kept before infos and hints, and a note says how many more', () => {
+    // hints first in the file: a cut by position would keep them and drop every error
+    const severities = [...Array(6).fill(4), ...Array(3).fill(3), 2, 1, 1] as (1 | 2 | 3 | 4)[];
+    const diagnostics: Diagnostic[] = severities.map((severity, line) => ({ range: at(line), severity, message: `d${line}`, source: 'api-sentinel' }));
+    const shown = withinLimit(diagnostics, 5);
+    assert.equal(shown.length, 5);
+    assert.deepEqual(shown.slice(0, 4).map((d) => d.message), ['d6', 'd9', 'd10', 'd11'], 'the most severe, in file order');
+    const note = shown[4];
+    assert.equal(note.code, 'more-findings');
+    assert.match(note.message as string, /^8 more findings in this file are not shown/);
+    assert.match(note.message as string, /api-sentinel review/);
+    assert.match(note.message as string, /Review Workspace/);
+    assert.equal(withinLimit(diagnostics, 12), diagnostics, 'within the limit: the same list');
+  });
+
+  test('related locations are capped: the first ones, then "and N more"', () => {
+    const related = Array.from({ length: 468 }, (_, i) => ({ file: 'a.yaml', range: at(i + 1), message: `operation ${i}` }));
+    const diagnostic = findingToDiagnostic({ ...finding, related }, FIXTURE);
+    const info = diagnostic.relatedInformation!;
+    assert.equal(info.length, MAX_RELATED + 1);
+    assert.deepEqual(info.slice(0, MAX_RELATED).map((r) => r.message), related.slice(0, MAX_RELATED).map((r) => r.message));
+    assert.equal(info[MAX_RELATED].message, `and ${468 - MAX_RELATED} more locations`);
+    assert.equal(findingToDiagnostic({ ...finding, related: related.slice(0, 3) }, FIXTURE).relatedInformation!.length, 3);
+  });
+
+  test('a file with more findings than the limit is sent within it, with the note', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'api-sentinel-editor-'));
+    // every path: an operation without security (auth-missing) on an id, and more
+    const paths = Array.from({ length: 1100 }, (_, i) => `  /things${i}/{id}:\n    delete:\n      parameters:\n        - { name: id, in: path, required: true, schema: { type: string } }\n      responses:\n        "204":\n          description: Gone`).join('\n');
+    const spec = join(dir, 'big.yaml');
+    writeFileSync(spec, `openapi: 3.0.3\ninfo:\n  title: Big\n  version: "1"\npaths:\n${paths}\n`);
+    const client = await startClient({ transport: 'stdio', root: dir });
+    try {
+      const uri = pathToFileURL(spec).href;
+      client.open(uri, readFileSync(spec, 'utf8'));
+      const diagnostics = await client.waitForPush(uri, has('more-findings'), 60_000);
+      assert.equal(diagnostics.length, 1000);
+      // 2,200 errors and more warnings: only errors are shown, in file order, then the note
+      const [kept, note] = [diagnostics.slice(0, -1), diagnostics.at(-1)!];
+      assert.deepEqual(new Set(kept.map((d) => d.severity)), new Set([1]));
+      assert.ok(kept.every((d, i) => i === 0 || d.range.start.line >= kept[i - 1].range.start.line));
+      assert.equal(note.code, 'more-findings');
+      assert.match(note.message as string, /^[\d,]+ more findings in this file are not shown/);
+    } finally {
+      await client.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import type { Connection, Diagnostic } from 'vscode-languageserver/node';
-import { toUri } from './convert';
+import { toUri, withinLimit } from './convert';
 import type { OpenDocuments } from './open-documents';
 import type { ResultStore } from './results';
 import type { UnitRegistry } from './units';
@@ -68,7 +68,7 @@ export class Publisher {
       const last = this.pushed.get(file);
       if (last && last.version === document.version && last.diagnostics === diagnostics) continue;
       this.pushed.set(file, { version: document.version, diagnostics });
-      void this.connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+      void this.connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: withinLimit(diagnostics) });
     }
   }
 
@@ -103,7 +103,7 @@ export class Publisher {
   }
 
   private send(file: string, diagnostics: Diagnostic[]): void {
-    void this.connection.sendDiagnostics({ uri: toUri(file, '.'), diagnostics });
+    void this.connection.sendDiagnostics({ uri: toUri(file, '.'), diagnostics: withinLimit(diagnostics) });
   }
 
   /** An open buffer takes over from what was pushed for the file while it was not open. */

@@ -15,7 +15,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CONFIG_FILE, looksLikeOpenApi, isIncluded, resolveConfig, type Config } from '../engine';
-import { FIX_ALL_KIND, SOURCE, pathOf, problemToDiagnostic, toUri } from './convert';
+import { FIX_ALL_KIND, SOURCE, pathOf, problemToDiagnostic, toUri, withinLimit } from './convert';
 import { codeActionsFor } from './features/code-actions';
 import { hoverAt } from './features/hover';
 import { WorkspaceRuleset } from './features/spectral';
@@ -330,7 +330,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const file = pathOf(params.textDocument.uri);
     if (!file) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     await settled(file);
-    return { kind: DocumentDiagnosticReportKind.Full, items: publisher.diagnosticsIn(file) };
+    return { kind: DocumentDiagnosticReportKind.Full, items: withinLimit(publisher.diagnosticsIn(file)) };
   }));
 
   connection.onHover(guard('textDocument/hover', undefined, (params) => {
