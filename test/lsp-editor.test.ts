@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import type { Diagnostic } from 'vscode-languageserver-protocol/node';
+import { DidChangeConfigurationNotification, type Diagnostic } from 'vscode-languageserver-protocol/node';
 import { startClient, type Client } from './support/lsp-client';
 import { MAX_RELATED, findingToDiagnostic, withinLimit } from '../server/src/lsp/convert';
 import type { Finding } from '../server/src/engine/types';
+import { CHECK_IDS } from '../server/src/engine';
+import { rulesSchemaProperties } from '../scripts/settings-schema';
 
 const FIXTURE = join(__dirname, 'fixtures', '_lsp', 'workspace');
 const has = (rule: string) => (d: Diagnostic[]) => d.some((x) => x.code === rule);
@@ -127,4 +129,40 @@ describe("within VS Code's limits", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('settings apply live', () => {
+  let client: Client;
+  let files: ReturnType<typeof workspaceCopy>;
+  before(async () => { files = workspaceCopy(); client = await startClient({ transport: 'stdio', root: files.dir }); });
+  after(async () => { await client.stop(); rmSync(files.dir, { recursive: true, force: true }); });
+
+  test('apiSentinel.rules and apiSentinel.enable re-analyse at once, open files and the files their APIs reach', async () => {
+    const uri = pathToFileURL(files.spec).href;
+    const schemaUri = pathToFileURL(files.schema).href;
+    client.open(uri, readFileSync(files.spec, 'utf8'));
+    await client.waitForPush(uri, has('auth-missing'));
+    await client.waitForPush(schemaUri, has('response-sensitive-field'));
+    const changed = (settings: unknown) => {
+      client.settings = settings;
+      void client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    };
+    changed({ rules: { 'auth-missing': 'off', 'response-sensitive-field': 'info' } });
+    await client.waitForPush(uri, (d) => !has('auth-missing')(d));
+    await client.waitForPush(schemaUri, (d) => d.some((x) => x.code === 'response-sensitive-field' && x.severity === 3));
+    changed({ enable: false });
+    await client.waitForPush(uri, (d) => d.length === 0);
+    await client.waitForPush(schemaUri, (d) => d.length === 0);
+    changed(null);
+    await client.waitForPush(uri, has('auth-missing'));
+    await client.waitForPush(schemaUri, (d) => d.some((x) => x.code === 'response-sensitive-field' && x.severity !== 3));
+  });
+});
+
+test('the settings editor offers every rule id with its severities (package.json is current: npm run docs)', () => {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'));
+  const rules = pkg.contributes.configuration.properties['apiSentinel.rules'];
+  assert.deepEqual(rules.properties, rulesSchemaProperties());
+  assert.deepEqual(Object.keys(rules.properties).sort(), [...CHECK_IDS].sort());
+  assert.equal(rules.additionalProperties, false, 'an unknown rule id is flagged');
 });

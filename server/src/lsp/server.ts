@@ -98,11 +98,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const before = results.get(id)?.inputs() ?? [];
       results.fail(unit, reason);
       publisher.publish([...before, ...unit.entries]);
+      publisher.refreshReviewed(before);
     },
     skipped(id) {
       const before = results.get(id)?.inputs() ?? [];
       results.clear(id);
       publisher.publish(before);
+      publisher.refreshReviewed(before);
     },
   });
 
