@@ -1,23 +1,59 @@
 /**
- * The VS Code extension: starts the bundled language server over IPC once an OpenAPI document is open,
- * and adds two commands and a status bar item. Everything else happens in the server.
+ * The VS Code extension: starts the bundled language server over IPC once a YAML or JSON file is open in a workspace
+ * that holds an OpenAPI document (or the file is one), and adds commands and a status bar item. The server decides
+ * what each file is (a document, a fragment its refs reach, or neither); everything else happens there.
  */
 import * as path from 'node:path';
 import {
-  commands, ExtensionContext, languages, ProgressLocation, StatusBarAlignment, StatusBarItem, TextDocument, window, workspace,
+  commands, ExtensionContext, languages, ProgressLocation, StatusBarAlignment, StatusBarItem, TextDocument, Uri, window, workspace,
 } from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { registerBranchReview } from './branch-review';
+import { SHOW_RULE_COMMAND, linkRules, showRule } from './rule-docs';
 
+/**
+ * An `openapi`/`swagger` key anywhere in a text: the whole text is searched (sorted keys put it tens of thousands of
+ * lines down). A loose test on purpose: it only decides whether to start the server, which decides precisely.
+ */
 const OPENAPI_MARK = /^\s*["']?(?:openapi|swagger)["']?\s*:/m;
 const SOURCE = 'api-sentinel';
+const SPEC_FILES = '**/*.{yaml,yml,json}';
+/** Files the workspace search reads at most before deciding, and the folders it skips. */
+const MAX_FILES_SEARCHED = 5000;
+const SKIPPED_FOLDERS = '**/{node_modules,.git}/**';
 
 let client: LanguageClient | undefined;
 let starting: Promise<void> | undefined;
 
+/** A YAML or JSON file on disk: what the server may analyse. */
+function isSpecLanguage(document: TextDocument): boolean {
+  return document.uri.scheme === 'file' && ['yaml', 'json', 'jsonc'].includes(document.languageId);
+}
+
+/** The last answer per document, by version: the status bar asks on every change of diagnostics. */
+const sniffed = new WeakMap<TextDocument, { version: number; openApi: boolean }>();
 function isOpenApi(document: TextDocument): boolean {
-  if (document.uri.scheme !== 'file' || !['yaml', 'json', 'jsonc'].includes(document.languageId)) return false;
-  return OPENAPI_MARK.test(document.getText().slice(0, 65536));
+  const known = sniffed.get(document);
+  if (known?.version === document.version) return known.openApi;
+  const openApi = isSpecLanguage(document) && OPENAPI_MARK.test(document.getText());
+  sniffed.set(document, { version: document.version, openApi });
+  return openApi;
+}
+
+/** Whether a file on disk mentions an `openapi`/`swagger` key (an unreadable one does not). */
+async function fileLooksLikeOpenApi(uri: Uri): Promise<boolean> {
+  try {
+    return OPENAPI_MARK.test(new TextDecoder().decode(await workspace.fs.readFile(uri)));
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the workspace holds an OpenAPI document: then every YAML and JSON file may be one of its fragments. */
+async function workspaceHasOpenApi(): Promise<boolean> {
+  const files = await workspace.findFiles(SPEC_FILES, SKIPPED_FOLDERS, MAX_FILES_SEARCHED);
+  for (const file of files) if (await fileLooksLikeOpenApi(file)) return true;
+  return false;
 }
 
 function startClient(context: ExtensionContext): Promise<void> {
@@ -33,6 +69,14 @@ function startClient(context: ExtensionContext): Promise<void> {
     // Restricted Mode: the server runs no code from the workspace (no workspace Spectral ruleset)
     initializationOptions: { trusted: workspace.isTrusted },
     outputChannelName: 'API Sentinel',
+    middleware: {
+      handleDiagnostics(uri, diagnostics, next) { linkRules(diagnostics); next(uri, diagnostics); },
+      async provideDiagnostics(document, previousResultId, token, next) {
+        const report = await next(document, previousResultId, token);
+        if (report && 'items' in report) linkRules(report.items);
+        return report;
+      },
+    },
   };
   client = new LanguageClient('apiSentinel', 'API Sentinel', serverOptions, clientOptions);
   starting = client.start();
@@ -63,17 +107,37 @@ export function activate(context: ExtensionContext): void {
   status.command = 'workbench.actions.view.problems';
   context.subscriptions.push(status);
 
+  const start = () => { if (!client) void startClient(context).then(() => updateStatus(status)); };
+  /** Searched once, on the first YAML or JSON file that is not itself an OpenAPI document. */
+  let holdsOpenApi: Promise<boolean> | undefined;
   const maybeStart = (document: TextDocument) => {
-    if (!client && isOpenApi(document)) void startClient(context).then(() => updateStatus(status));
+    if (client || !isSpecLanguage(document)) return;
+    if (isOpenApi(document)) { start(); return; }
+    holdsOpenApi ??= workspaceHasOpenApi().catch(() => false);
+    void holdsOpenApi.then((holds) => { if (holds) start(); });
+  };
+  // a document written later (generated, pulled, created) counts too
+  const watcher = workspace.createFileSystemWatcher(SPEC_FILES);
+  const maybeStartFor = (uri: Uri) => {
+    if (client) return;
+    void fileLooksLikeOpenApi(uri).then((openApi) => {
+      if (!openApi) return;
+      holdsOpenApi = Promise.resolve(true);
+      if (workspace.textDocuments.some(isSpecLanguage)) start();
+    });
   };
   workspace.textDocuments.forEach(maybeStart);
   context.subscriptions.push(
+    watcher,
+    watcher.onDidCreate(maybeStartFor),
+    watcher.onDidChange(maybeStartFor),
     workspace.onDidOpenTextDocument(maybeStart),
     workspace.onDidGrantWorkspaceTrust(() => { if (client) void restart(context); }),
     languages.onDidChangeDiagnostics(() => updateStatus(status)),
     window.onDidChangeActiveTextEditor(() => updateStatus(status)),
     ...registerBranchReview(async () => { await startClient(context); return client!; }),
     commands.registerCommand('apiSentinel.showOutput', () => client?.outputChannel.show()),
+    commands.registerCommand(SHOW_RULE_COMMAND, (ruleId: string) => showRule(context, ruleId)),
     commands.registerCommand('apiSentinel.reviewWorkspace', async () => {
       await startClient(context);
       const result = await window.withProgress(

@@ -24,6 +24,8 @@ export interface Client {
   /** Every push, in order. */
   history: { uri: string; version?: number; diagnostics: Diagnostic[] }[];
   refreshes: number;
+  /** The `apiSentinel` settings the client answers with (null: none); change them, then notify the server. */
+  settings: unknown;
   stderr: string[];
   /** The server's log lines (window/logMessage) and the messages it showed (window/showMessage), in order. */
   logs: string[];
@@ -48,6 +50,8 @@ export async function startClient(options: {
   viaCli?: boolean;
   /** Start the server from its sources with these options (stdio only). */
   serverOptions?: ServerOptions;
+  /** The `apiSentinel` settings of every folder. */
+  settings?: unknown;
 }): Promise<Client> {
   const server = bundle('server.js');
   const stderr: string[] = [];
@@ -68,7 +72,7 @@ export async function startClient(options: {
   const listeners = new Set<() => void>();
   const notify = () => { for (const l of [...listeners]) l(); };
   const client: Client = {
-    connection, process: child, pushed, history, refreshes: 0, stderr, logs: [], shown: [],
+    connection, process: child, pushed, history, refreshes: 0, settings: options.settings ?? null, stderr, logs: [], shown: [],
     open(uri, text, languageId = uri.endsWith('.json') ? 'json' : 'yaml', version = 1) {
       void connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version, text } });
     },
@@ -118,7 +122,7 @@ export async function startClient(options: {
   connection.onRequest(DiagnosticRefreshRequest.type, () => { client.refreshes++; notify(); });
   connection.onNotification(LogMessageNotification.type, (p) => { client.logs.push(p.message); notify(); });
   connection.onNotification(ShowMessageNotification.type, (p) => { client.shown.push(p.message); notify(); });
-  connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => null));
+  connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => client.settings));
   connection.onRequest('client/registerCapability', () => null);
   connection.listen();
   const capabilities: ClientCapabilities = {

@@ -64,9 +64,39 @@ export function findingToDiagnostic(finding: ShownFinding, root: string): Diagno
     data,
   };
   if (finding.related.length > 0) {
-    diagnostic.relatedInformation = finding.related.map((r) => ({ location: { uri: toUri(root, r.file), range: r.range }, message: visible(r.message) }));
+    const shown = finding.related.slice(0, MAX_RELATED);
+    diagnostic.relatedInformation = shown.map((r) => ({ location: { uri: toUri(root, r.file), range: r.range }, message: visible(r.message) }));
+    const more = finding.related.length - shown.length;
+    if (more > 0) diagnostic.relatedInformation.push({ location: { uri: toUri(root, finding.file), range: finding.range }, message: `and ${count(more, 'more location')}` });
   }
   return diagnostic;
+}
+
+/** Related locations shown per diagnostic: a shared schema may concern hundreds of operations. */
+export const MAX_RELATED = 20;
+/** Diagnostics VS Code keeps per file (it drops the rest silently, whatever their severity). */
+export const MAX_DIAGNOSTICS_PER_FILE = 1000;
+
+const count = (n: number, noun: string) => `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+
+/**
+ * At most `limit` diagnostics: the most severe ones (in their order), and a note saying how many more exist and how
+ * to see them all, so that an error or a warning is never the one left out.
+ */
+export function withinLimit(diagnostics: Diagnostic[], limit = MAX_DIAGNOSTICS_PER_FILE): Diagnostic[] {
+  if (diagnostics.length <= limit) return diagnostics;
+  const severityOf = (d: Diagnostic) => d.severity ?? DiagnosticSeverity.Error;
+  const kept = new Set(diagnostics.map((d, i) => ({ d, i })).sort((a, b) => severityOf(a.d) - severityOf(b.d) || a.i - b.i).slice(0, limit - 1).map(({ d }) => d));
+  const left = diagnostics.length - kept.size;
+  const note: Diagnostic = {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    code: 'more-findings',
+    source: SOURCE,
+    message: `${count(left, 'more finding')} in this file ${left === 1 ? 'is' : 'are'} not shown (the editor keeps ${count(limit, 'diagnostic')} per file; the least severe are left out). `
+      + 'See them all with `api-sentinel review` on the command line, or in the summary of API Sentinel: Review Workspace.',
+  };
+  return [...diagnostics.filter((d) => kept.has(d)), note];
 }
 
 export function problemToDiagnostic(problem: Problem): Diagnostic {

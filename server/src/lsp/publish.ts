@@ -1,11 +1,12 @@
 /**
  * Publishing diagnostics. An open file's diagnostics are pushed (with its version) only once every unit reading it
- * analysed that version; a client that pulls is asked to pull again instead. Files not open get what the workspace
- * review found there, and a configuration file its problems, pushed as they are.
+ * analysed that version; a client that pulls is asked to pull again instead. Files not open get what the analyses of
+ * their APIs found there (as the folder's diagnostics scope asks, or on a workspace review), and a configuration file
+ * its problems, pushed as they are.
  */
 import * as path from 'node:path';
 import type { Connection, Diagnostic } from 'vscode-languageserver/node';
-import { toUri } from './convert';
+import { toUri, withinLimit } from './convert';
 import type { OpenDocuments } from './open-documents';
 import type { ResultStore } from './results';
 import type { UnitRegistry } from './units';
@@ -22,7 +23,7 @@ export interface PublishSources {
 export class Publisher {
   /** The last diagnostics pushed per open file: the same list for the same version is not sent again. */
   private readonly pushed = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
-  /** What the workspace review pushed for a file: pushed again when the file closes. */
+  /** What was pushed for a file not open (its API analysed, the workspace reviewed): pushed again when the file closes. */
   private readonly reviewedFiles = new Map<string, Diagnostic[]>();
   /** Problems of configuration files, by path. */
   private readonly configProblems = new Map<string, Diagnostic[]>();
@@ -67,7 +68,7 @@ export class Publisher {
       const last = this.pushed.get(file);
       if (last && last.version === document.version && last.diagnostics === diagnostics) continue;
       this.pushed.set(file, { version: document.version, diagnostics });
-      void this.connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+      void this.connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: withinLimit(diagnostics) });
     }
   }
 
@@ -75,13 +76,15 @@ export class Publisher {
     if (this.client.refresh) this.connection.languages.diagnostics.refresh().catch(() => undefined);
   }
 
-  /** The workspace review's diagnostics of a file: pushed unless the file is open to a client that pulls. */
+  /** The diagnostics of a file its API's analysis reached: pushed unless the file is open to a client that pulls. */
   pushReviewed(file: string, diagnostics: Diagnostic[]): void {
+    // the same list again (a result confirmed, another file edited): nothing to send
+    if (this.reviewedFiles.get(file) === diagnostics && !this.open.has(file)) return;
     this.reviewedFiles.set(file, diagnostics);
     if (!this.open.has(file) || !this.client.pull) this.send(file, diagnostics);
   }
 
-  /** What the workspace review pushed for `files`, computed again (a unit that read them is gone). */
+  /** What was pushed for `files` while not open, computed again (a unit that read them ran again, or is gone). */
   refreshReviewed(files: Iterable<string>): void {
     for (const file of files) if (this.reviewedFiles.has(file)) this.pushReviewed(file, this.diagnosticsIn(file));
   }
@@ -100,7 +103,7 @@ export class Publisher {
   }
 
   private send(file: string, diagnostics: Diagnostic[]): void {
-    void this.connection.sendDiagnostics({ uri: toUri(file, '.'), diagnostics });
+    void this.connection.sendDiagnostics({ uri: toUri(file, '.'), diagnostics: withinLimit(diagnostics) });
   }
 
   /** An open buffer takes over from what was pushed for the file while it was not open. */

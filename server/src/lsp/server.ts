@@ -15,7 +15,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CONFIG_FILE, looksLikeOpenApi, isIncluded, resolveConfig, type Config } from '../engine';
-import { FIX_ALL_KIND, SOURCE, pathOf, problemToDiagnostic, toUri } from './convert';
+import { FIX_ALL_KIND, SOURCE, pathOf, problemToDiagnostic, toUri, withinLimit } from './convert';
 import { BranchLimitedResults, BranchReview, type BranchReviewParams } from './features/branch-review';
 import { codeActionsFor } from './features/code-actions';
 import { hoverAt } from './features/hover';
@@ -25,7 +25,7 @@ import { OpenDocuments } from './open-documents';
 import { Publisher } from './publish';
 import type { UnitAnalysis } from './results';
 import { Scheduler, oneLine } from './scheduler';
-import { FolderSettingsCache, configFileOf, mergeSettings, readFolderConfig, type EditorSettings } from './settings';
+import { FolderSettingsCache, configFileOf, mergeSettings, readFolderConfig, scopeOf, type EditorSettings } from './settings';
 import { UnitRegistry, findOpenApiDocuments, isOpenApiFile, type AnalysisUnit } from './units';
 import { AnalysisWorker, SpectralWorker, type AnalysisAnswer } from './worker-client';
 
@@ -76,7 +76,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (client.configuration) {
       try { editor = await connection.workspace.getConfiguration({ scopeUri: toUri(folder, '.'), section: 'apiSentinel' }); } catch { editor = undefined; }
     }
-    return { enabled: editor?.enable !== false, spectral: client.trusted && editor?.spectral?.enable !== false, config: mergeSettings(config, editor) };
+    return { enabled: editor?.enable !== false, spectral: client.trusted && editor?.spectral?.enable !== false, scope: scopeOf(editor), config: mergeSettings(config, editor) };
   });
 
   /** A folder's `.api-sentinel.yaml`: the one at the root of the folder holding it. */
@@ -100,11 +100,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const before = results.get(id)?.inputs() ?? [];
       results.fail(unit, reason);
       publisher.publish([...before, ...unit.entries]);
+      publisher.refreshReviewed(before);
     },
     skipped(id) {
       const before = results.get(id)?.inputs() ?? [];
       results.clear(id);
       publisher.publish(before);
+      publisher.refreshReviewed(before);
     },
   });
 
@@ -168,10 +170,25 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       ? inputs.filter((file) => previous!.buffers.get(file)?.version !== analysis.buffers.get(file)?.version)
       : [...(previous?.inputs() ?? []), ...inputs, ...unit.entries];
     if (reported.length > 0) publisher.publish(reported);
+    void publishReached(unit, reported).catch((error) => log(`Publishing failed: ${oneLine(error)}`));
     if (!analysis.result.exact) scheduler.schedule(unit.id, confirmMs, { confirming: true });
     // Spectral is slow: not for documentation edits before they are confirmed, nor again for the same text
     else if (!same || !ruleset.linted(unit.id, analysis.buffers.get(unit.id)?.version)) ruleset.request(unit.root, unit.id);
     return true;
+  }
+
+  /**
+   * Pushes the diagnostics of the files a unit read that are not open, as its folder's scope asks: every file of an
+   * API one of whose files is open, or of every API. Otherwise only what was pushed before is brought up to date.
+   */
+  async function publishReached(unit: AnalysisUnit, reported: readonly string[]): Promise<void> {
+    const { scope } = await settings.of(unit.root);
+    const read = units.inputsOf(unit.id);
+    const shown = scope === 'workspace' || (scope === 'api' && read.some((file) => open.has(file)));
+    const closed = (files: readonly string[]) => [...new Set(files)].filter((file) => !open.has(file));
+    // what was pushed before, for files it read or no longer reads
+    publisher.refreshReviewed(closed(reported));
+    if (shown) for (const file of closed(read)) publisher.pushReviewed(file, publisher.diagnosticsIn(file));
   }
 
   /** Forgets a unit (its document is gone, or no longer an OpenAPI document) and what it showed. */
@@ -346,7 +363,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const file = pathOf(params.textDocument.uri);
     if (!file) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     await settled(file);
-    return { kind: DocumentDiagnosticReportKind.Full, items: publisher.diagnosticsIn(file) };
+    return { kind: DocumentDiagnosticReportKind.Full, items: withinLimit(publisher.diagnosticsIn(file)) };
   }));
 
   connection.onHover(guard('textDocument/hover', undefined, (params) => {

@@ -3,9 +3,17 @@ import * as path from 'node:path';
 import { CHECK_IDS, CONFIG_FILE, parseConfig, usablePatterns, type Config, type Problem, type Severity } from '../engine';
 import { MAX_CONFIG_BYTES, readTextFile } from '../workspace/files';
 
+/**
+ * Which files show findings: only open ones; every file an API with an open file reaches (the default); or every
+ * file any OpenAPI document of the folder reaches.
+ */
+export type DiagnosticsScope = 'openFiles' | 'api' | 'workspace';
+const SCOPES: readonly DiagnosticsScope[] = ['openFiles', 'api', 'workspace'];
+
 /** The editor settings (`apiSentinel.*`), as the client sends them. */
 export interface EditorSettings {
   enable?: boolean;
+  diagnosticsScope?: DiagnosticsScope;
   rules?: Record<string, Severity | 'off'>;
   sensitiveFields?: string[];
   publicPaths?: string[];
@@ -13,7 +21,12 @@ export interface EditorSettings {
   spectral?: { enable?: boolean };
 }
 
-export interface FolderSettings { enabled: boolean; spectral: boolean; config: Config }
+export interface FolderSettings { enabled: boolean; spectral: boolean; scope: DiagnosticsScope; config: Config }
+
+/** `apiSentinel.diagnosticsScope` as the client sent it; the default for anything else. */
+export function scopeOf(editor: EditorSettings | undefined): DiagnosticsScope {
+  return SCOPES.find((scope) => scope === editor?.diagnosticsScope) ?? 'api';
+}
 
 /** The folder's configuration file. */
 export const configFileOf = (folder: string) => path.join(folder, CONFIG_FILE);

@@ -22,6 +22,15 @@ async function waitForDiagnostics(uri: vscode.Uri, what: string, accept: (d: vsc
   }
 }
 
+/** Polls `accept` until it holds, with a deadline; `what` describes what is awaited (and what was seen). */
+async function waitUntil(what: () => string, accept: () => boolean): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!accept()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function reviewFixture(): Promise<string[]> {
   const passed: string[] = [];
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -36,6 +45,15 @@ async function reviewFixture(): Promise<string[]> {
   assert.deepEqual([authMissing.range.start.line, authMissing.range.start.character], [8, 4]);
   assert.equal(authMissing.severity, vscode.DiagnosticSeverity.Error);
   passed.push('the extension activates on an OpenAPI file and reports auth-missing at the method key');
+
+  const link = typeof authMissing.code === 'object' ? authMissing.code.target : undefined;
+  assert.equal(link?.scheme, 'command', `the rule link: ${String(link)}`);
+  assert.equal(link.path, 'apiSentinel.showRule');
+  assert.deepEqual(JSON.parse(decodeURIComponent(link.query)), ['auth-missing']);
+  await vscode.commands.executeCommand('apiSentinel.showRule', 'auth-missing');
+  const tabs = () => vscode.window.tabGroups.all.flatMap((group) => group.tabs.map((tab) => tab.label));
+  await waitUntil(() => `the rule's panel among the tabs: ${tabs().join(', ')}`, () => tabs().includes('Rule: auth-missing'));
+  passed.push("a finding's rule link opens the rule's documentation in a panel");
 
   const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, authMissing.range.start.translate(0, 1));
   const hoverText = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');

@@ -1,0 +1,168 @@
+/** The language server as users meet it in an editor: fragments, the whole API, limits, reasons, settings, typing. */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { DidChangeConfigurationNotification, type Diagnostic } from 'vscode-languageserver-protocol/node';
+import { startClient, type Client } from './support/lsp-client';
+import { MAX_RELATED, findingToDiagnostic, withinLimit } from '../server/src/lsp/convert';
+import type { Finding } from '../server/src/engine/types';
+import { CHECK_IDS } from '../server/src/engine';
+import { rulesSchemaProperties } from '../scripts/settings-schema';
+
+const FIXTURE = join(__dirname, 'fixtures', '_lsp', 'workspace');
+const has = (rule: string) => (d: Diagnostic[]) => d.some((x) => x.code === rule);
+const PASSWORD = '  password:\n    type: string\n    maxLength: 64\n  name:\n';
+
+/** A copy of the fixture workspace whose schema returns a password (a finding in the fragment). */
+function workspaceCopy(): { dir: string; spec: string; schema: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'api-sentinel-editor-'));
+  cpSync(FIXTURE, dir, { recursive: true });
+  const schema = join(dir, 'schemas', 'account.yaml');
+  writeFileSync(schema, readFileSync(schema, 'utf8').replace('  name:\n', PASSWORD));
+  return { dir, spec: join(dir, 'openapi.yaml'), schema };
+}
+
+describe('a fragment opened first', () => {
+  let client: Client;
+  let files: ReturnType<typeof workspaceCopy>;
+  before(async () => { files = workspaceCopy(); client = await startClient({ transport: 'stdio', root: files.dir }); });
+  after(async () => { await client.stop(); rmSync(files.dir, { recursive: true, force: true }); });
+
+  test('shows the findings its documents report in it, with no document open', async () => {
+    const uri = pathToFileURL(files.schema).href;
+    client.open(uri, readFileSync(files.schema, 'utf8'));
+    const diagnostics = await client.waitForPush(uri, has('response-sensitive-field'));
+    const finding = diagnostics.find((d) => d.code === 'response-sensitive-field')!;
+    assert.equal(finding.range.start.line, 6);
+  });
+});
+
+describe('the whole API at once', () => {
+  const started: { client: Client; dir: string }[] = [];
+  async function open(scope?: string): Promise<{ client: Client; files: ReturnType<typeof workspaceCopy> }> {
+    const files = workspaceCopy();
+    const client = await startClient({ transport: 'stdio', root: files.dir, settings: scope ? { diagnosticsScope: scope } : null });
+    started.push({ client, dir: files.dir });
+    return { client, files };
+  }
+  after(async () => { for (const { client, dir } of started) { await client.stop(); rmSync(dir, { recursive: true, force: true }); } });
+
+  test('by default, opening the root publishes the findings of every file it reaches, open or not', async () => {
+    const { client, files } = await open();
+    client.open(pathToFileURL(files.spec).href, readFileSync(files.spec, 'utf8'));
+    const schema = await client.waitForPush(pathToFileURL(files.schema).href, has('response-sensitive-field'));
+    assert.equal(schema.find((d) => d.code === 'response-sensitive-field')!.range.start.line, 6);
+  });
+
+  test('"workspace": every API is published with no file open', async () => {
+    const { client, files } = await open('workspace');
+    await client.waitForPush(pathToFileURL(files.schema).href, has('response-sensitive-field'));
+    await client.waitForPush(pathToFileURL(files.spec).href, has('auth-missing'));
+  });
+
+  test('"openFiles": only open files are published', async () => {
+    const { client, files } = await open('openFiles');
+    const uri = pathToFileURL(files.spec).href;
+    client.open(uri, readFileSync(files.spec, 'utf8'));
+    await client.waitForPush(uri, has('auth-missing'));
+    // the schema, opened after the root was analysed, gets its first diagnostics as an open buffer
+    const schemaUri = pathToFileURL(files.schema).href;
+    client.open(schemaUri, readFileSync(files.schema, 'utf8'));
+    await client.waitForPush(schemaUri, (d, version) => version === 1 && has('response-sensitive-field')(d));
+    assert.deepEqual(client.history.filter((p) => p.uri === schemaUri).map((p) => p.version), [1]);
+  });
+});
+
+describe("within VS Code's limits", () => {
+  const at = (line: number) => ({ start: { line, character: 0 }, end: { line, character: 1 } });
+  const finding: Omit<Finding, 'fixes'> = { ruleId: 'x', family: 'config', owasp: [], cwe: [], severity: 'warning', message: 'Something is off.',
+    file: 'a.yaml', range: at(0), anchor: '', path: [], operations: [], related: [] };
+
+  test('at most the limit per file: errors and warnings are kept before infos and hints, and a note says how many more', () => {
+    // hints first in the file: a cut by position would keep them and drop every error
+    const severities = [...Array(6).fill(4), ...Array(3).fill(3), 2, 1, 1] as (1 | 2 | 3 | 4)[];
+    const diagnostics: Diagnostic[] = severities.map((severity, line) => ({ range: at(line), severity, message: `d${line}`, source: 'api-sentinel' }));
+    const shown = withinLimit(diagnostics, 5);
+    assert.equal(shown.length, 5);
+    assert.deepEqual(shown.slice(0, 4).map((d) => d.message), ['d6', 'd9', 'd10', 'd11'], 'the most severe, in file order');
+    const note = shown[4];
+    assert.equal(note.code, 'more-findings');
+    assert.match(note.message as string, /^8 more findings in this file are not shown/);
+    assert.match(note.message as string, /api-sentinel review/);
+    assert.match(note.message as string, /Review Workspace/);
+    assert.equal(withinLimit(diagnostics, 12), diagnostics, 'within the limit: the same list');
+  });
+
+  test('related locations are capped: the first ones, then "and N more"', () => {
+    const related = Array.from({ length: 468 }, (_, i) => ({ file: 'a.yaml', range: at(i + 1), message: `operation ${i}` }));
+    const diagnostic = findingToDiagnostic({ ...finding, related }, FIXTURE);
+    const info = diagnostic.relatedInformation!;
+    assert.equal(info.length, MAX_RELATED + 1);
+    assert.deepEqual(info.slice(0, MAX_RELATED).map((r) => r.message), related.slice(0, MAX_RELATED).map((r) => r.message));
+    assert.equal(info[MAX_RELATED].message, `and ${468 - MAX_RELATED} more locations`);
+    assert.equal(findingToDiagnostic({ ...finding, related: related.slice(0, 3) }, FIXTURE).relatedInformation!.length, 3);
+  });
+
+  test('a file with more findings than the limit is sent within it, with the note', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'api-sentinel-editor-'));
+    // every path: an operation without security (auth-missing) on an id, and more
+    const paths = Array.from({ length: 1100 }, (_, i) => `  /things${i}/{id}:\n    delete:\n      parameters:\n        - { name: id, in: path, required: true, schema: { type: string } }\n      responses:\n        "204":\n          description: Gone`).join('\n');
+    const spec = join(dir, 'big.yaml');
+    writeFileSync(spec, `openapi: 3.0.3\ninfo:\n  title: Big\n  version: "1"\npaths:\n${paths}\n`);
+    const client = await startClient({ transport: 'stdio', root: dir });
+    try {
+      const uri = pathToFileURL(spec).href;
+      client.open(uri, readFileSync(spec, 'utf8'));
+      const diagnostics = await client.waitForPush(uri, has('more-findings'), 60_000);
+      assert.equal(diagnostics.length, 1000);
+      // 2,200 errors and more warnings: only errors are shown, in file order, then the note
+      const [kept, note] = [diagnostics.slice(0, -1), diagnostics.at(-1)!];
+      assert.deepEqual(new Set(kept.map((d) => d.severity)), new Set([1]));
+      assert.ok(kept.every((d, i) => i === 0 || d.range.start.line >= kept[i - 1].range.start.line));
+      assert.equal(note.code, 'more-findings');
+      assert.match(note.message as string, /^[\d,]+ more findings in this file are not shown/);
+    } finally {
+      await client.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('settings apply live', () => {
+  let client: Client;
+  let files: ReturnType<typeof workspaceCopy>;
+  before(async () => { files = workspaceCopy(); client = await startClient({ transport: 'stdio', root: files.dir }); });
+  after(async () => { await client.stop(); rmSync(files.dir, { recursive: true, force: true }); });
+
+  test('apiSentinel.rules and apiSentinel.enable re-analyse at once, open files and the files their APIs reach', async () => {
+    const uri = pathToFileURL(files.spec).href;
+    const schemaUri = pathToFileURL(files.schema).href;
+    client.open(uri, readFileSync(files.spec, 'utf8'));
+    await client.waitForPush(uri, has('auth-missing'));
+    await client.waitForPush(schemaUri, has('response-sensitive-field'));
+    const changed = (settings: unknown) => {
+      client.settings = settings;
+      void client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    };
+    changed({ rules: { 'auth-missing': 'off', 'response-sensitive-field': 'info' } });
+    await client.waitForPush(uri, (d) => !has('auth-missing')(d));
+    await client.waitForPush(schemaUri, (d) => d.some((x) => x.code === 'response-sensitive-field' && x.severity === 3));
+    changed({ enable: false });
+    await client.waitForPush(uri, (d) => d.length === 0);
+    await client.waitForPush(schemaUri, (d) => d.length === 0);
+    changed(null);
+    await client.waitForPush(uri, has('auth-missing'));
+    await client.waitForPush(schemaUri, (d) => d.some((x) => x.code === 'response-sensitive-field' && x.severity !== 3));
+  });
+});
+
+test('the settings editor offers every rule id with its severities (package.json is current: npm run docs)', () => {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'));
+  const rules = pkg.contributes.configuration.properties['apiSentinel.rules'];
+  assert.deepEqual(rules.properties, rulesSchemaProperties());
+  assert.deepEqual(Object.keys(rules.properties).sort(), [...CHECK_IDS].sort());
+  assert.equal(rules.additionalProperties, false, 'an unknown rule id is flagged');
+});
