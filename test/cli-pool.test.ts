@@ -195,9 +195,13 @@ describe('reviewInPool', () => {
     assert.ok(done.length > request.files.length, 'units sharing files were analysed a second time, together');
   });
 
-  test('one thread gives the same report', async () => {
+  test('one thread gives the same report, and without fixes (the text report) builds none', async () => {
     const request = requestFor(['services', 'shared/errors.yaml', 'empty.yaml']);
-    assert.deepEqual(await reviewInPool(request, { threads: 1, script: THREAD_SCRIPT }), await serially(request));
+    const withoutFixes = { ...request, fixes: false };
+    const pooled = await reviewInPool(withoutFixes, { threads: 1, script: THREAD_SCRIPT });
+    assert.deepEqual(pooled, await serially(withoutFixes));
+    const fixCount = (result: { findings: { fixes: unknown[] }[] } | undefined) => result!.findings.reduce((n, f) => n + f.fixes.length, 0);
+    assert.ok(fixCount(pooled) < fixCount(await serially(request)), 'fewer fixes than a review that builds them');
   });
 
   test('leaves to one analysis a review that reaches the engine\'s read limit', async () => {
