@@ -1,14 +1,17 @@
 // `npm run bench`: for each corpus spec, our cold review (whole process) against a plain parse of the same file (the floor)
-// and against the Spectral CLI with the OWASP ruleset (the peer), with time, peak memory and findings of each.
+// and against the Spectral CLI with the OWASP ruleset (the peer), with time, peak memory and findings of each; then a
+// monorepo of copies of the specs reviewed on one thread and on the thread pool (./monorepo.mjs).
 //
-//   node bench/review.mjs [--corpus DIR] [--skip-peer] [--runs N] [--timeout SECONDS] [name-filter...]
+//   node bench/review.mjs [--corpus DIR] [--skip-peer] [--skip-monorepo] [--documents N] [--runs N] [--timeout SECONDS] [name-filter...]
 //
-// Name filters keep the specs whose file name contains one of them (e.g. `github`). Results are printed as one table per
-// spec and written as JSON to bench/results/. Exit 1 when a process fails or a target is missed.
+// Name filters keep the specs whose file name contains one of them (e.g. `github`); the monorepo copies those. Results
+// are printed as one table per spec and written as JSON to bench/results/. Exit 1 when a process fails or a target is
+// missed.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { corpusSpecs, parseBenchArgs, usageExit } from './cli-options.mjs';
 import { machine, measure, REPO_ROOT, RESULTS_DIR, summarize, withoutOutput } from './measure.mjs';
+import { benchMonorepo, MONOREPO_DOCUMENTS, monorepoFailed, printMonorepo } from './monorepo.mjs';
 import { fileURLToPath } from 'node:url';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -27,11 +30,11 @@ const TARGETS = {
 
 const SPECTRAL_SEVERITIES = ['error', 'warning', 'info', 'hint'];
 
-const USAGE = 'usage: node bench/review.mjs [--corpus DIR] [--skip-peer] [--runs N] [--timeout SECONDS] [name-filter...]';
+const USAGE = 'usage: node bench/review.mjs [--corpus DIR] [--skip-peer] [--skip-monorepo] [--documents N] [--runs N] [--timeout SECONDS] [name-filter...]';
 const usage = (error) => usageExit(USAGE, error);
 
 function parseArgs(argv) {
-  return parseBenchArgs(argv, { usage: USAGE, defaults: { corpus: path.resolve(REPO_ROOT, '..', 'shared', 'corpus'), skipPeer: false, runs: 3, timeout: 900 }, flags: { '--skip-peer': 'skipPeer' }, numbers: { '--runs': 'runs', '--timeout': 'timeout' } });
+  return parseBenchArgs(argv, { usage: USAGE, defaults: { corpus: path.resolve(REPO_ROOT, '..', 'shared', 'corpus'), skipPeer: false, skipMonorepo: false, documents: MONOREPO_DOCUMENTS, runs: 3, timeout: 900 }, flags: { '--skip-peer': 'skipPeer', '--skip-monorepo': 'skipMonorepo' }, numbers: { '--documents': 'documents', '--runs': 'runs', '--timeout': 'timeout' } });
 }
 
 function countBySeverity(severities) {
@@ -144,18 +147,21 @@ function main() {
   if (!options.skipPeer && !existsSync(SPECTRAL_CLI)) usage('@stoplight/spectral-cli is not installed: run `npm ci`, or pass --skip-peer');
   mkdirSync(RESULTS_DIR, { recursive: true });
   const results = [];
-  for (const spec of corpusSpecs(options, USAGE)) {
+  const specs = corpusSpecs(options, USAGE);
+  for (const spec of specs) {
     const result = benchSpec(spec, options);
     printSpec(result, options);
     results.push(result);
   }
+  const monorepo = options.skipMonorepo ? undefined : benchMonorepo(specs, options);
+  if (monorepo) printMonorepo(monorepo);
   const when = new Date().toISOString();
   const out = path.join(RESULTS_DIR, `review-${when.replace(/[:.]/g, '-')}.json`);
-  writeFileSync(out, `${JSON.stringify({ date: when, machine: machine(), options, targets: TARGETS, results }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ date: when, machine: machine(), options, targets: TARGETS, results, monorepo }, null, 2)}\n`);
   console.log(`\nResults written to ${path.relative(process.cwd(), out)}`);
   const failed = results.some((r) => [r.ours, r.floor, r.jsonParse, r.peer].some((m) => m?.failure));
   const missed = results.some((r) => r.targets.some((t) => t.met === false));
-  process.exitCode = failed || missed ? 1 : 0;
+  process.exitCode = failed || missed || (monorepo && monorepoFailed(monorepo)) ? 1 : 0;
 }
 
 main();
