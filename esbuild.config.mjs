@@ -1,4 +1,4 @@
-// Bundles the CLI, the language server and its worker, the Spectral ruleset's adapter and the VS Code client.
+// Bundles the CLI and its review threads, the language server and its worker, the Spectral ruleset's adapter and the VS Code client.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 
@@ -17,6 +17,8 @@ const common = {
 
 const entries = [
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // a thread of the CLI's review pool, started only for folders of many documents
+  { entryPoints: ['server/src/cli/review-worker.ts'], outfile: 'dist/review-worker.js' },
   // the Spectral ruleset's function imports this ES module (Spectral bundles ruleset functions with rollup)
   { entryPoints: ['rulesets/adapter.ts'], outfile: 'dist/spectral-adapter.mjs', format: 'esm' },
   { entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },

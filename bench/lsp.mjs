@@ -19,6 +19,7 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { corpusSpecs, parseBenchArgs, usageExit } from './cli-options.mjs';
+import { cpuMs, machine } from './measure.mjs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import {
@@ -56,18 +57,6 @@ function percentile(values, p) {
 /** Milliseconds: median, p95 (nearest rank), max and count. */
 function stats(values) {
   return { median: percentile(values, 50), p95: percentile(values, 95), max: Math.max(...values), count: values.length };
-}
-
-/** CPU milliseconds (Linux /proc, in clock ticks of 10 ms) of a process, or of its children that have exited; undefined elsewhere. */
-function cpuMs(pid, whose) {
-  try {
-    // after "pid (name) ": field 3 (state) comes first; utime, stime are fields 14, 15; cutime, cstime 16, 17
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ').map(Number);
-    const field = (n) => fields[n - 3];
-    return 10 * (whose === 'own' ? field(14) + field(15) : field(16) + field(17));
-  } catch {
-    return undefined;
-  }
 }
 
 /** The CLI's cold review: the whole process, from spawn to exit (its JSON report goes to a file). */
@@ -298,11 +287,6 @@ function printSpec(r, options) {
   for (const t of r.targets) {
     console.log(`  ${t.name.padEnd(24)} ${t.ratio.toFixed(3).padStart(7)}x   target <= ${t.limit}x: ${t.met ? 'met' : 'NOT MET'}`);
   }
-}
-
-function machine() {
-  const cpus = os.cpus();
-  return { node: process.version, platform: `${os.platform()} ${os.release()}`, cpu: cpus[0]?.model, cpus: cpus.length, memoryGB: os.totalmem() / 1024 ** 3 };
 }
 
 async function main() {

@@ -1,21 +1,20 @@
 // `npm run bench`: for each corpus spec, our cold review (whole process) against a plain parse of the same file (the floor)
-// and against the Spectral CLI with the OWASP ruleset (the peer), with time, peak memory and findings of each.
+// and against the Spectral CLI with the OWASP ruleset (the peer), with time, peak memory and findings of each; then a
+// monorepo of copies of the specs reviewed on one thread and on the thread pool (./monorepo.mjs).
 //
-//   node bench/review.mjs [--corpus DIR] [--skip-peer] [--runs N] [--timeout SECONDS] [name-filter...]
+//   node bench/review.mjs [--corpus DIR] [--skip-peer] [--skip-monorepo] [--documents N] [--runs N] [--timeout SECONDS] [name-filter...]
 //
-// Name filters keep the specs whose file name contains one of them (e.g. `github`). Results are printed as one table per
-// spec and written as JSON to bench/results/. Exit 1 when a process fails or a target is missed.
-import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+// Name filters keep the specs whose file name contains one of them (e.g. `github`); the monorepo copies those. Results
+// are printed as one table per spec and written as JSON to bench/results/. Exit 1 when a process fails or a target is
+// missed.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { corpusSpecs, parseBenchArgs, usageExit } from './cli-options.mjs';
+import { machine, measure, REPO_ROOT, RESULTS_DIR, summarize, withoutOutput } from './measure.mjs';
+import { benchMonorepo, MONOREPO_DOCUMENTS, monorepoFailed, printMonorepo } from './monorepo.mjs';
 import { fileURLToPath } from 'node:url';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
-const REPO_ROOT = path.dirname(BENCH_DIR);
-const RESULTS_DIR = path.join(BENCH_DIR, 'results');
-const PEAK_RSS_PRELOAD = path.join(BENCH_DIR, 'peak-rss.cjs');
 const OUR_CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 const SPECTRAL_CLI = path.join(REPO_ROOT, 'node_modules', '@stoplight', 'spectral-cli', 'dist', 'index.js');
 const SPECTRAL_RULESET = path.join(BENCH_DIR, 'spectral-owasp.yaml');
@@ -31,73 +30,12 @@ const TARGETS = {
 
 const SPECTRAL_SEVERITIES = ['error', 'warning', 'info', 'hint'];
 
-const USAGE = 'usage: node bench/review.mjs [--corpus DIR] [--skip-peer] [--runs N] [--timeout SECONDS] [name-filter...]';
+const USAGE = 'usage: node bench/review.mjs [--corpus DIR] [--skip-peer] [--skip-monorepo] [--documents N] [--runs N] [--timeout SECONDS] [name-filter...]';
 const usage = (error) => usageExit(USAGE, error);
 
 function parseArgs(argv) {
-  return parseBenchArgs(argv, { usage: USAGE, defaults: { corpus: path.resolve(REPO_ROOT, '..', 'shared', 'corpus'), skipPeer: false, runs: 3, timeout: 900 }, flags: { '--skip-peer': 'skipPeer' }, numbers: { '--runs': 'runs', '--timeout': 'timeout' } });
+  return parseBenchArgs(argv, { usage: USAGE, defaults: { corpus: path.resolve(REPO_ROOT, '..', 'shared', 'corpus'), skipPeer: false, skipMonorepo: false, documents: MONOREPO_DOCUMENTS, runs: 3, timeout: 900 }, flags: { '--skip-peer': 'skipPeer', '--skip-monorepo': 'skipMonorepo' }, numbers: { '--documents': 'documents', '--runs': 'runs', '--timeout': 'timeout' } });
 }
-
-/**
- * Runs one node script as a cold process with the peak-RSS preload. stdout goes to a file (large JSON reports would
- * otherwise cost pipe reads in this process); returns wall time, the child's own peak RSS and its output.
- */
-function measure(script, args, timeoutSeconds) {
-  const scratch = path.join(RESULTS_DIR, `.run-${process.pid}`);
-  mkdirSync(scratch, { recursive: true });
-  const stdoutFile = path.join(scratch, 'stdout');
-  const rssFile = path.join(scratch, 'rss');
-  rmSync(rssFile, { force: true });
-  const stdout = openSync(stdoutFile, 'w');
-  const start = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, ['--require', PEAK_RSS_PRELOAD, script, ...args], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', stdout, 'pipe'],
-    env: { ...process.env, API_SENTINEL_BENCH_RSS: rssFile },
-    timeout: timeoutSeconds * 1000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  closeSync(stdout);
-  const output = readFileSync(stdoutFile, 'utf8');
-  const peakKiB = existsSync(rssFile) ? ownPeak(readFileSync(rssFile, 'utf8'), child.pid) : undefined;
-  rmSync(scratch, { recursive: true, force: true });
-  const failure = child.error ? String(child.error.message)
-    : child.signal ? `killed by ${child.signal}`
-    : child.status > 1 ? `exit code ${child.status}: ${child.stderr.toString().trim().split('\n').slice(-3).join(' | ')}`
-    : undefined;
-  return { seconds, peakMB: peakKiB === undefined ? undefined : peakKiB / 1024, output, failure };
-}
-
-/** The peak of the measured process itself, among the "<pid> <KiB>" lines (a node process it forks with the same flags writes one too). */
-function ownPeak(text, pid) {
-  for (const line of text.trim().split('\n')) {
-    const [linePid, kib] = line.split(' ').map(Number);
-    if (linePid === pid) return kib;
-  }
-  return undefined;
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-/** Time and memory of repeated runs: the medians. */
-function summarize(samples) {
-  const failed = samples.find((s) => s.failure);
-  if (failed) return { failure: failed.failure, samples: samples.map(sample) };
-  const memory = samples.map((s) => s.peakMB).filter((m) => m !== undefined);
-  return {
-    seconds: median(samples.map((s) => s.seconds)),
-    peakMB: memory.length ? median(memory) : undefined,
-    output: samples[samples.length - 1].output,
-    samples: samples.map(sample),
-  };
-}
-
-const sample = ({ seconds, peakMB }) => ({ seconds, peakMB });
 
 function countBySeverity(severities) {
   const counts = { total: severities.length, error: 0, warning: 0, info: 0, hint: 0 };
@@ -132,15 +70,17 @@ function benchSpec(spec, options) {
   process.stderr.write(`${spec.name}: our review and the floor, ${options.runs} runs each...\n`);
   const floor = path.join(BENCH_DIR, 'parse-floor.mjs');
   const runs = { ours: [], floor: [], jsonParse: [] };
+  // the review's project root is its working folder: it reads nothing outside it
+  const inCorpus = { cwd: path.dirname(spec.file) };
   // Interleaved, so that a slow moment of the machine does not weigh on one side only.
   for (let i = 0; i < options.runs; i++) {
     // the review as users run it (text report); its findings are counted from one JSON run below
-    runs.ours.push(measure(OUR_CLI, ['review', spec.file], options.timeout));
+    runs.ours.push(measure(OUR_CLI, ['review', spec.name], options.timeout, inCorpus));
     runs.floor.push(measure(floor, [spec.file], options.timeout));
     if (spec.json) runs.jsonParse.push(measure(floor, [spec.file, '--json-parse'], options.timeout));
   }
   // JSON carries every quick fix, so it costs more than the text report: timed once, for information
-  const json = withFindings(summarize([measure(OUR_CLI, ['review', spec.file, '--format', 'json'], options.timeout)]), ourFindings);
+  const json = withFindings(summarize([measure(OUR_CLI, ['review', spec.name, '--format', 'json'], options.timeout, inCorpus)]), ourFindings);
   const ours = summarize(runs.ours);
   const result = {
     spec: spec.name,
@@ -157,11 +97,6 @@ function benchSpec(spec, options) {
   }
   result.targets = targets(result);
   return result;
-}
-
-function withoutOutput({ output, ...rest }) {
-  void output;
-  return rest;
 }
 
 /** Each target with its measured ratio; `met` is undefined when a side is missing. */
@@ -206,29 +141,27 @@ function printSpec(r, options) {
   }
 }
 
-function machine() {
-  const cpus = os.cpus();
-  return { node: process.version, platform: `${os.platform()} ${os.release()}`, cpu: cpus[0]?.model, cpus: cpus.length, memoryGB: os.totalmem() / 1024 ** 3 };
-}
-
 function main() {
   const options = parseArgs(process.argv.slice(2));
   if (!existsSync(OUR_CLI)) usage(`${path.relative(REPO_ROOT, OUR_CLI)} is missing: run \`npm run build\` first`);
   if (!options.skipPeer && !existsSync(SPECTRAL_CLI)) usage('@stoplight/spectral-cli is not installed: run `npm ci`, or pass --skip-peer');
   mkdirSync(RESULTS_DIR, { recursive: true });
   const results = [];
-  for (const spec of corpusSpecs(options, USAGE)) {
+  const specs = corpusSpecs(options, USAGE);
+  for (const spec of specs) {
     const result = benchSpec(spec, options);
     printSpec(result, options);
     results.push(result);
   }
+  const monorepo = options.skipMonorepo ? undefined : benchMonorepo(specs, options);
+  if (monorepo) printMonorepo(monorepo);
   const when = new Date().toISOString();
   const out = path.join(RESULTS_DIR, `review-${when.replace(/[:.]/g, '-')}.json`);
-  writeFileSync(out, `${JSON.stringify({ date: when, machine: machine(), options, targets: TARGETS, results }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ date: when, machine: machine(), options, targets: TARGETS, results, monorepo }, null, 2)}\n`);
   console.log(`\nResults written to ${path.relative(process.cwd(), out)}`);
   const failed = results.some((r) => [r.ours, r.floor, r.jsonParse, r.peer].some((m) => m?.failure));
   const missed = results.some((r) => r.targets.some((t) => t.met === false));
-  process.exitCode = failed || missed ? 1 : 0;
+  process.exitCode = failed || missed || (monorepo && monorepoFailed(monorepo)) ? 1 : 0;
 }
 
 main();

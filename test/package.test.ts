@@ -10,6 +10,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { MIN_POOL_DOCUMENTS } from '../server/src/cli/pool';
 
 const ROOT = join(__dirname, '..');
 const VSCE = join(ROOT, 'node_modules', '.bin', 'vsce');
@@ -29,6 +30,8 @@ const ALLOWED = [
   'extension/dist/analysis-worker.js',
   'extension/dist/spectral-runner.js',
   'extension/dist/cli.js',
+  // the CLI's review threads, for folders of many documents
+  'extension/dist/review-worker.js',
   // the ruleset's function imports the engine from this bundle
   'extension/dist/spectral-adapter.mjs',
   'extension/rulesets/api-sentinel.yaml',
@@ -80,7 +83,7 @@ describe('npm run package', () => {
     assert.equal(posix.normalize(packaged.main), 'dist/client.js');
   });
 
-  test('unpacked outside the project (no node_modules), its CLI reviews a spec and Spectral runs its ruleset', () => {
+  test('unpacked outside the project (no node_modules), its CLI reviews a spec and a monorepo, and Spectral runs its ruleset', () => {
     const unpacked = join(dir, 'unpacked');
     for (const [name, data] of entries) {
       mkdirSync(dirname(join(unpacked, name)), { recursive: true });
@@ -95,6 +98,22 @@ describe('npm run package', () => {
       { cwd: workspace, encoding: 'utf8', timeout: 60_000 });
     assert.equal(cli.status, 1, `the review fails on the spec's errors: ${cli.stderr}`);
     assert.ok(ruleIds(JSON.parse(cli.stdout).findings).includes('auth-missing'), cli.stdout);
+
+    // enough documents for the CLI's thread pool, whose script is a bundle of its own
+    const monorepo = join(dir, 'monorepo');
+    for (let n = 0; n < MIN_POOL_DOCUMENTS; n++) {
+      mkdirSync(join(monorepo, `service-${n}`), { recursive: true });
+      copyFileSync(SPEC, join(monorepo, `service-${n}`, 'openapi.yaml'));
+    }
+    // Node emits 'worker' on process for each thread started
+    const threadsLog = join(dir, 'threads.log');
+    const countThreads = join(dir, 'count-threads.cjs');
+    writeFileSync(countThreads, `process.on('worker', () => require('node:fs').appendFileSync(${JSON.stringify(threadsLog)}, 'thread\\n'));\n`);
+    const pooled = spawnSync(process.execPath, ['--require', countThreads, join(unpacked, 'extension', 'dist', 'cli.js'), 'review', '--format', 'json'],
+      { cwd: monorepo, encoding: 'utf8', timeout: 60_000, env: { ...process.env, API_SENTINEL_WORKERS: '2' } });
+    assert.equal(pooled.status, 1, `the review of the monorepo fails on the specs' errors: ${pooled.stderr}`);
+    assert.equal(JSON.parse(pooled.stdout).summary.documents, MIN_POOL_DOCUMENTS, pooled.stdout);
+    assert.equal(readFileSync(threadsLog, 'utf8'), 'thread\nthread\n', 'the monorepo was reviewed on two threads');
 
     const spectral = spawnSync(SPECTRAL, ['lint', '-r', join(unpacked, 'extension', 'rulesets', 'api-sentinel.yaml'), 'openapi.yaml', '-f', 'json'],
       { cwd: workspace, encoding: 'utf8', timeout: 120_000 });

@@ -9,6 +9,7 @@ import { compareWithBase, reviewBase } from './compare';
 import { CliError } from './errors';
 import { writeExtras } from './extras';
 import { format, showsFixes } from './formatters';
+import { enoughDocumentsForPool, poolThreads, reviewInPool, type PoolRequest, type ReviewResult } from './pool';
 import { Progress } from './progress';
 import { CliReader } from './reader';
 import { exitCode, type Review } from './report';
@@ -23,9 +24,9 @@ export async function review(options: ReviewOptions, root = process.cwd()): Prom
   if (errors.length > 0) throw new CliError(`cannot review '${errors[0].path}': ${errors[0].reason}`);
   const base = await reviewBase(options, root, config);
   const progress = new Progress(process.stderr, new Set(files));
-  const reader = new CliReader({ root, allowRemote: config.allowRemoteRefs, onRead: (location) => progress.fileRead(location) });
   // only JSON and SARIF show fixes: skip building them for the other formats
-  const result = await analyze({ root, files, explicit, reader, config, fixes: showsFixes(options.format) }).finally(() => progress.done());
+  const request: PoolRequest = { root, files, explicit, config, fixes: showsFixes(options.format) };
+  const result = await analyzeFiles(request, progress).finally(() => progress.done());
   const outcome: Review = compareWithBase({
     root,
     findings: result.findings,
@@ -35,6 +36,21 @@ export async function review(options: ReviewOptions, root = process.cwd()): Prom
   writeReport(format(outcome, options.format, !options.output && colorAllowed(process.stdout)), options.output);
   writeExtras(outcome, options);
   return exitCode(outcome, options.failOn);
+}
+
+/**
+ * Many OpenAPI documents are analysed on a pool of threads; a few, or a review the pool cannot give exactly as one
+ * analysis would, on this thread.
+ */
+async function analyzeFiles(request: PoolRequest, progress: Progress): Promise<ReviewResult> {
+  const { root, files, config } = request;
+  const threads = poolThreads();
+  const pooled = threads > 1 && enoughDocumentsForPool(files, root, config.maxFileSize)
+    ? await reviewInPool(request, { threads, onFileDone: (file) => progress.fileRead(file) })
+    : undefined;
+  if (pooled) return pooled;
+  const reader = new CliReader({ root, allowRemote: config.allowRemoteRefs, onRead: (location) => progress.fileRead(location) });
+  return analyze({ ...request, reader });
 }
 
 /** `--config FILE` (must exist), else `.api-sentinel.yaml` in the root when present. Invalid entries become problems. */

@@ -1,4 +1,5 @@
 import { TOOL_VERSION } from './about';
+import { MIN_POOL_DOCUMENTS, THREADS_VARIABLE } from './pool';
 
 /** The text of `api-sentinel --help`, written to be pasted into the README as is. */
 export const USAGE = `API Sentinel ${TOOL_VERSION}: reviews the API security of OpenAPI documents
@@ -92,6 +93,12 @@ Baselines: 'baseline create' writes today's findings (suppressed ones too)
 by identity, sorted: { version: 1, tool, findings: [{ ruleId, file, anchor,
 message }] }. Commit it; 'review --baseline <file>' then fails on new
 findings only.
+
+Environment:
+  ${THREADS_VARIABLE}=<n>
+      threads for reviewing many OpenAPI documents (a monorepo); 1 reviews on
+      one thread. Default: one per core, at most 8. Fewer than ${MIN_POOL_DOCUMENTS} documents are
+      always reviewed on one thread. The report is the same either way.
 
 Suppressing one finding, with a reason, on the flagged object or any object
 above it:

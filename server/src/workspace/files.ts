@@ -39,7 +39,8 @@ export function realFileInRoot(absPath: string, root: string): { real: string; s
   let real: string;
   try { real = realpathSync.native(absPath); } catch (error) { return failureOf(error); }
   if (!isInside(real, realRoot(root))) {
-    return { code: 'file-outside-root', reason: 'it is a symbolic link to a location outside the project root, which is never read' };
+    const linked = isInside(path.resolve(absPath), root) || isInside(path.resolve(absPath), realRoot(root));
+    return { code: 'file-outside-root', reason: linked ? 'it is a symbolic link to a location outside the project root, which is never read' : 'it is outside the project root, which is never read' };
   }
   let stats: Stats;
   try { stats = statSync(real); } catch (error) { return failureOf(error); }
