@@ -8,8 +8,13 @@ import { FIX_ALL_KIND, SOURCE, fixAllAction, fixToCodeAction, type DiagnosticDat
 import type { OpenDocuments } from '../open-documents';
 import type { UnitAnalysis } from '../results';
 
-/** The actions for `file` asked by `params`, from the analyses of the units reading it; `root` is the file's project root. */
-export function codeActionsFor(file: string, root: string, params: CodeActionParams, analyses: UnitAnalysis[], open: OpenDocuments): CodeAction[] {
+/**
+ * The actions for `file` asked by `params`, from the analyses of the units reading it; `root` is the file's project
+ * root. `askReason`: the client has the command that asks for a reason a suggestion leaves as a placeholder.
+ */
+export function codeActionsFor(
+  file: string, root: string, params: CodeActionParams, analyses: UnitAnalysis[], open: OpenDocuments, askReason = false,
+): CodeAction[] {
   const only = params.context.only;
   const actions: CodeAction[] = [];
   if (!only || only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k))) {
@@ -19,7 +24,7 @@ export function codeActionsFor(file: string, root: string, params: CodeActionPar
       for (const analysis of analyses) {
         const finding = analysis.findingsIn(file).find((f) => findingKey(f) === data.key);
         if (!finding) continue;
-        for (const fix of analysis.fixesOf(finding, open)) actions.push(fixToCodeAction(analysis.root, fix, diagnostic));
+        for (const fix of analysis.fixesOf(finding, open)) actions.push(fixToCodeAction(analysis.root, fix, diagnostic, askReason));
         break; // the same finding from another unit has the same fixes
       }
     }
