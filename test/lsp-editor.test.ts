@@ -236,3 +236,72 @@ test('placeholderOf: where the placeholder stands after every edit of the fix, e
   assert.equal(TextDocument.create('x', 'yaml', 1, edited).getText(found.range), SUPPRESSION_PLACEHOLDER);
   assert.equal(placeholderOf({ title: 't', kind: 'safe', edits: [edits[2]] }), undefined);
 });
+
+describe('steady results while typing', () => {
+  let dir: string;
+  let client: Client;
+  const EXAMPLE = join(__dirname, '..', 'examples', 'insecure-api');
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'api-sentinel-typing-'));
+    cpSync(EXAMPLE, dir, { recursive: true });
+    client = await startClient({ transport: 'stdio', root: dir });
+  });
+  after(async () => { await client.stop(); rmSync(dir, { recursive: true, force: true }); });
+  const actionsFor = async (uri: string, diagnostics: Diagnostic[], only?: string[]) => (await client.connection.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri }, range: diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics, only },
+  })) as CodeAction[];
+
+  test('while a document does not parse, its last good findings stay, marked out of date and moved, next to the parse error', async () => {
+    const spec = join(dir, 'openapi.yaml');
+    const uri = pathToFileURL(spec).href;
+    const text = readFileSync(spec, 'utf8');
+    client.open(uri, text);
+    const good = (await client.waitForPush(uri, (d) => d.some((x) => x.source === 'api-sentinel' && x.data !== undefined))).filter((d) => d.data !== undefined);
+    client.change(uri, 2, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'broken: [\n' }]);
+    const broken = await client.waitForPush(uri, (d, v) => v === 2 && has('parse-error')(d));
+    const stale = broken.filter((d) => d.code !== 'parse-error');
+    assert.equal(stale.length, good.length, broken.map((d) => d.message).join('\n'));
+    for (const [i, d] of stale.entries()) {
+      assert.match(d.message as string, /^\(out of date: the file does not parse\) /);
+      assert.equal(d.data, undefined, 'no fixes are offered on a text that does not parse');
+      assert.equal(d.range.start.line, good[i].range.start.line + 1, 'moved below the inserted line');
+    }
+    // typing on: still kept; fixed: the findings are current again
+    client.change(uri, 3, [{ range: { start: { line: 1, character: 9 }, end: { line: 1, character: 9 } }, text: 'x' }]);
+    const still = await client.waitForPush(uri, (d, v) => v === 3 && has('parse-error')(d));
+    assert.equal(still.filter((d) => d.code !== 'parse-error').length, good.length);
+    client.change(uri, 4, [{ text }]);
+    const back = await client.waitForPush(uri, (d, v) => v === 4 && !has('parse-error')(d));
+    assert.deepEqual(back.map((d) => d.message), good.map((d) => d.message));
+    client.close(uri);
+  });
+
+  test('Ctrl+. offers "Fix all <rule> in this file" where the rule has several safe fixes, and it fixes them all', async () => {
+    const file = join(dir, 'paths', 'customer.yaml');
+    const uri = pathToFileURL(file).href;
+    const text = readFileSync(file, 'utf8');
+    client.open(uri, text);
+    const found = (await client.waitForPush(uri, (d, v) => v === 1 && d.filter((x) => x.code === 'auth-missing-401-403').length === 2)).filter((d) => d.code === 'auth-missing-401-403');
+    const actions = await actionsFor(uri, [found[0]]);
+    const all = actions.find((a) => a.title === 'Fix all auth-missing-401-403 in this file');
+    assert.ok(all, actions.map((a) => a.title).join(', '));
+    assert.equal(all.kind, 'quickfix');
+    client.change(uri, 2, [{ text: applyEdits(text, all.edit!.changes![uri]) }]);
+    await client.waitForPush(uri, (d, v) => v === 2 && lacks('auth-missing-401-403')(d));
+    client.change(uri, 3, [{ text }]);
+    await client.waitForPush(uri, (d, v) => v === 3 && has('auth-missing-401-403')(d));
+  });
+
+  test('source.fixAll.api-sentinel asked right after an edit (on save) applies every safe fix at once', async () => {
+    const file = join(dir, 'paths', 'customer.yaml');
+    const uri = pathToFileURL(file).href;
+    // edited at both ends: a result of the text before cannot place any fix inside
+    const edited = `# edited just before saving\n${readFileSync(file, 'utf8')}# and here\n`;
+    client.change(uri, 4, [{ text: edited }]);
+    const [fixAll] = await actionsFor(uri, [], ['source.fixAll.api-sentinel']);
+    assert.ok(fixAll, 'the fix-all action, for the text just typed');
+    client.change(uri, 5, [{ text: applyEdits(edited, fixAll.edit!.changes![uri]) }]);
+    await client.waitForPush(uri, (d, v) => v === 5 && lacks('auth-missing-401-403')(d));
+    assert.deepEqual(await actionsFor(uri, [], ['source.fixAll.api-sentinel']), [], 'nothing is left for a second save');
+  });
+});

@@ -223,8 +223,11 @@ function afterEdit(position: Position, edit: TextEdit): Position {
   return { line: end.line, character: end.character + position.character - edit.range.end.character };
 }
 
-/** One action applying every safe fix of a file whose edits do not overlap. */
-export function fixAllAction(root: string, fixes: Fix[]): CodeAction | undefined {
+/**
+ * One action applying the safe fixes among `fixes` whose edits do not overlap: every safe fix of a file (the
+ * `source.fixAll` action run on save), or those of one rule ("Fix all <rule> in this file", a quick fix).
+ */
+export function fixAllAction(root: string, fixes: Fix[], ruleId?: string): CodeAction | undefined {
   const taken: { file: string; start: number; end: number }[] = [];
   const chosen: Fix[] = [];
   const key = (p: { line: number; character: number }) => p.line * 1e7 + p.character;
@@ -236,7 +239,7 @@ export function fixAllAction(root: string, fixes: Fix[]): CodeAction | undefined
     chosen.push(fix);
   }
   if (chosen.length === 0) return undefined;
-  const merged: Fix = { title: 'Fix all safe API Sentinel findings', kind: 'safe', edits: chosen.flatMap((f) => f.edits) };
-  const action = CodeAction.create(merged.title, workspaceEdit(root, merged), FIX_ALL_KIND);
-  return action;
+  const title = ruleId === undefined ? 'Fix all safe API Sentinel findings' : `Fix all ${ruleId} in this file`;
+  const merged: Fix = { title, kind: 'safe', edits: chosen.flatMap((f) => f.edits) };
+  return CodeAction.create(merged.title, workspaceEdit(root, merged), ruleId === undefined ? FIX_ALL_KIND : CodeActionKind.QuickFix);
 }

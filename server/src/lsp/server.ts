@@ -374,9 +374,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return file === undefined ? undefined : hoverAt(file, params.position, analysesReading(file), open);
   }));
 
-  connection.onCodeAction(guard('textDocument/codeAction', [], (params) => {
+  connection.onCodeAction(guard('textDocument/codeAction', [], async (params) => {
     const file = pathOf(params.textDocument.uri);
-    return file === undefined ? [] : codeActionsFor(file, units.folderOf(file), params, analysesReading(file), open, client.askReason);
+    if (file === undefined) return [];
+    // fix-all runs on save, right after the last keystrokes: it waits for their analysis, so that one save fixes all
+    if (params.context.only?.some((kind) => kind !== '' && FIX_ALL_KIND.startsWith(kind))) await settled(file);
+    return codeActionsFor(file, units.folderOf(file), params, analysesReading(file), open, client.askReason);
   }));
 
   connection.onDidChangeConfiguration(guard('workspace/didChangeConfiguration', undefined, () => {

@@ -1,6 +1,6 @@
 /**
- * Code actions: the fixes of the findings a diagnostic names (its `data`), and one action applying every safe fix of
- * a file. They come from the last analyses, moved to the current text; a fix the edits since may have moved is left out.
+ * Code actions: the fixes of the findings a diagnostic names (its `data`), "Fix all <rule> in this file" where more
+ * than one finding of its rule has a safe fix, and one action applying every safe fix of a file. They come from the last analyses, moved to the current text; a fix the edits since may have moved is left out.
  */
 import { type CodeAction, CodeActionKind, type CodeActionParams } from 'vscode-languageserver/node';
 import { findingKey } from '../../engine';
@@ -27,6 +27,14 @@ export function codeActionsFor(
         for (const fix of analysis.fixesOf(finding, open)) actions.push(fixToCodeAction(analysis.root, fix, diagnostic, askReason));
         break; // the same finding from another unit has the same fixes
       }
+    }
+    const rules = new Set(params.context.diagnostics.filter((d) => d.source === SOURCE && d.data).map((d) => String(d.code)));
+    for (const rule of rules) {
+      const fixable = analyses.flatMap((analysis) => analysis.findingsIn(file).filter((f) => f.ruleId === rule)
+        .map((f) => analysis.fixesOf(f, open).filter((fix) => fix.kind === 'safe')).filter((fixes) => fixes.length > 0));
+      // one fix per finding: its first safe one
+      const all = fixable.length > 1 ? fixAllAction(root, fixable.map((fixes) => fixes[0]), rule) : undefined;
+      if (all) actions.push(all);
     }
   }
   if (only?.some((k) => FIX_ALL_KIND.startsWith(k) && k !== '')) {
