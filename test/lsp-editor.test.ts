@@ -5,15 +5,18 @@ import { join } from 'node:path';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { DidChangeConfigurationNotification, type Diagnostic } from 'vscode-languageserver-protocol/node';
+import { CodeActionRequest, DidChangeConfigurationNotification, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver-protocol/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { startClient, type Client } from './support/lsp-client';
-import { MAX_RELATED, findingToDiagnostic, withinLimit } from '../server/src/lsp/convert';
+import { MAX_RELATED, findingToDiagnostic, placeholderOf, withinLimit, type ReasonRequest } from '../server/src/lsp/convert';
 import type { Finding } from '../server/src/engine/types';
-import { CHECK_IDS } from '../server/src/engine';
+import { CHECK_IDS, REASON_PLACEHOLDERS, SUPPRESSION_PLACEHOLDER } from '../server/src/engine';
 import { rulesSchemaProperties } from '../scripts/settings-schema';
 
 const FIXTURE = join(__dirname, 'fixtures', '_lsp', 'workspace');
 const has = (rule: string) => (d: Diagnostic[]) => d.some((x) => x.code === rule);
+const lacks = (rule: string) => (d: Diagnostic[]) => !d.some((x) => x.code === rule);
+const applyEdits = (text: string, edits: TextEdit[]) => TextDocument.applyEdits(TextDocument.create('x', 'yaml', 1, text), edits);
 const PASSWORD = '  password:\n    type: string\n    maxLength: 64\n  name:\n';
 
 /** A copy of the fixture workspace whose schema returns a password (a finding in the fragment). */
@@ -165,4 +168,140 @@ test('the settings editor offers every rule id with its severities (package.json
   assert.deepEqual(rules.properties, rulesSchemaProperties());
   assert.deepEqual(Object.keys(rules.properties).sort(), [...CHECK_IDS].sort());
   assert.equal(rules.additionalProperties, false, 'an unknown rule id is flagged');
+});
+
+describe('reasons are asked for', () => {
+  let dir: string;
+  const started: Client[] = [];
+  before(() => { dir = workspaceCopy().dir; });
+  after(async () => { for (const client of started) await client.stop(); rmSync(dir, { recursive: true, force: true }); });
+
+  /** The quick fixes of auth-missing in the root document, from a client that has (or lacks) the reason command. */
+  async function authFixes(askReason: boolean): Promise<{ client: Client; uri: string; text: string; actions: CodeAction[] }> {
+    const client = await startClient({ transport: 'stdio', root: dir, initializationOptions: askReason ? { askReason: true } : undefined });
+    started.push(client);
+    const spec = join(dir, 'openapi.yaml');
+    const uri = pathToFileURL(spec).href;
+    const text = readFileSync(spec, 'utf8');
+    client.open(uri, text);
+    const auth = (await client.waitForPush(uri, has('auth-missing'))).find((d) => d.code === 'auth-missing')!;
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri }, range: auth.range, context: { diagnostics: [auth] },
+    })) as CodeAction[];
+    return { client, uri, text, actions };
+  }
+
+  test('suppress and mark-as-public write the entry, then run the reason command on the placeholder, quoted in the file', async () => {
+    const { client, uri, text, actions } = await authFixes(true);
+    const asking = actions.filter((a) => a.command?.command === 'apiSentinel.giveReason');
+    assert.deepEqual(asking.map((a) => a.title).sort(), ['Mark as intentionally public (give the reason)', 'Suppress auth-missing here (give the reason)']);
+    for (const action of asking) {
+      const request = action.command!.arguments![0] as ReasonRequest;
+      const edited = applyEdits(text, action.edit!.changes![uri]);
+      const written = TextDocument.create(uri, 'yaml', 1, edited).getText(request.range);
+      assert.equal(written, request.placeholder, action.title);
+      assert.ok(REASON_PLACEHOLDERS.includes(request.placeholder));
+      assert.equal(request.uri, uri);
+      assert.match(request.prompt, /\?/);
+    }
+    // what the command writes for a typed reason: the finding is gone and nothing new is raised
+    const suppress = asking.find((a) => a.title.startsWith('Suppress'))!;
+    const request = suppress.command!.arguments![0] as ReasonRequest;
+    const edited = applyEdits(text, suppress.edit!.changes![uri]);
+    const document = TextDocument.create(uri, 'yaml', 1, edited);
+    const start = document.offsetAt(request.range.start);
+    const quote = edited[start - 1];
+    const reason = quote === "'" ? "'served only on the internal network'" : '"served only on the internal network"';
+    const answered = edited.slice(0, start - 1) + reason + edited.slice(document.offsetAt(request.range.end) + 1);
+    client.change(uri, 2, [{ text: answered }]);
+    await client.waitForPush(uri, (d, v) => v === 2 && lacks('auth-missing')(d) && lacks('suppression-reason-missing')(d));
+  });
+
+  test('a client without the command (Neovim, say) gets the plain edit', async () => {
+    const { actions } = await authFixes(false);
+    assert.ok(actions.some((a) => a.title.startsWith('Suppress auth-missing')), actions.map((a) => a.title).join(', '));
+    assert.ok(actions.every((a) => a.command === undefined && a.edit !== undefined));
+  });
+});
+
+test('placeholderOf: where the placeholder stands after every edit of the fix, earlier edits in the file included', () => {
+  const original = 'a: 1\nb: 2\nc: 3\n';
+  const edits = [
+    { file: 'x.yaml', range: { start: { line: 2, character: 4 }, end: { line: 2, character: 4 } }, newText: `\nd: '${SUPPRESSION_PLACEHOLDER}'` },
+    { file: 'x.yaml', range: { start: { line: 0, character: 3 }, end: { line: 1, character: 4 } }, newText: '10\nbb: 20\nbc: 2' },
+    { file: 'y.yaml', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: 'z: 0\n' },
+  ];
+  const found = placeholderOf({ title: 't', kind: 'suggestion', edits })!;
+  const edited = applyEdits(original, edits.filter((e) => e.file === 'x.yaml').map(({ range, newText }) => ({ range, newText })));
+  assert.equal(TextDocument.create('x', 'yaml', 1, edited).getText(found.range), SUPPRESSION_PLACEHOLDER);
+  assert.equal(placeholderOf({ title: 't', kind: 'safe', edits: [edits[2]] }), undefined);
+});
+
+describe('steady results while typing', () => {
+  let dir: string;
+  let client: Client;
+  const EXAMPLE = join(__dirname, '..', 'examples', 'insecure-api');
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'api-sentinel-typing-'));
+    cpSync(EXAMPLE, dir, { recursive: true });
+    client = await startClient({ transport: 'stdio', root: dir });
+  });
+  after(async () => { await client.stop(); rmSync(dir, { recursive: true, force: true }); });
+  const actionsFor = async (uri: string, diagnostics: Diagnostic[], only?: string[]) => (await client.connection.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri }, range: diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics, only },
+  })) as CodeAction[];
+
+  test('while a document does not parse, its last good findings stay, marked out of date and moved, next to the parse error', async () => {
+    const spec = join(dir, 'openapi.yaml');
+    const uri = pathToFileURL(spec).href;
+    const text = readFileSync(spec, 'utf8');
+    client.open(uri, text);
+    const good = (await client.waitForPush(uri, (d) => d.some((x) => x.source === 'api-sentinel' && x.data !== undefined))).filter((d) => d.data !== undefined);
+    client.change(uri, 2, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'broken: [\n' }]);
+    const broken = await client.waitForPush(uri, (d, v) => v === 2 && has('parse-error')(d));
+    const stale = broken.filter((d) => d.code !== 'parse-error');
+    assert.equal(stale.length, good.length, broken.map((d) => d.message).join('\n'));
+    for (const [i, d] of stale.entries()) {
+      assert.match(d.message as string, /^\(out of date: the file does not parse\) /);
+      assert.equal(d.data, undefined, 'no fixes are offered on a text that does not parse');
+      assert.equal(d.range.start.line, good[i].range.start.line + 1, 'moved below the inserted line');
+    }
+    // typing on: still kept; fixed: the findings are current again
+    client.change(uri, 3, [{ range: { start: { line: 1, character: 9 }, end: { line: 1, character: 9 } }, text: 'x' }]);
+    const still = await client.waitForPush(uri, (d, v) => v === 3 && has('parse-error')(d));
+    assert.equal(still.filter((d) => d.code !== 'parse-error').length, good.length);
+    client.change(uri, 4, [{ text }]);
+    const back = await client.waitForPush(uri, (d, v) => v === 4 && !has('parse-error')(d));
+    assert.deepEqual(back.map((d) => d.message), good.map((d) => d.message));
+    client.close(uri);
+  });
+
+  test('Ctrl+. offers "Fix all <rule> in this file" where the rule has several safe fixes, and it fixes them all', async () => {
+    const file = join(dir, 'paths', 'customer.yaml');
+    const uri = pathToFileURL(file).href;
+    const text = readFileSync(file, 'utf8');
+    client.open(uri, text);
+    const found = (await client.waitForPush(uri, (d, v) => v === 1 && d.filter((x) => x.code === 'auth-missing-401-403').length === 2)).filter((d) => d.code === 'auth-missing-401-403');
+    const actions = await actionsFor(uri, [found[0]]);
+    const all = actions.find((a) => a.title === 'Fix all auth-missing-401-403 in this file');
+    assert.ok(all, actions.map((a) => a.title).join(', '));
+    assert.equal(all.kind, 'quickfix');
+    client.change(uri, 2, [{ text: applyEdits(text, all.edit!.changes![uri]) }]);
+    await client.waitForPush(uri, (d, v) => v === 2 && lacks('auth-missing-401-403')(d));
+    client.change(uri, 3, [{ text }]);
+    await client.waitForPush(uri, (d, v) => v === 3 && has('auth-missing-401-403')(d));
+  });
+
+  test('source.fixAll.api-sentinel asked right after an edit (on save) applies every safe fix at once', async () => {
+    const file = join(dir, 'paths', 'customer.yaml');
+    const uri = pathToFileURL(file).href;
+    // edited at both ends: a result of the text before cannot place any fix inside
+    const edited = `# edited just before saving\n${readFileSync(file, 'utf8')}# and here\n`;
+    client.change(uri, 4, [{ text: edited }]);
+    const [fixAll] = await actionsFor(uri, [], ['source.fixAll.api-sentinel']);
+    assert.ok(fixAll, 'the fix-all action, for the text just typed');
+    client.change(uri, 5, [{ text: applyEdits(edited, fixAll.edit!.changes![uri]) }]);
+    await client.waitForPush(uri, (d, v) => v === 5 && lacks('auth-missing-401-403')(d));
+    assert.deepEqual(await actionsFor(uri, [], ['source.fixAll.api-sentinel']), [], 'nothing is left for a second save');
+  });
 });

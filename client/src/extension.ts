@@ -9,6 +9,7 @@ import {
 } from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { registerBranchReview } from './branch-review';
+import { GIVE_REASON_COMMAND, giveReason } from './reasons';
 import { SHOW_RULE_COMMAND, linkRules, showRule } from './rule-docs';
 
 /**
@@ -66,8 +67,9 @@ function startClient(context: ExtensionContext): Promise<void> {
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'yaml' }, { scheme: 'file', language: 'json' }, { scheme: 'file', language: 'jsonc' }],
     synchronize: { fileEvents: workspace.createFileSystemWatcher('**/{*.yaml,*.yml,*.json,.api-sentinel.yaml}') },
-    // Restricted Mode: the server runs no code from the workspace (no workspace Spectral ruleset)
-    initializationOptions: { trusted: workspace.isTrusted },
+    // Restricted Mode: the server runs no code from the workspace (no workspace Spectral ruleset);
+    // askReason: suppress and mark-as-public run GIVE_REASON_COMMAND after their edit
+    initializationOptions: { trusted: workspace.isTrusted, askReason: true },
     outputChannelName: 'API Sentinel',
     middleware: {
       handleDiagnostics(uri, diagnostics, next) { linkRules(diagnostics); next(uri, diagnostics); },
@@ -138,6 +140,7 @@ export function activate(context: ExtensionContext): void {
     ...registerBranchReview(async () => { await startClient(context); return client!; }),
     commands.registerCommand('apiSentinel.showOutput', () => client?.outputChannel.show()),
     commands.registerCommand(SHOW_RULE_COMMAND, (ruleId: string) => showRule(context, ruleId)),
+    commands.registerCommand(GIVE_REASON_COMMAND, giveReason),
     commands.registerCommand('apiSentinel.reviewWorkspace', async () => {
       await startClient(context);
       const result = await window.withProgress(

@@ -13,7 +13,7 @@ import { load } from 'js-yaml';
 import { SUPPRESSION_PLACEHOLDER } from '../../server/src/engine/spec/suppression';
 import { waitFor } from '../../scripts/code-server';
 import {
-  FIXTURE, REPO, RESULTS, applyQuickFix, goTo, keepEvidence, openSession, quickOpen, rowTexts, showProblems, waitForProblems, type Session,
+  FIXTURE, REPO, RESULTS, answerInputBox, applyQuickFix, goTo, keepEvidence, openSession, quickOpen, rowTexts, showProblems, waitForProblems, type Session,
 } from './workbench';
 
 const SPEC = 'openapi.yaml';
@@ -30,18 +30,21 @@ const ruleRow = (rule: string) => ` ${rule} [Ln `;
 const parsed = (text: string) => { try { return load(text); } catch { return undefined; } };
 
 /**
- * Suppresses auth-missing through the quick fix menu, saves, and checks the file on disk and the Problems panel.
+ * Suppresses auth-missing through the quick fix menu: the reason is asked for in an input box, where `reason` is typed
+ * (undefined: the box is dismissed, the placeholder stays, selected). Saves, and checks the file on disk and the
+ * Problems panel: auth-missing is gone, and suppression-reason-missing shows exactly when no reason was given.
  * Returns the Problems rows and the editor line (1-based) of the inserted suppression.
  */
-async function suppressAuthMissing(session: Session): Promise<{ rows: string[]; suppressionLine: number }> {
+async function suppressAuthMissing(session: Session, reason?: string): Promise<{ rows: string[]; suppressionLine: number }> {
   const { page, workspace } = session;
   await goTo(page, FLAGGED.line, FLAGGED.column);
   const applied = await applyQuickFix(page, /^Suppress auth-missing here \(give the reason\)/);
   assert.match(applied, /Suppress auth-missing here/);
+  await answerInputBox(page, /Why does auth-missing not apply here/, reason);
   await page.keyboard.press('Control+S');
   // exactly one change: the operation now carries the suppression, everything else is as it was
   const expected = load(original) as { paths: Record<string, Record<string, Record<string, unknown>>> };
-  expected.paths['/accounts/{accountId}'].get['x-api-sentinel-ignore'] = { 'auth-missing': SUPPRESSION_PLACEHOLDER };
+  expected.paths['/accounts/{accountId}'].get['x-api-sentinel-ignore'] = { 'auth-missing': reason ?? SUPPRESSION_PLACEHOLDER };
   let onDisk = original;
   const saved = await waitFor('the quick fix to be saved to disk', 15_000, () => {
     onDisk = readFileSync(join(workspace, SPEC), 'utf8');
@@ -51,8 +54,8 @@ async function suppressAuthMissing(session: Session): Promise<{ rows: string[]; 
   assert.equal(kept.length, original.split('\n').length + 2, `two lines added:\n${saved}`);
   assert.ok(original.split('\n').every((line) => kept.includes(line)), `no original line changed:\n${saved}`);
 
-  const rows = await waitForProblems(page, 'auth-missing to be gone and the placeholder reason to be reported',
-    (r) => !hasRow(r, ruleRow('auth-missing')) && hasRow(r, ruleRow('suppression-reason-missing')));
+  const rows = await waitForProblems(page, reason === undefined ? 'auth-missing to be gone and the placeholder reason to be reported' : 'auth-missing to be gone',
+    (r) => !hasRow(r, ruleRow('auth-missing')) && hasRow(r, ruleRow('suppression-reason-missing')) === (reason === undefined));
   return { rows, suppressionLine: kept.findIndex((line) => line.includes('x-api-sentinel-ignore')) + 1 };
 }
 
@@ -74,9 +77,16 @@ describe('VS Code (code-server) with the extension, trusted workspace', () => {
     });
   });
 
-  test('a quick fix applied with Ctrl+. and saved changes the file, and the finding leaves the Problems panel', async () => {
+  test('Suppress with Ctrl+. asks for the reason: typed and saved, the finding is gone and nothing new is raised', async () => {
     await keepEvidence(session, 'code-server-quick-fix', async () => {
-      const { suppressionLine } = await suppressAuthMissing(session);
+      const { suppressionLine, rows } = await suppressAuthMissing(session, "served only on the bank's internal network");
+      // the reason typed leaves nothing to report: no finding of the workspace's file is about the suppression
+      await waitFor('the Problems panel to settle without a suppression finding', 10_000, async () => {
+        const now = await rowTexts(session.page, '.markers-panel .monaco-list-row');
+        assert.ok(!hasRow(now, ruleRow('suppression-reason-missing')), `a reason was typed, yet:\n${now.join('\n')}`);
+        return now.length > 0 || undefined;
+      });
+      assert.ok(!hasRow(rows, ruleRow('auth-missing')));
       await goTo(session.page, suppressionLine + 1, 9); // the screenshot shows the suppression the fix wrote
       mkdirSync(RESULTS, { recursive: true });
       await session.page.screenshot({ path: join(RESULTS, 'code-server-quick-fix.png') });

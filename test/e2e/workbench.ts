@@ -150,3 +150,13 @@ export async function applyQuickFix(page: Page, title: RegExp): Promise<string> 
   }
   throw new Error(`could not move to the quick fix like ${title}; offered: ${offered.join(' | ')}`);
 }
+
+/** Waits for an input box whose prompt matches `prompt`, then types `answer` and Enter (undefined: Escape). */
+export async function answerInputBox(page: Page, prompt: RegExp, answer: string | undefined): Promise<void> {
+  await waitFor(`an input box asking ${prompt}`, 15_000, async () =>
+    (await rowTexts(page, '.quick-input-widget .quick-input-message, .quick-input-widget .quick-input-title')).some((t) => prompt.test(t)) || undefined);
+  if (answer === undefined) { await page.keyboard.press('Escape'); return; }
+  await page.keyboard.type(answer);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.quick-input-widget', { timeout: 10_000, state: 'hidden' });
+}

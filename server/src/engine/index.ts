@@ -12,6 +12,7 @@ export type { Check, CheckContext, Report } from './checks/check';
 export { isLiteralKey } from './spec/literal';
 export { DEFAULT_MAX_FILE_SIZE, MAX_FILES_READ, MAX_TEXT_READ } from './spec/load';
 export { LineIndex } from './spec/source';
+export { REASON_PLACEHOLDERS, SUPPRESSION_PLACEHOLDER, PUBLIC_PLACEHOLDER } from './spec/suppression';
 export { nearestPlace } from './spec/pointer';
 export { TextShift, changedRegion, type ChangedRegion } from './text-shift';
 export {

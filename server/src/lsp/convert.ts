@@ -3,9 +3,11 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { readdirSync } from 'node:fs';
 import {
-  CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, type Hover, MarkupKind, type TextEdit as LspTextEdit, type WorkspaceEdit,
+  CodeAction, CodeActionKind, Command, Diagnostic, DiagnosticSeverity, type Hover, MarkupKind, type Position, type TextEdit as LspTextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
-import { CHECKS, findingKey, owaspTitle, type Finding, type Fix, type Problem, type Severity } from '../engine';
+import {
+  CHECKS, PUBLIC_PLACEHOLDER, REASON_PLACEHOLDERS, findingKey, owaspTitle, type Finding, type Fix, type Problem, type Range, type Severity, type TextEdit,
+} from '../engine';
 import { markdownCode, markdownText, visible } from '../text/escape';
 import type { SpectralDiagnostic } from './protocol';
 
@@ -163,16 +165,69 @@ function workspaceEdit(root: string, fix: Fix): WorkspaceEdit {
   return { changes };
 }
 
-export function fixToCodeAction(root: string, fix: Fix, diagnostic: Diagnostic): CodeAction {
+/** The client command that asks for the reason a suggestion left as a placeholder (the VS Code extension has it). */
+export const GIVE_REASON_COMMAND = 'apiSentinel.giveReason';
+
+/** What the reason command gets: where the placeholder stands once the edit is applied, and the question to ask. */
+export interface ReasonRequest { uri: string; range: Range; placeholder: string; prompt: string }
+
+/**
+ * A fix as a code action. A fix that writes a reason placeholder carries, for a client that has it, the command
+ * asking for the reason, with the placeholder's range after the edit: the server keeps nothing for it.
+ */
+export function fixToCodeAction(root: string, fix: Fix, diagnostic: Diagnostic, askReason = false): CodeAction {
   const action = CodeAction.create(fix.title, workspaceEdit(root, fix), CodeActionKind.QuickFix);
   action.diagnostics = [diagnostic];
   // behaviour-changing fixes are offered, never preferred
   if (fix.kind === 'safe') action.isPreferred = true;
+  const placeholder = askReason ? placeholderOf(fix) : undefined;
+  if (placeholder) {
+    const prompt = placeholder.text === PUBLIC_PLACEHOLDER
+      ? 'Why may anyone call this operation without credentials? (reviewers will read it)'
+      : `Why does ${String(diagnostic.code)} not apply here? (reviewers will read it)`;
+    const request: ReasonRequest = { uri: toUri(root, placeholder.file), range: placeholder.range, placeholder: placeholder.text, prompt };
+    action.command = Command.create('Give the reason', GIVE_REASON_COMMAND, request);
+  }
   return action;
 }
 
-/** One action applying every safe fix of a file whose edits do not overlap. */
-export function fixAllAction(root: string, fixes: Fix[]): CodeAction | undefined {
+/** The reason placeholder a fix writes, and where it stands once all of the fix's edits are applied. */
+export function placeholderOf(fix: Fix): { file: string; range: Range; text: string } | undefined {
+  for (const edit of fix.edits) {
+    const text = REASON_PLACEHOLDERS.find((p) => edit.newText.includes(p));
+    if (!text) continue;
+    // the fix's edits before this one in the same file move where it starts (the last of them first)
+    const earlier = fix.edits
+      .filter((e) => e !== edit && e.file === edit.file && comparePositions(e.range.end, edit.range.start) <= 0)
+      .sort((a, b) => comparePositions(b.range.start, a.range.start));
+    const editStart = earlier.reduce((position, e) => afterEdit(position, e), edit.range.start);
+    const start = advance(editStart, edit.newText.slice(0, edit.newText.indexOf(text)));
+    return { file: edit.file, range: { start, end: advance(start, text) }, text };
+  }
+  return undefined;
+}
+
+const comparePositions = (a: Position, b: Position) => a.line - b.line || a.character - b.character;
+
+/** The position at the end of `text` written from `position`. */
+function advance(position: Position, text: string): Position {
+  const lines = text.split(/\r\n|\r|\n/);
+  const last = lines[lines.length - 1];
+  return lines.length === 1 ? { line: position.line, character: position.character + last.length } : { line: position.line + lines.length - 1, character: last.length };
+}
+
+/** Where a position at or after an edit's end stands once the edit is applied. */
+function afterEdit(position: Position, edit: TextEdit): Position {
+  const end = advance(edit.range.start, edit.newText);
+  if (position.line > edit.range.end.line) return { line: position.line + end.line - edit.range.end.line, character: position.character };
+  return { line: end.line, character: end.character + position.character - edit.range.end.character };
+}
+
+/**
+ * One action applying the safe fixes among `fixes` whose edits do not overlap: every safe fix of a file (the
+ * `source.fixAll` action run on save), or those of one rule ("Fix all <rule> in this file", a quick fix).
+ */
+export function fixAllAction(root: string, fixes: Fix[], ruleId?: string): CodeAction | undefined {
   const taken: { file: string; start: number; end: number }[] = [];
   const chosen: Fix[] = [];
   const key = (p: { line: number; character: number }) => p.line * 1e7 + p.character;
@@ -184,7 +239,7 @@ export function fixAllAction(root: string, fixes: Fix[]): CodeAction | undefined
     chosen.push(fix);
   }
   if (chosen.length === 0) return undefined;
-  const merged: Fix = { title: 'Fix all safe API Sentinel findings', kind: 'safe', edits: chosen.flatMap((f) => f.edits) };
-  const action = CodeAction.create(merged.title, workspaceEdit(root, merged), FIX_ALL_KIND);
-  return action;
+  const title = ruleId === undefined ? 'Fix all safe API Sentinel findings' : `Fix all ${ruleId} in this file`;
+  const merged: Fix = { title, kind: 'safe', edits: chosen.flatMap((f) => f.edits) };
+  return CodeAction.create(merged.title, workspaceEdit(root, merged), ruleId === undefined ? FIX_ALL_KIND : CodeActionKind.QuickFix);
 }

@@ -37,6 +37,11 @@ export class UnitAnalysis {
   private shifts = new Map<string, { version: number; shift: Shift }>();
   /** `inputs()` as a set, made on first use. */
   private read?: Set<string>;
+  /**
+   * The last good findings of files that do not parse now, as diagnostics marked out of date, moved to this
+   * analysis's texts: shown next to the parse error instead of being replaced by it.
+   */
+  private stale = new Map<string, Diagnostic[]>();
 
   constructor(
     /** The worker's job that computed it: the worker answers the next job relative to it. */
@@ -53,7 +58,30 @@ export class UnitAnalysis {
     analysis.files = this.files;
     analysis.lines = this.lines;
     analysis.shifts = this.shifts;
+    analysis.stale = this.stale;
     return analysis;
+  }
+
+  /** Keeps, for each file that does not parse in this analysis, the findings `previous` showed there, moved here. */
+  keepStale(previous: UnitAnalysis): void {
+    for (const problem of this.result.problems) {
+      if (problem.code !== 'parse-error') continue;
+      const file = path.resolve(this.root, problem.file);
+      const before = previous.stale.get(file) ?? previous.findingsIn(file).map((f) => outOfDate(previous.diagnosticOf(f)));
+      const from = previous.buffers.get(file);
+      const to = this.buffers.get(file);
+      // moved between two buffers of the open file; a range the edits since may have moved is left out
+      if (before.length === 0 || !from || !to) continue;
+      const shift = new TextShift(from.text, to.text, previous.lineIndex(file, from.text), new LineIndex(to.text));
+      const moved = before.flatMap((d) => { const range = shift.range(d.range); return range ? [{ ...d, range }] : []; });
+      if (moved.length > 0) this.stale.set(file, moved);
+    }
+  }
+
+  private lineIndex(file: string, text: string): LineIndex {
+    let lines = this.lines.get(file);
+    if (!lines) this.lines.set(file, (lines = new LineIndex(text)));
+    return lines;
   }
 
   /** Every file it read, by absolute path. */
@@ -89,7 +117,7 @@ export class UnitAnalysis {
   diagnosticsIn(file: string): Diagnostic[] {
     const report = this.report(file);
     if (!report) return [];
-    report.diagnostics ??= [...report.findings.map((f) => this.diagnosticOf(f)), ...report.problems.map(problemToDiagnostic)];
+    report.diagnostics ??= [...report.findings.map((f) => this.diagnosticOf(f)), ...(this.stale.get(file) ?? []), ...report.problems.map(problemToDiagnostic)];
     return report.diagnostics;
   }
 
@@ -108,9 +136,7 @@ export class UnitAnalysis {
     if (buffer.version === document.version) return UNMOVED;
     const known = this.shifts.get(file);
     if (known && known.version === document.version) return known.shift;
-    let lines = this.lines.get(file);
-    if (!lines) this.lines.set(file, (lines = new LineIndex(buffer.text)));
-    const shift = new TextShift(buffer.text, document.getText(), lines, open.lines(file, document));
+    const shift = new TextShift(buffer.text, document.getText(), this.lineIndex(file, buffer.text), open.lines(file, document));
     this.shifts.set(file, { version: document.version, shift });
     return shift;
   }
@@ -127,6 +153,15 @@ export class UnitAnalysis {
     }
     return fixes;
   }
+}
+
+/**
+ * A finding's diagnostic from before a parse error: marked out of date in its message, with no identity (its fixes
+ * would edit a text that no longer parses).
+ */
+function outOfDate(diagnostic: Diagnostic): Diagnostic {
+  const { data: _identity, ...shown } = diagnostic;
+  return { ...shown, message: `(out of date: the file does not parse) ${diagnostic.message}` };
 }
 
 /** A result rebuilt from the one the server held and the change. */
@@ -158,6 +193,7 @@ export class ResultStore {
     const analysis = 'same' in answer
       ? previous!.confirmedBy(jobId, buffers, answer.exact)
       : new UnitAnalysis(jobId, unit.root, 'base' in answer ? changed(previous!.result, answer) : answer, buffers);
+    if (previous && !('same' in answer)) analysis.keepStale(previous);
     this.analyses.set(unit.id, analysis);
     this.failures.delete(unit.id);
     return { analysis, previous, same: 'same' in answer };

@@ -49,7 +49,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const debounceMs = options.debounceMs ?? 150;
   const confirmMs = options.confirmMs ?? 1000;
   const log = (message: string) => connection.console.log(message);
-  const client = { pull: false, refresh: false, configuration: false, workspaceFolders: false, trusted: true };
+  const client = { pull: false, refresh: false, configuration: false, workspaceFolders: false, trusted: true, askReason: false };
   const documents = new TextDocuments(TextDocument);
   const open = new OpenDocuments();
   const units = new UnitRegistry();
@@ -299,7 +299,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     client.refresh = !!caps.workspace?.diagnostics?.refreshSupport;
     client.configuration = !!caps.workspace?.configuration;
     client.workspaceFolders = !!caps.workspace?.workspaceFolders;
-    client.trusted = (params.initializationOptions as { trusted?: boolean } | undefined)?.trusted !== false;
+    const init = params.initializationOptions as { trusted?: boolean; askReason?: boolean } | undefined;
+    client.trusted = init?.trusted !== false;
+    // the VS Code extension asks for the reason a suggestion writes; other clients get the plain edit
+    client.askReason = init?.askReason === true;
     const folders = (params.workspaceFolders ?? []).map((f) => pathOf(f.uri)).filter((folder) => folder !== undefined);
     const root = params.rootUri ? pathOf(params.rootUri) : undefined;
     if (folders.length === 0 && root) folders.push(root);
@@ -371,9 +374,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return file === undefined ? undefined : hoverAt(file, params.position, analysesReading(file), open);
   }));
 
-  connection.onCodeAction(guard('textDocument/codeAction', [], (params) => {
+  connection.onCodeAction(guard('textDocument/codeAction', [], async (params) => {
     const file = pathOf(params.textDocument.uri);
-    return file === undefined ? [] : codeActionsFor(file, units.folderOf(file), params, analysesReading(file), open);
+    if (file === undefined) return [];
+    // fix-all runs on save, right after the last keystrokes: it waits for their analysis, so that one save fixes all
+    if (params.context.only?.some((kind) => kind !== '' && FIX_ALL_KIND.startsWith(kind))) await settled(file);
+    return codeActionsFor(file, units.folderOf(file), params, analysesReading(file), open, client.askReason);
   }));
 
   connection.onDidChangeConfiguration(guard('workspace/didChangeConfiguration', undefined, () => {

@@ -33,7 +33,12 @@ export function findSuppression(file: SourceFile, path: (string | number)[], rul
 /** Keys whose mapping values are maps of names or requirement objects, where an `x-` key would change meaning. */
 const NAME_MAPS = new Set(['properties', 'patternProperties', 'scopes', 'mapping', 'variables', 'definitions', 'schemas', 'securitySchemes', 'securityDefinitions']);
 
+/** The reason a suppression suggestion writes: suppression-reason-missing reports it until the author replaces it. */
 export const SUPPRESSION_PLACEHOLDER = 'TODO: say why this is accepted';
+/** The reason a "mark as public" suggestion writes, reported the same way. */
+export const PUBLIC_PLACEHOLDER = 'TODO: say why anyone may call this';
+/** The texts suggestions write where only the author can give the reason: an editor may ask for it at once. */
+export const REASON_PLACEHOLDERS: readonly string[] = [SUPPRESSION_PLACEHOLDER, PUBLIC_PLACEHOLDER];
 
 /**
  * A suggestion that suppresses one finding: `x-api-sentinel-ignore` on the nearest object above the flagged place

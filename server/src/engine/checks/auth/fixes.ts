@@ -6,15 +6,13 @@ import type { Fix, TextEdit } from '../../types';
 import type { SpecNode } from '../../spec/load';
 import { child, entries, isObject, items, WRITE_METHODS, type ApiDocument, type Operation } from '../../spec/model';
 import { PUBLIC_KEY } from '../../spec/extensions';
+import { PUBLIC_PLACEHOLDER } from '../../spec/suppression';
 import { attempt } from '../../edit/fixes';
 import { insertAtPath, insertEntries, refTo, removeItem, replaceValue, type PlainValue } from '../../edit/edits';
 import { keyAfterStatus } from '../../edit/responses';
 import { memoize } from '../../memo';
 import { squash } from '../words';
 import { definedScopes, documentsAuthFailure, lowerString } from './knowledge';
-
-/** The reason a "mark as public" fix writes: suppression-reason-missing reports it until the author replaces it. */
-const PUBLIC_PLACEHOLDER = 'TODO: say why anyone may call this';
 
 /** The name of the scheme a fix declares when the document declares none. */
 const NEW_SCHEME = 'bearerAuth';
