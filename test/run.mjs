@@ -21,6 +21,7 @@ const BUNDLE_TESTS = [
   'test/bad-input.test.ts',
   'test/baseline.test.ts',
   'test/cli.test.ts',
+  'test/cli-routes.test.ts',
   'test/diff.test.ts',
   'test/hostile.test.ts',
   'test/lsp.test.ts',

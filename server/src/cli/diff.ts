@@ -10,6 +10,7 @@ import { GitError, mergeBase, openRepository, renamedFiles, RevisionFiles } from
 import { isUrl, relativePath } from '../workspace/paths';
 import type { BaseReview } from './compare';
 import { CliError } from './errors';
+import { codeFrontend } from './code';
 import { CliReader } from './reader';
 
 /**
@@ -27,12 +28,12 @@ export async function mergeBaseFindings(ref: string, paths: readonly string[], r
     // branch selects nothing); the base's files are read under their names in the base
     const namedNow = new Map<string, string>();
     for (const file of revision.files()) namedNow.set(path.join(root, ...newName(relativePath(root, file), renames).split('/')), file);
-    const selected = selectCandidates([...namedNow.keys()], paths, root, config);
+    const selected = selectCandidates([...namedNow.keys()], paths, root, config, { code: true });
     const files = selected.files.map((file) => namedNow.get(file)!);
     const explicit = new Set([...selected.explicit].map((file) => namedNow.get(file)!));
     const remote = new CliReader({ root, allowRemote: config.allowRemoteRefs });
     const reader: FileReader = { read: (location, limits) => (isUrl(location) ? remote.read(location, limits) : revision.read(location, limits)) };
-    const result = await analyze({ root, files, explicit, reader, config, fixes: false });
+    const result = await analyze({ root, files, explicit, reader, config, frontends: { code: codeFrontend }, fixes: false });
     return {
       against: { kind: 'merge-base', ref, commit, problems: result.problems },
       findings: result.findings.map((f) => underNewNames(f, renames)),

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { analyze, parseConfig, resolveConfig, CHECK_IDS, CONFIG_FILE, type Problem, type ResolvedConfig } from '../engine';
+import { codeFrontend } from './code';
 import { discoverFiles } from '../workspace/discover';
 import { ioReason, readTextFile } from '../workspace/files';
 import { relativePath } from '../workspace/paths';
@@ -22,18 +23,21 @@ const MAX_CONFIG_BYTES = 1024 * 1024;
  */
 export async function review(options: ReviewOptions, root = process.cwd()): Promise<number> {
   const { config, problems: configProblems } = loadConfig(root, options.config);
-  const { files, explicit, errors } = discoverFiles(options.paths, root, config);
+  const { files, explicit, errors } = discoverFiles(options.paths, root, config, { code: true });
   if (errors.length > 0) throw new CliError(`cannot review '${errors[0].path}': ${errors[0].reason}`);
   const base = await reviewBase(options, root, config);
   const progress = new Progress(process.stderr, new Set(files));
   const reader = new CliReader({ root, allowRemote: config.allowRemoteRefs, onRead: (location) => progress.fileRead(location) });
   // only JSON and SARIF show fixes: skip building them for the other formats
-  const result = await analyze({ root, files, explicit, reader, config, fixes: showsFixes(options.format) }).finally(() => progress.done());
+  const result = await analyze({ root, files, explicit, reader, config, frontends: { code: codeFrontend }, fixes: showsFixes(options.format) })
+    .finally(() => progress.done());
   const outcome: Review = compareWithBase({
     root,
     findings: result.findings,
     problems: [...configProblems, ...result.problems],
     documents: result.documents,
+    routes: result.routes,
+    frontends: result.frontends,
   }, base);
   writeReport(format(outcome, options.format, !options.output && colorAllowed(process.stdout)), options.output);
   writeExtras(outcome, options);
@@ -41,7 +45,7 @@ export async function review(options: ReviewOptions, root = process.cwd()): Prom
 }
 
 /** `--config FILE` (must exist), else `.api-sentinel.yaml` in the root when present. Invalid entries become problems. */
-function loadConfig(root: string, given: string | undefined): { config: ResolvedConfig; problems: Problem[] } {
+export function loadConfig(root: string, given: string | undefined): { config: ResolvedConfig; problems: Problem[] } {
   const file = path.resolve(root, given ?? CONFIG_FILE);
   if (given === undefined && !existsSync(file)) return { config: resolveConfig(), problems: [] };
   // the file named on the command line is the user's; the one found in the checkout is read like any other file in it
@@ -54,14 +58,14 @@ function loadConfig(root: string, given: string | undefined): { config: Resolved
 }
 
 /** Colors only on a terminal, unless NO_COLOR forbids them or FORCE_COLOR asks for them (https://no-color.org). */
-function colorAllowed(stream: { isTTY?: boolean }): boolean {
+export function colorAllowed(stream: { isTTY?: boolean }): boolean {
   if (process.env.NO_COLOR) return false;
   const force = process.env.FORCE_COLOR;
   if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
   return stream.isTTY === true;
 }
 
-function writeReport(text: string, output: string | undefined): void {
+export function writeReport(text: string, output: string | undefined): void {
   if (!output) { process.stdout.write(text); return; }
   try {
     mkdirSync(path.dirname(path.resolve(output)), { recursive: true });

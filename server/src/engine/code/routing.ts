@@ -462,7 +462,9 @@ class RouteReader {
     const name = inline ? {} : { name: displayName(e) };
     if (value.kind === 'node' && isFunctionNode(value.node)) {
       const at = declarationSite(value, source.expr) ?? locate(value.module, value.node);
-      return { file: at.file, range: at.range, ...name };
+      const own = this.classifier.byEffect(value.node, value.module);
+      const enforces = own.kind === 'auth' || own.kind === 'rate-limit' ? { enforces: { kind: own.kind, evidence: own.evidence } } : {};
+      return { file: at.file, range: at.range, ...name, ...enforces };
     }
     const at = locate(source.module, source.expr);
     return { file: at.file, range: at.range, ...name };
