@@ -5,17 +5,13 @@
 //
 // Name filters keep the specs whose file name contains one of them (e.g. `github`). Results are printed as one table per
 // spec and written as JSON to bench/results/. Exit 1 when a process fails or a target is missed.
-import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { corpusSpecs, parseBenchArgs, usageExit } from './cli-options.mjs';
+import { machine, measure, REPO_ROOT, RESULTS_DIR, summarize } from './measure.mjs';
 import { fileURLToPath } from 'node:url';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
-const REPO_ROOT = path.dirname(BENCH_DIR);
-const RESULTS_DIR = path.join(BENCH_DIR, 'results');
-const PEAK_RSS_PRELOAD = path.join(BENCH_DIR, 'peak-rss.cjs');
 const OUR_CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 const SPECTRAL_CLI = path.join(REPO_ROOT, 'node_modules', '@stoplight', 'spectral-cli', 'dist', 'index.js');
 const SPECTRAL_RULESET = path.join(BENCH_DIR, 'spectral-owasp.yaml');
@@ -37,67 +33,6 @@ const usage = (error) => usageExit(USAGE, error);
 function parseArgs(argv) {
   return parseBenchArgs(argv, { usage: USAGE, defaults: { corpus: path.resolve(REPO_ROOT, '..', 'shared', 'corpus'), skipPeer: false, runs: 3, timeout: 900 }, flags: { '--skip-peer': 'skipPeer' }, numbers: { '--runs': 'runs', '--timeout': 'timeout' } });
 }
-
-/**
- * Runs one node script as a cold process with the peak-RSS preload. stdout goes to a file (large JSON reports would
- * otherwise cost pipe reads in this process); returns wall time, the child's own peak RSS and its output.
- */
-function measure(script, args, timeoutSeconds) {
-  const scratch = path.join(RESULTS_DIR, `.run-${process.pid}`);
-  mkdirSync(scratch, { recursive: true });
-  const stdoutFile = path.join(scratch, 'stdout');
-  const rssFile = path.join(scratch, 'rss');
-  rmSync(rssFile, { force: true });
-  const stdout = openSync(stdoutFile, 'w');
-  const start = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, ['--require', PEAK_RSS_PRELOAD, script, ...args], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', stdout, 'pipe'],
-    env: { ...process.env, API_SENTINEL_BENCH_RSS: rssFile },
-    timeout: timeoutSeconds * 1000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  closeSync(stdout);
-  const output = readFileSync(stdoutFile, 'utf8');
-  const peakKiB = existsSync(rssFile) ? ownPeak(readFileSync(rssFile, 'utf8'), child.pid) : undefined;
-  rmSync(scratch, { recursive: true, force: true });
-  const failure = child.error ? String(child.error.message)
-    : child.signal ? `killed by ${child.signal}`
-    : child.status > 1 ? `exit code ${child.status}: ${child.stderr.toString().trim().split('\n').slice(-3).join(' | ')}`
-    : undefined;
-  return { seconds, peakMB: peakKiB === undefined ? undefined : peakKiB / 1024, output, failure };
-}
-
-/** The peak of the measured process itself, among the "<pid> <KiB>" lines (a node process it forks with the same flags writes one too). */
-function ownPeak(text, pid) {
-  for (const line of text.trim().split('\n')) {
-    const [linePid, kib] = line.split(' ').map(Number);
-    if (linePid === pid) return kib;
-  }
-  return undefined;
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-/** Time and memory of repeated runs: the medians. */
-function summarize(samples) {
-  const failed = samples.find((s) => s.failure);
-  if (failed) return { failure: failed.failure, samples: samples.map(sample) };
-  const memory = samples.map((s) => s.peakMB).filter((m) => m !== undefined);
-  return {
-    seconds: median(samples.map((s) => s.seconds)),
-    peakMB: memory.length ? median(memory) : undefined,
-    output: samples[samples.length - 1].output,
-    samples: samples.map(sample),
-  };
-}
-
-const sample = ({ seconds, peakMB }) => ({ seconds, peakMB });
 
 function countBySeverity(severities) {
   const counts = { total: severities.length, error: 0, warning: 0, info: 0, hint: 0 };
@@ -204,11 +139,6 @@ function printSpec(r, options) {
     const verdict = t.met === undefined ? 'not measured' : t.met ? 'met' : 'NOT MET';
     console.log(`  ${t.name.padEnd(24)} ${measured.padStart(7)}   target ${t.atMost ? '<=' : '>='} ${t.limit}x: ${verdict}`);
   }
-}
-
-function machine() {
-  const cpus = os.cpus();
-  return { node: process.version, platform: `${os.platform()} ${os.release()}`, cpu: cpus[0]?.model, cpus: cpus.length, memoryGB: os.totalmem() / 1024 ** 3 };
 }
 
 function main() {

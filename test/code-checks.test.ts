@@ -241,16 +241,22 @@ describe('candidates', () => {
   });
 });
 
-test('a handler that checks the caller itself is protected, and says so in the route table', async () => {
+test('a handler that checks the caller itself is protected, and says so in the route table (what its chain does not already)', async () => {
   const result = await reviewMemory({
     'app.ts': [
       "import express from 'express';",
+      "import rateLimit from 'express-rate-limit';",
       'const app = express();',
       "app.delete('/orders/:id', async (req, res) => { if (!req.user) return res.sendStatus(401); res.end(); });",
       "app.delete('/carts/:id', (req, res) => res.end());",
+      "app.delete('/lists/:id', rateLimit(), (req, res) => { if (!req.user) return res.sendStatus(401); res.end(); });",
+      "app.use((req, res, next) => (req.get('x-key') ? next() : res.sendStatus(401)), rateLimit());",
+      "app.delete('/notes/:id', (req, res) => { if (req.user.id !== req.params.id) return res.sendStatus(403); res.end(); });",
     ].join('\n'),
   });
-  assert.deepEqual(result.routes.map((r) => r.handler?.enforces), [{ kind: 'auth', evidence: 'answers 401' }, undefined]);
+  assert.deepEqual(result.routes.map((r) => r.handler?.enforces), [
+    { kind: 'auth', evidence: 'answers 401' }, undefined, { kind: 'auth', evidence: 'answers 401' }, undefined,
+  ]);
   assert.deepEqual(codeFindings(result.findings), [['code-auth-missing', 'DELETE /carts/{id}', 'error']]);
   const related = result.findings[0].related;
   assert.deepEqual(related.map((r) => r.message), ['the inline handler (its own code answers 401) protects DELETE /orders/{id} from here']);

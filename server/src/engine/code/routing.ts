@@ -438,7 +438,7 @@ class RouteReader {
     const at = locate(entry.at.module, entry.at.node);
     this.routes.push({
       framework: router.framework, method, path, key: `${method} ${path}`, file: at.file, range: at.range,
-      ...(entry.handler ? { handler: this.handler(entry.handler) } : {}), chain, mounted,
+      ...(entry.handler ? { handler: this.handler(entry.handler, chain) } : {}), chain, mounted,
     });
   }
 
@@ -455,15 +455,17 @@ class RouteReader {
     return { name: c.name, kind, evidence, ...(c.definedAt ? { definedAt: c.definedAt } : {}), appliedAt: locate(source.at.module, source.at.node), scope };
   }
 
-  private handler(source: LinkSource): Handler {
+  /** The route's handler, and what its own code enforces that the chain does not (its code is read only then). */
+  private handler(source: LinkSource, chain: readonly ChainLink[]): Handler {
     const value = this.routing.resolver.value(source.expr, source.module);
     const e = unwrap(source.expr);
     const inline = ts.isFunctionExpression(e) || ts.isArrowFunction(e);
     const name = inline ? {} : { name: displayName(e) };
     if (value.kind === 'node' && isFunctionNode(value.node)) {
       const at = declarationSite(value, source.expr) ?? locate(value.module, value.node);
-      const own = this.classifier.byEffect(value.node, value.module);
-      const enforces = own.kind === 'auth' || own.kind === 'rate-limit' ? { enforces: { kind: own.kind, evidence: own.evidence } } : {};
+      const missing = (['auth', 'rate-limit'] as const).filter((kind) => !chain.some((link) => link.kind === kind));
+      const own = missing.length > 0 ? this.classifier.byEffect(value.node, value.module) : undefined;
+      const enforces = own && (missing as readonly string[]).includes(own.kind) ? { enforces: { kind: own.kind as 'auth' | 'rate-limit', evidence: own.evidence } } : {};
       return { file: at.file, range: at.range, ...name, ...enforces };
     }
     const at = locate(source.module, source.expr);

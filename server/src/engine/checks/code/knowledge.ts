@@ -162,8 +162,19 @@ export function routeList(routes: readonly Route[]): string {
   return `${keys[0]} and ${keys.length - 1} other routes`;
 }
 
+/** Related locations built once per protection and verb: every route it misses points at the same places. */
+const relatedOf = new WeakMap<Mechanism, Map<string, NonNullable<Report['related']>>>();
+
 /** Related locations for a protection: where it is applied (with what it covers), and where it is defined. */
 export function mechanismRelated(mechanism: Mechanism, does: string): NonNullable<Report['related']> {
+  let byVerb = relatedOf.get(mechanism);
+  if (!byVerb) relatedOf.set(mechanism, (byVerb = new Map()));
+  let related = byVerb.get(does);
+  if (!related) byVerb.set(does, (related = buildRelated(mechanism, does)));
+  return related;
+}
+
+function buildRelated(mechanism: Mechanism, does: string): NonNullable<Report['related']> {
   const at = (location: Mechanism['appliedAt'], role: string) => ({
     code: { file: location.file, range: location.range, anchor: `${role} ${location.range.start.line}:${location.range.start.character}` },
   });

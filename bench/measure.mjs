@@ -1,0 +1,79 @@
+// Timing and memory of cold processes, shared by the benchmarks: one node script run with the peak-RSS preload, and
+// the medians of repeated runs.
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+export const REPO_ROOT = path.dirname(BENCH_DIR);
+export const RESULTS_DIR = path.join(BENCH_DIR, 'results');
+const PEAK_RSS_PRELOAD = path.join(BENCH_DIR, 'peak-rss.cjs');
+
+/**
+ * Runs one node script as a cold process (in `cwd`, the repository by default) with the peak-RSS preload. stdout goes
+ * to a file (large JSON reports would otherwise cost pipe reads in this process); returns wall time, the child's own
+ * peak RSS and its output. Exit codes 0 and 1 (findings) are success.
+ */
+export function measure(script, args, timeoutSeconds, cwd = REPO_ROOT) {
+  const scratch = path.join(RESULTS_DIR, `.run-${process.pid}`);
+  mkdirSync(scratch, { recursive: true });
+  const stdoutFile = path.join(scratch, 'stdout');
+  const rssFile = path.join(scratch, 'rss');
+  rmSync(rssFile, { force: true });
+  const stdout = openSync(stdoutFile, 'w');
+  const start = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, ['--require', PEAK_RSS_PRELOAD, script, ...args], {
+    cwd,
+    stdio: ['ignore', stdout, 'pipe'],
+    env: { ...process.env, API_SENTINEL_BENCH_RSS: rssFile },
+    timeout: timeoutSeconds * 1000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  closeSync(stdout);
+  const output = readFileSync(stdoutFile, 'utf8');
+  const peakKiB = existsSync(rssFile) ? ownPeak(readFileSync(rssFile, 'utf8'), child.pid) : undefined;
+  rmSync(scratch, { recursive: true, force: true });
+  const failure = child.error ? String(child.error.message)
+    : child.signal ? `killed by ${child.signal}`
+    : child.status > 1 ? `exit code ${child.status}: ${(child.stderr.toString().trim() || output.trim()).split('\n').slice(-3).join(' | ')}`
+    : undefined;
+  return { seconds, peakMB: peakKiB === undefined ? undefined : peakKiB / 1024, output, failure };
+}
+
+/** The peak of the measured process itself, among the "<pid> <KiB>" lines (a node process it forks with the same flags writes one too). */
+function ownPeak(text, pid) {
+  for (const line of text.trim().split('\n')) {
+    const [linePid, kib] = line.split(' ').map(Number);
+    if (linePid === pid) return kib;
+  }
+  return undefined;
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Time and memory of repeated runs: the medians, and the last run's output. */
+export function summarize(samples) {
+  const failed = samples.find((s) => s.failure);
+  if (failed) return { failure: failed.failure, samples: samples.map(sample) };
+  const memory = samples.map((s) => s.peakMB).filter((m) => m !== undefined);
+  return {
+    seconds: median(samples.map((s) => s.seconds)),
+    peakMB: memory.length ? median(memory) : undefined,
+    output: samples[samples.length - 1].output,
+    samples: samples.map(sample),
+  };
+}
+
+const sample = ({ seconds, peakMB }) => ({ seconds, peakMB });
+
+export function machine() {
+  const cpus = os.cpus();
+  return { node: process.version, platform: `${os.platform()} ${os.release()}`, cpu: cpus[0]?.model, cpus: cpus.length, memoryGB: os.totalmem() / 1024 ** 3 };
+}
