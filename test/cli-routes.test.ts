@@ -11,6 +11,7 @@ import { load } from 'js-yaml';
 import { bundle } from './support/bundles';
 import { CLI_FIXTURES, copyFixture, removeCopies, runCli, STACK_TRACE, type CliRun } from './support/cli';
 import { git, GIT_ENV, removeTemporaryFolders, repositoryWith, temporaryFolder, writeFiles } from './support/git-repo';
+import { sarifErrors } from './support/sarif-schema';
 
 after(removeCopies);
 after(removeTemporaryFolders);
@@ -60,6 +61,16 @@ describe('review', () => {
     assert.match(run.stdout, /^src\/routes\/users\.ts\n {2}5:11 {2}error {4}GET \/users\/search accepts anonymous requests although it serves user data/m);
     assert.match(run.stdout, /code-rate-limit-missing {2}API4:2023,API2:2023\n/);
     assert.match(run.stdout, /✖ 3 problems \(2 errors, 1 warning\) in 1 document and 5 routes\n$/);
+  });
+
+  test('SARIF: route findings are valid results, with the protection as a related location and a fingerprint from the route key', async () => {
+    const run = await runCli(['review', '--format', 'sarif'], ROUTES);
+    const log = JSON.parse(run.stdout) as { runs: { results: { ruleId: string; relatedLocations?: unknown[]; partialFingerprints: Record<string, string> }[] }[] };
+    assert.equal(sarifErrors(log), '');
+    const code = log.runs[0].results.filter((r) => r.ruleId.startsWith('code-'));
+    assert.equal(code.length, 3);
+    assert.ok(code.every((r) => (r.relatedLocations ?? []).length === 2));
+    assert.equal(new Set(code.map((r) => Object.values(r.partialFingerprints)[0])).size, 3);
   });
 
   test('a review of specs alone never loads the code frontend', async () => {

@@ -11,7 +11,7 @@
 import ts from 'typescript';
 import type { Problem } from '../types';
 import { displayName, optedOut, type Classifier } from './classify';
-import type { ChainLink, Framework, Handler, LinkScope, Route } from './model';
+import type { ChainLink, Framework, Handler, LinkKind, LinkScope, Route } from './model';
 import { locate, type Module, type ModuleGraph } from './modules';
 import { declarationSite, exportNames, isFunctionNode, unwrap, type FunctionNode, type Resolver, type Value } from './resolve';
 import { covers, joinPaths, NOT_CONSTANT, underPrefix, type PathPattern } from './templates';
@@ -463,9 +463,9 @@ class RouteReader {
     const name = inline ? {} : { name: displayName(e) };
     if (value.kind === 'node' && isFunctionNode(value.node)) {
       const at = declarationSite(value, source.expr) ?? locate(value.module, value.node);
-      const missing = (['auth', 'rate-limit'] as const).filter((kind) => !chain.some((link) => link.kind === kind));
-      const own = missing.length > 0 ? this.classifier.byEffect(value.node, value.module) : undefined;
-      const enforces = own && (missing as readonly string[]).includes(own.kind) ? { enforces: { kind: own.kind as 'auth' | 'rate-limit', evidence: own.evidence } } : {};
+      const missing = (kind: LinkKind): kind is 'auth' | 'rate-limit' => (kind === 'auth' || kind === 'rate-limit') && !chain.some((link) => link.kind === kind);
+      const own = missing('auth') || missing('rate-limit') ? this.classifier.byEffect(value.node, value.module) : undefined;
+      const enforces = own && missing(own.kind) ? { enforces: { kind: own.kind, evidence: own.evidence } } : {};
       return { file: at.file, range: at.range, ...name, ...enforces };
     }
     const at = locate(source.module, source.expr);
