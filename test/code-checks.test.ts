@@ -182,7 +182,7 @@ describe('configuration and apps', () => {
     assert.deepEqual(codeFindings(one.findings), [['code-auth-missing', 'GET /products', 'warning'], ['code-auth-missing', 'POST /products', 'error']]);
   });
 
-  test('public by nature below a prefix, and the configuration\'s publicPaths, are never asked for auth', async () => {
+  test('public by nature (also below a prefix: health, docs, webhooks; the root page, favicon, preflights) and publicPaths are never asked for auth', async () => {
     const app = [
       "const app = require('express')();",
       'app.use((req, res, next) => (req.user ? next() : res.sendStatus(401)));',
@@ -197,6 +197,9 @@ describe('configuration and apps', () => {
       "app.get('/api/openapi.json', (req, res) => res.end());",
       "app.get('/status/:id', (req, res) => res.end());",
       "app.get('/docs/:id', (req, res) => res.end());",
+      "app.get('/', (req, res) => res.end());",
+      "app.get('/favicon.ico', (req, res) => res.end());",
+      "app.options('/orders/:id', (req, res) => res.end());",
       'app.use((req, res, next) => (req.user ? next() : res.sendStatus(401)));',
       "app.get('/orders', (req, res) => res.end());",
     ].join('\n');

@@ -11,10 +11,10 @@ export const codeAuthMissing: Check = {
     owasp: ['API2:2023', 'API5:2023'],
     cwe: ['CWE-306', 'CWE-862'],
     severity: 'warning',
-    description: 'A route in the code answers anonymous callers: no middleware, guard or hook in effect for it, and no check at the top of its handler, verifies a credential, while the app authenticates other routes, or the route changes data, addresses an object by id, belongs to an admin API or serves user data.',
+    description: 'A route in the code answers anonymous callers (no middleware, guard or hook in effect for it, and no check in its own handler, verifies a credential or rejects the caller) while the app authenticates other routes, or while the route changes data, addresses an object by id, belongs to an admin API or serves user data.',
     rationale: 'Auth in code is applied by position: a route registered before `app.use(requireAuth)`, on a router mounted outside the protected prefix, or in a controller without the guard its siblings have is open to anyone, and nothing in the spec or the tests shows it. '
       + 'The route is reported only where the analysis is sure: when the app has an auth mechanism somewhere (the route is then an oversight; an error when it changes data, addresses an object, is administrative or serves user data), or when the route is sensitive in itself (a warning: auth may live in a gateway). '
-      + 'Routes public by nature are never asked for auth: login, sign-up, password reset, token refresh, health, API documentation, webhooks (their sender signs them) and `publicPaths`. Middleware whose effect cannot be seen is never assumed absent: a route behind one is reported as info.',
+      + 'Routes public by nature are never asked for auth: login, sign-up, password reset, token refresh, health, API documentation, the root page and the files browsers fetch (`/favicon.ico`), CORS preflights, webhooks (their sender signs them) and `publicPaths`. Middleware whose effect cannot be seen is never assumed absent: a route behind one is reported as info.',
     fix: "Apply the app's auth middleware or guard to the route (register it after `app.use(auth)`, mount its router below the protected prefix, or add the guard to its controller or method). If the route is public on purpose, add its path to `publicPaths` in `.api-sentinel.yaml`, or suppress the finding with the reason.",
   },
   run(ctx) {

@@ -49,18 +49,24 @@ function pathHolds(route: Route, vocabulary: ReadonlySet<string>, anyWord = fals
 const DOCS_SEGMENTS = new Set(['docs', 'api-docs', 'apidocs', 'swagger', 'swagger-ui', 'redoc', 'openapi', 'openapi.json', 'openapi.yaml', 'swagger.json', 'swagger.yaml']);
 const WEBHOOK_WORDS = new Set(['webhook', 'webhooks']);
 
+/** Files browsers and crawlers fetch without credentials: `/favicon.ico`, `/robots.txt`, `/sitemap.xml`. */
+const WELL_KNOWN_FILE = /\.(?:ico|txt|xml|webmanifest)$/i;
+
 /**
  * Routes that answer anyone by design: login, sign-up, password reset, token refresh and OTP endpoints; health and
- * API documentation; webhooks, which the sender signs instead of authenticating; and the configuration's
- * `publicPaths`. A route mounted below a prefix (`/api/v1/health`) counts as well.
+ * API documentation; the root page and the files browsers fetch; CORS preflights (`OPTIONS`, sent without
+ * credentials); webhooks, which the sender signs instead of authenticating; and the configuration's `publicPaths`. A
+ * route mounted below a prefix (`/api/v1/health`) counts as well.
  */
 export function isPublicByNature(route: Route, config: ResolvedConfig): boolean {
   const { method, path } = route;
-  if (isAuthRequest(method, path, true) || isPublicPath(method, path, config)) return true;
+  if (method === 'OPTIONS' || isAuthRequest(method, path, true) || isPublicPath(method, path, config)) return true;
+  const reads = method === 'GET' || method === 'HEAD';
+  if (reads && (path === '/' || WELL_KNOWN_FILE.test(path))) return true;
   const segments = path.split('/').filter((s) => s !== '');
   if (segments.some((_, i) => isHealthRequest(method, `/${segments.slice(i).join('/')}`))) return true;
   // `/docs/{id}` may well be the user's documents: API documentation takes no object id
-  if ((method === 'GET' || method === 'HEAD') && !hasObjectId(route) && literalSegments(route).some((s) => DOCS_SEGMENTS.has(s))) return true;
+  if (reads && !hasObjectId(route) && literalSegments(route).some((s) => DOCS_SEGMENTS.has(s))) return true;
   return method === 'POST' && pathHolds(route, WEBHOOK_WORDS);
 }
 
