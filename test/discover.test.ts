@@ -11,12 +11,12 @@ after(removeTemporaryFolders);
 const TREE: Record<string, string> = {
   'openapi.yaml': 'a', 'package.json': '{}', 'tsconfig.json': '{}',
   'src/app.ts': 'b', 'src/view.tsx': 'c', 'src/legacy.js': 'd', 'src/esm.mjs': 'e', 'src/cjs.cjs': 'f', 'src/x.mts': 'g', 'src/y.cts': 'h', 'src/z.jsx': 'i',
-  'src/types.d.ts': 'j', 'public/vendor.min.js': 'k', 'src/readme.md': 'l',
+  'src/types.d.ts': 'j', 'public/vendor.min.js': 'k', 'src/readme.md': 'l', 'src/routeTree.gen.ts': 't', 'src/client.generated.js': 'u',
   'dist/app.js': 'm', 'build/app.js': 'n', '.next/server/page.js': 'o', 'coverage/lcov-report/prettify.js': 'p', 'node_modules/express/index.js': 'q',
   'dist/openapi.yaml': 'r', 'generated/client.ts': 's',
 };
 
-test('with code, folders also list route code: not type declarations, minified bundles, build output or installed packages', () => {
+test('with code, folders also list route code: not type declarations, minified bundles, generated files, build output or installed packages', () => {
   const root = temporaryFolder('discover-code');
   writeFiles(root, TREE);
   const listed = (files: string[]) => files.map((f) => relative(root, f).split('\\').join('/'));

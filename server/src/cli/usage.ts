@@ -16,12 +16,13 @@ Usage:
 
 Paths are files or folders (default: the current folder). Folders are searched
 recursively for .yaml, .yml and .json files and for route code (.ts, .tsx,
-.js, .jsx, .mjs, .cjs, .mts, .cts, but not .d.ts or .min.js, nor code in
-dist, build, .next or coverage), skipping node_modules, .git, .hg, .svn and
-the configuration's exclude globs; files that are not OpenAPI documents are
-skipped quietly. Route code is parsed, never run: the files it imports are
-followed (tsconfig.json paths included), packages are not. A file named on the
-command line is always reviewed, and reported when it cannot be.
+.js, .jsx, .mjs, .cjs, .mts, .cts; not .d.ts, .min.js, .gen.ts or
+.generated.ts files, nor code in dist, build, .next or coverage), skipping
+node_modules, .git, .hg, .svn and the configuration's exclude globs; files
+that are not OpenAPI documents are skipped quietly. Route code is parsed,
+never run: the files it imports are followed (tsconfig.json paths included),
+packages are not. A file named on the command line is always reviewed, and
+reported when it cannot be.
 
 The current folder is the project root: files are reported relative to it and
 $refs and symbolic links may not lead out of it.

@@ -23,10 +23,16 @@ export function hasCodeExtension(path: string): boolean {
   return CODE_EXTENSIONS.includes(extname(fileName(path)));
 }
 
-/** Whether a file is route code by its name: a code extension, not a type declaration (`.d.ts`) nor a minified bundle (`.min.js`). */
+/** Names of code that is not written by hand: type declarations, minified bundles, generated files. */
+const NOT_SOURCE = /\.d\.[mc]?ts$|\.min\.[mc]?js$|\.(?:generated|gen)\.[mc]?[jt]sx?$/;
+
+/**
+ * Whether a file is route code by its name: a code extension, and not a type declaration (`.d.ts`), a minified bundle
+ * (`.min.js`) or a generated file (`.generated.ts`, `.gen.ts`).
+ */
 export function isCodeFile(path: string): boolean {
   const name = fileName(path);
-  return hasCodeExtension(name) && !/\.d\.[mc]?ts$/.test(name) && !/\.min\.[mc]?js$/.test(name);
+  return hasCodeExtension(name) && !NOT_SOURCE.test(name);
 }
 
 /**
