@@ -1,4 +1,6 @@
-// Bundles the CLI and its review threads, the language server and its worker, the Spectral ruleset's adapter and the VS Code client.
+// Bundles the CLI and its review threads, the language server and its worker, the Spectral ruleset's adapter, the VS Code
+// client, and the code frontend (route analysis, which holds the TypeScript compiler and is loaded only when there is
+// code to read).
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 
@@ -15,10 +17,22 @@ const common = {
   external: ['fsevents'],
 };
 
+/** TypeScript (about 9 MB) belongs to dist/code-frontend.js alone: any other bundle that reaches it fails to build. */
+const withoutTypeScript = {
+  name: 'without-typescript',
+  setup(b) {
+    b.onResolve({ filter: /^typescript$/ }, (args) => ({
+      errors: [{ text: `${args.importer} imports TypeScript: only server/src/engine/code/ may, and only dist/code-frontend.js bundles it` }],
+    }));
+  },
+};
+
 const entries = [
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // a thread of the CLI's review pool, started only for folders of many documents
   { entryPoints: ['server/src/cli/review-worker.ts'], outfile: 'dist/review-worker.js' },
+  // loaded by the CLI (and later the language server) when a review has route code to read
+  { entryPoints: ['server/src/engine/code/frontend.ts'], outfile: 'dist/code-frontend.js', typescript: true },
   // the Spectral ruleset's function imports this ES module (Spectral bundles ruleset functions with rollup)
   { entryPoints: ['rulesets/adapter.ts'], outfile: 'dist/spectral-adapter.mjs', format: 'esm' },
   { entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
@@ -28,4 +42,5 @@ const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode', 'fsevents'] },
 ];
 
-await Promise.all(entries.filter((e) => existsSync(e.entryPoints[0])).map((e) => build({ ...common, ...e })));
+await Promise.all(entries.filter((e) => existsSync(e.entryPoints[0])).map(({ typescript, ...e }) =>
+  build({ ...common, ...e, plugins: typescript ? [] : [withoutTypeScript] })));

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { corpusSpecs, parseBenchArgs, usageExit } from './cli-options.mjs';
+import { median } from './measure.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.dirname(BENCH_DIR);
@@ -74,12 +75,6 @@ function timeRun(args, cwd, timeoutSeconds) {
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const failure = run.error ? run.error.message : run.signal ? `killed by ${run.signal}` : run.status > 1 ? `exit code ${run.status}: ${run.stderr.trim()}` : undefined;
   return { seconds, failure, stdout: run.stdout };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function benchSpec(spec, options) {

@@ -8,6 +8,9 @@ import { CHECKS, owaspTitle, owaspUrl, type Check, type Severity } from '../serv
 
 export const RULESET_FILE = join(__dirname, 'api-sentinel.yaml');
 
+/** The checks Spectral can run: those that read OpenAPI documents only (Spectral lints documents, never route code). */
+export const SPECTRAL_CHECKS: readonly Check[] = CHECKS.filter((check) => check.meta.needs.every((need) => need === 'spec'));
+
 const SPECTRAL_SEVERITY: Record<Severity, string> = { error: 'error', warning: 'warn', info: 'info', hint: 'hint' };
 
 /** A YAML scalar: JSON strings are valid YAML and need no escaping rules of their own. */
@@ -50,7 +53,7 @@ export function rulesetYaml(): string {
     'formats: [oas2, oas3]',
     'functions: [apiSentinel]',
     'rules:',
-    ...CHECKS.map(rule),
+    ...SPECTRAL_CHECKS.map(rule),
     '',
   ].join('\n');
 }

@@ -35,7 +35,9 @@ function ruleSection(check: Check): string {
     `- **Flags:** ${m.description}`,
     `- **Why:** ${m.rationale}`,
     `- **Fix:** ${m.fix}`,
-    `- **Suppress:** \`x-api-sentinel-ignore: { ${m.id}: "<reason>" }\` on the flagged object or an object above it, or \`rules: { ${m.id}: off }\` in \`.api-sentinel.yaml\`.`,
+    m.needs.includes('spec')
+      ? `- **Suppress:** \`x-api-sentinel-ignore: { ${m.id}: "<reason>" }\` on the flagged object or an object above it, or \`rules: { ${m.id}: off }\` in \`.api-sentinel.yaml\`.`
+      : `- **Suppress:** \`// api-sentinel-ignore ${m.id}: <reason>\` on the line above the route's registration, or \`rules: { ${m.id}: off }\` in \`.api-sentinel.yaml\`.`,
     '',
   ].join('\n');
 }

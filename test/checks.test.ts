@@ -12,7 +12,7 @@ for (const ruleDir of ruleDirs()) {
   describe(`check ${ruleDir}`, () => {
     for (const c of loadCases(ruleDir)) {
       test(`${c.kind}: ${c.name}`, async () => {
-        const result = await review(c.root, c.files);
+        const result = await review(c.root, [...c.files, ...c.codeFiles]);
         const rules = new Set([ruleDir, ...c.expectations.map((e) => e.ruleId)]);
         const actual = result.findings.filter((f) => rules.has(f.ruleId) && !f.suppressed);
         assert.deepEqual(result.problems.filter((p) => p.severity === 'error'), [], 'fixtures parse without problems');

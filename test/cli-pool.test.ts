@@ -182,8 +182,8 @@ describe('reviewInPool', () => {
     return { root: join(root, 'mono'), files, explicit, config, fixes: true };
   };
   const serially = async (request: PoolRequest) => {
-    const { findings, problems, documents } = await analyze({ ...request, reader: new CliReader({ root: request.root, allowRemote: false }) });
-    return { findings, problems, documents };
+    const { findings, problems, documents, routes, frontends } = await analyze({ ...request, reader: new CliReader({ root: request.root, allowRemote: false }) });
+    return { findings, problems, documents, routes, frontends };
   };
 
   test('joins the documents that read a file in common and analyses them again together; reports every file done', async () => {

@@ -20,7 +20,7 @@ interface JsonReport {
   version: number;
   findings: Record<string, unknown>[];
   problems: { file: string; severity: string; code: string; message: string; range?: { start: { line: number; character: number } } }[];
-  summary: { documents: number; findings: number; bySeverity: Record<string, number>; suppressed: number; problems: number };
+  summary: { documents: number; findings: number; bySeverity: Record<string, number>; suppressed: number; problems: number; routes: number; frontends: string[] };
 }
 
 function json(run: CliRun): JsonReport {
@@ -147,11 +147,11 @@ describe('text output', () => {
 });
 
 describe('JSON output', () => {
-  test('exactly { version, findings, problems, summary }, findings with exactly the contract fields', async () => {
+  test('exactly { version, findings, problems, routes, summary }, findings with exactly the contract fields', async () => {
     const run = await runCli(['review', '--format', 'json'], BASIC);
     assert.equal(run.code, 1);
     const report = json(run);
-    assert.deepEqual(Object.keys(report), ['version', 'findings', 'problems', 'summary']);
+    assert.deepEqual(Object.keys(report), ['version', 'findings', 'problems', 'routes', 'summary']);
     assert.equal(report.version, 1);
     const fields = ['ruleId', 'family', 'owasp', 'cwe', 'severity', 'message', 'file', 'range', 'operations', 'related', 'fixes'];
     for (const finding of report.findings) {
@@ -170,7 +170,7 @@ describe('JSON output', () => {
     const active = report.findings.filter((f) => !f.suppressed);
     const bySeverity = { error: 0, warning: 0, info: 0, hint: 0 } as Record<string, number>;
     for (const f of active) bySeverity[f.severity as string]++;
-    assert.deepEqual(report.summary, { documents: 2, findings: active.length, bySeverity, suppressed: 1, problems: 0 });
+    assert.deepEqual(report.summary, { documents: 2, findings: active.length, bySeverity, suppressed: 1, problems: 0, routes: 0, frontends: ['spec'] });
   });
 
   test('--output writes the report to a file and nothing to stdout', async () => {

@@ -42,6 +42,20 @@ colour: blue
   assert.equal(config.publicPaths, undefined);
 });
 
+test('authMiddleware and rateLimiters: lists of names, an empty name or a wrong type reported at its place', () => {
+  const good = parseConfig('authMiddleware: [requireTenant, verifySession]\nrateLimiters: [throttleAll]\n', 'cfg.yaml', RULES);
+  assert.deepEqual(good.problems, []);
+  const resolved = resolveConfig(good.config);
+  assert.deepEqual([resolved.authMiddleware, resolved.rateLimiters], [['requireTenant', 'verifySession'], ['throttleAll']]);
+  assert.deepEqual([resolveConfig({}).authMiddleware, resolveConfig({}).rateLimiters], [[], []]);
+  const bad = parseConfig('authMiddleware:\n  - requireTenant\n  - ""\nrateLimiters: throttleAll\n', 'cfg.yaml', RULES);
+  assert.deepEqual(bad.problems.map((p) => [p.range!.start.line, p.range!.start.character, p.message]), [
+    [2, 4, "'authMiddleware' lists an empty name"],
+    [3, 0, "'rateLimiters' must be a list of strings"],
+  ]);
+  assert.deepEqual([bad.config.authMiddleware, bad.config.rateLimiters], [['requireTenant'], undefined]);
+});
+
 test('a configuration that is not YAML is a problem with a position', () => {
   const { problems } = parseConfig('rules: [a,\n', 'cfg.yaml', RULES);
   assert.equal(problems.length, 1);

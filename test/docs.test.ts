@@ -27,10 +27,11 @@ test('every check has complete metadata', () => {
   }
 });
 
-test('every check is server/src/engine/checks/<family>/<rule-id>.ts and starts with its metadata', () => {
+test('every check is server/src/engine/checks/<family>/<rule-id>.ts (checks/code/ when it reads code only) and starts with its metadata', () => {
   for (const { meta } of CHECKS) {
-    const file = join(CHECKS_DIR, meta.family, `${meta.id}.ts`);
-    assert.ok(existsSync(file), `${meta.id} is written in checks/${meta.family}/${meta.id}.ts`);
+    const folder = meta.needs.includes('spec') ? meta.family : 'code';
+    const file = join(CHECKS_DIR, folder, `${meta.id}.ts`);
+    assert.ok(existsSync(file), `${meta.id} is written in checks/${folder}/${meta.id}.ts`);
     const text = readFileSync(file, 'utf8');
     const at = text.search(/^ {2}meta: \{/m);
     assert.ok(at > 0, `${meta.id} has a meta object`);

@@ -1,23 +1,26 @@
 /**
- * Every fix of every finding in the check fixtures: apply it, re-parse, re-review. The edited files must parse, the
- * finding must be gone (or, for a suppression, marked suppressed), and no other finding may appear.
+ * Every fix of every finding in the check fixtures: apply it, re-parse, re-review. The edited files must parse (route
+ * code is parsed again with `ts.createSourceFile`), the finding must be gone (or, for a suppression, marked
+ * suppressed), and no other finding may appear.
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ts from 'typescript';
 import { analyze } from '../server/src/engine/analyze';
+import { codeFrontend } from '../server/src/engine/code/frontend';
 import type { Finding, Fix } from '../server/src/engine/types';
 import { diskReader } from './support/engine';
 import { applyFix } from './support/fix-helpers';
 import { loadCases, ruleDirs } from './support/fixtures';
 
-const identity = (f: Finding) => `${f.ruleId} ${f.file} ${f.path.join('/')}`;
+const identity = (f: Finding) => `${f.ruleId} ${f.file} ${f.anchor}`;
 
 /** Reviews the case's files from disk, with the `edited` texts (by absolute path) in place of theirs. */
 async function reviewWith(root: string, files: string[], edited: Map<string, string>) {
   const reader = { read: (p: string) => edited.get(p) ?? diskReader.read(p) };
-  return analyze({ root, files, explicit: new Set(files), reader });
+  return analyze({ root, files, explicit: new Set(files), reader, frontends: { code: codeFrontend } });
 }
 
 /** The files on disk a fix changes, by absolute path, with their new text. */
@@ -32,14 +35,22 @@ for (const ruleDir of ruleDirs()) {
   describe(`fixes for ${ruleDir}`, () => {
     for (const c of cases) {
       test(c.name, async () => {
-        const before = await reviewWith(c.root, c.files, new Map());
+        const files = [...c.files, ...c.codeFiles];
+        const before = await reviewWith(c.root, files, new Map());
         const findings = before.findings.filter((f) => f.ruleId === ruleDir && !f.suppressed);
         const existing = new Set(before.findings.map(identity));
         for (const finding of findings) {
           if (finding.family !== 'config') assert.ok(finding.fixes.length > 0, `${identity(finding)} offers at least a suppression`);
           for (const fix of finding.fixes) {
             const what = `${identity(finding)}: '${fix.title}'`;
-            const after = await reviewWith(c.root, c.files, fixedOnDisk(c.root, fix));
+            const edited = fixedOnDisk(c.root, fix);
+            for (const [file, text] of edited) {
+              if (!/\.[cm]?[jt]sx?$/.test(file)) continue;
+              const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest);
+              const diagnostics = (source as unknown as { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics;
+              assert.deepEqual(diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' ')), [], `${what} leaves ${file} parsing`);
+            }
+            const after = await reviewWith(c.root, files, edited);
             assert.deepEqual(after.problems.filter((p) => p.severity === 'error'), [], `${what} leaves every file valid`);
             const same = after.findings.filter((f) => identity(f) === identity(finding));
             const suppression = /^Suppress /.test(fix.title);

@@ -185,7 +185,7 @@ test('sarif: a comparison gives every result its baseline state and stays valid'
 test('json: a comparison adds fixed, unchanged, widened and the base', () => {
   const { compared } = branch();
   const report = JSON.parse(formatJson(compared)) as Record<string, unknown>;
-  assert.deepEqual(Object.keys(report), ['version', 'findings', 'fixed', 'unchanged', 'widened', 'base', 'problems', 'summary']);
+  assert.deepEqual(Object.keys(report), ['version', 'findings', 'fixed', 'unchanged', 'widened', 'base', 'problems', 'routes', 'summary']);
   assert.equal(report.unchanged, 2);
   assert.deepEqual((report.widened as { addedOperations: unknown }[]).map((w) => w.addedOperations), [[{ method: 'GET', path: '/admin/users' }]]);
   assert.deepEqual(report.base, { ref: 'main', commit: '0123456789abcdef0123456789abcdef01234567', problems: [] });

@@ -17,6 +17,7 @@ function setup() {
   const reader = { read: (path: string) => { reads.push(path); return path === SPEC ? SPEC_TEXT : undefined; } };
   const code: Frontend<CodeDouble> = {
     need: 'code',
+    claims: (request) => request.files.some((file) => file.endsWith('.ts')),
     async load(request) {
       loads.push([...request.files]);
       return { marker: 'routes', inputs: ['src/app.ts'], problems: [{ file: 'src/app.ts', severity: 'info', code: 'code-double', message: 'read by the double' }] };
@@ -43,17 +44,30 @@ test('a check that needs code gets the code model, and the spec frontend does no
 
 test('spec checks alone never load the code frontend', async () => {
   const { reads, loads, reader, code } = setup();
-  const result = await analyze({ root: '/p', files: [SPEC], reader, frontends: { code } });
+  const specChecks = CHECKS.filter((check) => !check.meta.needs.includes('code'));
+  const result = await analyze({ root: '/p', files: [SPEC, '/p/src/app.ts'], reader, checks: specChecks, frontends: { code } });
   assert.deepEqual(loads, []);
   assert.deepEqual(reads, [SPEC]);
   assert.deepEqual(result.documents, ['api.yaml']);
+  assert.deepEqual(result.frontends, ['spec']);
   assert.ok(result.findings.some((f) => f.ruleId === 'auth-missing'));
+});
+
+test('a frontend that claims no candidate is not loaded, whatever the checks need; the result says which frontends ran', async () => {
+  const { loads, reader, code } = setup();
+  const specOnly = await analyze({ root: '/p', files: [SPEC], reader, frontends: { code } });
+  assert.deepEqual(loads, []);
+  assert.deepEqual(specOnly.frontends, ['spec']);
+  assert.ok(specOnly.findings.some((f) => f.ruleId === 'auth-missing'));
+  const both = await analyze({ root: '/p', files: [SPEC, '/p/src/app.ts'], reader, frontends: { code } });
+  assert.equal(loads.length, 1);
+  assert.deepEqual(both.frontends, ['spec', 'code']);
 });
 
 test('a check that needs both gets both, each frontend loaded once', async () => {
   const { reads, loads, reader, code, seen, checkNeeding } = setup();
   const both = checkNeeding(['spec', 'code']);
-  const result = await analyze({ root: '/p', files: [SPEC], reader, checks: [both, checkNeeding(['code'])], frontends: { code } });
+  const result = await analyze({ root: '/p', files: [SPEC, '/p/src/app.ts'], reader, checks: [both, checkNeeding(['code'])], frontends: { code } });
   assert.equal(loads.length, 1);
   assert.deepEqual(reads, [SPEC]);
   assert.equal(seen.length, 2);

@@ -22,6 +22,7 @@ const BUNDLE_TESTS = [
   'test/baseline.test.ts',
   'test/cli.test.ts',
   'test/cli-pool.test.ts',
+  'test/cli-routes.test.ts',
   'test/diff.test.ts',
   'test/hostile.test.ts',
   'test/lsp.test.ts',

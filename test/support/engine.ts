@@ -1,6 +1,7 @@
-/** Runs the engine on files from disk, as the CLI does, for tests. */
+/** Runs the engine on files from disk, as the CLI does (route code included), for tests. */
 import { readFileSync } from 'node:fs';
 import { analyze } from '../../server/src/engine/analyze';
+import { codeFrontend } from '../../server/src/engine/code/frontend';
 import type { Config } from '../../server/src/engine/config';
 import type { AnalysisResult } from '../../server/src/engine/types';
 
@@ -11,5 +12,5 @@ export const diskReader = {
 };
 
 export function review(root: string, files: string[], config?: Config): Promise<AnalysisResult> {
-  return analyze({ root, files, explicit: new Set(files), reader: diskReader, config });
+  return analyze({ root, files, explicit: new Set(files), reader: diskReader, config, frontends: { code: codeFrontend } });
 }

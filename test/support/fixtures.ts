@@ -1,7 +1,8 @@
 /**
- * Reads check fixtures: `# expect: rule-id[:severity] [at "token"]` comments mark the exact range a finding must have
- * (the token's first occurrence on that line; by default the line's key). `at '...'` quotes a token holding `"`;
- * several markers on one line are separated by `;`.
+ * Reads check fixtures: `# expect: rule-id[:severity] [at "token"]` comments in YAML (`// expect: ...` in route code)
+ * mark the exact range a finding must have (the token's first occurrence on that line; by default the line's key in
+ * YAML, its first string literal in code). `at '...'` quotes a token holding `"`; several markers on one line are
+ * separated by `;`.
  */
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -17,11 +18,16 @@ export interface FixtureCase {
   kind: 'positive' | 'negative';
   /** The case folder (multi-file case) or the folder holding the single file. */
   root: string;
+  /** Its YAML and JSON files. */
   files: string[];
+  /** Its route code (TypeScript and JavaScript). */
+  codeFiles: string[];
   expectations: Expectation[];
 }
 
 const MARK = /#\s*expect:\s*(.+)$/;
+const CODE_MARK = /\/\/\s*expect:\s*(.+)$/;
+const CODE_FILE = /\.[cm]?[jt]sx?$/;
 const ONE = /^([a-z0-9-]+)(?::(error|warning|info|hint))?(?:\s+at\s+(?:"([^"]*)"|'([^']*)'))?$/;
 
 /** The default token a marker points at: the line's key (or scalar item) before the comment. */
@@ -31,11 +37,16 @@ function defaultToken(code: string): string {
   return (colon ? body.slice(0, colon.index) : body).trim();
 }
 
-function parseMarkers(spec: string, lineText: string, line: number, file: string, where: string): Expectation[] {
+/** The default token a marker points at in code: the first string literal before the comment (a route's path). */
+function defaultCodeToken(code: string): string {
+  return /(['"`])(?:\\.|(?!\1).)*\1/.exec(code)?.[0] ?? '';
+}
+
+function parseMarkers(spec: string, lineText: string, line: number, file: string, where: string, fallback = defaultToken): Expectation[] {
   return spec.split(';').map((s) => s.trim()).filter(Boolean).map((s) => {
     const m = ONE.exec(s);
     if (!m) throw new Error(`${where}: bad expect marker '${s}'`);
-    const token = m[3] ?? m[4] ?? defaultToken(lineText);
+    const token = m[3] ?? m[4] ?? fallback(lineText);
     const character = lineText.indexOf(token);
     if (!token || character < 0) throw new Error(`${where}: token '${token}' not found on its line`);
     return { ruleId: m[1], severity: m[2] as Severity | undefined, file,
@@ -58,11 +69,12 @@ export function expectationsIn(path: string, rel: string): Expectation[] {
     });
     return found;
   }
+  const code = CODE_FILE.test(path);
   lines.forEach((text, line) => {
-    const m = MARK.exec(text);
+    const m = (code ? CODE_MARK : MARK).exec(text);
     if (!m) return;
-    const code = text.slice(0, m.index);
-    found.push(...parseMarkers(m[1], code, line, rel, `${rel}:${line + 1}`));
+    const before = text.slice(0, m.index);
+    found.push(...parseMarkers(m[1], before, line, rel, `${rel}:${line + 1}`, code ? defaultCodeToken : defaultToken));
   });
   return found;
 }
@@ -71,7 +83,7 @@ function listFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) return listFiles(p);
-    return /\.(ya?ml|json)$/.test(name) ? [p] : [];
+    return /\.(ya?ml|json)$/.test(name) || CODE_FILE.test(name) ? [p] : [];
   });
 }
 
@@ -82,10 +94,10 @@ export function loadCases(ruleDir: string): FixtureCase[] {
     const p = join(dir, name);
     const multi = statSync(p).isDirectory();
     const root = multi ? p : dir;
-    const files = multi ? listFiles(p) : [p];
+    const all = multi ? listFiles(p) : [p];
     const kind = name.startsWith('negative') ? 'negative' : 'positive';
-    const expectations = files.flatMap((f) => expectationsIn(f, relative(root, f).split('\\').join('/')));
-    return { ruleDir, name, kind, root, files, expectations };
+    const expectations = all.flatMap((f) => expectationsIn(f, relative(root, f).split('\\').join('/')));
+    return { ruleDir, name, kind, root, files: all.filter((f) => !CODE_FILE.test(f)), codeFiles: all.filter((f) => CODE_FILE.test(f)), expectations };
   });
 }
 

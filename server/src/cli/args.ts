@@ -20,8 +20,20 @@ export interface ReviewOptions {
   baseline?: string;
 }
 
+/** The formats of the route table (`api-sentinel routes`). */
+export const ROUTE_FORMATS = ['text', 'json', 'openapi'] as const;
+export type RouteFormat = (typeof ROUTE_FORMATS)[number];
+
+export interface RoutesOptions {
+  paths: string[];
+  format: RouteFormat;
+  output?: string;
+  config?: string;
+}
+
 /** `baseline create` is a review written as a baseline file, so it is a `review` command too. */
-export type Command = { name: 'help' } | { name: 'version' } | { name: 'review'; options: ReviewOptions } | { name: 'lsp' };
+export type Command =
+  | { name: 'help' } | { name: 'version' } | { name: 'review'; options: ReviewOptions } | { name: 'routes'; options: RoutesOptions } | { name: 'lsp' };
 
 const HELP_HINT = "Run 'api-sentinel --help' for usage.";
 
@@ -46,8 +58,9 @@ const VALUE_OPTIONS: Record<string, ValueOption> = {
   '--baseline': 'baseline',
 };
 
-/** The options `baseline create` takes; `review` takes them all. */
+/** The options `baseline create` and `routes` take; `review` takes them all. */
 const BASELINE_CREATE_OPTIONS: readonly ValueOption[] = ['output', 'config'];
+const ROUTES_OPTIONS: readonly ValueOption[] = ['format', 'output', 'config'];
 
 /** Parses `api-sentinel <command> [options] [paths...]`. Throws a CliError on usage errors. */
 export function parseArgs(argv: readonly string[]): Command {
@@ -67,13 +80,36 @@ export function parseArgs(argv: readonly string[]): Command {
     if (subcommand !== 'create') {
       throw usageError(subcommand === undefined ? "'baseline' needs a subcommand: baseline create [paths...] --output <file>" : `unknown subcommand 'baseline ${subcommand}': try 'baseline create'`);
     }
-    return parseOptions(args, 'baseline create', BASELINE_CREATE_OPTIONS, { paths: [], format: 'baseline', failOn: 'never' });
+    const parsed = parseOptions(args, 'baseline create', BASELINE_CREATE_OPTIONS, FORMATS);
+    return 'name' in parsed ? parsed : { name: 'review', options: { ...parsed, format: 'baseline', failOn: 'never' } };
+  }
+  if (command === 'routes') {
+    const parsed = parseOptions(rest, 'routes', ROUTES_OPTIONS, ROUTE_FORMATS);
+    return 'name' in parsed ? parsed : { name: 'routes', options: { ...parsed, format: parsed.format ?? 'text' } };
   }
   if (command !== 'review') throw usageError(`unknown command '${command}'`);
-  return parseOptions(rest, 'review', Object.values(VALUE_OPTIONS), { paths: [], format: 'text', failOn: 'error' });
+  const parsed = parseOptions(rest, 'review', Object.values(VALUE_OPTIONS), FORMATS);
+  if ('name' in parsed) return parsed;
+  if (parsed.diff !== undefined && parsed.baseline !== undefined) {
+    throw usageError('--diff and --baseline do not combine: --diff already reports only what the branch adds');
+  }
+  return { name: 'review', options: { failOn: 'error', ...parsed, format: parsed.format ?? 'text' } };
 }
 
-function parseOptions(args: readonly string[], command: string, allowed: readonly ValueOption[], options: ReviewOptions): Command {
+/** What one command's arguments say: its paths (the current folder by default) and the values of its options. */
+interface Parsed<F extends string> {
+  paths: string[];
+  format?: F;
+  output?: string;
+  failOn?: FailLevel;
+  config?: string;
+  diff?: string;
+  baseline?: string;
+}
+
+/** Parses a command's options and paths; `--help` and `--version` anywhere answer as commands of their own. */
+function parseOptions<F extends string>(args: readonly string[], command: string, allowed: readonly ValueOption[], formats: readonly F[]): Parsed<F> | Command {
+  const options: Parsed<F> = { paths: [] };
   let onlyPaths = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -88,14 +124,11 @@ function parseOptions(args: readonly string[], command: string, allowed: readonl
     if (!allowed.includes(key)) throw usageError(`option '${name}' does not apply to '${command}'`);
     const value = eq === -1 ? args[++i] : arg.slice(eq + 1);
     if (value === undefined || value === '') throw usageError(`option '${name}' needs a value`);
-    if (key === 'format') options.format = oneOf(name, value, FORMATS);
+    if (key === 'format') options.format = oneOf(name, value, formats);
     else if (key === 'failOn') options.failOn = oneOf(name, value, FAIL_LEVELS);
     else if (key === 'diff' && value.startsWith('-')) throw usageError(`option '--diff' needs a git revision (a branch, tag or commit), not '${value}'`);
     else options[key] = value;
   }
-  if (options.diff !== undefined && options.baseline !== undefined) {
-    throw usageError('--diff and --baseline do not combine: --diff already reports only what the branch adds');
-  }
   if (options.paths.length === 0) options.paths.push('.');
-  return { name: 'review', options };
+  return options;
 }

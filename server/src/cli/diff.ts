@@ -7,6 +7,7 @@ import { reviewMergeBase } from '../workspace/branch';
 import { GitError, openRepository } from '../workspace/git';
 import type { BaseReview } from './compare';
 import { CliError } from './errors';
+import { codeFrontend } from './code';
 import { CliReader } from './reader';
 
 export async function mergeBaseFindings(ref: string, paths: readonly string[], root: string, config: ResolvedConfig): Promise<BaseReview> {
@@ -14,7 +15,7 @@ export async function mergeBaseFindings(ref: string, paths: readonly string[], r
     const repo = openRepository(root);
     if (!repo) throw new CliError('--diff compares with git history, and the current folder is not in a git repository');
     const remote = new CliReader({ root, allowRemote: config.allowRemoteRefs });
-    const base = await reviewMergeBase(repo, ref, paths, root, config, remote);
+    const base = await reviewMergeBase(repo, ref, paths, root, config, { remote, code: codeFrontend });
     return { against: { kind: 'merge-base', ref, commit: base.commit, problems: base.problems }, findings: base.findings };
   } catch (error) {
     // a git step whose failure the user can act on: one line, exit 2

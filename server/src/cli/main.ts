@@ -5,6 +5,7 @@ import { TOOL_VERSION } from './about';
 import { parseArgs } from './args';
 import { CliError } from './errors';
 import { review } from './review';
+import { routes } from './routes';
 import { USAGE } from './usage';
 
 async function main(argv: string[]): Promise<number> {
@@ -13,6 +14,7 @@ async function main(argv: string[]): Promise<number> {
     case 'help': process.stdout.write(USAGE); return 0;
     case 'version': process.stdout.write(`${TOOL_VERSION}\n`); return 0;
     case 'review': return review(command.options);
+    case 'routes': return routes(command.options);
     case 'lsp': {
       // the language server is its own bundle beside this one (it starts on load): reviews never load it
       require(path.join(__dirname, 'server.js'));

@@ -33,7 +33,10 @@ const MAX_DEFAULT_THREADS = 8;
 export const MIN_POOL_DOCUMENTS = 8;
 
 /** What the CLI reports from an analysis. */
-export type ReviewResult = Pick<AnalysisResult, 'findings' | 'problems' | 'documents'>;
+export type ReviewResult = Pick<AnalysisResult, 'findings' | 'problems' | 'documents' | 'routes' | 'frontends'>;
+
+/** What a unit's thread sends back: its spec review (the pool takes folders of specs alone). */
+export type UnitReview = Pick<AnalysisResult, 'findings' | 'problems' | 'documents'>;
 
 export interface PoolRequest {
   /** Absolute project root. */
@@ -59,7 +62,7 @@ export interface WorkerSetup {
 export interface UnitRequest { unit: number; files: string[]; explicit: string[] }
 
 /** The engine's result for one unit, with what it read (the engine's read limits hold for a whole review). */
-export interface UnitResult extends ReviewResult { filesRead: number; textRead: number }
+export interface UnitResult extends UnitReview { filesRead: number; textRead: number }
 
 export type FromWorker =
   | { type: 'read'; unit: number; location: string }
@@ -274,6 +277,8 @@ class PooledReview {
       findings: results.flatMap(({ result }) => result.findings).sort(byFile),
       problems: results.flatMap(({ result }) => result.problems).sort(byFile),
       documents: documents.sort((a, b) => a.candidate - b.candidate).map((d) => d.document),
+      routes: [],
+      frontends: ['spec'],
     };
   }
 }

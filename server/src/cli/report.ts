@@ -1,4 +1,4 @@
-import { SEVERITY_RANK, type Finding, type OperationRef, type Problem, type Severity } from '../engine';
+import { SEVERITY_RANK, type Finding, type Need, type OperationRef, type Problem, type Route, type Severity } from '../engine';
 import type { FailLevel } from './args';
 
 /** Everything a formatter needs from one review. */
@@ -9,6 +9,10 @@ export interface Review {
   problems: Problem[];
   /** OpenAPI documents reviewed, relative to the root. */
   documents: string[];
+  /** The routes read from code. */
+  routes?: Route[];
+  /** The frontends that ran (`code` only when there was route code to read). */
+  frontends?: Need[];
   /** With `--diff` or `--baseline`: how the findings compare with the base; `findings` then holds the new ones only. */
   changes?: Changes;
 }
@@ -52,6 +56,10 @@ export interface Summary {
   bySeverity: Record<Severity, number>;
   suppressed: number;
   problems: number;
+  /** Routes read from code. */
+  routes: number;
+  /** The frontends that ran: `spec`, and `code` when route code was read. */
+  frontends: Need[];
 }
 
 export function summarize(review: Review): Summary {
@@ -67,7 +75,17 @@ export function summarize(review: Review): Summary {
     bySeverity,
     suppressed,
     problems: review.problems.length,
+    routes: review.routes?.length ?? 0,
+    frontends: review.frontends ?? [],
   };
+}
+
+/** What a review read, for its summary line: "2 documents", "11 routes", "2 documents and 11 routes"; the documents when neither. */
+export function reviewedScope(summary: Summary): string {
+  const documents = plural(summary.documents, 'document');
+  if (summary.routes === 0) return documents;
+  const routes = plural(summary.routes, 'route');
+  return summary.documents === 0 ? routes : `${documents} and ${routes}`;
 }
 
 /** "1 error", "2 warnings", "3 info". */

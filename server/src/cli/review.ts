@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { analyze, parseConfig, resolveConfig, CHECK_IDS, CONFIG_FILE, type Problem, type ResolvedConfig } from '../engine';
+import { analyze, codeCandidates, parseConfig, resolveConfig, CHECK_IDS, CONFIG_FILE, type Problem, type ResolvedConfig } from '../engine';
+import { codeFrontend } from './code';
 import { discoverFiles } from '../workspace/discover';
 import { ioReason, MAX_CONFIG_BYTES, readTextFile } from '../workspace/files';
 import { relativePath } from '../workspace/paths';
@@ -20,7 +21,7 @@ import { exitCode, type Review } from './report';
  */
 export async function review(options: ReviewOptions, root = process.cwd()): Promise<number> {
   const { config, problems: configProblems } = loadConfig(root, options.config);
-  const { files, explicit, errors } = discoverFiles(options.paths, root, config);
+  const { files, explicit, errors } = discoverFiles(options.paths, root, config, { code: true });
   if (errors.length > 0) throw new CliError(`cannot review '${errors[0].path}': ${errors[0].reason}`);
   const base = await reviewBase(options, root, config);
   const progress = new Progress(process.stderr, new Set(files));
@@ -32,6 +33,8 @@ export async function review(options: ReviewOptions, root = process.cwd()): Prom
     findings: result.findings,
     problems: [...configProblems, ...result.problems],
     documents: result.documents,
+    routes: result.routes,
+    frontends: result.frontends,
   }, base);
   writeReport(format(outcome, options.format, !options.output && colorAllowed(process.stdout)), options.output);
   writeExtras(outcome, options);
@@ -45,16 +48,17 @@ export async function review(options: ReviewOptions, root = process.cwd()): Prom
 async function analyzeFiles(request: PoolRequest, progress: Progress): Promise<ReviewResult> {
   const { root, files, config } = request;
   const threads = poolThreads();
-  const pooled = threads > 1 && enoughDocumentsForPool(files, root, config.maxFileSize)
+  // route code is read as one program: the pool takes folders of specs alone
+  const pooled = threads > 1 && codeCandidates(request).length === 0 && enoughDocumentsForPool(files, root, config.maxFileSize)
     ? await reviewInPool(request, { threads, onFileDone: (file) => progress.fileRead(file) })
     : undefined;
   if (pooled) return pooled;
   const reader = new CliReader({ root, allowRemote: config.allowRemoteRefs, onRead: (location) => progress.fileRead(location) });
-  return analyze({ ...request, reader });
+  return analyze({ ...request, reader, frontends: { code: codeFrontend } });
 }
 
 /** `--config FILE` (must exist), else `.api-sentinel.yaml` in the root when present. Invalid entries become problems. */
-function loadConfig(root: string, given: string | undefined): { config: ResolvedConfig; problems: Problem[] } {
+export function loadConfig(root: string, given: string | undefined): { config: ResolvedConfig; problems: Problem[] } {
   const file = path.resolve(root, given ?? CONFIG_FILE);
   if (given === undefined && !existsSync(file)) return { config: resolveConfig(), problems: [] };
   // the file named on the command line is the user's; the one found in the checkout is read like any other file in it
@@ -67,14 +71,14 @@ function loadConfig(root: string, given: string | undefined): { config: Resolved
 }
 
 /** Colors only on a terminal, unless NO_COLOR forbids them or FORCE_COLOR asks for them (https://no-color.org). */
-function colorAllowed(stream: { isTTY?: boolean }): boolean {
+export function colorAllowed(stream: { isTTY?: boolean }): boolean {
   if (process.env.NO_COLOR) return false;
   const force = process.env.FORCE_COLOR;
   if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
   return stream.isTTY === true;
 }
 
-function writeReport(text: string, output: string | undefined): void {
+export function writeReport(text: string, output: string | undefined): void {
   if (!output) { process.stdout.write(text); return; }
   try {
     mkdirSync(path.dirname(path.resolve(output)), { recursive: true });

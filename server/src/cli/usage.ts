@@ -3,20 +3,27 @@ import { MIN_POOL_DOCUMENTS, THREADS_VARIABLE } from './pool';
 
 /** The text of `api-sentinel --help`, written to be pasted into the README as is. */
 export const USAGE = `API Sentinel ${TOOL_VERSION}: reviews the API security of OpenAPI documents
-(OpenAPI 2.0, 3.0 and 3.1; YAML or JSON; multi-file $refs).
+(OpenAPI 2.0, 3.0 and 3.1; YAML or JSON; multi-file $refs) and of route code
+(Express, Fastify, NestJS, Koa, Hono and Next.js, in TypeScript or JavaScript).
 
 Usage:
   api-sentinel review [options] [paths...]
+  api-sentinel routes [--format text|json|openapi] [--output <file>]
+                      [--config <file>] [paths...]
   api-sentinel baseline create [--output <file>] [--config <file>] [paths...]
   api-sentinel lsp --stdio | --node-ipc | --socket=<port>
   api-sentinel help | --help | -h
   api-sentinel --version | -v
 
 Paths are files or folders (default: the current folder). Folders are searched
-recursively for .yaml, .yml and .json files, skipping node_modules, .git, .hg,
-.svn and the configuration's exclude globs; files that are not OpenAPI
-documents are skipped quietly. A file named on the command line is always
-reviewed, and reported when it is not an OpenAPI document.
+recursively for .yaml, .yml and .json files and for route code (.ts, .tsx,
+.js, .jsx, .mjs, .cjs, .mts, .cts; not .d.ts, .min.js, .gen.ts or
+.generated.ts files, nor code in dist, build, .next or coverage), skipping
+node_modules, .git, .hg, .svn and the configuration's exclude globs; files
+that are not OpenAPI documents are skipped quietly. Route code is parsed,
+never run: the files it imports are followed (tsconfig.json paths included),
+packages are not. A file named on the command line is always reviewed, and
+reported when it cannot be.
 
 The current folder is the project root: files are reported relative to it and
 $refs and symbolic links may not lead out of it.
@@ -65,12 +72,14 @@ Formats:
   text      grouped by file: line:col, severity, message, rule id, OWASP id,
             then a summary. Colored on a terminal; NO_COLOR turns colors off
             and FORCE_COLOR on. Suppressed findings are counted, not listed.
-  json      { version: 1, findings, problems, summary }: findings carry
-            ruleId, family, owasp, cwe, severity, message, file, range
+  json      { version: 1, findings, problems, routes, summary }: findings
+            carry ruleId, family, owasp, cwe, severity, message, file, range
             (0-based, as in LSP), operations, related, fixes, and suppressed
-            when suppressed. Compared with a base, findings are the new ones,
-            and fixed, unchanged (a count), widened and base (or baseline)
-            are added.
+            when suppressed; routes is the route table read from the code
+            (method, path, framework, file, range, chain, handler); summary
+            lists the frontends that ran (spec, code). Compared with a base,
+            findings are the new ones, and fixed, unchanged (a count),
+            widened and base (or baseline) are added.
   sarif     SARIF 2.1.0, for GitHub code scanning and other SARIF viewers;
             suppressed findings carry suppressions. Compared with a base,
             every result has a baselineState: new, unchanged, updated (it
@@ -82,9 +91,20 @@ Formats:
             OWASP ids and fixes; compared with a base, the new ones, then
             the fixed ones.
 
+Routes ('api-sentinel routes'): the route table read from the code, each
+route with its full path and what protects it.
+  text      one line per route: METHOD /path, file:line, then 'protected
+            by X (auth), Y (rate-limit)' or 'no auth'
+  json      { version: 1, routes, problems }, routes as in the review's JSON
+  openapi   an OpenAPI 3.1 skeleton (YAML) of the routes: paths, methods,
+            path parameters, and security (a bearerAuth placeholder) only
+            where the code enforces auth; a starting point for a spec
+
 Configuration (.api-sentinel.yaml):
   rules: { <rule-id>: error | warning | info | hint | off }
   sensitiveFields, publicPaths, include, exclude: lists of names or globs
+  authMiddleware, rateLimiters: names of the project's own auth middleware
+                          (guards, hooks) and rate limiters, trusted as such
   allowRemoteRefs: true   fetch http(s) $refs (off: nothing leaves the machine;
                           each fetch times out after 10 s)
   maxFileSizeMB: 20       larger files are skipped with a warning
@@ -101,8 +121,9 @@ Environment:
       always reviewed on one thread. The report is the same either way.
 
 Suppressing one finding, with a reason, on the flagged object or any object
-above it:
+above it in a spec, or on the line above a route's registration in code:
   x-api-sentinel-ignore: { <rule-id>: "<reason>" }
+  // api-sentinel-ignore <rule-id>: <reason>
 
 Examples:
   api-sentinel review
@@ -112,4 +133,5 @@ Examples:
   api-sentinel review --diff origin/main --format markdown --output comment.md
   api-sentinel baseline create --output api-sentinel-baseline.json
   api-sentinel review --baseline api-sentinel-baseline.json
+  api-sentinel routes src/ --format openapi --output openapi.yaml
 `;

@@ -8,6 +8,7 @@ import { jsonPointer } from './identity';
 import { findSuppression, suppressionFix } from './spec/suppression';
 import type { Frontend, FrontendPart, FrontendRequest, Need, Suppressions } from './frontend';
 import { noSpec, specFrontend, type SpecPart } from './spec/frontend';
+import { isCodePart } from './code/part';
 
 export { looksLikeOpenApi } from './spec/sniff';
 
@@ -58,8 +59,11 @@ export async function analyzeFiles(request: AnalyzeRequest): Promise<{ result: A
     cancel: request.cancel, cache: request.cache,
   };
   // documents are still parsed and their problems reported when every check is off: only a code-only analysis skips them
-  const spec = needs.has('spec') || !needs.has('code') ? await specFrontend.load(frontendRequest) : noSpec(request);
-  const code = needs.has('code') && request.frontends?.code ? await request.frontends.code.load(frontendRequest) : undefined;
+  const runsSpec = needs.has('spec') || !needs.has('code');
+  const spec = runsSpec ? await specFrontend.load(frontendRequest) : noSpec(request);
+  const codeFrontend = request.frontends?.code;
+  const runsCode = needs.has('code') && codeFrontend !== undefined && (codeFrontend.claims?.(frontendRequest) ?? true);
+  const code = runsCode ? await codeFrontend.load(frontendRequest) : undefined;
   const parts: FrontendPart[] = code ? [spec, code] : [spec];
   const problems = parts.flatMap((part) => part.problems);
   const findings = request.cancel?.cancelled ? []
@@ -67,6 +71,8 @@ export async function analyzeFiles(request: AnalyzeRequest): Promise<{ result: A
   const result: AnalysisResult = {
     findings, problems: sortProblems(problems),
     documents: spec.documents.map((d) => d.file.relPath), inputs: parts.flatMap((part) => part.inputs),
+    routes: isCodePart(code) ? code.routes : [],
+    frontends: [...(runsSpec ? ['spec' as const] : []), ...(code ? ['code' as const] : [])],
   };
   return { result, files: spec.files };
 }

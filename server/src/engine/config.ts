@@ -23,6 +23,10 @@ export interface Config {
   allowRemoteRefs?: boolean;
   /** Files larger than this many megabytes are skipped with a problem. */
   maxFileSizeMB?: number;
+  /** Names of the project's own auth middleware, guards and hooks: route analysis trusts them to check the caller. */
+  authMiddleware?: string[];
+  /** Names of the project's own rate limiters: route analysis trusts them to limit the request rate. */
+  rateLimiters?: string[];
 }
 
 export interface ResolvedConfig {
@@ -33,6 +37,8 @@ export interface ResolvedConfig {
   exclude: string[];
   allowRemoteRefs: boolean;
   maxFileSize: number;
+  authMiddleware: string[];
+  rateLimiters: string[];
 }
 
 /** Folders never searched for documents. */
@@ -47,6 +53,8 @@ export function resolveConfig(config: Config = {}): ResolvedConfig {
     exclude: [...DEFAULT_EXCLUDE, ...(config.exclude ?? [])],
     allowRemoteRefs: config.allowRemoteRefs ?? false,
     maxFileSize: config.maxFileSizeMB !== undefined ? config.maxFileSizeMB * 1024 * 1024 : DEFAULT_MAX_FILE_SIZE,
+    authMiddleware: config.authMiddleware ?? [],
+    rateLimiters: config.rateLimiters ?? [],
   };
 }
 
@@ -127,7 +135,9 @@ export function usablePatterns(key: PatternListKey, patterns: readonly string[],
 /** At most this many characters of patterns in one list. */
 export const MAX_PATTERN_CHARACTERS = 10_000;
 
-const STRING_LIST_KEYS = ['sensitiveFields', 'publicPaths', 'include', 'exclude'] as const;
+const STRING_LIST_KEYS = ['sensitiveFields', 'publicPaths', 'include', 'exclude', 'authMiddleware', 'rateLimiters'] as const;
+/** Lists of names as written in the code: an empty one names nothing. */
+const NAME_LIST_KEYS: readonly string[] = ['authMiddleware', 'rateLimiters'];
 
 /**
  * Parses and validates `.api-sentinel.yaml`. Invalid entries are reported as problems at their place and ignored,
@@ -164,7 +174,10 @@ export function parseConfig(text: string, relPath: string, knownRules: ReadonlyS
       }
     } else if ((STRING_LIST_KEYS as readonly string[]).includes(key)) {
       if (!Array.isArray(v) || v.some((s) => typeof s !== 'string')) bad(raw, key, `'${key}' must be a list of strings`);
-      else if (isPatternListKey(key)) config[key] = usablePatterns(key, v, (message, index) => bad(index === undefined ? raw : v, index ?? key, message));
+      else if (NAME_LIST_KEYS.includes(key)) {
+        v.forEach((name: string, index) => { if (name.trim() === '') bad(v, index, `'${key}' lists an empty name`); });
+        config[key as 'authMiddleware' | 'rateLimiters'] = v.filter((name: string) => name.trim() !== '');
+      } else if (isPatternListKey(key)) config[key] = usablePatterns(key, v, (message, index) => bad(index === undefined ? raw : v, index ?? key, message));
       else config[key as (typeof STRING_LIST_KEYS)[number]] = v as string[];
     } else if (key === 'allowRemoteRefs') {
       if (typeof v !== 'boolean') bad(raw, key, "'allowRemoteRefs' must be true or false");

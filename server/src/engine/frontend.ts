@@ -1,8 +1,8 @@
 /**
  * Frontends turn candidate files into the models checks read: the spec frontend parses OpenAPI documents and the files
- * their `$ref`s reach. A check declares what it needs (`CheckMeta.needs`); an analysis runs only the frontends its
- * enabled checks need, so a review that needs no code never loads a code frontend. The code frontend (route facts
- * read from TypeScript and JavaScript) and the correlation of spec operations with code routes join here as `code`.
+ * their `$ref`s reach; the code frontend (`code/frontend.ts`) reads route facts from TypeScript and JavaScript. A check
+ * declares what it needs (`CheckMeta.needs`); an analysis runs only the frontends its enabled checks need and that
+ * claim a candidate, so a review of specs alone never loads the code frontend (nor TypeScript).
  */
 import type { ResolvedConfig } from './config';
 import type { ParseCache } from './spec/load';
@@ -42,5 +42,7 @@ export interface Suppressions {
 
 export interface Frontend<Part extends FrontendPart = FrontendPart> {
   need: Need;
+  /** Whether any candidate is this frontend's to read (cheaply, from the names): one that claims none is not loaded. */
+  claims?(request: FrontendRequest): boolean;
   load(request: FrontendRequest): Promise<Part>;
 }

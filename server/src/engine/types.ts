@@ -1,4 +1,5 @@
 /** Plain data shared by the engine, the CLI, the Spectral adapter and the language server. */
+import type { Route } from './code/model';
 
 export interface Position { line: number; character: number }
 export interface Range { start: Position; end: Position }
@@ -78,8 +79,12 @@ export interface AnalysisResult {
   problems: Problem[];
   /** The OpenAPI documents reviewed, relative to the root. */
   documents: string[];
-  /** Every file the review read (documents and the files their refs reached), relative to the root. */
+  /** Every file the review read (documents and the files their refs reached, route code), relative to the root. */
   inputs: string[];
+  /** The routes read from code (none when the code frontend did not run). */
+  routes: Route[];
+  /** The frontends that ran: `code` only when there was route code to read and a check needed it. */
+  frontends: Need[];
 }
 
 /** Why a file was not read: it is missing, or the reader refused or failed to read it. */

@@ -5,7 +5,7 @@
  * their new names so that a renamed spec's findings stay unchanged; then both sides compared by identity.
  */
 import * as path from 'node:path';
-import { analyze, compare, type Comparison, type FileReader, type Finding, type Problem, type ResolvedConfig } from '../engine';
+import { analyze, compare, type Comparison, type FileReader, type Finding, type Frontend, type Problem, type ResolvedConfig } from '../engine';
 import { selectCandidates } from './discover';
 import { mergeBase, renamedFiles, RevisionFiles, type Repository } from './git';
 import { isUrl, relativePath } from './paths';
@@ -19,7 +19,8 @@ export interface MergeBaseReview { ref: string; commit: string; findings: Findin
  * http(s) refs the configuration allows (none without it). Git's failures are GitErrors, said for the user.
  */
 export async function reviewMergeBase(
-  repo: Repository, ref: string, paths: readonly string[], root: string, config: ResolvedConfig, remote?: FileReader,
+  repo: Repository, ref: string, paths: readonly string[], root: string, config: ResolvedConfig,
+  options: { remote?: FileReader; code?: Frontend } = {},
 ): Promise<MergeBaseReview> {
   const commit = mergeBase(repo, ref);
   const revision = new RevisionFiles(repo, commit, root);
@@ -29,13 +30,13 @@ export async function reviewMergeBase(
     // branch selects nothing); the base's files are read under their names in the base
     const namedNow = new Map<string, string>();
     for (const file of revision.files()) namedNow.set(path.join(root, ...newName(relativePath(root, file), renames).split('/')), file);
-    const selected = selectCandidates([...namedNow.keys()], paths, root, config);
+    const selected = selectCandidates([...namedNow.keys()], paths, root, config, { code: options.code !== undefined });
     const files = selected.files.map((file) => namedNow.get(file)!);
     const explicit = new Set([...selected.explicit].map((file) => namedNow.get(file)!));
     const reader: FileReader = {
-      read: (location, limits) => (isUrl(location) ? remote?.read(location, limits) : revision.read(location, limits)),
+      read: (location, limits) => (isUrl(location) ? options.remote?.read(location, limits) : revision.read(location, limits)),
     };
-    const result = await analyze({ root, files, explicit, reader, config, fixes: false });
+    const result = await analyze({ root, files, explicit, reader, config, frontends: options.code ? { code: options.code } : {}, fixes: false });
     return { ref, commit, findings: result.findings.map((f) => underNewNames(f, renames)), problems: result.problems };
   } finally {
     revision.close();

@@ -1,13 +1,21 @@
 /** Which files of a workspace are candidates for review: shared by the CLI and the language server. */
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
-import { isIncluded, type ResolvedConfig } from '../engine';
+import { BUILD_OUTPUT, isCodeFile, isIncluded, type ResolvedConfig } from '../engine';
 import { ioReason, isInside, NOT_FOUND } from './files';
 import { relativePath } from './paths';
 
 /** Folders never searched, whatever the configuration says. */
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.hg', '.svn']);
 const CANDIDATE = /\.(?:ya?ml|json)$/i;
+
+export interface DiscoverOptions {
+  /**
+   * Also list route code (TypeScript and JavaScript, see `isCodeFile`) outside build output (`dist`, `build`,
+   * `.next`, `coverage`); `tsconfig.json` and `jsconfig.json`, which map its imports, are listed as JSON files.
+   */
+  code?: boolean;
+}
 
 export interface Discovery {
   /** Absolute paths of every candidate file, in a stable order, each once. */
@@ -23,7 +31,7 @@ export interface Discovery {
  * following symbolic links to folders, so a walk never leaves the root and never loops; a linked file is a candidate
  * (reading it refuses a link that leads outside the root, and says so).
  */
-export function discoverFiles(paths: readonly string[], root: string, config: ResolvedConfig): Discovery {
+export function discoverFiles(paths: readonly string[], root: string, config: ResolvedConfig, options: DiscoverOptions = {}): Discovery {
   const files = new Set<string>();
   const explicit = new Set<string>();
   const errors: Discovery['errors'] = [];
@@ -32,7 +40,7 @@ export function discoverFiles(paths: readonly string[], root: string, config: Re
     let stats;
     try { stats = statSync(absolute); } catch (error) { errors.push({ path: given, reason: ioReason(error) }); continue; }
     if (stats.isDirectory()) {
-      for (const file of walk(absolute, root, config)) files.add(file);
+      for (const file of walk(absolute, root, config, options)) files.add(file);
     } else {
       files.add(absolute);
       explicit.add(absolute);
@@ -46,7 +54,7 @@ export function discoverFiles(paths: readonly string[], root: string, config: Re
  * `paths` when those files are on disk: the same folders searched and skipped, the same names and globs, in the same
  * order. A path that names no existing file and no folder holding one is reported in `errors`.
  */
-export function selectCandidates(existing: readonly string[], paths: readonly string[], root: string, config: ResolvedConfig): Discovery {
+export function selectCandidates(existing: readonly string[], paths: readonly string[], root: string, config: ResolvedConfig, options: DiscoverOptions = {}): Discovery {
   const present = new Set(existing);
   const files = new Set<string>();
   const explicit = new Set<string>();
@@ -60,7 +68,7 @@ export function selectCandidates(existing: readonly string[], paths: readonly st
     }
     const inside = existing.filter((file) => isInside(file, absolute));
     if (inside.length === 0) errors.push({ path: given, reason: NOT_FOUND });
-    for (const file of inside.filter((f) => reachedBy(absolute, f, root, config)).sort(searchOrder)) files.add(file);
+    for (const file of inside.filter((f) => reachedBy(absolute, f, root, config, options)).sort(searchOrder)) files.add(file);
   }
   return { files: [...files], explicit, errors };
 }
@@ -71,19 +79,21 @@ function entered(name: string, relFolder: string, config: ResolvedConfig): boole
 }
 
 /** Whether a file a folder search meets is a candidate, by its name and the configuration's globs (its kind is the caller's to check). */
-function candidate(name: string, relFile: string, config: ResolvedConfig): boolean {
-  return CANDIDATE.test(name) && isIncluded(relFile, config);
+function candidate(name: string, relFile: string, config: ResolvedConfig, options: DiscoverOptions): boolean {
+  const wanted = CANDIDATE.test(name)
+    || (options.code === true && isCodeFile(name) && !relFile.split('/').slice(0, -1).some((folder) => BUILD_OUTPUT.has(folder)));
+  return wanted && isIncluded(relFile, config);
 }
 
 /** Whether a search of `folder` reaches `file`, somewhere under it: it enters every folder between them and takes the file. */
-function reachedBy(folder: string, file: string, root: string, config: ResolvedConfig): boolean {
+function reachedBy(folder: string, file: string, root: string, config: ResolvedConfig, options: DiscoverOptions): boolean {
   const names = path.relative(folder, file).split(path.sep);
   let current = folder;
   for (const name of names.slice(0, -1)) {
     current = path.join(current, name);
     if (!entered(name, relativePath(root, current), config)) return false;
   }
-  return candidate(names[names.length - 1], relativePath(root, file), config);
+  return candidate(names[names.length - 1], relativePath(root, file), config, options);
 }
 
 /** The order of `walk`: depth first, a folder's own files (by name) before its subfolders (by name). */
@@ -100,8 +110,8 @@ function searchOrder(a: string, b: string): number {
   return x.length - y.length;
 }
 
-/** YAML and JSON files under a folder, depth first in name order. */
-function walk(folder: string, root: string, config: ResolvedConfig): string[] {
+/** Candidate files under a folder, depth first in name order. */
+function walk(folder: string, root: string, config: ResolvedConfig, options: DiscoverOptions): string[] {
   const found: string[] = [];
   const pending = [folder];
   while (pending.length > 0) {
@@ -114,7 +124,7 @@ function walk(folder: string, root: string, config: ResolvedConfig): string[] {
       const rel = relativePath(root, absolute);
       if (entry.isDirectory()) {
         if (entered(entry.name, rel, config)) subfolders.push(absolute);
-      } else if (candidate(entry.name, rel, config) && isFileOrLinkToOne(entry, absolute)) {
+      } else if (candidate(entry.name, rel, config, options) && isFileOrLinkToOne(entry, absolute)) {
         found.push(absolute);
       }
     }

@@ -1,4 +1,4 @@
-import type { Finding } from '../../engine';
+import type { Finding, Route } from '../../engine';
 import { printableJson } from '../../text/escape';
 import { isWholeFinding, summarize, unchangedCount, type BaseFinding, type Changes, type Review } from '../report';
 
@@ -12,8 +12,8 @@ function contractFinding(f: Finding) {
 }
 
 /**
- * `{ version: 1, findings, problems, summary }`, ranges 0-based as in LSP. Compared with a base, `findings` are the new
- * ones, and `fixed`, `unchanged` (a count), `widened` and `base` (`--diff`) or `baseline` say the rest.
+ * `{ version: 1, findings, problems, routes, summary }`, ranges 0-based as in LSP. Compared with a base, `findings` are
+ * the new ones, and `fixed`, `unchanged` (a count), `widened` and `base` (`--diff`) or `baseline` say the rest.
  */
 export function formatJson(review: Review): string {
   const report = {
@@ -21,9 +21,15 @@ export function formatJson(review: Review): string {
     findings: review.findings.map(contractFinding),
     ...(review.changes ? comparison(review.changes) : {}),
     problems: review.problems,
+    routes: (review.routes ?? []).map(routeEntry),
     summary: summarize(review),
   };
   return `${printableJson(report, 2)}\n`;
+}
+
+/** A route of the table, as CI and other tools read it: where it is registered and the chain in effect, in order. */
+export function routeEntry(route: Route) {
+  return { method: route.method, path: route.path, framework: route.framework, file: route.file, range: route.range, chain: route.chain, ...(route.handler ? { handler: route.handler } : {}) };
 }
 
 /** A fixed finding: whole from the merge base (its range there), or a baseline entry as the baseline holds it. */

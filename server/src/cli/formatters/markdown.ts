@@ -9,7 +9,7 @@
  */
 import { CHECKS, owaspUrl, SEVERITY_RANK, type CheckMeta, type Finding, type OperationRef, type Problem, type Range } from '../../engine';
 import { markdownCode, markdownText } from '../../text/escape';
-import { describeBase, fixedHeading, isWholeFinding, plural, summarize, unchangedCount, type BaseFinding, type Changes, type Review } from '../report';
+import { describeBase, fixedHeading, isWholeFinding, plural, reviewedScope, summarize, unchangedCount, type BaseFinding, type Changes, type Review } from '../report';
 
 /** A section lists at most this many entries, then says how many more (a GitHub comment holds 65,536 characters). */
 const MAX_LISTED = 50;
@@ -55,7 +55,7 @@ function headline(review: Review): string {
     .map((s) => plural(summary.bySeverity[s], s));
   const count = summary.findings === 0 ? `**No ${changes ? 'new ' : ''}findings**`
     : `**${plural(summary.findings, changes ? 'new finding' : 'finding')}** (${bySeverity.join(', ')})`;
-  const scope = ` in ${plural(summary.documents, 'document')}`;
+  const scope = ` in ${reviewedScope(summary)}`;
   const suppressed = summary.suppressed > 0 ? `, ${summary.suppressed} suppressed` : '';
   if (!changes) return `${count}${scope}${suppressed}.`;
   return `${count}${scope}${suppressed}, compared with ${describeBase(changes.base, markdownCode)}: `

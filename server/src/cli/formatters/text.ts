@@ -1,6 +1,6 @@
 import type { OperationRef, Range, Severity } from '../../engine';
 import { visible } from '../../text/escape';
-import { changeCounts, describeBase, fixedHeading, isWholeFinding, plural, summarize, type BaseFinding, type Changes, type Review, type Summary } from '../report';
+import { changeCounts, describeBase, fixedHeading, isWholeFinding, plural, reviewedScope, summarize, type BaseFinding, type Changes, type Review, type Summary } from '../report';
 
 export interface TextOptions { color: boolean }
 
@@ -110,7 +110,8 @@ function summaryLine(summary: Summary, problemSeverities: Severity[], paint: Pai
   for (const severity of problemSeverities) counts[severity]++;
   const total = counts.error + counts.warning + counts.info + counts.hint;
   const suppressed = summary.suppressed > 0 ? `, ${summary.suppressed} suppressed` : '';
-  const scope = summary.documents === 0 ? ', no OpenAPI document found' : ` in ${plural(summary.documents, 'document')}`;
+  const nothing = summary.frontends.includes('code') ? ', no OpenAPI document or route found' : ', no OpenAPI document found';
+  const scope = summary.documents === 0 && summary.routes === 0 ? nothing : ` in ${reviewedScope(summary)}`;
   if (total === 0) return paint('green', `✔ No ${qualifier}findings${scope}${suppressed}`);
   const parts = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
   if (counts.info > 0) parts.push(plural(counts.info, 'info'));

@@ -33,7 +33,7 @@ export interface CheckContext {
   /** The spec frontend's model: every file loaded, and the OpenAPI documents among them. */
   files: FileSet;
   documents: ApiDocument[];
-  /** The code frontend's model, for checks that need code (route facts; none is registered yet). */
+  /** The code frontend's model, for checks that need code (a `CodePart` from `code/frontend.ts`: routes grouped by app). */
   code?: FrontendPart;
   config: ResolvedConfig;
   /** Ids of every check the engine has (not only those running). */

@@ -23,6 +23,8 @@ import { bolaPredictableId } from './bola/bola-predictable-id';
 import { bolaUnprotectedObject } from './bola/bola-unprotected-object';
 import { bolaCallerIdInRequest } from './bola/bola-caller-id-in-request';
 import { suppressionReasonMissing } from './config/suppression-reason-missing';
+import { codeAuthMissing } from './code/code-auth-missing';
+import { codeRateLimitMissing } from './code/code-rate-limit-missing';
 
 /** Every check, in the order their findings are documented. */
 export const CHECKS: readonly Check[] = [
@@ -50,6 +52,8 @@ export const CHECKS: readonly Check[] = [
   authJwtPractices,
   authTokenRefreshUndefined,
   suppressionReasonMissing,
+  codeAuthMissing,
+  codeRateLimitMissing,
 ];
 
 /** The ids of every check, built once. */

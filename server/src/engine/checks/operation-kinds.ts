@@ -17,24 +17,28 @@ const PASSWORD_SEGMENTS = new Set(['reset', 'forgot', 'recover', 'recovery']);
 /** Last segments that name a login only sometimes: Stripe's `POST /v1/tokens` and `/checkout/sessions` are ordinary objects. */
 const AMBIGUOUS_SEGMENTS = new Set(['token', 'tokens', 'session', 'sessions', 'refresh']);
 
-function hasAmbiguousAuthName(op: Operation): boolean {
-  const segments = op.path.toLowerCase().split('/').filter((s) => s && !s.startsWith('{'));
-  return AMBIGUOUS_SEGMENTS.has(segments[segments.length - 1] ?? '');
-}
-
 /**
  * Login, token, registration, password-reset and OTP endpoints: public by nature, and prime rate-limit targets.
  * A name that only may mean a login (`/tokens`, `/sessions`, `/refresh`) counts when the operation accepts anonymous callers.
  */
 export function isAuthEndpoint(op: Operation): boolean {
-  if (op.method !== 'post' && !(op.method === 'get' && /\/(authorize|callback)$/i.test(op.path))) return false;
-  if (hasAmbiguousAuthName(op) && !op.security.anonymous) return false;
-  const segments = op.path.toLowerCase().split('/').filter((s) => s && !s.startsWith('{'));
+  return isAuthRequest(op.method, op.path, op.security.anonymous, op.operationId);
+}
+
+/**
+ * Whether a request (any method case, a path template) is for a login, token, registration, password-reset or OTP
+ * endpoint, by its last path segments or its operationId; `anonymous` says whether it accepts anonymous callers.
+ */
+export function isAuthRequest(method: string, path: string, anonymous: boolean, operationId?: string): boolean {
+  const verb = method.toLowerCase();
+  if (verb !== 'post' && !(verb === 'get' && /\/(authorize|callback)$/i.test(path))) return false;
+  const segments = path.toLowerCase().split('/').filter((s) => s && !s.startsWith('{'));
   const last = segments[segments.length - 1] ?? '';
   const previous = segments[segments.length - 2] ?? '';
+  if (AMBIGUOUS_SEGMENTS.has(last) && !anonymous) return false;
   if (AUTH_SEGMENTS.has(last) || AUTH_SEGMENTS.has(last.replace(/_/g, '-'))) return true;
   if ((previous === 'password' || previous === 'passwords') && PASSWORD_SEGMENTS.has(last)) return true;
-  const id = op.operationId ? words(op.operationId).join(' ') : '';
+  const id = operationId ? words(operationId).join(' ') : '';
   return /\b(login|log in|sign in|sign up|signin|signup|register)\b/.test(id);
 }
 
@@ -42,7 +46,13 @@ const HEALTH_PATH = /^\/(?:health|healthz|healthcheck|ready|readyz|readiness|liv
 
 /** Health and discovery endpoints answer anyone by design. */
 function isHealthEndpoint(op: Operation): boolean {
-  return (op.method === 'get' || op.method === 'head') && HEALTH_PATH.test(op.path);
+  return isHealthRequest(op.method, op.path);
+}
+
+/** Whether a request (any method case) reads a health or discovery endpoint: `GET /health`, `/.well-known/...`. */
+export function isHealthRequest(method: string, path: string): boolean {
+  const verb = method.toLowerCase();
+  return (verb === 'get' || verb === 'head') && HEALTH_PATH.test(path);
 }
 
 /**

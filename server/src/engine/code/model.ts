@@ -32,6 +32,12 @@ export interface Handler {
   range: Range;
   /** As written at the registration (`usersController.list`), absent for an inline function. */
   name?: string;
+  /**
+   * What the handler's own code enforces before it answers and the chain does not, seen in its body: `auth` when it
+   * verifies a credential or rejects the caller (`if (!req.user) return res.sendStatus(401)`), `rate-limit` when it
+   * limits the request rate.
+   */
+  enforces?: { kind: 'auth' | 'rate-limit'; evidence: string };
 }
 
 export interface Route {

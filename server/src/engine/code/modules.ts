@@ -7,16 +7,13 @@
 import ts from 'typescript';
 import { isReadFailure, type CancellationSignal, type FileReader, type Problem, type Range, type ReadResult } from '../types';
 import type { Location } from './model';
+import { BUILD_OUTPUT, CODE_EXTENSIONS, NEVER_READ } from './files';
 import { dirname, extname, inFolder, relativeTo, resolvePath } from './posix';
 
-/** Probed in this order for an import without an extension, then as `/index.*`. */
-const CODE_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
 /** TypeScript sources import their siblings by the name of the compiled file (`./users.js` for `users.ts`). */
 const SOURCE_TWINS: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
 /** Imports of these are data or styles, not code. */
 const ASSET_EXTENSIONS = new Set(['.json', '.css', '.scss', '.sass', '.less', '.svg', '.png', '.jpg', '.jpeg', '.gif', '.webp', '.html', '.md', '.txt', '.graphql', '.gql', '.wasm', '.node', '.yaml', '.yml']);
-const NEVER_READ = new Set(['node_modules']);
-const BUILD_OUTPUT = new Set(['dist', 'build', '.next']);
 const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
 
 export const DEFAULT_MAX_CODE_FILE_SIZE = 2 * 1024 * 1024;

@@ -11,7 +11,7 @@
 import ts from 'typescript';
 import type { Problem } from '../types';
 import { displayName, optedOut, type Classification, type Classifier } from './classify';
-import type { ChainLink, Framework, Handler, LinkScope, Route } from './model';
+import type { ChainLink, Framework, Handler, LinkKind, LinkScope, Route } from './model';
 import { locate, type Module, type ModuleGraph } from './modules';
 import { declarationSite, exportNames, isFunctionNode, unwrap, type FunctionNode, type Resolver, type Value } from './resolve';
 import { covers, joinPaths, NOT_CONSTANT, underPrefix, type PathPattern } from './templates';
@@ -489,7 +489,7 @@ class RouteReader {
     const at = locate(entry.at.module, entry.at.node);
     this.routes.push({
       framework: router.framework, method, path, key: `${method} ${path}`, file: at.file, range: at.range,
-      ...(entry.handler ? { handler: this.handler(entry.handler) } : {}), chain, mounted,
+      ...(entry.handler ? { handler: this.handler(entry.handler, chain) } : {}), chain, mounted,
     });
   }
 
@@ -511,14 +511,18 @@ class RouteReader {
     return { name: c.name, kind, evidence, ...(c.definedAt ? { definedAt: c.definedAt } : {}), appliedAt: locate(source.at.module, source.at.node), scope };
   }
 
-  private handler(source: LinkSource): Handler {
+  /** The route's handler, and what its own code enforces that the chain does not (its code is read only then). */
+  private handler(source: LinkSource, chain: readonly ChainLink[]): Handler {
     const value = this.routing.resolver.value(source.expr, source.module);
     const e = unwrap(source.expr);
     const inline = ts.isFunctionExpression(e) || ts.isArrowFunction(e);
     const name = inline ? {} : { name: displayName(e) };
     if (value.kind === 'node' && isFunctionNode(value.node)) {
       const at = declarationSite(value, source.expr) ?? locate(value.module, value.node);
-      return { file: at.file, range: at.range, ...name };
+      const missing = (kind: LinkKind): kind is 'auth' | 'rate-limit' => (kind === 'auth' || kind === 'rate-limit') && !chain.some((link) => link.kind === kind);
+      const own = missing('auth') || missing('rate-limit') ? this.classifier.byEffect(value.node, value.module) : undefined;
+      const enforces = own && missing(own.kind) ? { enforces: { kind: own.kind, evidence: own.evidence } } : {};
+      return { file: at.file, range: at.range, ...name, ...enforces };
     }
     const at = locate(source.module, source.expr);
     return { file: at.file, range: at.range, ...name };

@@ -1,5 +1,6 @@
 /** The spec frontend: the OpenAPI documents among the candidates, every file their `$ref`s reach, the operation model. */
 import { isIncluded } from '../config';
+import { hasCodeExtension } from '../code/files';
 import type { Frontend, FrontendPart } from '../frontend';
 import { FileSet } from './load';
 import { buildDocument, detectVersion, type ApiDocument } from './model';
@@ -19,6 +20,8 @@ export const specFrontend: Frontend<SpecPart> = {
     const documents: ApiDocument[] = [];
     for (const path of request.files) {
       if (request.cancel?.cancelled) break;
+      // route code is the code frontend's
+      if (hasCodeExtension(path)) continue;
       const named = request.explicit.has(path);
       if (!named && !isIncluded(files.relative(path), config)) continue;
       const text = await files.read(path);

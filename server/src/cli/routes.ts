@@ -1,0 +1,118 @@
+/**
+ * `api-sentinel routes`: the route table read from the code (every route, its full path, where it is registered and
+ * what protects it), as text, JSON, or an OpenAPI 3.1 skeleton for teams that have no spec yet.
+ */
+import * as path from 'node:path';
+import { isCodePart, routeLinks, type Problem, type Route } from '../engine';
+import { printableJson, visible } from '../text/escape';
+import { discoverFiles } from '../workspace/discover';
+import type { RoutesOptions } from './args';
+import { codeFrontend } from './code';
+import { CliError } from './errors';
+import { routeEntry } from './formatters/json';
+import { CliReader } from './reader';
+import { loadConfig, writeReport } from './review';
+
+export async function routes(options: RoutesOptions, root = process.cwd()): Promise<number> {
+  const { config, problems: configProblems } = loadConfig(root, options.config);
+  const { files, explicit, errors } = discoverFiles(options.paths, root, config, { code: true });
+  if (errors.length > 0) throw new CliError(`cannot read routes from '${errors[0].path}': ${errors[0].reason}`);
+  const request = { root, files, explicit, reader: new CliReader({ root, allowRemote: false }), config };
+  const part = codeFrontend.claims!(request) ? await codeFrontend.load(request) : undefined;
+  const table = isCodePart(part) ? part.routes : [];
+  const problems = [...configProblems, ...(part?.problems ?? [])];
+  if (options.format === 'json') {
+    writeReport(`${printableJson({ version: 1, routes: table.map(routeEntry), problems }, 2)}\n`, options.output);
+    return 0;
+  }
+  writeReport(options.format === 'openapi' ? openApiSkeleton(table, path.basename(root)) : routeTable(table), options.output);
+  for (const problem of problems) process.stderr.write(`api-sentinel: ${problemLine(problem)}\n`);
+  return 0;
+}
+
+function problemLine(problem: Problem): string {
+  const at = problem.range ? `:${problem.range.start.line + 1}:${problem.range.start.character + 1}` : '';
+  return visible(`${problem.file || 'route analysis'}${at}: ${problem.severity}: ${problem.message} (${problem.code})`);
+}
+
+/** What protects a route, in words: `protected by requireAuth (auth), apiLimiter (rate-limit)`, or `no auth`. */
+export function protection(route: Route): string {
+  const links = routeLinks(route).filter((link) => link.kind !== 'other');
+  const list = links.map((link) => `${link.name} (${link.kind})`).join(', ');
+  const unmounted = route.mounted ? '' : ' (no app mounts its router: the path is relative to it)';
+  if (links.some((link) => link.kind === 'auth')) return `protected by ${list}${unmounted}`;
+  return `${list ? `no auth; ${list}` : 'no auth'}${unmounted}`;
+}
+
+/** One line per route, `METHOD /path  file:line  protection`, in aligned columns. */
+export function routeTable(table: readonly Route[]): string {
+  if (table.length === 0) return 'No routes found.\n';
+  const rows = table.map((route) => [visible(`${route.method} ${route.path}`), visible(`${route.file}:${route.range.start.line + 1}`), visible(protection(route))]);
+  const widths = [0, 1].map((column) => Math.max(...rows.map((row) => row[column].length)));
+  return rows.map(([key, at, what]) => `${key.padEnd(widths[0])}  ${at.padEnd(widths[1])}  ${what}\n`).join('');
+}
+
+const OPENAPI_METHODS = new Set(['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE']);
+
+/** A YAML double-quoted scalar: JSON's string syntax, with every active code point escaped. */
+const quote = (text: string) => printableJson(text);
+
+/**
+ * An OpenAPI 3.1 skeleton of the routes: paths (with `{?}` segments named), methods, path parameters, where each
+ * operation is registered (`x-api-sentinel-source`), and `security` only where the code enforces auth (with a
+ * `bearerAuth` scheme to replace by the real one). Routes for every method (`all`) cannot be operations: they are
+ * listed in comments, as are repeated registrations.
+ */
+export function openApiSkeleton(table: readonly Route[], title: string): string {
+  const byPath = new Map<string, Map<string, Route>>();
+  const notes: string[] = [];
+  for (const route of table) {
+    const where = `${route.file}:${route.range.start.line + 1}`;
+    if (!OPENAPI_METHODS.has(route.method)) { notes.push(`${route.method} ${route.path} (${where}) answers every method: not listed`); continue; }
+    const template = namedTemplate(route.path);
+    const operations = byPath.get(template) ?? new Map<string, Route>();
+    byPath.set(template, operations);
+    if (operations.has(route.method)) { notes.push(`${route.method} ${route.path} (${where}) is registered again: only the first registration is listed`); continue; }
+    operations.set(route.method, route);
+  }
+  const secured = [...byPath.values()].some((ops) => [...ops.values()].some(enforcesAuth));
+  const out = [
+    'openapi: 3.1.0',
+    'info:',
+    `  title: ${quote(title)}`,
+    '  version: 0.0.0',
+    `  description: ${quote('Generated by api-sentinel routes from the routes in the code: a starting point to complete (summaries, parameters, request bodies, responses).')}`,
+    byPath.size === 0 ? 'paths: {}' : 'paths:',
+    ...notes.map((note) => `  # ${visible(note)}`),
+  ];
+  for (const [template, operations] of byPath) {
+    out.push(`  ${quote(template)}:`);
+    for (const [method, route] of operations) {
+      out.push(`    ${method.toLowerCase()}:`, `      x-api-sentinel-source: ${quote(`${route.file}:${route.range.start.line + 1}`)}`);
+      const parameters = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      if (parameters.length > 0) {
+        out.push('      parameters:');
+        for (const name of parameters) {
+          out.push(`        - name: ${quote(name)}`, '          in: path', '          required: true', '          schema:', '            type: string');
+        }
+      }
+      if (enforcesAuth(route)) out.push('      security:', '        - bearerAuth: []');
+      out.push('      responses:', '        default:', `          description: ${quote('TODO: describe the responses')}`);
+    }
+  }
+  if (secured) {
+    out.push('components:', '  securitySchemes:', '    bearerAuth:', '      type: http', '      scheme: bearer',
+      `      description: ${quote('Placeholder: describe how callers authenticate. The code enforces auth on the operations that list it.')}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function enforcesAuth(route: Route): boolean {
+  return routeLinks(route).some((link) => link.kind === 'auth');
+}
+
+/** The template with each segment the code does not fix (`{?}`) given a parameter name of its own. */
+function namedTemplate(template: string): string {
+  let n = 0;
+  return template.replace(/\{\?\}/g, () => `{segment${++n}}`);
+}

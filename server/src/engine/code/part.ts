@@ -1,0 +1,101 @@
+/**
+ * The code frontend's model as the checks, the engine and the CLI read it: the routes, grouped by app, with the
+ * protections applied in each app. Plain data, free of TypeScript: only `frontend.ts` loads the compiler.
+ */
+import type { FrontendPart } from '../frontend';
+import { dirname } from './posix';
+import type { ChainLink, LinkKind, Location, Route } from './model';
+
+export interface CodePart extends FrontendPart {
+  /** Every route, sorted by file, then position. */
+  routes: Route[];
+  apps: CodeApp[];
+}
+
+/**
+ * The routes of one app: the files below the folder of a `package.json` among the candidates (a monorepo holds
+ * several), or the whole project when there is none.
+ */
+export interface CodeApp {
+  /** Its folder relative to the root with '/', '' for the root. */
+  folder: string;
+  routes: Route[];
+  /** Where auth is applied in the app (middleware, guards, hooks, handlers that check the caller), with the routes it covers. */
+  auth: Mechanism[];
+  /** Where rate limiters are applied in the app, with the routes they cover. */
+  rateLimits: Mechanism[];
+}
+
+/** One applied protection and the routes it is in effect for. */
+export interface Mechanism {
+  name: string;
+  evidence: string;
+  appliedAt: Location;
+  definedAt?: Location;
+  routes: Route[];
+}
+
+/** Whether a frontend part is the code frontend's (a test double may stand in its place). */
+export function isCodePart(part: FrontendPart | undefined): part is CodePart {
+  return part !== undefined && Array.isArray((part as Partial<CodePart>).routes) && Array.isArray((part as Partial<CodePart>).apps);
+}
+
+/**
+ * What is in effect for a route, in order: its chain, then its handler as a route-level link when the handler's own
+ * code checks the caller or limits the rate.
+ */
+export function routeLinks(route: Route): ChainLink[] {
+  const own = route.handler?.enforces;
+  if (!route.handler || !own) return route.chain;
+  const handler = route.handler;
+  return [...route.chain, {
+    name: handler.name ?? 'the inline handler', kind: own.kind, evidence: `its own code ${own.evidence}`,
+    appliedAt: { file: handler.file, range: handler.range }, scope: 'route',
+  }];
+}
+
+/** The links of a kind in effect for a route. */
+export function linksOf(route: Route, kind: LinkKind): ChainLink[] {
+  return routeLinks(route).filter((link) => link.kind === kind);
+}
+
+/**
+ * Groups routes by app: the deepest folder holding a `package.json` among `files` (absolute candidate paths) that
+ * holds the route's file.
+ */
+export function groupApps(routes: readonly Route[], root: string, files: readonly string[]): CodeApp[] {
+  const prefix = `${root.replace(/\\/g, '/').replace(/\/+$/, '')}/`;
+  const folders = [...new Set(files.map((f) => f.replace(/\\/g, '/')).filter((f) => f.startsWith(prefix) && f.endsWith('/package.json'))
+    .map((f) => dirname(f).slice(prefix.length - 1).replace(/^\//, '')))]
+    .sort((a, b) => b.length - a.length);
+  const apps = new Map<string, CodeApp>();
+  for (const route of routes) {
+    const folder = folders.find((f) => f === '' || route.file.startsWith(`${f}/`)) ?? '';
+    let app = apps.get(folder);
+    if (!app) apps.set(folder, (app = { folder, routes: [], auth: [], rateLimits: [] }));
+    app.routes.push(route);
+  }
+  for (const app of apps.values()) {
+    app.auth = mechanisms(app.routes, 'auth');
+    app.rateLimits = mechanisms(app.routes, 'rate-limit');
+  }
+  return [...apps.values()].sort((a, b) => (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
+}
+
+/** The protections of a kind applied to some routes, each once (by where it is applied), with the routes it covers. */
+function mechanisms(routes: readonly Route[], kind: 'auth' | 'rate-limit'): Mechanism[] {
+  const found = new Map<string, Mechanism>();
+  for (const route of routes) {
+    for (const link of linksOf(route, kind)) {
+      const { file, range } = link.appliedAt;
+      const key = `${file}:${range.start.line}:${range.start.character}`;
+      let mechanism = found.get(key);
+      if (!mechanism) {
+        mechanism = { name: link.name, evidence: link.evidence, appliedAt: link.appliedAt, ...(link.definedAt ? { definedAt: link.definedAt } : {}), routes: [] };
+        found.set(key, mechanism);
+      }
+      if (!mechanism.routes.includes(route)) mechanism.routes.push(route);
+    }
+  }
+  return [...found.values()];
+}
