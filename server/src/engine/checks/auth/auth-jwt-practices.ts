@@ -1,6 +1,7 @@
 import type { Check, Site } from '../check';
 import type { SpecNode } from '../../spec/load';
-import { child, stringValue } from '../../spec/model';
+import { child } from '../../spec/model';
+import { proseOf } from '../../spec/prose';
 import { lowerString, schemeUsers } from './knowledge';
 
 export const authJwtPractices: Check = {
@@ -18,7 +19,7 @@ export const authJwtPractices: Check = {
     for (const doc of ctx.documents) {
       const users = schemeUsers(doc);
       for (const [name, scheme] of doc.securitySchemes) {
-        const description = stringValue(scheme, 'description') ?? '';
+        const description = proseOf(scheme, 'description') ?? '';
         if (statesJwtHandling(description)) continue;
         const jwt = jwtScheme(name, scheme, description);
         if (!jwt) continue;

@@ -14,12 +14,14 @@ import { child, entries, isObject, type ApiDocument, type Operation, type Parame
 import type { SchemaVisit } from '../../spec/schema';
 import type { RequestInput } from '../../spec/inputs';
 import { isLiteralKey } from '../../spec/literal';
+import { proseOf } from '../../spec/prose';
 import { fixes } from '../../edit/fixes';
 import { addEntry, insertAtPath, insertEntries, refTo, type PlainValue } from '../../edit/edits';
 import { keyAfterStatus } from '../../edit/responses';
 import { memoize } from '../../memo';
 import { componentName } from '../report';
 import { squash, words } from '../words';
+import { TEXT_WORDS, URL_WORDS } from '../field-names';
 import { isFileContent, isRateLimitHeader, RETRY_HEADERS } from './knowledge';
 
 type Obj = Record<string, unknown>;
@@ -311,9 +313,10 @@ const STATED_MAXIMUM = [
   /\b(?:max(?:imum)?|up to|at most|no more than|not exceed|cannot exceed)\b(?:\s*[:=])?[^.,;:\d]{0,20}?(\d+)/i,
 ];
 
-function statedMaximum(descriptions: unknown[]): Choice | undefined {
-  for (const description of descriptions) {
-    if (typeof description !== 'string') continue;
+function statedMaximum(described: SpecNode[]): Choice | undefined {
+  for (const node of described) {
+    const description = proseOf(node, 'description');
+    if (description === undefined) continue;
     for (const pattern of STATED_MAXIMUM) {
       const m = pattern.exec(description);
       if (m) return { value: Number(m[1]), source: 'as its description says' };
@@ -332,7 +335,7 @@ export function pageSizeMaximumFixes(files: FileSet, op: Operation, parameter: P
     const floor = Math.max(1, numberAt(schema, 'minimum'), numberAt(schema, 'default'));
     const choice = choose([
       sameNameElsewhere(files, op.document, 'maximum', parameter.name),
-      statedMaximum([(parameter.node.value as Obj).description, (schema.value as Obj).description]),
+      statedMaximum([parameter.node, schema]),
     ], 100, floor);
     return boundFix(schema, 'maximum', choice);
   });
@@ -350,12 +353,6 @@ export function boundedName(visit: SchemaVisit, input: RequestInput): string | u
 export function maxItemsFixes(files: FileSet, doc: ApiDocument, array: SpecNode, name: string | undefined): Fix[] {
   return fixes(() => boundFix(array, 'maxItems', choose([sameNameElsewhere(files, doc, 'maxItems', name)], 100, numberAt(array, 'minItems'))));
 }
-
-const URL_WORDS = new Set(['url', 'uri', 'href', 'link', 'website', 'homepage', 'webhook', 'callback', 'redirect', 'endpoint']);
-const TEXT_WORDS = new Set([
-  'description', 'text', 'body', 'content', 'comment', 'comments', 'note', 'notes', 'message', 'bio', 'biography',
-  'summary', 'details', 'reason', 'memo', 'instructions', 'markdown', 'html', 'about', 'review', 'feedback',
-]);
 
 /**
  * A length that fits what a name usually holds: 2048 for URLs (what browsers and CDNs accept), 5000 for free text
