@@ -164,7 +164,7 @@ describe('JSON output', () => {
     assert.deepEqual(suppressed[0].operations, [{ method: 'DELETE', path: '/orders/{orderId}' }]);
     assert.deepEqual(suppressed[0].suppressed, {
       kind: 'inSource', justification: "Served on the internal network only, behind the gateway's authentication",
-      location: { file: 'openapi.yaml', range: { start: { line: 23, character: 8 }, end: { line: 23, character: 20 } } },
+      location: { file: 'openapi.yaml', range: { start: { line: 24, character: 8 }, end: { line: 24, character: 20 } } },
     });
     assert.deepEqual(report.problems, []);
     const active = report.findings.filter((f) => !f.suppressed);

@@ -85,6 +85,11 @@ export function relatedOperation(op: Operation, verb: string): NonNullable<Repor
   return { ...operationSite(op), message: `${operationLabel(op)} ${verb}` };
 }
 
+/** A count and its noun: "1 operation", "3 operations". */
+export function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 /** " (shared by 3 operations)" for a finding merged from several operations, nothing for one. */
 export function sharedBy(count: number): string {
   return count > 1 ? ` (shared by ${count} operations)` : '';

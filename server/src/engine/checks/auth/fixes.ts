@@ -1,14 +1,14 @@
 /**
- * Quick fixes the auth checks share: require a scheme on an operation, declare an operation public on purpose,
- * document its 401 and 403 responses. Every edit comes from the style-keeping primitives of `edit/edits.ts`.
+ * Quick fixes the auth checks share: require a scheme on an operation or on a whole document, declare an operation
+ * public on purpose, document its 401 and 403 responses. Every edit comes from the style-keeping primitives of `edit/edits.ts`.
  */
 import type { Fix, TextEdit } from '../../types';
 import type { SpecNode } from '../../spec/load';
 import { child, entries, isObject, items, WRITE_METHODS, type ApiDocument, type Operation } from '../../spec/model';
 import { PUBLIC_KEY } from '../../spec/extensions';
 import { attempt } from '../../edit/fixes';
-import { insertAtPath, insertEntries, refTo, removeItem, replaceValue, type PlainValue } from '../../edit/edits';
-import { keyAfterStatus } from '../../edit/responses';
+import { insertAtPath, insertEntry, refTo, removeItem, replaceValue, type PlainValue } from '../../edit/edits';
+import { referencedResponses, writeIntoOperation } from '../../edit/responses';
 import { memoize } from '../../memo';
 import { squash } from '../words';
 import { definedScopes, documentsAuthFailure, lowerString } from './knowledge';
@@ -56,35 +56,21 @@ export function requireSchemeFix(op: Operation): Fix | undefined {
   });
 }
 
-/**
- * Edits that write `values` into the operation (an entry already there is replaced in place, new ones follow its
- * last entry) and `responses` into its responses map (created when it has none).
- */
-function writeIntoOperation(op: Operation, values: { [key: string]: PlainValue }, responses: { [status: string]: PlainValue } = {}): TextEdit[] {
-  const file = op.node.file;
-  const operation = op.node.value as Record<string, unknown>;
-  const edits: TextEdit[] = [];
-  const added: { [key: string]: PlainValue } = {};
-  const map = op.responsesNode;
-  if (Object.keys(responses).length > 0) {
-    if (map && isObject(map.value)) edits.push(insertEntries(file, map.value, responses, keyAfterStatus(map.value, Object.keys(responses)[0])));
-    else values = { ...values, responses };
-  }
-  for (const [key, value] of Object.entries(values)) {
-    if (key in operation) edits.push(replaceValue(file, operation, key, value));
-    else added[key] = value;
-  }
-  if (Object.keys(added).length > 0) edits.push(insertEntries(file, operation, added));
-  return edits;
-}
-
 /** The schemes to require (all together), their scopes, and the edit that declares them when the document has none. */
 interface Choice { requirement: { [scheme: string]: string[] }; declare?: TextEdit }
 
+/** The schemes an operation should require, with the scopes its siblings ask for (see siblingScopes). */
 function chooseSchemes(op: Operation): Choice | undefined {
-  const doc = op.document;
+  return documentSchemes(op.document, (name, scheme) => siblingScopes(op, name, scheme));
+}
+
+/**
+ * The schemes the document requires by convention, each with the scopes `scopes` gives it; when the document declares
+ * no scheme at all, a bearer scheme, with the edit that declares it in the root document.
+ */
+function documentSchemes(doc: ApiDocument, scopes: (name: string, scheme: SpecNode) => string[]): Choice | undefined {
   const names = conventionalSchemes(doc);
-  if (names) return { requirement: Object.fromEntries(names.map((name) => [name, siblingScopes(op, name, doc.securitySchemes.get(name)!)])) };
+  if (names) return { requirement: Object.fromEntries(names.map((name) => [name, scopes(name, doc.securitySchemes.get(name)!)])) };
   // schemes written but unreadable (a broken $ref) are not replaced by another one
   if (entries(doc.securitySchemesNode).length > 0) return undefined;
   const declare = doc.version === '2.0'
@@ -93,6 +79,32 @@ function chooseSchemes(op: Operation): Choice | undefined {
       { type: 'apiKey', name: 'Authorization', in: 'header', description: 'Access token in the Authorization header: Bearer <token>' })
     : insertAtPath(doc.file, ['components', 'securitySchemes', NEW_SCHEME], { type: 'http', scheme: 'bearer' });
   return declare && { requirement: { [NEW_SCHEME]: [] }, declare };
+}
+
+/**
+ * Makes a document that requires authentication nowhere require it everywhere: a root `security` requirement naming
+ * the document's schemes (a bearer scheme is declared when it has none), `security: []` on the operations that must
+ * stay open (public by intent, CORS preflights, traces) so the root requirement does not close them, and the 401
+ * and 403 responses the protected operations then need. A suggestion: it changes who may call the API.
+ */
+export function requireEverywhereFix(doc: ApiDocument, protect: readonly Operation[]): Fix | undefined {
+  return attempt(() => {
+    const choice = documentSchemes(doc, () => []);
+    if (!choice) return undefined;
+    const protecting = new Set(protect);
+    const edits: TextEdit[] = [];
+    for (const op of doc.operations) {
+      if (protecting.has(op)) {
+        if (!documentsAuthFailure(op)) edits.push(...writeIntoOperation(op, {}, missingAuthResponses(op)));
+      } else if (op.security.source !== 'operation') edits.push(...writeIntoOperation(op, { security: [] }));
+    }
+    // after the operations' edits: when they land at the end of the file too, the operations' lines come first
+    const root = doc.root.value as Record<string, unknown>;
+    const requirement = [choice.requirement];
+    edits.push('security' in root ? replaceValue(doc.file, root, 'security', requirement) : insertEntry(doc.file, root, 'security', requirement));
+    if (choice.declare) edits.push(choice.declare);
+    return { title: `Require ${Object.keys(choice.requirement).join(' + ')} on every operation (at the root), documenting 401 and 403`, kind: 'suggestion', edits };
+  });
 }
 
 /**
@@ -172,13 +184,11 @@ const AUTH_FAILURES = [
  * (the document's own convention), else a shared response named for it (`Unauthorized`, `Forbidden`).
  */
 const reusableAuthResponses = memoize((doc: ApiDocument): Map<string, SpecNode> => {
+  const referenced = referencedResponses(doc);
   const found = new Map<string, SpecNode>();
-  for (const op of doc.operations) {
-    for (const response of op.responses) {
-      const site = response.site.value;
-      if ((response.status === '401' || response.status === '403') && !found.has(response.status)
-        && isObject(site) && typeof site.$ref === 'string') found.set(response.status, response.node);
-    }
+  for (const failure of AUTH_FAILURES) {
+    const target = referenced.get(failure.status);
+    if (target) found.set(failure.status, target);
   }
   const owner = doc.version === '2.0' ? doc.root : child(doc.root, 'components');
   for (const [name, node] of entries(owner && child(owner, 'responses'))) {
