@@ -1,9 +1,12 @@
-/** Where a fix puts new responses in an operation, so that its statuses stay in order, and which responses it can reuse. */
+/**
+ * Responses a fix adds to operations: where they go so that statuses stay in order, and which of the document's own
+ * responses they reuse.
+ */
 import type { TextEdit } from '../types';
 import type { SpecNode } from '../spec/load';
-import { isObject, type ApiDocument, type Operation } from '../spec/model';
+import { child, entries, isObject, type ApiDocument, type Operation } from '../spec/model';
 import { memoize } from '../memo';
-import { insertEntries, replaceValue, type PlainValue } from './edits';
+import { insertEntries, refTo, replaceValue, type PlainValue } from './edits';
 
 /** Where a response key sorts: status codes by number, a range after its codes, `default` and extensions last. */
 function statusRank(key: string): number {
@@ -61,3 +64,63 @@ export const referencedResponses = memoize((doc: ApiDocument): Map<string, SpecN
   }
   return found;
 });
+
+/** A response a fix documents: its status, how a shared response meant for it is named, and what it says. */
+export interface ResponseKind {
+  status: string;
+  /** Whether a shared response of this name is meant for this status (`Unauthorized`, `Error401`). */
+  meantFor: (name: string) => boolean;
+  /** The name of the shared response a fix creates when the document has none. */
+  component: string;
+  description: string;
+}
+
+/** The responses to write into each operation, and the new shared responses they reference, as a tree for the root. */
+export interface PlannedResponses {
+  responses: Map<Operation, { [status: string]: PlainValue }>;
+  /** New shared responses (`components.responses`, 2.0 `responses`), to add to the root document with insertMissing. */
+  shared: { [key: string]: PlainValue };
+  statuses: string[];
+}
+
+/**
+ * Plans the responses each operation lacks (`needs` says which). Each is a `$ref` to the document's own response for
+ * that status (one that operations reference, else a shared response meant for it); when it has none and several
+ * operations need one, a new shared response that all of them reference; else a response written in place.
+ */
+export function planResponses(doc: ApiDocument, operations: readonly Operation[], needs: (op: Operation) => readonly ResponseKind[]): PlannedResponses {
+  const referenced = referencedResponses(doc);
+  const sharedPath = doc.version === '2.0' ? ['responses'] : ['components', 'responses'];
+  const components = doc.version === '2.0' ? doc.root : child(doc.root, 'components');
+  const named = entries(components && child(components, 'responses'));
+  const needed = operations.map((op) => [op, needs(op)] as const);
+  const count = new Map<string, number>();
+  for (const [, kinds] of needed) for (const kind of kinds) count.set(kind.status, (count.get(kind.status) ?? 0) + 1);
+  const created: { [name: string]: PlainValue } = {};
+  const targets = new Map<string, { file: SpecNode['file']; path: (string | number)[] } | undefined>();
+  const target = (kind: ResponseKind) => {
+    if (!targets.has(kind.status)) {
+      const own = referenced.get(kind.status) ?? named.find(([name]) => kind.meantFor(name))?.[1];
+      if (own) targets.set(kind.status, { file: own.file, path: own.path });
+      else if ((count.get(kind.status) ?? 0) > 1 && !named.some(([name]) => name === kind.component)) {
+        created[kind.component] = { description: kind.description };
+        targets.set(kind.status, { file: doc.file, path: [...sharedPath, kind.component] });
+      } else targets.set(kind.status, undefined);
+    }
+    return targets.get(kind.status);
+  };
+  const responses = new Map<Operation, { [status: string]: PlainValue }>();
+  const statuses = new Set<string>();
+  for (const [op, kinds] of needed) {
+    const own: { [status: string]: PlainValue } = {};
+    for (const kind of kinds) {
+      const to = target(kind);
+      own[kind.status] = to ? { $ref: refTo(op.node.file, to.file, to.path) } : { description: kind.description };
+      statuses.add(kind.status);
+    }
+    responses.set(op, own);
+  }
+  const shared = Object.keys(created).length === 0 ? {}
+    : sharedPath.reduceRight<{ [key: string]: PlainValue }>((tree, key) => ({ [key]: tree }), created);
+  return { responses, shared, statuses: [...statuses] };
+}
