@@ -1,7 +1,7 @@
 /**
- * Findings about an API as a whole. One cause is one finding: when no operation of an API documents something, or
- * (almost) none of its schemas declares a bound, that is the API's convention rather than a slip at one place, and
- * it is reported once, at `paths`, with the operations (and the places) concerned, instead of once per place.
+ * Findings about an API as a whole. One cause is one finding: when no operation of an API, or most of them, document
+ * something, or most of its schemas omit a bound, that is the API's convention rather than a slip at one place, and it
+ * is reported once, at `paths`, with the operations (and the places) concerned, instead of once per place.
  */
 import type { CheckContext, Report, Site } from './check';
 import { SEVERITY_RANK, type Severity } from '../types';
@@ -13,17 +13,31 @@ export function apiSite(doc: ApiDocument): Site {
 }
 
 /**
- * Whether operations lack something as a whole API: at least two are concerned and none of them has it. Reported
- * once for the API then; when some operations have it, those that lack it are omissions, reported one by one.
+ * How many of the operations concerned lack something, for messages: "none of the 12 operations that take input
+ * <has>" when none has it, else "8 of the 12 operations that take input <lacks>".
  */
-export function lackedByWholeApi(concerned: readonly Operation[], lacking: readonly Operation[]): boolean {
-  return lacking.length >= 2 && lacking.length === concerned.length;
+export function howManyLack(concerned: readonly Operation[], lacking: readonly Operation[], which: string, has: string, lacks: string): string {
+  return lacking.length === concerned.length ? `none of the ${concerned.length} operations ${which} ${has}`
+    : `${lacking.length} of the ${concerned.length} operations ${which} ${lacks}`;
 }
 
-/** A bound is the API's convention to omit when at least this many places lack it... */
+/** An omission is a convention rather than a slip when at least this many lack something, and most do. */
 const CONVENTION_MINIMUM = 10;
-/** ...and fewer than one place in this many declares it. */
-const CONVENTION_SHARE = 10;
+
+/** Whether lacking something is the API's convention: at least ten places or operations lack it, and most of them do. */
+function mostlyLacking(having: number, lacking: number): boolean {
+  return lacking >= CONVENTION_MINIMUM && having < lacking;
+}
+
+/**
+ * Whether operations lack something as a whole API: at least two lack it and none of the operations concerned has
+ * it, or most lack it (see mostlyLacking). Reported once for the API then; otherwise the operations that lack it are
+ * omissions, reported one by one.
+ */
+export function lackedByWholeApi(concerned: readonly Operation[], lacking: readonly Operation[]): boolean {
+  const having = concerned.length - lacking.length;
+  return lacking.length >= 2 && (having === 0 || mostlyLacking(having, lacking.length));
+}
 
 /** What a rule says about its places when it reports them once for the API. */
 export interface Summary {
@@ -53,13 +67,13 @@ export class Omissions {
   }
 
   /**
-   * Reports every place on its own, or, when the API declares the bound (almost) nowhere, one finding at `paths`
-   * with every operation concerned, every place as a related entry, and the severity of the most severe place.
+   * Reports every place on its own, or, when most places lack the bound (at least ten of them), one finding at
+   * `paths` with every operation concerned, every place as a related entry, and the severity of the most severe place.
    */
   report(ctx: CheckContext, doc: ApiDocument, summary: Summary): void {
     const lacking = this.lacking.size;
     const declaring = this.declaring.size;
-    if (lacking < CONVENTION_MINIMUM || declaring * CONVENTION_SHARE >= lacking + declaring) {
+    if (!mostlyLacking(declaring, lacking)) {
       for (const report of this.reports) ctx.report(report);
       return;
     }

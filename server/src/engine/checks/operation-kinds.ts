@@ -97,8 +97,8 @@ export function requiresAuth(op: Operation): boolean {
   return !op.security.anonymous;
 }
 
-/** CORS preflights and traces: browsers and proxies send them without credentials, whatever the API requires. */
-export function carriesNoCredentials(op: Operation): boolean {
+/** CORS preflights and traces: browsers and proxies send them on their own, without credentials, acting on no data. */
+export function isPreflightOrTrace(op: Operation): boolean {
   return op.method === 'options' || op.method === 'trace';
 }
 
@@ -109,7 +109,7 @@ export function carriesNoCredentials(op: Operation): boolean {
  * operations differ (some write their own `security`) gets undefined, and its open operations are judged one by one.
  */
 export const openByDocument = memoize((doc: ApiDocument, config: ResolvedConfig): Operation[] | undefined => {
-  const concerned = doc.operations.filter((op) => !carriesNoCredentials(op) && !isPublicByIntent(op, config));
+  const concerned = doc.operations.filter((op) => !isPreflightOrTrace(op) && !isPublicByIntent(op, config));
   if (concerned.length < 2 || concerned.some((op) => op.security.source === 'operation')) return undefined;
   // the same root requirement (or none) applies to each of them
   return concerned[0].security.anonymous ? concerned : undefined;

@@ -135,7 +135,8 @@ export function requestMessage(subject: string, site: Site, op: Operation, probl
   return (ops) => `${capitalize(subject)}${sharedBy(ops.length)} ${problem}`;
 }
 
-function capitalize(text: string): string {
+/** The text with its first letter upper-cased, to start a sentence. */
+export function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 

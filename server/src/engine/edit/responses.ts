@@ -122,5 +122,5 @@ export function planResponses(doc: ApiDocument, operations: readonly Operation[]
   }
   const shared = Object.keys(created).length === 0 ? {}
     : sharedPath.reduceRight<{ [key: string]: PlainValue }>((tree, key) => ({ [key]: tree }), created);
-  return { responses, shared, statuses: [...statuses] };
+  return { responses, shared, statuses: [...statuses].sort((a, b) => statusRank(a) - statusRank(b)) };
 }

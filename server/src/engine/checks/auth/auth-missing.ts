@@ -2,7 +2,7 @@ import type { Check, CheckContext } from '../check';
 import type { Fix } from '../../types';
 import { child, items, isObject, operationLabel, WRITE_METHODS, type ApiDocument, type Operation } from '../../spec/model';
 import { ignoresRule } from '../../spec/extensions';
-import { carriesNoCredentials, isIdAddressed, isPublicByIntent, openByDocument } from '../operation-kinds';
+import { isPreflightOrTrace, isIdAddressed, isPublicByIntent, openByDocument } from '../operation-kinds';
 import { counted, operationSite } from '../report';
 import { apiSite } from '../api-wide';
 import { markPublicFix, requireEverywhereFix, requireSchemeFix } from './fixes';
@@ -28,7 +28,7 @@ export const authMissing: Check = {
       if (open && shared && shared.length > 0) reportOpenDocument(ctx, doc, shared, open);
       for (const op of doc.operations) {
         if (open && !answered(op)) continue;
-        if (carriesNoCredentials(op) || !op.security.anonymous || isPublicByIntent(op, ctx.config)) continue;
+        if (isPreflightOrTrace(op) || !op.security.anonymous || isPublicByIntent(op, ctx.config)) continue;
         const severity = WRITE_METHODS.has(op.method) || isIdAddressed(op) ? 'error' : 'warning';
         const label = operationLabel(op);
         const fixes = () => [requireSchemeFix(op), markPublicFix(op)].filter((fix): fix is Fix => fix !== undefined);

@@ -3,7 +3,7 @@ import type { OperationRef } from '../../types';
 import type { SpecNode } from '../../spec/load';
 import { child, isObject, pathParameters } from '../../spec/model';
 import { operationSite, listOperations, usage } from '../report';
-import { carriesNoCredentials, isPublicByIntent, openByDocument } from '../operation-kinds';
+import { isPreflightOrTrace, isPublicByIntent, openByDocument } from '../operation-kinds';
 import { words, singular } from '../words';
 
 export const bolaUnprotectedObject: Check = {
@@ -22,7 +22,7 @@ export const bolaUnprotectedObject: Check = {
       // a document that requires authentication nowhere is one cause, reported once by auth-missing
       if (openByDocument(doc, ctx.config)) continue;
       for (const op of doc.operations) {
-        if (!op.security.anonymous || carriesNoCredentials(op) || isPublicByIntent(op, ctx.config)) continue;
+        if (!op.security.anonymous || isPreflightOrTrace(op) || isPublicByIntent(op, ctx.config)) continue;
         // the last template parameter addresses the object; earlier ones name its parents
         const name = pathParameters(op.path).pop();
         if (name === undefined) continue;

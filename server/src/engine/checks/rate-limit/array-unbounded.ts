@@ -21,7 +21,7 @@ export const arrayUnbounded: Check = {
       + 'Arrays of objects in a body are batches of records: warnings; arrays of values in a body are info; arrays in parameters are hints, because the URL or header size limit already caps them. '
       + 'A list response that is neither paged nor capped grows with the data set until each call loads and sends all of it, slow for everyone and a ready-made scraping tool: info, since the server decides the response size. '
       + 'Arrays in shared schemas are reported once, at the schema, with every operation that uses them. '
-      + 'When the API caps (almost) none of its arrays (fewer than one in ten, with at least ten uncapped), the omission is its convention rather than a slip: it is reported once, at `paths`, with the count, every operation concerned, and every array as a related location.',
+      + 'When most of the API\'s arrays are uncapped (at least ten of them), the omission is its convention rather than a slip: it is reported once, at `paths`, with the count, every operation concerned, and every array as a related location.',
     fix: 'Add `maxItems` to request arrays (the batch size the server accepts). For list responses add paging parameters (`limit` with a `maximum`, and a cursor or page) or a `maxItems` that documents the cap the server applies.',
   },
   run(ctx) {

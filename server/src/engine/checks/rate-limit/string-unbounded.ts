@@ -17,7 +17,7 @@ export const stringUnbounded: Check = {
     rationale: 'Without a length limit a client can send megabytes in a single field that the server parses, validates, stores, indexes and perhaps echoes back; very long input also feeds slow regular expressions and hashing (a long password). '
       + 'A declared limit lets validators and gateways reject it early. Body fields are info; parameters are hints, because servers already cap URLs and headers (typically at 8 KB). '
       + 'File content (format binary or byte) is left to upload-unbounded, readOnly properties are skipped (clients do not send them), and a property of a shared schema is reported once, at the schema. '
-      + 'When the API states the length of (almost) none of its strings (fewer than one in ten, with at least ten unbounded), the omission is its convention: it is reported once, at `paths`, with the count and every string as a related location.',
+      + 'When most of the strings that could state a length do not (at least ten of them), the omission is the API\'s convention: it is reported once, at `paths`, with the count and every string as a related location.',
     fix: 'Add `maxLength` (the longest value the field legitimately holds, e.g. 255 for a name, 5000 for a description), or an `enum`, or a `format` such as `uuid`, `date-time` or `email` when the value has one.',
   },
   run(ctx) {
