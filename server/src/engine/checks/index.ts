@@ -22,6 +22,7 @@ import { requestMassAssignment } from './data-exposure/request-mass-assignment';
 import { bolaPredictableId } from './bola/bola-predictable-id';
 import { bolaUnprotectedObject } from './bola/bola-unprotected-object';
 import { bolaCallerIdInRequest } from './bola/bola-caller-id-in-request';
+import { ssrfUrlParameter } from './input-validation/ssrf-url-parameter';
 import { errorResponsesUndefined } from './input-validation/error-responses-undefined';
 import { suppressionReasonMissing } from './config/suppression-reason-missing';
 
@@ -41,6 +42,7 @@ export const CHECKS: readonly Check[] = [
   arrayUnbounded,
   stringUnbounded,
   uploadUnbounded,
+  ssrfUrlParameter,
   errorResponsesUndefined,
   responseSensitiveField,
   responseOpenSchema,

@@ -1,10 +1,11 @@
 import type { Check } from '../check';
 import type { OperationRef } from '../../types';
 import { child, pathParameters, type Operation } from '../../spec/model';
+import { bodyFields } from '../../spec/inputs';
 import { requiresAuth, isAdminOperation } from '../operation-kinds';
 import { words } from '../words';
 import { listOperations, usage } from '../report';
-import { bodyFields, callerNoun } from './knowledge';
+import { callerNoun } from './knowledge';
 
 export const bolaCallerIdInRequest: Check = {
   meta: {
