@@ -14,6 +14,7 @@ import { rateLimit429RetryAfter } from './rate-limit/rate-limit-429-retry-after'
 import { paginationUnbounded } from './rate-limit/pagination-unbounded';
 import { arrayUnbounded } from './rate-limit/array-unbounded';
 import { stringUnbounded } from './rate-limit/string-unbounded';
+import { integerUnbounded } from './rate-limit/integer-unbounded';
 import { uploadUnbounded } from './rate-limit/upload-unbounded';
 import { responseSensitiveField } from './data-exposure/response-sensitive-field';
 import { responseOpenSchema } from './data-exposure/response-open-schema';
@@ -23,6 +24,7 @@ import { bolaPredictableId } from './bola/bola-predictable-id';
 import { bolaUnprotectedObject } from './bola/bola-unprotected-object';
 import { bolaCallerIdInRequest } from './bola/bola-caller-id-in-request';
 import { ssrfUrlParameter } from './input-validation/ssrf-url-parameter';
+import { stringUnrestricted } from './input-validation/string-unrestricted';
 import { errorResponsesUndefined } from './input-validation/error-responses-undefined';
 import { suppressionReasonMissing } from './config/suppression-reason-missing';
 
@@ -41,8 +43,10 @@ export const CHECKS: readonly Check[] = [
   paginationUnbounded,
   arrayUnbounded,
   stringUnbounded,
+  integerUnbounded,
   uploadUnbounded,
   ssrfUrlParameter,
+  stringUnrestricted,
   errorResponsesUndefined,
   responseSensitiveField,
   responseOpenSchema,

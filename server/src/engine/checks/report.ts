@@ -95,6 +95,16 @@ export function sharedBy(count: number): string {
   return count > 1 ? ` (shared by ${count} operations)` : '';
 }
 
+/**
+ * The name a visited request schema goes by (what its bound or format is chosen by): its property, its parameter, or
+ * its component.
+ */
+export function requestSchemaName(visit: SchemaVisit, input: RequestInput): string | undefined {
+  if (visit.property !== undefined && !hasRef(visit.site)) return visit.property;
+  if (input.parameter && visit.schema.value === input.schema.value) return String((input.parameter.value as Obj).name);
+  return componentName(visit.schema) ?? visit.property ?? visit.trail[visit.trail.length - 1];
+}
+
 /** A noun phrase naming a visited request schema for a message: `query parameter 'ids'`, `property 'tags' of schema 'Pet'`. */
 export function describeRequestSchema(visit: SchemaVisit, input: RequestInput): string {
   const name = componentName(visit.schema);

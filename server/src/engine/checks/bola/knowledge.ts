@@ -35,41 +35,6 @@ export function guessable(files: FileSet, schema: SpecNode | undefined): Guessab
   return 'string';
 }
 
-/**
- * Whether every example and default written on `node` passes `test`: `example`, `default`, a 3.1 `examples` list
- * (lists of ids: each item), and a parameter's `examples` map (each inline `value`; a referenced example cannot be read
- * here, so it fails).
- */
-export function samplesAre(node: SpecNode | undefined, test: (value: unknown) => boolean): boolean {
-  if (!node || !isObject(node.value)) return true;
-  const value = node.value;
-  const passes = (sample: unknown) => (Array.isArray(sample) ? sample.every(test) : test(sample));
-  if ('example' in value && !passes(value.example)) return false;
-  if ('default' in value && !passes(value.default)) return false;
-  const examples = value.examples;
-  if (Array.isArray(examples)) return examples.every(passes);
-  if (isObject(examples)) return Object.values(examples).every((e) => isObject(e) && !('$ref' in e) && passes(e.value));
-  return true;
-}
-
-/** Ids that name no object a caller could be denied: correlation and trace ids, external references, tax numbers. */
-const NOT_OBJECT_WORDS = new Set(['external', 'correlation', 'trace', 'span', 'request', 'idempotency', 'reference', 'tax', 'vat', 'national']);
-
-/** Whether a parameter or property name names an object identifier: id, userId, order_id, accountUuid, slug-less keys. */
-function isObjectIdName(name: string): boolean {
-  const w = words(name);
-  const last = w[w.length - 1];
-  return last === 'id' || last === 'ids' || last === 'uuid' || last === 'guid';
-}
-
-/** An object identifier that points at an object the server holds. */
-export function isObjectReference(name: string): boolean {
-  // cheap test first: this runs on every request property name of large specs
-  if (!/(?:id|ids|uuid|guid)$/i.test(name) || !isObjectIdName(name)) return false;
-  const w = words(name);
-  return !(w.length > 1 && NOT_OBJECT_WORDS.has(w[w.length - 2]));
-}
-
 /** `userUuid`, `device_guid`: the name itself says the identifier is random. */
 export function namesRandomId(name: string): boolean {
   const all = words(name);

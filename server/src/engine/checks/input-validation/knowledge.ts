@@ -1,10 +1,11 @@
 /**
  * What the input-validation checks know about the values clients send: which fields take a URL and what the server
- * does with it, and which strings hold free text.
+ * does with it, and which strings hold free text or secrets.
  */
 import type { FileSet, SpecNode } from '../../spec/load';
 import { child, isObject, type Operation } from '../../spec/model';
 import { schemaTypes } from '../../spec/schema';
+import { someSampleIs } from '../../spec/literal';
 import { isAuthEndpoint } from '../operation-kinds';
 import { words } from '../words';
 import { TEXT_WORDS, URL_WORDS } from '../field-names';
@@ -80,15 +81,21 @@ const ABSOLUTE_URL = /^https?:\/\//i;
 
 /** Whether an example or default written on a node (a schema, or a parameter's own examples) is an http(s) URL. */
 function samplesUrl(node: SpecNode | undefined): boolean {
-  if (!node || !isObject(node.value)) return false;
-  const value = node.value;
-  const samples: unknown[] = [value.example, value.default];
-  if (Array.isArray(value.examples)) samples.push(...value.examples);
-  else if (isObject(value.examples)) samples.push(...Object.values(value.examples).map((e) => (isObject(e) ? e.value : undefined)));
-  return samples.some((sample) => (Array.isArray(sample) ? sample : [sample]).some((s) => typeof s === 'string' && ABSOLUTE_URL.test(s)));
+  return someSampleIs(node, (sample) => typeof sample === 'string' && ABSOLUTE_URL.test(sample));
 }
 
-/** Whether a field name says it holds free text written by people: a description, a comment, a message. */
-export function namesFreeText(name: string): boolean {
-  return words(name).some((w) => TEXT_WORDS.has(w));
+/** Words of names whose values people write freely: names, titles, labels, questions, search terms. */
+const HUMAN_WORDS = new Set([
+  'name', 'names', 'title', 'titles', 'label', 'labels', 'subject', 'caption', 'headline', 'nickname', 'alias',
+  'question', 'answer', 'search', 'query', 'q', 'keyword', 'keywords', 'term', 'terms', 'phrase',
+]);
+/** Words of names that hold secrets: a pattern or format would only describe them to whoever guesses them. */
+const SECRET_WORDS = new Set(['password', 'passwd', 'passphrase', 'secret', 'token', 'pin', 'otp']);
+
+/**
+ * Whether a string named so is written freely by people (a description, a comment, a name, a search term) or is a
+ * secret: no format or pattern can describe it, so its content is not asked for.
+ */
+export function takesAnyText(name: string): boolean {
+  return words(name).some((w) => TEXT_WORDS.has(w) || HUMAN_WORDS.has(w) || SECRET_WORDS.has(w));
 }

@@ -4,10 +4,10 @@ import { child, operationLabel, type Operation } from '../../spec/model';
 import { hasKey, schemaTypes } from '../../spec/schema';
 import { requestVisits } from '../../spec/inputs';
 import { declaredProperties } from '../../spec/schema-graph';
-import { componentName, counted, describeRequestSchema, enclosingComponent, requestMessage, schemaSite, sharedBy, usage } from '../report';
+import { componentName, counted, describeRequestSchema, enclosingComponent, requestMessage, requestSchemaName, schemaSite, sharedBy, usage } from '../report';
 import { Omissions } from '../api-wide';
 import { isInUrlOrHeaders, isPageMarkerProperty, isPaginated, isSearchOperation, LIST_PROPERTIES } from './knowledge';
-import { boundedName, maxItemsFixes } from './fixes';
+import { maxItemsFixes } from './fixes';
 
 export const arrayUnbounded: Check = {
   meta: {
@@ -81,7 +81,7 @@ function checkRequest(ctx: CheckContext, op: Operation, omissions: Omissions): v
     const problem = severity === 'hint' ? IN_URL : severity === 'warning' ? RECORDS_IN_BODY : IN_BODY;
     omissions.lacks(visit.schema.value as object, {
       ...site, severity, operations: [op], related: usage(op, site, 'accepts this array'),
-      fixes: () => maxItemsFixes(ctx.files, op.document, visit.schema, boundedName(visit, input)),
+      fixes: () => maxItemsFixes(ctx.files, op.document, visit.schema, requestSchemaName(visit, input)),
       message: requestMessage(describeRequestSchema(visit, input), site, op, problem),
     });
   }

@@ -11,8 +11,6 @@ import type { Fix, TextEdit } from '../../types';
 import type { FileSet, SpecNode } from '../../spec/load';
 import type { JsonPath, SourceFile } from '../../spec/source';
 import { child, entries, isObject, type ApiDocument, type Operation, type Parameter } from '../../spec/model';
-import type { SchemaVisit } from '../../spec/schema';
-import type { RequestInput } from '../../spec/inputs';
 import { isLiteralKey } from '../../spec/literal';
 import { proseOf } from '../../spec/prose';
 import { fixes } from '../../edit/fixes';
@@ -339,14 +337,6 @@ export function pageSizeMaximumFixes(files: FileSet, op: Operation, parameter: P
     ], 100, floor);
     return boundFix(schema, 'maximum', choice);
   });
-}
-
-/** The name a bound is looked up by for a visited request schema: its property, its parameter, or its component. */
-export function boundedName(visit: SchemaVisit, input: RequestInput): string | undefined {
-  const viaRef = isObject(visit.site.value) && typeof visit.site.value.$ref === 'string';
-  if (visit.property !== undefined && !viaRef) return visit.property;
-  if (input.parameter && visit.schema.value === input.schema.value) return String((input.parameter.value as Obj).name);
-  return componentName(visit.schema) ?? visit.property ?? visit.trail[visit.trail.length - 1];
 }
 
 /** Adds `maxItems` to an array: the value the document most often gives the same name, else 100. */

@@ -1,10 +1,10 @@
 import type { Check } from '../check';
 import { schemaTypes } from '../../spec/schema';
 import { requestVisits } from '../../spec/inputs';
-import { counted, describeRequestSchema, requestMessage, schemaSite, usage } from '../report';
+import { counted, describeRequestSchema, requestMessage, requestSchemaName, schemaSite, usage } from '../report';
 import { Omissions } from '../api-wide';
 import { boundsLength, declaresLength, isInUrlOrHeaders, isUpload } from './knowledge';
-import { boundedName, maxLengthFixes } from './fixes';
+import { maxLengthFixes } from './fixes';
 
 export const stringUnbounded: Check = {
   meta: {
@@ -32,7 +32,7 @@ export const stringUnbounded: Check = {
           const severity = isInUrlOrHeaders(input) ? 'hint' : 'info';
           omissions.lacks(visit.schema.value as object, {
             ...site, severity, operations: [op], related: usage(op, site, 'accepts this string'),
-            fixes: () => maxLengthFixes(ctx.files, op.document, visit.schema, boundedName(visit, input)),
+            fixes: () => maxLengthFixes(ctx.files, op.document, visit.schema, requestSchemaName(visit, input)),
             message: requestMessage(describeRequestSchema(visit, input), site, op, severity === 'hint' ? IN_URL : IN_BODY),
           });
         }
