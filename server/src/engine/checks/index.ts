@@ -9,6 +9,7 @@ import { authMissing401403 } from './auth/auth-missing-401-403';
 import { authJwtPractices } from './auth/auth-jwt-practices';
 import { authTokenRefreshUndefined } from './auth/auth-token-refresh-undefined';
 import { transportInsecureServer } from './transport/transport-insecure-server';
+import { corsOriginUndefined } from './transport/cors-origin-undefined';
 import { rateLimitMissing } from './rate-limit/rate-limit-missing';
 import { rateLimit429RetryAfter } from './rate-limit/rate-limit-429-retry-after';
 import { paginationUnbounded } from './rate-limit/pagination-unbounded';
@@ -26,6 +27,7 @@ import { bolaCallerIdInRequest } from './bola/bola-caller-id-in-request';
 import { ssrfUrlParameter } from './input-validation/ssrf-url-parameter';
 import { stringUnrestricted } from './input-validation/string-unrestricted';
 import { errorResponsesUndefined } from './input-validation/error-responses-undefined';
+import { inventoryServerUndocumented } from './inventory/inventory-server-undocumented';
 import { suppressionReasonMissing } from './config/suppression-reason-missing';
 
 /** Every check, in the order their findings are documented. */
@@ -38,6 +40,7 @@ export const CHECKS: readonly Check[] = [
   authAdminSharesScopes,
   authMissing401403,
   transportInsecureServer,
+  corsOriginUndefined,
   rateLimitMissing,
   rateLimit429RetryAfter,
   paginationUnbounded,
@@ -55,6 +58,7 @@ export const CHECKS: readonly Check[] = [
   bolaPredictableId,
   bolaUnprotectedObject,
   bolaCallerIdInRequest,
+  inventoryServerUndocumented,
   authJwtPractices,
   authTokenRefreshUndefined,
   suppressionReasonMissing,
