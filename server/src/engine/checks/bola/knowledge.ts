@@ -2,7 +2,7 @@
 import type { FileSet, SpecNode } from '../../spec/load';
 import { child, isObject } from '../../spec/model';
 import { schemaTypes } from '../../spec/schema';
-import { words } from '../words';
+import { endsWithWords, words } from '../words';
 
 /** How an identifier can be guessed: a number (sequential), or a string nothing declares random. */
 export type Guessable = 'integer' | 'numeric-string' | 'string';
@@ -55,4 +55,37 @@ export function callerNoun(name: string): string | undefined {
   const noun = w[w.length - 2];
   if (!CALLER_NOUNS.has(noun)) return undefined;
   return w.slice(0, -2).every((q) => CALLER_QUALIFIERS.has(q)) ? noun : undefined;
+}
+
+/** Nouns of collections of people, whose members a username or an email address selects. */
+export const PEOPLE_NOUNS: ReadonlySet<string> = new Set([
+  'user', 'member', 'customer', 'cardholder', 'account', 'person', 'people', 'contact', 'employee', 'subscriber',
+  'recipient', 'author', 'profile', 'owner', 'seller', 'buyer', 'patient', 'student', 'driver', 'collaborator',
+]);
+
+/** A user identifier other than an id: what it is called in messages, and whose it is. */
+export interface Identity { label: string; noun: 'user' | 'account' }
+
+/** The words of identifiers that name a person or an account without being an id. */
+const IDENTITIES: { words: string[]; identity: Identity }[] = [
+  ...[['username'], ['user', 'name'], ['user', 'login'], ['login'], ['screen', 'name'], ['handle'], ['user', 'handle']]
+    .map((w) => ({ words: w, identity: { label: 'username', noun: 'user' as const } })),
+  ...[['email'], ['email', 'address'], ['user', 'email'], ['user', 'email', 'address']]
+    .map((w) => ({ words: w, identity: { label: 'email address', noun: 'user' as const } })),
+  ...[['account', 'number'], ['account', 'no'], ['account', 'num'], ['acct', 'no'], ['acct', 'number']]
+    .map((w) => ({ words: w, identity: { label: 'account number', noun: 'account' as const } })),
+];
+
+/**
+ * The identity a name carries when it names a user other than by id (`username`, `user_name`, `login`, `handle`,
+ * `email`, `accountNumber`, `X-User-Email`, `current_username`); undefined for `ownerEmail` or `recipient_email`,
+ * which name someone else on purpose.
+ */
+export function identityName(name: string): Identity | undefined {
+  const w = words(name);
+  for (const { words: tail, identity } of IDENTITIES) {
+    if (!endsWithWords(w, tail)) continue;
+    if (w.slice(0, w.length - tail.length).every((q) => CALLER_QUALIFIERS.has(q))) return identity;
+  }
+  return undefined;
 }
