@@ -21,6 +21,7 @@ import { responseSensitiveField } from './data-exposure/response-sensitive-field
 import { responseOpenSchema } from './data-exposure/response-open-schema';
 import { responseSharesRequestSchema } from './data-exposure/response-shares-request-schema';
 import { requestMassAssignment } from './data-exposure/request-mass-assignment';
+import { responseThirdPartyData } from './data-exposure/response-third-party-data';
 import { bolaPredictableId } from './bola/bola-predictable-id';
 import { bolaUnprotectedObject } from './bola/bola-unprotected-object';
 import { bolaCallerIdInRequest } from './bola/bola-caller-id-in-request';
@@ -55,6 +56,7 @@ export const CHECKS: readonly Check[] = [
   responseOpenSchema,
   responseSharesRequestSchema,
   requestMassAssignment,
+  responseThirdPartyData,
   bolaPredictableId,
   bolaUnprotectedObject,
   bolaCallerIdInRequest,
