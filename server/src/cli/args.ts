@@ -1,3 +1,4 @@
+import { SEVERITIES, type Severity } from '../engine';
 import { CliError } from './errors';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -12,6 +13,8 @@ export interface ReviewOptions {
   output?: string;
   failOn: FailLevel;
   config?: string;
+  /** The least severe findings and problems the text report lists (the summary counts all). */
+  minSeverity?: Severity;
 }
 
 export type Command = { name: 'help' } | { name: 'version' } | { name: 'review'; options: ReviewOptions } | { name: 'lsp' };
@@ -28,11 +31,12 @@ function oneOf<T extends string>(option: string, value: string, allowed: readonl
 }
 
 /** Options that take a value, by every name they answer to. */
-const VALUE_OPTIONS: Record<string, 'format' | 'output' | 'failOn' | 'config'> = {
+const VALUE_OPTIONS: Record<string, 'format' | 'output' | 'failOn' | 'config' | 'minSeverity'> = {
   '--format': 'format', '-f': 'format',
   '--output': 'output', '-o': 'output',
   '--fail-on': 'failOn',
   '--config': 'config', '-c': 'config',
+  '--min-severity': 'minSeverity',
 };
 
 /** Parses `api-sentinel <command> [options] [paths...]`. Throws a CliError on usage errors. */
@@ -65,6 +69,7 @@ export function parseArgs(argv: readonly string[]): Command {
     if (value === undefined || value === '') throw usageError(`option '${name}' needs a value`);
     if (key === 'format') options.format = oneOf(name, value, FORMATS);
     else if (key === 'failOn') options.failOn = oneOf(name, value, FAIL_LEVELS);
+    else if (key === 'minSeverity') options.minSeverity = oneOf(name, value, SEVERITIES);
     else options[key] = value;
   }
   if (options.paths.length === 0) options.paths.push('.');

@@ -29,7 +29,7 @@ export async function review(options: ReviewOptions, root = process.cwd()): Prom
     problems: [...configProblems, ...result.problems],
     documents: result.documents,
   };
-  writeReport(format(outcome, options.format, !options.output && colorAllowed(process.stdout)), options.output);
+  writeReport(format(outcome, options.format, { color: !options.output && colorAllowed(process.stdout), minSeverity: options.minSeverity }), options.output);
   return exitCode(outcome, options.failOn);
 }
 

@@ -30,6 +30,10 @@ Options (review):
                           error (default), warning, info, or never
   -c, --config <file>     configuration file (default: .api-sentinel.yaml in the
                           current folder, when present)
+      --min-severity <level>
+                          the text report lists findings and problems of
+                          <level> or above: error, warning, info (default) or
+                          hint; its summary counts all of them
   -h, --help              show this help
   -v, --version           show the version
 
@@ -45,12 +49,14 @@ Exit codes:
 Formats:
   text   grouped by file: line:col, severity, message, rule id, OWASP id, then
          a summary. Colored on a terminal; NO_COLOR turns colors off and
-         FORCE_COLOR on. Suppressed findings are counted, not listed.
+         FORCE_COLOR on. Suppressed findings, and hints unless --min-severity
+         hint asks for them, are counted, not listed.
   json   { version: 1, findings, problems, summary }: findings carry ruleId,
          family, owasp, cwe, severity, message, file, range (0-based, as in
          LSP), operations, related, fixes, and suppressed when suppressed.
   sarif  SARIF 2.1.0, for GitHub code scanning and other SARIF viewers;
-         suppressed findings carry suppressions.
+         suppressed findings carry suppressions. JSON and SARIF hold every
+         finding, whatever --min-severity says.
 
 Configuration (.api-sentinel.yaml):
   rules: { <rule-id>: error | warning | info | hint | off }
@@ -67,5 +73,6 @@ Examples:
   api-sentinel review
   api-sentinel review openapi.yaml specs/
   api-sentinel review --fail-on warning
+  api-sentinel review --min-severity warning
   api-sentinel review --format sarif --output api-sentinel.sarif
 `;
