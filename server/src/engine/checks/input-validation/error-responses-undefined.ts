@@ -30,14 +30,14 @@ export const errorResponsesUndefined: Check = {
       const whole: Lacks = { invalid: lackedByWholeApi(taking, invalid), server: lackedByWholeApi(concerned, failing) };
       const invalidSet = new Set(invalid);
       const failingSet = new Set(failing);
-      const lacksOf = (op: Operation): Lacks => ({ invalid: invalidSet.has(op), server: failingSet.has(op) });
+      // what the API-wide finding says, and what is left to say per operation
+      const apiWide = (op: Operation): Lacks => ({ invalid: whole.invalid && invalidSet.has(op), server: whole.server && failingSet.has(op) });
       if (whole.invalid || whole.server) {
-        const operations = concerned.filter((op) => (whole.invalid && invalidSet.has(op)) || (whole.server && failingSet.has(op)));
-        ctx.report({ ...apiSite(doc), operations, fixes: () => errorResponsesFix(doc, operations, lacksOf),
+        const operations = concerned.filter((op) => apiWide(op).invalid || apiWide(op).server);
+        ctx.report({ ...apiSite(doc), operations, fixes: () => errorResponsesFix(doc, operations, apiWide),
           message: wholeApiMessage(whole, taking, invalid, concerned, failing) });
       }
       for (const op of concerned) {
-        // what the API-wide finding already says is not said again per operation
         const lacks = { invalid: !whole.invalid && invalidSet.has(op), server: !whole.server && failingSet.has(op) };
         if (!lacks.invalid && !lacks.server) continue;
         // at the method key, which another fix writing the first responses of the operation does not move
