@@ -2,6 +2,7 @@ import type { Check } from '../check';
 import type { SpecNode } from '../../spec/load';
 import { child, isObject, items, type ApiDocument } from '../../spec/model';
 import { apiSite } from '../api-wide';
+import { counted } from '../report';
 
 export const corsOriginUndefined: Check = {
   meta: {
@@ -19,7 +20,7 @@ export const corsOriginUndefined: Check = {
     for (const doc of ctx.documents) {
       if (doc.operations.length === 0 || documentsCors(doc)) continue;
       ctx.report({ ...apiSite(doc), operations: doc.operations,
-        message: `No response of the API's ${doc.operations.length} operations documents an Access-Control-Allow-Origin header, and no gateway extension declares a CORS policy: which sites may call it from a browser, and with the visitor's cookies, is left to defaults nobody reviewed.` });
+        message: `No response of the API (${counted(doc.operations.length, 'operation')}) documents an Access-Control-Allow-Origin header, and no gateway extension declares a CORS policy: which sites may call it from a browser, and with the visitor's cookies, is left to defaults nobody reviewed.` });
     }
   },
 };
