@@ -25,6 +25,9 @@ import { bolaCallerIdInRequest } from './bola/bola-caller-id-in-request';
 import { suppressionReasonMissing } from './config/suppression-reason-missing';
 import { codeAuthMissing } from './code/code-auth-missing';
 import { codeRateLimitMissing } from './code/code-rate-limit-missing';
+import { inventoryShadowRoute } from './inventory/inventory-shadow-route';
+import { inventoryZombieOperation } from './inventory/inventory-zombie-operation';
+import { inventorySecurityMismatch } from './inventory/inventory-security-mismatch';
 
 /** Every check, in the order their findings are documented. */
 export const CHECKS: readonly Check[] = [
@@ -54,6 +57,9 @@ export const CHECKS: readonly Check[] = [
   suppressionReasonMissing,
   codeAuthMissing,
   codeRateLimitMissing,
+  inventoryShadowRoute,
+  inventoryZombieOperation,
+  inventorySecurityMismatch,
 ];
 
 /** The ids of every check, built once. */

@@ -4,6 +4,7 @@
  */
 import type { Fix, TextEdit } from '../../types';
 import type { SpecNode } from '../../spec/load';
+import type { SourceFile } from '../../spec/source';
 import { child, entries, isObject, items, WRITE_METHODS, type ApiDocument, type Operation } from '../../spec/model';
 import { PUBLIC_KEY } from '../../spec/extensions';
 import { PUBLIC_PLACEHOLDER } from '../../spec/suppression';
@@ -97,7 +98,7 @@ function chooseSchemes(op: Operation): Choice | undefined {
  * The schemes the document itself requires: the first alternative of the root requirement, else the alternative
  * operations use most (Cloudflare's `api_email` + `api_key`), else the first declared scheme; only declared ones.
  */
-const conventionalSchemes = memoize((doc: ApiDocument): string[] | undefined => {
+export const conventionalSchemes = memoize((doc: ApiDocument): string[] | undefined => {
   const declared = (names: string[]) => names.length > 0 && names.every((name) => doc.securitySchemes.has(name));
   let names = items(child(doc.root, 'security')).map((alt) => (isObject(alt.value) ? Object.keys(alt.value) : [])).find(declared);
   if (!names) {
@@ -203,13 +204,20 @@ export function authResponsesFix(op: Operation): Fix | undefined {
 
 /** The 401 and 403 responses the operation does not write, each a `$ref` to the document's own when it has one. */
 function missingAuthResponses(op: Operation): { [status: string]: PlainValue } {
-  const written = new Set(op.responses.map((r) => r.status));
-  const reusable = reusableAuthResponses(op.document);
+  return authFailureResponses(op.document, op.node.file, new Set(op.responses.map((r) => r.status)));
+}
+
+/**
+ * The 401 and 403 responses not among `written`, as written in `file` of `document`: each a `$ref` to the
+ * document's own response for that status when it has one, else an inline response with a description.
+ */
+export function authFailureResponses(document: ApiDocument, file: SourceFile, written: ReadonlySet<string>): { [status: string]: PlainValue } {
+  const reusable = reusableAuthResponses(document);
   const values: { [status: string]: PlainValue } = {};
   for (const failure of AUTH_FAILURES) {
     if (written.has(failure.status)) continue;
     const target = reusable.get(failure.status);
-    values[failure.status] = target ? { $ref: refTo(op.node.file, target.file, target.path) } : { description: failure.meaning };
+    values[failure.status] = target ? { $ref: refTo(file, target.file, target.path) } : { description: failure.meaning };
   }
   return values;
 }
