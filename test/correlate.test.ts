@@ -100,6 +100,18 @@ describe('pairing specs with code', () => {
     ]);
   });
 
+  test('an entry of apis that pairs nothing is a problem at the entry', async () => {
+    const { config } = parseConfig('apis:\n  - { spec: specs/nope.yaml, code: orders }\n  - { spec: specs/orders.yaml, code: billing }\n', '.api-sentinel.yaml', CHECK_IDS);
+    const result = await reviewMemory({
+      'specs/orders.yaml': spec(['/orders']),
+      'orders/src/app.ts': app("app.get('/orders', (req, res) => res.json([]));"),
+    }, config);
+    assert.deepEqual(result.problems.filter((p) => p.code === 'config-invalid').map((p) => [p.file, p.range!.start.line, p.severity, p.message]), [
+      ['.api-sentinel.yaml', 1, 'warning', "This entry of 'apis' pairs nothing: 'specs/nope.yaml' is not an OpenAPI document of this review"],
+      ['.api-sentinel.yaml', 2, 'warning', "This entry of 'apis' pairs nothing: no route of the code is in 'billing'"],
+    ]);
+  });
+
   test('routes left out of a spec on purpose are not shadows: health, metrics, docs, internalPaths', async () => {
     const files = {
       'openapi.yaml': spec(['/projects', '/projects/{id}']),

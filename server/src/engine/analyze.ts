@@ -9,7 +9,7 @@ import { findSuppression, suppressionFix } from './spec/suppression';
 import type { Frontend, FrontendPart, FrontendRequest, Need, Suppressions } from './frontend';
 import { noSpec, specFrontend, type SpecPart } from './spec/frontend';
 import { isCodePart } from './code/part';
-import { correlate } from './correlate';
+import { correlate, unusedApis } from './correlate';
 import { endpointLinks, type EndpointLinks } from './correlate/links';
 
 export { looksLikeOpenApi } from './spec/sniff';
@@ -65,8 +65,10 @@ export async function analyzeFiles(request: AnalyzeRequest): Promise<{ result: A
   const code = runsCode ? await codeFrontend.load(frontendRequest) : undefined;
   const parts: FrontendPart[] = code ? [spec, code] : [spec];
   const problems = parts.flatMap((part) => part.problems);
-  const findings = request.cancel?.cancelled ? []
-    : runChecks(spec, code, problems, config, checks.filter((check) => check.meta.needs.every((need) => need === 'spec' || code)), request.cancel, request.fixes ?? true);
+  const running = checks.filter((check) => check.meta.needs.every((need) => need === 'spec' || code));
+  const findings = request.cancel?.cancelled ? [] : runChecks(spec, code, problems, config, running, request.cancel, request.fixes ?? true);
+  // pairs written in the configuration that pair nothing are said once, by the analysis that compares specs with code
+  if (isCodePart(code) && config.apis && running.some((check) => check.meta.needs.includes('spec') && check.meta.needs.includes('code'))) problems.push(...unusedApis(code, spec.documents, config.apis));
   const result: AnalysisResult = {
     findings, problems: sortProblems(problems),
     documents: spec.documents.map((d) => d.file.relPath), inputs: parts.flatMap((part) => part.inputs),

@@ -6,6 +6,7 @@
  * the operations no route implements, and the routes no operation documents.
  */
 import type { ResolvedConfig, ApiConfig } from '../config';
+import type { Problem } from '../types';
 import type { Route } from '../code/model';
 import { packageOf, type CodePart } from '../code/part';
 import { memoize } from '../memo';
@@ -175,4 +176,20 @@ function meet(bindings: Binding[]): Correlation {
 /** The pairs an operation is in: the routes that implement it. */
 export function routesOf(correlation: Correlation, operation: Operation): Route[] {
   return correlation.pairs.filter((p) => p.operation === operation).map((p) => p.route);
+}
+
+/**
+ * Problems for the entries of `apis` that pair nothing: the spec is not one of the analysis's OpenAPI documents, or
+ * no route of the code is below the folder. Reported at the entry in the configuration.
+ */
+export function unusedApis(code: CodePart, documents: readonly ApiDocument[], apis: readonly ApiConfig[]): Problem[] {
+  return apis.flatMap((entry) => {
+    const why = !documents.some((doc) => doc.file.relPath === entry.spec)
+      ? `'${entry.spec}' is not an OpenAPI document of this review`
+      : !code.routes.some((route) => route.mounted && (entry.code === '' || route.file.startsWith(`${entry.code}/`)))
+        ? `no route of the code is in '${entry.code || '.'}'`
+        : undefined;
+    if (!why || !entry.at) return [];
+    return [{ file: entry.at.file, range: entry.at.range, severity: 'warning' as const, code: 'config-invalid', message: `This entry of 'apis' pairs nothing: ${why}` }];
+  });
 }

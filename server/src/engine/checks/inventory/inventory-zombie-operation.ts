@@ -24,6 +24,8 @@ export const inventoryZombieOperation: Check = {
     const found = correlation(ctx);
     if (!found) return;
     for (const { operation, binding } of found.unimplemented) {
+      // CORS preflights and traces are answered by middleware or the server, not by a route of their own
+      if (operation.method === 'options' || operation.method === 'trace') continue;
       const closest = closestRoute(operation, binding);
       const related = closest
         ? relatedRoute(closest, `${closest.key} is the closest route in ${codeName(binding)}`)
