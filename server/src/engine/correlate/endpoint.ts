@@ -7,7 +7,7 @@
 import { child, isObject, items, type ApiDocument } from '../spec/model';
 
 /** A path parameter, of any name. */
-export const PARAM = '{}';
+const PARAM = '{}';
 /** A segment that is not constant in the code: it may match any one segment. */
 const ANY = '{?}';
 

@@ -13,7 +13,7 @@ import { memoize } from '../memo';
 import type { ApiDocument, Operation } from '../spec/model';
 import { documentBasePaths, endpointKey, endpointSegments, hasUnknownSegment, normalBase, segmentsMatch } from './endpoint';
 
-export { endpointSegments, endpointKey, PARAM } from './endpoint';
+export { endpointSegments } from './endpoint';
 
 /** One OpenAPI document and code that implements it. */
 export interface Binding {
@@ -171,11 +171,6 @@ function meet(bindings: Binding[]): Correlation {
     else if (!documented.has(item)) undocumented.push({ route: item, binding });
   }
   return { bindings, pairs, unimplemented, undocumented };
-}
-
-/** The pairs an operation is in: the routes that implement it. */
-export function routesOf(correlation: Correlation, operation: Operation): Route[] {
-  return correlation.pairs.filter((p) => p.operation === operation).map((p) => p.route);
 }
 
 /**
