@@ -1,6 +1,7 @@
 /**
  * The review's thread pool: a monorepo of many OpenAPI documents (some sharing $ref'd files, some broken, some not
- * OpenAPI) gives, on several threads, the report of one analysis on one thread, byte for byte, in every format.
+ * OpenAPI, one beside its service's route code) gives, on several threads, the report of one analysis on one thread,
+ * byte for byte, in every format.
  * Runs the built CLI and the built thread script (dist/), so it needs `npm run build` first.
  */
 import { after, before, describe, test } from 'node:test';
@@ -14,6 +15,7 @@ import { enoughDocumentsForPool, MIN_POOL_DOCUMENTS, poolThreads, reviewInPool, 
 import { CliReader } from '../server/src/cli/reader';
 import { discoverFiles } from '../server/src/workspace/discover';
 import { runCli, STACK_TRACE } from './support/cli';
+import { correlating } from './support/engine';
 
 const THREAD_SCRIPT = join(__dirname, '..', 'dist', 'review-worker.js');
 const SERVICES = 24;
@@ -102,6 +104,14 @@ paths:
   write('shared/broken.yaml', 'Clash:\n  type: object\n  properties: { reason: [unclosed\n');
   write('shared/notes.yaml', 'title: release notes\nitems: [a, b]\n');
   write('config/settings.json', '{ "retries": 3 }\n');
+  // one service's code, beside its document: compared with it in the same review
+  write('services/svc-03/package.json', '{ "name": "svc-03", "private": true }\n');
+  write('services/svc-03/src/app.js', [
+    "const app = require('express')();",
+    "app.get('/items/:id', (req, res) => res.json({}));",
+    "app.put('/items/:id', (req, res) => res.json({}));",
+    "app.get('/items/:id/history', (req, res) => res.json([]));",
+  ].join('\n'));
   write('empty.yaml', '');
 }
 
@@ -146,13 +156,17 @@ describe('the CLI on a monorepo: several threads give the one-thread report byte
         assert.equal(pooled.code, serial.code);
         assert.equal(pooled.stdout, serial.stdout);
         if (format === 'json') {
-          const report = JSON.parse(pooled.stdout) as { findings: { file: string; operations: unknown[] }[]; problems: { code: string; file: string }[] };
+          const report = JSON.parse(pooled.stdout) as { findings: { ruleId: string; family: string; file: string; operations: unknown[] }[]; problems: { code: string; file: string }[] };
           // what makes the monorepo a test: findings merged across documents, and every kind of problem
           const shared = report.findings.filter((f) => f.file.startsWith('shared/'));
           assert.ok(shared.some((f) => f.operations.length >= 4), 'a shared schema is one finding with the operations of several documents');
           const codes = new Set(report.problems.map((p) => p.code));
           for (const code of ['parse-error', 'ref-missing']) assert.ok(codes.has(code), `a ${code} problem`);
           assert.equal(report.problems.filter((p) => p.code === 'parse-error' && p.file === 'shared/broken.yaml').length, 1, 'a broken shared file is reported once');
+          if (name === 'the whole folder') {
+            const inventory = report.findings.filter((f) => correlating.has(f.ruleId)).map((f) => `${f.ruleId} ${f.file}`);
+            assert.deepEqual(inventory, ['inventory-shadow-route services/svc-03/src/app.js'], 'the code is compared with its document');
+          }
         }
       });
     }

@@ -1,7 +1,10 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { analyze, codeCandidates, parseConfig, resolveConfig, CHECK_IDS, CONFIG_FILE, type Problem, type ResolvedConfig } from '../engine';
-import { codeFrontend } from './code';
+import {
+  analyze, codeCandidates, compareFindings, compareProblems, correlationCandidates, parseConfig, resolveConfig, CHECKS, CHECK_IDS, CONFIG_FILE,
+  type Problem, type ResolvedConfig,
+} from '../engine';
+import { codeFrontend } from '../workspace/code-frontend';
 import { discoverFiles } from '../workspace/discover';
 import { ioReason, MAX_CONFIG_BYTES, readTextFile } from '../workspace/files';
 import { relativePath } from '../workspace/paths';
@@ -43,18 +46,44 @@ export async function review(options: ReviewOptions, root = process.cwd()): Prom
 
 /**
  * Many OpenAPI documents are analysed on a pool of threads; a few, or a review the pool cannot give exactly as one
- * analysis would, on this thread.
+ * analysis would, on this thread. Beside route code, the pool reviews the documents with the checks that read specs
+ * alone, while this thread reads the code, with the documents that may pair with it, for the checks that read code.
  */
 async function analyzeFiles(request: PoolRequest, progress: Progress): Promise<ReviewResult> {
   const { root, files, config } = request;
-  const threads = poolThreads();
-  // route code is read as one program: the pool takes folders of specs alone
-  const pooled = threads > 1 && codeCandidates(request).length === 0 && enoughDocumentsForPool(files, root, config.maxFileSize)
-    ? await reviewInPool(request, { threads, onFileDone: (file) => progress.fileRead(file) })
-    : undefined;
-  if (pooled) return pooled;
   const reader = new CliReader({ root, allowRemote: config.allowRemoteRefs, onRead: (location) => progress.fileRead(location) });
-  return analyze({ ...request, reader, frontends: { code: codeFrontend } });
+  const single = () => analyze({ ...request, reader, frontends: { code: codeFrontend } });
+  const threads = poolThreads();
+  const code = new Set(codeCandidates(request));
+  const documents = files.filter((file) => !code.has(file));
+  if (threads <= 1 || !enoughDocumentsForPool(documents, root, config.maxFileSize)) return single();
+  const pool = { threads, onFileDone: (file: string) => progress.fileRead(file) };
+  if (code.size === 0) return (await reviewInPool(request, pool)) ?? single();
+  const [specs, paired] = await Promise.all([
+    reviewInPool({ ...request, files: documents }, pool),
+    analyze({ ...request, files: correlationCandidates(request), reader, checks: CODE_CHECKS, frontends: { code: codeFrontend } }),
+  ]);
+  return specs ? joinReviews(specs, paired) : single();
+}
+
+/** The checks that read code (alone, or beside specs). */
+const CODE_CHECKS = CHECKS.filter((check) => check.meta.needs.includes('code'));
+
+/**
+ * The review of the documents by the spec checks, joined with the review of the code and its paired documents by the
+ * code checks, as one analysis reports them: the two ran different checks, and the documents both read gave both the
+ * same problems (kept once).
+ */
+function joinReviews(specs: ReviewResult, code: ReviewResult): ReviewResult {
+  const problemKey = (problem: Problem) => JSON.stringify([problem.file, problem.code, problem.message, problem.range]);
+  const known = new Set(specs.problems.map(problemKey));
+  return {
+    findings: [...specs.findings, ...code.findings].sort(compareFindings),
+    problems: [...specs.problems, ...code.problems.filter((problem) => !known.has(problemKey(problem)))].sort(compareProblems),
+    documents: specs.documents,
+    routes: code.routes,
+    frontends: code.frontends.includes('spec') ? code.frontends : ['spec', ...code.frontends],
+  };
 }
 
 /** `--config FILE` (must exist), else `.api-sentinel.yaml` in the root when present. Invalid entries become problems. */

@@ -9,6 +9,8 @@ import { findSuppression, suppressionFix } from './spec/suppression';
 import type { Frontend, FrontendPart, FrontendRequest, Need, Suppressions } from './frontend';
 import { noSpec, specFrontend, type SpecPart } from './spec/frontend';
 import { isCodePart } from './code/part';
+import { correlate, unusedApis } from './correlate';
+import { endpointLinks, type EndpointLinks } from './correlate/links';
 
 export { looksLikeOpenApi } from './spec/sniff';
 
@@ -54,10 +56,7 @@ export async function analyzeFiles(request: AnalyzeRequest): Promise<{ result: A
   const config = resolved(request.config);
   const checks = (request.checks ?? CHECKS).filter((check) => config.rules.get(check.meta.id) !== 'off');
   const needs = new Set<Need>(checks.flatMap((check) => check.meta.needs));
-  const frontendRequest: FrontendRequest = {
-    root: request.root, files: request.files, explicit: request.explicit ?? new Set(), reader: request.reader, config,
-    cancel: request.cancel, cache: request.cache,
-  };
+  const frontendRequest = frontendRequestOf(request, config);
   // documents are still parsed and their problems reported when every check is off: only a code-only analysis skips them
   const runsSpec = needs.has('spec') || !needs.has('code');
   const spec = runsSpec ? await specFrontend.load(frontendRequest) : noSpec(request);
@@ -66,8 +65,10 @@ export async function analyzeFiles(request: AnalyzeRequest): Promise<{ result: A
   const code = runsCode ? await codeFrontend.load(frontendRequest) : undefined;
   const parts: FrontendPart[] = code ? [spec, code] : [spec];
   const problems = parts.flatMap((part) => part.problems);
-  const findings = request.cancel?.cancelled ? []
-    : runChecks(spec, code, problems, config, checks.filter((check) => check.meta.needs.every((need) => need === 'spec' || code)), request.cancel, request.fixes ?? true);
+  const running = checks.filter((check) => check.meta.needs.every((need) => need === 'spec' || code));
+  const findings = request.cancel?.cancelled ? [] : runChecks(spec, code, problems, config, running, request.cancel, request.fixes ?? true);
+  // pairs written in the configuration that pair nothing are said once, by the analysis that compares specs with code
+  if (isCodePart(code) && config.apis && running.some((check) => check.meta.needs.includes('spec') && check.meta.needs.includes('code'))) problems.push(...unusedApis(code, spec.documents, config.apis));
   const result: AnalysisResult = {
     findings, problems: sortProblems(problems),
     documents: spec.documents.map((d) => d.file.relPath), inputs: parts.flatMap((part) => part.inputs),
@@ -75,6 +76,28 @@ export async function analyzeFiles(request: AnalyzeRequest): Promise<{ result: A
     frontends: [...(runsSpec ? ['spec' as const] : []), ...(code ? ['code' as const] : [])],
   };
   return { result, files: spec.files };
+}
+
+function frontendRequestOf(request: AnalyzeRequest, config: ResolvedConfig): FrontendRequest {
+  return {
+    root: request.root, files: request.files, explicit: request.explicit ?? new Set(), reader: request.reader, config,
+    cancel: request.cancel, cache: request.cache,
+  };
+}
+
+/**
+ * Which operations of the candidates' OpenAPI documents which routes of their code implement (the pairs the
+ * inventory checks compare), for navigating between them: runs the spec and code frontends, no check. Nothing when
+ * no code frontend is given or no spec pairs with the code.
+ */
+export async function linkEndpoints(request: AnalyzeRequest): Promise<EndpointLinks> {
+  const config = resolved(request.config);
+  const frontendRequest = frontendRequestOf(request, config);
+  const codeFrontend = request.frontends?.code;
+  if (!codeFrontend || !(codeFrontend.claims?.(frontendRequest) ?? true)) return { operations: [], routes: [] };
+  const spec = await specFrontend.load(frontendRequest);
+  const code = spec.documents.length > 0 ? await codeFrontend.load(frontendRequest) : undefined;
+  return isCodePart(code) ? endpointLinks(correlate(code, spec.documents, config)) : { operations: [], routes: [] };
 }
 
 interface Draft { meta: CheckMeta; report: Report; operations: Map<Operation | OperationRef, OperationRef>; related: Places<RelatedLocation> }
@@ -185,11 +208,17 @@ function runChecks(
 /** Code-unit order: stable across machines and locales, and much cheaper than localeCompare on thousands of findings. */
 function byText(a: string, b: string): number { return a < b ? -1 : a > b ? 1 : 0; }
 
-function compareFindings(a: Finding, b: Finding): number {
+/** The order of an analysis's findings: by file, position, then rule (total: one finding per rule and place). */
+export function compareFindings(a: Finding, b: Finding): number {
   return byText(a.file, b.file) || a.range.start.line - b.range.start.line
     || a.range.start.character - b.range.start.character || byText(a.ruleId, b.ruleId);
 }
 
 function sortProblems(problems: Problem[]): Problem[] {
-  return [...problems].sort((a, b) => byText(a.file, b.file) || (a.range?.start.line ?? -1) - (b.range?.start.line ?? -1));
+  return [...problems].sort(compareProblems);
+}
+
+/** The order of an analysis's problems: by file, then line (a stable sort keeps the order problems were found in). */
+export function compareProblems(a: Problem, b: Problem): number {
+  return byText(a.file, b.file) || (a.range?.start.line ?? -1) - (b.range?.start.line ?? -1);
 }

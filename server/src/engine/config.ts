@@ -1,4 +1,4 @@
-import type { Problem, Severity } from './types';
+import type { Problem, Range, Severity } from './types';
 import { SEVERITIES } from './types';
 import { parseYaml, YamlSyntaxError } from './spec/parse-yaml';
 import { LineIndex, SourceFile } from './spec/source';
@@ -27,6 +27,28 @@ export interface Config {
   authMiddleware?: string[];
   /** Names of the project's own rate limiters: route analysis trusts them to limit the request rate. */
   rateLimiters?: string[];
+  /**
+   * Route path patterns left out of the spec on purpose (`/internal/**`, `GET /debug/*`): routes there are not
+   * shadow routes.
+   */
+  internalPaths?: string[];
+  /** Which spec documents which code: when given, only these pairs are compared (no automatic pairing). */
+  apis?: ApiConfig[];
+}
+
+/** One API of `apis`: a spec document and the folder of the code that implements it. */
+export interface ApiConfig {
+  /** The OpenAPI document, relative to the project root. */
+  spec: string;
+  /** The folder of the code that serves it, relative to the project root ('' for the root). */
+  code: string;
+  /**
+   * The path prefix the code serves the spec's paths under (`/api/v1`), in place of the base path of the spec's
+   * `servers` (2.0 `basePath`); `/` when the code serves them as written.
+   */
+  basePath?: string;
+  /** Where the entry is written in the configuration, for problems about it. */
+  at?: { file: string; range: Range };
 }
 
 export interface ResolvedConfig {
@@ -39,6 +61,9 @@ export interface ResolvedConfig {
   maxFileSize: number;
   authMiddleware: string[];
   rateLimiters: string[];
+  internalPaths: string[];
+  /** Undefined when the configuration pairs nothing: specs and code are then paired automatically. */
+  apis?: ApiConfig[];
 }
 
 /** Folders never searched for documents. */
@@ -55,6 +80,8 @@ export function resolveConfig(config: Config = {}): ResolvedConfig {
     maxFileSize: config.maxFileSizeMB !== undefined ? config.maxFileSizeMB * 1024 * 1024 : DEFAULT_MAX_FILE_SIZE,
     authMiddleware: config.authMiddleware ?? [],
     rateLimiters: config.rateLimiters ?? [],
+    internalPaths: config.internalPaths ?? [],
+    ...(config.apis ? { apis: config.apis } : {}),
   };
 }
 
@@ -66,14 +93,25 @@ export function isIncluded(relPath: string, config: ResolvedConfig): boolean {
 
 /** Whether `METHOD path` matches a public path pattern (`/health`, `/public/**`, `GET /status/*`). */
 export function isPublicPath(method: string, path: string, config: ResolvedConfig): boolean {
-  if (config.publicPaths.length === 0) return false;
+  return matchesPathPatterns(method, path, config.publicPaths, publicAnswers, config);
+}
+
+/** Whether `METHOD path` matches an internal path pattern: a route left out of the spec on purpose. */
+export function isInternalPath(method: string, path: string, config: ResolvedConfig): boolean {
+  return matchesPathPatterns(method, path, config.internalPaths, internalAnswers, config);
+}
+
+function matchesPathPatterns(
+  method: string, path: string, patterns: readonly string[], known: WeakMap<ResolvedConfig, Map<string, boolean>>, config: ResolvedConfig,
+): boolean {
+  if (patterns.length === 0) return false;
   // several checks ask about every operation: each (method, path) is matched against the patterns once per configuration
-  let answers = publicAnswers.get(config);
-  if (!answers) publicAnswers.set(config, (answers = new Map()));
+  let answers = known.get(config);
+  if (!answers) known.set(config, (answers = new Map()));
   const key = `${method.toLowerCase()} ${path}`;
   let answer = answers.get(key);
   if (answer === undefined) {
-    answer = config.publicPaths.some((pattern) => {
+    answer = patterns.some((pattern) => {
       const publicPath = parsePublicPath(pattern);
       if (publicPath.method !== undefined && publicPath.method.toLowerCase() !== method.toLowerCase()) return false;
       return matchesGlob(path, publicPath.glob);
@@ -84,6 +122,7 @@ export function isPublicPath(method: string, path: string, config: ResolvedConfi
 }
 
 const publicAnswers = new WeakMap<ResolvedConfig, Map<string, boolean>>();
+const internalAnswers = new WeakMap<ResolvedConfig, Map<string, boolean>>();
 
 /**
  * A public path pattern starting with letters, white space and a glob names a method (`GET /status/*`); any other is
@@ -108,7 +147,7 @@ function isAsciiLetter(c: string): boolean {
 /** Most patterns in one list: each costs a match for every file or operation. */
 export const MAX_PATTERNS = 1000;
 
-const PATTERN_LIST_KEYS = ['publicPaths', 'include', 'exclude'] as const;
+const PATTERN_LIST_KEYS = ['publicPaths', 'internalPaths', 'include', 'exclude'] as const;
 export type PatternListKey = (typeof PATTERN_LIST_KEYS)[number];
 const isPatternListKey = (key: string): key is PatternListKey => (PATTERN_LIST_KEYS as readonly string[]).includes(key);
 
@@ -120,7 +159,7 @@ export function usablePatterns(key: PatternListKey, patterns: readonly string[],
   if (patterns.length > MAX_PATTERNS) report(`'${key}' has ${patterns.length} patterns; only the first ${MAX_PATTERNS} are used`);
   let characters = 0;
   return patterns.slice(0, MAX_PATTERNS).filter((pattern, index) => {
-    const { glob, offset } = key === 'publicPaths' ? parsePublicPath(pattern) : { glob: pattern, offset: 0 };
+    const { glob, offset } = key === 'publicPaths' || key === 'internalPaths' ? parsePublicPath(pattern) : { glob: pattern, offset: 0 };
     const problem = globProblem(glob, offset);
     if (problem !== undefined) report(`Invalid pattern in '${key}': ${problem}`, index);
     else if ((characters += glob.length) > MAX_PATTERN_CHARACTERS) {
@@ -135,7 +174,7 @@ export function usablePatterns(key: PatternListKey, patterns: readonly string[],
 /** At most this many characters of patterns in one list. */
 export const MAX_PATTERN_CHARACTERS = 10_000;
 
-const STRING_LIST_KEYS = ['sensitiveFields', 'publicPaths', 'include', 'exclude', 'authMiddleware', 'rateLimiters'] as const;
+const STRING_LIST_KEYS = ['sensitiveFields', 'publicPaths', 'internalPaths', 'include', 'exclude', 'authMiddleware', 'rateLimiters'] as const;
 /** Lists of names as written in the code: an empty one names nothing. */
 const NAME_LIST_KEYS: readonly string[] = ['authMiddleware', 'rateLimiters'];
 
@@ -182,6 +221,12 @@ export function parseConfig(text: string, relPath: string, knownRules: ReadonlyS
     } else if (key === 'allowRemoteRefs') {
       if (typeof v !== 'boolean') bad(raw, key, "'allowRemoteRefs' must be true or false");
       else config.allowRemoteRefs = v;
+    } else if (key === 'apis') {
+      if (!Array.isArray(v)) { bad(raw, key, "'apis' must be a list of { spec, code, basePath }"); continue; }
+      config.apis = v.flatMap((entry: unknown, index) => {
+        const api = parseApi(entry, (container, at, message) => bad(container ?? v, container ? at : index, message));
+        return api ? [{ ...api, at: { file: relPath, range: file.rangeOf(v, index, 'value') } }] : [];
+      });
     } else if (key === 'maxFileSizeMB') {
       if (typeof v !== 'number' || !(v > 0)) bad(raw, key, "'maxFileSizeMB' must be a positive number");
       else config.maxFileSizeMB = v;
@@ -190,4 +235,33 @@ export function parseConfig(text: string, relPath: string, knownRules: ReadonlyS
     }
   }
   return { config, problems };
+}
+
+/** A project path as the configuration writes it (`./services/api/`), as the engine compares them (`services/api`). */
+function projectPath(path: string): string {
+  return path.trim().replace(/\\/g, '/').replace(/^(?:\.\/)+/, '').replace(/\/+$/, '').replace(/^\.$/, '');
+}
+
+/**
+ * One entry of `apis`, or undefined when it cannot be used (each mistake reported at its key, or at the entry when
+ * `container` is undefined).
+ */
+function parseApi(entry: unknown, bad: (container: object | undefined, key: string, message: string) => void): Omit<ApiConfig, 'at'> | undefined {
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+    bad(undefined, '', "Each entry of 'apis' must be a mapping with 'spec' and 'code'");
+    return undefined;
+  }
+  const fields = entry as Record<string, unknown>;
+  let usable = true;
+  for (const [key, value] of Object.entries(fields)) {
+    if (key !== 'spec' && key !== 'code' && key !== 'basePath') { bad(fields, key, `Unknown key '${key}' in an entry of 'apis' (spec, code, basePath)`); usable = false; }
+    else if (typeof value !== 'string' || (key === 'spec' && projectPath(value) === '')) { bad(fields, key, `'${key}' must be ${key === 'spec' ? "the path of an OpenAPI document" : key === 'code' ? "the folder of the code ('.' for the root)" : "a path such as '/api/v1'"}`); usable = false; }
+    else if (key === 'basePath' && !value.startsWith('/')) { bad(fields, key, `'basePath' must start with '/' ('${value}')`); usable = false; }
+  }
+  for (const key of ['spec', 'code'] as const) {
+    if (fields[key] === undefined) { bad(undefined, '', `An entry of 'apis' needs '${key}'`); usable = false; }
+  }
+  if (!usable) return undefined;
+  const basePath = fields.basePath as string | undefined;
+  return { spec: projectPath(fields.spec as string), code: projectPath(fields.code as string), ...(basePath !== undefined ? { basePath } : {}) };
 }

@@ -3,7 +3,9 @@
  * scripts import nothing else of the engine (test/boundaries.test.ts holds this). Pure analysis over files supplied
  * by a reader: no file system, no editor, no network.
  */
-export { analyze, looksLikeOpenApi, type AnalyzeRequest } from './analyze';
+export { analyze, linkEndpoints, compareFindings, compareProblems, looksLikeOpenApi, type AnalyzeRequest } from './analyze';
+export { correlationCandidates } from './correlate/candidates';
+export type { EndpointLinks, OperationPlace } from './correlate/links';
 export { Session, type Analysis, type SessionRequest } from './session';
 export { findingKey, compare, type Comparison } from './identity';
 export type { Frontend, FrontendPart, FrontendRequest } from './frontend';

@@ -19,6 +19,7 @@ import { FIX_ALL_KIND, SOURCE, pathOf, problemToDiagnostic, toUri, withinLimit }
 import { BranchLimitedResults, BranchReview, type BranchReviewParams } from './features/branch-review';
 import { codeActionsFor } from './features/code-actions';
 import { hoverAt } from './features/hover';
+import { EndpointNavigation, joinHovers } from './features/navigation';
 import { WorkspaceRuleset } from './features/spectral';
 import { reviewWorkspace } from './features/workspace-review';
 import { OpenDocuments } from './open-documents';
@@ -109,6 +110,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       publisher.refreshReviewed(before);
     },
   });
+
+  // between spec operations and their handlers: the folder's links are computed when a request first needs them
+  const navigation = new EndpointNavigation({ open, folderOf: (file) => units.folderOf(file), config: async (folder) => (await settings.of(folder)).config });
 
   const publisher = new Publisher(connection, client, open, {
     units,
@@ -239,6 +243,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   function onEdit(file: string, document: TextDocument, delay: number): void {
     const text = document.getText();
+    navigation.changed(file);
     worker.overlay(file, { version: document.version, text });
     if (isConfigFile(file)) configChanged(path.dirname(file), delay);
     const known = units.get(file) !== undefined;
@@ -275,6 +280,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       settings.forget(folder);
       publisher.forgetFolder(folder);
       ruleset.forgetFolder(folder);
+      navigation.forgetFolder(folder);
       // documents still open there are analysed on their own
       for (const [file, document] of open.entries()) {
         if (!file.startsWith(folder + path.sep) || units.get(file) || !looksLikeOpenApi(document.getText())) continue;
@@ -311,6 +317,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         hoverProvider: true,
+        implementationProvider: true,
+        definitionProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
         ...(client.pull ? { diagnosticProvider: { identifier: SOURCE, interFileDependencies: true, workspaceDiagnostics: false } } : {}),
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -369,9 +377,20 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return { kind: DocumentDiagnosticReportKind.Full, items: withinLimit(publisher.diagnosticsIn(file)) };
   }));
 
-  connection.onHover(guard('textDocument/hover', undefined, (params) => {
+  connection.onHover(guard('textDocument/hover', undefined, async (params) => {
     const file = pathOf(params.textDocument.uri);
-    return file === undefined ? undefined : hoverAt(file, params.position, analysesReading(file), open);
+    if (file === undefined) return undefined;
+    return joinHovers(hoverAt(file, params.position, analysesReading(file), open), await navigation.hover(file, params.position));
+  }));
+
+  connection.onImplementation(guard('textDocument/implementation', [], (params) => {
+    const file = pathOf(params.textDocument.uri);
+    return file === undefined ? [] : navigation.implementation(file, params.position);
+  }));
+
+  connection.onDefinition(guard('textDocument/definition', [], (params) => {
+    const file = pathOf(params.textDocument.uri);
+    return file === undefined ? [] : navigation.definition(file, params.position);
   }));
 
   connection.onCodeAction(guard('textDocument/codeAction', [], async (params) => {
@@ -393,6 +412,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const file = pathOf(change.uri);
       // an open buffer wins over the disk
       if (!file || open.has(file)) continue;
+      navigation.changed(file);
       if (isConfigFile(file)) { configChanged(path.dirname(file), 0); continue; }
       for (const unit of units.reading(file)) scheduler.schedule(unit.id, 0);
       await changedOnDisk(file, change.type);

@@ -32,6 +32,9 @@ import { inventoryServerUndocumented } from './inventory/inventory-server-undocu
 import { suppressionReasonMissing } from './config/suppression-reason-missing';
 import { codeAuthMissing } from './code/code-auth-missing';
 import { codeRateLimitMissing } from './code/code-rate-limit-missing';
+import { inventoryShadowRoute } from './inventory/inventory-shadow-route';
+import { inventoryZombieOperation } from './inventory/inventory-zombie-operation';
+import { inventorySecurityMismatch } from './inventory/inventory-security-mismatch';
 
 /** Every check, in the order their findings are documented. */
 export const CHECKS: readonly Check[] = [
@@ -68,6 +71,9 @@ export const CHECKS: readonly Check[] = [
   suppressionReasonMissing,
   codeAuthMissing,
   codeRateLimitMissing,
+  inventoryShadowRoute,
+  inventoryZombieOperation,
+  inventorySecurityMismatch,
 ];
 
 /** The ids of every check, built once. */

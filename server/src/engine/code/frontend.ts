@@ -12,7 +12,7 @@ import type { FileReader, Finding, Fix, Suppression } from '../types';
 import { SUPPRESSION_PLACEHOLDER } from '../spec/suppression';
 import { codeCandidates } from './files';
 import { analyzeRoutes, DEFAULT_MAX_CODE_FILE_SIZE } from './index';
-import { groupApps, type CodePart } from './part';
+import { groupApps, packageFolders, type CodePart } from './part';
 
 export const codeFrontend: Frontend<CodePart> = {
   need: 'code',
@@ -38,8 +38,9 @@ export const codeFrontend: Frontend<CodePart> = {
       const text = texts.get(`${root === '/' ? '' : root}/${route.file}`);
       if (text !== undefined) routeTexts.set(route.file, text);
     }
+    const packages = packageFolders(root, request.files);
     return {
-      routes: analysis.routes, apps: groupApps(analysis.routes, root, request.files),
+      routes: analysis.routes, apps: groupApps(analysis.routes, packages), packages,
       problems: analysis.problems, inputs: analysis.inputs, suppressions: commentSuppressions(routeTexts),
     };
   },

@@ -24,6 +24,11 @@ export interface ChainLink {
   /** The `use(...)` or route argument that applies it. */
   appliedAt: Location;
   scope: LinkScope;
+  /**
+   * The scopes, roles or permissions an auth link demands, as the string literals of the call that applies it, when
+   * its name says it checks some (`requireScopes('orders:read')`, `hasRole(['admin'])`).
+   */
+  grants?: string[];
 }
 
 export interface Handler {

@@ -10,6 +10,8 @@ export interface CodePart extends FrontendPart {
   /** Every route, sorted by file, then position. */
   routes: Route[];
   apps: CodeApp[];
+  /** The folders of the `package.json` files among the candidates, relative to the root ('' for the root), deepest first. */
+  packages: string[];
 }
 
 /**
@@ -59,18 +61,24 @@ export function linksOf(route: Route, kind: LinkKind): ChainLink[] {
   return routeLinks(route).filter((link) => link.kind === kind);
 }
 
-/**
- * Groups routes by app: the deepest folder holding a `package.json` among `files` (absolute candidate paths) that
- * holds the route's file.
- */
-export function groupApps(routes: readonly Route[], root: string, files: readonly string[]): CodeApp[] {
+/** The folders holding a `package.json` among `files` (absolute candidate paths), relative to the root, deepest first. */
+export function packageFolders(root: string, files: readonly string[]): string[] {
   const prefix = `${root.replace(/\\/g, '/').replace(/\/+$/, '')}/`;
-  const folders = [...new Set(files.map((f) => f.replace(/\\/g, '/')).filter((f) => f.startsWith(prefix) && f.endsWith('/package.json'))
+  return [...new Set(files.map((f) => f.replace(/\\/g, '/')).filter((f) => f.startsWith(prefix) && f.endsWith('/package.json'))
     .map((f) => dirname(f).slice(prefix.length - 1).replace(/^\//, '')))]
     .sort((a, b) => b.length - a.length);
+}
+
+/** The package a project file belongs to: the deepest of `folders` (deepest first) that holds it, '' for none. */
+export function packageOf(file: string, folders: readonly string[]): string {
+  return folders.find((f) => f === '' || file.startsWith(`${f}/`)) ?? '';
+}
+
+/** Groups routes by app: the deepest package folder (`packageFolders`) that holds the route's file. */
+export function groupApps(routes: readonly Route[], folders: readonly string[]): CodeApp[] {
   const apps = new Map<string, CodeApp>();
   for (const route of routes) {
-    const folder = folders.find((f) => f === '' || route.file.startsWith(`${f}/`)) ?? '';
+    const folder = packageOf(route.file, folders);
     let app = apps.get(folder);
     if (!app) apps.set(folder, (app = { folder, routes: [], auth: [], rateLimits: [] }));
     app.routes.push(route);

@@ -508,7 +508,11 @@ class RouteReader {
       evidence = `${evidence}, but ${override.why}`;
     }
     if (override && 'note' in override) evidence = `${evidence}; ${override.note}`;
-    return { name: c.name, kind, evidence, ...(c.definedAt ? { definedAt: c.definedAt } : {}), appliedAt: locate(source.at.module, source.at.node), scope };
+    const grants = kind === 'auth' ? grantsOf(source.expr) : [];
+    return {
+      name: c.name, kind, evidence, ...(c.definedAt ? { definedAt: c.definedAt } : {}), appliedAt: locate(source.at.module, source.at.node), scope,
+      ...(grants.length > 0 ? { grants } : {}),
+    };
   }
 
   /** The route's handler, and what its own code enforces that the chain does not (its code is read only then). */
@@ -553,4 +557,18 @@ function callsWithin(module: Module, fn: ts.Node): ts.CallExpression[] {
   const within: ts.CallExpression[] = [];
   for (let i = low; i < calls.length && calls[i].pos < fn.end; i++) if (calls[i].end <= fn.end) within.push(calls[i]);
   return within;
+}
+
+/** Names of calls that demand scopes, roles or permissions: `requiredScopes`, `hasRole`, `checkPermissions`, `authorize`. */
+const GRANTING_CALL = /scope|role|permission|authori[sz]e/i;
+
+/** The string literals a granting call passes (directly or in an array): the scopes, roles or permissions it demands. */
+function grantsOf(expr: ts.Expression): string[] {
+  const call = unwrap(expr);
+  if (!ts.isCallExpression(call) || !GRANTING_CALL.test(displayName(unwrap(call.expression)))) return [];
+  return call.arguments.flatMap((arg) => {
+    const value = unwrap(arg);
+    const items = ts.isArrayLiteralExpression(value) ? value.elements.map((e) => unwrap(e)) : [value];
+    return items.filter((item) => ts.isStringLiteralLike(item)).map((item) => (item as ts.StringLiteralLike).text);
+  });
 }

@@ -65,6 +65,17 @@ export const referencedResponses = memoize((doc: ApiDocument): Map<string, SpecN
   return found;
 });
 
+/** The shared responses of a document (`components.responses`, 2.0 `responses`), by name. */
+function sharedResponses(doc: ApiDocument): [string, SpecNode][] {
+  const components = doc.version === '2.0' ? doc.root : child(doc.root, 'components');
+  return entries(components && child(components, 'responses'));
+}
+
+/** The document's own response for a kind: one that operations reference for its status, else a shared one meant for it. */
+export function ownResponse(doc: ApiDocument, kind: ResponseKind): SpecNode | undefined {
+  return referencedResponses(doc).get(kind.status) ?? sharedResponses(doc).find(([name]) => kind.meantFor(name))?.[1];
+}
+
 /** A response a fix documents: its status, how a shared response meant for it is named, and what it says. */
 export interface ResponseKind {
   status: string;
@@ -90,10 +101,8 @@ export interface PlannedResponses {
  * operations need one, a new shared response that all of them reference; else a response written in place.
  */
 export function planResponses(doc: ApiDocument, operations: readonly Operation[], needs: (op: Operation) => readonly ResponseKind[]): PlannedResponses {
-  const referenced = referencedResponses(doc);
   const sharedPath = doc.version === '2.0' ? ['responses'] : ['components', 'responses'];
-  const components = doc.version === '2.0' ? doc.root : child(doc.root, 'components');
-  const named = entries(components && child(components, 'responses'));
+  const named = sharedResponses(doc);
   const needed = operations.map((op) => [op, needs(op)] as const);
   const count = new Map<string, number>();
   for (const [, kinds] of needed) for (const kind of kinds) count.set(kind.status, (count.get(kind.status) ?? 0) + 1);
@@ -101,7 +110,7 @@ export function planResponses(doc: ApiDocument, operations: readonly Operation[]
   const targets = new Map<string, { file: SpecNode['file']; path: (string | number)[] } | undefined>();
   const target = (kind: ResponseKind) => {
     if (!targets.has(kind.status)) {
-      const own = referenced.get(kind.status) ?? named.find(([name]) => kind.meantFor(name))?.[1];
+      const own = ownResponse(doc, kind);
       if (own) targets.set(kind.status, { file: own.file, path: own.path });
       else if ((count.get(kind.status) ?? 0) > 1 && !named.some(([name]) => name === kind.component)) {
         created[kind.component] = { description: kind.meaning };

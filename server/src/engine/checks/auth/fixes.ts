@@ -4,12 +4,13 @@
  */
 import type { Fix, TextEdit } from '../../types';
 import type { SpecNode } from '../../spec/load';
+import type { SourceFile } from '../../spec/source';
 import { child, entries, isObject, items, WRITE_METHODS, type ApiDocument, type Operation } from '../../spec/model';
 import { PUBLIC_KEY } from '../../spec/extensions';
 import { PUBLIC_PLACEHOLDER } from '../../spec/suppression';
 import { attempt } from '../../edit/fixes';
-import { insertMissing, removeItem, replaceValue, type PlainValue } from '../../edit/edits';
-import { planResponses, writeIntoOperation, type PlannedResponses, type ResponseKind } from '../../edit/responses';
+import { insertMissing, refTo, removeItem, replaceValue, type PlainValue } from '../../edit/edits';
+import { ownResponse, planResponses, writeIntoOperation, type PlannedResponses, type ResponseKind } from '../../edit/responses';
 import { memoize } from '../../memo';
 import { squash } from '../words';
 import { definedScopes, documentsAuthFailure, lowerString } from './knowledge';
@@ -108,7 +109,7 @@ export function requireEverywhereFix(doc: ApiDocument, protect: readonly Operati
  * The schemes the document itself requires: the first alternative of the root requirement, else the alternative
  * operations use most (Cloudflare's `api_email` + `api_key`), else the first declared scheme; only declared ones.
  */
-const conventionalSchemes = memoize((doc: ApiDocument): string[] | undefined => {
+export const conventionalSchemes = memoize((doc: ApiDocument): string[] | undefined => {
   const declared = (names: string[]) => names.length > 0 && names.every((name) => doc.securitySchemes.has(name));
   let names = items(child(doc.root, 'security')).map((alt) => (isObject(alt.value) ? Object.keys(alt.value) : [])).find(declared);
   if (!names) {
@@ -203,4 +204,14 @@ export function authResponsesFix(operations: readonly Operation[]): Fix | undefi
     const to = operations.length > 1 ? ` to the ${operations.length} operations` : '';
     return { title: `Add ${plan.statuses.join(' and ')} response${plan.statuses.length > 1 ? 's' : ''}${to}`, kind: 'safe', edits };
   });
+}
+
+/** The 401 and 403 responses of a new operation written in `file`: each a `$ref` to the document's own when it has one. */
+export function authFailureResponses(doc: ApiDocument, file: SourceFile): { [status: string]: PlainValue } {
+  const values: { [status: string]: PlainValue } = {};
+  for (const failure of AUTH_FAILURES) {
+    const own = ownResponse(doc, failure);
+    values[failure.status] = own ? { $ref: refTo(file, own.file, own.path) } : { description: failure.meaning };
+  }
+  return values;
 }

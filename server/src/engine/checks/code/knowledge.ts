@@ -61,13 +61,21 @@ const WELL_KNOWN_FILE = /\.(?:ico|txt|xml|webmanifest)$/i;
 export function isPublicByNature(route: Route, config: ResolvedConfig): boolean {
   const { method, path } = route;
   if (method === 'OPTIONS' || isAuthRequest(method, path, true) || isPublicPath(method, path, config)) return true;
+  return isServiceRoute(route) || (method === 'POST' && pathHolds(route, WEBHOOK_WORDS));
+}
+
+/**
+ * Routes that serve the service rather than its API: the root page and the files browsers fetch, health and
+ * discovery endpoints (also below a prefix: `/api/v1/health`), and API documentation.
+ */
+export function isServiceRoute(route: Route): boolean {
+  const { method, path } = route;
   const reads = method === 'GET' || method === 'HEAD';
   if (reads && (path === '/' || WELL_KNOWN_FILE.test(path))) return true;
   const segments = path.split('/').filter((s) => s !== '');
   if (segments.some((_, i) => isHealthRequest(method, `/${segments.slice(i).join('/')}`))) return true;
   // `/docs/{id}` may well be the user's documents: API documentation takes no object id
-  if (reads && !hasObjectId(route) && literalSegments(route).some((s) => DOCS_SEGMENTS.has(s))) return true;
-  return method === 'POST' && pathHolds(route, WEBHOOK_WORDS);
+  return reads && !hasObjectId(route) && literalSegments(route).some((s) => DOCS_SEGMENTS.has(s));
 }
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'ALL']);
