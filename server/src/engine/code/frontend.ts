@@ -30,7 +30,7 @@ export const codeFrontend: Frontend<CodePart> = {
     };
     const { config } = request;
     const analysis = await analyzeRoutes({
-      root, files: codeCandidates(request), reader, cancel: request.cancel,
+      root, files: codeCandidates(request), reader, cancel: request.cancel, cache: request.cache,
       options: { authMiddleware: config.authMiddleware, rateLimiters: config.rateLimiters, maxFileSize: Math.min(config.maxFileSize, DEFAULT_MAX_CODE_FILE_SIZE) },
     });
     const routeTexts = new Map<string, string>();
