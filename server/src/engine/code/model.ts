@@ -23,6 +23,8 @@ export interface ChainLink {
   definedAt?: Location;
   /** The `use(...)` or route argument that applies it. */
   appliedAt: Location;
+  /** The call that applies it, shortened: `app.use('/api', ...)`, `@UseGuards(...)`. */
+  appliedBy?: string;
   scope: LinkScope;
 }
 

@@ -508,7 +508,11 @@ class RouteReader {
       evidence = `${evidence}, but ${override.why}`;
     }
     if (override && 'note' in override) evidence = `${evidence}; ${override.note}`;
-    return { name: c.name, kind, evidence, ...(c.definedAt ? { definedAt: c.definedAt } : {}), appliedAt: locate(source.at.module, source.at.node), scope };
+    const appliedBy = applyingCall(source.at);
+    return {
+      name: c.name, kind, evidence, ...(c.definedAt ? { definedAt: c.definedAt } : {}), appliedAt: locate(source.at.module, source.at.node),
+      ...(appliedBy ? { appliedBy } : {}), scope,
+    };
   }
 
   /** The route's handler, and what its own code enforces that the chain does not (its code is read only then). */
@@ -527,6 +531,26 @@ class RouteReader {
     const at = locate(source.module, source.expr);
     return { file: at.file, range: at.range, ...name };
   }
+}
+
+/** Callee text longer than this is cut in `applyingCall`. */
+const MAX_CALLEE = 60;
+
+/**
+ * The call a link is an argument of, as a reader recognises it: its callee and its path argument, the rest elided
+ * (`app.use('/api', ...)`, `@UseGuards(...)`); undefined when the link is not a call's argument.
+ */
+function applyingCall(at: Site): string | undefined {
+  let node: ts.Node = at.node;
+  while (node.parent && (ts.isArrayLiteralExpression(node.parent) || ts.isSpreadElement(node.parent) || ts.isParenthesizedExpression(node.parent))) node = node.parent;
+  const call = node.parent;
+  if (!call || !ts.isCallExpression(call) || !call.arguments.some((arg) => arg === node)) return undefined;
+  const source = at.module.source;
+  let callee = call.expression.getText(source).replace(/\s+/g, '');
+  if (callee.length > MAX_CALLEE) callee = `...${callee.slice(-MAX_CALLEE)}`;
+  const first = call.arguments[0];
+  const path = first !== node && ts.isStringLiteralLike(first) && first.text.length <= MAX_CALLEE ? `${first.getText(source)}, ` : '';
+  return `${ts.isDecorator(call.parent) ? '@' : ''}${callee}(${path}...)`;
 }
 
 /** Where a call sits in its module: its method name for `a.get().post()` chains (which start at the same place). */
