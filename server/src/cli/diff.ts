@@ -7,7 +7,7 @@ import { reviewMergeBase } from '../workspace/branch';
 import { GitError, openRepository } from '../workspace/git';
 import type { BaseReview } from './compare';
 import { CliError } from './errors';
-import { codeFrontend } from './code';
+import { codeFrontend } from '../workspace/code-frontend';
 import { CliReader } from './reader';
 
 export async function mergeBaseFindings(ref: string, paths: readonly string[], root: string, config: ResolvedConfig): Promise<BaseReview> {

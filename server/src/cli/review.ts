@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { analyze, codeCandidates, parseConfig, resolveConfig, CHECK_IDS, CONFIG_FILE, type Problem, type ResolvedConfig } from '../engine';
-import { codeFrontend } from './code';
+import { codeFrontend } from '../workspace/code-frontend';
 import { discoverFiles } from '../workspace/discover';
 import { ioReason, MAX_CONFIG_BYTES, readTextFile } from '../workspace/files';
 import { relativePath } from '../workspace/paths';

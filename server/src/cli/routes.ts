@@ -7,7 +7,7 @@ import { isCodePart, routeLinks, type Problem, type Route } from '../engine';
 import { printableJson, visible } from '../text/escape';
 import { discoverFiles } from '../workspace/discover';
 import type { RoutesOptions } from './args';
-import { codeFrontend } from './code';
+import { codeFrontend } from '../workspace/code-frontend';
 import { CliError } from './errors';
 import { routeEntry } from './formatters/json';
 import { CliReader } from './reader';

@@ -14,8 +14,8 @@ import {
   MessageType, ShowMessageNotification, ErrorCodes, ResponseError,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CONFIG_FILE, looksLikeOpenApi, isIncluded, resolveConfig, type Config } from '../engine';
-import { FIX_ALL_KIND, SOURCE, pathOf, problemToDiagnostic, toUri, withinLimit } from './convert';
+import { CONFIG_FILE, isCodeFile, looksLikeOpenApi, isIncluded, resolveConfig, type Config } from '../engine';
+import { FIX_ALL_KIND, SOURCE, joinHovers, pathOf, problemToDiagnostic, toUri, withinLimit } from './convert';
 import { BranchLimitedResults, BranchReview, type BranchReviewParams } from './features/branch-review';
 import { codeActionsFor } from './features/code-actions';
 import { hoverAt } from './features/hover';
@@ -26,7 +26,9 @@ import { Publisher } from './publish';
 import type { UnitAnalysis } from './results';
 import { Scheduler, oneLine } from './scheduler';
 import { FolderSettingsCache, configFileOf, mergeSettings, readFolderConfig, scopeOf, type EditorSettings } from './settings';
-import { UnitRegistry, findOpenApiDocuments, isOpenApiFile, type AnalysisUnit } from './units';
+import { routeHoverAt } from './features/route-hover';
+import { listRoutes } from './features/show-routes';
+import { UnitRegistry, appOf, findOpenApiDocuments, findRouteApps, isOpenApiFile, type AnalysisUnit } from './units';
 import { AnalysisWorker, SpectralWorker, type AnalysisAnswer } from './worker-client';
 
 export interface ServerOptions {
@@ -91,7 +93,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     },
     start(id, config) {
       const unit = units.get(id)!;
-      return worker.analyze(unit.root, unit.entries, config, results.get(id)?.jobId);
+      return worker.analyze(unit.root, unit.entries, config, results.get(id)?.jobId, unit.kind);
     },
     completed: (id, answer) => completed(units.get(id)!, answer),
     failed(id, reason) {
@@ -173,7 +175,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     void publishReached(unit, reported).catch((error) => log(`Publishing failed: ${oneLine(error)}`));
     if (!analysis.result.exact) scheduler.schedule(unit.id, confirmMs, { confirming: true });
     // Spectral is slow: not for documentation edits before they are confirmed, nor again for the same text
-    else if (!same || !ruleset.linted(unit.id, analysis.buffers.get(unit.id)?.version)) ruleset.request(unit.root, unit.id);
+    else if (unit.kind === 'openapi' && !same || !ruleset.linted(unit.id, analysis.buffers.get(unit.id)?.version)) ruleset.request(unit.root, unit.id);
     return true;
   }
 
@@ -207,11 +209,27 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return units.reading(file).map((unit) => results.get(unit.id)).filter((analysis) => analysis !== undefined);
   }
 
-  /** Finds a folder's OpenAPI documents. */
+  /** Finds a folder's OpenAPI documents and apps with route code. */
   async function findIn(folder: string): Promise<void> {
     const config = resolveConfig((await settings.of(folder)).config);
     for (const file of await findOpenApiDocuments(folder, config)) {
       if (units.folders.includes(folder) && !units.get(file)) units.addDocument(file);
+    }
+    await findRoutesIn(folder);
+  }
+
+  /**
+   * Finds (again) a folder's apps with route code: an app whose package.json no longer names a route framework is
+   * forgotten, one whose files changed runs again with them; open files not yet on disk stay entries.
+   */
+  async function findRoutesIn(folder: string): Promise<void> {
+    const apps = findRouteApps(folder, resolveConfig((await settings.of(folder)).config));
+    if (!units.folders.includes(folder)) return;
+    for (const unit of units.rootedAt(folder)) if (unit.kind === 'routes' && !apps.has(appOf(unit))) removeUnit(unit.id);
+    for (const [app, entries] of apps) {
+      const unsaved = open.entries().map(([file]) => file).filter((file) => isCodeFile(file) && file.startsWith(app + path.sep) && !entries.includes(file));
+      const unit = units.setRoutes(app, [...entries, ...unsaved], folder);
+      if (unit && results.get(unit.id)) scheduler.schedule(unit.id, 0);
     }
   }
 
@@ -242,7 +260,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     worker.overlay(file, { version: document.version, text });
     if (isConfigFile(file)) configChanged(path.dirname(file), delay);
     const known = units.get(file) !== undefined;
-    const openApi = looksLikeOpenApi(text);
+    // route code is never an OpenAPI document, even with an `openapi:` key in an object
+    const code = isCodeFile(file);
+    const openApi = !code && looksLikeOpenApi(text);
+    const app = code ? units.routesHolding(file) : undefined;
+    // a file created in the editor joins its app
+    if (app && !app.entries.includes(file)) units.setRoutes(appOf(app), [...app.entries, file], app.root);
     if (!known && openApi) units.addDocument(file);
     else if (known && !openApi) removeUnit(file);
     for (const unit of units.reading(file)) scheduler.schedule(unit.id, delay);
@@ -277,7 +300,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       ruleset.forgetFolder(folder);
       // documents still open there are analysed on their own
       for (const [file, document] of open.entries()) {
-        if (!file.startsWith(folder + path.sep) || units.get(file) || !looksLikeOpenApi(document.getText())) continue;
+        if (!file.startsWith(folder + path.sep) || units.get(file) || isCodeFile(file) || !looksLikeOpenApi(document.getText())) continue;
         units.addDocument(file);
         scheduler.schedule(file, 0);
       }
@@ -371,7 +394,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onHover(guard('textDocument/hover', undefined, (params) => {
     const file = pathOf(params.textDocument.uri);
-    return file === undefined ? undefined : hoverAt(file, params.position, analysesReading(file), open);
+    if (file === undefined) return undefined;
+    const analyses = analysesReading(file);
+    return joinHovers(routeHoverAt(file, params.position, analyses, open), hoverAt(file, params.position, analyses, open));
   }));
 
   connection.onCodeAction(guard('textDocument/codeAction', [], async (params) => {
@@ -392,7 +417,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     for (const change of params.changes) {
       const file = pathOf(change.uri);
       // an open buffer wins over the disk
-      if (!file || open.has(file)) continue;
+      if (!file) continue;
+      // an app appears, goes, or gains or loses a file
+      const manifest = path.basename(file) === 'package.json';
+      if (manifest || (isCodeFile(file) && change.type !== FileChangeType.Changed)) await findRoutesIn(units.folderOf(file));
+      if (open.has(file) || manifest) continue;
       if (isConfigFile(file)) { configChanged(path.dirname(file), 0); continue; }
       for (const unit of units.reading(file)) scheduler.schedule(unit.id, 0);
       await changedOnDisk(file, change.type);
@@ -410,6 +439,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       pushReviewed: (file, diagnostics) => publisher.pushReviewed(file, diagnostics),
       progress: (done, total) => void connection.sendNotification('apiSentinel/progress', { done, total }),
     }, token)));
+
+  /** The routes of the workspace's apps, with their protection, from the last analyses (each app analysed first). */
+  connection.onRequest('apiSentinel/routes', guard('apiSentinel/routes', { routes: [] }, async () => {
+    await discovery;
+    const apps = units.all().filter((unit) => unit.kind === 'routes');
+    await Promise.all(apps.map((unit) => scheduler.run(unit.id)));
+    return { routes: listRoutes(apps.map((unit) => results.get(unit.id)).filter((analysis) => analysis !== undefined)) };
+  }));
 
   /** The findings the checked-out branch adds and fixes, compared with its base. */
   connection.onRequest('apiSentinel/reviewBranch', guard('apiSentinel/reviewBranch', new ResponseError(ErrorCodes.InternalError, 'the branch review failed: see the API Sentinel output'),

@@ -5,7 +5,8 @@
  * which versions it read.
  */
 import { parentPort } from 'node:worker_threads';
-import { findingKey, type FileReader, type Finding } from '../engine';
+import { CHECKS, findingKey, type FileReader, type Finding } from '../engine';
+import { codeFrontend } from '../workspace/code-frontend';
 import { readTextFile } from '../workspace/files';
 import { DocumentAnalyses, sameData } from './incremental';
 import type { FromWorker, SentChange, SentFinding, ToWorker } from './protocol';
@@ -27,6 +28,9 @@ function readerFor(root: string): FileReader {
 }
 
 const analyses = new DocumentAnalyses(readerFor);
+
+/** What a route unit runs: the checks that read route code, with the code frontend (loaded on the first such job). */
+const ROUTE_ANALYSIS = { checks: CHECKS.filter((check) => check.meta.needs.includes('code')), frontends: { code: codeFrontend } };
 
 /** Findings as sent, kept while the finding is: a quick re-analysis reuses the findings that did not move. */
 const sent = new WeakMap<Finding, SentFinding>();
@@ -60,12 +64,12 @@ async function analyzeJob(message: Extract<ToWorker, { type: 'analyze' }>): Prom
   const answer = (result: Extract<FromWorker, { type: 'result' }>['result']) => post({ type: 'result', id: message.id, result, read: [...read] });
   try {
     if (cancel.cancelled) { answer(null); return; }
-    const analysis = await analyses.analyze({ ...message, cancel });
+    const analysis = await analyses.analyze({ ...message, cancel, ...(message.kind === 'routes' ? ROUTE_ANALYSIS : {}) });
     if (!analysis || cancel.cancelled) { answer(null); return; }
     const { result, exact, same, previous } = analysis;
     if (same) answer({ same: message.holding!, exact });
     else if (previous && previous.id === message.holding) {
-      answer({ base: previous.id, findings: relativeTo(result.findings, previous.result.findings), problems: result.problems, exact });
+      answer({ base: previous.id, findings: relativeTo(result.findings, previous.result.findings), problems: result.problems, routes: result.routes, exact });
     } else answer({ ...result, findings: result.findings.map(toSent), exact });
   } catch (error) {
     post({ type: 'error', id: message.id, message: String(error) });

@@ -1,6 +1,7 @@
 /**
- * The code frontend as the CLI runs it: its bundle (`code-frontend.js`, beside this one, which holds the TypeScript
- * compiler) is loaded only when a review's candidates hold route code, so a review of specs alone never loads it.
+ * The code frontend as the CLI and the language server's worker run it: its bundle (`code-frontend.js`, beside theirs,
+ * which holds the TypeScript compiler) is loaded only when a review's candidates hold route code, so a review of
+ * specs alone never loads it.
  */
 import * as path from 'node:path';
 import { codeCandidates, type Frontend } from '../engine';
@@ -18,7 +19,7 @@ export const codeFrontend: Frontend = {
     } catch (error) {
       const why = String((error as Error)?.message ?? error).split('\n')[0];
       return {
-        problems: [{ file: '', severity: 'error', code: 'code-analysis-unavailable', message: `Route code was not reviewed: ${BUNDLE} cannot be loaded from beside the CLI (${why})` }],
+        problems: [{ file: '', severity: 'error', code: 'code-analysis-unavailable', message: `Route code was not reviewed: ${BUNDLE} cannot be loaded from ${__dirname} (${why})` }],
         inputs: [],
       };
     }

@@ -1,0 +1,117 @@
+/**
+ * Route code in the language server, through a real client over stdio against the bundled server: the apps of a
+ * workspace become units, their findings land on the route files as diagnostics, an edit of a middleware file changes
+ * the verdict of routes in other files, the hover explains a route's chain, suggestions fix or suppress a finding,
+ * and `apiSentinel/routes` lists the routes.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { CodeActionRequest, HoverRequest, type CodeAction, type Diagnostic, type MarkupContent, type TextEdit } from 'vscode-languageserver-protocol/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { startClient, type Client } from './support/lsp-client';
+import { SUPPRESSION_PLACEHOLDER } from '../server/src/engine';
+import type { ListedRoute } from '../server/src/lsp/features/show-routes';
+
+const EXPRESS = join(__dirname, '..', 'examples', 'express-insecure');
+const applyEdits = (text: string, edits: TextEdit[]) => TextDocument.applyEdits(TextDocument.create('x', 'typescript', 1, text), edits);
+/** A hover's Markdown as it reads once rendered: backslash escapes dropped. */
+const rendered = (hover: unknown) => ((hover as { contents: MarkupContent }).contents.value).replace(/\\(.)/g, '$1');
+const rules = (diagnostics: Diagnostic[]) => diagnostics.map((d) => `${d.code}@${d.range.start.line + 1}`).sort();
+
+describe('route code in the language server', () => {
+  let dir: string;
+  let client: Client;
+  const file = (rel: string) => join(dir, 'src', rel);
+  const uri = (rel: string) => pathToFileURL(file(rel)).href;
+  const open = (rel: string, version = 1) => { client.open(uri(rel), readFileSync(file(rel), 'utf8'), 'typescript', version); };
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'api-sentinel-lsp-routes-'));
+    cpSync(EXPRESS, dir, { recursive: true });
+    client = await startClient({ transport: 'stdio', root: dir });
+  });
+  after(async () => {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('diagnostics on open: the routes mounted before the auth middleware lack auth, on their registrations', async () => {
+    open('routes/users.ts');
+    const diagnostics = await client.waitForPush(uri('routes/users.ts'), (d) => d.length > 0);
+    assert.deepEqual(rules(diagnostics), ['code-auth-missing@6', 'code-auth-missing@7', 'code-auth-missing@8']);
+    const get = diagnostics.find((d) => d.range.start.line === 5)!;
+    assert.equal(readFileSync(file('routes/users.ts'), 'utf8').split('\n')[5].slice(get.range.start.character, get.range.end.character), 'get');
+    assert.match(String(get.message), /GET \/users\/\{id\} accepts anonymous requests/);
+  });
+
+  test('hover on a registration: full path, what protects it and what applies it, every link with kind and evidence', async () => {
+    open('routes/orders.ts');
+    await client.waitForPush(uri('routes/orders.ts'), (_d, version) => version === 1);
+    const text = readFileSync(file('routes/orders.ts'), 'utf8').split('\n');
+    const line = text.findIndex((l) => l.includes("ordersRouter.get('/:orderId'"));
+    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: uri('routes/orders.ts') }, position: { line, character: text[line].indexOf("'/:orderId'") + 2 } });
+    const value = rendered(hover);
+    assert.match(value, /`GET \/orders\/\{orderId\}` \(express\)/);
+    assert.match(value, /Protected by `authenticate` \(src\/middleware\/authenticate\.ts:4\), applied by `app\.use\(\.\.\.\)` at src\/app\.ts:23\./);
+    assert.match(value, /No rate limit seen\./);
+    assert.match(value, /4\. `authenticate` \(src\/middleware\/authenticate\.ts:4\), applied by `app\.use\(\.\.\.\)` at src\/app\.ts:23 \(global\): \*\*auth\*\*, calls jsonwebtoken\.verify/);
+    assert.match(value, /1\. `helmet`.*\*\*other\*\*/);
+    // nothing but findings elsewhere on the line
+    const away = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: uri('routes/orders.ts') }, position: { line: 0, character: 0 } });
+    assert.equal(away, null);
+  });
+
+  test('an edit of the middleware file changes the verdict of the routes of another file, from the open buffer', async () => {
+    assert.deepEqual(rules(client.pushed.get(uri('routes/orders.ts'))!.diagnostics), ['code-rate-limit-missing@6']);
+    open('middleware/authenticate.ts');
+    const original = readFileSync(file('middleware/authenticate.ts'), 'utf8');
+    // the check is gone: the middleware now lets every request through, and only its name says auth (weak evidence)
+    const edited = original.replace(/try \{[\s\S]*\n  \}\n/, '  next();\n');
+    assert.notEqual(edited, original);
+    client.change(uri('middleware/authenticate.ts'), 2, [{ text: edited }]);
+    const after = await client.waitForPush(uri('routes/orders.ts'), (d) => d.some((x) => x.code === 'code-auth-missing'));
+    // the routes that change data or address an object by id
+    assert.deepEqual(rules(after).filter((r) => r.startsWith('code-auth-missing')), ['code-auth-missing@5', 'code-auth-missing@7']);
+    const listed = await client.connection.sendRequest<{ routes: ListedRoute[] }>('apiSentinel/routes', {});
+    assert.equal(listed.routes.find((r) => r.path === '/orders/{orderId}')!.protection, 'auth: unknown · rate limit: unknown');
+    const line = readFileSync(file('routes/orders.ts'), 'utf8').split('\n').findIndex((l) => l.includes("'/:orderId'"));
+    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: uri('routes/orders.ts') }, position: { line, character: 20 } });
+    assert.match(rendered(hover), /`authenticate` \(src\/middleware\/authenticate\.ts:4\), applied by .*: \*\*unknown\*\*, named like auth middleware.* \(weak evidence: its name only\)/);
+    // and back
+    client.change(uri('middleware/authenticate.ts'), 3, [{ text: original }]);
+    await client.waitForPush(uri('routes/orders.ts'), (d) => !d.some((x) => x.code === 'code-auth-missing'));
+  });
+
+  test('apiSentinel/routes lists every route with its protection and where it is registered', async () => {
+    const { routes } = await client.connection.sendRequest<{ routes: ListedRoute[] }>('apiSentinel/routes', {});
+    const shown = routes.map((r) => `${r.method} ${r.path} | ${r.protection}`);
+    assert.ok(shown.includes('GET /users/{id} | auth: none · rate limit: none'), shown.join('\n'));
+    assert.ok(shown.includes('GET /orders/{orderId} | auth: authenticate · rate limit: none'), shown.join('\n'));
+    assert.equal(routes.length, 12);
+    const users = routes.find((r) => r.method === 'DELETE')!;
+    assert.equal(users.uri, uri('routes/users.ts'));
+    assert.equal(users.range.start.line, 7);
+  });
+
+  test('suppress with a reason: a comment above the route, its placeholder for the reason; once written the finding is gone', async () => {
+    const diagnostics = client.pushed.get(uri('routes/users.ts'))!.diagnostics;
+    const target = diagnostics.find((d) => d.range.start.line === 6)!;
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: uri('routes/users.ts') }, range: target.range, context: { diagnostics: [target] },
+    })) as CodeAction[];
+    const suppress = actions.find((a) => a.title === 'Suppress code-auth-missing here (give the reason)')!;
+    assert.ok(suppress, actions.map((a) => a.title).join(', '));
+    assert.equal(suppress.isPreferred, undefined);
+    const text = readFileSync(file('routes/users.ts'), 'utf8');
+    const edited = applyEdits(text, suppress.edit!.changes![uri('routes/users.ts')]);
+    assert.match(edited, new RegExp(`\\n  // api-sentinel-ignore code-auth-missing: ${SUPPRESSION_PLACEHOLDER.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n  \\.patch\\(`));
+    const reasoned = edited.replace(SUPPRESSION_PLACEHOLDER, 'the gateway authenticates PATCH before it reaches this service');
+    client.change(uri('routes/users.ts'), 2, [{ text: reasoned }]);
+    const after = await client.waitForPush(uri('routes/users.ts'), (_d, version) => version === 2);
+    assert.deepEqual(rules(after), ['code-auth-missing@6', 'code-auth-missing@9']);
+  });
+});
