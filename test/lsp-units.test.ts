@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../server/src/engine/config';
 import { UnitRegistry, findOpenApiDocuments, findRouteApps } from '../server/src/lsp/units';
+import { dependsOnRouteFramework } from '../server/src/workspace/route-apps';
 
 const ids = (units: { id: string }[]) => units.map((u) => u.id).sort();
 
@@ -72,6 +73,11 @@ test("a folder's apps with route code: each package.json naming a route framewor
   write('services/web/package.json', '{ "dependencies": { "react": "18" } }');
   write('services/web/index.ts', 'export {};');
   const apps = findRouteApps(dir, resolveConfig({}));
+    assert.equal(dependsOnRouteFramework('{ "dependencies": { "@nestjs/core": "^10" } }'), true);
+    assert.equal(dependsOnRouteFramework('{ "devDependencies": { "hono": "4" } }'), true);
+    assert.equal(dependsOnRouteFramework('{ "dependencies": { "express-rate-limit": "7" }, "name": "express" }'), false);
+    assert.equal(dependsOnRouteFramework('{ not json'), false);
+
   assert.deepEqual(Object.fromEntries([...apps].map(([app, files]) => [app, files.sort()])), {
     [join(dir, 'services/api')]: [join(dir, 'services/api/package.json'), join(dir, 'services/api/src/app.ts')],
     [join(dir, 'services/api/admin')]: [join(dir, 'services/api/admin/main.ts'), join(dir, 'services/api/admin/package.json')],

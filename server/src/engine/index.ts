@@ -7,7 +7,7 @@ export { analyze, looksLikeOpenApi, type AnalyzeRequest } from './analyze';
 export { Session, type Analysis, type SessionRequest } from './session';
 export { findingKey, compare, type Comparison } from './identity';
 export type { Frontend, FrontendPart, FrontendRequest } from './frontend';
-export { codeCandidates, isCodeFile, BUILD_OUTPUT, ROUTE_FRAMEWORK_PACKAGES, dependsOnRouteFramework } from './code/files';
+export { codeCandidates, isCodeFile, BUILD_OUTPUT } from './code/files';
 export { isCodePart, routeLinks, type CodePart } from './code/part';
 export type { ChainLink, LinkKind, Location, Route } from './code/model';
 export { CHECKS, CHECK_IDS } from './checks';

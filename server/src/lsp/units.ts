@@ -5,9 +5,10 @@
  * which units read which file, so that an edit re-runs exactly the units that read it.
  */
 import * as path from 'node:path';
-import { dependsOnRouteFramework, isCodeFile, looksLikeOpenApi, type ResolvedConfig } from '../engine';
+import { isCodeFile, looksLikeOpenApi, type ResolvedConfig } from '../engine';
 import { discoverFiles } from '../workspace/discover';
 import { readTextFile, readTextPrefix } from '../workspace/files';
+import { dependsOnRouteFramework } from '../workspace/route-apps';
 
 /** The id of an app's route unit: never an absolute path, so never taken for an OpenAPI document's. */
 const ROUTES_PREFIX = 'routes:';

@@ -49,17 +49,3 @@ export function codeCandidates(request: { root: string; files: readonly string[]
       && isIncluded(relativeTo(root, path), request.config);
   });
 }
-
-/** The packages whose apps route analysis reads: a folder whose `package.json` depends on one holds route code. */
-export const ROUTE_FRAMEWORK_PACKAGES: readonly string[] = ['express', 'fastify', '@nestjs/core', 'koa', 'hono', 'next'];
-
-/** Whether a `package.json` text declares a dependency (of any kind) on one of `ROUTE_FRAMEWORK_PACKAGES`. */
-export function dependsOnRouteFramework(packageJson: string): boolean {
-  let manifest: unknown;
-  try { manifest = JSON.parse(packageJson); } catch { return false; }
-  if (typeof manifest !== 'object' || manifest === null) return false;
-  return ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].some((field) => {
-    const deps = (manifest as Record<string, unknown>)[field];
-    return typeof deps === 'object' && deps !== null && ROUTE_FRAMEWORK_PACKAGES.some((name) => Object.hasOwn(deps, name));
-  });
-}
