@@ -40,7 +40,7 @@ export const codeFrontend: Frontend<CodePart> = {
     }
     return {
       routes: analysis.routes, apps: groupApps(analysis.routes, root, request.files),
-      problems: analysis.problems, inputs: analysis.inputs, suppressions: commentSuppressions(routeTexts),
+      problems: analysis.problems, inputs: analysis.inputs, suppressions: commentSuppressions(routeTexts), texts: routeTexts,
     };
   },
 };

@@ -26,7 +26,7 @@ import { loadModules } from './modules';
 import { Resolver } from './resolve';
 import { Routing, type FrameworkExtractor } from './routing';
 
-export type { ChainLink, Framework, Handler, LinkKind, LinkScope, Location, Route, RouteOptions } from './model';
+export type { ChainLink, Framework, Handler, ImportNeed, LinkKind, LinkScope, Location, Reuse, Route, RouteOptions } from './model';
 export { DEFAULT_MAX_CODE_FILE_SIZE } from './modules';
 
 export const EXTRACTORS: readonly FrameworkExtractor[] = [express, koa, hono, fastify, nestjs, next];

@@ -11,7 +11,7 @@
 import ts from 'typescript';
 import type { Problem } from '../types';
 import { displayName, optedOut, type Classification, type Classifier } from './classify';
-import type { ChainLink, Framework, Handler, LinkKind, LinkScope, Route } from './model';
+import type { ChainLink, Framework, Handler, LinkKind, LinkScope, Reuse, Route } from './model';
 import { locate, type Module, type ModuleGraph } from './modules';
 import { declarationSite, exportNames, isFunctionNode, unwrap, type FunctionNode, type Resolver, type Value } from './resolve';
 import { covers, joinPaths, NOT_CONSTANT, underPrefix, type PathPattern } from './templates';
@@ -509,10 +509,44 @@ class RouteReader {
     }
     if (override && 'note' in override) evidence = `${evidence}; ${override.note}`;
     const appliedBy = applyingCall(source.at);
+    const reuse = (kind === 'auth' || kind === 'rate-limit') && !source.fixed ? this.reuse(source) : undefined;
     return {
       name: c.name, kind, evidence, ...(c.definedAt ? { definedAt: c.definedAt } : {}), appliedAt: locate(source.at.module, source.at.node),
-      ...(appliedBy ? { appliedBy } : {}), scope,
+      ...(appliedBy ? { appliedBy } : {}), ...(reuse ? { reuse } : {}), scope,
     };
+  }
+
+  /**
+   * How a link's expression can be written at another route: a name, a member of one, or a call of those with literal
+   * arguments, on one line; with the import that binds its first name (an import of its module, or the export of a
+   * top-level declaration). Undefined for anything else (an inline function, a call with variables).
+   */
+  private reuse(source: LinkSource): Reuse | undefined {
+    const expr = unwrap(source.expr);
+    const { module } = source;
+    const text = expr.getText(module.source);
+    let root: ts.Expression = expr;
+    while (ts.isPropertyAccessExpression(root) || ts.isCallExpression(root)) {
+      if (ts.isCallExpression(root) && !root.arguments.every(isLiteral)) return undefined;
+      root = root.expression;
+    }
+    if (!ts.isIdentifier(root) || text.includes('\n') || text.length > MAX_REUSE) return undefined;
+    const declaration = this.routing.resolver.declarationOf(root);
+    if (!declaration) return undefined;
+    const local = root.text;
+    const writtenIn = module.relPath;
+    const imported = module.imports.get(declaration);
+    if (imported) {
+      const ref = module.refs.get(imported.specifier);
+      if (ref?.kind === 'package') return { text, writtenIn, import: { from: imported.specifier, package: true, name: imported.name, local } };
+      if (ref?.kind === 'file') return { text, writtenIn, import: { from: this.routing.resolver.graph.relative(ref.path), package: false, name: imported.name, local } };
+      return undefined;
+    }
+    // a name declared inside a function may be out of scope at another route, even in the same file
+    if (!ts.isSourceFile(declaration.parent) && !ts.isSourceFile(declaration.parent?.parent?.parent)) return undefined;
+    const exported = [...module.exports].find(([, binding]) => binding.kind === 'local'
+      && (binding.node === declaration || (ts.isIdentifier(binding.node) && binding.node.text === local)));
+    return { text, writtenIn, ...(exported ? { import: { from: writtenIn, package: false, name: exported[0], local } } : {}) };
   }
 
   /** The route's handler, and what its own code enforces that the chain does not (its code is read only then). */
@@ -531,6 +565,17 @@ class RouteReader {
     const at = locate(source.module, source.expr);
     return { file: at.file, range: at.range, ...name };
   }
+}
+
+/** A link written longer than this is not offered for reuse. */
+const MAX_REUSE = 120;
+
+/** A literal: a string, number, boolean, or an array or object of literals. */
+function isLiteral(node: ts.Node): boolean {
+  if (ts.isStringLiteralLike(node) || ts.isNumericLiteral(node) || node.kind === ts.SyntaxKind.TrueKeyword || node.kind === ts.SyntaxKind.FalseKeyword) return true;
+  if (ts.isArrayLiteralExpression(node)) return node.elements.every(isLiteral);
+  if (ts.isObjectLiteralExpression(node)) return node.properties.every((p) => ts.isPropertyAssignment(p) && isLiteral(p.initializer));
+  return false;
 }
 
 /** Callee text longer than this is cut in `applyingCall`. */
