@@ -17,6 +17,7 @@ import { SUPPRESSION_PLACEHOLDER } from '../server/src/engine';
 import type { ListedRoute } from '../server/src/lsp/features/show-routes';
 
 const EXPRESS = join(__dirname, '..', 'examples', 'express-insecure');
+const NEST = join(__dirname, '..', 'examples', 'nestjs-insecure');
 const applyEdits = (text: string, edits: TextEdit[]) => TextDocument.applyEdits(TextDocument.create('x', 'typescript', 1, text), edits);
 /** A hover's Markdown as it reads once rendered: backslash escapes dropped. */
 const rendered = (hover: unknown) => ((hover as { contents: MarkupContent }).contents.value).replace(/\\(.)/g, '$1');
@@ -97,6 +98,30 @@ describe('route code in the language server', () => {
     assert.equal(users.range.start.line, 7);
   });
 
+  test("a suggestion applies the app's auth middleware to the route, importing it; re-analysed, the file parses and the finding is gone", async () => {
+    open('routes/search.ts');
+    const diagnostics = await client.waitForPush(uri('routes/search.ts'), (_d, version) => version === 1);
+    const target = diagnostics.find((d) => d.code === 'code-auth-missing')!;
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: uri('routes/search.ts') }, range: target.range, context: { diagnostics: [target] },
+    })) as CodeAction[];
+    const apply = actions.find((a) => a.title === 'Apply authenticate to GET /search (auth, as the app does elsewhere)')!;
+    assert.ok(apply, actions.map((a) => a.title).join(', '));
+    assert.equal(apply.isPreferred, undefined);
+    const text = readFileSync(file('routes/search.ts'), 'utf8');
+    const edited = applyEdits(text, apply.edit!.changes![uri('routes/search.ts')]);
+    assert.match(edited, /^import \{ Router \} from 'express';\nimport \{ authenticate \} from '\.\.\/middleware\/authenticate';\n/);
+    assert.match(edited, /router\.get\('\/', authenticate, \(req, res\)/);
+    // never part of fix-all
+    const fixAll = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: uri('routes/search.ts') }, range: target.range, context: { diagnostics: [], only: ['source.fixAll'] },
+    })) as CodeAction[];
+    assert.ok(fixAll.every((a) => !JSON.stringify(a.edit ?? {}).includes('authenticate')));
+    client.change(uri('routes/search.ts'), 2, [{ text: edited }]);
+    const after = await client.waitForPush(uri('routes/search.ts'), (_d, version) => version === 2);
+    assert.deepEqual(after.filter((d) => d.code === 'code-auth-missing' || d.code === 'code-parse-error'), []);
+  });
+
   test('suppress with a reason: a comment above the route, its placeholder for the reason; once written the finding is gone', async () => {
     const diagnostics = client.pushed.get(uri('routes/users.ts'))!.diagnostics;
     const target = diagnostics.find((d) => d.range.start.line === 6)!;
@@ -113,5 +138,58 @@ describe('route code in the language server', () => {
     client.change(uri('routes/users.ts'), 2, [{ text: reasoned }]);
     const after = await client.waitForPush(uri('routes/users.ts'), (_d, version) => version === 2);
     assert.deepEqual(rules(after), ['code-auth-missing@6', 'code-auth-missing@9']);
+  });
+});
+
+describe('NestJS route code in the language server', () => {
+  let dir: string;
+  let client: Client;
+  const file = (rel: string) => join(dir, 'src', rel);
+  const uri = (rel: string) => pathToFileURL(file(rel)).href;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'api-sentinel-lsp-nest-'));
+    cpSync(NEST, dir, { recursive: true });
+    client = await startClient({ transport: 'stdio', root: dir });
+  });
+  after(async () => {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Applies the suggestion titled `title` on the finding of `rule` at `line` (0-based) and waits for the re-analysis. */
+  async function applySuggestion(rel: string, rule: string, line: number, title: string): Promise<{ edited: string; after: Diagnostic[] }> {
+    const text = readFileSync(file(rel), 'utf8');
+    client.open(uri(rel), text, 'typescript', 1);
+    const diagnostics = await client.waitForPush(uri(rel), (_d, version) => version === 1);
+    const target = diagnostics.find((d) => d.code === rule && d.range.start.line === line)!;
+    assert.ok(target, rules(diagnostics).join(', '));
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: uri(rel) }, range: target.range, context: { diagnostics: [target] },
+    })) as CodeAction[];
+    const action = actions.find((a) => a.title === title)!;
+    assert.ok(action, actions.map((a) => a.title).join(', '));
+    assert.equal(action.isPreferred, undefined);
+    const edited = applyEdits(text, action.edit!.changes![uri(rel)]);
+    client.change(uri(rel), 2, [{ text: edited }]);
+    const after = await client.waitForPush(uri(rel), (_d, version) => version === 2);
+    assert.deepEqual(after.filter((d) => d.code === 'code-parse-error'), [], edited);
+    return { edited, after };
+  }
+
+  test('@UseGuards with the guard the app uses elsewhere: the finding is gone on re-analysis', async () => {
+    const { edited, after } = await applySuggestion('admin/admin.controller.ts', 'code-auth-missing', 5, 'Apply JwtAuthGuard to GET /api/admin/users (auth, as the app does elsewhere)');
+    assert.match(edited, /import \{ [^}]*UseGuards[^}]* \} from '@nestjs\/common';/);
+    assert.match(edited, /import \{ JwtAuthGuard \} from '\.\.\/auth\/jwt-auth\.guard';/);
+    assert.match(edited, /\n  @UseGuards\(JwtAuthGuard\)\n  @Get\('users'\)/);
+    assert.deepEqual(rules(after), ['code-auth-missing@13'], 'the other route of the controller is still open (two lines down)');
+  });
+
+  test('@UseGuards(ThrottlerGuard) and @Throttle(...) on a login route, with their imports: the finding is gone on re-analysis', async () => {
+    const { edited, after } = await applySuggestion('auth/auth.controller.ts', 'code-rate-limit-missing', 5,
+      "Throttle POST /api/auth/login: @UseGuards(ThrottlerGuard) and @Throttle({ default: { limit: 5, ttl: 60_000 } }) (ThrottlerModule must be imported in the app's module)");
+    assert.match(edited, /import \{ ThrottlerGuard \} from '@nestjs\/throttler';\nimport \{ Throttle \} from '@nestjs\/throttler';|import \{ Throttle \} from '@nestjs\/throttler';\nimport \{ ThrottlerGuard \} from '@nestjs\/throttler';/);
+    assert.ok(!rules(after).includes('code-rate-limit-missing@8'), rules(after).join(', '));
+    assert.equal(rules(after).filter((r) => r.startsWith('code-rate-limit-missing')).length, 2, 'register and password reset are still unthrottled');
   });
 });
