@@ -71,8 +71,13 @@ export function declarationSite(found: { module: Module; node: ts.Node }, applie
   return locate(found.module, node);
 }
 
+/**
+ * The names each scope declares, by scope node: syntax alone decides them, so they are kept as long as the parsed file
+ * is (parses are kept between analyses: an edit costs the scopes of the edited file only).
+ */
+const SCOPES = new WeakMap<ts.Node, Map<string, ts.Node>>();
+
 export class Resolver {
-  private readonly scopes = new WeakMap<ts.Node, Map<string, ts.Node>>();
   private readonly values = new Map<ts.Node, Value>();
 
   constructor(readonly graph: ModuleGraph) {}
@@ -278,7 +283,7 @@ export class Resolver {
       || ts.isConstructorDeclaration(node) || ts.isAccessor(node) || ts.isForStatement(node) || ts.isForOfStatement(node)
       || ts.isForInStatement(node) || ts.isCatchClause(node);
     if (!isScope) return undefined;
-    let names = this.scopes.get(node);
+    let names = SCOPES.get(node);
     if (names) return names;
     names = new Map();
     const bind = (name: ts.BindingName, declaration: ts.Node) => {
@@ -305,7 +310,7 @@ export class Resolver {
     } else if ((ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node)) && node.initializer && ts.isVariableDeclarationList(node.initializer)) {
       declareList(node.initializer);
     } else if (ts.isCatchClause(node) && node.variableDeclaration) bind(node.variableDeclaration.name, node.variableDeclaration);
-    this.scopes.set(node, names);
+    SCOPES.set(node, names);
     return names;
   }
 }
