@@ -11,10 +11,11 @@ export interface SentResult extends Omit<AnalysisResult, 'findings'> {
 }
 
 /**
- * A result sent as its difference from the result of job `base`, which the server holds: each finding is either the
- * index of an equal one there, or new. An edit moves only the findings after it, often none, and changes few.
+ * A result sent as its difference from the result of job `base`, which the server holds: each finding and each route
+ * is either the index of an equal one there, or new. An edit moves only the findings and routes after it, often none,
+ * and changes few.
  */
-export interface SentChange { base: number; findings: (number | SentFinding)[]; problems: Problem[]; routes: Route[]; exact: boolean }
+export interface SentChange { base: number; findings: (number | SentFinding)[]; problems: Problem[]; routes: (number | Route)[]; exact: boolean }
 
 /** A result equal to the result of job `same`, which the server holds (now confirmed by a full analysis, maybe). */
 export interface SentSame { same: number; exact: boolean }

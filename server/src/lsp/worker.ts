@@ -5,11 +5,11 @@
  * which versions it read.
  */
 import { parentPort } from 'node:worker_threads';
-import { CHECKS, findingKey, type FileReader, type Finding } from '../engine';
+import { CHECKS, findingKey, type FileReader, type Finding, type Route } from '../engine';
 import { codeFrontend } from '../workspace/code-frontend';
 import { readTextFile } from '../workspace/files';
 import { DocumentAnalyses, sameData } from './incremental';
-import type { FromWorker, SentChange, SentFinding, ToWorker } from './protocol';
+import type { FromWorker, SentFinding, ToWorker } from './protocol';
 
 const overlays = new Map<string, { text: string; version: number }>();
 /** The versions of open buffers the running job read. */
@@ -40,20 +40,25 @@ function toSent(finding: Finding): SentFinding {
   return out;
 }
 
-/** Findings to send next to the ones the server holds: the index of an equal finding there, or the finding. */
-function relativeTo(findings: Finding[], held: Finding[]): SentChange['findings'] {
+/**
+ * Items to send next to the ones the server holds: the index of an equal item there (by `key`, then deep equality),
+ * or the item as `send` makes it.
+ */
+function relativeTo<T, S>(items: T[], held: T[], key: (item: T) => string, send: (item: T) => S): (number | S)[] {
   let byKey: Map<string, number[]> | undefined;
-  return findings.map((finding, index) => {
-    // a quick result keeps the findings an edit did not move, at the same index
-    if (held[index] === finding) return index;
+  return items.map((item, index) => {
+    // a quick result keeps the items an edit did not move, at the same index
+    if (held[index] === item) return index;
     if (!byKey) {
       byKey = new Map();
-      held.forEach((f, i) => { const k = findingKey(f); byKey!.set(k, [...(byKey!.get(k) ?? []), i]); });
+      held.forEach((h, i) => { const k = key(h); byKey!.set(k, [...(byKey!.get(k) ?? []), i]); });
     }
-    const equal = byKey.get(findingKey(finding))?.find((i) => sameData(held[i], finding));
-    return equal ?? toSent(finding);
+    const equal = byKey.get(key(item))?.find((i) => sameData(held[i], item));
+    return equal ?? send(item);
   });
 }
+
+const routeKey = (route: Route) => `${route.file}\0${route.key}`;
 
 function post(message: FromWorker): void { parentPort!.postMessage(message); }
 
@@ -69,7 +74,10 @@ async function analyzeJob(message: Extract<ToWorker, { type: 'analyze' }>): Prom
     const { result, exact, same, previous } = analysis;
     if (same) answer({ same: message.holding!, exact });
     else if (previous && previous.id === message.holding) {
-      answer({ base: previous.id, findings: relativeTo(result.findings, previous.result.findings), problems: result.problems, routes: result.routes, exact });
+      answer({
+        base: previous.id, findings: relativeTo(result.findings, previous.result.findings, findingKey, toSent), problems: result.problems,
+        routes: relativeTo(result.routes, previous.result.routes, routeKey, (route) => route), exact,
+      });
     } else answer({ ...result, findings: result.findings.map(toSent), exact });
   } catch (error) {
     post({ type: 'error', id: message.id, message: String(error) });
