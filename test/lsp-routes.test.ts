@@ -7,10 +7,12 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { CodeActionRequest, HoverRequest, type CodeAction, type Diagnostic, type MarkupContent, type TextEdit } from 'vscode-languageserver-protocol/node';
+import {
+  CodeActionRequest, DidChangeWatchedFilesNotification, FileChangeType, HoverRequest, type CodeAction, type Diagnostic, type MarkupContent, type TextEdit,
+} from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { startClient, type Client } from './support/lsp-client';
 import { SUPPRESSION_PLACEHOLDER } from '../server/src/engine';
@@ -138,6 +140,21 @@ describe('route code in the language server', () => {
     client.change(uri('routes/users.ts'), 2, [{ text: reasoned }]);
     const after = await client.waitForPush(uri('routes/users.ts'), (_d, version) => version === 2);
     assert.deepEqual(rules(after), ['code-auth-missing@6', 'code-auth-missing@9']);
+  });
+
+  test('a route file created on disk joins its app; a package.json that no longer names a framework ends the app', async () => {
+    const created = file('routes/reports.ts');
+    writeFileSync(created, "import { Router } from 'express';\n\nexport const reports = Router();\nreports.delete('/reports/:id', (_req, res) => res.status(204).end());\n");
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri('routes/reports.ts'), type: FileChangeType.Created }] });
+    // never mounted: its path is relative to its router, and it is reported as it stands
+    const diagnostics = await client.waitForPush(uri('routes/reports.ts'), (d) => d.length > 0);
+    assert.deepEqual(rules(diagnostics), ['code-auth-missing@4']);
+    const manifest = join(dir, 'package.json');
+    writeFileSync(manifest, JSON.stringify({ name: 'no-longer-an-api', dependencies: { lodash: '4' } }));
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(manifest).href, type: FileChangeType.Changed }] });
+    await client.waitForPush(uri('routes/reports.ts'), (d) => d.length === 0);
+    const { routes } = await client.connection.sendRequest<{ routes: ListedRoute[] }>('apiSentinel/routes', {});
+    assert.deepEqual(routes, []);
   });
 });
 

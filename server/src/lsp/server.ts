@@ -175,7 +175,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     void publishReached(unit, reported).catch((error) => log(`Publishing failed: ${oneLine(error)}`));
     if (!analysis.result.exact) scheduler.schedule(unit.id, confirmMs, { confirming: true });
     // Spectral is slow: not for documentation edits before they are confirmed, nor again for the same text
-    else if (unit.kind === 'openapi' && !same || !ruleset.linted(unit.id, analysis.buffers.get(unit.id)?.version)) ruleset.request(unit.root, unit.id);
+    else if (unit.kind === 'openapi' && (!same || !ruleset.linted(unit.id, analysis.buffers.get(unit.id)?.version))) ruleset.request(unit.root, unit.id);
     return true;
   }
 
@@ -223,7 +223,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
    * forgotten, one whose files changed runs again with them; open files not yet on disk stay entries.
    */
   async function findRoutesIn(folder: string): Promise<void> {
+    if (!units.folders.includes(folder)) return;
     const apps = findRouteApps(folder, resolveConfig((await settings.of(folder)).config));
+    // the folder may have left the workspace meanwhile
     if (!units.folders.includes(folder)) return;
     for (const unit of units.rootedAt(folder)) if (unit.kind === 'routes' && !apps.has(appOf(unit))) removeUnit(unit.id);
     for (const [app, entries] of apps) {
@@ -414,18 +416,19 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   }));
 
   connection.onDidChangeWatchedFiles(guard('workspace/didChangeWatchedFiles', undefined, async (params) => {
+    // the folders where an app appears, goes, or gains or loses a file: searched once each, after the batch
+    const appsChanged = new Set<string>();
     for (const change of params.changes) {
       const file = pathOf(change.uri);
-      // an open buffer wins over the disk
       if (!file) continue;
-      // an app appears, goes, or gains or loses a file
-      const manifest = path.basename(file) === 'package.json';
-      if (manifest || (isCodeFile(file) && change.type !== FileChangeType.Changed)) await findRoutesIn(units.folderOf(file));
-      if (open.has(file) || manifest) continue;
+      if (path.basename(file) === 'package.json' || (isCodeFile(file) && change.type !== FileChangeType.Changed)) appsChanged.add(units.folderOf(file));
+      // an open buffer wins over the disk
+      if (open.has(file)) continue;
       if (isConfigFile(file)) { configChanged(path.dirname(file), 0); continue; }
       for (const unit of units.reading(file)) scheduler.schedule(unit.id, 0);
       await changedOnDisk(file, change.type);
     }
+    for (const folder of appsChanged) await findRoutesIn(folder);
   }));
 
   /** Reviews every OpenAPI document of the workspace; diagnostics of files not open are pushed. */

@@ -76,6 +76,8 @@ export function declarationSite(found: { module: Module; node: ts.Node }, applie
  * is (parses are kept between analyses: an edit costs the scopes of the edited file only).
  */
 const SCOPES = new WeakMap<ts.Node, Map<string, ts.Node>>();
+/** The declaration each identifier refers to in its file (null: none, a global), kept like the scopes. */
+const DECLARATIONS = new WeakMap<ts.Identifier, ts.Node | null>();
 
 export class Resolver {
   private readonly values = new Map<ts.Node, Value>();
@@ -117,11 +119,13 @@ export class Resolver {
 
   /** The declaration an identifier is bound to in its scope: a variable, function, class, parameter or import. */
   declarationOf(identifier: ts.Identifier): ts.Node | undefined {
-    for (let node: ts.Node | undefined = identifier.parent; node; node = node.parent) {
-      const declaration = this.scopeOf(node)?.get(identifier.text);
-      if (declaration) return declaration;
+    let found = DECLARATIONS.get(identifier);
+    if (found === undefined) {
+      found = null;
+      for (let node: ts.Node | undefined = identifier.parent; node && !found; node = node.parent) found = this.scopeOf(node)?.get(identifier.text) ?? null;
+      DECLARATIONS.set(identifier, found);
     }
-    return undefined;
+    return found ?? undefined;
   }
 
   private evaluate(expr: ts.Expression, module: Module, budget: { steps: number }): Value {

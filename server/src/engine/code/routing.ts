@@ -543,7 +543,8 @@ class RouteReader {
       return undefined;
     }
     // a name declared inside a function may be out of scope at another route, even in the same file
-    if (!ts.isSourceFile(declaration.parent) && !ts.isSourceFile(declaration.parent?.parent?.parent)) return undefined;
+    const statement = ts.isVariableDeclaration(declaration) ? declaration.parent?.parent : declaration;
+    if (!statement?.parent || !ts.isSourceFile(statement.parent)) return undefined;
     const exported = [...module.exports].find(([, binding]) => binding.kind === 'local'
       && (binding.node === declaration || (ts.isIdentifier(binding.node) && binding.node.text === local)));
     return { text, writtenIn, ...(exported ? { import: { from: writtenIn, package: false, name: exported[0], local } } : {}) };
