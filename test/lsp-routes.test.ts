@@ -142,6 +142,19 @@ describe('route code in the language server', () => {
     assert.deepEqual(rules(after), ['code-auth-missing@6', 'code-auth-missing@9']);
   });
 
+  test('a route file written only in the editor joins its app while open, and leaves it when closed unsaved', async () => {
+    const draft = uri('routes/draft.ts');
+    client.open(draft, "import { Router } from 'express';\n\nexport const draft = Router();\ndraft.delete('/drafts/:id', (_req, res) => res.end());\n", 'typescript');
+    const diagnostics = await client.waitForPush(draft, (_d, version) => version === 1);
+    assert.deepEqual(rules(diagnostics), ['code-auth-missing@4']);
+    client.close(draft);
+    // the app runs again without it (the request runs it and answers after its diagnostics): no problem about a file
+    // that cannot be read
+    const { routes } = await client.connection.sendRequest<{ routes: ListedRoute[] }>('apiSentinel/routes', {});
+    assert.ok(!routes.some((r) => r.uri === draft), JSON.stringify(routes.map((r) => r.uri)));
+    assert.ok(![...client.pushed.values()].some((p) => p.diagnostics.some((d) => d.code === 'code-file-unreadable')));
+  });
+
   test('a route file created on disk joins its app; a package.json that no longer names a framework ends the app', async () => {
     const created = file('routes/reports.ts');
     writeFileSync(created, "import { Router } from 'express';\n\nexport const reports = Router();\nreports.delete('/reports/:id', (_req, res) => res.status(204).end());\n");

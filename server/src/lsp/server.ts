@@ -30,6 +30,7 @@ import { routeHoverAt } from './features/route-hover';
 import { listRoutes } from './features/show-routes';
 import { UnitRegistry, appOf, findOpenApiDocuments, findRouteApps, isOpenApiFile, type AnalysisUnit } from './units';
 import { AnalysisWorker, SpectralWorker, type AnalysisAnswer } from './worker-client';
+import { readTextFile } from '../workspace/files';
 
 export interface ServerOptions {
   /** Milliseconds of quiet after an edit before analysing. */
@@ -379,6 +380,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     publisher.closed(file);
     // back to the disk's text
     if (isConfigFile(file)) configChanged(path.dirname(file), 0);
+    // a route file written only in the editor leaves its app with its buffer (one byte read: it exists or not)
+    const app = isCodeFile(file) ? units.routesHolding(file) : undefined;
+    const read = app?.entries.includes(file) ? readTextFile(file, app.root, 1) : undefined;
+    if (app && typeof read === 'object' && read.code === 'file-missing') {
+      units.setRoutes(appOf(app), app.entries.filter((entry) => entry !== file), app.root);
+    }
     for (const unit of units.reading(file)) scheduler.schedule(unit.id, 0);
   }));
   documents.onDidSave(guard('textDocument/didSave', undefined, (e) => {
