@@ -4,6 +4,7 @@
  */
 import { Range, Selection, TextEditorRevealType, Uri, window, workspace } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { ROUTE_FRAMEWORK_PACKAGES } from '../../server/src/workspace/route-apps';
 
 export const SHOW_ROUTES_COMMAND = 'apiSentinel.showRoutes';
 
@@ -20,7 +21,7 @@ export async function showRoutes(client: () => Promise<LanguageClient>): Promise
   const { routes } = await window.withProgress({ location: { viewId: 'workbench.view.explorer' }, title: 'API Sentinel: reading routes' },
     async () => (await client()).sendRequest<{ routes: ListedRoute[] }>('apiSentinel/routes', {}));
   if (routes.length === 0) {
-    void window.showInformationMessage('API Sentinel: no routes found (apps are the folders whose package.json depends on express, fastify, @nestjs/core, koa, hono or next).');
+    void window.showInformationMessage(`API Sentinel: no routes found (apps are the folders whose package.json depends on one of ${ROUTE_FRAMEWORK_PACKAGES.join(', ')}).`);
     return;
   }
   const items = routes.map((route) => {
