@@ -432,6 +432,11 @@ class RouteReader {
   readonly routes: Route[] = [];
   readonly visited = new Set<RouterNode>();
   private limitReported = false;
+  /**
+   * The link a source gives every route it applies to at a scope, when no opt-out or override makes it depend on the
+   * route: one object shared by those routes (thousands of routes behind one `app.use`).
+   */
+  private readonly shared = new Map<LinkSource, Map<LinkScope, ChainLink>>();
 
   constructor(private readonly routing: Routing, private readonly classifier: Classifier, private readonly report: (problem: Problem) => void) {}
 
@@ -496,6 +501,19 @@ class RouteReader {
   /** A link in effect for the route, or undefined when its opt-out (or the route's override) skips the route. */
   private link(source: LinkSource, scope: LinkScope, method: string, path: string, override?: LinkOverride): ChainLink | undefined {
     const c = source.fixed ?? this.classifier.middleware(source.expr, source.module, source.runs);
+    const routeFree = !c.optOut && !override;
+    const known = routeFree ? this.shared.get(source)?.get(scope) : undefined;
+    if (known) return known;
+    const link = this.linkFor(source, c, scope, method, path, override);
+    if (routeFree && link) {
+      let byScope = this.shared.get(source);
+      if (!byScope) this.shared.set(source, (byScope = new Map()));
+      byScope.set(scope, link);
+    }
+    return link;
+  }
+
+  private linkFor(source: LinkSource, c: Classification, scope: LinkScope, method: string, path: string, override?: LinkOverride): ChainLink | undefined {
     let { kind, evidence } = c;
     const skip = c.optOut ? optedOut(c.optOut, method, path) : 'no';
     if (skip === 'yes' || (override && 'skip' in override && override.skip === 'yes')) return undefined;
