@@ -14,7 +14,7 @@
 //
 // Results are printed as a table per spec and written as JSON to bench/results/. Exit 1 when something fails or a
 // target is missed.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,17 +22,13 @@ import { corpusSpecs, parseBenchArgs, usageExit } from './cli-options.mjs';
 import { cpuMs, machine } from './measure.mjs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import {
-  createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification,
-  DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, PublishDiagnosticsNotification, HoverRequest,
-  CodeActionRequest, ShutdownRequest, ExitNotification,
-} from 'vscode-languageserver-protocol/node';
+import { DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, HoverRequest, CodeActionRequest } from 'vscode-languageserver-protocol/node';
+import { startServer } from './lsp-client.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.dirname(BENCH_DIR);
 const RESULTS_DIR = path.join(BENCH_DIR, 'results');
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
-const SERVER = path.join(REPO_ROOT, 'dist', 'server.js');
 
 /** Limits as fractions of the CLI's cold review of the same spec. */
 const TARGETS = {
@@ -92,67 +88,6 @@ function editSite(text, json) {
   const before = text.slice(0, best);
   const line = before.split('\n').length - 1;
   return { line, character: best - (before.lastIndexOf('\n') + 1) };
-}
-
-/** A language server over stdio, with the client capabilities an editor announces for what this benchmark uses. */
-async function startServer(workspace, timeoutMs) {
-  const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const stderr = [];
-  child.stderr.on('data', (d) => stderr.push(String(d)));
-  const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-  /** uri -> latest publish */
-  const published = new Map();
-  const listeners = new Set();
-  connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
-    published.set(params.uri, { version: params.version, diagnostics: params.diagnostics, at: performance.now() });
-    for (const listener of [...listeners]) listener();
-  });
-  connection.onRequest('workspace/configuration', (params) => params.items.map(() => null));
-  connection.onRequest('client/registerCapability', () => null);
-  connection.listen();
-  const root = pathToFileURL(workspace).href;
-  await connection.sendRequest(InitializeRequest.type, {
-    processId: process.pid, rootUri: root, workspaceFolders: [{ uri: root, name: 'workspace' }],
-    capabilities: {
-      textDocument: {
-        synchronization: { dynamicRegistration: false },
-        publishDiagnostics: { relatedInformation: true, versionSupport: true },
-        hover: { contentFormat: ['markdown', 'plaintext'] },
-        codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } }, isPreferredSupport: true },
-      },
-      workspace: { configuration: true, workspaceFolders: true },
-    },
-  });
-  await connection.sendNotification(InitializedNotification.type, {});
-
-  return {
-    connection,
-    cpuMs: () => cpuMs(child.pid, 'own'),
-    /** Resolves with the publish for `uri` at `version`. */
-    diagnosticsOf(uri, version) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const got = published.get(uri);
-          if (got?.version === version) { listeners.delete(check); clearTimeout(timer); resolve(got); }
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`no diagnostics for version ${version} within ${timeoutMs} ms (last: version ${published.get(uri)?.version}); server: ${stderr.join('').slice(-500)}`));
-        }, timeoutMs);
-        listeners.add(check);
-        check();
-      });
-    },
-    /** Shuts the server down; kills it when it does not exit within 5 s. */
-    async stop() {
-      const exited = new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
-      const grace = new Promise((resolve) => setTimeout(resolve, 5000).unref());
-      await Promise.race([connection.sendRequest(ShutdownRequest.type).then(() => connection.sendNotification(ExitNotification.type)), grace]);
-      await Promise.race([exited, grace]);
-      connection.dispose();
-      if (child.exitCode === null) child.kill();
-    },
-  };
 }
 
 async function timed(request) {

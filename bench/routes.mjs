@@ -1,6 +1,7 @@
 // `npm run bench:routes`: route analysis on generated apps as large as real ones (an Express app and a NestJS app, 2,000
 // routes in 200 route files each, their packages and @types installed as a real project has them), timed as a cold
-// `api-sentinel review` (the whole process) against `tsc --noEmit` on the same project, the floor a TypeScript user knows.
+// `api-sentinel review` (the whole process) against `tsc --noEmit` on the same project, the floor a TypeScript user knows,
+// and, through a real LSP client, an edit of one route file to its diagnostics against that cold review.
 //
 //   node bench/routes.mjs [--runs N] [--timeout SECONDS] [express | nestjs]
 //
@@ -13,7 +14,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { DidChangeTextDocumentNotification, DidOpenTextDocumentNotification } from 'vscode-languageserver-protocol/node';
 import { parseBenchArgs, usageExit } from './cli-options.mjs';
+import { startServer } from './lsp-client.mjs';
 import { machine, measure, REPO_ROOT, RESULTS_DIR, summarize } from './measure.mjs';
 
 const OUR_CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
@@ -22,6 +27,10 @@ const CACHE = path.join(os.tmpdir(), 'api-sentinel-bench-routes');
 
 /** The whole cold review takes at most this share of `tsc --noEmit` on the same project. */
 const TARGET_REVIEW_OVER_TSC = 0.25;
+/** An edit of a route file, to its diagnostics in the editor, takes at most this share of the cold review. */
+const TARGET_EDIT_OVER_REVIEW = 1 / 20;
+/** Edits timed through the language server, one after the other. */
+const EDITS = 10;
 const FILES = 200;
 const ROUTES_PER_FILE = 10;
 /** Route files mounted before the auth middleware (Express) or opted out of the global guard (NestJS): they give findings. */
@@ -35,6 +44,8 @@ const pad = (n) => String(n).padStart(3, '0');
 
 const EXPRESS = {
   name: 'express',
+  /** The route file the editor edits: the path of its last route, typed over. */
+  edited: { file: 'src/routes/r000.ts', after: "r000.get('/stats" },
   packageJson: {
     name: 'bench-express-app', private: true, type: 'module',
     dependencies: { express: '^5.1.0' },
@@ -189,6 +200,7 @@ const MODULES = 20;
 
 const NESTJS = {
   name: 'nestjs',
+  edited: { file: 'src/feature000/r000.controller.ts', after: "@Get('stats" },
   packageJson: {
     name: 'bench-nestjs-app', private: true,
     dependencies: {
@@ -402,7 +414,45 @@ function reviewed(output) {
   return { routes: report.routes.length, findings: active.length, byRule, problems: report.problems.length };
 }
 
-function benchApp(app, options) {
+/**
+ * Through a real LSP client (the bundled server over stdio): the app's route file opened, then EDITS edits of one
+ * route's path, each timed from didChange to the diagnostics of its version (wall time, with the server's debounce,
+ * and the server's CPU time, all threads).
+ */
+async function editLatency(app, project, options) {
+  const file = path.join(project.root, app.edited.file);
+  const uri = pathToFileURL(file).href;
+  const text = readFileSync(file, 'utf8');
+  const at = text.indexOf(app.edited.after) + app.edited.after.length;
+  const before = text.slice(0, at);
+  const site = { line: before.split('\n').length - 1, character: at - (before.lastIndexOf('\n') + 1) };
+  const server = await startServer(project.root, options.timeout * 1000);
+  try {
+    const opened = performance.now();
+    await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'typescript', version: 1, text } });
+    const first = await server.diagnosticsOf(uri, 1);
+    const open = { ms: first.at - opened, diagnostics: first.diagnostics.length };
+    const wall = [];
+    const cpu = [];
+    let typed = '';
+    for (let version = 2; version < 2 + EDITS; version++) {
+      const change = { range: { start: site, end: { line: site.line, character: site.character + typed.length } }, text: String(version) };
+      typed = change.text;
+      const cpuBefore = server.cpuMs();
+      const sent = performance.now();
+      await server.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [change] });
+      const published = await server.diagnosticsOf(uri, version);
+      wall.push(published.at - sent);
+      cpu.push(server.cpuMs() - cpuBefore);
+    }
+    const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+    return { open, editMs: median(wall), editMaxMs: Math.max(...wall), editCpuMs: cpu.every((c) => c !== undefined) ? median(cpu) : undefined, samples: wall };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function benchApp(app, options) {
   const project = prepare(app, options);
   process.stderr.write(`${app.name}: cold review and tsc --noEmit, ${options.runs} runs each...\n`);
   const runs = { review: [], tsc: [] };
@@ -419,6 +469,18 @@ function benchApp(app, options) {
   if (!review.failure && !tsc.failure) {
     result.ratio = review.seconds / tsc.seconds;
     result.met = result.ratio <= TARGET_REVIEW_OVER_TSC;
+  }
+  process.stderr.write(`${app.name}: ${EDITS} edits of ${app.edited.file} through the language server...\n`);
+  try {
+    result.edit = await editLatency(app, project, options);
+    if (!review.failure) {
+      result.edit.ratio = result.edit.editMs / 1000 / review.seconds;
+      result.edit.met = result.edit.ratio <= TARGET_EDIT_OVER_REVIEW;
+      // CPU time: what the work costs, whatever else the machine is doing meanwhile
+      if (result.edit.editCpuMs !== undefined && review.cpuSeconds) result.edit.cpuRatio = result.edit.editCpuMs / 1000 / review.cpuSeconds;
+    }
+  } catch (error) {
+    result.edit = { failure: String(error?.message ?? error) };
   }
   return result;
 }
@@ -445,25 +507,34 @@ function printApp(r, options) {
     console.log(`  (fewer routes than the app has: the review's time covers reading and parsing the files, not extracting the routes it missed)`);
   }
   if (r.ratio !== undefined) console.log(`  review / tsc: ${r.ratio.toFixed(2)}x, target <= ${TARGET_REVIEW_OVER_TSC}x: ${r.met ? 'met' : 'NOT MET'}`);
+  const e = r.edit;
+  if (e?.failure) console.log(`  language server: FAILED: ${e.failure}`);
+  else if (e) {
+    const cpu = e.editCpuMs === undefined ? '' : `, server CPU ${Math.round(e.editCpuMs)} ms`;
+    console.log(`  language server: open to diagnostics ${seconds(e.open.ms / 1000)}; an edit of ${r.app === 'express' ? 'a router' : 'a controller'} to its diagnostics ${Math.round(e.editMs)} ms (median of ${EDITS}, max ${Math.round(e.editMaxMs)} ms${cpu})`);
+    const cpuRatio = e.cpuRatio === undefined ? '' : ` (CPU time: 1/${Math.round(1 / e.cpuRatio)})`;
+    if (e.ratio !== undefined) console.log(`  edit / cold review: 1/${Math.round(1 / e.ratio)}${cpuRatio}, target <= 1/${Math.round(1 / TARGET_EDIT_OVER_REVIEW)}: ${e.met ? 'met' : 'NOT MET'}`);
+  }
 }
 
-function main() {
+async function main() {
   const options = parseBenchArgs(process.argv.slice(2), { usage: USAGE, defaults: { runs: 3, timeout: 900 }, numbers: { '--runs': 'runs', '--timeout': 'timeout' } });
   if (!existsSync(OUR_CLI)) usageExit(USAGE, `${path.relative(REPO_ROOT, OUR_CLI)} is missing: run \`npm run build\` first`);
   if (!existsSync(TSC)) usageExit(USAGE, 'typescript is not installed: run `npm ci`');
   const apps = [EXPRESS, NESTJS].filter((app) => options.filters.length === 0 || options.filters.includes(app.name));
   if (apps.length === 0) usageExit(USAGE, `no app is named ${options.filters.join(', ')}`);
-  const results = apps.map((app) => {
-    const result = benchApp(app, options);
+  const results = [];
+  for (const app of apps) {
+    const result = await benchApp(app, options);
     printApp(result, options);
-    return result;
-  });
+    results.push(result);
+  }
   mkdirSync(RESULTS_DIR, { recursive: true });
   const when = new Date().toISOString();
   const out = path.join(RESULTS_DIR, `routes-${when.replace(/[:.]/g, '-')}.json`);
-  writeFileSync(out, `${JSON.stringify({ date: when, machine: machine(), options, target: TARGET_REVIEW_OVER_TSC, results }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ date: when, machine: machine(), options, target: TARGET_REVIEW_OVER_TSC, editTarget: TARGET_EDIT_OVER_REVIEW, results }, null, 2)}\n`);
   console.log(`\nResults written to ${path.relative(process.cwd(), out)}`);
-  process.exitCode = results.some((r) => r.review.failure || r.tsc.failure || !r.met) ? 1 : 0;
+  process.exitCode = results.some((r) => r.review.failure || r.tsc.failure || !r.met || r.edit.failure || !r.edit.met) ? 1 : 0;
 }
 
-main();
+await main();

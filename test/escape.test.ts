@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Finding } from '../server/src/engine';
 import { formatText } from '../server/src/cli/formatters/text';
-import { findingToDiagnostic, hoverFor, problemToDiagnostic } from '../server/src/lsp/convert';
+import { findingToDiagnostic, hoverFor, problemToDiagnostic, routeHoverFor } from '../server/src/lsp/convert';
 import { markdownCode, markdownText, printableJson, visible } from '../server/src/text/escape';
 
 /** A CommonMark renderer with raw HTML and bare-URL links on: the most a hover renderer could make of the text. */
@@ -94,6 +94,20 @@ test('the hover escapes the message and the operations; the rule documentation s
   assert.ok(html.includes(`<p>${escapeHtml(visible(message))}</p>`), html);
   assert.ok(html.includes('<code>GET /a`b[x](http://e)</code>') && html.includes('<code>POST /&lt;img src=x&gt;</code>'), html);
   assert.match(html, /<strong>Fix\.<\/strong>/);
+});
+
+test('the route hover escapes what the code says: path, names, evidence, files and the applying call', () => {
+  const at = { file: 'src/[x](http://e).ts', range: { start: { line: 2, character: 0 }, end: { line: 2, character: 4 } } };
+  const hostile = '[x](http://e) <img src=x> \x1b[2J\u202e';
+  const hover = routeHoverFor([{
+    framework: 'express', method: 'GET', path: `/a${hostile}`, key: `GET /a${hostile}`, file: at.file, range: at.range, mounted: true,
+    chain: [{ name: `auth${hostile}`, kind: 'auth', evidence: `calls ${hostile}`, definedAt: at, appliedAt: at, appliedBy: `app.use(${hostile})`, scope: 'global' }],
+  }]);
+  const value = (hover!.contents as { value: string }).value;
+  const html = markdown.render(value);
+  assert.ok(!/<img|<a /.test(html), html);
+  assert.ok(!/[\x1b\u202e]/.test(value), value);
+  assert.ok(html.includes('Protected by <code>auth[x](http://e) &lt;img src=x&gt; \\u001b[2J\\u202e</code>'), html);
 });
 
 test('diagnostics show control characters from the files as escapes', () => {

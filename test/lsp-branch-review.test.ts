@@ -144,6 +144,25 @@ describe('the branch review over LSP', () => {
   });
 });
 
+test('route code: a finding the base already had is unchanged, one the branch adds is new', async () => {
+  const app = (routes: string) => ({
+    'package.json': '{ "dependencies": { "express": "^4.21.0" } }',
+    'src/app.ts': `import express from 'express';\nconst app = express();\n${routes}`,
+  });
+  const root = repositoryWith(app("app.delete('/users/:id', (_req, res) => res.end());\n"), 'branch-review-routes');
+  git(root, 'checkout', '--quiet', '-b', 'feature');
+  writeFiles(root, app("app.delete('/users/:id', (_req, res) => res.end());\napp.delete('/orders/:id', (_req, res) => res.end());\n"));
+  git(root, 'commit', '--quiet', '--all', '--message', 'orders');
+  const client = await clientWith(root, {});
+  try {
+    const result = await reviewBranch(client);
+    assert.deepEqual(result.added.map((f) => `${f.ruleId} ${f.operations.join()}`), ['code-auth-missing DELETE /orders/{id}']);
+    assert.equal(result.unchanged, 1);
+  } finally {
+    await client.stop();
+  }
+});
+
 test('a folder outside any git repository gets a clear message', async () => {
   const root = temporaryFolder('no-git');
   writeFiles(root, { 'openapi.yaml': BRANCH });

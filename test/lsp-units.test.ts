@@ -5,7 +5,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../server/src/engine/config';
-import { UnitRegistry, findOpenApiDocuments } from '../server/src/lsp/units';
+import { UnitRegistry, findOpenApiDocuments, findRouteApps } from '../server/src/lsp/units';
+import { dependsOnRouteFramework } from '../server/src/workspace/route-apps';
 
 const ids = (units: { id: string }[]) => units.map((u) => u.id).sort();
 
@@ -56,4 +57,40 @@ test("a folder's OpenAPI documents, under its include/exclude, recognised anywhe
   writeFileSync(join(dir, 'drafts', 'draft.yaml'), 'openapi: 3.0.3\n');
   const found = await findOpenApiDocuments(dir, resolveConfig({ exclude: ['drafts/**'] }));
   assert.deepEqual(found, [join(dir, 'openapi.yaml'), join(dir, 'sorted.json')]);
+});
+
+test("a folder's apps with route code: each package.json naming a route framework, with the code files no deeper app holds", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'api-sentinel-apps-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (file: string, text: string) => { mkdirSync(join(dir, file, '..'), { recursive: true }); writeFileSync(join(dir, file), text); };
+  write('package.json', '{ "workspaces": ["services/*"] }');
+  write('tools/x.ts', 'export {};');
+  write('services/api/package.json', '{ "dependencies": { "express": "4" } }');
+  write('services/api/src/app.ts', 'export {};');
+  write('services/api/dist/app.js', 'exports.x = 1;');
+  write('services/api/admin/package.json', '{ "dependencies": { "@nestjs/core": "10" } }');
+  write('services/api/admin/main.ts', 'export {};');
+  write('services/web/package.json', '{ "dependencies": { "react": "18" } }');
+  write('services/web/index.ts', 'export {};');
+  const apps = findRouteApps(dir, resolveConfig({}));
+    assert.equal(dependsOnRouteFramework('{ "dependencies": { "@nestjs/core": "^10" } }'), true);
+    assert.equal(dependsOnRouteFramework('{ "devDependencies": { "hono": "4" } }'), true);
+    assert.equal(dependsOnRouteFramework('{ "dependencies": { "express-rate-limit": "7" }, "name": "express" }'), false);
+    assert.equal(dependsOnRouteFramework('{ not json'), false);
+
+  assert.deepEqual(Object.fromEntries([...apps].map(([app, files]) => [app, files.sort()])), {
+    [join(dir, 'services/api')]: [join(dir, 'services/api/package.json'), join(dir, 'services/api/src/app.ts')],
+    [join(dir, 'services/api/admin')]: [join(dir, 'services/api/admin/main.ts'), join(dir, 'services/api/admin/package.json')],
+  });
+  const units = new UnitRegistry();
+  units.addFolder(dir);
+  const api = units.setRoutes(join(dir, 'services/api'), apps.get(join(dir, 'services/api'))!)!;
+  assert.equal(api.kind, 'routes');
+  assert.equal(api.root, dir);
+  assert.equal(units.setRoutes(join(dir, 'services/api'), apps.get(join(dir, 'services/api'))!), undefined, 'the same entries: no change');
+  units.setRoutes(join(dir, 'services/api/admin'), apps.get(join(dir, 'services/api/admin'))!);
+  assert.equal(units.routesHolding(join(dir, 'services/api/admin/new.ts'))!.id, `routes:${join(dir, 'services/api/admin')}`);
+  assert.equal(units.routesHolding(join(dir, 'services/api/src/new.ts'))!.id, api.id);
+  assert.equal(units.routesHolding(join(dir, 'tools/y.ts')), undefined);
+  assert.deepEqual(ids(units.reading(join(dir, 'services/api/src/app.ts'))), [api.id]);
 });

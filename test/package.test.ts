@@ -6,7 +6,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
@@ -17,6 +17,8 @@ const VSCE = join(ROOT, 'node_modules', '.bin', 'vsce');
 const SPECTRAL = join(ROOT, 'node_modules', '.bin', 'spectral');
 // a small spec with findings (the Neovim test's)
 const SPEC = join(__dirname, 'fixtures', '_neovim', 'workspace', 'openapi.yaml');
+// an Express app whose routes are mounted before its auth middleware
+const EXPRESS_APP = join(__dirname, 'fixtures', 'code-auth-missing', 'positive-express-order');
 
 const ALLOWED = [
   '[Content_Types].xml',
@@ -32,6 +34,8 @@ const ALLOWED = [
   'extension/dist/cli.js',
   // the CLI's review threads, for folders of many documents
   'extension/dist/review-worker.js',
+  // route analysis (the TypeScript compiler), loaded by the CLI and the language server when there is route code
+  'extension/dist/code-frontend.js',
   // the ruleset's function imports the engine from this bundle
   'extension/dist/spectral-adapter.mjs',
   'extension/rulesets/api-sentinel.yaml',
@@ -83,7 +87,7 @@ describe('npm run package', () => {
     assert.equal(posix.normalize(packaged.main), 'dist/client.js');
   });
 
-  test('unpacked outside the project (no node_modules), its CLI reviews a spec and a monorepo, and Spectral runs its ruleset', () => {
+  test('unpacked outside the project (no node_modules), its CLI reviews a spec, a monorepo and route code, and Spectral runs its ruleset', () => {
     const unpacked = join(dir, 'unpacked');
     for (const [name, data] of entries) {
       mkdirSync(dirname(join(unpacked, name)), { recursive: true });
@@ -98,6 +102,15 @@ describe('npm run package', () => {
       { cwd: workspace, encoding: 'utf8', timeout: 60_000 });
     assert.equal(cli.status, 1, `the review fails on the spec's errors: ${cli.stderr}`);
     assert.ok(ruleIds(JSON.parse(cli.stdout).findings).includes('auth-missing'), cli.stdout);
+
+    // route code: the CLI loads the code frontend's bundle from beside it
+    const app = join(dir, 'express-app');
+    cpSync(EXPRESS_APP, app, { recursive: true });
+    const routes = spawnSync(process.execPath, [join(unpacked, 'extension', 'dist', 'cli.js'), 'review', '.', '--format', 'json'],
+      { cwd: app, encoding: 'utf8', timeout: 60_000 });
+    const review = JSON.parse(routes.stdout) as { findings: { ruleId: string }[]; problems: { code: string }[]; routes: unknown[] };
+    assert.deepEqual(review.problems.map((p) => p.code), [], routes.stdout);
+    assert.ok(review.routes.length > 0 && ruleIds(review.findings).includes('code-auth-missing'), routes.stdout);
 
     // enough documents for the CLI's thread pool, whose script is a bundle of its own
     const monorepo = join(dir, 'monorepo');

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { analyzeRoutes, type RouteOptions } from '../server/src/engine/code';
 import { loadModules } from '../server/src/engine/code/modules';
 import { Resolver } from '../server/src/engine/code/resolve';
+import { ParseCache } from '../server/src/engine/spec/load';
 import { safeRegExp } from '../server/src/engine/code/classify';
 import { covers, joinPaths, toPattern, toTemplate } from '../server/src/engine/code/templates';
 import { analyzeMemory, assertRouteTable, chainOf, codeFiles, diskReader, FIXTURES, memoryReader } from './support/routes';
@@ -248,6 +249,39 @@ describe('modules', () => {
     assert.match(await exportedAs(files, '/p/a.ts', 'x'), /^unknown: /);
     assert.match(await exportedAs(files, '/p/a.ts', 'nothing'), /^unknown: /);
     assert.equal(await exportedAs(files, '/p/a.ts', 'b'), 'b.ts: () => a');
+  });
+
+  test('parses kept between analyses: an edit re-parses only the edited file, and the routes of the files importing it follow the edit', async () => {
+    const files: Record<string, string> = {
+      '/p/app.ts': "import express from 'express';\nimport { guard } from './guard';\nimport { users } from './users';\nconst app = express();\napp.use(guard);\napp.use('/users', users);\n",
+      '/p/guard.ts': 'export function guard(req, res, next) { next(); }\n',
+      '/p/users.ts': "import { Router } from 'express';\nexport const users = Router();\nusers.get('/:id', (req, res) => res.json({}));\n",
+    };
+    const cache = new ParseCache();
+    const load = () => loadModules({ root: '/p', files: Object.keys(files), reader: memoryReader(files), cache });
+    const kinds = async () => (await analyzeRoutes({ root: '/p', files: Object.keys(files), reader: memoryReader(files), cache })).routes.map((r) => `${r.key} ${chainOf(r)}`);
+    const before = await load();
+    assert.deepEqual(await kinds(), ['GET /users/{id} global:unknown:guard']);
+    files['/p/guard.ts'] = "export function guard(req, res, next) {\n  if (!req.headers.authorization) return res.sendStatus(401);\n  next();\n}\n";
+    const after = await load();
+    const source = (graph: typeof before, file: string) => graph.modules.get(file)!.source;
+    assert.equal(source(after, '/p/app.ts'), source(before, '/p/app.ts'));
+    assert.equal(source(after, '/p/users.ts'), source(before, '/p/users.ts'));
+    assert.notEqual(source(after, '/p/guard.ts'), source(before, '/p/guard.ts'));
+    assert.deepEqual(await kinds(), ['GET /users/{id} global:auth:guard']);
+    // imports are resolved again: a file that appears is found by the unchanged importer
+    files['/p/app.ts'] = files['/p/app.ts'].replace("'./users'", "'./people'");
+    files['/p/people.ts'] = files['/p/users.ts'].replace("'/:id'", "'/:name'");
+    delete files['/p/users.ts'];
+    assert.deepEqual(await kinds(), ['GET /users/{name} global:auth:guard']);
+  });
+
+  test('each link says the call that applies it, shortened', async () => {
+    const { routes } = await analyzeMemory({
+      '/p/app.ts': "import express from 'express';\nimport { guard, limit } from './mw';\nconst app = express();\napp.use('/api', [guard]);\napp.get('/api/x', limit, (req, res) => res.end());\n",
+      '/p/mw.ts': 'export function guard(req, res, next) { next(); }\nexport function limit(req, res, next) { next(); }\n',
+    });
+    assert.deepEqual(routes[0].chain.map((l) => `${l.name} ${l.appliedBy}`), ["guard app.use('/api', ...)", "limit app.get('/api/x', ...)"]);
   });
 
   test('registrations across files follow evaluation order: routes registered before an imported module adds auth are not covered', async () => {

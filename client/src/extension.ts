@@ -1,14 +1,18 @@
 /**
  * The VS Code extension: starts the bundled language server over IPC once a YAML or JSON file is open in a workspace
- * that holds an OpenAPI document (or the file is one), and adds commands and a status bar item. The server decides
- * what each file is (a document, a fragment its refs reach, or neither); everything else happens there.
+ * that holds an OpenAPI document (or the file is one), or a TypeScript or JavaScript file in a workspace with an app
+ * of a route framework (a package.json that depends on one), and adds commands and a status bar item. The server
+ * decides what each file is (a document, a fragment its refs reach, route code, or neither); everything else happens
+ * there.
  */
 import * as path from 'node:path';
 import {
   commands, ExtensionContext, languages, ProgressLocation, StatusBarAlignment, StatusBarItem, TextDocument, Uri, window, workspace,
 } from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { dependsOnRouteFramework } from '../../server/src/workspace/route-apps';
 import { registerBranchReview } from './branch-review';
+import { SHOW_ROUTES_COMMAND, showRoutes } from './routes';
 import { GIVE_REASON_COMMAND, giveReason } from './reasons';
 import { SHOW_RULE_COMMAND, linkRules, showRule } from './rule-docs';
 
@@ -29,6 +33,22 @@ let starting: Promise<void> | undefined;
 /** A YAML or JSON file on disk: what the server may analyse. */
 function isSpecLanguage(document: TextDocument): boolean {
   return document.uri.scheme === 'file' && ['yaml', 'json', 'jsonc'].includes(document.languageId);
+}
+
+const CODE_LANGUAGES = ['typescript', 'javascript', 'typescriptreact', 'javascriptreact'];
+/** A TypeScript or JavaScript file on disk: route code the server may analyse. */
+function isCodeLanguage(document: TextDocument): boolean {
+  return document.uri.scheme === 'file' && CODE_LANGUAGES.includes(document.languageId);
+}
+
+/** Whether the workspace holds an app of a route framework: a package.json (outside node_modules) that depends on one. */
+async function workspaceHasRouteApp(): Promise<boolean> {
+  for (const file of await workspace.findFiles('**/package.json', SKIPPED_FOLDERS, MAX_FILES_SEARCHED)) {
+    try {
+      if (dependsOnRouteFramework(new TextDecoder().decode(await workspace.fs.readFile(file)))) return true;
+    } catch { /* unreadable: not an app */ }
+  }
+  return false;
 }
 
 /** The last answer per document, by version: the status bar asks on every change of diagnostics. */
@@ -65,8 +85,8 @@ function startClient(context: ExtensionContext): Promise<void> {
     debug: { module: server, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ scheme: 'file', language: 'yaml' }, { scheme: 'file', language: 'json' }, { scheme: 'file', language: 'jsonc' }],
-    synchronize: { fileEvents: workspace.createFileSystemWatcher('**/{*.yaml,*.yml,*.json,.api-sentinel.yaml}') },
+    documentSelector: ['yaml', 'json', 'jsonc', ...CODE_LANGUAGES].map((language) => ({ scheme: 'file', language })),
+    synchronize: { fileEvents: workspace.createFileSystemWatcher('**/{*.yaml,*.yml,*.json,.api-sentinel.yaml,*.ts,*.tsx,*.js,*.jsx,*.mjs,*.cjs,*.mts,*.cts}') },
     // Restricted Mode: the server runs no code from the workspace (no workspace Spectral ruleset);
     // askReason: suppress and mark-as-public run GIVE_REASON_COMMAND after their edit
     initializationOptions: { trusted: workspace.isTrusted, askReason: true },
@@ -112,8 +132,16 @@ export function activate(context: ExtensionContext): void {
   const start = () => { if (!client) void startClient(context).then(() => updateStatus(status)); };
   /** Searched once, on the first YAML or JSON file that is not itself an OpenAPI document. */
   let holdsOpenApi: Promise<boolean> | undefined;
+  /** Searched once, on the first TypeScript or JavaScript file. */
+  let holdsRouteApp: Promise<boolean> | undefined;
   const maybeStart = (document: TextDocument) => {
-    if (client || !isSpecLanguage(document)) return;
+    if (client) return;
+    if (isCodeLanguage(document)) {
+      holdsRouteApp ??= workspaceHasRouteApp().catch(() => false);
+      void holdsRouteApp.then((holds) => { if (holds) start(); });
+      return;
+    }
+    if (!isSpecLanguage(document)) return;
     if (isOpenApi(document)) { start(); return; }
     holdsOpenApi ??= workspaceHasOpenApi().catch(() => false);
     void holdsOpenApi.then((holds) => { if (holds) start(); });
@@ -141,6 +169,7 @@ export function activate(context: ExtensionContext): void {
     commands.registerCommand('apiSentinel.showOutput', () => client?.outputChannel.show()),
     commands.registerCommand(SHOW_RULE_COMMAND, (ruleId: string) => showRule(context, ruleId)),
     commands.registerCommand(GIVE_REASON_COMMAND, giveReason),
+    commands.registerCommand(SHOW_ROUTES_COMMAND, () => showRoutes(async () => { await startClient(context); return client!; })),
     commands.registerCommand('apiSentinel.reviewWorkspace', async () => {
       await startClient(context);
       const result = await window.withProgress(

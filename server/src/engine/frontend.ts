@@ -24,6 +24,9 @@ export interface FrontendRequest {
   cache?: ParseCache;
 }
 
+/** Parses kept between analyses, as frontends other than the spec's use them: one value per key and text. */
+export type Derivations = Pick<ParseCache, 'derive'>;
+
 /** What every frontend's model reports besides the model itself. */
 export interface FrontendPart {
   /** Input it could not read, parse or resolve. */

@@ -72,15 +72,16 @@ export class Session {
     if ([...reads].every(([file, read]) => sameRead(last.files.get(file)!, read))) {
       return last.exact ? last : this.full(request, key);
     }
-    return (await this.quick(request, last, reads)) ?? this.full(request, key);
+    return (await this.quick(request, last, reads)) ?? this.full(request, key, reads);
   }
 
-  private async full(request: SessionRequest, key: string): Promise<Analysis | undefined> {
+  /** A full analysis; `fresh`: files just read for it, not read again (route code reads hundreds of files). */
+  private async full(request: SessionRequest, key: string, fresh?: ReadonlyMap<string, ReadResult>): Promise<Analysis | undefined> {
     const reads = new Map<string, ReadResult>();
     const reader: FileReader = {
       read: async (file, limits) => {
         let read: ReadResult;
-        try { read = await request.reader.read(file, limits); } finally { reads.set(file, read); }
+        try { read = fresh?.has(file) ? fresh.get(file) : await request.reader.read(file, limits); } finally { reads.set(file, read); }
         return read;
       },
     };

@@ -6,7 +6,8 @@ import {
   CodeAction, CodeActionKind, Command, Diagnostic, DiagnosticSeverity, type Hover, MarkupKind, type Position, type TextEdit as LspTextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import {
-  CHECKS, PUBLIC_PLACEHOLDER, REASON_PLACEHOLDERS, findingKey, owaspTitle, type Finding, type Fix, type Problem, type Range, type Severity, type TextEdit,
+  CHECKS, PUBLIC_PLACEHOLDER, REASON_PLACEHOLDERS, findingKey, owaspTitle, routeLinks, type ChainLink, type Finding, type Fix, type Location, type Problem,
+  type Range, type Route, type Severity, type TextEdit,
 } from '../engine';
 import { markdownCode, markdownText, visible } from '../text/escape';
 import type { SpectralDiagnostic } from './protocol';
@@ -157,6 +158,58 @@ export function hoverFor(findings: ShownFinding[]): Hover | undefined {
     ].join('\n');
   });
   return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') } };
+}
+
+/** A place in a project file as a reader finds it: `src/middleware/auth.ts:3` (1-based line). */
+export function placeText(location: Location): string { return `${location.file}:${location.range.start.line + 1}`; }
+
+/** Evidence that is a name alone: said, but never enough to make a link auth or a limiter. */
+const WEAK_EVIDENCE = /^named like /;
+
+/** One link of a route's chain, for a hover: what it is, why, where it is defined and what applies it. */
+function linkText(link: ChainLink): string {
+  const defined = link.definedAt ? ` (${markdownText(placeText(link.definedAt))})` : '';
+  const applied = `${link.appliedBy ? `${markdownCode(link.appliedBy)} ` : ''}at ${markdownText(placeText(link.appliedAt))}`;
+  const weak = WEAK_EVIDENCE.test(link.evidence) ? ' (weak evidence: its name only)' : '';
+  return `${markdownCode(link.name)}${defined}, applied by ${applied} (${link.scope}): **${link.kind}**, ${markdownText(link.evidence)}${weak}`;
+}
+
+/** What protects a route of a kind, in one sentence: the first such link, or that none does. */
+function protection(route: Route, kind: 'auth' | 'rate-limit'): string {
+  const link = routeLinks(route).find((l) => l.kind === kind);
+  const what = kind === 'auth' ? 'authentication' : 'rate limit';
+  if (!link) {
+    const unknown = routeLinks(route).some((l) => l.kind === 'unknown');
+    return `No ${what} seen${unknown ? ' (a link the analysis cannot classify may hold one)' : ''}.`;
+  }
+  const defined = link.definedAt ? ` (${markdownText(placeText(link.definedAt))})` : '';
+  const applied = link.appliedBy ? `, applied by ${markdownCode(link.appliedBy)} at ${markdownText(placeText(link.appliedAt))}` : `, applied at ${markdownText(placeText(link.appliedAt))}`;
+  return `${kind === 'auth' ? 'Protected' : 'Rate limited'} by ${markdownCode(link.name)}${defined}${applied}.`;
+}
+
+/**
+ * A hover on route registrations: each route's method and full path, what authenticates and limits it, and its
+ * whole chain in order, each link with its kind and evidence (a name alone said to be weak evidence).
+ */
+export function routeHoverFor(routes: readonly Route[]): Hover | undefined {
+  if (routes.length === 0) return undefined;
+  const parts = routes.map((route) => {
+    const links = routeLinks(route);
+    return [
+      `**API Sentinel route** ${markdownCode(`${route.method} ${route.path}`)} (${route.framework})${route.mounted ? '' : ': no app mounts its router, the path is relative to it'}`,
+      '',
+      `${protection(route, 'auth')} ${protection(route, 'rate-limit')}`,
+      '',
+      links.length === 0 ? 'No middleware, hooks or guards run before the handler.' : `In order:\n\n${links.map((l, i) => `${i + 1}. ${linkText(l)}`).join('\n')}`,
+    ].join('\n');
+  });
+  return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') } };
+}
+
+/** Hovers shown together: the ones given, in order, separated by a rule. */
+export function joinHovers(...hovers: (Hover | undefined)[]): Hover | undefined {
+  const values = hovers.flatMap((h) => (h && typeof h.contents === 'object' && 'kind' in h.contents ? [h.contents.value] : []));
+  return values.length === 0 ? undefined : { contents: { kind: MarkupKind.Markdown, value: values.join('\n\n---\n\n') } };
 }
 
 function workspaceEdit(root: string, fix: Fix): WorkspaceEdit {

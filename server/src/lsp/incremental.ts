@@ -3,7 +3,7 @@
  * by the engine's session from the previous analysis of the same files (reused whole, moved after documentation
  * edits nothing read, or analysed in full), and says whether the answer equals the one the caller holds.
  */
-import { Session, type Analysis as EngineAnalysis, type AnalysisResult, type CancellationSignal, type Config, type FileReader } from '../engine';
+import { Session, type Analysis as EngineAnalysis, type AnalysisResult, type CancellationSignal, type Check, type Config, type FileReader, type Frontend } from '../engine';
 
 export interface AnalysisRequest {
   /** Identifies the answer: a later request may say it still holds it. */
@@ -14,6 +14,9 @@ export interface AnalysisRequest {
   cancel: CancellationSignal;
   /** The id of the answer the caller holds for these files. */
   holding?: number;
+  /** The checks to run (all by default), and the frontends beyond the spec's they need. */
+  checks?: readonly Check[];
+  frontends?: { code?: Frontend };
 }
 
 export interface Analysis {
@@ -39,7 +42,10 @@ export class DocumentAnalyses {
     const key = JSON.stringify([request.root, request.files]);
     const last = this.previous.get(key);
     const analysis = await this.session.analyze(
-      { root: request.root, files: request.files, reader: this.readerFor(request.root), config: request.config, cancel: request.cancel },
+      {
+        root: request.root, files: request.files, reader: this.readerFor(request.root), config: request.config, cancel: request.cancel,
+        checks: request.checks, frontends: request.frontends,
+      },
       last?.analysis,
     );
     if (!analysis) return undefined;

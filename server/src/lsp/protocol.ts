@@ -1,5 +1,5 @@
 /** Messages between the language server and its workers (plain data, structured-cloned). */
-import type { AnalysisResult, Config, Finding, Problem } from '../engine';
+import type { AnalysisResult, Config, Finding, Problem, Route } from '../engine';
 
 /** A finding as the worker sends it: its fixes as JSON text, parsed only when a code action asks for them. */
 export interface SentFinding extends Omit<Finding, 'fixes'> { fixes: string }
@@ -11,10 +11,11 @@ export interface SentResult extends Omit<AnalysisResult, 'findings'> {
 }
 
 /**
- * A result sent as its difference from the result of job `base`, which the server holds: each finding is either the
- * index of an equal one there, or new. An edit moves only the findings after it, often none, and changes few.
+ * A result sent as its difference from the result of job `base`, which the server holds: each finding and each route
+ * is either the index of an equal one there, or new. An edit moves only the findings and routes after it, often none,
+ * and changes few.
  */
-export interface SentChange { base: number; findings: (number | SentFinding)[]; problems: Problem[]; exact: boolean }
+export interface SentChange { base: number; findings: (number | SentFinding)[]; problems: Problem[]; routes: (number | Route)[]; exact: boolean }
 
 /** A result equal to the result of job `same`, which the server holds (now confirmed by a full analysis, maybe). */
 export interface SentSame { same: number; exact: boolean }
@@ -29,6 +30,8 @@ export type ToWorker =
   | {
       type: 'analyze';
       id: number;
+      /** The unit's kind: `routes` runs the route checks, with the code frontend. */
+      kind: 'openapi' | 'routes';
       root: string;
       files: string[];
       config: Config;

@@ -167,7 +167,8 @@ function outOfDate(diagnostic: Diagnostic): Diagnostic {
 /** A result rebuilt from the one the server held and the change. */
 function changed(base: SentResult, change: SentChange): SentResult {
   const findings = change.findings.map((f) => (typeof f === 'number' ? base.findings[f] : f));
-  return { ...base, findings, problems: change.problems, exact: change.exact };
+  const routes = change.routes.map((r) => (typeof r === 'number' ? base.routes[r] : r));
+  return { ...base, findings, problems: change.problems, routes, exact: change.exact };
 }
 
 export interface Stored {

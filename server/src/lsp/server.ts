@@ -14,12 +14,12 @@ import {
   MessageType, ShowMessageNotification, ErrorCodes, ResponseError,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CONFIG_FILE, looksLikeOpenApi, isIncluded, resolveConfig, type Config } from '../engine';
-import { FIX_ALL_KIND, SOURCE, pathOf, problemToDiagnostic, toUri, withinLimit } from './convert';
+import { CONFIG_FILE, isCodeFile, looksLikeOpenApi, isIncluded, resolveConfig, type Config } from '../engine';
+import { FIX_ALL_KIND, SOURCE, joinHovers, pathOf, problemToDiagnostic, toUri, withinLimit } from './convert';
 import { BranchLimitedResults, BranchReview, type BranchReviewParams } from './features/branch-review';
 import { codeActionsFor } from './features/code-actions';
 import { hoverAt } from './features/hover';
-import { EndpointNavigation, joinHovers } from './features/navigation';
+import { EndpointNavigation } from './features/navigation';
 import { WorkspaceRuleset } from './features/spectral';
 import { reviewWorkspace } from './features/workspace-review';
 import { OpenDocuments } from './open-documents';
@@ -27,8 +27,11 @@ import { Publisher } from './publish';
 import type { UnitAnalysis } from './results';
 import { Scheduler, oneLine } from './scheduler';
 import { FolderSettingsCache, configFileOf, mergeSettings, readFolderConfig, scopeOf, type EditorSettings } from './settings';
-import { UnitRegistry, findOpenApiDocuments, isOpenApiFile, type AnalysisUnit } from './units';
+import { routeHoverAt } from './features/route-hover';
+import { listRoutes } from './features/show-routes';
+import { UnitRegistry, appOf, findOpenApiDocuments, findRouteApps, isOpenApiFile, type AnalysisUnit } from './units';
 import { AnalysisWorker, SpectralWorker, type AnalysisAnswer } from './worker-client';
+import { readTextFile } from '../workspace/files';
 
 export interface ServerOptions {
   /** Milliseconds of quiet after an edit before analysing. */
@@ -92,7 +95,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     },
     start(id, config) {
       const unit = units.get(id)!;
-      return worker.analyze(unit.root, unit.entries, config, results.get(id)?.jobId);
+      return worker.analyze(unit.root, unit.entries, config, results.get(id)?.jobId, unit.kind);
     },
     completed: (id, answer) => completed(units.get(id)!, answer),
     failed(id, reason) {
@@ -177,7 +180,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     void publishReached(unit, reported).catch((error) => log(`Publishing failed: ${oneLine(error)}`));
     if (!analysis.result.exact) scheduler.schedule(unit.id, confirmMs, { confirming: true });
     // Spectral is slow: not for documentation edits before they are confirmed, nor again for the same text
-    else if (!same || !ruleset.linted(unit.id, analysis.buffers.get(unit.id)?.version)) ruleset.request(unit.root, unit.id);
+    else if (unit.kind === 'openapi' && (!same || !ruleset.linted(unit.id, analysis.buffers.get(unit.id)?.version))) ruleset.request(unit.root, unit.id);
     return true;
   }
 
@@ -211,11 +214,29 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return units.reading(file).map((unit) => results.get(unit.id)).filter((analysis) => analysis !== undefined);
   }
 
-  /** Finds a folder's OpenAPI documents. */
+  /** Finds a folder's OpenAPI documents and apps with route code. */
   async function findIn(folder: string): Promise<void> {
     const config = resolveConfig((await settings.of(folder)).config);
     for (const file of await findOpenApiDocuments(folder, config)) {
       if (units.folders.includes(folder) && !units.get(file)) units.addDocument(file);
+    }
+    await findRoutesIn(folder);
+  }
+
+  /**
+   * Finds (again) a folder's apps with route code: an app whose package.json no longer names a route framework is
+   * forgotten, one whose files changed runs again with them; open files not yet on disk stay entries.
+   */
+  async function findRoutesIn(folder: string): Promise<void> {
+    if (!units.folders.includes(folder)) return;
+    const apps = findRouteApps(folder, resolveConfig((await settings.of(folder)).config));
+    // the folder may have left the workspace meanwhile
+    if (!units.folders.includes(folder)) return;
+    for (const unit of units.rootedAt(folder)) if (unit.kind === 'routes' && !apps.has(appOf(unit))) removeUnit(unit.id);
+    for (const [app, entries] of apps) {
+      const unsaved = open.entries().map(([file]) => file).filter((file) => isCodeFile(file) && file.startsWith(app + path.sep) && !entries.includes(file));
+      const unit = units.setRoutes(app, [...entries, ...unsaved], folder);
+      if (unit && results.get(unit.id)) scheduler.schedule(unit.id, 0);
     }
   }
 
@@ -247,7 +268,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     worker.overlay(file, { version: document.version, text });
     if (isConfigFile(file)) configChanged(path.dirname(file), delay);
     const known = units.get(file) !== undefined;
-    const openApi = looksLikeOpenApi(text);
+    // route code is never an OpenAPI document, even with an `openapi:` key in an object
+    const code = isCodeFile(file);
+    const openApi = !code && looksLikeOpenApi(text);
+    const app = code ? units.routesHolding(file) : undefined;
+    // a file created in the editor joins its app
+    if (app && !app.entries.includes(file)) units.setRoutes(appOf(app), [...app.entries, file], app.root);
     if (!known && openApi) units.addDocument(file);
     else if (known && !openApi) removeUnit(file);
     for (const unit of units.reading(file)) scheduler.schedule(unit.id, delay);
@@ -283,7 +309,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       navigation.forgetFolder(folder);
       // documents still open there are analysed on their own
       for (const [file, document] of open.entries()) {
-        if (!file.startsWith(folder + path.sep) || units.get(file) || !looksLikeOpenApi(document.getText())) continue;
+        if (!file.startsWith(folder + path.sep) || units.get(file) || isCodeFile(file) || !looksLikeOpenApi(document.getText())) continue;
         units.addDocument(file);
         scheduler.schedule(file, 0);
       }
@@ -362,6 +388,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     publisher.closed(file);
     // back to the disk's text
     if (isConfigFile(file)) configChanged(path.dirname(file), 0);
+    // a route file written only in the editor leaves its app with its buffer (one byte read: it exists or not)
+    const app = isCodeFile(file) ? units.routesHolding(file) : undefined;
+    const read = app?.entries.includes(file) ? readTextFile(file, app.root, 1) : undefined;
+    if (app && typeof read === 'object' && read.code === 'file-missing') {
+      units.setRoutes(appOf(app), app.entries.filter((entry) => entry !== file), app.root);
+    }
     for (const unit of units.reading(file)) scheduler.schedule(unit.id, 0);
   }));
   documents.onDidSave(guard('textDocument/didSave', undefined, (e) => {
@@ -380,7 +412,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onHover(guard('textDocument/hover', undefined, async (params) => {
     const file = pathOf(params.textDocument.uri);
     if (file === undefined) return undefined;
-    return joinHovers(hoverAt(file, params.position, analysesReading(file), open), await navigation.hover(file, params.position));
+    const analyses = analysesReading(file);
+    return joinHovers(routeHoverAt(file, params.position, analyses, open), hoverAt(file, params.position, analyses, open),
+      await navigation.hover(file, params.position));
   }));
 
   connection.onImplementation(guard('textDocument/implementation', [], (params) => {
@@ -408,15 +442,20 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   }));
 
   connection.onDidChangeWatchedFiles(guard('workspace/didChangeWatchedFiles', undefined, async (params) => {
+    // the folders where an app appears, goes, or gains or loses a file: searched once each, after the batch
+    const appsChanged = new Set<string>();
     for (const change of params.changes) {
       const file = pathOf(change.uri);
+      if (!file) continue;
+      if (path.basename(file) === 'package.json' || (isCodeFile(file) && change.type !== FileChangeType.Changed)) appsChanged.add(units.folderOf(file));
       // an open buffer wins over the disk
-      if (!file || open.has(file)) continue;
+      if (open.has(file)) continue;
       navigation.changed(file);
       if (isConfigFile(file)) { configChanged(path.dirname(file), 0); continue; }
       for (const unit of units.reading(file)) scheduler.schedule(unit.id, 0);
       await changedOnDisk(file, change.type);
     }
+    for (const folder of appsChanged) await findRoutesIn(folder);
   }));
 
   /** Reviews every OpenAPI document of the workspace; diagnostics of files not open are pushed. */
@@ -430,6 +469,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       pushReviewed: (file, diagnostics) => publisher.pushReviewed(file, diagnostics),
       progress: (done, total) => void connection.sendNotification('apiSentinel/progress', { done, total }),
     }, token)));
+
+  /** The routes of the workspace's apps, with their protection, from the last analyses (each app analysed first). */
+  connection.onRequest('apiSentinel/routes', guard('apiSentinel/routes', { routes: [] }, async () => {
+    await discovery;
+    const apps = units.all().filter((unit) => unit.kind === 'routes');
+    await Promise.all(apps.map((unit) => scheduler.run(unit.id)));
+    return { routes: listRoutes(apps.map((unit) => results.get(unit.id)).filter((analysis) => analysis !== undefined)) };
+  }));
 
   /** The findings the checked-out branch adds and fixes, compared with its base. */
   connection.onRequest('apiSentinel/reviewBranch', guard('apiSentinel/reviewBranch', new ResponseError(ErrorCodes.InternalError, 'the branch review failed: see the API Sentinel output'),

@@ -1,18 +1,26 @@
 /**
- * Analysis units: the pieces of a workspace that are analysed as a whole, each by one job. Today a unit is one
- * OpenAPI document with the files its refs reach. The registry knows the workspace folders (each unit's project
- * root), the units, and which units read which file, so that an edit re-runs exactly the units that read it.
+ * Analysis units: the pieces of a workspace that are analysed as a whole, each by one job: an OpenAPI document with
+ * the files its refs reach, or the route code of an app (a folder whose package.json depends on a route framework)
+ * with the files it imports. The registry knows the workspace folders (each unit's project root), the units, and
+ * which units read which file, so that an edit re-runs exactly the units that read it.
  */
 import * as path from 'node:path';
-import { looksLikeOpenApi, type ResolvedConfig } from '../engine';
+import { isCodeFile, looksLikeOpenApi, type ResolvedConfig } from '../engine';
 import { discoverFiles } from '../workspace/discover';
-import { readTextPrefix } from '../workspace/files';
+import { readTextFile, readTextPrefix } from '../workspace/files';
+import { dependsOnRouteFramework } from '../workspace/route-apps';
+
+/** The id of an app's route unit: never an absolute path, so never taken for an OpenAPI document's. */
+const ROUTES_PREFIX = 'routes:';
 
 export interface AnalysisUnit {
-  /** Stable identity: for an OpenAPI document, its absolute path. */
+  /** Stable identity: for an OpenAPI document, its absolute path; for an app's route code, `routes:` and its folder. */
   readonly id: string;
-  /** What its job does: the engine's review of `entries`, which follows their refs. */
-  readonly kind: 'openapi';
+  /**
+   * What its job does: the engine's review of `entries`, which follows their refs (`openapi`), or their imports with
+   * the route checks (`routes`).
+   */
+  readonly kind: 'openapi' | 'routes';
   /** The project root: findings are relative to it, and refs may not leave it. */
   readonly root: string;
   /** The files its job starts from. */
@@ -49,7 +57,7 @@ export class UnitRegistry {
     this.workspaceFolders.push(folder);
     const moved: AnalysisUnit[] = [];
     for (const unit of this.units.values()) {
-      const root = this.folderOf(unit.id);
+      const root = this.folderOf(unit.kind === 'routes' ? appOf(unit) : unit.id);
       if (root === unit.root) continue;
       const now = { ...unit, root };
       this.units.set(unit.id, now);
@@ -75,6 +83,25 @@ export class UnitRegistry {
     let unit = this.units.get(file);
     if (!unit) this.units.set(file, (unit = { id: file, kind: 'openapi', root, entries: [file] }));
     return unit;
+  }
+
+  /**
+   * The route code of the app in folder `app` as a unit starting from `entries` (its code files and package.json):
+   * the unit, when it is new or its entries changed (a new unit object), else undefined.
+   */
+  setRoutes(app: string, entries: readonly string[], root = this.folderOf(app)): AnalysisUnit | undefined {
+    const id = ROUTES_PREFIX + app;
+    const known = this.units.get(id);
+    if (known && known.root === root && known.entries.length === entries.length && known.entries.every((e, i) => e === entries[i])) return undefined;
+    const unit: AnalysisUnit = { id, kind: 'routes', root, entries: [...entries] };
+    this.units.set(id, unit);
+    return unit;
+  }
+
+  /** The route unit of the innermost app holding `file`. */
+  routesHolding(file: string): AnalysisUnit | undefined {
+    const holding = this.all().filter((unit) => unit.kind === 'routes' && file.startsWith(appOf(unit) + path.sep));
+    return holding.sort((a, b) => b.id.length - a.id.length)[0];
   }
 
   /** Forgets a unit and what it read. */
@@ -126,4 +153,27 @@ export function isOpenApiFile(file: string, root: string, maxFileSize: number): 
 /** The OpenAPI documents of a workspace folder, under its include/exclude. */
 export async function findOpenApiDocuments(folder: string, config: ResolvedConfig): Promise<string[]> {
   return discoverFiles([folder], folder, config).files.filter((file) => isOpenApiFile(file, folder, config.maxFileSize));
+}
+
+/** The folder of a route unit's app. */
+export function appOf(unit: AnalysisUnit): string { return unit.id.slice(ROUTES_PREFIX.length); }
+
+/**
+ * The apps of a workspace folder with route code, under its include/exclude: each folder whose package.json depends
+ * on a route framework, with the code files below it that no deeper app holds, and its package.json (their entries).
+ */
+export function findRouteApps(folder: string, config: ResolvedConfig): Map<string, string[]> {
+  const { files } = discoverFiles([folder], folder, config, { code: true });
+  const manifests = files.filter((file) => path.basename(file) === 'package.json').filter((file) => {
+    const text = readTextFile(file, folder, config.maxFileSize);
+    return typeof text === 'string' && dependsOnRouteFramework(text);
+  });
+  const apps = new Map(manifests.map((manifest) => [path.dirname(manifest), [manifest]]));
+  const deepestFirst = [...apps.keys()].sort((a, b) => b.length - a.length);
+  for (const file of files) {
+    if (!isCodeFile(file)) continue;
+    const app = deepestFirst.find((dir) => file.startsWith(dir + path.sep));
+    if (app) apps.get(app)!.push(file);
+  }
+  return apps;
 }

@@ -114,14 +114,14 @@ export class AnalysisWorker extends WorkerChannel<ToWorker, FromWorker> {
    * Analyses `files`: the result, or its difference from the result of job `holding` (the caller's), with the
    * buffers it read. The worker handles messages in order, so it reads the buffers sent up to this request.
    */
-  analyze(root: string, files: readonly string[], config: Config, holding?: number): RunningJob<AnalysisAnswer> {
+  analyze(root: string, files: readonly string[], config: Config, holding?: number, kind: 'openapi' | 'routes' = 'openapi'): RunningJob<AnalysisAnswer> {
     const id = this.nextId++;
     const cancel = new SharedArrayBuffer(4);
     this.ensureWorker();
     this.flush();
     // the buffers as sent: the worker names the versions it read, their texts are these
     const sent = new Map(this.overlays);
-    const outcome = this.request(id, { type: 'analyze', id, root, files: [...files], config, cancel, holding }).then((answer): JobOutcome<AnalysisAnswer> => {
+    const outcome = this.request(id, { type: 'analyze', id, kind, root, files: [...files], config, cancel, holding }).then((answer): JobOutcome<AnalysisAnswer> => {
       if (answer.type === 'stopped') return { kind: 'failed', reason: answer.reason, crashed: true };
       if (answer.type === 'error') return { kind: 'failed', reason: answer.message, crashed: false };
       if (answer.result === null) return { kind: 'cancelled' };

@@ -5,10 +5,11 @@
  * which versions it read.
  */
 import { parentPort } from 'node:worker_threads';
-import { findingKey, type FileReader, type Finding } from '../engine';
+import { CHECKS, findingKey, type FileReader, type Finding, type Route } from '../engine';
+import { codeFrontend } from '../workspace/code-frontend';
 import { readTextFile } from '../workspace/files';
 import { DocumentAnalyses, sameData } from './incremental';
-import type { FromWorker, SentChange, SentFinding, ToWorker } from './protocol';
+import type { FromWorker, SentFinding, ToWorker } from './protocol';
 
 const overlays = new Map<string, { text: string; version: number }>();
 /** The versions of open buffers the running job read. */
@@ -28,6 +29,9 @@ function readerFor(root: string): FileReader {
 
 const analyses = new DocumentAnalyses(readerFor);
 
+/** What a route unit runs: the checks that read route code, with the code frontend (loaded on the first such job). */
+const ROUTE_ANALYSIS = { checks: CHECKS.filter((check) => check.meta.needs.includes('code')), frontends: { code: codeFrontend } };
+
 /** Findings as sent, kept while the finding is: a quick re-analysis reuses the findings that did not move. */
 const sent = new WeakMap<Finding, SentFinding>();
 function toSent(finding: Finding): SentFinding {
@@ -36,20 +40,25 @@ function toSent(finding: Finding): SentFinding {
   return out;
 }
 
-/** Findings to send next to the ones the server holds: the index of an equal finding there, or the finding. */
-function relativeTo(findings: Finding[], held: Finding[]): SentChange['findings'] {
+/**
+ * Items to send next to the ones the server holds: the index of an equal item there (by `key`, then deep equality),
+ * or the item as `send` makes it.
+ */
+function relativeTo<T, S>(items: T[], held: T[], key: (item: T) => string, send: (item: T) => S): (number | S)[] {
   let byKey: Map<string, number[]> | undefined;
-  return findings.map((finding, index) => {
-    // a quick result keeps the findings an edit did not move, at the same index
-    if (held[index] === finding) return index;
+  return items.map((item, index) => {
+    // a quick result keeps the items an edit did not move, at the same index
+    if (held[index] === item) return index;
     if (!byKey) {
       byKey = new Map();
-      held.forEach((f, i) => { const k = findingKey(f); byKey!.set(k, [...(byKey!.get(k) ?? []), i]); });
+      held.forEach((h, i) => { const k = key(h); byKey!.set(k, [...(byKey!.get(k) ?? []), i]); });
     }
-    const equal = byKey.get(findingKey(finding))?.find((i) => sameData(held[i], finding));
-    return equal ?? toSent(finding);
+    const equal = byKey.get(key(item))?.find((i) => sameData(held[i], item));
+    return equal ?? send(item);
   });
 }
+
+const routeKey = (route: Route) => `${route.file}\0${route.key}`;
 
 function post(message: FromWorker): void { parentPort!.postMessage(message); }
 
@@ -60,12 +69,15 @@ async function analyzeJob(message: Extract<ToWorker, { type: 'analyze' }>): Prom
   const answer = (result: Extract<FromWorker, { type: 'result' }>['result']) => post({ type: 'result', id: message.id, result, read: [...read] });
   try {
     if (cancel.cancelled) { answer(null); return; }
-    const analysis = await analyses.analyze({ ...message, cancel });
+    const analysis = await analyses.analyze({ ...message, cancel, ...(message.kind === 'routes' ? ROUTE_ANALYSIS : {}) });
     if (!analysis || cancel.cancelled) { answer(null); return; }
     const { result, exact, same, previous } = analysis;
     if (same) answer({ same: message.holding!, exact });
     else if (previous && previous.id === message.holding) {
-      answer({ base: previous.id, findings: relativeTo(result.findings, previous.result.findings), problems: result.problems, exact });
+      answer({
+        base: previous.id, findings: relativeTo(result.findings, previous.result.findings, findingKey, toSent), problems: result.problems,
+        routes: relativeTo(result.routes, previous.result.routes, routeKey, (route) => route), exact,
+      });
     } else answer({ ...result, findings: result.findings.map(toSent), exact });
   } catch (error) {
     post({ type: 'error', id: message.id, message: String(error) });

@@ -1,7 +1,7 @@
 /**
- * The code frontend as the CLI and the language server run it: its bundle (`code-frontend.js`, beside theirs, which
- * holds the TypeScript compiler) is loaded only when a review's candidates hold route code, so a review of specs
- * alone never loads it.
+ * The code frontend as the CLI and the language server's worker run it: its bundle (`code-frontend.js`, beside theirs,
+ * which holds the TypeScript compiler) is loaded only when a review's candidates hold route code, so a review of
+ * specs alone never loads it.
  */
 import * as path from 'node:path';
 import { codeCandidates, type Frontend } from '../engine';

@@ -30,7 +30,7 @@ export const codeFrontend: Frontend<CodePart> = {
     };
     const { config } = request;
     const analysis = await analyzeRoutes({
-      root, files: codeCandidates(request), reader, cancel: request.cancel,
+      root, files: codeCandidates(request), reader, cancel: request.cancel, cache: request.cache,
       options: { authMiddleware: config.authMiddleware, rateLimiters: config.rateLimiters, maxFileSize: Math.min(config.maxFileSize, DEFAULT_MAX_CODE_FILE_SIZE) },
     });
     const routeTexts = new Map<string, string>();
@@ -41,7 +41,7 @@ export const codeFrontend: Frontend<CodePart> = {
     const packages = packageFolders(root, request.files);
     return {
       routes: analysis.routes, apps: groupApps(analysis.routes, packages), packages,
-      problems: analysis.problems, inputs: analysis.inputs, suppressions: commentSuppressions(routeTexts),
+      problems: analysis.problems, inputs: analysis.inputs, suppressions: commentSuppressions(routeTexts), texts: routeTexts,
     };
   },
 };

@@ -12,6 +12,7 @@
  * (NestJS decorators, Next.js files) read them in `collect`. A new framework adds one file there and one entry in
  * `EXTRACTORS`. The analysis never throws: broken input becomes a problem.
  */
+import type { Derivations } from '../frontend';
 import type { CancellationSignal, FileReader, Problem } from '../types';
 import { Classifier } from './classify';
 import { express } from './frameworks/express';
@@ -25,7 +26,7 @@ import { loadModules } from './modules';
 import { Resolver } from './resolve';
 import { Routing, type FrameworkExtractor } from './routing';
 
-export type { ChainLink, Framework, Handler, LinkKind, LinkScope, Location, Route, RouteOptions } from './model';
+export type { ChainLink, Framework, Handler, ImportNeed, LinkKind, LinkScope, Location, Reuse, Route, RouteOptions } from './model';
 export { DEFAULT_MAX_CODE_FILE_SIZE } from './modules';
 
 export const EXTRACTORS: readonly FrameworkExtractor[] = [express, koa, hono, fastify, nestjs, next];
@@ -38,6 +39,8 @@ export interface RouteRequest {
   reader: FileReader;
   options?: RouteOptions;
   cancel?: CancellationSignal;
+  /** Parses kept between analyses: a file whose text is unchanged is not parsed again. */
+  cache?: Derivations;
 }
 
 export interface RouteAnalysis {
@@ -51,7 +54,7 @@ export interface RouteAnalysis {
 export async function analyzeRoutes(request: RouteRequest): Promise<RouteAnalysis> {
   try {
     const options = request.options ?? {};
-    const graph = await loadModules({ root: request.root, files: request.files, reader: request.reader, maxFileSize: options.maxFileSize, cancel: request.cancel });
+    const graph = await loadModules({ root: request.root, files: request.files, reader: request.reader, maxFileSize: options.maxFileSize, cancel: request.cancel, cache: request.cache });
     const problems = [...graph.problems];
     const report = (problem: Problem) => { problems.push(problem); };
     const resolver = new Resolver(graph);

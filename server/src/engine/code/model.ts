@@ -23,12 +23,35 @@ export interface ChainLink {
   definedAt?: Location;
   /** The `use(...)` or route argument that applies it. */
   appliedAt: Location;
+  /** The call that applies it, shortened: `app.use('/api', ...)`, `@UseGuards(...)`. */
+  appliedBy?: string;
+  /** How the project's code can apply it to another route, when its expression can be written elsewhere. */
+  reuse?: Reuse;
   scope: LinkScope;
   /**
    * The scopes, roles or permissions an auth link demands, as the string literals of the call that applies it, when
    * its name says it checks some (`requireScopes('orders:read')`, `hasRole(['admin'])`).
    */
   grants?: string[];
+}
+
+/**
+ * A link's expression as written where it is applied (`requireAuth`, `passport.authenticate('jwt')`), and the import
+ * that binds its first name in another file; without `import`, it can be written only in `writtenIn`.
+ */
+export interface Reuse {
+  text: string;
+  writtenIn: string;
+  import?: ImportNeed;
+}
+
+/** An import a file needs: `local` bound to export `name` (`default`, `*` for a namespace) of a project file or a package. */
+export interface ImportNeed {
+  /** A project file relative to the root, or a package name. */
+  from: string;
+  package: boolean;
+  name: string;
+  local: string;
 }
 
 export interface Handler {

@@ -6,6 +6,7 @@
  */
 import ts from 'typescript';
 import { isReadFailure, type CancellationSignal, type FileReader, type Problem, type Range, type ReadResult } from '../types';
+import type { Derivations } from '../frontend';
 import type { Location } from './model';
 import { BUILD_OUTPUT, CODE_EXTENSIONS, NEVER_READ } from './files';
 import { dirname, extname, inFolder, relativeTo, resolvePath } from './posix';
@@ -65,6 +66,8 @@ export interface LoadRequest {
   reader: FileReader;
   maxFileSize?: number;
   cancel?: CancellationSignal;
+  /** Parses kept between analyses. */
+  cache?: Derivations;
 }
 
 interface PathConfig {
@@ -189,24 +192,18 @@ export class ModuleGraph {
     if (text.includes('\0')) return this.skip(path, 'it holds binary data (NUL bytes), not source code', 'warning');
     const unwritten = generatedOrMinified(text);
     if (unwritten) return this.skip(path, unwritten);
-    let source: ts.SourceFile;
-    try {
-      source = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path));
-    } catch (error) {
-      // the parser recurses: hostile nesting exhausts the stack
-      const why = error instanceof RangeError ? 'it is nested too deeply' : String((error as Error)?.message ?? error).split('\n')[0];
-      this.skipped.set(path, why);
-      this.problem(path, 'code-parse-error', 'error', `Cannot parse the file: ${why}`);
+    const relPath = this.relative(path);
+    // an unchanged file is not parsed again: its scan is kept, its imports are resolved again (files come and go)
+    const make = () => parseModule(path, text, relPath);
+    const parsed = this.request.cache ? this.request.cache.derive(`code-module\0${path}\0${relPath}`, text, make) : make();
+    if ('unparsable' in parsed) {
+      this.skipped.set(path, parsed.unparsable);
+      this.problem(path, 'code-parse-error', 'error', `Cannot parse the file: ${parsed.unparsable}`);
       return undefined;
     }
-    const diagnostics = (source as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
-    if (diagnostics.length > 0) {
-      // the parser recovers: the routes of the rest of the file are still read
-      const first = diagnostics[0];
-      this.problem(path, 'code-parse-error', 'error', `Cannot parse the file: ${ts.flattenDiagnosticMessageText(first.messageText, ' ')}`,
-        rangeOf(source, first.start, first.start + first.length));
-    }
-    const module = scan(source, this.relative(path));
+    // the parser recovers: the routes of the rest of the file are still read
+    if (parsed.error) this.problem(path, 'code-parse-error', 'error', `Cannot parse the file: ${parsed.error.message}`, parsed.error.range);
+    const module: Module = { ...parsed.module, refs: new Map() };
     for (const specifier of module.dependencies) module.refs.set(specifier, await this.resolve(specifier, dirname(path)));
     this.inputs.push(module.relPath);
     return module;
@@ -352,6 +349,22 @@ export class ModuleGraph {
       }
     }
   }
+}
+
+/** A parsed file: its module (imports not resolved yet) and its first syntax error; or why it cannot be parsed at all. */
+type ParsedModule = { module: Module; error?: { message: string; range: Range } } | { unparsable: string };
+
+function parseModule(path: string, text: string, relPath: string): ParsedModule {
+  let source: ts.SourceFile;
+  try {
+    source = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path));
+  } catch (error) {
+    // the parser recurses: hostile nesting exhausts the stack
+    return { unparsable: error instanceof RangeError ? 'it is nested too deeply' : String((error as Error)?.message ?? error).split('\n')[0] };
+  }
+  const first = ((source as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [])[0];
+  const error = first && { message: ts.flattenDiagnosticMessageText(first.messageText, ' '), range: rangeOf(source, first.start, first.start + first.length) };
+  return { module: scan(source, relPath), ...(error ? { error } : {}) };
 }
 
 /** The `paths` entry with the longest prefix that matches, as TypeScript picks it. */

@@ -4,7 +4,7 @@
  */
 import type { FrontendPart } from '../frontend';
 import { dirname } from './posix';
-import type { ChainLink, LinkKind, Location, Route } from './model';
+import type { ChainLink, LinkKind, Location, Reuse, Route } from './model';
 
 export interface CodePart extends FrontendPart {
   /** Every route, sorted by file, then position. */
@@ -12,6 +12,8 @@ export interface CodePart extends FrontendPart {
   apps: CodeApp[];
   /** The folders of the `package.json` files among the candidates, relative to the root ('' for the root), deepest first. */
   packages: string[];
+  /** The texts of the files routes are registered in, by path relative to the root: suggestions edit them. */
+  texts: ReadonlyMap<string, string>;
 }
 
 /**
@@ -34,6 +36,8 @@ export interface Mechanism {
   evidence: string;
   appliedAt: Location;
   definedAt?: Location;
+  /** How it can be applied to another route. */
+  reuse?: Reuse;
   routes: Route[];
 }
 
@@ -99,7 +103,10 @@ function mechanisms(routes: readonly Route[], kind: 'auth' | 'rate-limit'): Mech
       const key = `${file}:${range.start.line}:${range.start.character}`;
       let mechanism = found.get(key);
       if (!mechanism) {
-        mechanism = { name: link.name, evidence: link.evidence, appliedAt: link.appliedAt, ...(link.definedAt ? { definedAt: link.definedAt } : {}), routes: [] };
+        mechanism = {
+          name: link.name, evidence: link.evidence, appliedAt: link.appliedAt, ...(link.definedAt ? { definedAt: link.definedAt } : {}),
+          ...(link.reuse ? { reuse: link.reuse } : {}), routes: [],
+        };
         found.set(key, mechanism);
       }
       if (!mechanism.routes.includes(route)) mechanism.routes.push(route);

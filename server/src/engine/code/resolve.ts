@@ -71,8 +71,15 @@ export function declarationSite(found: { module: Module; node: ts.Node }, applie
   return locate(found.module, node);
 }
 
+/**
+ * The names each scope declares, by scope node: syntax alone decides them, so they are kept as long as the parsed file
+ * is (parses are kept between analyses: an edit costs the scopes of the edited file only).
+ */
+const SCOPES = new WeakMap<ts.Node, Map<string, ts.Node>>();
+/** The declaration each identifier refers to in its file (null: none, a global), kept like the scopes. */
+const DECLARATIONS = new WeakMap<ts.Identifier, ts.Node | null>();
+
 export class Resolver {
-  private readonly scopes = new WeakMap<ts.Node, Map<string, ts.Node>>();
   private readonly values = new Map<ts.Node, Value>();
 
   constructor(readonly graph: ModuleGraph) {}
@@ -112,11 +119,13 @@ export class Resolver {
 
   /** The declaration an identifier is bound to in its scope: a variable, function, class, parameter or import. */
   declarationOf(identifier: ts.Identifier): ts.Node | undefined {
-    for (let node: ts.Node | undefined = identifier.parent; node; node = node.parent) {
-      const declaration = this.scopeOf(node)?.get(identifier.text);
-      if (declaration) return declaration;
+    let found = DECLARATIONS.get(identifier);
+    if (found === undefined) {
+      found = null;
+      for (let node: ts.Node | undefined = identifier.parent; node && !found; node = node.parent) found = this.scopeOf(node)?.get(identifier.text) ?? null;
+      DECLARATIONS.set(identifier, found);
     }
-    return undefined;
+    return found ?? undefined;
   }
 
   private evaluate(expr: ts.Expression, module: Module, budget: { steps: number }): Value {
@@ -278,7 +287,7 @@ export class Resolver {
       || ts.isConstructorDeclaration(node) || ts.isAccessor(node) || ts.isForStatement(node) || ts.isForOfStatement(node)
       || ts.isForInStatement(node) || ts.isCatchClause(node);
     if (!isScope) return undefined;
-    let names = this.scopes.get(node);
+    let names = SCOPES.get(node);
     if (names) return names;
     names = new Map();
     const bind = (name: ts.BindingName, declaration: ts.Node) => {
@@ -305,7 +314,7 @@ export class Resolver {
     } else if ((ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node)) && node.initializer && ts.isVariableDeclarationList(node.initializer)) {
       declareList(node.initializer);
     } else if (ts.isCatchClause(node) && node.variableDeclaration) bind(node.variableDeclaration.name, node.variableDeclaration);
-    this.scopes.set(node, names);
+    SCOPES.set(node, names);
     return names;
   }
 }

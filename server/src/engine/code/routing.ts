@@ -11,7 +11,7 @@
 import ts from 'typescript';
 import type { Problem } from '../types';
 import { displayName, optedOut, type Classification, type Classifier } from './classify';
-import type { ChainLink, Framework, Handler, LinkKind, LinkScope, Route } from './model';
+import type { ChainLink, Framework, Handler, LinkKind, LinkScope, Reuse, Route } from './model';
 import { locate, type Module, type ModuleGraph } from './modules';
 import { declarationSite, exportNames, isFunctionNode, unwrap, type FunctionNode, type Resolver, type Value } from './resolve';
 import { covers, joinPaths, NOT_CONSTANT, underPrefix, type PathPattern } from './templates';
@@ -432,6 +432,11 @@ class RouteReader {
   readonly routes: Route[] = [];
   readonly visited = new Set<RouterNode>();
   private limitReported = false;
+  /**
+   * The link a source gives every route it applies to at a scope, when no opt-out or override makes it depend on the
+   * route: one object shared by those routes (thousands of routes behind one `app.use`).
+   */
+  private readonly shared = new Map<LinkSource, Map<LinkScope, ChainLink>>();
 
   constructor(private readonly routing: Routing, private readonly classifier: Classifier, private readonly report: (problem: Problem) => void) {}
 
@@ -496,6 +501,19 @@ class RouteReader {
   /** A link in effect for the route, or undefined when its opt-out (or the route's override) skips the route. */
   private link(source: LinkSource, scope: LinkScope, method: string, path: string, override?: LinkOverride): ChainLink | undefined {
     const c = source.fixed ?? this.classifier.middleware(source.expr, source.module, source.runs);
+    const routeFree = !c.optOut && !override;
+    const known = routeFree ? this.shared.get(source)?.get(scope) : undefined;
+    if (known) return known;
+    const link = this.linkFor(source, c, scope, method, path, override);
+    if (routeFree && link) {
+      let byScope = this.shared.get(source);
+      if (!byScope) this.shared.set(source, (byScope = new Map()));
+      byScope.set(scope, link);
+    }
+    return link;
+  }
+
+  private linkFor(source: LinkSource, c: Classification, scope: LinkScope, method: string, path: string, override?: LinkOverride): ChainLink | undefined {
     let { kind, evidence } = c;
     const skip = c.optOut ? optedOut(c.optOut, method, path) : 'no';
     if (skip === 'yes' || (override && 'skip' in override && override.skip === 'yes')) return undefined;
@@ -508,11 +526,47 @@ class RouteReader {
       evidence = `${evidence}, but ${override.why}`;
     }
     if (override && 'note' in override) evidence = `${evidence}; ${override.note}`;
+    const appliedBy = applyingCall(source.at);
     const grants = kind === 'auth' ? grantsOf(source.expr) : [];
+    const reuse = (kind === 'auth' || kind === 'rate-limit') && !source.fixed ? this.reuse(source) : undefined;
     return {
-      name: c.name, kind, evidence, ...(c.definedAt ? { definedAt: c.definedAt } : {}), appliedAt: locate(source.at.module, source.at.node), scope,
-      ...(grants.length > 0 ? { grants } : {}),
+      name: c.name, kind, evidence, ...(c.definedAt ? { definedAt: c.definedAt } : {}), appliedAt: locate(source.at.module, source.at.node),
+      ...(appliedBy ? { appliedBy } : {}), ...(reuse ? { reuse } : {}), scope, ...(grants.length > 0 ? { grants } : {}),
     };
+  }
+
+  /**
+   * How a link's expression can be written at another route: a name, a member of one, or a call of those with literal
+   * arguments, on one line; with the import that binds its first name (an import of its module, or the export of a
+   * top-level declaration). Undefined for anything else (an inline function, a call with variables).
+   */
+  private reuse(source: LinkSource): Reuse | undefined {
+    const expr = unwrap(source.expr);
+    const { module } = source;
+    const text = expr.getText(module.source);
+    let root: ts.Expression = expr;
+    while (ts.isPropertyAccessExpression(root) || ts.isCallExpression(root)) {
+      if (ts.isCallExpression(root) && !root.arguments.every(isLiteral)) return undefined;
+      root = root.expression;
+    }
+    if (!ts.isIdentifier(root) || text.includes('\n') || text.length > MAX_REUSE) return undefined;
+    const declaration = this.routing.resolver.declarationOf(root);
+    if (!declaration) return undefined;
+    const local = root.text;
+    const writtenIn = module.relPath;
+    const imported = module.imports.get(declaration);
+    if (imported) {
+      const ref = module.refs.get(imported.specifier);
+      if (ref?.kind === 'package') return { text, writtenIn, import: { from: imported.specifier, package: true, name: imported.name, local } };
+      if (ref?.kind === 'file') return { text, writtenIn, import: { from: this.routing.resolver.graph.relative(ref.path), package: false, name: imported.name, local } };
+      return undefined;
+    }
+    // a name declared inside a function may be out of scope at another route, even in the same file
+    const statement = ts.isVariableDeclaration(declaration) ? declaration.parent?.parent : declaration;
+    if (!statement?.parent || !ts.isSourceFile(statement.parent)) return undefined;
+    const exported = [...module.exports].find(([, binding]) => binding.kind === 'local'
+      && (binding.node === declaration || (ts.isIdentifier(binding.node) && binding.node.text === local)));
+    return { text, writtenIn, ...(exported ? { import: { from: writtenIn, package: false, name: exported[0], local } } : {}) };
   }
 
   /** The route's handler, and what its own code enforces that the chain does not (its code is read only then). */
@@ -531,6 +585,37 @@ class RouteReader {
     const at = locate(source.module, source.expr);
     return { file: at.file, range: at.range, ...name };
   }
+}
+
+/** A link written longer than this is not offered for reuse. */
+const MAX_REUSE = 120;
+
+/** A literal: a string, number, boolean, or an array or object of literals. */
+function isLiteral(node: ts.Node): boolean {
+  if (ts.isStringLiteralLike(node) || ts.isNumericLiteral(node) || node.kind === ts.SyntaxKind.TrueKeyword || node.kind === ts.SyntaxKind.FalseKeyword) return true;
+  if (ts.isArrayLiteralExpression(node)) return node.elements.every(isLiteral);
+  if (ts.isObjectLiteralExpression(node)) return node.properties.every((p) => ts.isPropertyAssignment(p) && isLiteral(p.initializer));
+  return false;
+}
+
+/** Callee text longer than this is cut in `applyingCall`. */
+const MAX_CALLEE = 60;
+
+/**
+ * The call a link is an argument of, as a reader recognises it: its callee and its path argument, the rest elided
+ * (`app.use('/api', ...)`, `@UseGuards(...)`); undefined when the link is not a call's argument.
+ */
+function applyingCall(at: Site): string | undefined {
+  let node: ts.Node = at.node;
+  while (node.parent && (ts.isArrayLiteralExpression(node.parent) || ts.isSpreadElement(node.parent) || ts.isParenthesizedExpression(node.parent))) node = node.parent;
+  const call = node.parent;
+  if (!call || !ts.isCallExpression(call) || !call.arguments.some((arg) => arg === node)) return undefined;
+  const source = at.module.source;
+  let callee = call.expression.getText(source).replace(/\s+/g, '');
+  if (callee.length > MAX_CALLEE) callee = `...${callee.slice(-MAX_CALLEE)}`;
+  const first = call.arguments[0];
+  const path = first !== node && ts.isStringLiteralLike(first) && first.text.length <= MAX_CALLEE ? `${first.getText(source)}, ` : '';
+  return `${ts.isDecorator(call.parent) ? '@' : ''}${callee}(${path}...)`;
 }
 
 /** Where a call sits in its module: its method name for `a.get().post()` chains (which start at the same place). */

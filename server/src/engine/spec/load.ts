@@ -37,6 +37,19 @@ export class ParseCache {
     return entry && entry.text === text ? entry.parsed : undefined;
   }
   set(absPath: string, text: string, parsed: ParsedText): void { this.entries.set(absPath, { text, parsed }); }
+
+  private readonly derivations = new Map<string, { text: string; value: unknown }>();
+  /**
+   * What another frontend makes of a text (the code frontend's parse of a file), made once per text: `key` names the
+   * file and what is made of it.
+   */
+  derive<T>(key: string, text: string, make: () => T): T {
+    const kept = this.derivations.get(key);
+    if (kept && kept.text === text) return kept.value as T;
+    const value = make();
+    this.derivations.set(key, { text, value });
+    return value;
+  }
 }
 
 /** A value inside a parsed file: `parent[key]`, or the file's root when there is no parent. */

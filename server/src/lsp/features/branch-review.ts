@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { type Diagnostic, ErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import { DEFAULT_MAX_FILE_SIZE, findingKey, nearestPlace, type Finding, type Problem, type Range, type ResolvedConfig } from '../../engine';
 import { branchChanges, reviewMergeBase } from '../../workspace/branch';
+import { codeFrontend } from '../../workspace/code-frontend';
 import { readTextFile } from '../../workspace/files';
 import { GitError, defaultBranch, openRepository } from '../../workspace/git';
 import { pathOf, toUri, type DiagnosticData } from '../convert';
@@ -115,7 +116,8 @@ export class BranchReview {
     const setting = (await this.host.settings(folder))?.branchReview?.base;
     const ref = requested || (typeof setting === 'string' && setting.trim() !== '' ? setting.trim() : defaultBranch(repo));
     const config = await this.host.config(folder);
-    const base = await reviewMergeBase(repo, ref, [folder], folder, config);
+    // route code as the folder's apps are reviewed now, so that its findings at the base are known too
+    const base = await reviewMergeBase(repo, ref, [folder], folder, config, { code: codeFrontend });
     const head: ShownFinding[] = [];
     const seen = new Set<string>();
     for (const unit of await this.host.unitsOf(folder)) {

@@ -6,7 +6,7 @@ import type { OpenDocuments } from '../open-documents';
 import type { SentFinding } from '../protocol';
 import type { UnitAnalysis } from '../results';
 
-const contains = (r: Range, p: Position) =>
+export const contains = (r: Range, p: Position) =>
   (p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character))
   && (p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character));
 

@@ -117,13 +117,3 @@ function handlerLocation(folder: string, route: Route): LspLocation {
   const at = route.handler ?? route;
   return { uri: toUri(folder, at.file), range: at.range };
 }
-
-/** The findings' hover and the navigation hover, one after the other. */
-export function joinHovers(...hovers: (Hover | undefined)[]): Hover | undefined {
-  const values = hovers.flatMap((hover) => {
-    if (!hover) return [];
-    const contents = hover.contents;
-    return [typeof contents === 'object' && 'kind' in contents ? contents.value : String(contents)];
-  });
-  return values.length === 0 ? undefined : { contents: { kind: 'markdown', value: values.join('\n\n---\n\n') } };
-}

@@ -1,6 +1,7 @@
 import type { Check } from '../check';
 import type { Severity } from '../../types';
 import { linksOf } from '../../code/part';
+import { applyMechanismFixes } from './fixes';
 import { anonymousRisk, codeModel, isPublicByNature, mechanismRelated, nearestMechanism, routeOperation, routeSite, unseen } from './knowledge';
 
 export const codeAuthMissing: Check = {
@@ -38,6 +39,7 @@ export const codeAuthMissing: Check = {
           ...routeSite(route), severity, operations: [routeOperation(route)],
           message: `${route.key} ${hidden ? 'may accept' : 'accepts'} anonymous requests${why}: ${context}.`,
           related: guard ? mechanismRelated(guard, 'protects') : [],
+          fixes: () => applyMechanismFixes(route, guard, model.texts, 'auth'),
         });
       }
     }

@@ -2,6 +2,7 @@ import type { Check } from '../check';
 import type { Severity } from '../../types';
 import { linksOf } from '../../code/part';
 import { codeModel, mechanismRelated, nearestMechanism, rateRisk, routeOperation, routeSite, unseen } from './knowledge';
+import { applyMechanismFixes, nestThrottleFixes } from './fixes';
 
 export const codeRateLimitMissing: Check = {
   meta: {
@@ -33,6 +34,7 @@ export const codeRateLimitMissing: Check = {
           ...routeSite(route), severity, operations: [routeOperation(route)],
           message: `${route.key} has no rate limiter in effect${context}, and ${risk.why}: ${risk.harm}.`,
           related: limiter ? mechanismRelated(limiter, 'limits') : [],
+          fixes: () => (limiter ? applyMechanismFixes(route, limiter, model.texts, 'rate limit') : nestThrottleFixes(route, model.texts)),
         });
       }
     }
