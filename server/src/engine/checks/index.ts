@@ -25,6 +25,11 @@ import { bolaCallerIdInRequest } from './bola/bola-caller-id-in-request';
 import { suppressionReasonMissing } from './config/suppression-reason-missing';
 import { codeAuthMissing } from './code/code-auth-missing';
 import { codeRateLimitMissing } from './code/code-rate-limit-missing';
+import { codeResponseOverbroad } from './code/code-response-overbroad';
+import { codeBola } from './code/code-bola';
+import { codeMassAssignment } from './code/code-mass-assignment';
+import { codeQueryUnbounded } from './code/code-query-unbounded';
+import { codeSensitiveLogging } from './code/code-sensitive-logging';
 
 /** Every check, in the order their findings are documented. */
 export const CHECKS: readonly Check[] = [
@@ -54,6 +59,11 @@ export const CHECKS: readonly Check[] = [
   suppressionReasonMissing,
   codeAuthMissing,
   codeRateLimitMissing,
+  codeResponseOverbroad,
+  codeBola,
+  codeMassAssignment,
+  codeQueryUnbounded,
+  codeSensitiveLogging,
 ];
 
 /** The ids of every check, built once. */

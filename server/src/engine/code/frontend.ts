@@ -33,10 +33,11 @@ export const codeFrontend: Frontend<CodePart> = {
       root, files: codeCandidates(request), reader, cancel: request.cancel,
       options: { authMiddleware: config.authMiddleware, rateLimiters: config.rateLimiters, maxFileSize: Math.min(config.maxFileSize, DEFAULT_MAX_CODE_FILE_SIZE) },
     });
+    // findings sit at routes and inside the code their handlers run (services, helpers): any file read may hold one
     const routeTexts = new Map<string, string>();
-    for (const route of analysis.routes) {
-      const text = texts.get(`${root === '/' ? '' : root}/${route.file}`);
-      if (text !== undefined) routeTexts.set(route.file, text);
+    for (const file of analysis.inputs) {
+      const text = texts.get(`${root === '/' ? '' : root}/${file}`);
+      if (text !== undefined) routeTexts.set(file, text);
     }
     return {
       routes: analysis.routes, apps: groupApps(analysis.routes, root, request.files),

@@ -164,7 +164,8 @@ function record(site: AccessSite, fact: Partial<DataAccess> & Pick<DataAccess, '
   const { analysis, frame, call } = site;
   const index = analysis.accesses.length;
   const label = short(call.expression, frame.module.source);
-  analysis.accesses.push({ label, at: locate(frame.module, call), filters: [], inHandler: frame.depth === 0, guarded: false, ...fact });
+  const empty = call.arguments.length === 0 ? { emptyArgsAt: frame.module.source.getLineAndCharacterOfPosition(call.arguments.pos) } : {};
+  analysis.accesses.push({ label, at: locate(frame.module, call), calleeAt: locate(frame.module, call.expression), ...empty, filters: [], inHandler: frame.depth === 0, guarded: false, ...fact });
   const origins: Origin[] = returnsRecord ? [{ kind: 'record', access: index, label, at: locate(frame.module, call) }] : [];
   return { origins, query: index };
 }

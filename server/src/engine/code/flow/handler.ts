@@ -63,7 +63,7 @@ const LOGGER_NAMES = /^(?:console|log|logger|_logger|pino|winston|bunyan|signale
 const RESPONSE_METHODS = new Set(['json', 'send', 'jsonp', 'end']);
 const CHAINING_RESPONSE_METHODS = new Set(['status', 'code', 'set', 'header', 'type', 'cookie', 'clearCookie', 'append', 'vary', 'location', 'headers']);
 const PASS_THROUGH_METHODS = new Set(['filter', 'slice', 'sort', 'reverse', 'concat', 'flat', 'find', 'at', 'toObject', 'toJSON', 'get', 'lean', 'exec', 'then']);
-const PASS_THROUGH_FUNCTIONS = new Set(['String', 'Number', 'parseInt', 'parseFloat', 'BigInt', 'structuredClone', 'resolve', 'all', 'parse', 'stringify', 'cloneDeep', 'clone', 'instanceToPlain', 'classToPlain', 'serialize']);
+const PASS_THROUGH_FUNCTIONS = new Set(['String', 'Number', 'parseInt', 'parseFloat', 'BigInt', 'structuredClone', 'resolve', 'all', 'cloneDeep', 'clone', 'instanceToPlain', 'classToPlain', 'serialize']);
 /** Functions that keep only some fields of what they are given. */
 const NARROWING_FUNCTIONS = new Set(['pick', 'omit', 'plainToInstance', 'plainToClass', 'toDto', 'toResponse', 'sanitize', 'sanitizeUser', 'serializeUser', 'toPublic', 'present']);
 /** Calls that decide whether the caller may act on an object. */
@@ -217,6 +217,10 @@ export class HandlerAnalysis {
       return;
     }
     if (ts.isThrowStatement(node)) return;
+    if (ts.isExpression(node)) {
+      this.evaluate(node, frame);
+      return;
+    }
     node.forEachChild((child) => { this.visit(child, frame); });
   }
 
@@ -416,7 +420,8 @@ export class HandlerAnalysis {
       case 'nextContext': return name === 'params' ? { origins: [this.requestOrigin(frame, node, 'params', undefined, text)] } : EMPTY;
       case 'this': return this.thisMember(name, frame);
     }
-    if (base.instance) return EMPTY;
+    // a count, not the records
+    if (base.instance || name === 'length') return EMPTY;
     return {
       origins: base.origins.map((o): Origin => {
         if (o.kind === 'request') return o.field === undefined ? { ...o, field: name, at: this.at(frame, node), label: text } : o;
@@ -515,10 +520,11 @@ export class HandlerAnalysis {
       return { origins: vals.flatMap((v) => v.origins.map((o): Origin => (o.kind === 'record' || (o.kind === 'request' && o.part === 'body') ? (o.kind === 'record' ? { ...o, fields: fields.length > 0 ? fields : [method], label } : { ...o, field: `(${method})`, label }) : o))) };
     }
     if (method === 'map' && receiver && e.arguments[0]) return this.mapped(receiver, e.arguments[0], frame);
-    if (method && receiver && PASS_THROUGH_METHODS.has(method)) { args(); return receiver.query !== undefined ? receiver : { origins: receiver.origins }; }
-    if (method && PASS_THROUGH_FUNCTIONS.has(method)) return union(...args());
     const followed = this.follow(e, callee, receiver, frame);
     if (followed) return followed;
+    if (method && receiver && PASS_THROUGH_METHODS.has(method)) { args(); return receiver.query !== undefined ? receiver : { origins: receiver.origins }; }
+    const json = ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'JSON';
+    if (method && (PASS_THROUGH_FUNCTIONS.has(method) || json)) return union(...args());
     const vals = args();
     // a validating parse of the body keeps only the fields its schema lists (zod strips unknown keys, joi's stripUnknown)
     if (method && /^(?:parse|parseAsync|safeParse|validate|validateAsync|validateSync)$/.test(method)) {

@@ -40,8 +40,12 @@ export interface DataAccess {
   library: AccessLibrary;
   /** As written: `prisma.user.findUnique`, `User.findById`, `usersRepository.findOneBy`, `pool.query`. */
   label: string;
-  /** The whole call (with its chained modifiers such as `.select()`, `.limit()`). */
+  /** The call that starts the query (chained modifiers such as `.select()`, `.limit()` follow it). */
   at: Location;
+  /** Its callee (`prisma.user.findUnique`): where a finding about the lookup points. */
+  calleeAt: Location;
+  /** Inside the parentheses of a call written without arguments (`findMany()`), where options can be added. */
+  emptyArgsAt?: Position;
   /** The model's name as the code names it (`user`, `User`, `users` for a table), when it is known. */
   model?: string;
   operation: 'read' | 'create' | 'update' | 'delete';
