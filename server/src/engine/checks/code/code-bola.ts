@@ -2,7 +2,7 @@ import type { Check } from '../check';
 import type { Fix } from '../../types';
 import { addProperty, replaceExpression } from '../../edit/code';
 import type { DataAccess, HandlerFlow, RecordModel } from '../../code/flow/model';
-import { routeOperation } from './knowledge';
+import { routeOperation, unseen } from './knowledge';
 import { adminRoute, authenticated, flowRoutes, flowSite, line, ownerField, related, type RequestOrigin } from './flow';
 
 /** A key or request field that names an object: `id`, `orderId`, `order_id`, `_id`, `uuid`. */
@@ -25,7 +25,9 @@ export const codeBola: Check = {
   },
   run(ctx) {
     for (const { route, flow } of flowRoutes(ctx)) {
-      if (!authenticated(route, flow) || adminRoute(route)) continue;
+      // behind middleware whose effect cannot be seen, the route may be authenticated: info at most
+      const hidden = authenticated(route, flow) ? undefined : unseen(route);
+      if ((!hidden && !authenticated(route, flow)) || adminRoute(route)) continue;
       flow.accesses.forEach((access, index) => {
         if (access.operation === 'create' || access.guarded) return;
         if (access.filters.some((f) => f.origins.some((o) => o.kind === 'caller'))) return;
@@ -36,8 +38,8 @@ export const codeBola: Check = {
         const model = flow.models[index];
         const what = model?.name ?? access.model ?? 'object';
         ctx.report({
-          ...flowSite(route, access.calleeAt, `lookup ${access.label}`), severity: access.operation === 'read' ? 'warning' : 'error', operations: [routeOperation(route)],
-          message: `${route.key} ${VERB[access.operation]} ${access.many ? `${what} records` : `a ${what}`} by \`${key}\` from \`${origin.label}\` (${line(origin.at)}) through \`${access.label}\` (${line(access.calleeAt)}), with no condition tying it to the caller: any signed-in user can reach another user's ${what} by changing the id.`,
+          ...flowSite(route, access.calleeAt, `lookup ${access.label}`), severity: hidden ? 'info' : access.operation === 'read' ? 'warning' : 'error', operations: [routeOperation(route)],
+          message: `${route.key} ${VERB[access.operation]} ${access.many ? `${what} records` : `${/^[aeiou]/i.test(what) ? 'an' : 'a'} ${what}`} by \`${key}\` from \`${origin.label}\` (${line(origin.at)}) through \`${access.label}\` (${line(access.calleeAt)}), with no condition tying it to the caller: any signed-in user can reach another user's ${what} by changing the id.`,
           related: [related(origin.at, `the id comes from the request here (${origin.part})`)],
           fixes: () => callerConditionFix(access, model, flow),
         });

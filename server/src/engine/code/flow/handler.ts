@@ -90,6 +90,7 @@ export class HandlerAnalysis {
   bodyFields?: string[];
   bodyValidated = false;
   truncated = false;
+  private defaultCallerText?: string;
   private steps = 0;
   /** Functions being evaluated: a recursive call is not followed again. */
   private readonly active = new Set<ts.Node>();
@@ -113,7 +114,7 @@ export class HandlerAnalysis {
     return {
       accesses: this.accesses, sinks: this.sinks, models: this.accesses.map((a) => this.models.find(a.model)),
       readsCaller: this.readsCaller, bodyValidated: this.bodyValidated,
-      ...(this.callerIdText ? { callerIdText: this.callerIdText } : {}),
+      ...(this.callerIdText ?? this.defaultCallerText ? { callerIdText: this.callerIdText ?? this.defaultCallerText } : {}),
       ...(this.bodyFields ? { bodyFields: this.bodyFields } : {}),
       ...(this.truncated ? { truncated: true } : {}),
     };
@@ -136,6 +137,10 @@ export class HandlerAnalysis {
 
   private bindHandlerParameters(frame: Frame): void {
     const params = frame.fn.parameters;
+    const first = params[0] && ts.isIdentifier(params[0].name) ? params[0].name.text : undefined;
+    // how the handler's code would name the caller's id, where the auth before it leaves the caller
+    const callerOf: Partial<Record<Framework, string>> = { express: `${first}.user.id`, fastify: `${first}.user.id`, koa: `${first}.state.user.id` };
+    if (first && callerOf[this.framework]) this.defaultCallerText = callerOf[this.framework];
     const bind = (i: number, val: Val) => { if (params[i]) frame.env.set(params[i], val); };
     switch (this.framework) {
       case 'express': case 'fastify': bind(0, { origins: [], role: 'request' }); bind(1, { origins: [], role: 'response' }); break;
@@ -416,6 +421,7 @@ export class HandlerAnalysis {
         if (name === 'state') return { origins: [], role: 'state' };
         if (name === 'var') return { origins: [], role: 'state' };
         return EMPTY;
+      case 'response': return name === 'locals' ? { origins: [], role: 'state' } : EMPTY;
       case 'state': return CALLER_MEMBERS.has(name) || name === 'jwtPayload' ? this.caller(frame, node, text) : EMPTY;
       case 'nextContext': return name === 'params' ? { origins: [this.requestOrigin(frame, node, 'params', undefined, text)] } : EMPTY;
       case 'this': return this.thisMember(name, frame);
