@@ -5,7 +5,8 @@
  * loaded only when a review has route code to read.
  *
  * Suppressing one finding: `// api-sentinel-ignore <rule-id>: <reason>` on a line of its own directly above the line
- * where the route is registered (several such comment lines may stack).
+ * it is reported on: where the route is registered, or the expression inside the code its handler runs (several such
+ * comment lines may stack).
  */
 import type { Frontend, Suppressions } from '../frontend';
 import type { FileReader, Finding, Fix, Suppression } from '../types';
