@@ -148,7 +148,8 @@ function injected(param: ts.ParameterDeclaration, source: ts.SourceFile): { libr
     if (!d || !arg) continue;
     const model = ts.isStringLiteralLike(arg) ? arg.text : short(arg, source).replace(/\.name$/, '');
     if (d.name === 'InjectRepository') return { library: 'typeorm', model };
-    if (d.name === 'InjectModel') return { library: /^(?:Model|typeof)/.test(param.type?.getText(source) ?? '') && !/Model</.test(param.type?.getText(source) ?? '') ? 'sequelize' : 'mongoose', model };
+    // @nestjs/sequelize injects the model class itself (`typeof User`), @nestjs/mongoose a `Model<User>`
+    if (d.name === 'InjectModel') return { library: param.type && ts.isTypeQueryNode(param.type) ? 'sequelize' : 'mongoose', model };
   }
   const type = param.type;
   if (type && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && type.typeArguments?.[0]) {

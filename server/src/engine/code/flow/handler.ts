@@ -179,8 +179,9 @@ export class HandlerAnalysis {
     if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return;
     const value = this.resolver.definition(type.typeName, frame.module);
     if (value.kind === 'node' && (ts.isClassLike(value.node) || ts.isInterfaceDeclaration(value.node))) {
-      const members = value.node.members as ts.NodeArray<ts.ClassElement | ts.TypeElement>;
-      this.bodyFields = members.map((m) => (m.name ? propertyName(m.name) : undefined)).filter((n): n is string => n !== undefined && !ts.isMethodDeclaration(n as never));
+      const members: readonly (ts.ClassElement | ts.TypeElement)[] = value.node.members;
+      this.bodyFields = members.filter((m) => ts.isPropertyDeclaration(m) || ts.isPropertySignature(m))
+        .map((m) => propertyName(m.name!)).filter((n): n is string => n !== undefined);
     }
   }
 

@@ -8,7 +8,7 @@ import type { Framework, Route } from '../model';
 import type { Module, ModuleGraph } from '../modules';
 import type { FunctionNode, Resolver } from '../resolve';
 import { HandlerAnalysis } from './handler';
-import type { HandlerFlow, Origin, RecordModel, ReturnedShape } from './model';
+import type { HandlerFlow, Origin, ReturnedShape } from './model';
 import { readModels, type ModelRegistry } from './schemas';
 
 export type { DataAccess, Filter, HandlerFlow, ModelField, ObjectSlot, Origin, RecordModel, RequestPart, ReturnedShape, SinkFact } from './model';
@@ -41,11 +41,6 @@ export class FlowAnalysis {
 /** The flow facts of a route, when its handler could be read. */
 export function routeFlow(route: Route): HandlerFlow | undefined {
   return route.flow;
-}
-
-/** The model of a record origin. */
-export function originModel(flow: HandlerFlow, origin: Extract<Origin, { kind: 'record' }>): RecordModel | undefined {
-  return flow.models[origin.access];
 }
 
 /**
