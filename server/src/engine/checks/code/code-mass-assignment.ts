@@ -48,7 +48,7 @@ export const codeMassAssignment: Check = {
 /** Replaces the body written with the fields a client may set, picked from it. */
 function pickFix(access: DataAccess, model: RecordModel | undefined, body: RequestOrigin, privileged: string[]): Fix[] {
   const payload = access.payload!;
-  if (!model) return [];
+  if (!model || payload.fromReceiver) return [];
   const allowed = ownFields(model, model.fields).map((f) => f.name).filter((n) => !privileged.includes(n) && !GENERATED.test(n));
   if (allowed.length === 0) return [];
   // a NestJS parameter is labelled with its decorator (`@Body() dto`): the code names it by the parameter

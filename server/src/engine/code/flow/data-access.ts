@@ -72,7 +72,7 @@ const SQL = /^\s*(select|insert|update|delete)\b/i;
 
 /** A data access call starting at `site`, as a pending query, or undefined. */
 export function accessCall(site: AccessSite): Val | undefined {
-  const { call, method, frame } = site;
+  const { call, method, frame, analysis } = site;
   const callee = unwrap(call.expression);
   const args = call.arguments;
   if (ts.isIdentifier(callee) && KNEX.test(callee.text) && args.length === 1 && ts.isStringLiteralLike(args[0])) {
@@ -93,6 +93,14 @@ export function accessCall(site: AccessSite): Val | undefined {
   if (ts.isPropertyAccessExpression(object) && PRISMA[method] && PRISMA_CLIENT.test(short(object.expression, frame.module.source, 200))) {
     const drizzle = /\.query$/.test(short(object.expression, frame.module.source, 200)) && (method === 'findFirst' || method === 'findMany');
     return orm(site, drizzle ? 'drizzle' : 'prisma', object.name.text, PRISMA[method]);
+  }
+  // `doc.save()`: a Mongoose document (read, or built with `new Model(...)`) written back with what was assigned to it
+  if (method === 'save' && args.length === 0 && site.receiver && (site.receiver.document || site.receiver.origins.some((o) => o.kind === 'record'))) {
+    const read = site.receiver.origins.find((o) => o.kind === 'record');
+    const model = site.receiver.document ?? (read?.kind === 'record' ? analysis.accesses[read.access].model : undefined);
+    const val = record(site, { library: 'mongoose', model, operation: site.receiver.document ? 'create' : 'update', many: false }, true);
+    analysis.accesses[val.query!].payload = { origins: site.receiver.origins.filter((o) => o.kind !== 'record'), at: locate(frame.module, object), fromReceiver: true };
+    return val;
   }
   const receiver = receiverModel(object, site);
   const library = receiver.library ?? OWN_METHODS[method];

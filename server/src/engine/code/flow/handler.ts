@@ -31,6 +31,8 @@ export interface Val {
   query?: number;
   /** A number written in the code, or a value clamped by `Math.min` with one. */
   bounded?: boolean;
+  /** A Mongoose document built in the handler (`new User(body)`): the model it is saved to. */
+  document?: string;
   /** An instance of a project class (a NestJS service, a repository wrapper): its methods can be followed. */
   instance?: { cls: ts.ClassLikeDeclaration; module: Module };
 }
@@ -429,6 +431,8 @@ export class HandlerAnalysis {
     }
     // a count, not the records
     if (base.instance || name === 'length') return EMPTY;
+    // `pg` answers `{ rows }`: the records themselves
+    if (name === 'rows' && base.origins.some((o) => o.kind === 'record' && this.accesses[o.access].library === 'sql')) return { origins: base.origins };
     return {
       origins: base.origins.map((o): Origin => {
         if (o.kind === 'request') return o.field === undefined ? { ...o, field: name, at: this.at(frame, node), label: text } : o;
@@ -478,7 +482,8 @@ export class HandlerAnalysis {
       return { ...union(...args), instance: { cls: value.node, module: value.module } };
     }
     // `new User(req.body)` (a Mongoose document): it carries what it is built from
-    return union(...args);
+    const model = ts.isIdentifier(e.expression) ? this.models.find(e.expression.text) : undefined;
+    return { ...union(...args), ...(model?.source === 'mongoose' ? { document: model.name } : {}) };
   }
 
   // ---------------------------------------------------------------------------------------------------------------

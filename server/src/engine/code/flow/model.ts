@@ -56,8 +56,11 @@ export interface DataAccess {
   projection?: { keep?: string[]; drop?: string[] };
   /** The limit on the records returned: absent when there is none. */
   limit?: { bounded: boolean; origins: Origin[]; at: Location };
-  /** The data written by a create or update, with the place of its expression. */
-  payload?: { origins: Origin[]; at: Location };
+  /**
+   * The data written by a create or update, with the place of its expression; `fromReceiver` when it is the document
+   * the call is made on (`doc.save()`), not an argument.
+   */
+  payload?: { origins: Origin[]; at: Location; fromReceiver?: boolean };
   /** The options object of the call (Prisma's argument, TypeORM's find options), where keys can be added. */
   options?: ObjectSlot;
   /** The filter object literal (Prisma's `where`, `findOneBy({ ... })`, Mongoose's filter), where conditions can be added. */
