@@ -84,6 +84,22 @@ describe('request data per framework', () => {
     assert.deepEqual(sinks(route, 'response'), ['NextResponse.json <- record:0']);
   });
 
+  test('Next.js pages/api: (req, res) answer through res.json; a loop variable holds what the list holds', async () => {
+    const route = await routeOf({
+      'pages/api/users/[id].ts': [
+        "import { db } from '../../../db';",
+        'export default async function handler(req, res) {',
+        '  const users = await db.user.findMany({ where: { orgId: req.query.id }, take: 10 });',
+        '  for (const user of users) console.info(user);',
+        '  res.status(200).json(users);',
+        '}',
+      ].join('\n'),
+    }, 'ALL /api/users/{id}');
+    assert.deepEqual(filters(route), ['orgId=request:query.id']);
+    assert.deepEqual(sinks(route, 'response'), ['res.status(200).json <- record:0']);
+    assert.deepEqual(sinks(route, 'log'), ['console.info <- record:0']);
+  });
+
   test('Koa: ctx.params and ctx.body, with a Sequelize model read by findByPk and its attributes', async () => {
     const route = await routeOf({
       'app.js': [
@@ -144,7 +160,7 @@ describe('data access per library', () => {
   test('Knex: the table, a where object, first() and limit()', async () => {
     const route = await routeOf({ 'app.ts': express(["app.get('/users/:id', async (req, res) => res.json(await knex('users').where({ id: req.params.id }).first()));"]) }, 'GET /users/{id}');
     const access = routeFlow(route)!.accesses[0];
-    assert.deepEqual([access.library, access.model, access.many], ['knex', 'users', false]);
+    assert.deepEqual([access.library, access.label, access.model, access.many], ['knex', "knex('users')", 'users', false]);
     assert.deepEqual(filters(route), ['id=request:params.id']);
   });
 

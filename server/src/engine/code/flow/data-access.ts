@@ -172,7 +172,8 @@ function injected(param: ts.ParameterDeclaration, source: ts.SourceFile): { libr
 function record(site: AccessSite, fact: Partial<DataAccess> & Pick<DataAccess, 'library' | 'operation' | 'many'>, returnsRecord: boolean): Val {
   const { analysis, frame, call } = site;
   const index = analysis.accesses.length;
-  const label = short(call.expression, frame.module.source);
+  // `knex('users')` is named with its table, `prisma.user.findMany` by its callee
+  const label = short(ts.isIdentifier(unwrap(call.expression)) ? call : call.expression, frame.module.source);
   const empty = call.arguments.length === 0 ? { emptyArgsAt: frame.module.source.getLineAndCharacterOfPosition(call.arguments.pos) } : {};
   analysis.accesses.push({ label, at: locate(frame.module, call), calleeAt: locate(frame.module, call.expression), ...empty, filters: [], inHandler: frame.depth === 0, guarded: false, ...fact });
   const origins: Origin[] = returnsRecord ? [{ kind: 'record', access: index, label, at: locate(frame.module, call) }] : [];

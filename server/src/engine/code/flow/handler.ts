@@ -147,7 +147,13 @@ export class HandlerAnalysis {
     switch (this.framework) {
       case 'express': case 'fastify': bind(0, { origins: [], role: 'request' }); bind(1, { origins: [], role: 'response' }); break;
       case 'koa': case 'hono': bind(0, { origins: [], role: 'context' }); break;
-      case 'nextjs': bind(0, { origins: [], role: 'request' }); bind(1, { origins: [], role: 'nextContext' }); break;
+      case 'nextjs': {
+        // pages/api handlers take (req, res); App Router handlers (request, { params })
+        const second = params[1] && ts.isIdentifier(params[1].name) && /^(?:res|response)$/.test(params[1].name.text);
+        bind(0, { origins: [], role: 'request' });
+        bind(1, { origins: [], role: second ? 'response' : 'nextContext' });
+        break;
+      }
       case 'nestjs': params.forEach((p, i) => bind(i, this.nestParameter(frame, p))); break;
     }
   }
@@ -216,7 +222,7 @@ export class HandlerAnalysis {
       return;
     }
     if (ts.isVariableDeclaration(node)) {
-      if (node.initializer) this.declared(node, frame);
+      this.declared(node, frame);
       return;
     }
     if (ts.isIfStatement(node) || ts.isConditionalExpression(node)) this.ownershipCheck(ts.isIfStatement(node) ? node.expression : node.condition, frame);
@@ -269,7 +275,10 @@ export class HandlerAnalysis {
     const known = frame.memo.get(declaration);
     if (known) return known;
     frame.memo.set(declaration, EMPTY);
-    const val = declaration.initializer ? this.evaluate(declaration.initializer, frame) : EMPTY;
+    // `for (const item of list)`: each item is what the list holds
+    const loop = declaration.parent.parent;
+    const from = declaration.initializer ?? (ts.isForOfStatement(loop) ? loop.expression : undefined);
+    const val = from ? this.evaluate(from, frame) : EMPTY;
     frame.memo.set(declaration, val);
     return val;
   }
