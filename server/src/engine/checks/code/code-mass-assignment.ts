@@ -2,6 +2,7 @@ import type { Check } from '../check';
 import type { Fix } from '../../types';
 import { replaceExpression } from '../../edit/code';
 import type { DataAccess, RecordModel } from '../../code/flow/model';
+import { privilegedName } from '../data-exposure/knowledge';
 import { routeOperation } from './knowledge';
 import { flowRoutes, flowSite, line, nameList, ownFields, privilegedFields, related, type RequestOrigin } from './flow';
 
@@ -37,7 +38,11 @@ export const codeMassAssignment: Check = {
         ctx.report({
           ...flowSite(route, access.payload.at, `payload ${access.label}`), severity: privileged.length > 0 ? 'warning' : 'info', operations: [routeOperation(route)],
           message: `${route.key} writes \`${body.label}\` (${line(body.at)}) whole into \`${access.label}\` (${line(access.calleeAt)})${set} on the ${what}.`,
-          related: [related(access.calleeAt, `\`${access.label}\` writes the ${what}`)],
+          related: [
+            related(access.calleeAt, `\`${access.label}\` writes the ${what}`),
+            ...(model?.fields ?? []).filter((f) => privileged.includes(f.name) && f.at).slice(0, 3)
+              .map((f) => related(f.at!, `${model!.name}.${f.name}: a client who sets it can ${privilegedName(f.name)!.effect}`)),
+          ],
           fixes: () => pickFix(access, model, body, privileged),
         });
       });

@@ -4,7 +4,8 @@ import { replaceExpression } from '../../edit/code';
 import type { HandlerFlow, Origin, SinkFact } from '../../code/flow/model';
 import { sensitiveName } from '../data-exposure/knowledge';
 import { routeOperation } from './knowledge';
-import { flowRoutes, flowSite, line, nameList, sensitiveFields, visibleFields } from './flow';
+import { flowRoutes, flowSite, line, nameList, related, sensitiveFields, visibleFields } from './flow';
+import type { Location } from '../../code/model';
 
 /** Headers that carry credentials. */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'x-api-key', 'api-key', 'x-auth-token', 'proxy-authorization']);
@@ -33,6 +34,7 @@ export const codeSensitiveLogging: Check = {
         ctx.report({
           ...flowSite(route, sink.at, `log ${sink.text}`), severity: finding.severity, operations: [routeOperation(route)],
           message: `${route.key} writes ${finding.what} to the log: \`${sink.text.length <= 40 ? sink.text : 'the value'}\` reaches \`${sink.label}\` (${line(sink.at)}).`,
+          related: finding.from ? [related(finding.from.at, finding.from.message)] : [],
           fixes: () => identifierFix(sink, finding.record),
         });
       }
@@ -40,7 +42,8 @@ export const codeSensitiveLogging: Check = {
   },
 };
 
-interface Logged { what: string; severity: Severity; record: boolean }
+/** What a log call writes: in words, how bad, whether it is a whole record, and where the value comes from. */
+interface Logged { what: string; severity: Severity; record: boolean; from?: { at: Location; message: string } }
 
 /** What sensitive data a log call writes, the worst first. */
 function loggedData(sink: SinkFact, flow: HandlerFlow, extra: readonly string[]): Logged | undefined {
@@ -53,6 +56,15 @@ function loggedData(sink: SinkFact, flow: HandlerFlow, extra: readonly string[])
 }
 
 function loggedOrigin(o: Origin, flow: HandlerFlow, extra: readonly string[]): Logged | undefined {
+  const found = loggedValue(o, flow, extra);
+  if (!found) return undefined;
+  const from = o.kind === 'record'
+    ? { at: flow.accesses[o.access].calleeAt, message: `the record comes from \`${flow.accesses[o.access].label}\` here` }
+    : { at: o.at, message: o.kind === 'request' ? 'the value comes from the request here' : 'the caller is read here' };
+  return { ...found, from };
+}
+
+function loggedValue(o: Origin, flow: HandlerFlow, extra: readonly string[]): Logged | undefined {
   if (o.kind === 'request') {
     if (o.part === 'body' && o.field === undefined) return { what: `the request body (\`${o.label}\`, ${line(o.at)})`, severity: 'warning', record: false };
     if (o.part === 'headers' && (o.field === undefined || CREDENTIAL_HEADERS.has(o.field.toLowerCase()))) return { what: `request headers with credentials (\`${o.label}\`)`, severity: 'error', record: false };
