@@ -30,7 +30,7 @@ const fixTitles = (f: Finding) => f.fixes.map((x) => `${x.kind}: ${x.title}`);
 
 test('code-response-overbroad: the path from the query to the response, the query and the sensitive field related', async () => {
   const [me] = await findingsOf('code-response-overbroad', 'positive-express-prisma');
-  assert.equal(me.message, 'GET /me sends whole User records to the client: `me` from `prisma.user.findUnique` (line 11) reaches `res.json` (line 17) with `passwordHash` and `iban` (a hash of a password).');
+  assert.equal(me.message, 'GET /me sends whole User records to the client: `me` from `prisma.user.findUnique` (line 11) reaches `res.json` (line 17) with `passwordHash` (a hash of a password) and `iban` (a bank account number (IBAN)).');
   assert.deepEqual(me.operations, [{ method: 'GET', path: '/me' }]);
   assert.deepEqual(relatedOf(me), [
     'app.ts:11 `prisma.user.findUnique` reads whole User records without a projection',

@@ -32,7 +32,7 @@ export const codeResponseOverbroad: Check = {
           const names = exposed.map((e) => e.field.name);
           ctx.report({
             ...flowSite(route, sink.at, `response ${sink.text}`), severity: exposed[0].match.severity, operations: [routeOperation(route)],
-            message: `${route.key} sends whole ${model.name} records to the client: ${valuePath(sink, access)} with ${nameList(names)} (${exposed[0].match.label}).`,
+            message: `${route.key} sends whole ${model.name} records to the client: ${valuePath(sink, access)} with ${fieldList(exposed)}.`,
             related: [
               related(access.calleeAt, `\`${access.label}\` reads whole ${model.name} records without a projection`),
               ...exposed.filter((e) => e.field.at).slice(0, 3).map((e) => related(e.field.at!, `${model.name}.${e.field.name} holds ${e.match.label}`)),
@@ -44,6 +44,13 @@ export const codeResponseOverbroad: Check = {
     }
   },
 };
+
+/** "`passwordHash` (a hash of a password) and `iban` (a bank account number (IBAN))", at most three named. */
+function fieldList(exposed: readonly { field: ModelField; match: { label: string } }[]): string {
+  const named = exposed.slice(0, 3).map((e) => `\`${e.field.name}\` (${e.match.label})`);
+  const more = exposed.length > 3 ? ` and ${exposed.length - 3} more` : '';
+  return named.length > 1 && !more ? `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}` : `${named.join(', ')}${more}`;
+}
 
 /** Drops the sensitive fields in the query itself, in the library's own style. */
 function narrowingFixes(access: DataAccess, model: RecordModel, sensitive: string[]): Fix[] {
