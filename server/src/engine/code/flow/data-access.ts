@@ -12,7 +12,7 @@ import { locate } from '../modules';
 import { propertyName, unwrap } from '../resolve';
 import type { AccessLibrary, DataAccess, Filter, ObjectSlot, Origin } from './model';
 import { decoratorCall, memberOf } from './schemas';
-import { short, union, type Frame, type HandlerAnalysis, type Val } from './handler';
+import { lastName, short, union, type Frame, type HandlerAnalysis, type Val } from './handler';
 
 export interface AccessSite { analysis: HandlerAnalysis; frame: Frame; call: ts.CallExpression; method: string; receiver?: Val }
 
@@ -65,7 +65,7 @@ const OWN_METHODS: Record<string, AccessLibrary> = {
   findOneBy: 'typeorm', findBy: 'typeorm', findOneOrFail: 'typeorm', findOneByOrFail: 'typeorm', findAndCountBy: 'typeorm',
 };
 const PRISMA_CLIENT = /(?:^|\.)(?:prisma\w*|db|client|tx|prismaService)$/i;
-const SQL_CLIENT = /(?:^|\.)(?:pool|client|db|conn|connection|pg|mysql|database|sql|tx|trx)$/i;
+const SQL_CLIENT = /^(?:pool|client|db|conn|connection|pg|mysql|database|sql|tx|trx)$/i;
 const KNEX = /^(?:knex|db|database|trx)$/;
 const DRIZZLE = /^(?:this\.)?(?:db|drizzle|database|tx)$/;
 const SQL = /^\s*(select|insert|update|delete)\b/i;
@@ -80,10 +80,9 @@ export function accessCall(site: AccessSite): Val | undefined {
   }
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   const object = unwrap(callee.expression);
-  const objectText = short(object, frame.module.source, 200);
-  const sqlClient = method === '$queryRawUnsafe' || ((method === 'query' || method === 'execute') && SQL_CLIENT.test(objectText.replace(/^this\./, '')));
+  const sqlClient = method === '$queryRawUnsafe' || ((method === 'query' || method === 'execute') && SQL_CLIENT.test(lastName(object)));
   if (sqlClient && args[0] && sqlText(args[0])) return sql(site, args[0], args[1]);
-  if (DRIZZLE.test(objectText) && ['select', 'insert', 'update', 'delete'].includes(method)) {
+  if (['select', 'insert', 'update', 'delete'].includes(method) && DRIZZLE.test(short(object, frame.module.source, 200))) {
     const operation: Operation = method === 'select' ? 'read' : method === 'insert' ? 'create' : method === 'update' ? 'update' : 'delete';
     const table = method === 'select' ? undefined : args[0] && short(args[0], frame.module.source);
     const keep = method === 'select' && args[0] && ts.isObjectLiteralExpression(unwrap(args[0])) ? keysOf(unwrap(args[0]) as ts.ObjectLiteralExpression) : undefined;

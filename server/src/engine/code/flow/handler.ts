@@ -78,6 +78,12 @@ export function short(node: ts.Node, source: ts.SourceFile, max = 60): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** The name an expression ends with: `Math` for `Math`, `logger` for `this.logger`; '' for anything else. */
+export function lastName(e: ts.Expression): string {
+  const x = unwrap(e);
+  return ts.isIdentifier(x) ? x.text : ts.isPropertyAccessExpression(x) ? x.name.text : '';
+}
+
 export function union(...vals: Val[]): Val {
   const origins: Origin[] = [];
   for (const v of vals) for (const o of v.origins) if (!origins.includes(o)) origins.push(o);
@@ -417,6 +423,7 @@ export class HandlerAnalysis {
 
   /** `base.name`. */
   member(base: Val, name: string, node: ts.Node, frame: Frame): Val {
+    if (!base.role && base.origins.length === 0) return EMPTY;
     const text = short(node, frame.module.source);
     switch (base.role) {
       case 'request': {
@@ -518,17 +525,17 @@ export class HandlerAnalysis {
     }
     const access = accessCall(site);
     if (access) return access;
-    if (method && AUTHORIZATION_CALL.test(method) || (receiver && ts.isPropertyAccessExpression(callee) && POLICY_RECEIVER.test(short(callee.expression, frame.module.source)))) {
+    if ((method && AUTHORIZATION_CALL.test(method)) || (ts.isPropertyAccessExpression(callee) && POLICY_RECEIVER.test(lastName(callee.expression)))) {
       this.authorized = true;
       for (const a of e.arguments) this.evaluate(a, frame);
       return EMPTY;
     }
     const args = () => e.arguments.map((a) => this.evaluate(a, frame));
-    if (method === 'min' && ts.isPropertyAccessExpression(callee) && short(callee.expression, frame.module.source) === 'Math') {
+    if (method === 'min' && ts.isPropertyAccessExpression(callee) && lastName(callee.expression) === 'Math') {
       const vals = args();
       return { ...union(...vals), bounded: vals.some((v) => v.bounded) };
     }
-    if (method === 'assign' && ts.isPropertyAccessExpression(callee) && short(callee.expression, frame.module.source) === 'Object') {
+    if (method === 'assign' && ts.isPropertyAccessExpression(callee) && lastName(callee.expression) === 'Object') {
       const vals = args();
       const target = e.arguments[0] && unwrap(e.arguments[0]);
       if (target && ts.isIdentifier(target)) this.add(target, union(...vals.slice(1)).origins, frame);
@@ -561,6 +568,7 @@ export class HandlerAnalysis {
     const { frame, call: e } = site;
     const first = e.arguments[0];
     const key = first && ts.isStringLiteralLike(first) ? first.text : undefined;
+    if (!receiver.role && !(method === 'json' && first)) return undefined;
     const text = short(e, frame.module.source);
     switch (receiver.role) {
       case 'request':
@@ -591,7 +599,7 @@ export class HandlerAnalysis {
     }
     // Next.js: `NextResponse.json(x)`, `Response.json(x)`
     const callee = e.expression as ts.PropertyAccessExpression;
-    if (method === 'json' && first && /^(?:NextResponse|Response)$/.test(short(callee.expression, frame.module.source))) {
+    if (method === 'json' && first && /^(?:NextResponse|Response)$/.test(lastName(callee.expression))) {
       this.sink(frame, 'response', short(callee, frame.module.source), first, this.evaluate(first, frame));
       return EMPTY;
     }
@@ -600,9 +608,7 @@ export class HandlerAnalysis {
 
   private isLogger(callee: ts.PropertyAccessExpression, receiver: Val, method: string): boolean {
     if (!LOG_METHODS.has(method) || receiver.role) return false;
-    const object = unwrap(callee.expression);
-    const last = ts.isIdentifier(object) ? object.text : ts.isPropertyAccessExpression(object) ? object.name.text : '';
-    return LOGGER_NAMES.test(last);
+    return LOGGER_NAMES.test(lastName(callee.expression));
   }
 
   /** `records.map((r) => ({ id: r.id }))`: the callback's result, with its parameter bound to an element. */
