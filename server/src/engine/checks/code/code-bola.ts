@@ -1,7 +1,7 @@
 import type { Check } from '../check';
 import type { Fix } from '../../types';
 import { addProperty, replaceExpression } from '../../edit/code';
-import type { DataAccess, HandlerFlow, RecordModel } from '../../code/flow/model';
+import type { DataAccess, HandlerFlow, RecordModel } from '../../code/flow/facts';
 import { routeOperation, unseen } from './knowledge';
 import { adminRoute, authenticated, flowRoutes, flowSite, line, ownerField, related, type RequestOrigin } from './flow';
 

@@ -1,7 +1,7 @@
 import type { Check } from '../check';
 import type { Fix } from '../../types';
 import { replaceExpression } from '../../edit/code';
-import type { DataAccess, RecordModel } from '../../code/flow/model';
+import type { DataAccess, RecordModel } from '../../code/flow/facts';
 import { privilegedName } from '../data-exposure/knowledge';
 import { routeOperation } from './knowledge';
 import { flowRoutes, flowSite, line, nameList, ownFields, privilegedFields, related, type RequestOrigin } from './flow';

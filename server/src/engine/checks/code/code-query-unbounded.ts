@@ -1,7 +1,7 @@
 import type { Check } from '../check';
 import type { Fix } from '../../types';
 import { addProperty, appendAfter, insertAt, replaceExpression } from '../../edit/code';
-import type { DataAccess } from '../../code/flow/model';
+import type { DataAccess } from '../../code/flow/facts';
 import { routeOperation } from './knowledge';
 import { adminRoute, flowRoutes, flowSite, line, related } from './flow';
 

@@ -3,7 +3,7 @@ import type { Fix } from '../../types';
 import { addProperty, appendAfter } from '../../edit/code';
 import { routeOperation } from './knowledge';
 import { flowRoutes, flowSite, nameList, ownFields, related, sensitiveFields, valuePath, visibleFields } from './flow';
-import type { DataAccess, ModelField, RecordModel } from '../../code/flow/model';
+import type { DataAccess, ModelField, RecordModel } from '../../code/flow/facts';
 
 export const codeResponseOverbroad: Check = {
   meta: {

@@ -1,7 +1,7 @@
 import type { Check } from '../check';
 import type { Fix, Severity } from '../../types';
 import { replaceExpression } from '../../edit/code';
-import type { HandlerFlow, Origin, SinkFact } from '../../code/flow/model';
+import type { HandlerFlow, Origin, SinkFact } from '../../code/flow/facts';
 import { sensitiveName } from '../data-exposure/knowledge';
 import { routeOperation } from './knowledge';
 import { flowRoutes, flowSite, line, nameList, related, sensitiveFields, visibleFields } from './flow';

@@ -5,7 +5,7 @@
  */
 import type { CheckContext, CodeSite, Report } from '../check';
 import type { Route } from '../../code/model';
-import type { DataAccess, HandlerFlow, ModelField, Origin, RecordModel, SinkFact } from '../../code/flow/model';
+import type { DataAccess, HandlerFlow, ModelField, Origin, RecordModel, SinkFact } from '../../code/flow/facts';
 import type { Location } from '../../code/model';
 import { linksOf } from '../../code/part';
 import { isAdminSegment } from '../operation-kinds';

@@ -1,17 +1,16 @@
 /**
  * Value flow inside handlers: for every route whose handler the route table found, the data accesses it makes, what
  * reaches its response and its logs, and the models of its records (`handler.ts` evaluates, `data-access.ts` reads
- * database calls, `schemas.ts` reads record models). The facts are plain data on the route (`route.flow`); the
- * accessors below are what other parts read.
+ * database calls, `schemas.ts` reads record models). The facts are plain data on the route (`route.flow`), read
+ * through `facts.ts`, which is free of TypeScript (the checks and the correlator use it without loading the compiler).
  */
-import type { Framework, Route } from '../model';
+import type { Framework } from '../model';
 import type { Module, ModuleGraph } from '../modules';
 import type { FunctionNode, Resolver } from '../resolve';
 import { HandlerAnalysis } from './handler';
-import type { HandlerFlow, Origin, ReturnedShape } from './model';
+import type { HandlerFlow } from './model';
 import { readModels, type ModelRegistry } from './schemas';
 
-export type { DataAccess, Filter, HandlerFlow, ModelField, ObjectSlot, Origin, RecordModel, RequestPart, ReturnedShape, SinkFact } from './model';
 
 /** Where schema.prisma files usually are, relative to an app's folder. */
 export const PRISMA_SCHEMA_PATHS = ['prisma/schema.prisma', 'schema.prisma'];
@@ -37,28 +36,3 @@ export class FlowAnalysis {
     }
   }
 }
-
-/** The flow facts of a route, when its handler could be read. */
-export function routeFlow(route: Route): HandlerFlow | undefined {
-  return route.flow;
-}
-
-/**
- * The shape a route returns: each value written to its response, with the records in it, whole or narrowed, and the
- * fields they carry (a whole record carries its model's fields but those never read or serialized).
- */
-export function returnedShape(route: Route): ReturnedShape[] {
-  const flow = route.flow;
-  if (!flow) return [];
-  return flow.sinks.filter((s) => s.kind === 'response').map((sink) => ({
-    at: sink.at, label: sink.label,
-    records: sink.origins.filter((o): o is Extract<Origin, { kind: 'record' }> => o.kind === 'record').map((o) => {
-      const model = flow.models[o.access];
-      const access = flow.accesses[o.access];
-      const whole = !o.fields && !access.projection?.keep;
-      const visible = (model?.fields ?? []).filter((f) => !f.hidden && !access.projection?.drop?.includes(f.name)).map((f) => f.name);
-      return { ...(model ? { model: model.name } : access.model ? { model: access.model } : {}), whole, fields: o.fields ?? access.projection?.keep ?? visible };
-    }),
-  }));
-}
-
