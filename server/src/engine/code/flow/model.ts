@@ -95,10 +95,10 @@ export interface ModelField {
   at?: Location;
 }
 
-/** The shape of a record: from `schema.prisma`, a TypeORM or Mongoose definition, a Sequelize model or a TS type. */
+/** The shape of a record: from `schema.prisma`, a TypeORM, Mongoose, Sequelize or Drizzle definition, or a TS type. */
 export interface RecordModel {
   name: string;
-  source: 'prisma' | 'typeorm' | 'mongoose' | 'sequelize' | 'type';
+  source: 'prisma' | 'typeorm' | 'mongoose' | 'sequelize' | 'drizzle' | 'type';
   fields: ModelField[];
   at?: Location;
   /** The model serializes itself (a `toJSON` method, or a serializer that drops fields). */

@@ -1,7 +1,7 @@
 /**
  * Record models: the fields of each model the project defines, read from `schema.prisma` (model blocks), TypeORM
  * `@Entity` classes, Mongoose schemas (`new Schema({...})` and NestJS `@Schema()` classes, `select: false` included),
- * Sequelize `define`/`init`, and else TS interfaces and type aliases written in the source. One pass over the top
+ * Sequelize `define`/`init`, Drizzle tables (`pgTable`, `mysqlTable`, `sqliteTable`), and else TS interfaces and type aliases written in the source. One pass over the top
  * level of each module; nothing is evaluated.
  */
 import ts from 'typescript';
@@ -23,7 +23,8 @@ export function modelKey(name: string): string {
   return key;
 }
 
-const RANK: Record<RecordModel['source'], number> = { prisma: 4, typeorm: 4, mongoose: 4, sequelize: 4, type: 1 };
+const RANK: Record<RecordModel['source'], number> = { prisma: 4, typeorm: 4, mongoose: 4, sequelize: 4, drizzle: 4, type: 1 };
+const DRIZZLE_TABLES = new Set(['pgTable', 'mysqlTable', 'sqliteTable']);
 
 export class ModelRegistry {
   private readonly byKey = new Map<string, RecordModel>();
@@ -122,6 +123,9 @@ function codeModels(module: Module, registry: ModelRegistry): void {
       // mongoose.model('User', UserSchema)
       const fields = mongooseFields(module, second);
       if (fields) registry.add({ name: first.text, source: 'mongoose', fields, at: locate(module, first) });
+    } else if (method && DRIZZLE_TABLES.has(method) && first && ts.isStringLiteralLike(first) && second && ts.isObjectLiteralExpression(unwrap(second))) {
+      // pgTable('users', { id: serial('id'), passwordHash: text('password_hash') })
+      registry.add({ name: first.text, source: 'drizzle', fields: objectFields(module, unwrap(second) as ts.ObjectLiteralExpression), at: locate(module, first) });
     } else if (method === 'define' && first && ts.isStringLiteralLike(first) && second && ts.isObjectLiteralExpression(unwrap(second))) {
       // sequelize.define('User', { ... }, options)
       registry.add({ name: first.text, source: 'sequelize', fields: objectFields(module, unwrap(second) as ts.ObjectLiteralExpression, call.arguments[2]), at: locate(module, first) });
