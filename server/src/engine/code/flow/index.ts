@@ -21,18 +21,26 @@ const WHITELIST = /ValidationPipe\(\s*\{[^}]*\b(?:whitelist|forbidNonWhitelisted
 export class FlowAnalysis {
   private readonly models: ModelRegistry;
   private readonly whitelisted: boolean;
+  private readonly read = new Map<FunctionNode, HandlerFlow | undefined>();
 
   constructor(private readonly resolver: Resolver, graph: ModuleGraph, prismaSchemas: ReadonlyMap<string, string>) {
     this.models = readModels(graph, prismaSchemas);
     this.whitelisted = [...graph.modules.values()].some((m) => m.source.text.includes('ValidationPipe') && WHITELIST.test(m.source.text));
   }
 
-  /** The facts of one handler; never throws (a failure leaves the route without facts). */
+  /**
+   * The facts of one handler, read once however many routes it serves (a router mounted in several places); never
+   * throws (a failure leaves the route without facts).
+   */
   handler(fn: FunctionNode, module: Module, framework: Framework): HandlerFlow | undefined {
+    if (this.read.has(fn)) return this.read.get(fn);
+    let flow: HandlerFlow | undefined;
     try {
-      return new HandlerAnalysis(this.resolver, this.models, framework, this.whitelisted).run(fn, module);
+      flow = new HandlerAnalysis(this.resolver, this.models, framework, this.whitelisted).run(fn, module);
     } catch {
-      return undefined;
+      flow = undefined;
     }
+    this.read.set(fn, flow);
+    return flow;
   }
 }
