@@ -214,6 +214,15 @@ describe('what reaches the response and the logs', () => {
     ]);
   });
 
+  test('a promise callback answers with what the query returns', async () => {
+    const route = await routeOf(files([
+      "app.get('/u', (req, res) => {",
+      '  prisma.user.findMany({ take: 5 }).then((users) => res.json(users));',
+      '});',
+    ].join('\n')), 'GET /u');
+    assert.deepEqual(sinks(route, 'response'), ['res.json <- record:0']);
+  });
+
   test('a record used but never sent reaches no response; loggers are console and pino-style loggers', async () => {
     const route = await routeOf(files([
       "app.post('/login', async (req, res) => {",

@@ -394,9 +394,9 @@ export function chainCall(site: AccessSite, index: number): Val | undefined {
       access.operation = 'delete';
       return keep();
     case 'populate': case 'sort': case 'orderBy': case 'skip': case 'offset': case 'returning': case 'lean': case 'exec':
-    case 'innerJoin': case 'leftJoin': case 'groupBy': case 'then': case 'catch': case 'paginate':
+    case 'innerJoin': case 'leftJoin': case 'groupBy': case 'paginate':
       for (const arg of call.arguments) analysis.evaluate(arg, frame);
-      return method === 'exec' || method === 'then' || method === 'catch' ? { origins: receiver!.origins } : keep();
+      return method === 'exec' ? { origins: receiver!.origins } : keep();
   }
   return undefined;
 }

@@ -64,7 +64,7 @@ const LOG_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace', '
 const LOGGER_NAMES = /^(?:console|log|logger|_logger|pino|winston|bunyan|signale)$/i;
 const RESPONSE_METHODS = new Set(['json', 'send', 'jsonp', 'end']);
 const CHAINING_RESPONSE_METHODS = new Set(['status', 'code', 'set', 'header', 'type', 'cookie', 'clearCookie', 'append', 'vary', 'location', 'headers']);
-const PASS_THROUGH_METHODS = new Set(['filter', 'slice', 'sort', 'reverse', 'concat', 'flat', 'find', 'at', 'toObject', 'toJSON', 'get', 'lean', 'exec', 'then']);
+const PASS_THROUGH_METHODS = new Set(['filter', 'slice', 'sort', 'reverse', 'concat', 'flat', 'find', 'at', 'toObject', 'toJSON', 'get', 'lean', 'exec', 'catch', 'finally']);
 const PASS_THROUGH_FUNCTIONS = new Set(['String', 'Number', 'parseInt', 'parseFloat', 'BigInt', 'structuredClone', 'resolve', 'all', 'cloneDeep', 'clone', 'instanceToPlain', 'classToPlain', 'serialize']);
 /** Functions that keep only some fields of what they are given. */
 const NARROWING_FUNCTIONS = new Set(['pick', 'omit', 'plainToInstance', 'plainToClass', 'toDto', 'toResponse', 'sanitize', 'sanitizeUser', 'serializeUser', 'toPublic', 'present']);
@@ -547,7 +547,8 @@ export class HandlerAnalysis {
       const label = short(e, frame.module.source);
       return { origins: vals.flatMap((v) => v.origins.map((o): Origin => (o.kind === 'record' || (o.kind === 'request' && o.part === 'body') ? (o.kind === 'record' ? { ...o, fields: fields.length > 0 ? fields : [method], label } : { ...o, field: `(${method})`, label }) : o))) };
     }
-    if (method === 'map' && receiver && e.arguments[0]) return this.mapped(receiver, e.arguments[0], frame);
+    // `.map(cb)`, `.then(cb)`, `.forEach(cb)`: the callback runs on what the receiver holds
+    if ((method === 'map' || method === 'then' || method === 'forEach') && receiver && e.arguments[0]) return this.mapped(receiver, e.arguments[0], frame);
     const followed = this.follow(e, callee, receiver, frame);
     if (followed) return followed;
     if (method && receiver && PASS_THROUGH_METHODS.has(method)) { args(); return receiver.query !== undefined ? receiver : { origins: receiver.origins }; }
@@ -612,7 +613,7 @@ export class HandlerAnalysis {
   }
 
   /** `records.map((r) => ({ id: r.id }))`: the callback's result, with its parameter bound to an element. */
-  private mapped(receiver: Val, callback: ts.Expression, frame: Frame): Val {
+  mapped(receiver: Val, callback: ts.Expression, frame: Frame): Val {
     const fn = unwrap(callback);
     if (!isFunctionNode(fn) || !fn.body) {
       // `users.map(toPublicUser)`: a named mapping function narrows
