@@ -37,7 +37,7 @@ function ruleSection(check: Check): string {
     `- **Fix:** ${m.fix}`,
     m.needs.includes('spec')
       ? `- **Suppress:** \`x-api-sentinel-ignore: { ${m.id}: "<reason>" }\` on the flagged object or an object above it, or \`rules: { ${m.id}: off }\` in \`.api-sentinel.yaml\`.`
-      : `- **Suppress:** \`// api-sentinel-ignore ${m.id}: <reason>\` on the line above the route's registration, or \`rules: { ${m.id}: off }\` in \`.api-sentinel.yaml\`.`,
+      : `- **Suppress:** \`// api-sentinel-ignore ${m.id}: <reason>\` on the line above the reported line (a route's registration, or the expression inside its handler), or \`rules: { ${m.id}: off }\` in \`.api-sentinel.yaml\`.`,
     '',
   ].join('\n');
 }

@@ -23,7 +23,7 @@ async function reviewExample(name: string) {
   return { routes: result.routes, findings };
 }
 
-test('express-insecure: routers mounted before the auth middleware, credential routes and costly ones without a limiter', async () => {
+test('express-insecure: routers mounted before the auth middleware, credential routes and costly ones without a limiter, a whole user row sent and an order read by its id alone', async () => {
   const { routes, findings } = await reviewExample('express-insecure');
   assert.equal(routes.length, 12);
   assert.deepEqual(findings, [
@@ -31,11 +31,13 @@ test('express-insecure: routers mounted before the auth middleware, credential r
     'code-auth-missing GET /search warning',
     'code-auth-missing GET /users/{id} error',
     'code-auth-missing PATCH /users/{id} error',
+    'code-bola GET /orders/{orderId} lookup prisma.order.findUnique warning',
     'code-rate-limit-missing GET /orders/export info',
     'code-rate-limit-missing GET /search info',
     'code-rate-limit-missing POST /auth/login warning',
     'code-rate-limit-missing POST /auth/password/forgot warning',
     'code-rate-limit-missing POST /auth/register warning',
+    'code-response-overbroad GET /users/{id} response await prisma.user.findUnique({ where: { id: req.params.id } }) error',
   ]);
 });
 

@@ -45,9 +45,10 @@ describe('route code in the language server', () => {
   test('diagnostics on open: the routes mounted before the auth middleware lack auth, on their registrations', async () => {
     open('routes/users.ts');
     const diagnostics = await client.waitForPush(uri('routes/users.ts'), (d) => d.length > 0);
-    assert.deepEqual(rules(diagnostics), ['code-auth-missing@6', 'code-auth-missing@7', 'code-auth-missing@8']);
-    const get = diagnostics.find((d) => d.range.start.line === 5)!;
-    assert.equal(readFileSync(file('routes/users.ts'), 'utf8').split('\n')[5].slice(get.range.start.character, get.range.end.character), 'get');
+    // the auth verdicts, and the whole user row sent by GET (read inside the handler)
+    assert.deepEqual(rules(diagnostics), ['code-auth-missing@10', 'code-auth-missing@8', 'code-auth-missing@9', 'code-response-overbroad@8']);
+    const get = diagnostics.find((d) => d.range.start.line === 7 && d.code === 'code-auth-missing')!;
+    assert.equal(readFileSync(file('routes/users.ts'), 'utf8').split('\n')[7].slice(get.range.start.character, get.range.end.character), 'get');
     assert.match(String(get.message), /GET \/users\/\{id\} accepts anonymous requests/);
   });
 
@@ -69,7 +70,7 @@ describe('route code in the language server', () => {
   });
 
   test('an edit of the middleware file changes the verdict of the routes of another file, from the open buffer', async () => {
-    assert.deepEqual(rules(client.pushed.get(uri('routes/orders.ts'))!.diagnostics), ['code-rate-limit-missing@6']);
+    assert.deepEqual(rules(client.pushed.get(uri('routes/orders.ts'))!.diagnostics), ['code-bola@10', 'code-rate-limit-missing@7']);
     open('middleware/authenticate.ts');
     const original = readFileSync(file('middleware/authenticate.ts'), 'utf8');
     // the check is gone: the middleware now lets every request through, and only its name says auth (weak evidence)
@@ -78,7 +79,7 @@ describe('route code in the language server', () => {
     client.change(uri('middleware/authenticate.ts'), 2, [{ text: edited }]);
     const after = await client.waitForPush(uri('routes/orders.ts'), (d) => d.some((x) => x.code === 'code-auth-missing'));
     // the routes that change data or address an object by id
-    assert.deepEqual(rules(after).filter((r) => r.startsWith('code-auth-missing')), ['code-auth-missing@5', 'code-auth-missing@7']);
+    assert.deepEqual(rules(after).filter((r) => r.startsWith('code-auth-missing')), ['code-auth-missing@6', 'code-auth-missing@9']);
     const listed = await client.connection.sendRequest<{ routes: ListedRoute[] }>('apiSentinel/routes', {});
     assert.equal(listed.routes.find((r) => r.path === '/orders/{orderId}')!.protection, 'auth: unknown · rate limit: unknown');
     const line = readFileSync(file('routes/orders.ts'), 'utf8').split('\n').findIndex((l) => l.includes("'/:orderId'"));
@@ -97,7 +98,7 @@ describe('route code in the language server', () => {
     assert.equal(routes.length, 12);
     const users = routes.find((r) => r.method === 'DELETE')!;
     assert.equal(users.uri, uri('routes/users.ts'));
-    assert.equal(users.range.start.line, 7);
+    assert.equal(users.range.start.line, 9);
   });
 
   test("a suggestion applies the app's auth middleware to the route, importing it; re-analysed, the file parses and the finding is gone", async () => {
@@ -126,7 +127,7 @@ describe('route code in the language server', () => {
 
   test('suppress with a reason: a comment above the route, its placeholder for the reason; once written the finding is gone', async () => {
     const diagnostics = client.pushed.get(uri('routes/users.ts'))!.diagnostics;
-    const target = diagnostics.find((d) => d.range.start.line === 6)!;
+    const target = diagnostics.find((d) => d.range.start.line === 8 && d.code === 'code-auth-missing')!;
     const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri: uri('routes/users.ts') }, range: target.range, context: { diagnostics: [target] },
     })) as CodeAction[];
@@ -139,7 +140,7 @@ describe('route code in the language server', () => {
     const reasoned = edited.replace(SUPPRESSION_PLACEHOLDER, 'the gateway authenticates PATCH before it reaches this service');
     client.change(uri('routes/users.ts'), 2, [{ text: reasoned }]);
     const after = await client.waitForPush(uri('routes/users.ts'), (_d, version) => version === 2);
-    assert.deepEqual(rules(after), ['code-auth-missing@6', 'code-auth-missing@9']);
+    assert.deepEqual(rules(after), ['code-auth-missing@11', 'code-auth-missing@8', 'code-response-overbroad@8']);
   });
 
   test('a route file written only in the editor joins its app while open, and leaves it when closed unsaved', async () => {

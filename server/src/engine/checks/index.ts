@@ -32,6 +32,11 @@ import { inventoryServerUndocumented } from './inventory/inventory-server-undocu
 import { suppressionReasonMissing } from './config/suppression-reason-missing';
 import { codeAuthMissing } from './code/code-auth-missing';
 import { codeRateLimitMissing } from './code/code-rate-limit-missing';
+import { codeResponseOverbroad } from './code/code-response-overbroad';
+import { codeBola } from './code/code-bola';
+import { codeMassAssignment } from './code/code-mass-assignment';
+import { codeQueryUnbounded } from './code/code-query-unbounded';
+import { codeSensitiveLogging } from './code/code-sensitive-logging';
 import { inventoryShadowRoute } from './inventory/inventory-shadow-route';
 import { inventoryZombieOperation } from './inventory/inventory-zombie-operation';
 import { inventorySecurityMismatch } from './inventory/inventory-security-mismatch';
@@ -71,6 +76,11 @@ export const CHECKS: readonly Check[] = [
   suppressionReasonMissing,
   codeAuthMissing,
   codeRateLimitMissing,
+  codeResponseOverbroad,
+  codeBola,
+  codeMassAssignment,
+  codeQueryUnbounded,
+  codeSensitiveLogging,
   inventoryShadowRoute,
   inventoryZombieOperation,
   inventorySecurityMismatch,

@@ -5,7 +5,8 @@
  * loaded only when a review has route code to read.
  *
  * Suppressing one finding: `// api-sentinel-ignore <rule-id>: <reason>` on a line of its own directly above the line
- * where the route is registered (several such comment lines may stack).
+ * it is reported on: where the route is registered, or the expression inside the code its handler runs (several such
+ * comment lines may stack).
  */
 import type { Frontend, Suppressions } from '../frontend';
 import type { FileReader, Finding, Fix, Suppression } from '../types';
@@ -33,10 +34,11 @@ export const codeFrontend: Frontend<CodePart> = {
       root, files: codeCandidates(request), reader, cancel: request.cancel, cache: request.cache,
       options: { authMiddleware: config.authMiddleware, rateLimiters: config.rateLimiters, maxFileSize: Math.min(config.maxFileSize, DEFAULT_MAX_CODE_FILE_SIZE) },
     });
+    // findings sit at routes and inside the code their handlers run (services, helpers): any file read may hold one
     const routeTexts = new Map<string, string>();
-    for (const route of analysis.routes) {
-      const text = texts.get(`${root === '/' ? '' : root}/${route.file}`);
-      if (text !== undefined) routeTexts.set(route.file, text);
+    for (const file of analysis.inputs) {
+      const text = texts.get(`${root === '/' ? '' : root}/${file}`);
+      if (text !== undefined) routeTexts.set(file, text);
     }
     const packages = packageFolders(root, request.files);
     return {

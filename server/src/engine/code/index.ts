@@ -22,9 +22,10 @@ import { koa } from './frameworks/koa';
 import { nestjs } from './frameworks/nestjs';
 import { next } from './frameworks/next';
 import type { Route, RouteOptions } from './model';
-import { loadModules } from './modules';
+import { DEFAULT_MAX_CODE_FILE_SIZE, loadModules } from './modules';
 import { Resolver } from './resolve';
 import { Routing, type FrameworkExtractor } from './routing';
+import { FlowAnalysis, PRISMA_SCHEMA_PATHS } from './flow';
 
 export type { ChainLink, Framework, Handler, ImportNeed, LinkKind, LinkScope, Location, Reuse, Route, RouteOptions } from './model';
 export { DEFAULT_MAX_CODE_FILE_SIZE } from './modules';
@@ -62,11 +63,48 @@ export async function analyzeRoutes(request: RouteRequest): Promise<RouteAnalysi
     if (request.cancel?.cancelled) return { routes: [], problems, inputs: graph.inputs };
     routing.collect(graph);
     const routes = routing.routes().sort(compareRoutes);
+    const prismaSchemas = await readPrismaSchemas(request, graph.inputs);
+    const flows = new FlowAnalysis(resolver, graph, prismaSchemas);
+    for (const [route, code] of routing.handlerCodes) {
+      if (request.cancel?.cancelled) break;
+      const flow = flows.handler(code.fn, code.module, route.framework);
+      if (flow) route.flow = flow;
+    }
+    graph.inputs.push(...prismaSchemas.keys());
     return { routes, problems, inputs: graph.inputs };
   } catch (error) {
     const message = String((error as Error)?.message ?? error).split('\n')[0];
     return { routes: [], problems: [{ file: '', severity: 'error', code: 'code-analysis-failed', message: `Route analysis failed: ${message}` }], inputs: [] };
   }
+}
+
+/**
+ * The `schema.prisma` files of the project: at the usual places below the root and below each folder of an entry
+ * file up to the root (an app's `prisma/` folder), by path relative to the root.
+ */
+const MAX_SCHEMA_FOLDERS = 200;
+
+async function readPrismaSchemas(request: RouteRequest, inputs: readonly string[]): Promise<Map<string, string>> {
+  const root = request.root.replace(/\/+$/, '');
+  const folders = new Set<string>(['']);
+  for (const file of inputs) {
+    const parts = file.split('/').slice(0, -1);
+    for (let i = parts.length; i >= 0; i--) folders.add(parts.slice(0, i).join('/'));
+  }
+  const schemas = new Map<string, string>();
+  // the folders nearest the root first: a schema sits at an app's top
+  for (const folder of [...folders].sort((a, b) => a.split('/').length - b.split('/').length).slice(0, MAX_SCHEMA_FOLDERS)) {
+    for (const name of PRISMA_SCHEMA_PATHS) {
+      const rel = folder ? `${folder}/${name}` : name;
+      try {
+        const text = await request.reader.read(`${root}/${rel}`, { maxBytes: request.options?.maxFileSize ?? DEFAULT_MAX_CODE_FILE_SIZE });
+        if (typeof text === 'string') schemas.set(rel, text);
+      } catch {
+        // an unreadable schema leaves the models to the code
+      }
+    }
+  }
+  return schemas;
 }
 
 function compareRoutes(a: Route, b: Route): number {

@@ -1,5 +1,6 @@
 /** Route facts: plain data that the checks, the correlator, the CLI's route table and the hover read. */
 import type { Range } from '../types';
+import type { HandlerFlow } from './flow/model';
 
 export type Framework = 'express' | 'koa' | 'hono' | 'fastify' | 'nestjs' | 'nextjs';
 
@@ -87,6 +88,8 @@ export interface Route {
    * the chain holds only the router's own links.
    */
   mounted: boolean;
+  /** What the handler does with the request's data and the database's records (absent when its code cannot be read). */
+  flow?: HandlerFlow;
 }
 
 export interface RouteOptions {

@@ -125,6 +125,8 @@ interface Active { link: LinkSource; pattern: PathPattern; methods?: readonly st
 
 export class Routing {
   readonly routers: RouterNode[] = [];
+  /** The function each route's handler runs, where it can be seen (filled while routes are read). */
+  readonly handlerCodes = new Map<Route, { fn: FunctionNode; module: Module }>();
   private readonly byCreation = new Map<ts.Node, RouterNode>();
   private readonly targets = new Map<ts.Node, RouterView | ParamTarget | null>();
   private readonly allMethods: Set<string>;
@@ -496,6 +498,8 @@ class RouteReader {
       framework: router.framework, method, path, key: `${method} ${path}`, file: at.file, range: at.range,
       ...(entry.handler ? { handler: this.handler(entry.handler, chain) } : {}), chain, mounted,
     });
+    const code = entry.handler && this.handlerCode(entry.handler);
+    if (code) this.routing.handlerCodes.set(this.routes[this.routes.length - 1], code);
   }
 
   /** A link in effect for the route, or undefined when its opt-out (or the route's override) skips the route. */
@@ -567,6 +571,14 @@ class RouteReader {
     const exported = [...module.exports].find(([, binding]) => binding.kind === 'local'
       && (binding.node === declaration || (ts.isIdentifier(binding.node) && binding.node.text === local)));
     return { text, writtenIn, ...(exported ? { import: { from: writtenIn, package: false, name: exported[0], local } } : {}) };
+  }
+
+  /** The function a route's handler runs: a controller method, or what the handler expression is bound to. */
+  private handlerCode(source: LinkSource): { fn: FunctionNode; module: Module } | undefined {
+    const parent = source.expr.parent;
+    if (parent && ts.isMethodDeclaration(parent) && parent.name === source.expr) return { fn: parent, module: source.module };
+    const value = this.routing.resolver.value(source.expr, source.module);
+    return value.kind === 'node' && isFunctionNode(value.node) ? { fn: value.node, module: value.module } : undefined;
   }
 
   /** The route's handler, and what its own code enforces that the chain does not (its code is read only then). */

@@ -1,10 +1,11 @@
 /**
  * Minimal, style-keeping text edits on TypeScript and JavaScript route files, for suggestions: put a middleware into a
- * route registration, a decorator above a route method, and the import a new name needs. They read the text only
+ * route registration, a decorator above a route method, the import a new name needs; add a property to an object
+ * literal, write after an expression, replace one (positions from the code frontend's facts). They read the text only
  * (no parser), follow the file's quotes, semicolons, indentation, line breaks and module style (ES imports or
  * `require`), and leave everything already there as it was.
  */
-import type { Range, TextEdit } from '../types';
+import type { Position, Range, TextEdit } from '../types';
 import type { ImportNeed } from '../code/model';
 import { dirname, extname } from '../code/posix';
 import { LineIndex } from '../spec/source';
@@ -122,4 +123,24 @@ export function decoratorEdit(file: string, text: string, line: number, decorato
   const indent = /^[ \t]*/.exec(text.slice(start))![0];
   const at = { line, character: 0 };
   return { file, range: { start: at, end: at }, newText: decorators.map((d) => `${indent}${d}${styleOf(text).eol}`).join('') };
+}
+
+/** Adds `key: value` to an object literal at its insertion point (after its last property, or inside `{}`). */
+export function addProperty(file: string, slot: { at: Position; comma: boolean }, property: string): TextEdit {
+  return { file, range: { start: slot.at, end: slot.at }, newText: slot.comma ? `, ${property}` : ` ${property} ` };
+}
+
+/** Writes `text` right after the expression at `range` (a chained call: `.select('-password')`). */
+export function appendAfter(file: string, range: Range, text: string): TextEdit {
+  return { file, range: { start: range.end, end: range.end }, newText: text };
+}
+
+/** Writes `text` at a position (inside the parentheses of a call without arguments). */
+export function insertAt(file: string, at: Position, text: string): TextEdit {
+  return { file, range: { start: at, end: at }, newText: text };
+}
+
+/** Replaces the expression at `range` with `text`. */
+export function replaceExpression(file: string, range: Range, text: string): TextEdit {
+  return { file, range, newText: text };
 }

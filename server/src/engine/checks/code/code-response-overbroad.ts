@@ -1,0 +1,73 @@
+import type { Check } from '../check';
+import type { Fix } from '../../types';
+import { addProperty, appendAfter } from '../../edit/code';
+import { routeOperation } from './knowledge';
+import { flowRoutes, flowSite, nameList, ownFields, related, sensitiveFields, valuePath, visibleFields } from './flow';
+import type { DataAccess, ModelField, RecordModel } from '../../code/flow/facts';
+
+export const codeResponseOverbroad: Check = {
+  meta: {
+    id: 'code-response-overbroad',
+    family: 'data-exposure',
+    needs: ['code'],
+    owasp: ['API3:2023'],
+    cwe: ['CWE-213', 'CWE-200'],
+    severity: 'error',
+    description: 'A handler sends a whole database record whose model holds sensitive fields (password hashes, secrets, tokens, card numbers, IBANs, national ids) to the client: the record, or a query without a projection, reaches the response unnarrowed. Reported at the value sent, with the query and the fields it exposes.',
+    rationale: 'A record read from the database holds every column, including those no client should see. Sending it whole hands a password hash, a reset token or an IBAN to whoever calls the route, and every field added to the model later leaks with it. '
+      + 'A projection (`select`, `attributes`, `.select(\'-password\')`), picking or destructuring the fields to return, a DTO or serializer (`@Exclude()`, `toJSON`) or fields the model never reads (`select: false`) make it safe.',
+    fix: 'Return only the fields the client needs: select them in the query (`select: { id: true, email: true }`, `.select(\'-passwordHash\')`, `attributes`), map the record to a response object or DTO, or mark the sensitive fields as never read (`select: false`) or excluded when serialized (`@Exclude()`).',
+  },
+  run(ctx) {
+    for (const { route, flow } of flowRoutes(ctx)) {
+      for (const sink of flow.sinks) {
+        if (sink.kind !== 'response') continue;
+        for (const origin of sink.origins) {
+          if (origin.kind !== 'record' || origin.fields) continue;
+          const access = flow.accesses[origin.access];
+          const model = flow.models[origin.access];
+          if (!model || model.serializes || access.projection?.keep) continue;
+          const exposed = sensitiveFields(visibleFields(model, access), ctx.config.sensitiveFields);
+          if (exposed.length === 0) continue;
+          const names = exposed.map((e) => e.field.name);
+          ctx.report({
+            ...flowSite(route, sink.at, `response ${sink.text}`), severity: exposed[0].match.severity, operations: [routeOperation(route)],
+            message: `${route.key} sends whole ${model.name} records to the client: ${valuePath(sink, access)} with ${fieldList(exposed)}.`,
+            related: [
+              related(access.calleeAt, `\`${access.label}\` reads whole ${model.name} records without a projection`),
+              ...exposed.filter((e) => e.field.at).slice(0, 3).map((e) => related(e.field.at!, `${model.name}.${e.field.name} holds ${e.match.label}`)),
+            ],
+            fixes: () => narrowingFixes(access, model, names),
+          });
+        }
+      }
+    }
+  },
+};
+
+/** "`passwordHash` (a hash of a password) and `iban` (a bank account number (IBAN))", at most three named. */
+function fieldList(exposed: readonly { field: ModelField; match: { label: string } }[]): string {
+  const named = exposed.slice(0, 3).map((e) => `\`${e.field.name}\` (${e.match.label})`);
+  const more = exposed.length > 3 ? ` and ${exposed.length - 3} more` : '';
+  return named.length > 1 && !more ? `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}` : `${named.join(', ')}${more}`;
+}
+
+/** Drops the sensitive fields in the query itself, in the library's own style. */
+function narrowingFixes(access: DataAccess, model: RecordModel, sensitive: string[]): Fix[] {
+  const file = access.at.file;
+  const title = `Leave ${nameList(sensitive)} out of the query's records`;
+  const keep = (fields: ModelField[]) => ownFields(model, fields).filter((f) => !sensitive.includes(f.name) && !f.hidden).map((f) => f.name);
+  switch (access.library) {
+    case 'mongoose':
+      return [{ title, kind: 'suggestion', edits: [appendAfter(file, access.at.range, `.select('${sensitive.map((n) => `-${n}`).join(' ')}')`)] }];
+    case 'sequelize':
+      return access.options ? [{ title, kind: 'suggestion', edits: [addProperty(file, access.options, `attributes: { exclude: [${sensitive.map((n) => `'${n}'`).join(', ')}] }`)] }] : [];
+    case 'prisma': case 'typeorm': {
+      const fields = keep(model.fields);
+      if (!access.options || access.options.keys.includes('select') || fields.length === 0) return [];
+      return [{ title: `Select only ${nameList(fields)} in the query`, kind: 'suggestion', edits: [addProperty(file, access.options, `select: { ${fields.map((f) => `${f}: true`).join(', ')} }`)] }];
+    }
+    default:
+      return [];
+  }
+}

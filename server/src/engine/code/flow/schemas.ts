@@ -1,0 +1,211 @@
+/**
+ * Record models: the fields of each model the project defines, read from `schema.prisma` (model blocks), TypeORM
+ * `@Entity` classes, Mongoose schemas (`new Schema({...})` and NestJS `@Schema()` classes, `select: false` included),
+ * Sequelize `define`/`init`, Drizzle tables (`pgTable`, `mysqlTable`, `sqliteTable`), and else TS interfaces and type aliases written in the source. One pass over the top
+ * level of each module; nothing is evaluated.
+ */
+import ts from 'typescript';
+import type { Module, ModuleGraph } from '../modules';
+import { locate } from '../modules';
+import { propertyName, unwrap } from '../resolve';
+import type { ModelField, RecordModel } from './model';
+
+/** Suffixes of variable names that stand for a model: `usersRepository`, `userModel`, `UserEntity`. */
+const HOLDER_SUFFIX = /(?:repository|repo|model|entity|schema|document|doc|table|collection)$/;
+
+/** The key a model is found by: lower case, holder suffixes and a plural `s` dropped (`usersRepository` is `user`). */
+export function modelKey(name: string): string {
+  let key = name.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const stripped = key.replace(HOLDER_SUFFIX, '');
+  if (stripped) key = stripped;
+  if (key.endsWith('ies') && key.length > 4) key = `${key.slice(0, -3)}y`;
+  else if (key.endsWith('s') && !key.endsWith('ss') && key.length > 2) key = key.slice(0, -1);
+  return key;
+}
+
+const RANK: Record<RecordModel['source'], number> = { prisma: 4, typeorm: 4, mongoose: 4, sequelize: 4, drizzle: 4, type: 1 };
+const DRIZZLE_TABLES = new Set(['pgTable', 'mysqlTable', 'sqliteTable']);
+
+export class ModelRegistry {
+  private readonly byKey = new Map<string, RecordModel>();
+
+  add(model: RecordModel): void {
+    const key = modelKey(model.name);
+    const known = this.byKey.get(key);
+    if (!known || RANK[model.source] > RANK[known.source]) this.byKey.set(key, model);
+  }
+
+  find(name: string | undefined): RecordModel | undefined {
+    return name ? this.byKey.get(modelKey(name)) : undefined;
+  }
+}
+
+/** Reads the models of `schema.prisma` files (their text by path relative to the root) and of the project's code. */
+export function readModels(graph: ModuleGraph, prismaSchemas: ReadonlyMap<string, string>): ModelRegistry {
+  const registry = new ModelRegistry();
+  for (const [file, text] of prismaSchemas) for (const model of prismaModels(text, file)) registry.add(model);
+  for (const module of graph.modules.values()) codeModels(module, registry);
+  return registry;
+}
+
+/** `model User { id Int @id ... }` blocks of a Prisma schema. */
+export function prismaModels(text: string, file: string): RecordModel[] {
+  const models: RecordModel[] = [];
+  const lines = text.split(/\r?\n/);
+  let current: RecordModel | undefined;
+  for (let line = 0; line < lines.length; line++) {
+    const code = lines[line].replace(/\/\/.*$/, '').trim();
+    const open = /^model\s+(\w+)\s*\{$/.exec(code);
+    if (open) {
+      const character = lines[line].indexOf(open[1]);
+      current = { name: open[1], source: 'prisma', fields: [], at: { file, range: { start: { line, character }, end: { line, character: character + open[1].length } } } };
+      models.push(current);
+      continue;
+    }
+    if (!current) continue;
+    if (code.startsWith('}')) { current = undefined; continue; }
+    const field = /^(\w+)\s+([\w.]+)(\[\])?\??/.exec(code);
+    if (!field || code.startsWith('@@')) continue;
+    const character = lines[line].indexOf(field[1]);
+    current.fields.push({ name: field[1], type: field[2] + (field[3] ?? ''), at: { file, range: { start: { line, character }, end: { line, character: character + field[1].length } } } });
+  }
+  return models;
+}
+
+function decoratorsOf(node: ts.Node): ts.Decorator[] {
+  return (ts.canHaveDecorators(node) ? ts.getDecorators(node) : undefined)?.slice() ?? [];
+}
+
+/** The name of a decorator (`Column` for `@Column({...})`), with its first argument. */
+export function decoratorCall(decorator: ts.Decorator): { name: string; args: readonly ts.Expression[] } | undefined {
+  const e = decorator.expression;
+  const callee = ts.isCallExpression(e) ? e.expression : e;
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+  return name ? { name, args: ts.isCallExpression(e) ? e.arguments : [] } : undefined;
+}
+
+/** Whether an options object literal says `select: false`. */
+function selectFalse(options: ts.Expression | undefined): boolean {
+  if (!options) return false;
+  const e = unwrap(options);
+  if (!ts.isObjectLiteralExpression(e)) return false;
+  return e.properties.some((p) => ts.isPropertyAssignment(p) && propertyName(p.name) === 'select' && p.initializer.kind === ts.SyntaxKind.FalseKeyword);
+}
+
+function typeText(type: ts.TypeNode | undefined, source: ts.SourceFile): string | undefined {
+  return type ? type.getText(source).replace(/\s+/g, ' ').slice(0, 80) : undefined;
+}
+
+function codeModels(module: Module, registry: ModelRegistry): void {
+  const source = module.source;
+  for (const statement of source.statements) {
+    const declaration = ts.isExportAssignment(statement) ? statement.expression : statement;
+    if (ts.isClassDeclaration(declaration) && declaration.name) {
+      const decorators = decoratorsOf(declaration).map(decoratorCall);
+      const orm = decorators.some((d) => d?.name === 'Entity') ? 'typeorm' : decorators.some((d) => d?.name === 'Schema') ? 'mongoose' : undefined;
+      if (orm) registry.add(classModel(module, declaration, orm));
+    } else if ((ts.isInterfaceDeclaration(declaration) || ts.isTypeAliasDeclaration(declaration))) {
+      const members = ts.isInterfaceDeclaration(declaration) ? declaration.members : ts.isTypeLiteralNode(declaration.type) ? declaration.type.members : undefined;
+      if (!members) continue;
+      const fields: ModelField[] = [];
+      for (const member of members) {
+        const name = ts.isPropertySignature(member) && propertyName(member.name);
+        if (name) fields.push({ name, type: typeText(member.type, source), at: locate(module, member.name) });
+      }
+      registry.add({ name: declaration.name.text, source: 'type', fields, at: locate(module, declaration.name) });
+    }
+  }
+  for (const call of module.calls) {
+    const callee = unwrap(call.expression);
+    const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+    const [first, second] = call.arguments;
+    if (method === 'model' && first && ts.isStringLiteralLike(first) && second) {
+      // mongoose.model('User', UserSchema)
+      const fields = mongooseFields(module, second);
+      if (fields) registry.add({ name: first.text, source: 'mongoose', fields, at: locate(module, first) });
+    } else if (method && DRIZZLE_TABLES.has(method) && first && ts.isStringLiteralLike(first) && second && ts.isObjectLiteralExpression(unwrap(second))) {
+      // pgTable('users', { id: serial('id'), passwordHash: text('password_hash') })
+      registry.add({ name: first.text, source: 'drizzle', fields: objectFields(module, unwrap(second) as ts.ObjectLiteralExpression), at: locate(module, first) });
+    } else if (method === 'define' && first && ts.isStringLiteralLike(first) && second && ts.isObjectLiteralExpression(unwrap(second))) {
+      // sequelize.define('User', { ... }, options)
+      registry.add({ name: first.text, source: 'sequelize', fields: objectFields(module, unwrap(second) as ts.ObjectLiteralExpression, call.arguments[2]), at: locate(module, first) });
+    } else if (method === 'init' && ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && first && ts.isObjectLiteralExpression(unwrap(first))) {
+      // class User extends Model {}; User.init({ ... }, { sequelize })
+      registry.add({ name: callee.expression.text, source: 'sequelize', fields: objectFields(module, unwrap(first) as ts.ObjectLiteralExpression, second), at: locate(module, callee.expression) });
+    }
+  }
+}
+
+/** A TypeORM entity or a NestJS Mongoose `@Schema()` class: its decorated properties. */
+function classModel(module: Module, cls: ts.ClassDeclaration, source: 'typeorm' | 'mongoose'): RecordModel {
+  const fields: ModelField[] = [];
+  let serializes = false;
+  for (const member of cls.members) {
+    const name = member.name && propertyName(member.name);
+    if (!name) continue;
+    if (ts.isMethodDeclaration(member) && name === 'toJSON') serializes = true;
+    if (!ts.isPropertyDeclaration(member)) continue;
+    const decorators = decoratorsOf(member).map(decoratorCall).filter((d) => d !== undefined);
+    const hidden = decorators.some((d) => d.name === 'Exclude' || ((d.name === 'Column' || d.name === 'Prop') && selectFalse(d.args[d.args.length - 1])));
+    fields.push({ name, type: typeText(member.type, module.source), at: locate(module, member.name), ...(hidden ? { hidden } : {}) });
+  }
+  return { name: cls.name!.text, source, fields, at: locate(module, cls.name!), ...(serializes ? { serializes } : {}) };
+}
+
+/** The fields of `new Schema({ ... })`, the schema expression or a variable holding it. */
+function mongooseFields(module: Module, schema: ts.Expression): ModelField[] | undefined {
+  let e = unwrap(schema);
+  if (ts.isIdentifier(e)) {
+    const declaration = findVariable(module, e.text);
+    if (!declaration?.initializer) return undefined;
+    e = unwrap(declaration.initializer);
+  }
+  if (ts.isNewExpression(e) && e.arguments?.[0] && ts.isObjectLiteralExpression(unwrap(e.arguments[0]))) {
+    return objectFields(module, unwrap(e.arguments[0]) as ts.ObjectLiteralExpression);
+  }
+  return undefined;
+}
+
+function findVariable(module: Module, name: string): ts.VariableDeclaration | undefined {
+  for (const statement of module.source.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const d of statement.declarationList.declarations) if (ts.isIdentifier(d.name) && d.name.text === name) return d;
+  }
+  return undefined;
+}
+
+/**
+ * The keys of a field definition object (Mongoose, Sequelize): `select: false` in a field's options hides it, and
+ * Sequelize's `defaultScope: { attributes: { exclude: [...] } }` in the model options hides those listed.
+ */
+function objectFields(module: Module, object: ts.ObjectLiteralExpression, options?: ts.Expression): ModelField[] {
+  const excluded = new Set(excludedAttributes(options));
+  const fields: ModelField[] = [];
+  for (const property of object.properties) {
+    const name = property.name && propertyName(property.name);
+    if (!name) continue;
+    const definition = ts.isPropertyAssignment(property) ? property.initializer : undefined;
+    const hidden = excluded.has(name) || selectFalse(definition);
+    fields.push({ name, at: locate(module, property.name!), ...(hidden ? { hidden } : {}) });
+  }
+  return fields;
+}
+
+function excludedAttributes(options: ts.Expression | undefined): string[] {
+  const scope = options && memberOf(unwrap(options), 'defaultScope');
+  const attributes = scope && memberOf(scope, 'attributes');
+  const exclude = attributes && memberOf(attributes, 'exclude');
+  return exclude && ts.isArrayLiteralExpression(exclude) ? exclude.elements.filter(ts.isStringLiteralLike).map((s) => s.text) : [];
+}
+
+/** The value of a key of an object literal, as written. */
+export function memberOf(object: ts.Expression, key: string): ts.Expression | undefined {
+  const e = unwrap(object);
+  if (!ts.isObjectLiteralExpression(e)) return undefined;
+  for (const p of e.properties) {
+    if (!p.name || propertyName(p.name) !== key) continue;
+    if (ts.isPropertyAssignment(p)) return unwrap(p.initializer);
+    if (ts.isShorthandPropertyAssignment(p)) return p.name;
+  }
+  return undefined;
+}
