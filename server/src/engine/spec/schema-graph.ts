@@ -168,7 +168,9 @@ export class SchemaReach<T> {
         const next = visit.children[visit.next++];
         if (this.done.has(next.value as object)) continue;
         const seen = visits.get(next.value as object);
-        if (!seen) open(next);
+        // a schema made of nothing else (most are) is a group of its own that reaches nothing more
+        if (!seen && !composite(next.value as Record<string, unknown>)) this.done.set(next.value as object, this.union([{ node: next, children: NOTHING }]));
+        else if (!seen) open(next);
         else if (seen.onStack) visit.low = Math.min(visit.low, seen.index);
         continue;
       }
@@ -190,7 +192,7 @@ export class SchemaReach<T> {
   }
 
   /** What a group of schemas reaches: their own items and what their children outside the group reach. */
-  private union(members: Visit[]): readonly T[] {
+  private union(members: Pick<Visit, 'node' | 'children'>[]): readonly T[] {
     const parts: (readonly T[])[] = [];
     for (const m of members) {
       const own = this.own(m.node);
