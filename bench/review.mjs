@@ -130,6 +130,10 @@ function printSpec(r, options) {
     if (m.failure) console.log(`  ${label.padEnd(width)}  FAILED: ${m.failure}`);
     else console.log(`  ${label.padEnd(width)}  ${seconds(m.bestSeconds).padStart(8)}  ${seconds(m.seconds).padStart(8)}  ${seconds(m.cpuSeconds).padStart(8)}  ${megabytes(m.peakMB).padStart(8)}  ${findings(m.findings)}`);
   }
+  if (r.ours.cpuSeconds !== undefined && r.floor.cpuSeconds) {
+    // CPU time (medians, every thread) is far less disturbed by other work on the machine than wall time
+    console.log(`  ${'ours / floor CPU'.padEnd(24)} ${`${(r.ours.cpuSeconds / r.floor.cpuSeconds).toFixed(2)}x`.padStart(7)}   for information`);
+  }
   if (r.ours.findings?.suppressed) console.log(`  (${r.ours.findings.suppressed} of our findings are suppressed in the spec and not counted)`);
   for (const t of r.targets) {
     const measured = t.ratio === undefined ? '-' : `${t.ratio.toFixed(t.ratio >= 10 ? 0 : 2)}x`;
