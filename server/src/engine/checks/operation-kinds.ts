@@ -5,8 +5,8 @@
 import { isPublicPath, type ResolvedConfig } from '../config';
 import { pathParameters, type Operation } from '../spec/model';
 import { PUBLIC_KEY } from '../spec/extensions';
-import { words } from './words';
 import { memoize } from '../memo';
+import { words } from './words';
 
 const AUTH_SEGMENTS = new Set([
   'login', 'logon', 'signin', 'sign-in', 'log-in', 'signup', 'sign-up', 'register', 'registration', 'token', 'tokens',
