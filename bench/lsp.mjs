@@ -5,12 +5,15 @@
 // - each of N small edits (the edit's number typed over the previous one inside a description near the middle of the
 //   file, so that no text repeats) to the diagnostics of that version, one edit at a time;
 // - hovers and code actions asked, one after the other, from right after a didChange until its diagnostics arrive (so
-//   while the edit waits out the debounce and while it is analysed), on more edits; and once each when idle.
+//   while the edit waits out the debounce and while it is analysed), on more edits; and once each when idle;
+// - structural edits, each to the diagnostics of its version, at one operation near the middle of the file's
+//   operations, in turn: its operationId renamed, a query parameter added to its parameters (removed the next time),
+//   a security requirement added to it (removed the next time).
 // The cold review is `node dist/cli.js review <spec> --format json` as a whole process.
 // Next to wall times, the CPU time spent (Linux only: the server process with all its threads; the CLI process), which
 // other load on the machine disturbs far less.
 //
-//   node bench/lsp.mjs [--corpus DIR] [--edits N] [--probe-edits N] [--runs N] [--timeout SECONDS] [name-filter...]
+//   node bench/lsp.mjs [--corpus DIR] [--edits N] [--probe-edits N] [--structural-edits N] [--runs N] [--timeout SECONDS] [name-filter...]
 //
 // Results are printed as a table per spec and written as JSON to bench/results/. Exit 1 when something fails or a
 // target is missed.
@@ -34,15 +37,17 @@ const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 const TARGETS = {
   /** p95 of didChange to its diagnostics. */
   editP95: 0.5,
+  /** p95 of a structural edit's didChange to its diagnostics. */
+  structuralP95: 0.3,
   /** p95 of a hover, and of a code action, asked while an analysis is pending or running. */
   requestP95: 0.1,
 };
 
-const USAGE = 'usage: node bench/lsp.mjs [--corpus DIR] [--edits N] [--probe-edits N] [--runs N] [--timeout SECONDS] [name-filter...]';
+const USAGE = 'usage: node bench/lsp.mjs [--corpus DIR] [--edits N] [--probe-edits N] [--structural-edits N] [--runs N] [--timeout SECONDS] [name-filter...]';
 const usage = (error) => usageExit(USAGE, error);
 
 function parseArgs(argv) {
-  return parseBenchArgs(argv, { usage: USAGE, defaults: { corpus: path.resolve(REPO_ROOT, '..', 'shared', 'corpus'), edits: 50, probeEdits: 10, runs: 3, timeout: 120 }, flags: {}, numbers: { '--edits': 'edits', '--probe-edits': 'probeEdits', '--runs': 'runs', '--timeout': 'timeout' } });
+  return parseBenchArgs(argv, { usage: USAGE, defaults: { corpus: path.resolve(REPO_ROOT, '..', 'shared', 'corpus'), edits: 50, probeEdits: 10, structuralEdits: 30, runs: 3, timeout: 120 }, flags: {}, numbers: { '--edits': 'edits', '--probe-edits': 'probeEdits', '--structural-edits': 'structuralEdits', '--runs': 'runs', '--timeout': 'timeout' } });
 }
 
 function percentile(values, p) {
@@ -88,6 +93,94 @@ function editSite(text, json) {
   const before = text.slice(0, best);
   const line = before.split('\n').length - 1;
   return { line, character: best - (before.lastIndexOf('\n') + 1) };
+}
+
+/** The LSP position of an offset (lines end at \n; the corpus has no other line breaks). */
+function positionAt(text, offset) {
+  let line = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) { line++; lineStart = i + 1; }
+  return { line, character: offset - lineStart };
+}
+
+/** The lines of `text` with their offsets and indentation. */
+function linesOf(text) {
+  const lines = [];
+  let start = 0;
+  for (const line of text.split('\n')) {
+    lines.push({ start, text: line, indent: line.length - line.trimStart().length });
+    start += line.length + 1;
+  }
+  return lines;
+}
+
+/**
+ * Where structural edits go: an operation near the middle of the file's operations that has a parameters list with
+ * an item on the next line and no security of its own (pretty-printed JSON is indented as YAML is). Returns the
+ * operationId's value and the offsets where a parameter and a security requirement are inserted.
+ */
+function structuralSite(text, json) {
+  const lines = linesOf(text);
+  const idLine = json ? /^\s*"operationId": "([A-Za-z0-9_./-]+)",$/ : /^\s*operationId: ([A-Za-z0-9_./-]+)$/;
+  const candidates = lines.map((l, i) => i).filter((i) => idLine.test(lines[i].text));
+  // nearest the middle first
+  candidates.sort((a, b) => Math.abs(a - candidates[candidates.length >> 1]) - Math.abs(b - candidates[candidates.length >> 1]));
+  for (const i of candidates) {
+    const { indent } = lines[i];
+    let first = i;
+    while (first > 0 && (lines[first - 1].indent >= indent || lines[first - 1].text.trim() === '')) first--;
+    let last = i;
+    while (last + 1 < lines.length && (lines[last + 1].indent >= indent || lines[last + 1].text.trim() === '')) last++;
+    const own = (key) => lines.slice(first, last + 1).findIndex((l) => l.indent === indent && l.text.trimStart().startsWith(json ? `"${key}":` : `${key}:`));
+    const parameters = own('parameters');
+    if (parameters < 0 || own('security') >= 0) continue;
+    const item = lines[first + parameters + 1];
+    if (!item || !(json ? item.text.trim() === '{' : item.text.trimStart().startsWith('- '))) continue;
+    const id = idLine.exec(lines[i].text)[1];
+    const idStart = lines[i].start + lines[i].text.lastIndexOf(id);
+    return { line: i, id, idStart, indent, itemIndent: item.indent, parameterAt: item.start, securityAt: lines[i + 1].start };
+  }
+  throw new Error('no operation with parameters and without security of its own to edit');
+}
+
+/**
+ * Structural edits of one operation, in turn: rename its operationId, add a query parameter or remove the one added,
+ * add a security requirement or remove the one added. Each returns the LSP change for the current text and applies it.
+ */
+function structuralEditor(text, json) {
+  const site = structuralSite(text, json);
+  const pad = (n) => ' '.repeat(n);
+  // the three places edited, as [start, end) of their current text; they never overlap
+  const places = {
+    id: { start: site.idStart, end: site.idStart + site.id.length },
+    parameter: { start: site.parameterAt, end: site.parameterAt },
+    security: { start: site.securityAt, end: site.securityAt },
+  };
+  const written = {
+    id: (n) => `${site.id}V${n}`,
+    parameter: (n) => (json
+      ? `${pad(site.itemIndent)}{ "in": "query", "name": "bench${n}", "schema": { "type": "string" } },\n`
+      : `${pad(site.itemIndent)}- in: query\n${pad(site.itemIndent + 2)}name: bench${n}\n${pad(site.itemIndent + 2)}schema:\n${pad(site.itemIndent + 4)}type: string\n`),
+    security: (n) => (json ? `${pad(site.indent)}"security": [ { "bench${n}": [] } ],\n` : `${pad(site.indent)}security:\n${pad(site.indent)}  - bench${n}: []\n`),
+  };
+  const kinds = ['id', 'parameter', 'security'];
+  let count = 0;
+  return {
+    line: site.line,
+    /** The next edit: its kind and its change against the current text. */
+    next(n) {
+      const kind = kinds[count++ % kinds.length];
+      const place = places[kind];
+      // a rename always writes a new name; an insertion alternates with its removal
+      const replacement = kind === 'id' || place.start === place.end ? written[kind](n) : '';
+      const change = { range: { start: positionAt(text, place.start), end: positionAt(text, place.end) }, text: replacement };
+      text = text.slice(0, place.start) + replacement + text.slice(place.end);
+      const delta = replacement.length - (place.end - place.start);
+      for (const other of Object.values(places)) if (other !== place && other.start >= place.end) { other.start += delta; other.end += delta; }
+      place.end = place.start + replacement.length;
+      return { kind: kind === 'id' ? 'operationId' : kind, change };
+    },
+  };
 }
 
 async function timed(request) {
@@ -168,11 +261,35 @@ async function measureServer(server, uri, text, json, options) {
     idle.codeAction.push((await timed(codeAction)).ms);
   }
   if (busy.hover.length === 0 || busy.codeAction.length === 0) throw new Error('no hover or code action was answered while an analysis ran');
+
+  // structural edits, from a quiet server: the full analysis that confirms the last quick result has run
+  const structural = structuralEditor(text, json);
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const structuralMs = [];
+  const structuralCpu = [];
+  const byKind = {};
+  // the first of them is not counted: it pays for what the documentation edits left pending
+  for (let i = 0; i <= options.structuralEdits; i++) {
+    version++;
+    const { kind, change } = structural.next(version);
+    const sent = performance.now();
+    const cpuBefore = server.cpuMs();
+    await connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [change] });
+    const got = await server.diagnosticsOf(uri, version);
+    if (i === 0) continue;
+    structuralMs.push(got.at - sent);
+    structuralCpu.push(server.cpuMs() - cpuBefore);
+    (byKind[kind] ??= []).push(got.at - sent);
+  }
   return {
     open,
     edit: { ...stats(editMs), cpuMs: percentile(editCpu, 50), samples: editMs, cpuSamples: editCpu, diagnosticCounts: [...counts] },
     busy: { hover: stats(busy.hover), codeAction: stats(busy.codeAction), hoverFound: busy.hoverFound, actionsFound: busy.actionsFound },
     idle: { hover: stats(idle.hover), codeAction: stats(idle.codeAction) },
+    structural: {
+      ...stats(structuralMs), cpuMs: percentile(structuralCpu, 50), samples: structuralMs, cpuSamples: structuralCpu,
+      byKind: Object.fromEntries(Object.entries(byKind).map(([kind, values]) => [kind, stats(values)])), line: structural.line,
+    },
     editSite: site,
   };
 }
@@ -188,6 +305,7 @@ async function benchSpec(spec, options) {
     const ratio = (ms) => ms / cold.ms;
     const targets = [
       { name: 'edit p95 / cold', ratio: ratio(lsp.edit.p95), limit: TARGETS.editP95 },
+      { name: 'structural p95 / cold', ratio: ratio(lsp.structural.p95), limit: TARGETS.structuralP95 },
       { name: 'hover p95 / cold', ratio: ratio(lsp.busy.hover.p95), limit: TARGETS.requestP95 },
       { name: 'code action p95 / cold', ratio: ratio(lsp.busy.codeAction.p95), limit: TARGETS.requestP95 },
     ].map((t) => ({ ...t, met: t.ratio <= t.limit }));
@@ -208,6 +326,7 @@ function printSpec(r, options) {
     [`didChange -> its diagnostics (${r.edit.count} edits)`, r.edit, r.edit.cpuMs, 'p95', `${r.edit.diagnosticCounts.join('/')} diagnostics; CPU: median`],
     [`hover while analysing (${r.busy.hover.count})`, r.busy.hover, undefined, 'p95', `${r.busy.hoverFound} with content`],
     [`code action while analysing (${r.busy.codeAction.count})`, r.busy.codeAction, undefined, 'p95', `${r.busy.actionsFound} with actions`],
+    [`structural edits (${r.structural.count}, line ${r.structural.line + 1})`, r.structural, r.structural.cpuMs, 'p95', `CPU: median; median by kind: ${Object.entries(r.structural.byKind).map(([kind, s]) => `${kind} ${ms(s.median)}`).join(', ')}`],
     ['hover when idle', r.idle.hover, undefined, 'p95', ''],
     ['code action when idle', r.idle.codeAction, undefined, 'p95', ''],
   ];
@@ -221,6 +340,10 @@ function printSpec(r, options) {
   }
   for (const t of r.targets) {
     console.log(`  ${t.name.padEnd(24)} ${t.ratio.toFixed(3).padStart(7)}x   target <= ${t.limit}x: ${t.met ? 'met' : 'NOT MET'}`);
+  }
+  // CPU time is far less disturbed by other work on the machine than wall time
+  if (r.cold.cpuMs && r.structural.cpuMs !== undefined) {
+    console.log(`  ${'structural CPU / cold'.padEnd(24)} ${(r.structural.cpuMs / r.cold.cpuMs).toFixed(3).padStart(7)}x   medians, for information`);
   }
 }
 

@@ -5,7 +5,8 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import * as nodeModule from 'node:module';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { bundle } from './support/bundles';
@@ -110,6 +111,18 @@ describe('bundles', () => {
       for (const marker of COMPILER) assert.ok(!text.includes(marker), `${name} holds ${marker}: TypeScript leaked into it`);
       assert.ok(statSync(path).size < 2_000_000, `${name} is ${statSync(path).size} bytes`);
     }
+  });
+
+  // module.enableCompileCache arrived in Node 22.1: older versions compile every bundle on every run
+  const compileCache = typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+  test('on Node 22.1 and later, compiled code is kept in the temporary folder for later reviews, which report the same', { skip: !compileCache && `Node ${process.version} has no compile cache` }, async () => {
+    const tmp = temporaryFolder('compile-cache');
+    const first = await runCli(['review', '--format', 'json'], ROUTES, { TMPDIR: tmp });
+    const cached = readdirSync(join(tmp, 'node-compile-cache'), { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+    assert.ok(cached.length > 0, 'compiled code is kept');
+    const second = await runCli(['review', '--format', 'json'], ROUTES, { TMPDIR: tmp });
+    assert.equal(second.stdout, first.stdout);
+    assert.equal(report(second).routes.length > 0, true);
   });
 
   test('without code-frontend.js beside it, the CLI reviews the specs and says that route code was not reviewed', async () => {

@@ -114,12 +114,15 @@ class Places<T> {
   private static slot(site: ReportSite, extra: string): string {
     return isCodeSite(site) ? `\0\0${extra}` : `${String(site.at.key ?? '')}\0${site.part ?? 'key'}\0${extra}`;
   }
-  get(site: ReportSite, extra = ''): T | undefined { return this.byOwner.get(Places.owner(site))?.get(Places.slot(site, extra)); }
-  set(site: ReportSite, value: T, extra = ''): void {
+  /** The value at the place of `site`; the first time, `make()` gives it. */
+  at(site: ReportSite, make: () => T, extra = ''): T {
     const owner = Places.owner(site);
     let slots = this.byOwner.get(owner);
     if (!slots) this.byOwner.set(owner, (slots = new Map()));
-    slots.set(Places.slot(site, extra), value);
+    const slot = Places.slot(site, extra);
+    let value = slots.get(slot);
+    if (value === undefined) slots.set(slot, (value = make()));
+    return value;
   }
   *values(): Iterable<T> { for (const slots of this.byOwner.values()) yield* slots.values(); }
 }
@@ -158,19 +161,17 @@ function runChecks(
     const ctx: CheckContext = {
       files: spec.files, documents: spec.documents, code, config, ruleIds: CHECK_IDS,
       report(report) {
-        let draft = places.get(report);
-        if (!draft) {
-          draft = { meta: check.meta, report, operations: new Map(), related: new Places() };
-          places.set(report, draft);
-          drafts.push(draft);
-        } else if (SEVERITY_RANK[report.severity ?? check.meta.severity] < SEVERITY_RANK[draft.report.severity ?? check.meta.severity]) {
-          // a place reached by several operations keeps its most severe report whole: severity, message and fixes
-          draft.report = report;
-        }
+        let created = false;
+        const draft = places.at(report, () => {
+          created = true;
+          const made: Draft = { meta: check.meta, report, operations: new Map(), related: new Places() };
+          drafts.push(made);
+          return made;
+        });
+        // a place reached by several operations keeps its most severe report whole: severity, message and fixes
+        if (!created && SEVERITY_RANK[report.severity ?? check.meta.severity] < SEVERITY_RANK[draft.report.severity ?? check.meta.severity]) draft.report = report;
         for (const op of report.operations ?? []) if (!draft.operations.has(op)) draft.operations.set(op, isOperationRef(op) ? op : operationRef(op));
-        for (const rel of report.related ?? []) {
-          if (!draft.related.get(rel, rel.message)) draft.related.set(rel, { file: siteFile(rel), range: siteRange(rel), message: rel.message }, rel.message);
-        }
+        for (const rel of report.related ?? []) draft.related.at(rel, () => ({ file: siteFile(rel), range: siteRange(rel), message: rel.message }), rel.message);
       },
     };
     try { check.run(ctx); } catch (error) {

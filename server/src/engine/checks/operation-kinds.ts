@@ -83,14 +83,14 @@ export function isAdminSegment(segment: string): boolean {
  * Why an operation belongs to an administrators' API, if it does: a path segment, its operationId or a tag says so.
  * Such operations act on other users' behalf and set what others may not, by design.
  */
-export function adminMark(op: Operation): string | undefined {
+export const adminMark = memoize((op: Operation): string | undefined => {
   const segment = op.path.split('/').find((s) => s !== '' && isAdminSegment(s));
   if (segment) return `path segment '${segment}'`;
   if (op.operationId && words(op.operationId).some((w) => ADMIN_WORDS.has(w))) return `operationId '${op.operationId}'`;
   const tags = (op.node.value as Record<string, unknown>).tags;
   const tag = Array.isArray(tags) ? tags.find((t) => typeof t === 'string' && words(t).some((w) => ADMIN_WORDS.has(w))) : undefined;
   return tag ? `tag '${tag}'` : undefined;
-}
+});
 
 /** An operation of an administrators' API (see adminMark). */
 export function isAdminOperation(op: Operation): boolean {

@@ -257,6 +257,11 @@ export class FileSet {
     const first = node.value;
     // the common case: not a reference
     if (first === null || typeof first !== 'object' || typeof (first as Record<string, unknown>).$ref !== 'string') return node;
+    // the next most common: one reference to a value that is not one (a kept resolution, no cycle to watch for)
+    const target = this.resolveRef(node.file, (first as Record<string, unknown>).$ref as string, node);
+    if (!target) return undefined;
+    const value = target.value;
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || typeof (value as Record<string, unknown>).$ref !== 'string') return target;
     let current = node;
     const visited = new Set<string>();
     for (;;) {

@@ -5,6 +5,7 @@
 import type { FileSet, SpecNode } from './load';
 import { child, entries, isObject, items } from './model';
 import { COMPOSITIONS, isReadOnly, isWriteOnly, schemaTypes, walkSchemas } from './schema';
+import { memoize } from '../memo';
 
 /** Whether every type the schema declares is one of `allowed` (`null` aside); false when it declares none. */
 export function onlyTypes(schema: SpecNode, allowed: readonly string[]): boolean {
@@ -90,21 +91,32 @@ function subschemaSites(schema: SpecNode): [container: SpecNode, keys: (string |
 }
 
 /**
+ * The schemas each schema is made of, refs followed, by schema object: one table per analysis, shared by every
+ * `SchemaReach` (each check that reaches through schemas walks the same graph).
+ */
+const schemaParts = memoize((_files: FileSet) => new Map<object, { all: SpecNode[]; composite: SpecNode[] }>());
+
+/**
  * The schemas a schema is made of, refs followed. With `leaves` false, inline schemas made of nothing else (a
- * `{type: string}` property) are left out before any node is built for them: most schemas of a spec are such leaves.
+ * `{type: string}` property) are left out: most schemas of a spec are such leaves.
  */
 function subschemas(files: FileSet, schema: SpecNode, leaves: boolean): SpecNode[] {
-  const result: SpecNode[] = [];
-  for (const [container, keys] of subschemaSites(schema)) {
-    const values = container.value as Record<string | number, unknown>;
-    for (const key of keys) {
-      const value = values[key];
-      if (!isObject(value) || (!leaves && typeof value.$ref !== 'string' && !composite(value))) continue;
-      const resolved = files.deref(child(container, key)!);
-      if (resolved && isObject(resolved.value) && (leaves || composite(resolved.value))) result.push(resolved);
+  const table = schemaParts(files);
+  let parts = table.get(schema.value as object);
+  if (!parts) {
+    const all: SpecNode[] = [];
+    for (const [container, keys] of subschemaSites(schema)) {
+      const values = container.value as Record<string | number, unknown>;
+      for (const key of keys) {
+        if (!isObject(values[key])) continue;
+        const resolved = files.deref(child(container, key)!);
+        if (resolved && isObject(resolved.value)) all.push(resolved);
+      }
     }
+    parts = { all, composite: all.filter((s) => composite(s.value as Record<string, unknown>)) };
+    table.set(schema.value as object, parts);
   }
-  return result;
+  return leaves ? parts.all : parts.composite;
 }
 
 /** Tarjan bookkeeping of one schema during `SchemaReach.of`. */
@@ -156,7 +168,9 @@ export class SchemaReach<T> {
         const next = visit.children[visit.next++];
         if (this.done.has(next.value as object)) continue;
         const seen = visits.get(next.value as object);
-        if (!seen) open(next);
+        // a schema made of nothing else (most are) is a group of its own that reaches nothing more
+        if (!seen && !composite(next.value as Record<string, unknown>)) this.done.set(next.value as object, this.union([{ node: next, children: NOTHING }]));
+        else if (!seen) open(next);
         else if (seen.onStack) visit.low = Math.min(visit.low, seen.index);
         continue;
       }
@@ -178,7 +192,7 @@ export class SchemaReach<T> {
   }
 
   /** What a group of schemas reaches: their own items and what their children outside the group reach. */
-  private union(members: Visit[]): readonly T[] {
+  private union(members: Pick<Visit, 'node' | 'children'>[]): readonly T[] {
     const parts: (readonly T[])[] = [];
     for (const m of members) {
       const own = this.own(m.node);

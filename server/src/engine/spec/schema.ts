@@ -19,6 +19,27 @@ export type SchemaVisitor = (visit: SchemaVisit) => void | 'skip';
 /** Keywords that combine subschemas. */
 export const COMPOSITIONS: readonly string[] = ['allOf', 'oneOf', 'anyOf'];
 
+/** Where the walk stands: a schema site, and how it was reached. */
+class WalkStep implements SchemaVisit {
+  schema!: SpecNode;
+  private names?: string[];
+  constructor(
+    readonly site: SpecNode,
+    /** The step that reached this one (undefined at the start). */
+    private readonly from: WalkStep | undefined,
+    readonly property?: string,
+    readonly owner?: SpecNode,
+  ) {}
+  /** Built when asked for: most visits never are, and a copy per property costs on schemas of thousands. */
+  get trail(): string[] {
+    if (!this.names) {
+      const before = this.from?.trail ?? [];
+      this.names = this.property === undefined ? before : [...before, this.property];
+    }
+    return this.names;
+  }
+}
+
 /**
  * Visits every schema reachable from `start` (properties, items, compositions, additionalProperties) once each,
  * so recursive schemas and YAML alias bombs cost one visit per distinct object. Returning 'skip' prunes a branch.
@@ -26,23 +47,24 @@ export const COMPOSITIONS: readonly string[] = ['allOf', 'oneOf', 'anyOf'];
 export function walkSchemas(files: FileSet, start: SpecNode | undefined, visitor: SchemaVisitor): void {
   if (!start) return;
   const seen = new Set<unknown>();
-  const stack: { site: SpecNode; property?: string; owner?: SpecNode; trail: string[] }[] = [{ site: start, trail: [] }];
+  const stack: WalkStep[] = [new WalkStep(start, undefined)];
   while (stack.length > 0) {
-    const { site, property, owner, trail } = stack.pop()!;
-    const schema = files.deref(site);
+    const step = stack.pop()!;
+    const schema = files.deref(step.site);
     if (!schema || !isObject(schema.value) || seen.has(schema.value)) continue;
     seen.add(schema.value);
-    if (visitor({ schema, site, property, owner, trail }) === 'skip') continue;
-    const pending: typeof stack = [];
-    for (const [name, prop] of entries(child(schema, 'properties'))) pending.push({ site: prop, property: name, owner: schema, trail: [...trail, name] });
+    step.schema = schema;
+    if (visitor(step) === 'skip') continue;
+    const pending: WalkStep[] = [];
+    for (const [name, prop] of entries(child(schema, 'properties'))) pending.push(new WalkStep(prop, step, name, schema));
     const itemsNode = child(schema, 'items');
     if (itemsNode) {
-      if (Array.isArray(itemsNode.value)) for (const item of items(itemsNode)) pending.push({ site: item, trail });
-      else pending.push({ site: itemsNode, trail });
+      if (Array.isArray(itemsNode.value)) for (const item of items(itemsNode)) pending.push(new WalkStep(item, step));
+      else pending.push(new WalkStep(itemsNode, step));
     }
-    for (const key of COMPOSITIONS) for (const part of items(child(schema, key))) pending.push({ site: part, trail });
+    for (const key of COMPOSITIONS) for (const part of items(child(schema, key))) pending.push(new WalkStep(part, step));
     const additional = child(schema, 'additionalProperties');
-    if (additional && isObject(additional.value)) pending.push({ site: additional, trail });
+    if (additional && isObject(additional.value)) pending.push(new WalkStep(additional, step));
     // depth-first in source order
     for (let i = pending.length - 1; i >= 0; i--) stack.push(pending[i]);
   }
