@@ -276,6 +276,28 @@ describe('steady results while typing', () => {
     client.close(uri);
   });
 
+  test('while the root does not parse, the files it reached keep their last good findings, marked out of date', async () => {
+    const spec = join(dir, 'openapi.yaml');
+    const uri = pathToFileURL(spec).href;
+    const text = readFileSync(spec, 'utf8');
+    // a fragment that is not open: its findings are pushed as the root's analysis reached it
+    const fragment = pathToFileURL(join(dir, 'paths', 'invoice.yaml')).href;
+    const current = (d: Diagnostic[]) => d.length > 0 && d.every((x) => x.data !== undefined);
+    client.open(uri, text);
+    const good = await client.waitForPush(fragment, current);
+    client.change(uri, 2, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'broken: [\n' }]);
+    await client.waitForPush(uri, (d, v) => v === 2 && has('parse-error')(d));
+    const kept = await client.waitForPush(fragment, (d) => !current(d));
+    assert.deepEqual(kept.map((d) => d.message), good.map((d) => `(out of date: the file does not parse) ${d.message}`));
+    assert.deepEqual(kept.map((d) => d.range), good.map((d) => d.range), 'the fragment did not change: its findings stay where they were');
+    assert.ok(kept.every((d) => d.data === undefined), 'no fixes are offered from an analysis that is out of date');
+    // fixed: the fragment's findings are current again
+    client.change(uri, 3, [{ text }]);
+    const back = await client.waitForPush(fragment, current);
+    assert.deepEqual(back.map((d) => d.message), good.map((d) => d.message));
+    client.close(uri);
+  });
+
   test('Ctrl+. offers "Fix all <rule> in this file" where the rule has several safe fixes, and it fixes them all', async () => {
     const file = join(dir, 'paths', 'customer.yaml');
     const uri = pathToFileURL(file).href;

@@ -1,5 +1,5 @@
 /** Messages between the language server and its workers (plain data, structured-cloned). */
-import type { AnalysisResult, Config, Finding, Problem } from '../engine';
+import type { AnalysisResult, Config, Finding } from '../engine';
 
 /** A finding as the worker sends it: its fixes as JSON text, parsed only when a code action asks for them. */
 export interface SentFinding extends Omit<Finding, 'fixes'> { fixes: string }
@@ -12,9 +12,10 @@ export interface SentResult extends Omit<AnalysisResult, 'findings'> {
 
 /**
  * A result sent as its difference from the result of job `base`, which the server holds: each finding is either the
- * index of an equal one there, or new. An edit moves only the findings after it, often none, and changes few.
+ * index of an equal one there, or new. An edit moves only the findings after it, often none, and changes few. The
+ * rest of the result is sent whole (what it read changes when a document stops parsing).
  */
-export interface SentChange { base: number; findings: (number | SentFinding)[]; problems: Problem[]; exact: boolean }
+export interface SentChange extends Omit<SentResult, 'findings'> { base: number; findings: (number | SentFinding)[] }
 
 /** A result equal to the result of job `same`, which the server holds (now confirmed by a full analysis, maybe). */
 export interface SentSame { same: number; exact: boolean }

@@ -14,6 +14,8 @@ import {
   MessageType, ShowMessageNotification, ErrorCodes, ResponseError,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { TOOL_VERSION } from '../cli/about';
+import { plural } from '../text/plural';
 import { CONFIG_FILE, looksLikeOpenApi, isIncluded, resolveConfig, type Config } from '../engine';
 import { FIX_ALL_KIND, SOURCE, pathOf, problemToDiagnostic, toUri, withinLimit } from './convert';
 import { BranchLimitedResults, BranchReview, type BranchReviewParams } from './features/branch-review';
@@ -42,13 +44,17 @@ export interface ServerOptions {
   spectralTimeoutMs?: number;
 }
 
+/** How many of a folder's OpenAPI documents the log names. */
+const LOGGED_NAMES = 10;
+
 /** A path relative to a root, as the engine's globs expect it. */
 const relativeTo = (root: string, file: string) => path.relative(root, file).split(path.sep).join('/');
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const debounceMs = options.debounceMs ?? 150;
   const confirmMs = options.confirmMs ?? 1000;
-  const log = (message: string) => connection.console.log(message);
+  // at the Info level: what the output channel shows by default
+  const log = (message: string) => connection.console.info(message);
   const client = { pull: false, refresh: false, configuration: false, workspaceFolders: false, trusted: true, askReason: false };
   const documents = new TextDocuments(TextDocument);
   const open = new OpenDocuments();
@@ -60,6 +66,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   /** The workspace's OpenAPI documents are known (found), and reviewed once (discovery). */
   let found: Promise<void> = Promise.resolve();
   let discovery: Promise<void> = Promise.resolve();
+  /** When each unit's running job started, for the log. */
+  const started = new Map<string, number>();
 
   /** A handler whose exception becomes a log line and `fallback`, never a dead server. */
   function guard<A extends unknown[], R>(name: string, fallback: R, handler: (...args: A) => R | Promise<R>): (...args: A) => Promise<R> {
@@ -91,19 +99,20 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     },
     start(id, config) {
       const unit = units.get(id)!;
+      started.set(id, performance.now());
       return worker.analyze(unit.root, unit.entries, config, results.get(id)?.jobId);
     },
     completed: (id, answer) => completed(units.get(id)!, answer),
     failed(id, reason) {
       const unit = units.get(id)!;
       log(`The analysis of ${unit.id} failed: ${reason}`);
-      const before = results.get(id)?.inputs() ?? [];
+      const before = results.get(id)?.shownFiles() ?? [];
       results.fail(unit, reason);
       publisher.publish([...before, ...unit.entries]);
       publisher.refreshReviewed(before);
     },
     skipped(id) {
-      const before = results.get(id)?.inputs() ?? [];
+      const before = results.get(id)?.shownFiles() ?? [];
       results.clear(id);
       publisher.publish(before);
       publisher.refreshReviewed(before);
@@ -160,21 +169,31 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const stored = results.store(unit, answer);
     if (!stored) return false;
     const { analysis, previous, same } = stored;
+    logAnalysis(unit, analysis);
     const inputs = analysis.inputs();
-    units.setInputs(unit.id, inputs);
+    // the files it shows diagnostics in are its unit's: an edit there runs it again, publishing asks it
+    const shown = analysis.shownFiles();
+    units.setInputs(unit.id, shown);
     // an input edited while this ran, before this unit was known to read it: nothing ran it again
     const edited = inputs.some((file) => { const document = open.get(file); return document !== undefined && document.version !== analysis.buffers.get(file)?.version; });
     if (edited) return false;
     // the same result again only needs publishing for the buffers whose version changed
     const reported = same
       ? inputs.filter((file) => previous!.buffers.get(file)?.version !== analysis.buffers.get(file)?.version)
-      : [...(previous?.inputs() ?? []), ...inputs, ...unit.entries];
+      : [...(previous?.shownFiles() ?? []), ...shown, ...unit.entries];
     if (reported.length > 0) publisher.publish(reported);
     void publishReached(unit, reported).catch((error) => log(`Publishing failed: ${oneLine(error)}`));
     if (!analysis.result.exact) scheduler.schedule(unit.id, confirmMs, { confirming: true });
     // Spectral is slow: not for documentation edits before they are confirmed, nor again for the same text
     else if (!same || !ruleset.linted(unit.id, analysis.buffers.get(unit.id)?.version)) ruleset.request(unit.root, unit.id);
     return true;
+  }
+
+  function logAnalysis(unit: AnalysisUnit, analysis: UnitAnalysis): void {
+    const ms = Math.round(performance.now() - (started.get(unit.id) ?? performance.now()));
+    const { findings, problems } = analysis.result;
+    const found = [plural(findings.filter((f) => !f.suppressed).length, 'finding'), ...(problems.length > 0 ? [plural(problems.length, 'problem')] : [])];
+    log(`Reviewed ${relativeTo(unit.root, unit.id)} (${plural(analysis.result.inputs.length, 'file')}) in ${ms} ms: ${found.join(', ')}`);
   }
 
   /**
@@ -197,6 +216,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const unit = units.remove(id);
     if (!unit) return;
     scheduler.remove(id);
+    started.delete(id);
     results.clear(id);
     const files = [...read, ...unit.entries];
     publisher.publish(files);
@@ -210,7 +230,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   /** Finds a folder's OpenAPI documents. */
   async function findIn(folder: string): Promise<void> {
     const config = resolveConfig((await settings.of(folder)).config);
-    for (const file of await findOpenApiDocuments(folder, config)) {
+    const documents = await findOpenApiDocuments(folder, config);
+    const named = documents.slice(0, LOGGED_NAMES).map((file) => relativeTo(folder, file));
+    if (documents.length > LOGGED_NAMES) named.push(`and ${documents.length - LOGGED_NAMES} more`);
+    log(`${folder}: ${plural(documents.length, 'OpenAPI document')} found${named.length > 0 ? `: ${named.join(', ')}` : ''}`);
+    for (const file of documents) {
       if (units.folders.includes(folder) && !units.get(file)) units.addDocument(file);
     }
   }
@@ -307,6 +331,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const root = params.rootUri ? pathOf(params.rootUri) : undefined;
     if (folders.length === 0 && root) folders.push(root);
     for (const folder of folders) units.addFolder(folder);
+    log(`API Sentinel ${TOOL_VERSION} language server started (Node ${process.versions.node}) for ${folders.join(', ') || 'no folder'}${client.trusted ? '' : ' in Restricted Mode: no workspace code runs'}`);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -315,7 +340,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         ...(client.pull ? { diagnosticProvider: { identifier: SOURCE, interFileDependencies: true, workspaceDiagnostics: false } } : {}),
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
-      serverInfo: { name: 'API Sentinel' },
+      serverInfo: { name: 'API Sentinel', version: TOOL_VERSION },
     };
   });
 
@@ -400,7 +425,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   }));
 
   /** Reviews every OpenAPI document of the workspace; diagnostics of files not open are pushed. */
-  connection.onRequest('apiSentinel/reviewWorkspace', guard('apiSentinel/reviewWorkspace', { documents: 0, files: 0, findings: 0, cancelled: false },
+  connection.onRequest('apiSentinel/reviewWorkspace', guard('apiSentinel/reviewWorkspace', { documents: 0, total: 0, files: 0, findings: 0, cancelled: false },
     (_params: unknown, token) => reviewWorkspace({
       units,
       discovered: () => discovery,

@@ -65,7 +65,7 @@ async function analyzeJob(message: Extract<ToWorker, { type: 'analyze' }>): Prom
     const { result, exact, same, previous } = analysis;
     if (same) answer({ same: message.holding!, exact });
     else if (previous && previous.id === message.holding) {
-      answer({ base: previous.id, findings: relativeTo(result.findings, previous.result.findings), problems: result.problems, exact });
+      answer({ ...result, base: previous.id, findings: relativeTo(result.findings, previous.result.findings), exact });
     } else answer({ ...result, findings: result.findings.map(toSent), exact });
   } catch (error) {
     post({ type: 'error', id: message.id, message: String(error) });
