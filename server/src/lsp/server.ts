@@ -27,7 +27,7 @@ import { OpenDocuments } from './open-documents';
 import { Publisher } from './publish';
 import type { UnitAnalysis } from './results';
 import { Scheduler, oneLine } from './scheduler';
-import { FolderSettingsCache, configFileOf, mergeSettings, readFolderConfig, scopeOf, type EditorSettings } from './settings';
+import { FolderSettingsCache, configFileOf, mergeSettings, readFolderConfig, scopeOf, type DiagnosticsScope, type EditorSettings } from './settings';
 import { UnitRegistry, findOpenApiDocuments, isOpenApiFile, type AnalysisUnit } from './units';
 import { AnalysisWorker, SpectralWorker, type AnalysisAnswer } from './worker-client';
 
@@ -196,18 +196,30 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     log(`Reviewed ${relativeTo(unit.root, unit.id)} (${plural(analysis.result.inputs.length, 'file')}) in ${ms} ms: ${found.join(', ')}`);
   }
 
+  /** The diagnostics scope each unit's files were last published under. */
+  const publishedScope = new Map<string, DiagnosticsScope>();
+
   /**
    * Pushes the diagnostics of the files a unit read that are not open, as its folder's scope asks: every file of an
-   * API one of whose files is open, or of every API. Otherwise only what was pushed before is brought up to date.
+   * API one of whose files is open, or of every API. Otherwise what was pushed before (by a wider scope, a workspace
+   * review) is brought up to date, or withdrawn when the scope just changed to this one.
    */
   async function publishReached(unit: AnalysisUnit, reported: readonly string[]): Promise<void> {
     const { scope } = await settings.of(unit.root);
+    const rescoped = publishedScope.has(unit.id) && publishedScope.get(unit.id) !== scope;
+    publishedScope.set(unit.id, scope);
     const read = units.inputsOf(unit.id);
     const shown = scope === 'workspace' || (scope === 'api' && read.some((file) => open.has(file)));
     const closed = (files: readonly string[]) => [...new Set(files)].filter((file) => !open.has(file));
-    // what was pushed before, for files it read or no longer reads
-    publisher.refreshReviewed(closed(reported));
-    if (shown) for (const file of closed(read)) publisher.pushReviewed(file, publisher.diagnosticsIn(file));
+    if (shown) {
+      publisher.refreshReviewed(closed(reported));
+      for (const file of closed(read)) publisher.pushReviewed(file, publisher.diagnosticsIn(file));
+    } else if (rescoped) {
+      for (const file of closed([...reported, ...read])) publisher.withdrawReviewed(file);
+    } else {
+      // what was pushed before, for files it read or no longer reads
+      publisher.refreshReviewed(closed(reported));
+    }
   }
 
   /** Forgets a unit (its document is gone, or no longer an OpenAPI document) and what it showed. */
@@ -217,6 +229,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (!unit) return;
     scheduler.remove(id);
     started.delete(id);
+    publishedScope.delete(id);
     results.clear(id);
     const files = [...read, ...unit.entries];
     publisher.publish(files);
