@@ -97,12 +97,17 @@ async function restart(context: ExtensionContext): Promise<void> {
 
 const codeOf = (d: Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
 
+/** Files the server reported on: a fragment whose last finding was fixed still says "no findings". */
+const reported = new Set<string>();
+
 /** The status item of the active file: its findings, none, or a parse error (its findings then are out of date). */
 function updateStatus(item: StatusBarItem): void {
   const editor = window.activeTextEditor;
   if (!editor || !client) { item.hide(); return; }
   const own = languages.getDiagnostics(editor.document.uri).filter((d) => d.source === SOURCE);
-  if (!isOpenApi(editor.document) && own.length === 0) { item.hide(); return; }
+  const uri = editor.document.uri.toString();
+  if (own.length > 0) reported.add(uri);
+  if (!isOpenApi(editor.document) && !reported.has(uri)) { item.hide(); return; }
   if (own.some((d) => codeOf(d) === 'parse-error')) {
     item.text = '$(warning) API Sentinel: parse error';
     item.tooltip = 'API Sentinel: this file does not parse; its last findings are kept, marked out of date (click to open Problems)';

@@ -2,7 +2,8 @@
  * The editor as users meet it, in a real VS Code (code-server), on an API split over three files: a fragment opened
  * first shows its findings; the whole API is published as apiSentinel.diagnosticsScope asks; an apiSentinel.* setting
  * changed in the settings file applies without a reload; and one Ctrl+S applies every safe fix (the workspace asks for
- * source.fixAll.api-sentinel on explicit saves). Screenshots go to test-results/.
+ * source.fixAll.api-sentinel on explicit saves); the status item and Review Workspace say what they found.
+ * Screenshots go to test-results/.
  * Needs `npm run setup:editors` (npm test runs it first) and `npm run build`.
  */
 import { test, describe, before, after } from 'node:test';
@@ -11,7 +12,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { waitFor } from '../../scripts/code-server';
-import { REPO, RESULTS, goTo, keepEvidence, openSession, quickOpen, rowTexts, showProblems, waitForProblems, type Session } from './workbench';
+import { REPO, RESULTS, goTo, keepEvidence, openSession, quickOpen, rowTexts, runCommand, showProblems, waitForProblems, type Session } from './workbench';
 
 const FIXTURE = join(REPO, 'test', 'fixtures', '_e2e', 'api');
 const SETTINGS = join('.vscode', 'settings.json');
@@ -87,7 +88,21 @@ describe('VS Code (code-server): an API over several files', () => {
       const rows = await waitForProblems(page, 'auth-missing-401-403 to be gone', (r) => !r.some((row) => row.includes(' auth-missing-401-403 [Ln ')));
       assert.ok(hasRow(rows, IN_ROOT), 'the other findings stay');
       assert.deepEqual(await rowTexts(page, '.tabs-container .tab.active.dirty'), [], 'saved once, with nothing left unsaved');
+      await waitFor('the status item to say the file has no findings', 15_000, async () =>
+        (await rowTexts(page, '.statusbar-item')).some((t) => t.includes('API Sentinel: no findings')) || undefined);
       await screenshot(session, 'code-server-fix-all-on-save');
+    });
+  });
+
+  test('Review Workspace says what it found, in words', async () => {
+    await keepEvidence(session, 'code-server-review-workspace', async () => {
+      const { page } = session;
+      await runCommand(page, 'API Sentinel: Review Workspace');
+      // the fixes saved above left the root's finding and the schema's
+      const said = await waitFor('the review to report', 30_000, async () =>
+        (await rowTexts(page, '.notification-list-item-message')).find((t) => t.startsWith('API Sentinel: reviewed')));
+      assert.equal(said, 'API Sentinel: reviewed 1 OpenAPI document: 2 findings in 2 files.');
+      await screenshot(session, 'code-server-review-workspace');
     });
   });
 });
