@@ -26,7 +26,7 @@ for (const ruleDir of ruleDirs()) {
           const f = actual.find((a) => fmt(a) === fmt(e))!;
           assert.equal(f.severity, e.severity, `severity of ${fmt(e)}`);
         }
-        for (const f of actual) assert.ok(f.message.length > 20 && !f.message.includes('undefined'), `message: ${f.message}`);
+        for (const f of actual) assert.ok(f.message.length > 20 && !f.message.includes('undefined') && !/\b1 operations\b/.test(f.message), `message: ${f.message}`);
       });
     }
   });

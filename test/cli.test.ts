@@ -12,6 +12,7 @@ import { CLI_FIXTURES, copyFixture, removeCopies, runCli, STACK_TRACE, type CliR
 const BASIC = join(CLI_FIXTURES, 'basic');
 const CLEAN = join(CLI_FIXTURES, 'clean');
 const CONFIG = join(CLI_FIXTURES, 'config');
+const HINTS = join(CLI_FIXTURES, 'hints');
 const ANSI = /\x1b\[/;
 
 after(removeCopies);
@@ -68,6 +69,7 @@ describe('usage errors exit 2 with one line and a hint, never a stack trace', ()
     [['review', '--format', 'xml'], /--format 'xml' is not one of text, json, sarif/],
     [['review', '--format=xml'], /--format 'xml' is not one of text, json, sarif/],
     [['review', '--fail-on', 'critical'], /--fail-on 'critical' is not one of error, warning, info, never/],
+    [['review', '--min-severity', 'low'], /--min-severity 'low' is not one of error, warning, info, hint/],
     [['review', '--output'], /option '--output' needs a value/],
     [['revew'], /unknown command 'revew'/],
     [[], /missing command/],
@@ -146,6 +148,31 @@ describe('text output', () => {
   });
 });
 
+describe('--min-severity', () => {
+  const listed = (run: CliRun) => run.stdout.split('\n').filter((l) => /^ +\d+:\d+ /.test(l)).map((l) => l.trim().split(/\s+/)[1]);
+
+  test('hints are counted in the summary, and listed only when asked for', async () => {
+    const run = await runCli(['review'], HINTS);
+    assert.equal(run.code, 0);
+    assert.deepEqual([...new Set(listed(run))].sort(), ['info', 'warning']);
+    assert.match(run.stdout, /\n✖ \d+ problems \(0 errors, 1 warning, \d+ info, 1 hint\) in 1 document; 1 hint not listed \(--min-severity hint lists it\)\n$/);
+    const all = await runCli(['review', '--min-severity', 'hint'], HINTS);
+    assert.deepEqual([...new Set(listed(all))].sort(), ['hint', 'info', 'warning']);
+    assert.match(all.stdout, /in 1 document\n$/, 'nothing left out');
+  });
+
+  test('a higher level lists less, counts all, and changes neither the exit code nor JSON and SARIF', async () => {
+    const run = await runCli(['review', '--min-severity', 'warning', '--fail-on', 'info'], HINTS);
+    assert.equal(run.code, 1, '--fail-on still sees the info findings');
+    assert.deepEqual(listed(run), ['warning']);
+    assert.match(run.stdout, /; \d+ info, 1 hint not listed \(--min-severity hint lists them\)\n$/);
+    const report = json(await runCli(['review', '--format', 'json', '--min-severity', 'error'], HINTS));
+    assert.ok(report.findings.some((f) => f.severity === 'hint') && report.findings.some((f) => f.severity === 'warning'));
+    const sarif = JSON.parse((await runCli(['review', '--format', 'sarif', '--min-severity', 'error'], HINTS)).stdout) as { runs: { results: { level: string }[] }[] };
+    assert.equal(sarif.runs[0].results.length, report.findings.length);
+  });
+});
+
 describe('JSON output', () => {
   test('exactly { version, findings, problems, routes, summary }, findings with exactly the contract fields', async () => {
     const run = await runCli(['review', '--format', 'json'], BASIC);
@@ -164,7 +191,7 @@ describe('JSON output', () => {
     assert.deepEqual(suppressed[0].operations, [{ method: 'DELETE', path: '/orders/{orderId}' }]);
     assert.deepEqual(suppressed[0].suppressed, {
       kind: 'inSource', justification: "Served on the internal network only, behind the gateway's authentication",
-      location: { file: 'openapi.yaml', range: { start: { line: 23, character: 8 }, end: { line: 23, character: 20 } } },
+      location: { file: 'openapi.yaml', range: { start: { line: 24, character: 8 }, end: { line: 24, character: 20 } } },
     });
     assert.deepEqual(report.problems, []);
     const active = report.findings.filter((f) => !f.suppressed);
@@ -202,7 +229,8 @@ describe('exit codes follow --fail-on', () => {
     test(`findings of severity ${severity}`, async () => {
       const dir = project(severity);
       for (const [level, code] of Object.entries(byLevel)) {
-        const run = await runCli(['review', '--fail-on', level], dir);
+        // hints are listed only when asked for
+        const run = await runCli(['review', '--fail-on', level, ...(severity === 'hint' ? ['--min-severity', 'hint'] : [])], dir);
         assert.equal(run.code, code, `--fail-on ${level}\n${run.stdout}${run.stderr}`);
         assert.match(run.stdout, new RegExp(`6:10 {2}${severity} +Server 'http://catalog.example.com'`));
       }

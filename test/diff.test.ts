@@ -267,7 +267,9 @@ describe('a branch against its merge base', () => {
     assert.match(lines[0], new RegExp(`^Compared with the merge base of 'main' \\([0-9a-f]{12}\\): ${report.findings.length} new, 1 fixed, ${report.unchanged} unchanged$`));
     assert.ok(run.stdout.includes('\nopenapi.yaml\n') && run.stdout.includes('\nschemas/user.yaml\n'), run.stdout);
     assert.ok(!/api\/inventory\.yaml|legacy\.yaml/.test(run.stdout), 'unchanged findings are not listed');
-    assert.match(run.stdout, /\nUnchanged, now affecting more operations: 2\n(?:.*\n)*  schemas\/user\.yaml:4:3  response-sensitive-field  now also affects GET \/admin\/users\n/);
+    // the shared schema, and the four findings about the whole API (at paths), which gain the new operations too
+    assert.match(run.stdout, /\nUnchanged, now affecting more operations: 5\n(?:.*\n)*  schemas\/user\.yaml:4:3  response-sensitive-field  now also affects GET \/admin\/users\n/);
+    assert.match(run.stdout, /\n {2}openapi\.yaml:11:1 {2}rate-limit-missing {2}now also affects GET \/admin\/users, DELETE \/admin\/users\/\{userId\}\n/);
     assert.match(run.stdout, /\nFixed on this branch: 1\n  openapi\.yaml:4:10  transport-insecure-server  Server 'http:\/\/api\.example\.com\/v1' uses plain HTTP/);
     assert.match(run.stdout, new RegExp(`\\n✖ ${report.findings.length} new problems \\(`));
   });

@@ -31,6 +31,7 @@ paths:
       operationId: listOrders
       responses:
         "200": { description: The orders }
+        default: { description: Unexpected error }
 `;
 const BASE = HEADER.replace('SERVER', 'http://api.example.com/v1');
 const ADMIN = `  /admin/users/{userId}:
@@ -41,10 +42,11 @@ const ADMIN = `  /admin/users/{userId}:
         - { name: userId, in: path, required: true, schema: { type: integer } }
       responses:
         "204": { description: Deleted }
+        default: { description: Unexpected error }
 `;
 const BRANCH = HEADER.replace('SERVER', 'https://api.example.com/v1') + ADMIN;
 const NEW_RULES = ['auth-missing', 'bola-predictable-id', 'bola-unprotected-object'];
-const ALL_RULES = [...NEW_RULES, 'auth-missing-401-403', 'rate-limit-missing'].sort();
+const ALL_RULES = [...NEW_RULES, 'auth-missing-401-403', 'cors-origin-undefined', 'rate-limit-missing'].sort();
 
 const codes = (diagnostics: Diagnostic[]) => diagnostics.map((d) => String(d.code)).sort();
 
@@ -101,13 +103,13 @@ describe('the branch review over LSP', () => {
     assert.deepEqual(result.fixed.map((f) => [f.ruleId, f.file]), [['transport-insecure-server', 'openapi.yaml']]);
     // the server entry still exists (now https): the fixed finding opens there
     assert.deepEqual(result.fixed[0].location, { uri: spec, range: { start: { line: 3, character: 4 }, end: { line: 3, character: 7 } } });
-    assert.equal(result.unchanged, 2);
+    assert.equal(result.unchanged, 3);
     assert.deepEqual(result.problems, []);
   });
 
   test('the base may be named, by the request or by the setting; one that is no commit is a clear error', async () => {
     const same = await reviewBranch(client, { base: 'feature' });
-    assert.deepEqual([same.added.length, same.fixed.length, same.unchanged], [0, 0, 5]);
+    assert.deepEqual([same.added.length, same.fixed.length, same.unchanged], [0, 0, 6]);
     settings.branchReview = { base: 'feature' };
     assert.equal((await reviewBranch(client)).base.ref, 'feature');
     delete settings.branchReview;
@@ -138,7 +140,7 @@ describe('the branch review over LSP', () => {
     await client.waitForPush(spec, (d) => codes(d).join() === withOrders.join());
     settings.problems = { onlyNewOnBranch: false };
     void client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: {} });
-    await client.waitForPush(spec, (d) => codes(d).join() === [...withOrders, 'rate-limit-missing'].sort().join());
+    await client.waitForPush(spec, (d) => codes(d).join() === [...withOrders, 'cors-origin-undefined', 'rate-limit-missing'].sort().join());
   });
 });
 

@@ -142,10 +142,11 @@ describe("within VS Code's limits", () => {
 
   test('a file with more findings than the limit is sent within it, with the note', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'api-sentinel-editor-'));
-    // every path: an operation without security (auth-missing) on an id, and more
-    const paths = Array.from({ length: 1100 }, (_, i) => `  /things${i}/{id}:\n    delete:\n      parameters:\n        - { name: id, in: path, required: true, schema: { type: string } }\n      responses:\n        "204":\n          description: Gone`).join('\n');
+    // every path: an operation on an id that turns off the root's security (auth-missing, bola-unprotected-object), and more
+    const paths = Array.from({ length: 1100 }, (_, i) => `  /things${i}/{id}:\n    delete:\n      security: []\n      parameters:\n        - { name: id, in: path, required: true, schema: { type: string } }\n      responses:\n        "204":\n          description: Gone`).join('\n');
     const spec = join(dir, 'big.yaml');
-    writeFileSync(spec, `openapi: 3.0.3\ninfo:\n  title: Big\n  version: "1"\npaths:\n${paths}\n`);
+    const root = 'security:\n  - bearer: []\ncomponents:\n  securitySchemes:\n    bearer: { type: http, scheme: bearer }\n';
+    writeFileSync(spec, `openapi: 3.0.3\ninfo:\n  title: Big\n  version: "1"\n${root}paths:\n${paths}\n`);
     const client = await startClient({ transport: 'stdio', root: dir });
     try {
       const uri = pathToFileURL(spec).href;
@@ -272,9 +273,40 @@ describe('steady results while typing', () => {
   let dir: string;
   let client: Client;
   const EXAMPLE = join(__dirname, '..', 'examples', 'insecure-api');
+  /** Two operations that document neither 401 nor 403, where another does: two findings, each with a safe fix. */
+  const NOTES = `openapi: 3.0.3
+info: { title: Notes, version: "1" }
+servers:
+  - url: https://api.example.com
+    description: Production
+security:
+  - bearer: []
+components:
+  securitySchemes:
+    bearer: { type: http, scheme: bearer }
+paths:
+  /notes:
+    get:
+      responses:
+        "200": { description: The notes }
+        "401": { description: Not signed in }
+        default: { description: Unexpected error }
+  /notes/{noteId}:
+    parameters:
+      - { name: noteId, in: path, required: true, schema: { type: string, format: uuid } }
+    get:
+      responses:
+        "200": { description: The note }
+        default: { description: Unexpected error }
+    delete:
+      responses:
+        "204": { description: Deleted }
+        default: { description: Unexpected error }
+`;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'api-sentinel-typing-'));
     cpSync(EXAMPLE, dir, { recursive: true });
+    writeFileSync(join(dir, 'notes.yaml'), NOTES);
     client = await startClient({ transport: 'stdio', root: dir });
   });
   after(async () => { await client.stop(); rmSync(dir, { recursive: true, force: true }); });
@@ -330,7 +362,7 @@ describe('steady results while typing', () => {
   });
 
   test('Ctrl+. offers "Fix all <rule> in this file" where the rule has several safe fixes, and it fixes them all', async () => {
-    const file = join(dir, 'paths', 'customer.yaml');
+    const file = join(dir, 'notes.yaml');
     const uri = pathToFileURL(file).href;
     const text = readFileSync(file, 'utf8');
     client.open(uri, text);
@@ -346,7 +378,7 @@ describe('steady results while typing', () => {
   });
 
   test('source.fixAll.api-sentinel asked right after an edit (on save) applies every safe fix at once', async () => {
-    const file = join(dir, 'paths', 'customer.yaml');
+    const file = join(dir, 'notes.yaml');
     const uri = pathToFileURL(file).href;
     // edited at both ends: a result of the text before cannot place any fix inside
     const edited = `# edited just before saving\n${readFileSync(file, 'utf8')}# and here\n`;

@@ -136,7 +136,9 @@ test('.api-sentinel.yaml applies except its rules; suppressed findings are left 
     'openapi: 3.0.3', 'info: { title: T, version: "1" }', 'paths:',
     '  /status:', '    get: { responses: { "200": { description: ok } } }',
     '  /reports:', '    get:', '      x-api-sentinel-ignore: { auth-missing: "served to the intranet only" }', '      responses: { "200": { description: ok } }',
-    '  /orders:', '    post: { responses: { "201": { description: created } } }', '',
+    '  /orders:', '    post: { responses: { "201": { description: created } } }',
+    '  /me:', '    get: { security: [{ key: [] }], responses: { "200": { description: ok } } }',
+    'components: { securitySchemes: { key: { type: apiKey, in: header, name: X-Key } } }', '',
   ].join('\n'));
   try {
     const results = (await lintIn(dir, [spec])).filter((r) => r.code === 'auth-missing');

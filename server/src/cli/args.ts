@@ -1,3 +1,4 @@
+import { SEVERITIES, type Severity } from '../engine';
 import { CliError } from './errors';
 
 /** The formats a user picks with `--format`. */
@@ -18,6 +19,8 @@ export interface ReviewOptions {
   diff?: string;
   /** `--baseline FILE`: only findings that the baseline does not hold. */
   baseline?: string;
+  /** `--min-severity`: the least severe findings and problems the text report lists (the summary counts all). */
+  minSeverity?: Severity;
 }
 
 /** The formats of the route table (`api-sentinel routes`). */
@@ -46,7 +49,7 @@ function oneOf<T extends string>(option: string, value: string, allowed: readonl
   return value as T;
 }
 
-type ValueOption = 'format' | 'output' | 'failOn' | 'config' | 'diff' | 'baseline';
+type ValueOption = 'format' | 'output' | 'failOn' | 'config' | 'diff' | 'baseline' | 'minSeverity';
 
 /** Options that take a value, by every name they answer to. */
 const VALUE_OPTIONS: Record<string, ValueOption> = {
@@ -56,6 +59,7 @@ const VALUE_OPTIONS: Record<string, ValueOption> = {
   '--config': 'config', '-c': 'config',
   '--diff': 'diff',
   '--baseline': 'baseline',
+  '--min-severity': 'minSeverity',
 };
 
 /** The options `baseline create` and `routes` take; `review` takes them all. */
@@ -105,6 +109,7 @@ interface Parsed<F extends string> {
   config?: string;
   diff?: string;
   baseline?: string;
+  minSeverity?: Severity;
 }
 
 /** Parses a command's options and paths; `--help` and `--version` anywhere answer as commands of their own. */
@@ -126,6 +131,7 @@ function parseOptions<F extends string>(args: readonly string[], command: string
     if (value === undefined || value === '') throw usageError(`option '${name}' needs a value`);
     if (key === 'format') options.format = oneOf(name, value, formats);
     else if (key === 'failOn') options.failOn = oneOf(name, value, FAIL_LEVELS);
+    else if (key === 'minSeverity') options.minSeverity = oneOf(name, value, SEVERITIES);
     else if (key === 'diff' && value.startsWith('-')) throw usageError(`option '--diff' needs a git revision (a branch, tag or commit), not '${value}'`);
     else options[key] = value;
   }

@@ -36,7 +36,7 @@ export async function review(options: ReviewOptions, root = process.cwd()): Prom
     routes: result.routes,
     frontends: result.frontends,
   }, base);
-  writeReport(format(outcome, options.format, !options.output && colorAllowed(process.stdout)), options.output);
+  writeReport(format(outcome, options.format, { color: !options.output && colorAllowed(process.stdout), minSeverity: options.minSeverity }), options.output);
   writeExtras(outcome, options);
   return exitCode(outcome, options.failOn);
 }

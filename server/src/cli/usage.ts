@@ -45,6 +45,10 @@ Options (review):
                           and how many of its entries are gone
   -c, --config <file>     configuration file (default: .api-sentinel.yaml in the
                           current folder, when present)
+      --min-severity <level>
+                          the text report lists findings and problems of
+                          <level> or above: error, warning, info (default) or
+                          hint; its summary counts all of them
   -h, --help              show this help
   -v, --version           show the version
 
@@ -71,7 +75,10 @@ Exit codes:
 Formats:
   text      grouped by file: line:col, severity, message, rule id, OWASP id,
             then a summary. Colored on a terminal; NO_COLOR turns colors off
-            and FORCE_COLOR on. Suppressed findings are counted, not listed.
+            and FORCE_COLOR on. Suppressed findings, and hints unless
+            --min-severity hint asks for them, are counted, not listed.
+            --min-severity applies to text only: the other formats hold
+            every finding.
   json      { version: 1, findings, problems, routes, summary }: findings
             carry ruleId, family, owasp, cwe, severity, message, file, range
             (0-based, as in LSP), operations, related, fixes, and suppressed
@@ -129,6 +136,7 @@ Examples:
   api-sentinel review
   api-sentinel review openapi.yaml specs/
   api-sentinel review --fail-on warning
+  api-sentinel review --min-severity warning
   api-sentinel review --format sarif --output api-sentinel.sarif
   api-sentinel review --diff origin/main --format markdown --output comment.md
   api-sentinel baseline create --output api-sentinel-baseline.json

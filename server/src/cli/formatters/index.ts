@@ -5,17 +5,18 @@ import { formatGithub } from './github';
 import { formatJson } from './json';
 import { formatMarkdown } from './markdown';
 import { formatSarif } from './sarif';
-import { formatText } from './text';
+import { formatText, type TextOptions } from './text';
 
 /**
- * The report in the chosen format. Colors apply to text only, and only when the caller allows them. GitHub
- * annotations name files relative to `$GITHUB_WORKSPACE` when it is set.
+ * The report in the chosen format. Colors and the least severity listed apply to text only: JSON, SARIF, GitHub
+ * annotations, Markdown and baselines hold every finding. GitHub annotations name files relative to
+ * `$GITHUB_WORKSPACE` when it is set.
  */
-export function format(review: Review, as: Format, color: boolean): string {
+export function format(review: Review, as: Format, text: TextOptions): string {
   switch (as) {
     case 'json': return formatJson(review);
     case 'sarif': return formatSarif(review);
-    case 'text': return formatText(review, { color });
+    case 'text': return formatText(review, text);
     case 'github': return formatGithub(review, { workspace: process.env.GITHUB_WORKSPACE });
     case 'markdown': return formatMarkdown(review);
     case 'baseline': return formatBaseline(review);

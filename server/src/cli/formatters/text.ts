@@ -1,9 +1,15 @@
-import type { OperationRef, Range, Severity } from '../../engine';
+import { SEVERITY_RANK, type OperationRef, type Range, type Severity } from '../../engine';
 import { visible } from '../../text/escape';
 import { changeCounts, describeBase, fixedHeading, isWholeFinding, reviewedScope, summarize, type BaseFinding, type Changes, type Review, type Summary } from '../report';
 import { plural } from '../../text/plural';
 
-export interface TextOptions { color: boolean }
+export interface TextOptions {
+  color: boolean;
+  /** The least severe findings and problems listed; info by default: hints are counted, and listed when asked for. */
+  minSeverity?: Severity;
+}
+
+const DEFAULT_MIN_SEVERITY: Severity = 'info';
 
 interface Row { range?: Range; severity: Severity; message: string; id: string; owasp: string }
 
@@ -16,8 +22,9 @@ const SEVERITY_STYLE: Record<Severity, Style> = { error: 'red', warning: 'yellow
 const SHORT_LIST = 10;
 
 /**
- * ESLint "stylish"-like report: one group per file, aligned columns, then a summary line. Text from the reviewed files
- * is escaped (`visible`) before it is measured or coloured: the only escape sequences are the report's own colours.
+ * ESLint "stylish"-like report: one group per file, aligned columns, then a summary line that counts everything,
+ * including what is less severe than `minSeverity` and so not listed. Text from the reviewed files is escaped
+ * (`visible`) before it is measured or coloured: the only escape sequences are the report's own colours.
  */
 export function formatText(review: Review, options: TextOptions): string {
   const paint = (style: Style, text: string) => (options.color ? `\x1b[${ANSI[style]}m${text}\x1b[0m` : text);
@@ -27,9 +34,16 @@ export function formatText(review: Review, options: TextOptions): string {
     rows.push(row);
     groups.set(file, rows);
   };
-  for (const p of review.problems) add(p.file, { range: p.range, severity: p.severity, message: p.message, id: p.code, owasp: '' });
+  const least = options.minSeverity ?? DEFAULT_MIN_SEVERITY;
+  const listed = (severity: Severity) => SEVERITY_RANK[severity] <= SEVERITY_RANK[least];
+  const unlisted: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
+  const row = (file: string, r: Row) => {
+    if (listed(r.severity)) add(file, r);
+    else unlisted[r.severity]++;
+  };
+  for (const p of review.problems) row(p.file, { range: p.range, severity: p.severity, message: p.message, id: p.code, owasp: '' });
   for (const f of review.findings) {
-    if (!f.suppressed) add(f.file, { range: f.range, severity: f.severity, message: f.message, id: f.ruleId, owasp: f.owasp.join(',') });
+    if (!f.suppressed) row(f.file, { range: f.range, severity: f.severity, message: f.message, id: f.ruleId, owasp: f.owasp.join(',') });
   }
   let out = review.changes ? `${comparisonLine(review, review.changes)}\n` : '';
   for (const file of [...groups.keys()].sort()) {
@@ -54,7 +68,17 @@ export function formatText(review: Review, options: TextOptions): string {
     });
   }
   if (review.changes) out += changesText(review.changes, paint);
-  return `${out}\n${summaryLine(summarize(review), review.problems.map((p) => p.severity), paint, review.changes ? 'new ' : '')}\n`;
+  return `${out}\n${summaryLine(summarize(review), review.problems.map((p) => p.severity), paint, review.changes ? 'new ' : '')}${notListed(unlisted)}\n`;
+}
+
+/** "; 840 hints not listed (--min-severity hint lists them)" when the listing left findings out. */
+function notListed(unlisted: Record<Severity, number>): string {
+  const left = (Object.keys(unlisted) as Severity[]).filter((s) => unlisted[s] > 0);
+  if (left.length === 0) return '';
+  const lowest = left[left.length - 1];
+  const count = left.reduce((n, s) => n + unlisted[s], 0);
+  const what = left.map((s) => plural(unlisted[s], s)).join(', ');
+  return `; ${what} not listed (--min-severity ${lowest} lists ${count === 1 ? 'it' : 'them'})`;
 }
 
 type Paint = (style: Style, text: string) => string;

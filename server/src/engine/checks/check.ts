@@ -17,17 +17,23 @@ export type ReportSite = Site | CodeSite;
 
 export function isCodeSite(site: ReportSite): site is CodeSite { return 'code' in site; }
 
-export type Report = ReportSite & {
+/** What a report says, about operations of type `Op`. */
+interface ReportBody<Op> {
   /** One sentence: what, where, why it matters. A function receives the operations merged into the finding. */
   message: string | ((operations: OperationRef[]) => string);
   /** Overrides the check's default severity for this finding (risk-based severities). */
   severity?: Severity;
   /** The spec operations or code routes it concerns. */
-  operations?: (Operation | OperationRef)[];
+  operations?: Op[];
   related?: (ReportSite & { message: string })[];
   /** Quick fixes; a function when building them costs (it runs only when the caller wants fixes). */
   fixes?: Fix[] | (() => Fix[]);
-};
+}
+
+export type Report = ReportSite & ReportBody<Operation | OperationRef>;
+
+/** A report at a spec node about spec operations, as spec checks build them before reporting (`api-wide.ts`). */
+export type SpecReport = Site & ReportBody<Operation>;
 
 export interface CheckContext {
   /** The spec frontend's model: every file loaded, and the OpenAPI documents among them. */

@@ -9,19 +9,26 @@ import { authMissing401403 } from './auth/auth-missing-401-403';
 import { authJwtPractices } from './auth/auth-jwt-practices';
 import { authTokenRefreshUndefined } from './auth/auth-token-refresh-undefined';
 import { transportInsecureServer } from './transport/transport-insecure-server';
+import { corsOriginUndefined } from './transport/cors-origin-undefined';
 import { rateLimitMissing } from './rate-limit/rate-limit-missing';
 import { rateLimit429RetryAfter } from './rate-limit/rate-limit-429-retry-after';
 import { paginationUnbounded } from './rate-limit/pagination-unbounded';
 import { arrayUnbounded } from './rate-limit/array-unbounded';
 import { stringUnbounded } from './rate-limit/string-unbounded';
+import { integerUnbounded } from './rate-limit/integer-unbounded';
 import { uploadUnbounded } from './rate-limit/upload-unbounded';
 import { responseSensitiveField } from './data-exposure/response-sensitive-field';
 import { responseOpenSchema } from './data-exposure/response-open-schema';
 import { responseSharesRequestSchema } from './data-exposure/response-shares-request-schema';
 import { requestMassAssignment } from './data-exposure/request-mass-assignment';
+import { responseThirdPartyData } from './data-exposure/response-third-party-data';
 import { bolaPredictableId } from './bola/bola-predictable-id';
 import { bolaUnprotectedObject } from './bola/bola-unprotected-object';
 import { bolaCallerIdInRequest } from './bola/bola-caller-id-in-request';
+import { ssrfUrlParameter } from './input-validation/ssrf-url-parameter';
+import { stringUnrestricted } from './input-validation/string-unrestricted';
+import { errorResponsesUndefined } from './input-validation/error-responses-undefined';
+import { inventoryServerUndocumented } from './inventory/inventory-server-undocumented';
 import { suppressionReasonMissing } from './config/suppression-reason-missing';
 import { codeAuthMissing } from './code/code-auth-missing';
 import { codeRateLimitMissing } from './code/code-rate-limit-missing';
@@ -36,19 +43,26 @@ export const CHECKS: readonly Check[] = [
   authAdminSharesScopes,
   authMissing401403,
   transportInsecureServer,
+  corsOriginUndefined,
   rateLimitMissing,
   rateLimit429RetryAfter,
   paginationUnbounded,
   arrayUnbounded,
   stringUnbounded,
+  integerUnbounded,
   uploadUnbounded,
+  ssrfUrlParameter,
+  stringUnrestricted,
+  errorResponsesUndefined,
   responseSensitiveField,
   responseOpenSchema,
   responseSharesRequestSchema,
   requestMassAssignment,
+  responseThirdPartyData,
   bolaPredictableId,
   bolaUnprotectedObject,
   bolaCallerIdInRequest,
+  inventoryServerUndocumented,
   authJwtPractices,
   authTokenRefreshUndefined,
   suppressionReasonMissing,

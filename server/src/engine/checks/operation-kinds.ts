@@ -1,10 +1,12 @@
 /**
  * Kinds of operation several families tell apart: authentication and health endpoints, operations public by intent,
- * administrative operations, operations that require a credential or address one object by id.
+ * administrative operations, operations that require a credential or address one object by id, and APIs that
+ * require authentication nowhere.
  */
 import { isPublicPath, type ResolvedConfig } from '../config';
-import { pathParameters, type Operation } from '../spec/model';
+import { pathParameters, type ApiDocument, type Operation } from '../spec/model';
 import { PUBLIC_KEY } from '../spec/extensions';
+import { memoize } from '../memo';
 import { words } from './words';
 
 const AUTH_SEGMENTS = new Set([
@@ -104,3 +106,21 @@ export function isIdAddressed(op: Operation): boolean {
 export function requiresAuth(op: Operation): boolean {
   return !op.security.anonymous;
 }
+
+/** CORS preflights and traces: browsers and proxies send them on their own, without credentials, acting on no data. */
+export function isPreflightOrTrace(op: Operation): boolean {
+  return op.method === 'options' || op.method === 'trace';
+}
+
+/**
+ * The operations left open when a whole document requires authentication nowhere, for one cause: no operation writes
+ * `security` of its own, and the root declares none, an empty one, or one with an anonymous `{}` alternative. Those
+ * are every operation but the public-by-intent ones, CORS preflights and traces, at least two of them; an API whose
+ * operations differ (some write their own `security`) gets undefined, and its open operations are judged one by one.
+ */
+export const openByDocument = memoize((doc: ApiDocument, config: ResolvedConfig): Operation[] | undefined => {
+  const concerned = doc.operations.filter((op) => !isPreflightOrTrace(op) && !isPublicByIntent(op, config));
+  if (concerned.length < 2 || concerned.some((op) => op.security.source === 'operation')) return undefined;
+  // the same root requirement (or none) applies to each of them
+  return concerned[0].security.anonymous ? concerned : undefined;
+});

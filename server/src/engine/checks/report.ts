@@ -85,9 +85,24 @@ export function relatedOperation(op: Operation, verb: string): NonNullable<Repor
   return { ...operationSite(op), message: `${operationLabel(op)} ${verb}` };
 }
 
+/** A count and its noun: "1 operation", "3 operations". */
+export function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 /** " (shared by 3 operations)" for a finding merged from several operations, nothing for one. */
 export function sharedBy(count: number): string {
   return count > 1 ? ` (shared by ${count} operations)` : '';
+}
+
+/**
+ * The name a visited request schema goes by (what its bound or format is chosen by): its property, its parameter, or
+ * its component.
+ */
+export function requestSchemaName(visit: SchemaVisit, input: RequestInput): string | undefined {
+  if (visit.property !== undefined && !hasRef(visit.site)) return visit.property;
+  if (input.parameter && visit.schema.value === input.schema.value) return String((input.parameter.value as Obj).name);
+  return componentName(visit.schema) ?? visit.property ?? visit.trail[visit.trail.length - 1];
 }
 
 /** A noun phrase naming a visited request schema for a message: `query parameter 'ids'`, `property 'tags' of schema 'Pet'`. */
@@ -130,7 +145,8 @@ export function requestMessage(subject: string, site: Site, op: Operation, probl
   return (ops) => `${capitalize(subject)}${sharedBy(ops.length)} ${problem}`;
 }
 
-function capitalize(text: string): string {
+/** The text with its first letter upper-cased, to start a sentence. */
+export function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 

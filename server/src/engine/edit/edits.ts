@@ -241,6 +241,37 @@ export function insertAtPath(file: SourceFile, path: JsonPath, value: PlainValue
 }
 
 /**
+ * Adds what a mapping of `file` lacks of `trees` (nested mappings, merged into one): entries it has are left as they
+ * are and, when both are mappings, completed in turn; the missing entries of one mapping are written in one edit. An
+ * entry that exists but is not a mapping where the trees have one cannot be completed: refused.
+ */
+export function insertMissing(file: SourceFile, container: object, ...trees: { [key: string]: PlainValue }[]): TextEdit[] {
+  const edits: TextEdit[] = [];
+  const missing: { [key: string]: PlainValue } = {};
+  for (const [key, value] of Object.entries(merged(trees))) {
+    const existing = (container as Record<string, unknown>)[key];
+    if (existing === undefined) missing[key] = value;
+    else if (isMapping(value) && isObject(existing)) edits.push(...insertMissing(file, existing, value));
+    else throw new Error(`insertMissing: '${key}' exists`);
+  }
+  if (Object.keys(missing).length > 0) edits.push(insertEntries(file, container, missing));
+  return edits;
+}
+
+/** Mappings merged key by key, nested mappings too; of two values that are not both mappings, the first stays. */
+function merged(trees: { [key: string]: PlainValue }[]): { [key: string]: PlainValue } {
+  const result: { [key: string]: PlainValue } = {};
+  for (const tree of trees) {
+    for (const [key, value] of Object.entries(tree)) {
+      const before = result[key];
+      if (before === undefined) result[key] = value;
+      else if (isMapping(before) && isMapping(value)) result[key] = merged([before, value]);
+    }
+  }
+  return result;
+}
+
+/**
  * Replaces the value of an existing entry with `value`, written the way the file writes values there: a block
  * collection under a block key (a comment after the old value stays on the key's line), flow or JSON text otherwise.
  */

@@ -1,6 +1,6 @@
 /**
  * The request-input model: the schemas an operation reads from the client (parameters, OpenAPI 2.0 form fields,
- * request bodies), and every schema below them, walked once per operation.
+ * request bodies), every schema below them, walked once per operation, and the named fields of its body.
  */
 import type { FileSet, SpecNode } from './load';
 import { child, isObject, items, type Operation, type Site } from './model';
@@ -80,3 +80,49 @@ export const requestVisits = memoize((op: Operation, files: FileSet): RequestVis
   }
   return visits;
 });
+
+/** A field a client sends in the request body: a schema property, or an OpenAPI 2.0 formData parameter. */
+export interface BodyField {
+  name: string;
+  /** Where the field is named: the property key, or the formData parameter's `name` value. */
+  site: Site;
+  schema?: SpecNode;
+  kind: 'property' | 'form';
+}
+
+/**
+ * The fields named `accept` that a client sends in an operation's request body: properties of its schemas (`nested` also
+ * reaches properties of properties and of array items), and 2.0 formData parameters. `readOnly` properties are not sent.
+ */
+export function bodyFields(files: FileSet, op: Operation, nested: boolean, accept: (name: string) => boolean): BodyField[] {
+  const fields: BodyField[] = [];
+  // media types often share one schema (2.0 `consumes` always does): walk each schema once
+  const schemas = new Map<unknown, SpecNode>();
+  for (const content of op.requestBody?.contents ?? []) if (content.schema) schemas.set(content.schema.value, content.schema);
+  for (const start of schemas.values()) {
+    walkSchemas(files, start, ({ schema, site, trail }) => {
+      if (trail.length > 0 && (!nested || isReadOnly(site) || isReadOnly(schema))) return 'skip';
+      // each property is read here rather than from its own visit: walkSchemas visits a shared schema once,
+      // so two properties that point at the same $ref would otherwise yield one field
+      const properties = child(schema, 'properties');
+      if (!properties || !isObject(properties.value)) return;
+      for (const name of Object.keys(properties.value)) {
+        if (!accept(name)) continue;
+        const propSite = child(properties, name)!;
+        const propSchema = files.deref(propSite);
+        if (isReadOnly(propSite) || (propSchema && isReadOnly(propSchema))) continue;
+        fields.push({ name, site: { at: propSite, part: 'key' }, schema: propSchema, kind: 'property' });
+      }
+    });
+  }
+  if (op.document.version === '2.0') {
+    for (const param of formDataParameters(files, op)) {
+      const nameNode = child(param, 'name');
+      if (nameNode && typeof nameNode.value === 'string' && accept(nameNode.value)) {
+        fields.push({ name: nameNode.value, site: { at: nameNode, part: 'value' }, schema: param, kind: 'form' });
+      }
+    }
+  }
+  return fields;
+}
+

@@ -1,4 +1,6 @@
-/** Which keys of an OpenAPI document hold literal data rather than schemas, parameters or references. */
+/** Which keys of an OpenAPI document hold literal data rather than schemas, parameters or references, and reading it. */
+import type { SpecNode } from './load';
+import { isObject } from './model';
 
 const LITERAL_KEYS = new Set(['example', 'examples', 'default', 'enum', 'const']);
 
@@ -9,4 +11,38 @@ const LITERAL_KEYS = new Set(['example', 'examples', 'default', 'enum', 'const']
  */
 export function isLiteralKey(key: string): boolean {
   return LITERAL_KEYS.has(key) || key.startsWith('x-');
+}
+
+/** An example written elsewhere (`$ref` in an `examples` map): its value cannot be read where it is referenced. */
+const UNREADABLE: unique symbol = Symbol('unreadable example');
+
+/**
+ * The sample values written on a node: `example`, `default`, each item of a 3.1 `examples` list, and the `value` of
+ * each entry of a parameter's `examples` map (UNREADABLE for a referenced one).
+ */
+function samplesOf(node: SpecNode | undefined): unknown[] {
+  if (!node || !isObject(node.value)) return [];
+  const value = node.value;
+  const samples: unknown[] = [];
+  if ('example' in value) samples.push(value.example);
+  if ('default' in value) samples.push(value.default);
+  const examples = value.examples;
+  if (Array.isArray(examples)) samples.push(...examples);
+  else if (isObject(examples)) samples.push(...Object.values(examples).map((e) => (isObject(e) && !('$ref' in e) ? e.value : UNREADABLE)));
+  return samples;
+}
+
+/** Whether a sample passes `test`: each item of a list of values (a list parameter's sample), or the value itself. */
+function sampleIs(sample: unknown, test: (value: unknown) => boolean): boolean {
+  return sample !== UNREADABLE && (Array.isArray(sample) ? sample.every(test) : test(sample));
+}
+
+/** Whether every sample written on `node` passes `test` (see samplesOf; an unreadable one fails). */
+export function samplesAre(node: SpecNode | undefined, test: (value: unknown) => boolean): boolean {
+  return samplesOf(node).every((sample) => sampleIs(sample, test));
+}
+
+/** Whether some sample written on `node` passes `test` (see samplesOf). */
+export function someSampleIs(node: SpecNode | undefined, test: (value: unknown) => boolean): boolean {
+  return samplesOf(node).some((sample) => sampleIs(sample, test));
 }

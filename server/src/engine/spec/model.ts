@@ -120,6 +120,31 @@ export interface ApiDocument {
 export function operationRef(op: Operation): OperationRef { return { method: op.method.toUpperCase(), path: op.path }; }
 export function operationLabel(op: Operation): string { return `${op.method.toUpperCase()} ${op.path}`; }
 
+/** A server object and the operations served by it (those that do not list servers of their own or of their path). */
+export interface Server { node: SpecNode; operations: Operation[] }
+
+/**
+ * The server objects of an OpenAPI 3 document: its root `servers`, then those of each path item and operation (refs
+ * followed), each list once. OpenAPI 2.0 has none (its `host` and `schemes` describe the one server).
+ */
+export function servers(doc: ApiDocument): Server[] {
+  const lists = new Map<unknown, { list: SpecNode; operations: Operation[] }>();
+  const serving = (owner: SpecNode) => {
+    const list = child(owner, 'servers');
+    if (!list || !Array.isArray(list.value)) return undefined;
+    if (!lists.has(list.value)) lists.set(list.value, { list, operations: [] });
+    return lists.get(list.value)!;
+  };
+  const root = serving(doc.root);
+  for (const op of doc.operations) {
+    // the nearest list applies: the operation's own, else its path item's, else the root's
+    const own = serving(op.node);
+    const path = serving(op.pathItem);
+    (own ?? path ?? root)?.operations.push(op);
+  }
+  return [...lists.values()].flatMap(({ list, operations }) => items(list).map((node) => ({ node, operations })));
+}
+
 /** Template parameters of a path, e.g. `/users/{id}` gives ['id']. */
 export function pathParameters(path: string): string[] {
   return [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);

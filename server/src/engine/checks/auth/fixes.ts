@@ -1,6 +1,6 @@
 /**
- * Quick fixes the auth checks share: require a scheme on an operation, declare an operation public on purpose,
- * document its 401 and 403 responses. Every edit comes from the style-keeping primitives of `edit/edits.ts`.
+ * Quick fixes the auth checks share: require a scheme on an operation or on a whole document, declare an operation
+ * public on purpose, document its 401 and 403 responses. Every edit comes from the style-keeping primitives of `edit/edits.ts`.
  */
 import type { Fix, TextEdit } from '../../types';
 import type { SpecNode } from '../../spec/load';
@@ -8,8 +8,8 @@ import { child, entries, isObject, items, WRITE_METHODS, type ApiDocument, type 
 import { PUBLIC_KEY } from '../../spec/extensions';
 import { PUBLIC_PLACEHOLDER } from '../../spec/suppression';
 import { attempt } from '../../edit/fixes';
-import { insertAtPath, insertEntries, refTo, removeItem, replaceValue, type PlainValue } from '../../edit/edits';
-import { keyAfterStatus } from '../../edit/responses';
+import { insertMissing, removeItem, replaceValue, type PlainValue } from '../../edit/edits';
+import { planResponses, writeIntoOperation, type PlannedResponses, type ResponseKind } from '../../edit/responses';
 import { memoize } from '../../memo';
 import { squash } from '../words';
 import { definedScopes, documentsAuthFailure, lowerString } from './knowledge';
@@ -33,7 +33,7 @@ export function requireSchemeFix(op: Operation): Fix | undefined {
     const anonymous = alternatives.filter(isEmptyRequirement);
     const named = alternatives.filter((alt) => isObject(alt.value) && !isEmptyRequirement(alt));
     // a protected operation can refuse its caller: it documents how, or auth-missing-401-403 would ask next
-    const responses = documentsAuthFailure(op) ? {} : missingAuthResponses(op);
+    const responses = planAuthResponses(op.document, [op]).responses.get(op) ?? {};
     const documenting = Object.keys(responses).length > 0 ? `, documenting ${Object.keys(responses).join(' and ')}` : '';
     if (anonymous.length === 1 && named.length > 0) {
       // the named alternatives already say how to authenticate: only the anonymous one goes
@@ -49,48 +49,59 @@ export function requireSchemeFix(op: Operation): Fix | undefined {
     if (!choice) return undefined;
     const edits = writeIntoOperation(op, { security: [choice.requirement] }, responses);
     // after the operation's edits: when both land at the end of one file, the operation's lines come first
-    if (choice.declare) edits.push(choice.declare);
+    edits.push(...insertMissing(op.document.file, op.document.root.value as object, choice.declare));
     return { title: `Require ${Object.keys(choice.requirement).join(' + ')}${documenting}`, kind: 'suggestion', edits };
   });
 }
 
-/**
- * Edits that write `values` into the operation (an entry already there is replaced in place, new ones follow its
- * last entry) and `responses` into its responses map (created when it has none).
- */
-function writeIntoOperation(op: Operation, values: { [key: string]: PlainValue }, responses: { [status: string]: PlainValue } = {}): TextEdit[] {
-  const file = op.node.file;
-  const operation = op.node.value as Record<string, unknown>;
-  const edits: TextEdit[] = [];
-  const added: { [key: string]: PlainValue } = {};
-  const map = op.responsesNode;
-  if (Object.keys(responses).length > 0) {
-    if (map && isObject(map.value)) edits.push(insertEntries(file, map.value, responses, keyAfterStatus(map.value, Object.keys(responses)[0])));
-    else values = { ...values, responses };
-  }
-  for (const [key, value] of Object.entries(values)) {
-    if (key in operation) edits.push(replaceValue(file, operation, key, value));
-    else added[key] = value;
-  }
-  if (Object.keys(added).length > 0) edits.push(insertEntries(file, operation, added));
-  return edits;
+/** The schemes to require (all together), their scopes, and what the root document must declare for them. */
+interface Choice { requirement: { [scheme: string]: string[] }; declare: { [key: string]: PlainValue } }
+
+/** The schemes an operation should require, with the scopes its siblings ask for (see siblingScopes). */
+function chooseSchemes(op: Operation): Choice | undefined {
+  return documentSchemes(op.document, (name, scheme) => siblingScopes(op, name, scheme));
 }
 
-/** The schemes to require (all together), their scopes, and the edit that declares them when the document has none. */
-interface Choice { requirement: { [scheme: string]: string[] }; declare?: TextEdit }
-
-function chooseSchemes(op: Operation): Choice | undefined {
-  const doc = op.document;
+/**
+ * The schemes the document requires by convention, each with the scopes `scopes` gives it; when the document declares
+ * no scheme at all, a bearer scheme, with what declares it in the root document.
+ */
+function documentSchemes(doc: ApiDocument, scopes: (name: string, scheme: SpecNode) => string[]): Choice | undefined {
   const names = conventionalSchemes(doc);
-  if (names) return { requirement: Object.fromEntries(names.map((name) => [name, siblingScopes(op, name, doc.securitySchemes.get(name)!)])) };
+  if (names) return { requirement: Object.fromEntries(names.map((name) => [name, scopes(name, doc.securitySchemes.get(name)!)])), declare: {} };
   // schemes written but unreadable (a broken $ref) are not replaced by another one
   if (entries(doc.securitySchemesNode).length > 0) return undefined;
-  const declare = doc.version === '2.0'
+  const declare: { [key: string]: PlainValue } = doc.version === '2.0'
     // 2.0 has no bearer scheme: an API key in the Authorization header is its usual stand-in
-    ? insertAtPath(doc.file, ['securityDefinitions', NEW_SCHEME],
-      { type: 'apiKey', name: 'Authorization', in: 'header', description: 'Access token in the Authorization header: Bearer <token>' })
-    : insertAtPath(doc.file, ['components', 'securitySchemes', NEW_SCHEME], { type: 'http', scheme: 'bearer' });
-  return declare && { requirement: { [NEW_SCHEME]: [] }, declare };
+    ? { securityDefinitions: { [NEW_SCHEME]: { type: 'apiKey', name: 'Authorization', in: 'header', description: 'Access token in the Authorization header: Bearer <token>' } } }
+    : { components: { securitySchemes: { [NEW_SCHEME]: { type: 'http', scheme: 'bearer' } } } };
+  return { requirement: { [NEW_SCHEME]: [] }, declare };
+}
+
+/**
+ * Makes a document that requires authentication nowhere require it everywhere: a root `security` requirement naming
+ * the document's schemes (a bearer scheme is declared when it has none), `security: []` on the operations that must
+ * stay open (public by intent, CORS preflights, traces) so the root requirement does not close them, and the 401
+ * and 403 responses the protected operations then need. A suggestion: it changes who may call the API.
+ */
+export function requireEverywhereFix(doc: ApiDocument, protect: readonly Operation[]): Fix | undefined {
+  return attempt(() => {
+    const choice = documentSchemes(doc, () => []);
+    if (!choice) return undefined;
+    const protecting = new Set(protect);
+    const plan = planAuthResponses(doc, protect);
+    const edits: TextEdit[] = [];
+    for (const op of doc.operations) {
+      if (protecting.has(op)) edits.push(...writeIntoOperation(op, {}, plan.responses.get(op)));
+      else if (op.security.source !== 'operation') edits.push(...writeIntoOperation(op, { security: [] }));
+    }
+    // after the operations' edits: when they land at the end of the file too, the operations' lines come first
+    const root = doc.root.value as Record<string, unknown>;
+    const requirement = { security: [choice.requirement] };
+    if ('security' in root) edits.push(replaceValue(doc.file, root, 'security', requirement.security));
+    edits.push(...insertMissing(doc.file, root, 'security' in root ? {} : requirement, choice.declare, plan.shared));
+    return { title: `Require ${Object.keys(choice.requirement).join(' + ')} on every operation (at the root), documenting 401 and 403`, kind: 'suggestion', edits };
+  });
 }
 
 /**
@@ -159,57 +170,37 @@ export function markPublicFix(op: Operation): Fix | undefined {
   });
 }
 
-/** The auth failure responses an operation should document, and how to tell a shared response meant for each. */
-const AUTH_FAILURES = [
-  { status: '401', name: /unauthori[sz]ed|unauthenticated|notauthenticated|authenticationrequired|401/, meaning: 'Missing or invalid credentials' },
-  { status: '403', name: /forbidden|accessdenied|permissiondenied|notpermitted|insufficientscope|403/, meaning: 'The credentials do not allow this operation' },
+/** The auth failure responses a protected operation should document, and how a shared response meant for each is named. */
+const AUTH_FAILURES: ResponseKind[] = [
+  { status: '401', meantFor: (name) => /unauthori[sz]ed|unauthenticated|notauthenticated|authenticationrequired|401/.test(squash(name)),
+    component: 'Unauthorized', meaning: 'Missing or invalid credentials' },
+  { status: '403', meantFor: (name) => /forbidden|accessdenied|permissiondenied|notpermitted|insufficientscope|403/.test(squash(name)),
+    component: 'Forbidden', meaning: 'The credentials do not allow this operation' },
 ];
 
-/**
- * Responses a document already has for 401 and 403, by status: one another operation references for that status
- * (the document's own convention), else a shared response named for it (`Unauthorized`, `Forbidden`).
- */
-const reusableAuthResponses = memoize((doc: ApiDocument): Map<string, SpecNode> => {
-  const found = new Map<string, SpecNode>();
-  for (const op of doc.operations) {
-    for (const response of op.responses) {
-      const site = response.site.value;
-      if ((response.status === '401' || response.status === '403') && !found.has(response.status)
-        && isObject(site) && typeof site.$ref === 'string') found.set(response.status, response.node);
-    }
-  }
-  const owner = doc.version === '2.0' ? doc.root : child(doc.root, 'components');
-  for (const [name, node] of entries(owner && child(owner, 'responses'))) {
-    for (const failure of AUTH_FAILURES) {
-      if (!found.has(failure.status) && failure.name.test(squash(name))) found.set(failure.status, node);
-    }
-  }
-  return found;
-});
-
-/**
- * Documents the 401 and 403 responses an operation lacks: a `$ref` to the document's existing response for that
- * status when there is one, else an inline response with a description. Safe: documentation changes no behaviour.
- */
-export function authResponsesFix(op: Operation): Fix | undefined {
-  return attempt(() => {
-    const responses = missingAuthResponses(op);
-    const statuses = Object.keys(responses);
-    if (statuses.length === 0) return undefined;
-    return { title: `Add ${statuses.join(' and ')} response${statuses.length > 1 ? 's' : ''}`, kind: 'safe',
-      edits: writeIntoOperation(op, {}, responses) };
+/** The 401 and 403 responses operations that document no auth failure lack (see planResponses). */
+function planAuthResponses(doc: ApiDocument, operations: readonly Operation[]): PlannedResponses {
+  return planResponses(doc, operations, (op) => {
+    if (documentsAuthFailure(op)) return [];
+    const written = new Set(op.responses.map((r) => r.status));
+    return AUTH_FAILURES.filter((failure) => !written.has(failure.status));
   });
 }
 
-/** The 401 and 403 responses the operation does not write, each a `$ref` to the document's own when it has one. */
-function missingAuthResponses(op: Operation): { [status: string]: PlainValue } {
-  const written = new Set(op.responses.map((r) => r.status));
-  const reusable = reusableAuthResponses(op.document);
-  const values: { [status: string]: PlainValue } = {};
-  for (const failure of AUTH_FAILURES) {
-    if (written.has(failure.status)) continue;
-    const target = reusable.get(failure.status);
-    values[failure.status] = target ? { $ref: refTo(op.node.file, target.file, target.path) } : { description: failure.meaning };
-  }
-  return values;
+/**
+ * Documents the 401 and 403 responses operations lack: a `$ref` to the document's own response for that status when
+ * it has one; for several operations, a shared `Unauthorized` and `Forbidden` they all reference; else an inline
+ * response with a description. Safe: documentation changes no behaviour.
+ */
+export function authResponsesFix(operations: readonly Operation[]): Fix | undefined {
+  return attempt(() => {
+    if (operations.length === 0) return undefined;
+    const doc = operations[0].document;
+    const plan = planAuthResponses(doc, operations);
+    if (plan.statuses.length === 0) return undefined;
+    const edits = operations.flatMap((op) => writeIntoOperation(op, {}, plan.responses.get(op)));
+    edits.push(...insertMissing(doc.file, doc.root.value as object, plan.shared));
+    const to = operations.length > 1 ? ` to the ${operations.length} operations` : '';
+    return { title: `Add ${plan.statuses.join(' and ')} response${plan.statuses.length > 1 ? 's' : ''}${to}`, kind: 'safe', edits };
+  });
 }

@@ -4,6 +4,7 @@
  */
 import type { SpecNode } from '../../spec/load';
 import { child, entries, isObject, items, operationLabel, stringValue, type ApiDocument, type Operation } from '../../spec/model';
+import { counted } from '../report';
 
 /** One scheme named inside one written security requirement (`- oauth: [read]`). */
 export interface RequirementEntry {
@@ -34,8 +35,7 @@ export function requirementEntries(doc: ApiDocument): RequirementEntry[] {
 /** Who a requirement entry concerns, for messages: "GET /users" or "the root security requirement (12 operations)". */
 export function requirementOwner(entry: RequirementEntry): string {
   if (!entry.root) return operationLabel(entry.operations[0]);
-  const count = entry.operations.length;
-  return `the root security requirement (${count} operation${count === 1 ? '' : 's'})`;
+  return `the root security requirement (${counted(entry.operations.length, 'operation')})`;
 }
 
 /** Operations whose effective security names each scheme, by scheme name. */

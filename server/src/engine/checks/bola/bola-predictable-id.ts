@@ -3,10 +3,13 @@ import type { Fix } from '../../types';
 import type { FileSet, SpecNode } from '../../spec/load';
 import { child, isObject } from '../../spec/model';
 import { schemaTypes } from '../../spec/schema';
+import { bodyFields } from '../../spec/inputs';
+import { samplesAre } from '../../spec/literal';
 import { removeEntry, replaceScalar, setScalar } from '../../edit/edits';
 import { fixes } from '../../edit/fixes';
 import { listOperations, usage } from '../report';
-import { bodyFields, guessable, isObjectReference, namesRandomId, samplesAre, type Guessable } from './knowledge';
+import { isObjectReference } from '../field-names';
+import { guessable, namesRandomId, type Guessable } from './knowledge';
 
 export const bolaPredictableId: Check = {
   meta: {

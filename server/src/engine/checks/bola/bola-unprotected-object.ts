@@ -3,7 +3,7 @@ import type { OperationRef } from '../../types';
 import type { SpecNode } from '../../spec/load';
 import { child, isObject, pathParameters } from '../../spec/model';
 import { operationSite, listOperations, usage } from '../report';
-import { isPublicByIntent } from '../operation-kinds';
+import { isPreflightOrTrace, isPublicByIntent, openByDocument } from '../operation-kinds';
 import { words, singular } from '../words';
 
 export const bolaUnprotectedObject: Check = {
@@ -15,13 +15,15 @@ export const bolaUnprotectedObject: Check = {
     cwe: ['CWE-639', 'CWE-284'],
     severity: 'error',
     description: 'An operation addresses an object through an identifier in its path (`/orders/{orderId}`) and accepts anonymous callers.',
-    rationale: 'When the caller is unknown, the server cannot check that the object belongs to them: anyone who has or guesses an id can read, change or delete that object, and by swapping ids, every other one. This is broken object level authorization in its plainest form.',
+    rationale: 'When the caller is unknown, the server cannot check that the object belongs to them: anyone who has or guesses an id can read, change or delete that object, and by swapping ids, every other one. This is broken object level authorization in its plainest form. In a document that requires authentication nowhere, every operation shares that one cause: auth-missing reports it once, and this rule only reports operations that differ from the rest.',
     fix: 'Require authentication on the operation (a `security` requirement here or at the root), and on the server check that the authenticated caller may access the object the id names. If the object is public on purpose, write `security: []` with `x-api-sentinel-public: "<reason>"`.',
   },
   run(ctx) {
     for (const doc of ctx.documents) {
+      // a document that requires authentication nowhere is one cause, reported once by auth-missing
+      if (openByDocument(doc, ctx.config)) continue;
       for (const op of doc.operations) {
-        if (!op.security.anonymous || NO_OBJECT_ACCESS.has(op.method) || isPublicByIntent(op, ctx.config)) continue;
+        if (!op.security.anonymous || isPreflightOrTrace(op) || isPublicByIntent(op, ctx.config)) continue;
         // the last template parameter addresses the object; earlier ones name its parents
         const name = pathParameters(op.path).pop();
         if (name === undefined) continue;
@@ -37,8 +39,6 @@ export const bolaUnprotectedObject: Check = {
   },
 };
 
-/** Methods that neither read nor change the object the path names (CORS preflight, loop-back diagnostics). */
-const NO_OBJECT_ACCESS = new Set(['options', 'trace']);
 /** Name endings that say "identifier of": `hook_id`, `issue_number`, `team_slug`, `account_identifier`. */
 const ID_SUFFIXES = new Set(['id', 'ids', 'uuid', 'guid', 'identifier', 'number', 'key', 'slug', 'name']);
 

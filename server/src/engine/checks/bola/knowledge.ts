@@ -1,9 +1,8 @@
-/** What the BOLA checks share: how guessable an identifier is, whose identity a name carries, what a client sends. */
+/** What the BOLA checks share: how guessable an identifier is, whose identity a name carries. */
 import type { FileSet, SpecNode } from '../../spec/load';
-import { child, isObject, type Operation, type Site } from '../../spec/model';
-import { isReadOnly, schemaTypes, walkSchemas } from '../../spec/schema';
-import { formDataParameters } from '../../spec/inputs';
-import { words } from '../words';
+import { child, isObject } from '../../spec/model';
+import { schemaTypes } from '../../spec/schema';
+import { endsWithWords, words } from '../words';
 
 /** How an identifier can be guessed: a number (sequential), or a string nothing declares random. */
 export type Guessable = 'integer' | 'numeric-string' | 'string';
@@ -36,41 +35,6 @@ export function guessable(files: FileSet, schema: SpecNode | undefined): Guessab
   return 'string';
 }
 
-/**
- * Whether every example and default written on `node` passes `test`: `example`, `default`, a 3.1 `examples` list
- * (lists of ids: each item), and a parameter's `examples` map (each inline `value`; a referenced example cannot be read
- * here, so it fails).
- */
-export function samplesAre(node: SpecNode | undefined, test: (value: unknown) => boolean): boolean {
-  if (!node || !isObject(node.value)) return true;
-  const value = node.value;
-  const passes = (sample: unknown) => (Array.isArray(sample) ? sample.every(test) : test(sample));
-  if ('example' in value && !passes(value.example)) return false;
-  if ('default' in value && !passes(value.default)) return false;
-  const examples = value.examples;
-  if (Array.isArray(examples)) return examples.every(passes);
-  if (isObject(examples)) return Object.values(examples).every((e) => isObject(e) && !('$ref' in e) && passes(e.value));
-  return true;
-}
-
-/** Ids that name no object a caller could be denied: correlation and trace ids, external references, tax numbers. */
-const NOT_OBJECT_WORDS = new Set(['external', 'correlation', 'trace', 'span', 'request', 'idempotency', 'reference', 'tax', 'vat', 'national']);
-
-/** Whether a parameter or property name names an object identifier: id, userId, order_id, accountUuid, slug-less keys. */
-function isObjectIdName(name: string): boolean {
-  const w = words(name);
-  const last = w[w.length - 1];
-  return last === 'id' || last === 'ids' || last === 'uuid' || last === 'guid';
-}
-
-/** An object identifier that points at an object the server holds. */
-export function isObjectReference(name: string): boolean {
-  // cheap test first: this runs on every request property name of large specs
-  if (!/(?:id|ids|uuid|guid)$/i.test(name) || !isObjectIdName(name)) return false;
-  const w = words(name);
-  return !(w.length > 1 && NOT_OBJECT_WORDS.has(w[w.length - 2]));
-}
-
 /** `userUuid`, `device_guid`: the name itself says the identifier is random. */
 export function namesRandomId(name: string): boolean {
   const all = words(name);
@@ -93,48 +57,35 @@ export function callerNoun(name: string): string | undefined {
   return w.slice(0, -2).every((q) => CALLER_QUALIFIERS.has(q)) ? noun : undefined;
 }
 
-/** A field a client sends in the request body: a schema property, or an OpenAPI 2.0 formData parameter. */
-export interface BodyField {
-  name: string;
-  /** Where the field is named: the property key, or the formData parameter's `name` value. */
-  site: Site;
-  schema?: SpecNode;
-  kind: 'property' | 'form';
-}
+/** Nouns of collections of people, whose members a username or an email address selects. */
+export const PEOPLE_NOUNS: ReadonlySet<string> = new Set([
+  'user', 'member', 'customer', 'cardholder', 'account', 'person', 'people', 'contact', 'employee', 'subscriber',
+  'recipient', 'author', 'profile', 'owner', 'seller', 'buyer', 'patient', 'student', 'driver', 'collaborator',
+]);
+
+/** A user identifier other than an id: what it is called in messages, and whose it is. */
+export interface Identity { label: string; noun: 'user' | 'account' }
+
+/** The words of identifiers that name a person or an account without being an id. */
+const IDENTITIES: { words: string[]; identity: Identity }[] = [
+  ...[['username'], ['user', 'name'], ['user', 'login'], ['login'], ['screen', 'name'], ['handle'], ['user', 'handle']]
+    .map((w) => ({ words: w, identity: { label: 'username', noun: 'user' as const } })),
+  ...[['email'], ['email', 'address'], ['user', 'email'], ['user', 'email', 'address']]
+    .map((w) => ({ words: w, identity: { label: 'email address', noun: 'user' as const } })),
+  ...[['account', 'number'], ['account', 'no'], ['account', 'num'], ['acct', 'no'], ['acct', 'number']]
+    .map((w) => ({ words: w, identity: { label: 'account number', noun: 'account' as const } })),
+];
 
 /**
- * The fields named `accept` that a client sends in an operation's request body: properties of its schemas (`nested` also
- * reaches properties of properties and of array items), and 2.0 formData parameters. `readOnly` properties are not sent.
+ * The identity a name carries when it names a user other than by id (`username`, `user_name`, `login`, `handle`,
+ * `email`, `accountNumber`, `X-User-Email`, `current_username`); undefined for `ownerEmail` or `recipient_email`,
+ * which name someone else on purpose.
  */
-export function bodyFields(files: FileSet, op: Operation, nested: boolean, accept: (name: string) => boolean): BodyField[] {
-  const fields: BodyField[] = [];
-  // media types often share one schema (2.0 `consumes` always does): walk each schema once
-  const schemas = new Map<unknown, SpecNode>();
-  for (const content of op.requestBody?.contents ?? []) if (content.schema) schemas.set(content.schema.value, content.schema);
-  for (const start of schemas.values()) {
-    walkSchemas(files, start, ({ schema, site, trail }) => {
-      if (trail.length > 0 && (!nested || isReadOnly(site) || isReadOnly(schema))) return 'skip';
-      // each property is read here rather than from its own visit: walkSchemas visits a shared schema once,
-      // so two properties that point at the same $ref would otherwise yield one field
-      const properties = child(schema, 'properties');
-      if (!properties || !isObject(properties.value)) return;
-      for (const name of Object.keys(properties.value)) {
-        if (!accept(name)) continue;
-        const propSite = child(properties, name)!;
-        const propSchema = files.deref(propSite);
-        if (isReadOnly(propSite) || (propSchema && isReadOnly(propSchema))) continue;
-        fields.push({ name, site: { at: propSite, part: 'key' }, schema: propSchema, kind: 'property' });
-      }
-    });
+export function identityName(name: string): Identity | undefined {
+  const w = words(name);
+  for (const { words: tail, identity } of IDENTITIES) {
+    if (!endsWithWords(w, tail)) continue;
+    if (w.slice(0, w.length - tail.length).every((q) => CALLER_QUALIFIERS.has(q))) return identity;
   }
-  if (op.document.version === '2.0') {
-    for (const param of formDataParameters(files, op)) {
-      const nameNode = child(param, 'name');
-      if (nameNode && typeof nameNode.value === 'string' && accept(nameNode.value)) {
-        fields.push({ name: nameNode.value, site: { at: nameNode, part: 'value' }, schema: param, kind: 'form' });
-      }
-    }
-  }
-  return fields;
+  return undefined;
 }
-

@@ -155,6 +155,46 @@ export function holdsSensitiveValue(files: FileSet, match: { numeric: boolean },
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Other people's details
+
+/** Nouns of properties that embed someone other than the caller: the author of a post, the members of a group. */
+const PARTY_WORDS = new Set([
+  'author', 'owner', 'creator', 'sender', 'recipient', 'receiver', 'reviewer', 'commenter', 'member', 'participant',
+  'attendee', 'follower', 'following', 'friend', 'seller', 'assignee', 'reporter', 'approver', 'host', 'organizer',
+  'inviter', 'invitee', 'collaborator', 'poster', 'uploader', 'requester', 'mentioned', 'contributor', 'subscriber',
+]);
+
+/** Whether a property embeds another party: `author`, `members`, `created_by`, `lastReviewer`. */
+export function namesParty(name: string): boolean {
+  const list = words(name);
+  const last = list[list.length - 1];
+  return last !== undefined && (PARTY_WORDS.has(singular(last)) || (last === 'by' && list.length > 1));
+}
+
+/** The contact and identity details a party's schema may carry, by the words its property names end with. */
+const DETAILS: { words: string[]; label: string }[] = [
+  ...[['email'], ['email', 'address'], ['mail']].map((w) => ({ words: w, label: 'email address' })),
+  ...[['phone'], ['phone', 'number'], ['mobile'], ['mobile', 'number'], ['telephone'], ['cell', 'phone']].map((w) => ({ words: w, label: 'phone number' })),
+  ...[['address'], ['street'], ['street', 'address'], ['home', 'address'], ['postal', 'address'], ['mailing', 'address'], ['shipping', 'address'], ['billing', 'address']]
+    .map((w) => ({ words: w, label: 'postal address' })),
+  ...[['dob'], ['birthdate'], ['birthday'], ['birth', 'date'], ['date', 'of', 'birth']].map((w) => ({ words: w, label: 'date of birth' })),
+  ...[['latitude'], ['longitude'], ['lat'], ['lng'], ['lon'], ['coordinates'], ['geolocation'], ['geo', 'location'], ['gps']]
+    .map((w) => ({ words: w, label: 'precise location' })),
+];
+/** Words before `address` that make it something other than where someone lives: `ip_address`, `wallet_address`. */
+const NOT_POSTAL = new Set(['ip', 'mac', 'email', 'wallet', 'contract', 'web', 'server', 'network', 'remote', 'local', 'public', 'private', 'bitcoin', 'eth']);
+
+/** What contact or identity detail a property name says it holds: "email address", "phone number", ...; undefined for others. */
+export function contactDetail(name: string): string | undefined {
+  const list = nameWords(name);
+  if (FLAG_PREFIXES.has(list[0])) return undefined;
+  const detail = DETAILS.find((d) => endsWithWords(list, d.words));
+  if (!detail) return undefined;
+  if (detail.label === 'postal address' && NOT_POSTAL.has(list[list.length - 2])) return undefined;
+  return detail.label;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Fields a client must not set
 
 export interface PrivilegedTerm {

@@ -11,8 +11,6 @@ import type { Fix, TextEdit } from '../../types';
 import type { FileSet, SpecNode } from '../../spec/load';
 import type { JsonPath, SourceFile } from '../../spec/source';
 import { child, entries, isObject, type ApiDocument, type Operation, type Parameter } from '../../spec/model';
-import type { SchemaVisit } from '../../spec/schema';
-import type { RequestInput } from '../../spec/inputs';
 import { isLiteralKey } from '../../spec/literal';
 import { fixes } from '../../edit/fixes';
 import { addEntry, insertAtPath, insertEntries, refTo, type PlainValue } from '../../edit/edits';
@@ -20,6 +18,7 @@ import { keyAfterStatus } from '../../edit/responses';
 import { memoize } from '../../memo';
 import { componentName } from '../report';
 import { squash, words } from '../words';
+import { TEXT_WORDS, URL_WORDS } from '../field-names';
 import { isFileContent, isRateLimitHeader, RETRY_HEADERS } from './knowledge';
 
 type Obj = Record<string, unknown>;
@@ -311,9 +310,10 @@ const STATED_MAXIMUM = [
   /\b(?:max(?:imum)?|up to|at most|no more than|not exceed|cannot exceed)\b(?:\s*[:=])?[^.,;:\d]{0,20}?(\d+)/i,
 ];
 
-function statedMaximum(descriptions: unknown[]): Choice | undefined {
-  for (const description of descriptions) {
-    if (typeof description !== 'string') continue;
+function statedMaximum(files: FileSet, described: SpecNode[]): Choice | undefined {
+  for (const node of described) {
+    const description = files.readProse(node, 'description');
+    if (description === undefined) continue;
     for (const pattern of STATED_MAXIMUM) {
       const m = pattern.exec(description);
       if (m) return { value: Number(m[1]), source: 'as its description says' };
@@ -332,30 +332,16 @@ export function pageSizeMaximumFixes(files: FileSet, op: Operation, parameter: P
     const floor = Math.max(1, numberAt(schema, 'minimum'), numberAt(schema, 'default'));
     const choice = choose([
       sameNameElsewhere(files, op.document, 'maximum', parameter.name),
-      statedMaximum([files.readProse(parameter.node, 'description'), files.readProse(schema, 'description')]),
+      statedMaximum(files, [parameter.node, schema]),
     ], 100, floor);
     return boundFix(schema, 'maximum', choice);
   });
-}
-
-/** The name a bound is looked up by for a visited request schema: its property, its parameter, or its component. */
-export function boundedName(visit: SchemaVisit, input: RequestInput): string | undefined {
-  const viaRef = isObject(visit.site.value) && typeof visit.site.value.$ref === 'string';
-  if (visit.property !== undefined && !viaRef) return visit.property;
-  if (input.parameter && visit.schema.value === input.schema.value) return String((input.parameter.value as Obj).name);
-  return componentName(visit.schema) ?? visit.property ?? visit.trail[visit.trail.length - 1];
 }
 
 /** Adds `maxItems` to an array: the value the document most often gives the same name, else 100. */
 export function maxItemsFixes(files: FileSet, doc: ApiDocument, array: SpecNode, name: string | undefined): Fix[] {
   return fixes(() => boundFix(array, 'maxItems', choose([sameNameElsewhere(files, doc, 'maxItems', name)], 100, numberAt(array, 'minItems'))));
 }
-
-const URL_WORDS = new Set(['url', 'uri', 'href', 'link', 'website', 'homepage', 'webhook', 'callback', 'redirect', 'endpoint']);
-const TEXT_WORDS = new Set([
-  'description', 'text', 'body', 'content', 'comment', 'comments', 'note', 'notes', 'message', 'bio', 'biography',
-  'summary', 'details', 'reason', 'memo', 'instructions', 'markdown', 'html', 'about', 'review', 'feedback',
-]);
 
 /**
  * A length that fits what a name usually holds: 2048 for URLs (what browsers and CDNs accept), 5000 for free text

@@ -111,12 +111,17 @@ function patternBoundsLength(pattern: unknown): boolean {
   return plain.endsWith('$') && !/[*+]|\{\d*,\}/.test(plain);
 }
 
+/** Whether a string schema states its length: `maxLength`, or an anchored pattern that caps it. */
+export function declaresLength(schema: SpecNode): boolean {
+  const s = schema.value as Obj;
+  return typeof s.maxLength === 'number' || patternBoundsLength(s.pattern);
+}
+
 /** Whether a string schema's length is bounded: maxLength, enum, const, a length-implying format or an anchored pattern. */
 export function boundsLength(schema: SpecNode): boolean {
   const s = schema.value as Obj;
-  if (typeof s.maxLength === 'number' || Array.isArray(s.enum) || hasKey(schema, 'const')) return true;
-  if (typeof s.format === 'string' && LENGTH_IMPLYING_FORMATS.has(s.format.toLowerCase())) return true;
-  return patternBoundsLength(s.pattern);
+  if (declaresLength(schema) || Array.isArray(s.enum) || hasKey(schema, 'const')) return true;
+  return typeof s.format === 'string' && LENGTH_IMPLYING_FORMATS.has(s.format.toLowerCase());
 }
 
 /** A string that carries file content: format binary or byte, or (3.1) a contentMediaType or contentEncoding. */

@@ -2,6 +2,7 @@ import type { Check } from '../check';
 import { child, operationLabel, type Operation } from '../../spec/model';
 import { isAuthEndpoint } from '../operation-kinds';
 import { operationSite } from '../report';
+import { apiSite } from '../api-wide';
 import { documentsRateLimit, isSearchOperation, rateLimitExtension } from './knowledge';
 import { tooManyRequestsFixes } from './fixes';
 
@@ -44,12 +45,11 @@ export const rateLimitMissing: Check = {
           listed.push(op);
         }
       }
-      const paths = child(doc.root, 'paths');
-      if (listed.length === 0 || !paths) continue;
+      if (listed.length === 0) continue;
       const separate = undocumented.length - listed.length;
       // no fix beyond suppression: a 429 on every listed operation would state a policy only the author knows
       const others = separate > 0 ? ` (${separate} of them, authentication or search endpoints, reported separately)` : '';
-      ctx.report({ at: paths, part: 'key', severity: 'info', operations: listed,
+      ctx.report({ ...apiSite(doc), severity: 'info', operations: listed,
         message: `${undocumented.length} of ${doc.operations.length} operations document no rate limit (${HOW}) and the API declares no global policy: clients cannot tell how fast they may call, and nothing shows the API is protected from exhaustion${others}.` });
     }
   },

@@ -2,9 +2,9 @@ import type { Check, Site } from '../check';
 import type { SpecNode } from '../../spec/load';
 import { child, type Operation } from '../../spec/model';
 import { bodySite, requestVisits } from '../../spec/inputs';
-import { describeRequestSchema, requestMessage, schemaSite, usage } from '../report';
+import { describeRequestSchema, requestMessage, requestSchemaName, schemaSite, usage } from '../report';
 import { hasSizeExtension, isBinaryMediaType, isUpload } from './knowledge';
-import { boundedName, uploadMaxLengthFixes } from './fixes';
+import { uploadMaxLengthFixes } from './fixes';
 
 export const uploadUnbounded: Check = {
   meta: {
@@ -29,7 +29,7 @@ export const uploadUnbounded: Check = {
           const site: Site = isWholeBody ? input.bodySite! : schemaSite(visit, input);
           const subject = isWholeBody ? `the ${input.mediaType} request body` : describeRequestSchema(visit, input);
           ctx.report({ ...site, operations: [op], related: usage(op, site, 'accepts this upload'), message: requestMessage(subject, site, op, PROBLEM),
-            fixes: () => uploadMaxLengthFixes(ctx.files, op.document, visit.schema, isWholeBody ? undefined : boundedName(visit, input)) });
+            fixes: () => uploadMaxLengthFixes(ctx.files, op.document, visit.schema, isWholeBody ? undefined : requestSchemaName(visit, input)) });
         }
         // a binary body declared without a schema is a file of any size (no fix: which schema to write is the author's call)
         for (const content of op.requestBody?.contents ?? []) {

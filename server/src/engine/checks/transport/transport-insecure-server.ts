@@ -1,7 +1,7 @@
 import type { Check } from '../check';
 import type { Fix } from '../../types';
 import type { SpecNode } from '../../spec/load';
-import { child, entries, items, HTTP_METHODS } from '../../spec/model';
+import { child, items, servers } from '../../spec/model';
 import { attempt } from '../../edit/fixes';
 import { removeItem, replaceScalar, replaceSpan } from '../../edit/edits';
 
@@ -35,28 +35,14 @@ export const transportInsecureServer: Check = {
         }
         continue;
       }
-      const serverLists: SpecNode[] = [];
-      const top = child(doc.root, 'servers');
-      if (top) serverLists.push(top);
-      for (const [, pathItem] of entries(child(doc.root, 'paths'))) {
-        const list = child(pathItem, 'servers');
-        if (list) serverLists.push(list);
-        for (const method of HTTP_METHODS) {
-          const op = child(pathItem, method);
-          const opList = op && child(op, 'servers');
-          if (opList) serverLists.push(opList);
-        }
-      }
-      for (const list of serverLists) {
-        for (const server of items(list)) {
-          const url = child(server, 'url');
-          if (!url || typeof url.value !== 'string') continue;
-          const host = plainHttpHost(url.value);
-          if (host === undefined || LOCAL_HOST.test(host)) continue;
-          const fix = useHttpsUrl(url);
-          ctx.report({ at: url, part: 'value', fixes: fix ? [fix] : [],
-            message: `Server '${url.value}' uses plain HTTP: credentials and data can be read or changed in transit.` });
-        }
+      for (const { node: server } of servers(doc)) {
+        const url = child(server, 'url');
+        if (!url || typeof url.value !== 'string') continue;
+        const host = plainHttpHost(url.value);
+        if (host === undefined || LOCAL_HOST.test(host)) continue;
+        const fix = useHttpsUrl(url);
+        ctx.report({ at: url, part: 'value', fixes: fix ? [fix] : [],
+          message: `Server '${url.value}' uses plain HTTP: credentials and data can be read or changed in transit.` });
       }
     }
   },
