@@ -1,5 +1,8 @@
 import type { Check, Site } from '../check';
 import { child, entries } from '../../spec/model';
+import type { Fix } from '../../types';
+import { fixes } from '../../edit/fixes';
+import { authorizationCodeFix, bearerInsteadFix } from './fixes';
 import { lowerString, schemeUsers } from './knowledge';
 
 export const authWeakScheme: Check = {
@@ -19,7 +22,8 @@ export const authWeakScheme: Check = {
       const users = schemeUsers(doc);
       for (const [name, scheme] of doc.securitySchemes) {
         const operations = users.get(name) ?? [];
-        const report = (site: Site, why: string) => ctx.report({ ...site, operations, message: `Security scheme '${name}' is weak: ${why}.` });
+        const report = (site: Site, why: string, fix?: () => Fix | undefined) =>
+          ctx.report({ ...site, operations, message: `Security scheme '${name}' is weak: ${why}.`, fixes: fix && (() => fixes(fix)) });
         const type = lowerString(scheme, 'type');
         if (doc.version === '2.0') {
           const weakFlow = type === 'oauth2' ? WEAK_FLOWS.get(lowerString(scheme, 'flow')) : undefined;
@@ -27,11 +31,12 @@ export const authWeakScheme: Check = {
           else if (weakFlow) report({ at: child(scheme, 'flow')!, part: 'value' }, weakFlow);
         } else if (type === 'http') {
           const why = WEAK_HTTP.get(lowerString(scheme, 'scheme'));
-          if (why) report({ at: child(scheme, 'scheme')!, part: 'value' }, why);
+          if (why) report({ at: child(scheme, 'scheme')!, part: 'value' }, why, () => bearerInsteadFix(scheme));
         } else if (type === 'oauth2') {
-          for (const [flow, node] of entries(child(scheme, 'flows'))) {
+          const flows = child(scheme, 'flows');
+          for (const [flow, node] of entries(flows)) {
             const why = WEAK_FLOWS.get(flow);
-            if (why) report({ at: node, part: 'key' }, why);
+            if (why) report({ at: node, part: 'key' }, why, () => authorizationCodeFix(flows!, flow));
           }
         }
       }

@@ -8,7 +8,7 @@ import { child, entries, isObject, items, WRITE_METHODS, type ApiDocument, type 
 import { PUBLIC_KEY } from '../../spec/extensions';
 import { PUBLIC_PLACEHOLDER } from '../../spec/suppression';
 import { attempt } from '../../edit/fixes';
-import { insertMissing, removeItem, replaceValue, type PlainValue } from '../../edit/edits';
+import { insertEntries, insertEntry, insertMissing, removeEntry, removeItem, replaceScalar, replaceValue, type PlainValue } from '../../edit/edits';
 import { planResponses, writeIntoOperation, type PlannedResponses, type ResponseKind } from '../../edit/responses';
 import { memoize } from '../../memo';
 import { squash } from '../words';
@@ -71,11 +71,88 @@ function documentSchemes(doc: ApiDocument, scopes: (name: string, scheme: SpecNo
   if (names) return { requirement: Object.fromEntries(names.map((name) => [name, scopes(name, doc.securitySchemes.get(name)!)])), declare: {} };
   // schemes written but unreadable (a broken $ref) are not replaced by another one
   if (entries(doc.securitySchemesNode).length > 0) return undefined;
-  const declare: { [key: string]: PlainValue } = doc.version === '2.0'
+  return { requirement: { [NEW_SCHEME]: [] }, declare: bearerDeclaration(doc, NEW_SCHEME) };
+}
+
+/** What declares a bearer token scheme named `name` in the root document. */
+function bearerDeclaration(doc: ApiDocument, name: string): { [key: string]: PlainValue } {
+  return doc.version === '2.0'
     // 2.0 has no bearer scheme: an API key in the Authorization header is its usual stand-in
-    ? { securityDefinitions: { [NEW_SCHEME]: { type: 'apiKey', name: 'Authorization', in: 'header', description: 'Access token in the Authorization header: Bearer <token>' } } }
-    : { components: { securitySchemes: { [NEW_SCHEME]: { type: 'http', scheme: 'bearer' } } } };
-  return { requirement: { [NEW_SCHEME]: [] }, declare };
+    ? { securityDefinitions: { [name]: { type: 'apiKey', name: 'Authorization', in: 'header', description: 'Access token in the Authorization header: Bearer <token>' } } }
+    : { components: { securitySchemes: { [name]: { type: 'http', scheme: 'bearer' } } } };
+}
+
+/** Declares a scheme that requirements name but nothing declares, as a bearer token scheme (the author may change the kind). */
+export function declareSchemeFix(doc: ApiDocument, name: string): Fix | undefined {
+  return attempt(() => ({
+    title: `Declare '${name}' as a bearer token scheme`, kind: 'suggestion',
+    edits: insertMissing(doc.file, doc.root.value as object, bearerDeclaration(doc, name)),
+  }));
+}
+
+/**
+ * Defines an OAuth2 scope a requirement uses in every scope map of its scheme (2.0: its `scopes`; 3.x: each flow's),
+ * so that a token from any of its flows may carry it; the description says who asks for it, for the author to refine.
+ */
+export function defineScopeFix(doc: ApiDocument, schemeName: string, scheme: SpecNode, scope: string, owner: string): Fix | undefined {
+  return attempt(() => {
+    const maps = doc.version === '2.0' ? [child(scheme, 'scopes')] : entries(child(scheme, 'flows')).map(([, flow]) => child(flow, 'scopes'));
+    const edits = maps.filter((m): m is SpecNode => m !== undefined && isObject(m.value) && !(scope in (m.value as object)))
+      .map((m) => insertEntry(m.file, m.value as object, scope, `Required by ${owner}`));
+    return edits.length > 0 ? { title: `Define scope '${scope}' in '${schemeName}'`, kind: 'suggestion', edits } : undefined;
+  });
+}
+
+/** Empties the scope list of a requirement on a scheme that is not OAuth2 (OpenAPI 2.0 and 3.0 allow no roles there). */
+export function emptyScopesFix(requirement: SpecNode, schemeName: string): Fix | undefined {
+  const alternative = requirement.parent;
+  if (!isObject(alternative)) return undefined;
+  return attempt(() => ({ title: `Require '${schemeName}' with no scopes ([])`, kind: 'suggestion', edits: [replaceValue(requirement.file, alternative, schemeName, [])] }));
+}
+
+/** Replaces a weak HTTP scheme (Basic, Digest, Negotiate, OAuth 1.0) by bearer tokens: `scheme: bearer`. */
+export function bearerInsteadFix(scheme: SpecNode): Fix | undefined {
+  return attempt(() => ({ title: 'Use bearer tokens instead (scheme: bearer)', kind: 'suggestion',
+    edits: [replaceScalar(scheme.file, scheme.file.spanOf(scheme.value as object, 'scheme', 'value'), 'bearer')] }));
+}
+
+/**
+ * Replaces the OAuth2 implicit or password flow (3.x) by the authorization code flow: removed when the scheme has
+ * one already; otherwise renamed, with the endpoint the new flow needs next to the one it has (`/authorize` and
+ * `/token` beside each other, as the servers that offer both place them) and token refresh at the token endpoint.
+ */
+export function authorizationCodeFix(flows: SpecNode, weak: string): Fix | undefined {
+  return attempt(() => {
+    const map = flows.value as Record<string, unknown>;
+    const flow = child(flows, weak);
+    if (!flow || !isObject(flow.value)) return undefined;
+    if ('authorizationCode' in map) {
+      return { title: `Remove the ${weak} flow (authorizationCode stays)`, kind: 'suggestion', edits: [removeEntry(flows.file, map, weak)] };
+    }
+    const written = flow.value as Record<string, unknown>;
+    const known = typeof written.authorizationUrl === 'string' ? written.authorizationUrl : typeof written.tokenUrl === 'string' ? written.tokenUrl : undefined;
+    const sibling = (endpoint: string) => (known === undefined ? undefined : siblingUrl(known, endpoint));
+    const missing: { [key: string]: PlainValue } = {};
+    const authorizationUrl = typeof written.authorizationUrl === 'string' ? written.authorizationUrl : sibling('authorize');
+    const tokenUrl = typeof written.tokenUrl === 'string' ? written.tokenUrl : sibling('token');
+    if (authorizationUrl === undefined || tokenUrl === undefined) return undefined;
+    if (!('authorizationUrl' in written)) missing.authorizationUrl = authorizationUrl;
+    if (!('tokenUrl' in written)) missing.tokenUrl = tokenUrl;
+    if (!('refreshUrl' in written)) missing.refreshUrl = tokenUrl;
+    return { title: 'Use the authorization code flow instead (with PKCE)', kind: 'suggestion', edits: [
+      replaceScalar(flows.file, flows.file.spanOf(map, weak, 'key'), 'authorizationCode'),
+      insertEntries(flows.file, written, missing),
+    ] };
+  });
+}
+
+/** The URL of `endpoint` beside `url` (its last path segment replaced); undefined when `url` is no absolute URL. */
+function siblingUrl(url: string, endpoint: string): string | undefined {
+  if (!URL.canParse(url)) return undefined;
+  const parsed = new URL(url);
+  parsed.pathname = parsed.pathname.replace(/[^/]*$/, endpoint);
+  parsed.search = '';
+  return parsed.href;
 }
 
 /**
