@@ -292,6 +292,37 @@ test('auth-weak-scheme: the implicit and password flows become the authorization
   assert.deepEqual(removed.left, []);
 });
 
+test('auth-missing: one "Require" per declared scheme, the strongest first, each in the style the operation is written in', async () => {
+  const doc = [
+    'openapi: 3.0.3',
+    "info: { title: T, version: '1' }",
+    'components:',
+    '  securitySchemes:',
+    '    basicAuth: { type: http, scheme: basic }',
+    '    key: { type: apiKey, in: header, name: X-Key }',
+    '    oauth:',
+    '      type: oauth2',
+    '      flows:',
+    '        clientCredentials: { tokenUrl: https://auth.example.com/token, scopes: {} }',
+    'security:',
+    '  - basicAuth: []',
+    'paths:',
+    '  /reports:',
+    "    get: { security: [], responses: { '200': { description: OK } } }",
+    '',
+  ].join('\n');
+  const [finding] = await findings({ 'openapi.yaml': doc }, 'auth-missing');
+  const requires = ownFixes(finding).filter((fix) => fix.title.startsWith('Require'));
+  assert.deepEqual(requires.map((fix) => fix.title), ['Require oauth, documenting 401 and 403', 'Require key, documenting 401 and 403', 'Require basicAuth, documenting 401 and 403']);
+  for (const fix of requires) {
+    const { text, left } = await afterFix(doc, fix, 'auth-missing');
+    assert.deepEqual(left, [], fix.title);
+    // still one line, in flow style
+    const scheme = /^Require (\w+)/.exec(fix.title)![1];
+    assert.match(text.split('\n')[14], new RegExp(`^    get: \\{ security: \\[\\{ ?${scheme}: \\[\\] ?\\}\\], responses: \\{ .*'401'.*'403'.* \\} \\}$`), text);
+  }
+});
+
 /** Which fixes may be safe: documenting responses changes no behaviour; everything else changes who may call what, and how. */
 const SAFE_FIXES = /^Add 401|^Add 403/;
 

@@ -7,12 +7,12 @@ import type { SpecNode } from '../../spec/load';
 import { child, entries, isObject, items, WRITE_METHODS, type ApiDocument, type Operation } from '../../spec/model';
 import { PUBLIC_KEY } from '../../spec/extensions';
 import { PUBLIC_PLACEHOLDER } from '../../spec/suppression';
-import { attempt } from '../../edit/fixes';
+import { attempt, fixes } from '../../edit/fixes';
 import { insertEntries, insertEntry, insertMissing, removeEntry, removeItem, replaceScalar, replaceValue, type PlainValue } from '../../edit/edits';
 import { planResponses, writeIntoOperation, type PlannedResponses, type ResponseKind } from '../../edit/responses';
 import { memoize } from '../../memo';
 import { squash } from '../words';
-import { definedScopes, documentsAuthFailure, lowerString } from './knowledge';
+import { definedScopes, documentsAuthFailure, lowerString, schemeWeakness } from './knowledge';
 
 /** The name of the scheme a fix declares when the document declares none. */
 const NEW_SCHEME = 'bearerAuth';
@@ -21,21 +21,24 @@ const isEmptyRequirement = (alt: SpecNode) => isObject(alt.value) && Object.keys
 
 /**
  * Makes an operation require a credential. `security: []` or a list of only `{}` is replaced, a single `{}`
- * alternative beside real ones is removed, and an operation without its own `security` gets one, naming the schemes
- * the document already requires; when it declares none, a bearer scheme is declared in the root document by the
- * same fix. The 401 and 403 responses the operation then needs are documented with it. A suggestion: it changes
- * who may call the operation.
+ * alternative beside real ones is removed, and an operation without its own `security` gets one: one fix per
+ * declared scheme (and the combination the document requires, when it requires several together), the strongest
+ * first; when the document declares none, a bearer scheme is declared in the root document by the same fix. The 401
+ * and 403 responses the operation then needs are documented with it. Suggestions: they change who may call the
+ * operation.
  */
-export function requireSchemeFix(op: Operation): Fix | undefined {
-  return attempt(() => {
-    const own = op.security.source === 'operation' ? child(op.node, 'security') : undefined;
-    const alternatives = items(own);
-    const anonymous = alternatives.filter(isEmptyRequirement);
-    const named = alternatives.filter((alt) => isObject(alt.value) && !isEmptyRequirement(alt));
-    // a protected operation can refuse its caller: it documents how, or auth-missing-401-403 would ask next
-    const responses = planAuthResponses(op.document, [op]).responses.get(op) ?? {};
-    const documenting = Object.keys(responses).length > 0 ? `, documenting ${Object.keys(responses).join(' and ')}` : '';
-    if (anonymous.length === 1 && named.length > 0) {
+export function requireSchemeFixes(op: Operation): Fix[] {
+  const own = op.security.source === 'operation' ? child(op.node, 'security') : undefined;
+  const alternatives = items(own);
+  const anonymous = alternatives.filter(isEmptyRequirement);
+  const named = alternatives.filter((alt) => isObject(alt.value) && !isEmptyRequirement(alt));
+  if (named.length > 0 && anonymous.length !== 1) return [];
+  // a protected operation can refuse its caller: it documents how, or auth-missing-401-403 would ask next
+  let responses: { [status: string]: PlainValue };
+  try { responses = planAuthResponses(op.document, [op]).responses.get(op) ?? {}; } catch { return []; }
+  const documenting = Object.keys(responses).length > 0 ? `, documenting ${Object.keys(responses).join(' and ')}` : '';
+  if (named.length > 0) {
+    return fixes(() => {
       // the named alternatives already say how to authenticate: only the anonymous one goes
       const schemes = named.map((alt) => Object.keys(alt.value as object).join(' + '));
       const removal = removeItem(op.node.file, own!.value as object, alternatives.indexOf(anonymous[0]));
@@ -43,23 +46,37 @@ export function requireSchemeFix(op: Operation): Fix | undefined {
       const edits = op.responsesNode ? [removal, ...writeIntoOperation(op, {}, responses)] : [removal];
       return { title: `Require ${schemes.join(' or ')} (remove the anonymous '{}' alternative)${op.responsesNode ? documenting : ''}`,
         kind: 'suggestion', edits };
-    }
-    if (named.length > 0) return undefined;
-    const choice = chooseSchemes(op);
-    if (!choice) return undefined;
+    });
+  }
+  return schemeChoices(op).flatMap((choice) => fixes(() => {
     const edits = writeIntoOperation(op, { security: [choice.requirement] }, responses);
     // after the operation's edits: when both land at the end of one file, the operation's lines come first
     edits.push(...insertMissing(op.document.file, op.document.root.value as object, choice.declare));
     return { title: `Require ${Object.keys(choice.requirement).join(' + ')}${documenting}`, kind: 'suggestion', edits };
-  });
+  }));
 }
 
 /** The schemes to require (all together), their scopes, and what the root document must declare for them. */
 interface Choice { requirement: { [scheme: string]: string[] }; declare: { [key: string]: PlainValue } }
 
-/** The schemes an operation should require, with the scopes its siblings ask for (see siblingScopes). */
-function chooseSchemes(op: Operation): Choice | undefined {
-  return documentSchemes(op.document, (name, scheme) => siblingScopes(op, name, scheme));
+/**
+ * What an operation may require, with the scopes its siblings ask for (see siblingScopes): the document's convention
+ * (see conventionalSchemes), then every other declared scheme, the strongest first (the convention first among equals).
+ */
+function schemeChoices(op: Operation): Choice[] {
+  const doc = op.document;
+  const scopes = (name: string, scheme: SpecNode) => siblingScopes(op, name, scheme);
+  const conventional = conventionalSchemes(doc);
+  if (!conventional) {
+    const declared = documentSchemes(doc, scopes);
+    return declared ? [declared] : [];
+  }
+  const others = [...doc.securitySchemes.keys()].filter((name) => conventional.length > 1 || name !== conventional[0]).map((name) => [name]);
+  const weakness = (names: string[]) => Math.max(...names.map((name) => schemeWeakness(doc.securitySchemes.get(name)!, doc.version)));
+  return [conventional, ...others]
+    .map((names, order) => ({ names, order, weakness: weakness(names) }))
+    .sort((a, b) => a.weakness - b.weakness || a.order - b.order)
+    .map(({ names }) => ({ requirement: Object.fromEntries(names.map((name) => [name, scopes(name, doc.securitySchemes.get(name)!)])), declare: {} }));
 }
 
 /**
