@@ -351,7 +351,7 @@ paths:
     client.change(uri, 2, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'broken: [\n' }]);
     await client.waitForPush(uri, (d, v) => v === 2 && has('parse-error')(d));
     const kept = await client.waitForPush(fragment, (d) => !current(d));
-    assert.deepEqual(kept.map((d) => d.message), good.map((d) => `(out of date: the file does not parse) ${d.message}`));
+    assert.deepEqual(kept.map((d) => d.message), good.map((d) => `(out of date: openapi.yaml does not parse) ${d.message}`));
     assert.deepEqual(kept.map((d) => d.range), good.map((d) => d.range), 'the fragment did not change: its findings stay where they were');
     assert.ok(kept.every((d) => d.data === undefined), 'no fixes are offered from an analysis that is out of date');
     // fixed: the fragment's findings are current again

@@ -2,7 +2,8 @@
  * The editor as users meet it, in a real VS Code (code-server), on an API split over three files: a fragment opened
  * first shows its findings; the whole API is published as apiSentinel.diagnosticsScope asks; an apiSentinel.* setting
  * changed in the settings file applies without a reload; and one Ctrl+S applies every safe fix (the workspace asks for
- * source.fixAll.api-sentinel on explicit saves); the status item and Review Workspace say what they found.
+ * source.fixAll.api-sentinel on explicit saves); the status item and Review Workspace say what they found; while the
+ * root does not parse, the other files keep their findings, marked out of date.
  * Screenshots go to test-results/.
  * Needs `npm run setup:editors` (npm test runs it first) and `npm run build`.
  */
@@ -104,6 +105,19 @@ describe('VS Code (code-server): an API over several files', () => {
       const findings = (await rowTexts(page, '.markers-panel .monaco-list-row')).filter((row) => row.includes('api-sentinel')).length;
       assert.equal(said, `API Sentinel: reviewed 1 OpenAPI document: ${findings} findings in 2 files.`);
       await screenshot(session, 'code-server-review-workspace');
+    });
+  });
+
+  test('while the root does not parse, the files it reaches keep their findings, marked out of date', async () => {
+    await keepEvidence(session, 'code-server-root-parse-error', async () => {
+      const { page } = session;
+      await quickOpen(page, 'openapi.yaml');
+      await goTo(page, 2, 1);
+      await page.keyboard.type('broken: [');
+      await page.keyboard.press('Enter');
+      await waitForProblems(page, "the root's parse error, and the schema's finding kept, out of date",
+        (r) => hasRow(r, 'parse-error') && hasRow(r, '(out of date: openapi.yaml does not parse)', 'password', ' response-sensitive-field [Ln 10, Col 3]'));
+      await screenshot(session, 'code-server-root-parse-error');
     });
   });
 });

@@ -39,7 +39,8 @@ export class UnitAnalysis {
   private read?: Set<string>;
   /**
    * The last good findings of files that do not parse now, as diagnostics marked out of date, moved to this
-   * analysis's texts: shown next to the parse error instead of being replaced by it.
+   * analysis's texts: shown next to the parse error instead of being replaced by it. When a document of the unit does
+   * not parse, the files it reached keep theirs too.
    */
   private stale = new Map<string, Diagnostic[]>();
 
@@ -70,7 +71,7 @@ export class UnitAnalysis {
   keepStale(previous: UnitAnalysis, entries: readonly string[]): void {
     const unparsed = new Set(this.result.problems.filter((p) => p.code === 'parse-error').map((p) => path.resolve(this.root, p.file)));
     for (const file of unparsed) {
-      const before = previous.staleIn(file);
+      const before = previous.staleIn(file, 'the file');
       const from = previous.buffers.get(file);
       const to = this.buffers.get(file);
       // moved between two buffers of the open file; a range the edits since may have moved is left out
@@ -79,18 +80,20 @@ export class UnitAnalysis {
       const moved = before.flatMap((d) => { const range = shift.range(d.range); return range ? [{ ...d, range }] : []; });
       if (moved.length > 0) this.stale.set(file, moved);
     }
-    if (!entries.some((entry) => unparsed.has(entry))) return;
+    const root = entries.find((entry) => unparsed.has(entry));
+    if (root === undefined) return;
+    const cause = path.relative(this.root, root).split(path.sep).join('/');
     const read = new Set(this.inputs());
     for (const file of previous.shownFiles()) {
       if (read.has(file) || unparsed.has(file)) continue;
-      const before = previous.staleIn(file);
+      const before = previous.staleIn(file, cause);
       if (before.length > 0) this.stale.set(file, before);
     }
   }
 
-  /** What it showed in `file`, as out of date: what it kept from before, or its own findings there. */
-  private staleIn(file: string): Diagnostic[] {
-    return this.stale.get(file) ?? this.findingsIn(file).map((f) => outOfDate(this.diagnosticOf(f)));
+  /** What it showed in `file`, as out of date because `cause` does not parse: what it kept from before, or its own findings there. */
+  private staleIn(file: string, cause: string): Diagnostic[] {
+    return this.stale.get(file) ?? this.findingsIn(file).map((f) => outOfDate(this.diagnosticOf(f), cause));
   }
 
   private lineIndex(file: string, text: string): LineIndex {
@@ -180,9 +183,9 @@ export class UnitAnalysis {
  * A finding's diagnostic from before a parse error: marked out of date in its message, with no identity (its fixes
  * would edit a text that no longer parses).
  */
-function outOfDate(diagnostic: Diagnostic): Diagnostic {
+function outOfDate(diagnostic: Diagnostic, cause: string): Diagnostic {
   const { data: _identity, ...shown } = diagnostic;
-  return { ...shown, message: `(out of date: the file does not parse) ${diagnostic.message}` };
+  return { ...shown, message: `(out of date: ${cause} does not parse) ${diagnostic.message}` };
 }
 
 /** A result rebuilt from the one the server held and the change. */
