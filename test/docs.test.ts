@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { README, generatedReadme } from '../scripts/rules-doc';
+import { MARKETPLACE_README, README, generatedMarketplaceReadme, generatedReadme } from '../scripts/rules-doc';
 import { CHECKS } from '../server/src/engine/checks';
 
 const CHECKS_DIR = join(__dirname, '..', 'server', 'src', 'engine', 'checks');
@@ -11,6 +11,11 @@ const CHECKS_DIR = join(__dirname, '..', 'server', 'src', 'engine', 'checks');
 test('README.md holds the current rule reference and CLI usage (run npm run docs after changing a check or --help)', () => {
   const readme = readFileSync(README, 'utf8');
   assert.equal(readme, generatedReadme(readme));
+});
+
+test('the marketplace README (client/README.md) holds the current rule reference, which rule links open (npm run docs)', () => {
+  const readme = readFileSync(MARKETPLACE_README, 'utf8');
+  assert.equal(readme, generatedMarketplaceReadme(readme));
 });
 
 test('every check has complete metadata', () => {

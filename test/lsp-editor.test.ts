@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { CodeActionRequest, DidChangeConfigurationNotification, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver-protocol/node';
+import { CodeActionRequest, DidChangeConfigurationNotification, MessageType, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { startClient, type Client } from './support/lsp-client';
 import { MAX_RELATED, findingToDiagnostic, placeholderOf, withinLimit, type ReasonRequest } from '../server/src/lsp/convert';
@@ -43,6 +43,22 @@ describe('a fragment opened first', () => {
   });
 });
 
+test('the output says, at the Info level, the version, the start, the documents found and how long each review took', async () => {
+  const files = workspaceCopy();
+  const client = await startClient({ transport: 'stdio', root: files.dir });
+  try {
+    const version = (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+    const said = (pattern: RegExp) => client.logs.some((line) => pattern.test(line));
+    await client.waitFor('the review logged', () => said(/^Reviewed openapi\.yaml \(2 files\) in \d+ ms: \d+ findings?/));
+    assert.ok(said(new RegExp(`^API Sentinel ${version.replace(/\./g, '\\.')} language server started`)), client.logs.join('\n'));
+    assert.ok(said(/: 1 OpenAPI document found: openapi\.yaml$/), client.logs.join('\n'));
+    assert.ok(client.logTypes.every((type) => type === MessageType.Info), `types: ${client.logTypes.join(', ')}`);
+  } finally {
+    await client.stop();
+    rmSync(files.dir, { recursive: true, force: true });
+  }
+});
+
 describe('the whole API at once', () => {
   const started: { client: Client; dir: string }[] = [];
   async function open(scope?: string): Promise<{ client: Client; files: ReturnType<typeof workspaceCopy> }> {
@@ -58,6 +74,21 @@ describe('the whole API at once', () => {
     client.open(pathToFileURL(files.spec).href, readFileSync(files.spec, 'utf8'));
     const schema = await client.waitForPush(pathToFileURL(files.schema).href, has('response-sensitive-field'));
     assert.equal(schema.find((d) => d.code === 'response-sensitive-field')!.range.start.line, 6);
+  });
+
+  test('a narrower scope set live withdraws what the wider one published; set back, it is published again', async () => {
+    const { client, files } = await open();
+    const schemaUri = pathToFileURL(files.schema).href;
+    client.open(pathToFileURL(files.spec).href, readFileSync(files.spec, 'utf8'));
+    await client.waitForPush(schemaUri, has('response-sensitive-field'));
+    const changed = (settings: unknown) => {
+      client.settings = settings;
+      void client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    };
+    changed({ diagnosticsScope: 'openFiles' });
+    await client.waitForPush(schemaUri, (d) => d.length === 0);
+    changed({ diagnosticsScope: 'api' });
+    await client.waitForPush(schemaUri, has('response-sensitive-field'));
   });
 
   test('"workspace": every API is published with no file open', async () => {
@@ -304,6 +335,28 @@ paths:
     assert.equal(still.filter((d) => d.code !== 'parse-error').length, good.length);
     client.change(uri, 4, [{ text }]);
     const back = await client.waitForPush(uri, (d, v) => v === 4 && !has('parse-error')(d));
+    assert.deepEqual(back.map((d) => d.message), good.map((d) => d.message));
+    client.close(uri);
+  });
+
+  test('while the root does not parse, the files it reached keep their last good findings, marked out of date', async () => {
+    const spec = join(dir, 'openapi.yaml');
+    const uri = pathToFileURL(spec).href;
+    const text = readFileSync(spec, 'utf8');
+    // a fragment that is not open: its findings are pushed as the root's analysis reached it
+    const fragment = pathToFileURL(join(dir, 'paths', 'invoice.yaml')).href;
+    const current = (d: Diagnostic[]) => d.length > 0 && d.every((x) => x.data !== undefined);
+    client.open(uri, text);
+    const good = await client.waitForPush(fragment, current);
+    client.change(uri, 2, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'broken: [\n' }]);
+    await client.waitForPush(uri, (d, v) => v === 2 && has('parse-error')(d));
+    const kept = await client.waitForPush(fragment, (d) => !current(d));
+    assert.deepEqual(kept.map((d) => d.message), good.map((d) => `(out of date: openapi.yaml does not parse) ${d.message}`));
+    assert.deepEqual(kept.map((d) => d.range), good.map((d) => d.range), 'the fragment did not change: its findings stay where they were');
+    assert.ok(kept.every((d) => d.data === undefined), 'no fixes are offered from an analysis that is out of date');
+    // fixed: the fragment's findings are current again
+    client.change(uri, 3, [{ text }]);
+    const back = await client.waitForPush(fragment, current);
     assert.deepEqual(back.map((d) => d.message), good.map((d) => d.message));
     client.close(uri);
   });

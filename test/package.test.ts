@@ -40,6 +40,9 @@ const ALLOWED = [
   'extension/dist/spectral-adapter.mjs',
   'extension/rulesets/api-sentinel.yaml',
   'extension/rulesets/functions/apiSentinel.js',
+  // the icon and the marketplace README's screenshot
+  'extension/client/images/icon.png',
+  'extension/client/images/findings.png',
 ];
 
 /** The entries of a zip archive, read from its central directory (stored or deflated, as vsce writes them). */
@@ -85,6 +88,19 @@ describe('npm run package', () => {
     assert.deepEqual([...entries.keys()].sort(), [...ALLOWED].sort());
     const packaged = JSON.parse(entries.get('extension/package.json')!.toString('utf8')) as { main: string };
     assert.equal(posix.normalize(packaged.main), 'dist/client.js');
+  });
+
+  test('its readme is the one for users, with the rule reference, and every image it shows and the icon are in the package', () => {
+    const readme = entries.get('extension/readme.md')!.toString('utf8');
+    assert.equal(readme, readFileSync(join(ROOT, 'client', 'README.md'), 'utf8'));
+    assert.match(readme, /^#### `auth-missing`$/m, 'the section a rule link opens');
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+    assert.ok(images.length > 0, 'a screenshot');
+    for (const image of images) assert.ok(entries.has(`extension/${image}`), `${image} is shown by the readme but not packaged`);
+    const packaged = JSON.parse(entries.get('extension/package.json')!.toString('utf8')) as { icon: string };
+    const icon = entries.get(`extension/${packaged.icon}`)!;
+    assert.deepEqual([...icon.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG');
+    assert.ok(icon.readUInt32BE(16) >= 128 && icon.readUInt32BE(20) >= 128, 'at least 128 pixels a side, as the marketplace asks');
   });
 
   test('unpacked outside the project (no node_modules), its CLI reviews a spec, a monorepo and route code, and Spectral runs its ruleset', () => {

@@ -6,8 +6,9 @@
  * there.
  */
 import * as path from 'node:path';
+import type { ReviewSummary } from '../../server/src/lsp/features/workspace-review';
 import {
-  commands, ExtensionContext, languages, ProgressLocation, StatusBarAlignment, StatusBarItem, TextDocument, Uri, window, workspace,
+  commands, Diagnostic, ExtensionContext, languages, ProgressLocation, StatusBarAlignment, StatusBarItem, TextDocument, Uri, window, workspace,
 } from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { dependsOnRouteFramework } from '../../server/src/workspace/route-apps';
@@ -15,6 +16,7 @@ import { registerBranchReview } from './branch-review';
 import { SHOW_ROUTES_COMMAND, showRoutes } from './routes';
 import { GIVE_REASON_COMMAND, giveReason } from './reasons';
 import { SHOW_RULE_COMMAND, linkRules, showRule } from './rule-docs';
+import { plural } from '../../server/src/text/plural';
 
 /**
  * An `openapi`/`swagger` key anywhere in a text: the whole text is searched (sorted keys put it tens of thousands of
@@ -113,14 +115,41 @@ async function restart(context: ExtensionContext): Promise<void> {
   await startClient(context);
 }
 
+const codeOf = (d: Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
+
+/** Files the server reported on: a fragment whose last finding was fixed still says "no findings". */
+const reported = new Set<string>();
+
+/** The status item of the active file: its findings, none, or a parse error (its findings then are out of date). */
 function updateStatus(item: StatusBarItem): void {
   const editor = window.activeTextEditor;
   if (!editor || !client) { item.hide(); return; }
   const own = languages.getDiagnostics(editor.document.uri).filter((d) => d.source === SOURCE);
-  if (!isOpenApi(editor.document) && own.length === 0) { item.hide(); return; }
-  item.text = own.length === 0 ? '$(shield) API Sentinel' : `$(shield) ${own.length} API finding${own.length === 1 ? '' : 's'}`;
-  item.tooltip = 'API Sentinel: findings in this file (click to open Problems)';
+  const uri = editor.document.uri.toString();
+  if (own.length > 0) reported.add(uri);
+  if (!isOpenApi(editor.document) && !reported.has(uri)) { item.hide(); return; }
+  if (own.some((d) => codeOf(d) === 'parse-error')) {
+    item.text = '$(warning) API Sentinel: parse error';
+    item.tooltip = 'API Sentinel: this file does not parse; its last findings are kept, marked out of date (click to open Problems)';
+  } else if (own.length === 0) {
+    item.text = '$(shield) API Sentinel: no findings';
+    item.tooltip = 'API Sentinel: no findings in this file';
+  } else {
+    item.text = `$(shield) ${plural(own.length, 'API finding')}`;
+    item.tooltip = 'API Sentinel: findings in this file (click to open Problems)';
+  }
   item.show();
+}
+
+/** The end of a workspace review, said in words, with the Problems panel a click away when there is something to see. */
+async function reportReview(result: ReviewSummary): Promise<void> {
+  const documents = result.cancelled ? `${result.documents} of ${plural(result.total, 'OpenAPI document')}` : plural(result.documents, 'OpenAPI document');
+  const found = result.findings === 0 ? 'no findings' : `${plural(result.findings, 'finding')} in ${plural(result.files, 'file')}`;
+  const message = `API Sentinel: ${result.cancelled ? 'cancelled after reviewing' : 'reviewed'} ${documents}: ${found}.`;
+  const show = 'Show Problems';
+  if (await window.showInformationMessage(message, ...(result.findings > 0 ? [show] : [])) === show) {
+    await commands.executeCommand('workbench.actions.view.problems');
+  }
 }
 
 export function activate(context: ExtensionContext): void {
@@ -178,11 +207,11 @@ export function activate(context: ExtensionContext): void {
           const listener = client!.onNotification('apiSentinel/progress', (p: { done: number; total: number }) =>
             progress.report({ message: `${p.done} of ${p.total} OpenAPI documents`, increment: 100 / Math.max(p.total, 1) }));
           try {
-            return await client!.sendRequest<{ documents: number; files: number; findings: number; cancelled: boolean }>('apiSentinel/reviewWorkspace', {}, token);
+            // the token cancels the request: the server stops reviewing at once
+            return await client!.sendRequest<ReviewSummary>('apiSentinel/reviewWorkspace', {}, token);
           } finally { listener.dispose(); }
         });
-      const verb = result.cancelled ? 'Cancelled after reviewing' : 'Reviewed';
-      void window.showInformationMessage(`API Sentinel: ${verb} ${result.documents} OpenAPI document(s): ${result.findings} finding(s) in ${result.files} file(s).`);
+      void reportReview(result);
     }),
   );
 }

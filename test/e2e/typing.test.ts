@@ -6,7 +6,8 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO, RESULTS, goTo, keepEvidence, openSession, quickOpen, showProblems, waitForProblems, type Session } from './workbench';
+import { waitFor } from '../../scripts/code-server';
+import { REPO, RESULTS, goTo, keepEvidence, openSession, quickOpen, rowTexts, showProblems, waitForProblems, type Session } from './workbench';
 
 const hasRow = (rows: string[], ...parts: string[]) => rows.some((row) => parts.every((p) => row.includes(p)));
 
@@ -27,6 +28,8 @@ describe('VS Code (code-server): typing', () => {
       const rows = await waitForProblems(page, 'the parse error next to the findings, out of date',
         (r) => hasRow(r, 'parse-error') && hasRow(r, '(out of date: the file does not parse)', ' auth-missing [Ln 10, Col 5]'));
       assert.ok(!hasRow(rows, ' auth-missing [Ln 9, Col 5]'), rows.join('\n'));
+      await waitFor('the status item to say the file does not parse', 15_000, async () =>
+        (await rowTexts(page, '.statusbar-item')).some((t) => t.includes('API Sentinel: parse error')) || undefined);
       mkdirSync(RESULTS, { recursive: true });
       await page.screenshot({ path: join(RESULTS, 'code-server-parse-error.png') });
     });

@@ -27,7 +27,11 @@ interface Chromium { launch(options: { executablePath: string; headless: boolean
 export interface Session { server: CodeServer; browser: Browser; page: Page; workspace: string; root: string; close(): Promise<void> }
 
 export async function openSession(
-  options: Omit<CodeServerOptions, 'root'> & { payload?: (server: CodeServer) => [string, string][] } = {},
+  options: Omit<CodeServerOptions, 'root'> & {
+    payload?: (server: CodeServer) => [string, string][];
+    /** The workspace to copy (FIXTURE by default). */
+    fixture?: string;
+  } = {},
 ): Promise<Session> {
   if (!existsSync(CODE_SERVER_ENTRY) || !existsSync(PLAYWRIGHT_CORE) || !existsSync(CHROMIUM)) {
     throw new Error('code-server, playwright-core or chromium is missing: run `npm run setup:editors` (npm test runs it first)');
@@ -35,7 +39,7 @@ export async function openSession(
   const root = mkdtempSync(join(tmpdir(), 'api-sentinel-e2e-'));
   // the test edits files: it works on a copy, never on tracked files
   const workspace = join(root, 'workspace');
-  cpSync(FIXTURE, workspace, { recursive: true });
+  cpSync(options.fixture ?? FIXTURE, workspace, { recursive: true });
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   try {

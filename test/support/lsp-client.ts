@@ -29,6 +29,8 @@ export interface Client {
   stderr: string[];
   /** The server's log lines (window/logMessage) and the messages it showed (window/showMessage), in order. */
   logs: string[];
+  /** The message type of each log line (MessageType: 3 is Info, the output channel's default level). */
+  logTypes: number[];
   shown: string[];
   /** Resolves once `accept` holds, checked on every message from the server. */
   waitFor(what: string, accept: () => boolean, timeoutMs?: number): Promise<void>;
@@ -72,7 +74,7 @@ export async function startClient(options: {
   const listeners = new Set<() => void>();
   const notify = () => { for (const l of [...listeners]) l(); };
   const client: Client = {
-    connection, process: child, pushed, history, refreshes: 0, settings: options.settings ?? null, stderr, logs: [], shown: [],
+    connection, process: child, pushed, history, refreshes: 0, settings: options.settings ?? null, stderr, logs: [], logTypes: [], shown: [],
     open(uri, text, languageId = uri.endsWith('.json') ? 'json' : 'yaml', version = 1) {
       void connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version, text } });
     },
@@ -120,7 +122,7 @@ export async function startClient(options: {
     notify();
   });
   connection.onRequest(DiagnosticRefreshRequest.type, () => { client.refreshes++; notify(); });
-  connection.onNotification(LogMessageNotification.type, (p) => { client.logs.push(p.message); notify(); });
+  connection.onNotification(LogMessageNotification.type, (p) => { client.logs.push(p.message); client.logTypes.push(p.type); notify(); });
   connection.onNotification(ShowMessageNotification.type, (p) => { client.shown.push(p.message); notify(); });
   connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => client.settings));
   connection.onRequest('client/registerCapability', () => null);

@@ -5,7 +5,8 @@ import { ioReason } from '../workspace/files';
 import type { ReviewOptions } from './args';
 import { CliError } from './errors';
 import { formatMarkdown } from './formatters/markdown';
-import { plural, type Review } from './report';
+import { plural } from '../text/plural';
+import type { Review } from './report';
 
 export interface ExtrasEnvironment {
   /** `$GITHUB_STEP_SUMMARY`: the file whose Markdown GitHub shows on the run's page. */

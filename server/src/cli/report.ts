@@ -1,5 +1,6 @@
 import { SEVERITY_RANK, type Finding, type Need, type OperationRef, type Problem, type Route, type Severity } from '../engine';
 import type { FailLevel } from './args';
+import { plural } from '../text/plural';
 
 /** Everything a formatter needs from one review. */
 export interface Review {
@@ -86,11 +87,6 @@ export function reviewedScope(summary: Summary): string {
   if (summary.routes === 0) return documents;
   const routes = plural(summary.routes, 'route');
   return summary.documents === 0 ? routes : `${documents} and ${routes}`;
-}
-
-/** "1 error", "2 warnings", "3 info". */
-export function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 || word === 'info' ? '' : 's'}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Messages between the language server and its workers (plain data, structured-cloned). */
-import type { AnalysisResult, Config, Finding, Problem, Route } from '../engine';
+import type { AnalysisResult, Config, Finding, Route } from '../engine';
 
 /** A finding as the worker sends it: its fixes as JSON text, parsed only when a code action asks for them. */
 export interface SentFinding extends Omit<Finding, 'fixes'> { fixes: string }
@@ -13,9 +13,9 @@ export interface SentResult extends Omit<AnalysisResult, 'findings'> {
 /**
  * A result sent as its difference from the result of job `base`, which the server holds: each finding and each route
  * is either the index of an equal one there, or new. An edit moves only the findings and routes after it, often none,
- * and changes few.
+ * and changes few. The rest of the result is sent whole (what it read changes when a document stops parsing).
  */
-export interface SentChange { base: number; findings: (number | SentFinding)[]; problems: Problem[]; routes: (number | Route)[]; exact: boolean }
+export interface SentChange extends Omit<SentResult, 'findings' | 'routes'> { base: number; findings: (number | SentFinding)[]; routes: (number | Route)[] }
 
 /** A result equal to the result of job `same`, which the server holds (now confirmed by a full analysis, maybe). */
 export interface SentSame { same: number; exact: boolean }

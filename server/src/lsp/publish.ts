@@ -84,6 +84,12 @@ export class Publisher {
     if (!this.open.has(file) || !this.client.pull) this.send(file, diagnostics);
   }
 
+  /** Takes back what was pushed for a file not open: it shows its configuration problems only, if any. */
+  withdrawReviewed(file: string): void {
+    if (!this.reviewedFiles.delete(file) || this.open.has(file)) return;
+    this.send(file, this.unopened(file));
+  }
+
   /** What was pushed for `files` while not open, computed again (a unit that read them ran again, or is gone). */
   refreshReviewed(files: Iterable<string>): void {
     for (const file of files) if (this.reviewedFiles.has(file)) this.pushReviewed(file, this.diagnosticsIn(file));

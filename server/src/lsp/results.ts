@@ -39,7 +39,8 @@ export class UnitAnalysis {
   private read?: Set<string>;
   /**
    * The last good findings of files that do not parse now, as diagnostics marked out of date, moved to this
-   * analysis's texts: shown next to the parse error instead of being replaced by it.
+   * analysis's texts: shown next to the parse error instead of being replaced by it. When a document of the unit does
+   * not parse, the files it reached keep theirs too.
    */
   private stale = new Map<string, Diagnostic[]>();
 
@@ -62,12 +63,15 @@ export class UnitAnalysis {
     return analysis;
   }
 
-  /** Keeps, for each file that does not parse in this analysis, the findings `previous` showed there, moved here. */
-  keepStale(previous: UnitAnalysis): void {
-    for (const problem of this.result.problems) {
-      if (problem.code !== 'parse-error') continue;
-      const file = path.resolve(this.root, problem.file);
-      const before = previous.stale.get(file) ?? previous.findingsIn(file).map((f) => outOfDate(previous.diagnosticOf(f)));
+  /**
+   * Keeps, for each file that does not parse in this analysis, the findings `previous` showed there, moved here. When
+   * one of the unit's documents (`entries`) does not parse, its refs reach nothing: the findings `previous` showed in
+   * the files it reached stay too, as they were (those texts are not what changed).
+   */
+  keepStale(previous: UnitAnalysis, entries: readonly string[]): void {
+    const unparsed = new Set(this.result.problems.filter((p) => p.code === 'parse-error').map((p) => path.resolve(this.root, p.file)));
+    for (const file of unparsed) {
+      const before = previous.staleIn(file, 'the file');
       const from = previous.buffers.get(file);
       const to = this.buffers.get(file);
       // moved between two buffers of the open file; a range the edits since may have moved is left out
@@ -76,6 +80,20 @@ export class UnitAnalysis {
       const moved = before.flatMap((d) => { const range = shift.range(d.range); return range ? [{ ...d, range }] : []; });
       if (moved.length > 0) this.stale.set(file, moved);
     }
+    const root = entries.find((entry) => unparsed.has(entry));
+    if (root === undefined) return;
+    const cause = path.relative(this.root, root).split(path.sep).join('/');
+    const read = new Set(this.inputs());
+    for (const file of previous.shownFiles()) {
+      if (read.has(file) || unparsed.has(file)) continue;
+      const before = previous.staleIn(file, cause);
+      if (before.length > 0) this.stale.set(file, before);
+    }
+  }
+
+  /** What it showed in `file`, as out of date because `cause` does not parse: what it kept from before, or its own findings there. */
+  private staleIn(file: string, cause: string): Diagnostic[] {
+    return this.stale.get(file) ?? this.findingsIn(file).map((f) => outOfDate(this.diagnosticOf(f), cause));
   }
 
   private lineIndex(file: string, text: string): LineIndex {
@@ -86,6 +104,12 @@ export class UnitAnalysis {
 
   /** Every file it read, by absolute path. */
   inputs(): string[] { return this.result.inputs.map((rel) => path.resolve(this.root, rel)); }
+
+  /** Every file it shows diagnostics in: what it read, and the files whose last good findings it keeps. */
+  shownFiles(): string[] {
+    const read = this.inputs();
+    return this.stale.size === 0 ? read : [...new Set([...read, ...this.stale.keys()])];
+  }
 
   /** Whether what it says about `file` holds for the open buffer at `version`: it read that version, or not the file at all. */
   describes(file: string, version: number): boolean {
@@ -116,7 +140,7 @@ export class UnitAnalysis {
   /** Its diagnostics in `file`: the same list while the analysis is held. */
   diagnosticsIn(file: string): Diagnostic[] {
     const report = this.report(file);
-    if (!report) return [];
+    if (!report) return this.stale.get(file) ?? [];
     report.diagnostics ??= [...report.findings.map((f) => this.diagnosticOf(f)), ...(this.stale.get(file) ?? []), ...report.problems.map(problemToDiagnostic)];
     return report.diagnostics;
   }
@@ -159,16 +183,18 @@ export class UnitAnalysis {
  * A finding's diagnostic from before a parse error: marked out of date in its message, with no identity (its fixes
  * would edit a text that no longer parses).
  */
-function outOfDate(diagnostic: Diagnostic): Diagnostic {
+function outOfDate(diagnostic: Diagnostic, cause: string): Diagnostic {
   const { data: _identity, ...shown } = diagnostic;
-  return { ...shown, message: `(out of date: the file does not parse) ${diagnostic.message}` };
+  return { ...shown, message: `(out of date: ${cause} does not parse) ${diagnostic.message}` };
 }
 
 /** A result rebuilt from the one the server held and the change. */
-function changed(base: SentResult, change: SentChange): SentResult {
-  const findings = change.findings.map((f) => (typeof f === 'number' ? base.findings[f] : f));
-  const routes = change.routes.map((r) => (typeof r === 'number' ? base.routes[r] : r));
-  return { ...base, findings, problems: change.problems, routes, exact: change.exact };
+function changed(base: SentResult, { base: _job, findings, routes, ...rest }: SentChange): SentResult {
+  return {
+    ...rest,
+    findings: findings.map((f) => (typeof f === 'number' ? base.findings[f] : f)),
+    routes: routes.map((r) => (typeof r === 'number' ? base.routes[r] : r)),
+  };
 }
 
 export interface Stored {
@@ -194,7 +220,7 @@ export class ResultStore {
     const analysis = 'same' in answer
       ? previous!.confirmedBy(jobId, buffers, answer.exact)
       : new UnitAnalysis(jobId, unit.root, 'base' in answer ? changed(previous!.result, answer) : answer, buffers);
-    if (previous && !('same' in answer)) analysis.keepStale(previous);
+    if (previous && !('same' in answer)) analysis.keepStale(previous, unit.entries);
     this.analyses.set(unit.id, analysis);
     this.failures.delete(unit.id);
     return { analysis, previous, same: 'same' in answer };

@@ -14,6 +14,8 @@ import {
   MessageType, ShowMessageNotification, ErrorCodes, ResponseError,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { TOOL_VERSION } from '../cli/about';
+import { plural } from '../text/plural';
 import { CONFIG_FILE, isCodeFile, looksLikeOpenApi, isIncluded, resolveConfig, type Config } from '../engine';
 import { FIX_ALL_KIND, SOURCE, joinHovers, pathOf, problemToDiagnostic, toUri, withinLimit } from './convert';
 import { BranchLimitedResults, BranchReview, type BranchReviewParams } from './features/branch-review';
@@ -26,7 +28,7 @@ import { OpenDocuments } from './open-documents';
 import { Publisher } from './publish';
 import type { UnitAnalysis } from './results';
 import { Scheduler, oneLine } from './scheduler';
-import { FolderSettingsCache, configFileOf, mergeSettings, readFolderConfig, scopeOf, type EditorSettings } from './settings';
+import { FolderSettingsCache, configFileOf, mergeSettings, readFolderConfig, scopeOf, type DiagnosticsScope, type EditorSettings } from './settings';
 import { routeHoverAt } from './features/route-hover';
 import { listRoutes } from './features/show-routes';
 import { UnitRegistry, appOf, findOpenApiDocuments, findRouteApps, isOpenApiFile, type AnalysisUnit } from './units';
@@ -46,13 +48,17 @@ export interface ServerOptions {
   spectralTimeoutMs?: number;
 }
 
+/** How many of a folder's OpenAPI documents the log names. */
+const LOGGED_NAMES = 10;
+
 /** A path relative to a root, as the engine's globs expect it. */
 const relativeTo = (root: string, file: string) => path.relative(root, file).split(path.sep).join('/');
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const debounceMs = options.debounceMs ?? 150;
   const confirmMs = options.confirmMs ?? 1000;
-  const log = (message: string) => connection.console.log(message);
+  // at the Info level: what the output channel shows by default
+  const log = (message: string) => connection.console.info(message);
   const client = { pull: false, refresh: false, configuration: false, workspaceFolders: false, trusted: true, askReason: false };
   const documents = new TextDocuments(TextDocument);
   const open = new OpenDocuments();
@@ -64,6 +70,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   /** The workspace's OpenAPI documents are known (found), and reviewed once (discovery). */
   let found: Promise<void> = Promise.resolve();
   let discovery: Promise<void> = Promise.resolve();
+  /** When each unit's running job started, for the log. */
+  const started = new Map<string, number>();
 
   /** A handler whose exception becomes a log line and `fallback`, never a dead server. */
   function guard<A extends unknown[], R>(name: string, fallback: R, handler: (...args: A) => R | Promise<R>): (...args: A) => Promise<R> {
@@ -95,19 +103,20 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     },
     start(id, config) {
       const unit = units.get(id)!;
+      started.set(id, performance.now());
       return worker.analyze(unit.root, unit.entries, config, results.get(id)?.jobId, unit.kind);
     },
     completed: (id, answer) => completed(units.get(id)!, answer),
     failed(id, reason) {
       const unit = units.get(id)!;
       log(`The analysis of ${unit.id} failed: ${reason}`);
-      const before = results.get(id)?.inputs() ?? [];
+      const before = results.get(id)?.shownFiles() ?? [];
       results.fail(unit, reason);
       publisher.publish([...before, ...unit.entries]);
       publisher.refreshReviewed(before);
     },
     skipped(id) {
-      const before = results.get(id)?.inputs() ?? [];
+      const before = results.get(id)?.shownFiles() ?? [];
       results.clear(id);
       publisher.publish(before);
       publisher.refreshReviewed(before);
@@ -167,15 +176,18 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const stored = results.store(unit, answer);
     if (!stored) return false;
     const { analysis, previous, same } = stored;
+    logAnalysis(unit, analysis);
     const inputs = analysis.inputs();
-    units.setInputs(unit.id, inputs);
+    // the files it shows diagnostics in are its unit's: an edit there runs it again, publishing asks it
+    const shown = analysis.shownFiles();
+    units.setInputs(unit.id, shown);
     // an input edited while this ran, before this unit was known to read it: nothing ran it again
     const edited = inputs.some((file) => { const document = open.get(file); return document !== undefined && document.version !== analysis.buffers.get(file)?.version; });
     if (edited) return false;
     // the same result again only needs publishing for the buffers whose version changed
     const reported = same
       ? inputs.filter((file) => previous!.buffers.get(file)?.version !== analysis.buffers.get(file)?.version)
-      : [...(previous?.inputs() ?? []), ...inputs, ...unit.entries];
+      : [...(previous?.shownFiles() ?? []), ...shown, ...unit.entries];
     if (reported.length > 0) publisher.publish(reported);
     void publishReached(unit, reported).catch((error) => log(`Publishing failed: ${oneLine(error)}`));
     if (!analysis.result.exact) scheduler.schedule(unit.id, confirmMs, { confirming: true });
@@ -184,18 +196,37 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return true;
   }
 
+  function logAnalysis(unit: AnalysisUnit, analysis: UnitAnalysis): void {
+    const ms = Math.round(performance.now() - (started.get(unit.id) ?? performance.now()));
+    const { findings, problems } = analysis.result;
+    const found = [plural(findings.filter((f) => !f.suppressed).length, 'finding'), ...(problems.length > 0 ? [plural(problems.length, 'problem')] : [])];
+    log(`Reviewed ${relativeTo(unit.root, unit.id)} (${plural(analysis.result.inputs.length, 'file')}) in ${ms} ms: ${found.join(', ')}`);
+  }
+
+  /** The diagnostics scope each unit's files were last published under. */
+  const publishedScope = new Map<string, DiagnosticsScope>();
+
   /**
    * Pushes the diagnostics of the files a unit read that are not open, as its folder's scope asks: every file of an
-   * API one of whose files is open, or of every API. Otherwise only what was pushed before is brought up to date.
+   * API one of whose files is open, or of every API. Otherwise what was pushed before (by a wider scope, a workspace
+   * review) is brought up to date, or withdrawn when the scope just changed to this one.
    */
   async function publishReached(unit: AnalysisUnit, reported: readonly string[]): Promise<void> {
     const { scope } = await settings.of(unit.root);
+    const rescoped = publishedScope.has(unit.id) && publishedScope.get(unit.id) !== scope;
+    publishedScope.set(unit.id, scope);
     const read = units.inputsOf(unit.id);
     const shown = scope === 'workspace' || (scope === 'api' && read.some((file) => open.has(file)));
     const closed = (files: readonly string[]) => [...new Set(files)].filter((file) => !open.has(file));
-    // what was pushed before, for files it read or no longer reads
-    publisher.refreshReviewed(closed(reported));
-    if (shown) for (const file of closed(read)) publisher.pushReviewed(file, publisher.diagnosticsIn(file));
+    if (shown) {
+      publisher.refreshReviewed(closed(reported));
+      for (const file of closed(read)) publisher.pushReviewed(file, publisher.diagnosticsIn(file));
+    } else if (rescoped) {
+      for (const file of closed([...reported, ...read])) publisher.withdrawReviewed(file);
+    } else {
+      // what was pushed before, for files it read or no longer reads
+      publisher.refreshReviewed(closed(reported));
+    }
   }
 
   /** Forgets a unit (its document is gone, or no longer an OpenAPI document) and what it showed. */
@@ -204,6 +235,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const unit = units.remove(id);
     if (!unit) return;
     scheduler.remove(id);
+    started.delete(id);
+    publishedScope.delete(id);
     results.clear(id);
     const files = [...read, ...unit.entries];
     publisher.publish(files);
@@ -217,7 +250,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   /** Finds a folder's OpenAPI documents and apps with route code. */
   async function findIn(folder: string): Promise<void> {
     const config = resolveConfig((await settings.of(folder)).config);
-    for (const file of await findOpenApiDocuments(folder, config)) {
+    const documents = await findOpenApiDocuments(folder, config);
+    const named = documents.slice(0, LOGGED_NAMES).map((file) => relativeTo(folder, file));
+    if (documents.length > LOGGED_NAMES) named.push(`and ${documents.length - LOGGED_NAMES} more`);
+    log(`${folder}: ${plural(documents.length, 'OpenAPI document')} found${named.length > 0 ? `: ${named.join(', ')}` : ''}`);
+    for (const file of documents) {
       if (units.folders.includes(folder) && !units.get(file)) units.addDocument(file);
     }
     await findRoutesIn(folder);
@@ -339,6 +376,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const root = params.rootUri ? pathOf(params.rootUri) : undefined;
     if (folders.length === 0 && root) folders.push(root);
     for (const folder of folders) units.addFolder(folder);
+    log(`API Sentinel ${TOOL_VERSION} language server started (Node ${process.versions.node}) for ${folders.join(', ') || 'no folder'}${client.trusted ? '' : ' in Restricted Mode: no workspace code runs'}`);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -349,7 +387,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         ...(client.pull ? { diagnosticProvider: { identifier: SOURCE, interFileDependencies: true, workspaceDiagnostics: false } } : {}),
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
-      serverInfo: { name: 'API Sentinel' },
+      serverInfo: { name: 'API Sentinel', version: TOOL_VERSION },
     };
   });
 
@@ -459,7 +497,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   }));
 
   /** Reviews every OpenAPI document of the workspace; diagnostics of files not open are pushed. */
-  connection.onRequest('apiSentinel/reviewWorkspace', guard('apiSentinel/reviewWorkspace', { documents: 0, files: 0, findings: 0, cancelled: false },
+  connection.onRequest('apiSentinel/reviewWorkspace', guard('apiSentinel/reviewWorkspace', { documents: 0, total: 0, files: 0, findings: 0, cancelled: false },
     (_params: unknown, token) => reviewWorkspace({
       units,
       discovered: () => discovery,

@@ -75,7 +75,7 @@ async function analyzeJob(message: Extract<ToWorker, { type: 'analyze' }>): Prom
     if (same) answer({ same: message.holding!, exact });
     else if (previous && previous.id === message.holding) {
       answer({
-        base: previous.id, findings: relativeTo(result.findings, previous.result.findings, findingKey, toSent), problems: result.problems,
+        ...result, base: previous.id, findings: relativeTo(result.findings, previous.result.findings, findingKey, toSent),
         routes: relativeTo(result.routes, previous.result.routes, routeKey, (route) => route), exact,
       });
     } else answer({ ...result, findings: result.findings.map(toSent), exact });

@@ -9,7 +9,8 @@
  */
 import { CHECKS, owaspUrl, SEVERITY_RANK, type CheckMeta, type Finding, type OperationRef, type Problem, type Range } from '../../engine';
 import { markdownCode, markdownText } from '../../text/escape';
-import { describeBase, fixedHeading, isWholeFinding, plural, reviewedScope, summarize, unchangedCount, type BaseFinding, type Changes, type Review } from '../report';
+import { describeBase, fixedHeading, isWholeFinding, reviewedScope, summarize, unchangedCount, type BaseFinding, type Changes, type Review } from '../report';
+import { plural } from '../../text/plural';
 
 /** A section lists at most this many entries, then says how many more (a GitHub comment holds 65,536 characters). */
 const MAX_LISTED = 50;

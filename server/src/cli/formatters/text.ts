@@ -1,6 +1,7 @@
 import { SEVERITY_RANK, type OperationRef, type Range, type Severity } from '../../engine';
 import { visible } from '../../text/escape';
-import { changeCounts, describeBase, fixedHeading, isWholeFinding, plural, reviewedScope, summarize, type BaseFinding, type Changes, type Review, type Summary } from '../report';
+import { changeCounts, describeBase, fixedHeading, isWholeFinding, reviewedScope, summarize, type BaseFinding, type Changes, type Review, type Summary } from '../report';
+import { plural } from '../../text/plural';
 
 export interface TextOptions {
   color: boolean;

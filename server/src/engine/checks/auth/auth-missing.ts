@@ -5,7 +5,7 @@ import { ignoresRule } from '../../spec/extensions';
 import { isPreflightOrTrace, isIdAddressed, isPublicByIntent, openByDocument } from '../operation-kinds';
 import { counted, operationSite } from '../report';
 import { apiSite } from '../api-wide';
-import { markPublicFix, requireEverywhereFix, requireSchemeFix } from './fixes';
+import { markPublicFix, requireEverywhereFix, requireSchemeFixes } from './fixes';
 
 export const authMissing: Check = {
   meta: {
@@ -32,7 +32,7 @@ export const authMissing: Check = {
         if (isPreflightOrTrace(op) || !op.security.anonymous || isPublicByIntent(op, ctx.config)) continue;
         const severity = WRITE_METHODS.has(op.method) || isIdAddressed(op) ? 'error' : 'warning';
         const label = operationLabel(op);
-        const fixes = () => [requireSchemeFix(op), markPublicFix(op)].filter((fix): fix is Fix => fix !== undefined);
+        const fixes = () => [...requireSchemeFixes(op), markPublicFix(op)].filter((fix): fix is Fix => fix !== undefined);
         const { source, node } = op.security;
         const empty = items(node).find((alt) => isObject(alt.value) && Object.keys(alt.value).length === 0);
         if (source === 'operation' && empty) {

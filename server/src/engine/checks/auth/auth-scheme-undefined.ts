@@ -1,8 +1,10 @@
 import type { Check } from '../check';
 import type { Fix } from '../../types';
-import { entries, isObject } from '../../spec/model';
+import { entries, isObject, items } from '../../spec/model';
 import { replaceScalar } from '../../edit/edits';
 import { squash } from '../words';
+import { fixes } from '../../edit/fixes';
+import { declareSchemeFix } from './fixes';
 import { requirementEntries, requirementOwner, type RequirementEntry } from './knowledge';
 
 export const authSchemeUndefined: Check = {
@@ -24,8 +26,11 @@ export const authSchemeUndefined: Check = {
       const where = doc.version === '2.0' ? 'securityDefinitions' : 'components.securitySchemes';
       for (const entry of requirementEntries(doc)) {
         if (declared.has(entry.name)) continue;
-        const fix = useDeclaredName(entry, names);
-        ctx.report({ at: entry.node, part: 'key', operations: entry.operations, fixes: fix ? [fix] : [],
+        // a misspelling of a declared name is corrected; a name like none is declared as a bearer scheme, unless it
+        // is asked for scopes that only OAuth2 (or, in 3.1, any scheme) may list
+        const declarable = doc.version === '3.1' || items(entry.node).length === 0;
+        const fix = () => useDeclaredName(entry, names) ?? (declarable ? declareSchemeFix(doc, entry.name) : undefined);
+        ctx.report({ at: entry.node, part: 'key', operations: entry.operations, fixes: () => fixes(fix),
           message: `Security scheme '${entry.name}' required by ${requirementOwner(entry)} is not declared in ${where}: nothing defines the credential, so tools cannot enforce it.` });
       }
     }

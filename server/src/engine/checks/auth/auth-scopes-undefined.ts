@@ -1,5 +1,7 @@
 import type { Check } from '../check';
 import { items } from '../../spec/model';
+import { fixes } from '../../edit/fixes';
+import { defineScopeFix, emptyScopesFix } from './fixes';
 import { definedScopes, lowerString, requirementEntries, requirementOwner } from './knowledge';
 
 export const authScopesUndefined: Check = {
@@ -31,7 +33,8 @@ export const authScopesUndefined: Check = {
           const message = type === 'oauth2'
             ? `Scope '${scope}' required by ${requirementOwner(entry)} is not defined by any flow of OAuth2 scheme '${entry.name}': no token carries it, so the documented authorization is not the one enforced.`
             : `Scope '${scope}' required by ${requirementOwner(entry)} is listed for '${entry.name}', which is not an OAuth2 scheme: OpenAPI ${doc.version} requires an empty list there, so tools ignore or reject this role.`;
-          ctx.report({ at: item, part: 'value', operations: entry.operations, message });
+          const fix = () => (type === 'oauth2' ? defineScopeFix(doc, entry.name, scheme, scope, requirementOwner(entry)) : emptyScopesFix(entry.node, entry.name));
+          ctx.report({ at: item, part: 'value', operations: entry.operations, message, fixes: () => fixes(fix) });
         }
       }
     }

@@ -8,12 +8,12 @@ import type { SourceFile } from '../../spec/source';
 import { child, entries, isObject, items, WRITE_METHODS, type ApiDocument, type Operation } from '../../spec/model';
 import { PUBLIC_KEY } from '../../spec/extensions';
 import { PUBLIC_PLACEHOLDER } from '../../spec/suppression';
-import { attempt } from '../../edit/fixes';
-import { insertMissing, refTo, removeItem, replaceValue, type PlainValue } from '../../edit/edits';
+import { attempt, fixes } from '../../edit/fixes';
+import { insertEntries, insertEntry, insertMissing, refTo, removeEntry, removeItem, replaceScalar, replaceValue, type PlainValue } from '../../edit/edits';
 import { ownResponse, planResponses, writeIntoOperation, type PlannedResponses, type ResponseKind } from '../../edit/responses';
 import { memoize } from '../../memo';
 import { squash } from '../words';
-import { definedScopes, documentsAuthFailure, lowerString } from './knowledge';
+import { definedScopes, documentsAuthFailure, lowerString, schemeWeakness } from './knowledge';
 
 /** The name of the scheme a fix declares when the document declares none. */
 const NEW_SCHEME = 'bearerAuth';
@@ -22,21 +22,24 @@ const isEmptyRequirement = (alt: SpecNode) => isObject(alt.value) && Object.keys
 
 /**
  * Makes an operation require a credential. `security: []` or a list of only `{}` is replaced, a single `{}`
- * alternative beside real ones is removed, and an operation without its own `security` gets one, naming the schemes
- * the document already requires; when it declares none, a bearer scheme is declared in the root document by the
- * same fix. The 401 and 403 responses the operation then needs are documented with it. A suggestion: it changes
- * who may call the operation.
+ * alternative beside real ones is removed, and an operation without its own `security` gets one: one fix per
+ * declared scheme (and the combination the document requires, when it requires several together), the strongest
+ * first; when the document declares none, a bearer scheme is declared in the root document by the same fix. The 401
+ * and 403 responses the operation then needs are documented with it. Suggestions: they change who may call the
+ * operation.
  */
-export function requireSchemeFix(op: Operation): Fix | undefined {
-  return attempt(() => {
-    const own = op.security.source === 'operation' ? child(op.node, 'security') : undefined;
-    const alternatives = items(own);
-    const anonymous = alternatives.filter(isEmptyRequirement);
-    const named = alternatives.filter((alt) => isObject(alt.value) && !isEmptyRequirement(alt));
-    // a protected operation can refuse its caller: it documents how, or auth-missing-401-403 would ask next
-    const responses = planAuthResponses(op.document, [op]).responses.get(op) ?? {};
-    const documenting = Object.keys(responses).length > 0 ? `, documenting ${Object.keys(responses).join(' and ')}` : '';
-    if (anonymous.length === 1 && named.length > 0) {
+export function requireSchemeFixes(op: Operation): Fix[] {
+  const own = op.security.source === 'operation' ? child(op.node, 'security') : undefined;
+  const alternatives = items(own);
+  const anonymous = alternatives.filter(isEmptyRequirement);
+  const named = alternatives.filter((alt) => isObject(alt.value) && !isEmptyRequirement(alt));
+  if (named.length > 0 && anonymous.length !== 1) return [];
+  // a protected operation can refuse its caller: it documents how, or auth-missing-401-403 would ask next
+  let responses: { [status: string]: PlainValue };
+  try { responses = planAuthResponses(op.document, [op]).responses.get(op) ?? {}; } catch { return []; }
+  const documenting = Object.keys(responses).length > 0 ? `, documenting ${Object.keys(responses).join(' and ')}` : '';
+  if (named.length > 0) {
+    return fixes(() => {
       // the named alternatives already say how to authenticate: only the anonymous one goes
       const schemes = named.map((alt) => Object.keys(alt.value as object).join(' + '));
       const removal = removeItem(op.node.file, own!.value as object, alternatives.indexOf(anonymous[0]));
@@ -44,23 +47,37 @@ export function requireSchemeFix(op: Operation): Fix | undefined {
       const edits = op.responsesNode ? [removal, ...writeIntoOperation(op, {}, responses)] : [removal];
       return { title: `Require ${schemes.join(' or ')} (remove the anonymous '{}' alternative)${op.responsesNode ? documenting : ''}`,
         kind: 'suggestion', edits };
-    }
-    if (named.length > 0) return undefined;
-    const choice = chooseSchemes(op);
-    if (!choice) return undefined;
+    });
+  }
+  return schemeChoices(op).flatMap((choice) => fixes(() => {
     const edits = writeIntoOperation(op, { security: [choice.requirement] }, responses);
     // after the operation's edits: when both land at the end of one file, the operation's lines come first
     edits.push(...insertMissing(op.document.file, op.document.root.value as object, choice.declare));
     return { title: `Require ${Object.keys(choice.requirement).join(' + ')}${documenting}`, kind: 'suggestion', edits };
-  });
+  }));
 }
 
 /** The schemes to require (all together), their scopes, and what the root document must declare for them. */
 interface Choice { requirement: { [scheme: string]: string[] }; declare: { [key: string]: PlainValue } }
 
-/** The schemes an operation should require, with the scopes its siblings ask for (see siblingScopes). */
-function chooseSchemes(op: Operation): Choice | undefined {
-  return documentSchemes(op.document, (name, scheme) => siblingScopes(op, name, scheme));
+/**
+ * What an operation may require, with the scopes its siblings ask for (see siblingScopes): the document's convention
+ * (see conventionalSchemes), then every other declared scheme, the strongest first (the convention first among equals).
+ */
+function schemeChoices(op: Operation): Choice[] {
+  const doc = op.document;
+  const scopes = (name: string, scheme: SpecNode) => siblingScopes(op, name, scheme);
+  const conventional = conventionalSchemes(doc);
+  if (!conventional) {
+    const declared = documentSchemes(doc, scopes);
+    return declared ? [declared] : [];
+  }
+  const others = [...doc.securitySchemes.keys()].filter((name) => conventional.length > 1 || name !== conventional[0]).map((name) => [name]);
+  const weakness = (names: string[]) => Math.max(...names.map((name) => schemeWeakness(doc.securitySchemes.get(name)!, doc.version)));
+  return [conventional, ...others]
+    .map((names, order) => ({ names, order, weakness: weakness(names) }))
+    .sort((a, b) => a.weakness - b.weakness || a.order - b.order)
+    .map(({ names }) => ({ requirement: Object.fromEntries(names.map((name) => [name, scopes(name, doc.securitySchemes.get(name)!)])), declare: {} }));
 }
 
 /**
@@ -72,11 +89,88 @@ function documentSchemes(doc: ApiDocument, scopes: (name: string, scheme: SpecNo
   if (names) return { requirement: Object.fromEntries(names.map((name) => [name, scopes(name, doc.securitySchemes.get(name)!)])), declare: {} };
   // schemes written but unreadable (a broken $ref) are not replaced by another one
   if (entries(doc.securitySchemesNode).length > 0) return undefined;
-  const declare: { [key: string]: PlainValue } = doc.version === '2.0'
+  return { requirement: { [NEW_SCHEME]: [] }, declare: bearerDeclaration(doc, NEW_SCHEME) };
+}
+
+/** What declares a bearer token scheme named `name` in the root document. */
+function bearerDeclaration(doc: ApiDocument, name: string): { [key: string]: PlainValue } {
+  return doc.version === '2.0'
     // 2.0 has no bearer scheme: an API key in the Authorization header is its usual stand-in
-    ? { securityDefinitions: { [NEW_SCHEME]: { type: 'apiKey', name: 'Authorization', in: 'header', description: 'Access token in the Authorization header: Bearer <token>' } } }
-    : { components: { securitySchemes: { [NEW_SCHEME]: { type: 'http', scheme: 'bearer' } } } };
-  return { requirement: { [NEW_SCHEME]: [] }, declare };
+    ? { securityDefinitions: { [name]: { type: 'apiKey', name: 'Authorization', in: 'header', description: 'Access token in the Authorization header: Bearer <token>' } } }
+    : { components: { securitySchemes: { [name]: { type: 'http', scheme: 'bearer' } } } };
+}
+
+/** Declares a scheme that requirements name but nothing declares, as a bearer token scheme (the author may change the kind). */
+export function declareSchemeFix(doc: ApiDocument, name: string): Fix | undefined {
+  return attempt(() => ({
+    title: `Declare '${name}' as a bearer token scheme`, kind: 'suggestion',
+    edits: insertMissing(doc.file, doc.root.value as object, bearerDeclaration(doc, name)),
+  }));
+}
+
+/**
+ * Defines an OAuth2 scope a requirement uses in every scope map of its scheme (2.0: its `scopes`; 3.x: each flow's),
+ * so that a token from any of its flows may carry it; the description says who asks for it, for the author to refine.
+ */
+export function defineScopeFix(doc: ApiDocument, schemeName: string, scheme: SpecNode, scope: string, owner: string): Fix | undefined {
+  return attempt(() => {
+    const maps = doc.version === '2.0' ? [child(scheme, 'scopes')] : entries(child(scheme, 'flows')).map(([, flow]) => child(flow, 'scopes'));
+    const edits = maps.filter((m): m is SpecNode => m !== undefined && isObject(m.value) && !(scope in (m.value as object)))
+      .map((m) => insertEntry(m.file, m.value as object, scope, `Required by ${owner}`));
+    return edits.length > 0 ? { title: `Define scope '${scope}' in '${schemeName}'`, kind: 'suggestion', edits } : undefined;
+  });
+}
+
+/** Empties the scope list of a requirement on a scheme that is not OAuth2 (OpenAPI 2.0 and 3.0 allow no roles there). */
+export function emptyScopesFix(requirement: SpecNode, schemeName: string): Fix | undefined {
+  const alternative = requirement.parent;
+  if (!isObject(alternative)) return undefined;
+  return attempt(() => ({ title: `Require '${schemeName}' with no scopes ([])`, kind: 'suggestion', edits: [replaceValue(requirement.file, alternative, schemeName, [])] }));
+}
+
+/** Replaces a weak HTTP scheme (Basic, Digest, Negotiate, OAuth 1.0) by bearer tokens: `scheme: bearer`. */
+export function bearerInsteadFix(scheme: SpecNode): Fix | undefined {
+  return attempt(() => ({ title: 'Use bearer tokens instead (scheme: bearer)', kind: 'suggestion',
+    edits: [replaceScalar(scheme.file, scheme.file.spanOf(scheme.value as object, 'scheme', 'value'), 'bearer')] }));
+}
+
+/**
+ * Replaces the OAuth2 implicit or password flow (3.x) by the authorization code flow: removed when the scheme has
+ * one already; otherwise renamed, with the endpoint the new flow needs next to the one it has (`/authorize` and
+ * `/token` beside each other, as the servers that offer both place them) and token refresh at the token endpoint.
+ */
+export function authorizationCodeFix(flows: SpecNode, weak: string): Fix | undefined {
+  return attempt(() => {
+    const map = flows.value as Record<string, unknown>;
+    const flow = child(flows, weak);
+    if (!flow || !isObject(flow.value)) return undefined;
+    if ('authorizationCode' in map) {
+      return { title: `Remove the ${weak} flow (authorizationCode stays)`, kind: 'suggestion', edits: [removeEntry(flows.file, map, weak)] };
+    }
+    const written = flow.value as Record<string, unknown>;
+    const known = typeof written.authorizationUrl === 'string' ? written.authorizationUrl : typeof written.tokenUrl === 'string' ? written.tokenUrl : undefined;
+    const sibling = (endpoint: string) => (known === undefined ? undefined : siblingUrl(known, endpoint));
+    const missing: { [key: string]: PlainValue } = {};
+    const authorizationUrl = typeof written.authorizationUrl === 'string' ? written.authorizationUrl : sibling('authorize');
+    const tokenUrl = typeof written.tokenUrl === 'string' ? written.tokenUrl : sibling('token');
+    if (authorizationUrl === undefined || tokenUrl === undefined) return undefined;
+    if (!('authorizationUrl' in written)) missing.authorizationUrl = authorizationUrl;
+    if (!('tokenUrl' in written)) missing.tokenUrl = tokenUrl;
+    if (!('refreshUrl' in written)) missing.refreshUrl = tokenUrl;
+    return { title: 'Use the authorization code flow instead (with PKCE)', kind: 'suggestion', edits: [
+      replaceScalar(flows.file, flows.file.spanOf(map, weak, 'key'), 'authorizationCode'),
+      insertEntries(flows.file, written, missing),
+    ] };
+  });
+}
+
+/** The URL of `endpoint` beside `url` (its last path segment replaced); undefined when `url` is no absolute URL. */
+function siblingUrl(url: string, endpoint: string): string | undefined {
+  if (!URL.canParse(url)) return undefined;
+  const parsed = new URL(url);
+  parsed.pathname = parsed.pathname.replace(/[^/]*$/, endpoint);
+  parsed.search = '';
+  return parsed.href;
 }
 
 /**

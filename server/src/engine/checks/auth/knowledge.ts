@@ -73,3 +73,39 @@ const AUTH_FAILURE_STATUS = /^(401|403|4xx)$/i;
 export function documentsAuthFailure(op: Operation): boolean {
   return op.responses.some((r) => AUTH_FAILURE_STATUS.test(r.status));
 }
+
+/** Why each weak HTTP authentication scheme (RFC 7235 registry names) is weak. */
+export const WEAK_HTTP = new Map([
+  ['basic', 'HTTP Basic sends a reusable credential, merely base64-encoded, with every request, so any logged, cached or intercepted request exposes it'],
+  ['digest', 'HTTP Digest usually relies on MD5, lets an observer crack the password offline and can be downgraded to weaker variants'],
+  ['negotiate', 'HTTP Negotiate can fall back to NTLM, which is open to relay and pass-the-hash attacks, and is meant for intranets rather than public APIs'],
+  ['oauth', 'OAuth 1.0 is superseded by OAuth 2.0 and signs requests with a long-lived shared secret, commonly with HMAC-SHA1'],
+]);
+
+/** Why the weak OAuth2 flows are weak. */
+export const WEAK_FLOWS = new Map([
+  ['implicit', 'the implicit flow returns the access token in the redirect URL, where it leaks through browser history, logs and Referer headers; the OAuth 2.0 Security BCP (RFC 9700) deprecates it in favour of the authorization code flow with PKCE'],
+  ['password', "the resource owner password flow hands the user's password to the client application and rules out multi-factor login; the OAuth 2.0 Security BCP (RFC 9700) says it must not be used"],
+]);
+
+/** The OAuth2 flows of a scheme (3.x: the keys of `flows`; 2.0: its `flow`, under its 3.x name). */
+function oauthFlows(scheme: SpecNode, version: ApiDocument['version']): string[] {
+  if (version !== '2.0') return entries(child(scheme, 'flows')).map(([flow]) => flow);
+  const flow = lowerString(scheme, 'flow');
+  return [{ accesscode: 'authorizationCode', application: 'clientCredentials' }[flow] ?? flow];
+}
+
+/**
+ * How weak a scheme is, 0 for the strongest: short-lived tokens (OAuth2 with a flow that is not weak, OpenID
+ * Connect, mutual TLS, HTTP bearer); then API keys in a header or cookie; then API keys in the query string and
+ * kinds not known here; then weak mechanisms (HTTP Basic, Digest, Negotiate, OAuth 1.0, only weak OAuth2 flows).
+ */
+export function schemeWeakness(scheme: SpecNode, version: ApiDocument['version']): number {
+  const type = lowerString(scheme, 'type');
+  if (type === 'oauth2') return oauthFlows(scheme, version).some((flow) => !WEAK_FLOWS.has(flow)) ? 0 : 3;
+  if (type === 'openidconnect' || type === 'mutualtls') return 0;
+  if (type === 'http') return lowerString(scheme, 'scheme') === 'bearer' ? 0 : WEAK_HTTP.has(lowerString(scheme, 'scheme')) ? 3 : 2;
+  if (type === 'basic') return 3;
+  if (type === 'apikey') return lowerString(scheme, 'in') === 'query' ? 2 : 1;
+  return 2;
+}

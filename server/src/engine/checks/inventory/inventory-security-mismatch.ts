@@ -1,8 +1,7 @@
 import type { Check } from '../check';
-import type { Fix } from '../../types';
 import { linksOf } from '../../code/part';
 import { operationLabel, type Operation } from '../../spec/model';
-import { requireSchemeFix } from '../auth/fixes';
+import { requireSchemeFixes } from '../auth/fixes';
 import { routeOperation, routeSite, unseen } from '../code/knowledge';
 import { authInCode, correlation, relatedRoute, requirementSite, securitySite, specName } from './knowledge';
 
@@ -64,7 +63,7 @@ export const inventorySecurityMismatch: Check = {
             relatedRoute(route, `${route.key} implements ${label}`),
             { code: { file: link.appliedAt.file, range: link.appliedAt.range, anchor: `${route.key} auth` }, message: `${link.name} verifies the caller of ${route.key}` },
           ],
-          fixes: () => [requireSchemeFix(operation)].filter((fix): fix is Fix => fix !== undefined),
+          fixes: () => requireSchemeFixes(operation),
         });
       }
     }
