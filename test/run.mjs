@@ -27,6 +27,8 @@ const BUNDLE_TESTS = [
   'test/hostile.test.ts',
   'test/lsp.test.ts',
   'test/lsp-branch-review.test.ts',
+  'test/lsp-editor.test.ts',
+  'test/lsp-lifecycle.test.ts',
   'test/neovim.test.ts',
   'test/output-safety.test.ts',
   'test/package.test.ts',
