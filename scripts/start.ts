@@ -1,13 +1,14 @@
 /**
- * `npm start`: builds the extension, installs code-server if it is missing, and serves VS Code with the extension on
- * examples/ at http://127.0.0.1:<port> (printed; `--port N` or PORT to choose it). Ctrl+C stops everything it started.
+ * `npm start`: builds the extension, installs code-server if it is missing (API_SENTINEL_CODE_SERVER=current picks
+ * the newer release), and serves VS Code with the extension on examples/ at http://127.0.0.1:<port> (printed;
+ * `--port N` or PORT to choose it). Ctrl+C stops everything it started.
  * `--no-build` skips the build when dist/ is fresh.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setupEditors } from './setup-editors';
+import { CODE_SERVER_NAME, setupEditors } from './setup-editors';
 import { startCodeServer } from './code-server';
 
 const REPO = join(__dirname, '..');
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
     const build = spawnSync(process.execPath, [join(REPO, 'esbuild.config.mjs')], { cwd: REPO, stdio: 'inherit' });
     if (build.status !== 0) throw new Error('the build failed');
   }
-  setupEditors();
+  setupEditors([CODE_SERVER_NAME]);
 
   const root = mkdtempSync(join(tmpdir(), 'api-sentinel-start-'));
   const server = await startCodeServer({ root, port, extension: REPO }).catch((error: Error) => {

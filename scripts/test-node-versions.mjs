@@ -13,6 +13,7 @@ const MAJORS = ['20', '22', '24'];
 const CLI_TESTS = [
   'test/cli.test.ts', 'test/cli-pool.test.ts', 'test/cli-routes.test.ts', 'test/baseline.test.ts', 'test/diff.test.ts', 'test/bad-input.test.ts',
   'test/hostile.test.ts', 'test/output-safety.test.ts', 'test/sarif.test.ts', 'test/lsp.test.ts', 'test/lsp-branch-review.test.ts',
+  'test/lsp-editor.test.ts', 'test/lsp-lifecycle.test.ts',
 ];
 
 const platform = { linux: 'linux', darwin: 'darwin' }[process.platform];

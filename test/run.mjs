@@ -1,9 +1,9 @@
 // Runs tests with node's test runner (TypeScript through tsx).
 //   node test/run.mjs            every test/**/*.test.ts: both tiers (npm test, after installing the editors)
 //   node test/run.mjs --unit     the unit tier: every test not in BUNDLE_TESTS (npm run test:unit)
-//   node test/run.mjs FILE...    the given files
+//   node test/run.mjs FILE...    the given files; a folder gives the test files under it
 // When the selected files include a bundle test, the bundles in dist/ are first rebuilt if the sources are newer.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -28,7 +28,10 @@ const BUNDLE_TESTS = [
   'test/hostile.test.ts',
   'test/lsp.test.ts',
   'test/lsp-branch-review.test.ts',
+  'test/lsp-editor.test.ts',
+  'test/lsp-lifecycle.test.ts',
   'test/lsp-navigation.test.ts',
+  'test/lsp-routes.test.ts',
   'test/neovim.test.ts',
   'test/output-safety.test.ts',
   'test/package.test.ts',
@@ -59,7 +62,10 @@ const args = process.argv.slice(2);
 const unit = args.includes('--unit');
 if (unit && args.length > 1) throw new Error('--unit selects the files itself: give either --unit or files');
 const all = find('test').sort();
-const given = args.map((file) => relative(REPO, resolve(file)).split(sep).join('/'));
+const given = args.flatMap((arg) => {
+  const path = relative(REPO, resolve(arg)).split(sep).join('/');
+  return statSync(join(REPO, path), { throwIfNoEntry: false })?.isDirectory() ? find(path).sort() : [path];
+});
 const files = unit ? all.filter((file) => !isBundleTest(file)) : given.length > 0 ? given : all;
 if (files.some(isBundleTest)) ensureBundles();
 

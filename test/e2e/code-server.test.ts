@@ -1,5 +1,5 @@
 /**
- * The extension in a real VS Code (code-server 4.100.3, driven by headless Chromium), used as a person would:
+ * The extension in a real VS Code (code-server, driven by headless Chromium), used as a person would:
  * it activates on an OpenAPI file, the Problems panel lists the findings, a quick fix is applied with Ctrl+. and saved.
  * A second run in an untrusted workspace (Restricted Mode) still reviews but runs nothing from the workspace.
  * Needs `npm run setup:editors` (npm test runs it first) and `npm run build`. Screenshots go to test-results/.
