@@ -95,8 +95,9 @@ async function pressUntil(page: Page, key: string, selector: string, timeoutMs: 
 export async function quickOpen(page: Page, fileName: string): Promise<void> {
   await pressUntil(page, 'Control+P', '.quick-input-widget .quick-input-box input', 30_000);
   await page.keyboard.type(fileName);
-  await waitFor(`Quick Open to list ${fileName}`, 30_000, async () =>
-    (await rowTexts(page, '.quick-input-list .monaco-list-row')).some((t) => t.startsWith(fileName)) || undefined);
+  // Enter opens the focused row: wait until the list has been filtered and focuses the file, not a recent one
+  await waitFor(`Quick Open to focus ${fileName}`, 30_000, async () =>
+    (await rowTexts(page, '.quick-input-list .monaco-list-row.focused')).some((t) => t.startsWith(fileName)) || undefined);
   await page.keyboard.press('Enter');
   await page.waitForSelector(`.tabs-container .tab.active[aria-label^="${fileName}"]`, { timeout: 30_000 });
   await page.waitForSelector('.editor-instance .monaco-editor .view-lines', { timeout: 30_000 });
