@@ -10,7 +10,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { cpuMs } from './measure.mjs';
 
-const SERVER = path.join(path.dirname(path.dirname(fileURLToPath(import.meta.url))), 'dist', 'server.js');
+export const SERVER = path.join(path.dirname(path.dirname(fileURLToPath(import.meta.url))), 'dist', 'server.js');
 
 /** A language server over stdio, with the client capabilities an editor announces for what this benchmark uses. */
 export async function startServer(workspace, timeoutMs) {

@@ -26,7 +26,7 @@ import { cpuMs, machine } from './measure.mjs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, HoverRequest, CodeActionRequest } from 'vscode-languageserver-protocol/node';
-import { startServer } from './lsp-client.mjs';
+import { SERVER, startServer } from './lsp-client.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.dirname(BENCH_DIR);
