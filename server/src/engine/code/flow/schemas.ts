@@ -40,6 +40,9 @@ export class ModelRegistry {
   }
 }
 
+/** How a handler's analysis looks models up. */
+export type ModelLookup = Pick<ModelRegistry, 'find'>;
+
 /** Reads the models of `schema.prisma` files (their text by path relative to the root) and of the project's code. */
 export function readModels(graph: ModuleGraph, prismaSchemas: ReadonlyMap<string, string>): ModelRegistry {
   const registry = new ModelRegistry();
