@@ -46,8 +46,38 @@ function importsOf(text: string, commonJs: boolean): ImportStatement[] {
   });
 }
 
+/** What import edits read from a text: its style, line table, imports, and which names it binds. */
+interface ImportFacts { style: CodeStyle; lines: LineIndex; imports: ImportStatement[]; bound: Map<string, boolean> }
+
+/**
+ * The import facts of the texts read last: the same fix (an app's own middleware imported into a route file) is
+ * offered for many routes of a file, and again after an edit of another file. Bounded in count and text size.
+ */
+const IMPORT_FACTS = new Map<string, ImportFacts>();
+const MAX_IMPORT_FACTS = 256;
+const MAX_KEPT_TEXT = 256 * 1024;
+
+function importFacts(text: string): ImportFacts {
+  let facts = IMPORT_FACTS.get(text);
+  if (!facts) {
+    const style = styleOf(text);
+    facts = { style, lines: new LineIndex(text), imports: importsOf(text, style.commonJs), bound: new Map() };
+    if (text.length <= MAX_KEPT_TEXT) {
+      if (IMPORT_FACTS.size >= MAX_IMPORT_FACTS) IMPORT_FACTS.delete(IMPORT_FACTS.keys().next().value!);
+      IMPORT_FACTS.set(text, facts);
+    }
+  }
+  return facts;
+}
+
 /** Whether `name` is already bound at the top of the file (imported, required or declared). */
-function binds(text: string, name: string): boolean {
+function binds(facts: ImportFacts, text: string, name: string): boolean {
+  let bound = facts.bound.get(name);
+  if (bound === undefined) facts.bound.set(name, (bound = bindsIn(text, name)));
+  return bound;
+}
+
+function bindsIn(text: string, name: string): boolean {
   const word = name.replace(/[$]/g, '\\$');
   return new RegExp(`^(?:import\\b[^;]*?[\\s{,]${word}\\b[^;]*?from|(?:export\\s+)?(?:const|let|var|function|class)\\s+(?:\\{[^}]*\\b)?${word}\\b)`, 'm').test(text);
 }
@@ -71,12 +101,11 @@ function specifierOf(from: string, target: string, style: CodeStyle): string {
  * after the file's last one, or at its top.
  */
 export function importEdit(file: string, text: string, need: ImportNeed): TextEdit[] {
-  if (binds(text, need.local)) return [];
-  const style = styleOf(text);
-  const lines = new LineIndex(text);
+  const facts = importFacts(text);
+  if (binds(facts, text, need.local)) return [];
+  const { style, lines, imports } = facts;
   const at = (offset: number): Range => { const p = lines.position(offset); return { start: p, end: p }; };
   const from = need.package ? need.from : specifierOf(file, need.from, style);
-  const imports = importsOf(text, style.commonJs);
   const named = need.name !== 'default' && need.name !== '*' && need.name !== 'module';
   const binding = need.name === need.local ? need.local : style.commonJs ? `${need.name}: ${need.local}` : `${need.name} as ${need.local}`;
   const same = named ? imports.find((i) => i.from === from && i.close !== undefined) : undefined;
