@@ -46,32 +46,32 @@ function importsOf(text: string, commonJs: boolean): ImportStatement[] {
   });
 }
 
-/** What import edits read from a text: its style, line table, imports, and which names it binds. */
-interface ImportFacts { style: CodeStyle; lines: LineIndex; imports: ImportStatement[]; bound: Map<string, boolean> }
+/** What edits read from a text: its style, line table, imports, and which names it binds. */
+interface TextFacts { style: CodeStyle; lines: LineIndex; imports: ImportStatement[]; bound: Map<string, boolean> }
 
 /**
- * The import facts of the texts read last: the same fix (an app's own middleware imported into a route file) is
- * offered for many routes of a file, and again after an edit of another file. Bounded in count and text size.
+ * The facts of the texts read last: the same fix (an app's own middleware put into a route and imported) is offered
+ * for many routes of a file, and again after an edit of another file. Bounded in count and text size.
  */
-const IMPORT_FACTS = new Map<string, ImportFacts>();
-const MAX_IMPORT_FACTS = 256;
+const TEXT_FACTS = new Map<string, TextFacts>();
+const MAX_TEXT_FACTS = 256;
 const MAX_KEPT_TEXT = 256 * 1024;
 
-function importFacts(text: string): ImportFacts {
-  let facts = IMPORT_FACTS.get(text);
+function textFacts(text: string): TextFacts {
+  let facts = TEXT_FACTS.get(text);
   if (!facts) {
     const style = styleOf(text);
     facts = { style, lines: new LineIndex(text), imports: importsOf(text, style.commonJs), bound: new Map() };
     if (text.length <= MAX_KEPT_TEXT) {
-      if (IMPORT_FACTS.size >= MAX_IMPORT_FACTS) IMPORT_FACTS.delete(IMPORT_FACTS.keys().next().value!);
-      IMPORT_FACTS.set(text, facts);
+      if (TEXT_FACTS.size >= MAX_TEXT_FACTS) TEXT_FACTS.delete(TEXT_FACTS.keys().next().value!);
+      TEXT_FACTS.set(text, facts);
     }
   }
   return facts;
 }
 
 /** Whether `name` is already bound at the top of the file (imported, required or declared). */
-function binds(facts: ImportFacts, text: string, name: string): boolean {
+function binds(facts: TextFacts, text: string, name: string): boolean {
   let bound = facts.bound.get(name);
   if (bound === undefined) facts.bound.set(name, (bound = bindsIn(text, name)));
   return bound;
@@ -101,7 +101,7 @@ function specifierOf(from: string, target: string, style: CodeStyle): string {
  * after the file's last one, or at its top.
  */
 export function importEdit(file: string, text: string, need: ImportNeed): TextEdit[] {
-  const facts = importFacts(text);
+  const facts = textFacts(text);
   if (binds(facts, text, need.local)) return [];
   const { style, lines, imports } = facts;
   const at = (offset: number): Range => { const p = lines.position(offset); return { start: p, end: p }; };
@@ -131,7 +131,7 @@ export function importEdit(file: string, text: string, need: ImportNeed): TextEd
  * `route('/x').get(handler)`), as its first argument. Undefined when the text at `range` is neither.
  */
 export function routeArgumentEdit(file: string, text: string, range: Range, expression: string): TextEdit | undefined {
-  const lines = new LineIndex(text);
+  const { lines } = textFacts(text);
   const start = lines.offset(range.start);
   const end = lines.offset(range.end);
   const written = text.slice(start, end);
@@ -147,11 +147,11 @@ export function routeArgumentEdit(file: string, text: string, range: Range, expr
 
 /** The edit that writes `decorators` (`@UseGuards(AuthGuard)`), each on its own line, above `line`, indented like it. */
 export function decoratorEdit(file: string, text: string, line: number, decorators: readonly string[]): TextEdit {
-  const lines = new LineIndex(text);
+  const { lines, style } = textFacts(text);
   const start = lines.offset({ line, character: 0 });
   const indent = /^[ \t]*/.exec(text.slice(start))![0];
   const at = { line, character: 0 };
-  return { file, range: { start: at, end: at }, newText: decorators.map((d) => `${indent}${d}${styleOf(text).eol}`).join('') };
+  return { file, range: { start: at, end: at }, newText: decorators.map((d) => `${indent}${d}${style.eol}`).join('') };
 }
 
 /** Adds `key: value` to an object literal at its insertion point (after its last property, or inside `{}`). */
