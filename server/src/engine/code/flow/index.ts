@@ -114,6 +114,12 @@ function sameReach(a: ReadonlyMap<string, Reachable>, b: ReadonlyMap<string, Rea
   return true;
 }
 
+/** Models as JSON, written once per model object (the models of unchanged files are the same objects). */
+const MODEL_JSON = new WeakMap<RecordModel, string>();
+
 function modelJson(model: RecordModel | undefined): string | undefined {
-  return model && JSON.stringify(model);
+  if (!model) return undefined;
+  let json = MODEL_JSON.get(model);
+  if (json === undefined) MODEL_JSON.set(model, (json = JSON.stringify(model)));
+  return json;
 }
