@@ -59,12 +59,22 @@ export class DocumentAnalyses {
   }
 }
 
-/** Deep equality of plain data (analysis results). */
-export function sameData(a: unknown, b: unknown): boolean {
+/**
+ * Deep equality of plain data (analysis results). `equal` remembers the pairs of objects found equal, for comparisons
+ * of many items that share parts (thousands of routes behind the same middleware links).
+ */
+export function sameData(a: unknown, b: unknown, equal = new WeakMap<object, object>()): boolean {
   if (a === b) return true;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((item, i) => sameData(item, b[i]));
+  if (equal.get(a) === b) return true;
+  const same = Array.isArray(a)
+    ? Array.isArray(b) && a.length === b.length && a.every((item, i) => sameData(item, b[i], equal))
+    : sameObject(a as Record<string, unknown>, b as Record<string, unknown>, equal);
+  if (same) equal.set(a, b);
+  return same;
+}
+
+function sameObject(a: Record<string, unknown>, b: Record<string, unknown>, equal: WeakMap<object, object>): boolean {
   const aKeys = Object.keys(a);
-  const bo = b as Record<string, unknown>;
-  return aKeys.length === Object.keys(b).length && aKeys.every((k) => k in bo && sameData((a as Record<string, unknown>)[k], bo[k]));
+  return aKeys.length === Object.keys(b).length && aKeys.every((k) => k in b && sameData(a[k], b[k], equal));
 }

@@ -46,6 +46,7 @@ function toSent(finding: Finding): SentFinding {
  */
 function relativeTo<T, S>(items: T[], held: T[], key: (item: T) => string, send: (item: T) => S): (number | S)[] {
   let byKey: Map<string, number[]> | undefined;
+  const known = new WeakMap<object, object>();
   return items.map((item, index) => {
     // a quick result keeps the items an edit did not move, at the same index
     if (held[index] === item) return index;
@@ -53,7 +54,7 @@ function relativeTo<T, S>(items: T[], held: T[], key: (item: T) => string, send:
       byKey = new Map();
       held.forEach((h, i) => { const k = key(h); byKey!.set(k, [...(byKey!.get(k) ?? []), i]); });
     }
-    const equal = byKey.get(key(item))?.find((i) => sameData(held[i], item));
+    const equal = byKey.get(key(item))?.find((i) => sameData(held[i], item, known));
     return equal ?? send(item);
   });
 }

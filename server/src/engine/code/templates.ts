@@ -62,8 +62,12 @@ export function toTemplate(raw: string): string {
 
 /** Joins templates: `/api` + `/users/` + `/{id}` -> `/api/users/{id}`; the root is `/`. */
 export function joinPaths(...templates: string[]): string {
-  const segments = templates.flatMap((t) => t.split('/').filter((s) => s !== ''));
-  return `/${segments.join('/')}`;
+  // called for every route and every link of its chain: no intermediate arrays
+  let joined = '';
+  for (const template of templates) {
+    for (const segment of template.split('/')) if (segment !== '') joined += `/${segment}`;
+  }
+  return joined || '/';
 }
 
 /** Where middleware applies: segments (literal, `{x}` for any one segment, `**` for any rest), by prefix or whole. */

@@ -46,8 +46,38 @@ function importsOf(text: string, commonJs: boolean): ImportStatement[] {
   });
 }
 
+/** What edits read from a text: its style, line table, imports, and which names it binds. */
+interface TextFacts { style: CodeStyle; lines: LineIndex; imports: ImportStatement[]; bound: Map<string, boolean> }
+
+/**
+ * The facts of the texts read last: the same fix (an app's own middleware put into a route and imported) is offered
+ * for many routes of a file, and again after an edit of another file. Bounded in count and text size.
+ */
+const TEXT_FACTS = new Map<string, TextFacts>();
+const MAX_TEXT_FACTS = 256;
+const MAX_KEPT_TEXT = 256 * 1024;
+
+function textFacts(text: string): TextFacts {
+  let facts = TEXT_FACTS.get(text);
+  if (!facts) {
+    const style = styleOf(text);
+    facts = { style, lines: new LineIndex(text), imports: importsOf(text, style.commonJs), bound: new Map() };
+    if (text.length <= MAX_KEPT_TEXT) {
+      if (TEXT_FACTS.size >= MAX_TEXT_FACTS) TEXT_FACTS.delete(TEXT_FACTS.keys().next().value!);
+      TEXT_FACTS.set(text, facts);
+    }
+  }
+  return facts;
+}
+
 /** Whether `name` is already bound at the top of the file (imported, required or declared). */
-function binds(text: string, name: string): boolean {
+function binds(facts: TextFacts, text: string, name: string): boolean {
+  let bound = facts.bound.get(name);
+  if (bound === undefined) facts.bound.set(name, (bound = bindsIn(text, name)));
+  return bound;
+}
+
+function bindsIn(text: string, name: string): boolean {
   const word = name.replace(/[$]/g, '\\$');
   return new RegExp(`^(?:import\\b[^;]*?[\\s{,]${word}\\b[^;]*?from|(?:export\\s+)?(?:const|let|var|function|class)\\s+(?:\\{[^}]*\\b)?${word}\\b)`, 'm').test(text);
 }
@@ -71,12 +101,11 @@ function specifierOf(from: string, target: string, style: CodeStyle): string {
  * after the file's last one, or at its top.
  */
 export function importEdit(file: string, text: string, need: ImportNeed): TextEdit[] {
-  if (binds(text, need.local)) return [];
-  const style = styleOf(text);
-  const lines = new LineIndex(text);
+  const facts = textFacts(text);
+  if (binds(facts, text, need.local)) return [];
+  const { style, lines, imports } = facts;
   const at = (offset: number): Range => { const p = lines.position(offset); return { start: p, end: p }; };
   const from = need.package ? need.from : specifierOf(file, need.from, style);
-  const imports = importsOf(text, style.commonJs);
   const named = need.name !== 'default' && need.name !== '*' && need.name !== 'module';
   const binding = need.name === need.local ? need.local : style.commonJs ? `${need.name}: ${need.local}` : `${need.name} as ${need.local}`;
   const same = named ? imports.find((i) => i.from === from && i.close !== undefined) : undefined;
@@ -102,7 +131,7 @@ export function importEdit(file: string, text: string, need: ImportNeed): TextEd
  * `route('/x').get(handler)`), as its first argument. Undefined when the text at `range` is neither.
  */
 export function routeArgumentEdit(file: string, text: string, range: Range, expression: string): TextEdit | undefined {
-  const lines = new LineIndex(text);
+  const { lines } = textFacts(text);
   const start = lines.offset(range.start);
   const end = lines.offset(range.end);
   const written = text.slice(start, end);
@@ -118,11 +147,11 @@ export function routeArgumentEdit(file: string, text: string, range: Range, expr
 
 /** The edit that writes `decorators` (`@UseGuards(AuthGuard)`), each on its own line, above `line`, indented like it. */
 export function decoratorEdit(file: string, text: string, line: number, decorators: readonly string[]): TextEdit {
-  const lines = new LineIndex(text);
+  const { lines, style } = textFacts(text);
   const start = lines.offset({ line, character: 0 });
   const indent = /^[ \t]*/.exec(text.slice(start))![0];
   const at = { line, character: 0 };
-  return { file, range: { start: at, end: at }, newText: decorators.map((d) => `${indent}${d}${styleOf(text).eol}`).join('') };
+  return { file, range: { start: at, end: at }, newText: decorators.map((d) => `${indent}${d}${style.eol}`).join('') };
 }
 
 /** Adds `key: value` to an object literal at its insertion point (after its last property, or inside `{}`). */

@@ -13,7 +13,7 @@ import { locate, type Module } from '../modules';
 import { isFunctionNode, propertyName, unwrap, type FunctionNode, type Resolver } from '../resolve';
 import { accessCall, chainCall, type AccessSite } from './data-access';
 import type { DataAccess, HandlerFlow, Origin, RequestPart, SinkFact } from './model';
-import { decoratorCall, type ModelRegistry } from './schemas';
+import { decoratorCall, type ModelLookup } from './schemas';
 
 /** Calls followed into the project's own functions, from the handler down. */
 const MAX_DEPTH = 3;
@@ -107,7 +107,7 @@ export class HandlerAnalysis {
 
   constructor(
     readonly resolver: Resolver,
-    readonly models: ModelRegistry,
+    readonly models: ModelLookup,
     readonly framework: Framework,
     /** Whether the project strips unknown body keys for every route (a global `ValidationPipe({ whitelist: true })`). */
     readonly whitelisted: boolean,

@@ -5,12 +5,12 @@
  * through `facts.ts`, which is free of TypeScript (the checks and the correlator use it without loading the compiler).
  */
 import type { Framework } from '../model';
+import type ts from 'typescript';
 import type { Module, ModuleGraph } from '../modules';
 import type { FunctionNode, Resolver } from '../resolve';
 import { HandlerAnalysis } from './handler';
-import type { HandlerFlow } from './model';
-import { readModels, type ModelRegistry } from './schemas';
-
+import type { HandlerFlow, RecordModel } from './model';
+import { readModels, type ModelLookup, type ModelRegistry } from './schemas';
 
 /** Where schema.prisma files usually are, relative to an app's folder. */
 export const PRISMA_SCHEMA_PATHS = ['prisma/schema.prisma', 'schema.prisma'];
@@ -18,29 +18,108 @@ export const PRISMA_SCHEMA_PATHS = ['prisma/schema.prisma', 'schema.prisma'];
 /** A global `ValidationPipe({ whitelist: true })` (or forbidNonWhitelisted) strips unknown body keys for every route. */
 const WHITELIST = /ValidationPipe\(\s*\{[^}]*\b(?:whitelist|forbidNonWhitelisted)\s*:\s*true/;
 
+/**
+ * One file a handler's analysis may reach: its parse, where its imports lead, or why it was not analysed. A handler's
+ * analysis follows bindings through imports only, so the files it may reach are its module's import closure.
+ */
+interface Reachable { source?: ts.SourceFile; refs: string; skipped?: string }
+
+/** The facts of a handler with what they were read from: they hold while all of it reads the same. */
+interface KeptFlow {
+  flow: HandlerFlow | undefined;
+  framework: Framework;
+  whitelisted: boolean;
+  reachable: ReadonlyMap<string, Reachable>;
+  /** The record models the analysis looked up, by name, as JSON. */
+  models: ReadonlyMap<string, string | undefined>;
+}
+
+/**
+ * Facts kept by handler function node: parses are kept between analyses, so a handler whose file, import closure and
+ * models read as before (an edit elsewhere in the app) is not analysed again.
+ */
+const KEPT = new WeakMap<FunctionNode, KeptFlow>();
+
 export class FlowAnalysis {
   private readonly models: ModelRegistry;
   private readonly whitelisted: boolean;
   private readonly read = new Map<FunctionNode, HandlerFlow | undefined>();
+  private readonly closures = new Map<Module, ReadonlyMap<string, Reachable>>();
 
-  constructor(private readonly resolver: Resolver, graph: ModuleGraph, prismaSchemas: ReadonlyMap<string, string>) {
+  constructor(private readonly resolver: Resolver, private readonly graph: ModuleGraph, prismaSchemas: ReadonlyMap<string, string>) {
     this.models = readModels(graph, prismaSchemas);
     this.whitelisted = [...graph.modules.values()].some((m) => m.source.text.includes('ValidationPipe') && WHITELIST.test(m.source.text));
   }
 
   /**
-   * The facts of one handler, read once however many routes it serves (a router mounted in several places); never
-   * throws (a failure leaves the route without facts).
+   * The facts of one handler, read once however many routes it serves (a router mounted in several places), and
+   * kept across analyses while what they were read from is unchanged; never throws (a failure leaves the route
+   * without facts).
    */
   handler(fn: FunctionNode, module: Module, framework: Framework): HandlerFlow | undefined {
     if (this.read.has(fn)) return this.read.get(fn);
+    const reachable = this.closure(module);
+    const kept = KEPT.get(fn);
+    if (kept && kept.framework === framework && kept.whitelisted === this.whitelisted && sameReach(kept.reachable, reachable)
+      && [...kept.models].every(([name, model]) => modelJson(this.models.find(name)) === model)) {
+      this.read.set(fn, kept.flow);
+      return kept.flow;
+    }
+    const models = new Map<string, string | undefined>();
+    const recording: ModelLookup = {
+      find: (name) => {
+        const model = this.models.find(name);
+        if (name !== undefined) models.set(name, modelJson(model));
+        return model;
+      },
+    };
     let flow: HandlerFlow | undefined;
     try {
-      flow = new HandlerAnalysis(this.resolver, this.models, framework, this.whitelisted).run(fn, module);
+      flow = new HandlerAnalysis(this.resolver, recording, framework, this.whitelisted).run(fn, module);
     } catch {
       flow = undefined;
     }
     this.read.set(fn, flow);
+    KEPT.set(fn, { flow, framework, whitelisted: this.whitelisted, reachable, models });
     return flow;
   }
+
+  /** The files `module` may reach through its imports, itself included. */
+  private closure(module: Module): ReadonlyMap<string, Reachable> {
+    let reachable = this.closures.get(module);
+    if (reachable) return reachable;
+    const found = new Map<string, Reachable>();
+    const visit = (path: string): void => {
+      if (found.has(path)) return;
+      const reached = this.graph.modules.get(path);
+      if (!reached) {
+        found.set(path, { refs: '', skipped: this.graph.skipped.get(path) ?? '' });
+        return;
+      }
+      found.set(path, { source: reached.source, refs: JSON.stringify([...reached.refs]) });
+      for (const ref of reached.refs.values()) if (ref.kind === 'file') visit(ref.path);
+    };
+    visit(module.path);
+    this.closures.set(module, (reachable = found));
+    return reachable;
+  }
+}
+
+function sameReach(a: ReadonlyMap<string, Reachable>, b: ReadonlyMap<string, Reachable>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [path, was] of a) {
+    const now = b.get(path);
+    if (!now || now.source !== was.source || now.refs !== was.refs || now.skipped !== was.skipped) return false;
+  }
+  return true;
+}
+
+/** Models as JSON, written once per model object (the models of unchanged files are the same objects). */
+const MODEL_JSON = new WeakMap<RecordModel, string>();
+
+function modelJson(model: RecordModel | undefined): string | undefined {
+  if (!model) return undefined;
+  let json = MODEL_JSON.get(model);
+  if (json === undefined) MODEL_JSON.set(model, (json = JSON.stringify(model)));
+  return json;
 }

@@ -40,11 +40,14 @@ export class ModelRegistry {
   }
 }
 
+/** How a handler's analysis looks models up. */
+export type ModelLookup = Pick<ModelRegistry, 'find'>;
+
 /** Reads the models of `schema.prisma` files (their text by path relative to the root) and of the project's code. */
 export function readModels(graph: ModuleGraph, prismaSchemas: ReadonlyMap<string, string>): ModelRegistry {
   const registry = new ModelRegistry();
   for (const [file, text] of prismaSchemas) for (const model of prismaModels(text, file)) registry.add(model);
-  for (const module of graph.modules.values()) codeModels(module, registry);
+  for (const module of graph.modules.values()) for (const model of codeModels(module)) registry.add(model);
   return registry;
 }
 
@@ -96,14 +99,27 @@ function typeText(type: ts.TypeNode | undefined, source: ts.SourceFile): string 
   return type ? type.getText(source).replace(/\s+/g, ' ').slice(0, 80) : undefined;
 }
 
-function codeModels(module: Module, registry: ModelRegistry): void {
+/**
+ * The models a module declares, in order, kept as long as its parse is (parses are kept between analyses: an edit
+ * reads the models of the edited file only, and the others stay the same objects).
+ */
+const CODE_MODELS = new WeakMap<ts.SourceFile, RecordModel[]>();
+
+function codeModels(module: Module): RecordModel[] {
+  let models = CODE_MODELS.get(module.source);
+  if (!models) CODE_MODELS.set(module.source, (models = readCodeModels(module)));
+  return models;
+}
+
+function readCodeModels(module: Module): RecordModel[] {
   const source = module.source;
+  const models: RecordModel[] = [];
   for (const statement of source.statements) {
     const declaration = ts.isExportAssignment(statement) ? statement.expression : statement;
     if (ts.isClassDeclaration(declaration) && declaration.name) {
       const decorators = decoratorsOf(declaration).map(decoratorCall);
       const orm = decorators.some((d) => d?.name === 'Entity') ? 'typeorm' : decorators.some((d) => d?.name === 'Schema') ? 'mongoose' : undefined;
-      if (orm) registry.add(classModel(module, declaration, orm));
+      if (orm) models.push(classModel(module, declaration, orm));
     } else if ((ts.isInterfaceDeclaration(declaration) || ts.isTypeAliasDeclaration(declaration))) {
       const members = ts.isInterfaceDeclaration(declaration) ? declaration.members : ts.isTypeLiteralNode(declaration.type) ? declaration.type.members : undefined;
       if (!members) continue;
@@ -112,7 +128,7 @@ function codeModels(module: Module, registry: ModelRegistry): void {
         const name = ts.isPropertySignature(member) && propertyName(member.name);
         if (name) fields.push({ name, type: typeText(member.type, source), at: locate(module, member.name) });
       }
-      registry.add({ name: declaration.name.text, source: 'type', fields, at: locate(module, declaration.name) });
+      models.push({ name: declaration.name.text, source: 'type', fields, at: locate(module, declaration.name) });
     }
   }
   for (const call of module.calls) {
@@ -122,18 +138,19 @@ function codeModels(module: Module, registry: ModelRegistry): void {
     if (method === 'model' && first && ts.isStringLiteralLike(first) && second) {
       // mongoose.model('User', UserSchema)
       const fields = mongooseFields(module, second);
-      if (fields) registry.add({ name: first.text, source: 'mongoose', fields, at: locate(module, first) });
+      if (fields) models.push({ name: first.text, source: 'mongoose', fields, at: locate(module, first) });
     } else if (method && DRIZZLE_TABLES.has(method) && first && ts.isStringLiteralLike(first) && second && ts.isObjectLiteralExpression(unwrap(second))) {
       // pgTable('users', { id: serial('id'), passwordHash: text('password_hash') })
-      registry.add({ name: first.text, source: 'drizzle', fields: objectFields(module, unwrap(second) as ts.ObjectLiteralExpression), at: locate(module, first) });
+      models.push({ name: first.text, source: 'drizzle', fields: objectFields(module, unwrap(second) as ts.ObjectLiteralExpression), at: locate(module, first) });
     } else if (method === 'define' && first && ts.isStringLiteralLike(first) && second && ts.isObjectLiteralExpression(unwrap(second))) {
       // sequelize.define('User', { ... }, options)
-      registry.add({ name: first.text, source: 'sequelize', fields: objectFields(module, unwrap(second) as ts.ObjectLiteralExpression, call.arguments[2]), at: locate(module, first) });
+      models.push({ name: first.text, source: 'sequelize', fields: objectFields(module, unwrap(second) as ts.ObjectLiteralExpression, call.arguments[2]), at: locate(module, first) });
     } else if (method === 'init' && ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && first && ts.isObjectLiteralExpression(unwrap(first))) {
       // class User extends Model {}; User.init({ ... }, { sequelize })
-      registry.add({ name: callee.expression.text, source: 'sequelize', fields: objectFields(module, unwrap(first) as ts.ObjectLiteralExpression, second), at: locate(module, callee.expression) });
+      models.push({ name: callee.expression.text, source: 'sequelize', fields: objectFields(module, unwrap(first) as ts.ObjectLiteralExpression, second), at: locate(module, callee.expression) });
     }
   }
+  return models;
 }
 
 /** A TypeORM entity or a NestJS Mongoose `@Schema()` class: its decorated properties. */
