@@ -10,7 +10,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Diagnostic } from 'vscode-languageserver-protocol/node';
+import { DidChangeWatchedFilesNotification, FileChangeType, type Diagnostic } from 'vscode-languageserver-protocol/node';
 import { startClient, type Client } from './support/lsp-client';
 
 const DRIFTING = join(__dirname, 'fixtures', '_inventory', 'express', 'drifting');
@@ -73,5 +73,17 @@ describe('spec and code compared in the editor', () => {
     client.change(spec.uri, 2, [{ text: documented }]);
     const after = await client.waitForPush(app.uri, (d) => !inventory(d).some((x) => x.startsWith('inventory-shadow-route')));
     assert.deepEqual(inventory(after), ['inventory-security-mismatch@14']);
+  });
+
+  test('a spec deleted from the disk is compared with the code no more', async () => {
+    client.close(spec.uri);
+    rmSync(join(dir, 'openapi.yaml'));
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: spec.uri, type: FileChangeType.Deleted }] });
+    const reviewed = client.logs.length;
+    const after = await client.waitForPush(app.uri, (d) => inventory(d).length === 0);
+    assert.ok(after.some((d) => d.code === 'code-auth-missing'), 'the code checks still run');
+    // the app no longer starts from the file that is gone: no problem reading it
+    const review = client.logs.slice(reviewed).filter((line) => line.startsWith('Reviewed ')).pop();
+    assert.ok(review && !/problem/.test(review), review);
   });
 });

@@ -494,7 +494,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       navigation.changed(file);
       if (isConfigFile(file)) { configChanged(path.dirname(file), 0); continue; }
       for (const unit of units.reading(file)) scheduler.schedule(unit.id, 0);
+      const document = units.get(file)?.kind === 'openapi';
       await changedOnDisk(file, change.type);
+      // a document gone is compared with the apps of its folder no more
+      if (document && !units.get(file)) appsChanged.add(units.folderOf(file));
     }
     for (const folder of appsChanged) await findRoutesIn(folder);
   }));
