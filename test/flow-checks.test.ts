@@ -50,6 +50,12 @@ test('code-response-overbroad on a route a spec documents: narrow to the fields 
   assert.equal(user.fixes[0].edits[0].newText, ', select: { id: true, email: true, name: true }');
 });
 
+test('code-response-overbroad on a Mongoose query a spec documents: a select of the documented fields', async () => {
+  const [account] = await findingsOf('code-response-overbroad', 'positive-fastify-mongoose-documented');
+  assert.equal(account.fixes[0].title, 'Return only the fields GET /accounts/me documents: `email` and `plan`');
+  assert.equal(account.fixes[0].edits[0].newText, ".select('email plan')");
+});
+
 test('code-bola: where the id comes from, and the caller added to the lookup as the suggestion', async () => {
   const findings = await findingsOf('code-bola', 'positive-express-prisma');
   const read = findings.find((f) => f.anchor === 'GET /orders/{id} lookup prisma.order.findUnique')!;
