@@ -33,13 +33,14 @@ export const inventoryResponseDrift: Check = {
       const schemaName = component ? `the schema \`${component}\`` : 'the response schema';
       for (const shape of shapes) {
         const keys = shape.keys!;
+        const sentAt = flowSite(route, shape.at, `response ${shape.text}`);
         if (keys.many !== response.many) continue;
         const model = keys.model ?? 'database';
         const records = keys.many ? `${model} records` : `one ${model} record`;
         const extra = keys.fields.filter((field) => !response.listed.has(field));
         if (extra.length > 0) {
           ctx.report({
-            ...flowSite(route, shape.at, `response ${shape.text}`), operations: [routeOperation(route)],
+            ...sentAt, operations: [routeOperation(route)],
             message: `${route.key} sends ${records} with ${nameList(extra)}, which ${schemaName} of ${label} in ${specName(binding)} does not list: data the spec does not document leaves the API.`,
             related: [{ at: response.schema, part: 'key', message: `${capitalize(schemaName)} lists ${nameList([...response.listed])}` }],
           });
@@ -52,7 +53,7 @@ export const inventoryResponseDrift: Check = {
           ctx.report({
             at: site, part: 'key', operations: [operation],
             message: `${capitalize(schemaName)} requires ${nameList(names)}, but the route ${route.key} in ${route.file}, which implements ${label}, sends ${records} without ${names.length > 1 ? 'them' : 'it'}: clients that rely on the schema break.`,
-            related: [{ code: { file: shape.at.file, range: shape.at.range, anchor: `${route.key} response ${shape.text}` }, message: `${route.key} sends ${records} with ${nameList(keys.fields)} through \`${shape.label}\`` }],
+            related: [{ ...sentAt, message: `${route.key} sends ${records} with ${nameList(keys.fields)} through \`${shape.label}\`` }],
           });
         }
       }
