@@ -31,8 +31,10 @@ describe('review on an app and its spec', () => {
     assert.deepEqual(inventory.map((f) => `${f.ruleId} ${f.file} ${f.severity}`), [
       'inventory-security-mismatch openapi.yaml warning',
       'inventory-zombie-operation openapi.yaml warning',
+      'inventory-response-drift openapi.yaml warning',
       'inventory-security-mismatch src/app.ts error',
       'inventory-shadow-route src/app.ts warning',
+      'inventory-response-drift src/profile.ts warning',
     ]);
     for (const finding of inventory) assert.ok(finding.related.length > 0 && finding.related.every((r) => r.file !== finding.file || finding.file === 'src/app.ts'), finding.message);
   });
@@ -57,8 +59,10 @@ describe('review on an app and its spec', () => {
     assert.deepEqual(paired.findings.filter((f) => correlating.has(f.ruleId)).map((f) => `${f.ruleId} ${f.file}`), [
       'inventory-security-mismatch services/shop/src/app.ts',
       'inventory-shadow-route services/shop/src/app.ts',
+      'inventory-response-drift services/shop/src/profile.ts',
       'inventory-security-mismatch specs/shop.yaml',
       'inventory-zombie-operation specs/shop.yaml',
+      'inventory-response-drift specs/shop.yaml',
     ]);
   });
 });

@@ -40,6 +40,22 @@ test('code-response-overbroad: the path from the query to the response, the quer
   assert.deepEqual(fixTitles(me), ['suggestion: Select only `id`, `email`, `name` and 1 more in the query', 'suggestion: Suppress code-response-overbroad here (give the reason)']);
 });
 
+test('code-response-overbroad on a route a spec documents: narrow to the fields its response schema lists, secrets left out', async () => {
+  const [user] = await findingsOf('code-response-overbroad', 'positive-express-prisma-documented');
+  assert.deepEqual(fixTitles(user), [
+    'suggestion: Return only the fields GET /users/{id} documents: `id`, `email` and `name`',
+    'suggestion: Select only `id`, `email`, `name` and 1 more in the query',
+    'suggestion: Suppress code-response-overbroad here (give the reason)',
+  ]);
+  assert.equal(user.fixes[0].edits[0].newText, ', select: { id: true, email: true, name: true }');
+});
+
+test('code-response-overbroad on a Mongoose query a spec documents: a select of the documented fields', async () => {
+  const [account] = await findingsOf('code-response-overbroad', 'positive-fastify-mongoose-documented');
+  assert.equal(account.fixes[0].title, 'Return only the fields GET /accounts/me documents: `email` and `plan`');
+  assert.equal(account.fixes[0].edits[0].newText, ".select('email plan')");
+});
+
 test('code-bola: where the id comes from, and the caller added to the lookup as the suggestion', async () => {
   const findings = await findingsOf('code-bola', 'positive-express-prisma');
   const read = findings.find((f) => f.anchor === 'GET /orders/{id} lookup prisma.order.findUnique')!;

@@ -214,6 +214,26 @@ describe('what reaches the response and the logs', () => {
     ]);
   });
 
+  test('the keys sent: a record itself, whole without its relations or as projected; none for a literal or a field', async () => {
+    const schema = `${PRISMA.replace('}\n', '  orders Order[]\n}\n')}model Order {\n  id Int @id\n  owner User @relation(fields: [ownerId], references: [id])\n  ownerId Int\n}\n`;
+    const route = await routeOf({ ...files([
+      "app.get('/u/:id', async (req, res) => {",
+      '  const user = await prisma.user.findUnique({ where: { id: req.params.id } });',
+      '  const few = await prisma.user.findMany({ select: { id: true, email: true }, take: 5 });',
+      '  if (req.query.few) return res.json(few);',
+      '  if (req.query.wrap) return res.json({ user });',
+      '  if (req.query.email) return res.json(user.email);',
+      '  res.json(user);',
+      '});',
+    ].join('\n')), 'prisma/schema.prisma': schema }, 'GET /u/{id}');
+    assert.deepEqual(returnedShape(route).map((s) => [s.text, s.keys]), [
+      ['few', { fields: ['id', 'email'], many: true, model: 'User' }],
+      ['{ user }', undefined],
+      ['user.email', undefined],
+      ['user', { fields: ['id', 'email', 'passwordHash', 'role'], many: false, model: 'User' }],
+    ]);
+  });
+
   test('a promise callback answers with what the query returns', async () => {
     const route = await routeOf(files([
       "app.get('/u', (req, res) => {",

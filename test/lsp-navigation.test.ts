@@ -44,8 +44,8 @@ describe('navigation between operations and handlers', () => {
 
   test('Go to Implementation on an operation opens the handler of its route; on its path, the same', async () => {
     const onMethod = await client.connection.sendRequest<Location[]>('textDocument/implementation', at(spec, positionOf(spec.text, 'get', '/orders:')));
-    assert.deepEqual(lines(onMethod), ['app.ts:13']);
-    assert.equal(onMethod[0].range.start.character, app.text.split('\n')[12].indexOf('(req, res)'), 'the inline handler');
+    assert.deepEqual(lines(onMethod), ['app.ts:14']);
+    assert.equal(onMethod[0].range.start.character, app.text.split('\n')[13].indexOf('(req, res)'), 'the inline handler');
     const onPath = await client.connection.sendRequest<Location[]>('textDocument/implementation', at(spec, positionOf(spec.text, '/users/{userId}:')));
     assert.deepEqual(lines(onPath), ['users.ts:6']);
     const zombie = await client.connection.sendRequest<Location[]>('textDocument/implementation', at(spec, positionOf(spec.text, 'get', '/invoices:')));

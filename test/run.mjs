@@ -29,6 +29,7 @@ const BUNDLE_TESTS = [
   'test/lsp.test.ts',
   'test/lsp-branch-review.test.ts',
   'test/lsp-editor.test.ts',
+  'test/lsp-inventory.test.ts',
   'test/lsp-lifecycle.test.ts',
   'test/lsp-navigation.test.ts',
   'test/lsp-routes.test.ts',

@@ -31,7 +31,7 @@ import { Scheduler, oneLine } from './scheduler';
 import { FolderSettingsCache, configFileOf, mergeSettings, readFolderConfig, scopeOf, type DiagnosticsScope, type EditorSettings } from './settings';
 import { routeHoverAt } from './features/route-hover';
 import { listRoutes } from './features/show-routes';
-import { UnitRegistry, appOf, findOpenApiDocuments, findRouteApps, isOpenApiFile, type AnalysisUnit } from './units';
+import { UnitRegistry, appOf, findOpenApiDocuments, findRouteApps, isOpenApiFile, pairedDocuments, type AnalysisUnit } from './units';
 import { AnalysisWorker, SpectralWorker, type AnalysisAnswer } from './worker-client';
 import { readTextFile } from '../workspace/files';
 
@@ -266,13 +266,16 @@ export function startServer(connection: Connection, options: ServerOptions = {})
    */
   async function findRoutesIn(folder: string): Promise<void> {
     if (!units.folders.includes(folder)) return;
-    const apps = findRouteApps(folder, resolveConfig((await settings.of(folder)).config));
+    const config = resolveConfig((await settings.of(folder)).config);
+    const apps = findRouteApps(folder, config);
     // the folder may have left the workspace meanwhile
     if (!units.folders.includes(folder)) return;
     for (const unit of units.rootedAt(folder)) if (unit.kind === 'routes' && !apps.has(appOf(unit))) removeUnit(unit.id);
+    const documents = units.rootedAt(folder).filter((unit) => unit.kind === 'openapi').map((unit) => unit.id);
     for (const [app, entries] of apps) {
       const unsaved = open.entries().map(([file]) => file).filter((file) => isCodeFile(file) && file.startsWith(app + path.sep) && !entries.includes(file));
-      const unit = units.setRoutes(app, [...entries, ...unsaved], folder);
+      const code = [...entries, ...unsaved];
+      const unit = units.setRoutes(app, [...code, ...pairedDocuments(folder, code, documents, config)], folder);
       if (unit && results.get(unit.id)) scheduler.schedule(unit.id, 0);
     }
   }
@@ -491,7 +494,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       navigation.changed(file);
       if (isConfigFile(file)) { configChanged(path.dirname(file), 0); continue; }
       for (const unit of units.reading(file)) scheduler.schedule(unit.id, 0);
+      const document = units.get(file)?.kind === 'openapi';
       await changedOnDisk(file, change.type);
+      // a document gone is compared with the apps of its folder no more
+      if (document && !units.get(file)) appsChanged.add(units.folderOf(file));
     }
     for (const folder of appsChanged) await findRoutesIn(folder);
   }));

@@ -5,7 +5,7 @@
  * which units read which file, so that an edit re-runs exactly the units that read it.
  */
 import * as path from 'node:path';
-import { isCodeFile, looksLikeOpenApi, type ResolvedConfig } from '../engine';
+import { correlationCandidates, isCodeFile, looksLikeOpenApi, type ResolvedConfig } from '../engine';
 import { discoverFiles } from '../workspace/discover';
 import { readTextFile, readTextPrefix } from '../workspace/files';
 import { dependsOnRouteFramework } from '../workspace/route-apps';
@@ -86,7 +86,8 @@ export class UnitRegistry {
   }
 
   /**
-   * The route code of the app in folder `app` as a unit starting from `entries` (its code files and package.json):
+   * The route code of the app in folder `app` as a unit starting from `entries` (its code files and package.json, and
+   * the OpenAPI documents that may describe it):
    * the unit, when it is new or its entries changed (a new unit object), else undefined.
    */
   setRoutes(app: string, entries: readonly string[], root = this.folderOf(app)): AnalysisUnit | undefined {
@@ -176,4 +177,14 @@ export function findRouteApps(folder: string, config: ResolvedConfig): Map<strin
     if (app) apps.get(app)!.push(file);
   }
   return apps;
+}
+
+/**
+ * The OpenAPI documents among `documents` that may describe the app whose route code is `entries` (the engine's
+ * pairing by place): the app's unit reads them too, to compare them with its code. Which of them describe it the
+ * analysis decides, by overlap.
+ */
+export function pairedDocuments(root: string, entries: readonly string[], documents: readonly string[], config: ResolvedConfig): string[] {
+  const candidates = new Set(correlationCandidates({ root, files: [...entries, ...documents], explicit: new Set(), config }));
+  return documents.filter((file) => candidates.has(file));
 }

@@ -29,7 +29,10 @@ function readerFor(root: string): FileReader {
 
 const analyses = new DocumentAnalyses(readerFor);
 
-/** What a route unit runs: the checks that read route code, with the code frontend (loaded on the first such job). */
+/**
+ * What a route unit runs: the checks that read route code, alone or beside the OpenAPI documents the unit pairs with
+ * it, with the code frontend (loaded on the first such job).
+ */
 const ROUTE_ANALYSIS = { checks: CHECKS.filter((check) => check.meta.needs.includes('code')), frontends: { code: codeFrontend } };
 
 /** Findings as sent, kept while the finding is: a quick re-analysis reuses the findings that did not move. */

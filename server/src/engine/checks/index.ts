@@ -40,6 +40,7 @@ import { codeSensitiveLogging } from './code/code-sensitive-logging';
 import { inventoryShadowRoute } from './inventory/inventory-shadow-route';
 import { inventoryZombieOperation } from './inventory/inventory-zombie-operation';
 import { inventorySecurityMismatch } from './inventory/inventory-security-mismatch';
+import { inventoryResponseDrift } from './inventory/inventory-response-drift';
 
 /** Every check, in the order their findings are documented. */
 export const CHECKS: readonly Check[] = [
@@ -84,6 +85,7 @@ export const CHECKS: readonly Check[] = [
   inventoryShadowRoute,
   inventoryZombieOperation,
   inventorySecurityMismatch,
+  inventoryResponseDrift,
 ];
 
 /** The ids of every check, built once. */

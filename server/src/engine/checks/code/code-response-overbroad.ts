@@ -1,4 +1,7 @@
-import type { Check } from '../check';
+import type { Check, CheckContext } from '../check';
+import type { Route } from '../../code/model';
+import { operationLabel } from '../../spec/model';
+import { correlation, listedResponse } from '../inventory/knowledge';
 import type { Fix } from '../../types';
 import { addProperty, appendAfter } from '../../edit/code';
 import { routeOperation } from './knowledge';
@@ -37,7 +40,7 @@ export const codeResponseOverbroad: Check = {
               related(access.calleeAt, `\`${access.label}\` reads whole ${model.name} records without a projection`),
               ...exposed.filter((e) => e.field.at).slice(0, 3).map((e) => related(e.field.at!, `${model.name}.${e.field.name} holds ${e.match.label}`)),
             ],
-            fixes: () => narrowingFixes(access, model, names),
+            fixes: () => [...documentedFieldsFixes(ctx, route, access, model, names), ...narrowingFixes(access, model, names)],
           });
         }
       }
@@ -52,6 +55,35 @@ function fieldList(exposed: readonly { field: ModelField; match: { label: string
   return named.length > 1 && !more ? `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}` : `${named.join(', ')}${more}`;
 }
 
+/**
+ * Narrows the query to the fields the spec documents for the route's response, when a spec documents the route (the
+ * sensitive ones left out even if the schema lists them), in the library's own style.
+ */
+function documentedFieldsFixes(ctx: CheckContext, route: Route, access: DataAccess, model: RecordModel, sensitive: string[]): Fix[] {
+  const pair = correlation(ctx)?.pairs.find((p) => p.route === route);
+  const response = pair && listedResponse(ctx.files, pair.operation);
+  if (!pair || !response) return [];
+  const fields = ownFields(model, model.fields).map((f) => f.name).filter((name) => response.listed.has(name) && !sensitive.includes(name));
+  if (fields.length === 0) return [];
+  const title = `Return only the fields ${operationLabel(pair.operation)} documents: ${nameList(fields)}`;
+  return selectFields(access, fields, title);
+}
+
+/** A projection that keeps `fields`, in the library's own style. */
+function selectFields(access: DataAccess, fields: string[], title: string): Fix[] {
+  const file = access.at.file;
+  switch (access.library) {
+    case 'mongoose':
+      return [{ title, kind: 'suggestion', edits: [appendAfter(file, access.at.range, `.select('${fields.join(' ')}')`)] }];
+    case 'sequelize':
+      return access.options && !access.options.keys.includes('attributes') ? [{ title, kind: 'suggestion', edits: [addProperty(file, access.options, `attributes: [${fields.map((n) => `'${n}'`).join(', ')}]`)] }] : [];
+    case 'prisma': case 'typeorm':
+      return access.options && !access.options.keys.includes('select') ? [{ title, kind: 'suggestion', edits: [addProperty(file, access.options, `select: { ${fields.map((f) => `${f}: true`).join(', ')} }`)] }] : [];
+    default:
+      return [];
+  }
+}
+
 /** Drops the sensitive fields in the query itself, in the library's own style. */
 function narrowingFixes(access: DataAccess, model: RecordModel, sensitive: string[]): Fix[] {
   const file = access.at.file;
@@ -64,8 +96,7 @@ function narrowingFixes(access: DataAccess, model: RecordModel, sensitive: strin
       return access.options ? [{ title, kind: 'suggestion', edits: [addProperty(file, access.options, `attributes: { exclude: [${sensitive.map((n) => `'${n}'`).join(', ')}] }`)] }] : [];
     case 'prisma': case 'typeorm': {
       const fields = keep(model.fields);
-      if (!access.options || access.options.keys.includes('select') || fields.length === 0) return [];
-      return [{ title: `Select only ${nameList(fields)} in the query`, kind: 'suggestion', edits: [addProperty(file, access.options, `select: { ${fields.map((f) => `${f}: true`).join(', ')} }`)] }];
+      return fields.length > 0 ? selectFields(access, fields, `Select only ${nameList(fields)} in the query`) : [];
     }
     default:
       return [];

@@ -7,7 +7,9 @@ import { isInternalPath, type ResolvedConfig } from '../../config';
 import type { Route } from '../../code/model';
 import { linksOf } from '../../code/part';
 import { correlate, type Binding, type Correlation } from '../../correlate';
-import { child, type Operation } from '../../spec/model';
+import type { FileSet, SpecNode } from '../../spec/load';
+import { child, entries, isJsonMediaType, isObject, items, successResponses, type Operation } from '../../spec/model';
+import { isWriteOnly, schemaTypes } from '../../spec/schema';
 import { codeModel, isServiceRoute } from '../code/knowledge';
 
 /** The correlation of specs and code, when the analysis has both; nothing when no spec pairs with the code. */
@@ -62,4 +64,63 @@ export function authInCode(route: Route): string | undefined {
   const links = linksOf(route, 'auth');
   if (links.length === 0) return undefined;
   return links.map((link) => `${link.name} (${link.evidence})`).join(', ');
+}
+
+/**
+ * The fields a success response of an operation lists for each object it returns, read from its schema when the
+ * list is closed. A schema lists its fields closed when it (with its `allOf` parts) declares `properties` and none of
+ * its parts allows more (`additionalProperties` absent or `false`); a free-form object, `additionalProperties: true`
+ * or a schema, or a choice (`oneOf`, `anyOf`, `not`) leaves the shape open, and nothing is compared.
+ */
+export interface ListedResponse {
+  /** The schema of each object returned (the items' schema when the response is an array). */
+  schema: SpecNode;
+  /** Whether the response is an array of such objects. */
+  many: boolean;
+  /** The properties listed for the response (`writeOnly` ones left out: they are never returned). */
+  listed: Set<string>;
+  /** The required properties, with the `required` key of the part that requires them. */
+  required: { name: string; site: SpecNode }[];
+}
+
+/** The first JSON success response of an operation whose schema lists a closed set of fields. */
+export function listedResponse(files: FileSet, op: Operation): ListedResponse | undefined {
+  for (const response of successResponses(op)) {
+    const content = response.contents.find((c) => isJsonMediaType(c.mediaType) && c.schema);
+    if (content) return closedFields(files, content.schema!);
+  }
+  return undefined;
+}
+
+const OPEN_COMPOSITIONS = ['oneOf', 'anyOf', 'not'];
+
+function closedFields(files: FileSet, top: SpecNode): ListedResponse | undefined {
+  let schema = files.deref(top);
+  if (!schema || !isObject(schema.value)) return undefined;
+  const many = schemaTypes(schema).includes('array') || child(schema, 'items') !== undefined;
+  if (many) schema = files.deref(child(schema, 'items')!);
+  if (!schema || !isObject(schema.value)) return undefined;
+  const listed = new Set<string>();
+  const required: ListedResponse['required'] = [];
+  const seen = new Set<unknown>();
+  const pending = [schema];
+  while (pending.length > 0) {
+    const part = files.deref(pending.pop()!);
+    if (!part || !isObject(part.value) || seen.has(part.value)) continue;
+    seen.add(part.value);
+    const value = part.value;
+    if (OPEN_COMPOSITIONS.some((key) => key in value)) return undefined;
+    if ('additionalProperties' in value && value.additionalProperties !== false) return undefined;
+    for (const [name, site] of entries(child(part, 'properties'))) {
+      const property = files.deref(site);
+      if (!property || !isWriteOnly(property)) listed.add(name);
+    }
+    const requiredSite = child(part, 'required');
+    if (Array.isArray(value.required)) {
+      for (const name of value.required) if (typeof name === 'string') required.push({ name, site: requiredSite! });
+    }
+    pending.push(...items(child(part, 'allOf')));
+  }
+  if (listed.size === 0) return undefined;
+  return { schema, many, listed, required: required.filter((r) => listed.has(r.name)) };
 }

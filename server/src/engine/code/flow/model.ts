@@ -90,6 +90,8 @@ export interface ModelField {
   name: string;
   /** Never read by default (`select: false` in Mongoose or TypeORM) or dropped when serialized (`@Exclude()`). */
   hidden?: boolean;
+  /** A link to other records (a Prisma relation, a TypeORM `@ManyToOne`...): returned only when the query includes it. */
+  relation?: boolean;
   /** The field's type as written (`String`, `Int`, `string`, another model's name). */
   type?: string;
   at?: Location;
@@ -130,6 +132,14 @@ export interface HandlerFlow {
 export interface ReturnedShape {
   at: Location;
   label: string;
+  /** The source text of the expression sent (short). */
+  text: string;
   /** Records reaching the response: the model's name, and the fields returned (narrowed, or the model's visible fields). */
   records: { model?: string; whole: boolean; fields: string[] }[];
+  /**
+   * The keys of each object sent, when what is sent is the records of one data access themselves, whole or as their
+   * query projected them (relations left out: a query returns them only when it includes them); absent when the
+   * value is built in place (an object or array literal), mixes other values, or its model is unknown.
+   */
+  keys?: { fields: string[]; many: boolean; model?: string };
 }

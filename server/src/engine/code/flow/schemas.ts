@@ -72,6 +72,8 @@ export function prismaModels(text: string, file: string): RecordModel[] {
     const character = lines[line].indexOf(field[1]);
     current.fields.push({ name: field[1], type: field[2] + (field[3] ?? ''), at: { file, range: { start: { line, character }, end: { line, character: character + field[1].length } } } });
   }
+  const names = new Set(models.map((m) => m.name));
+  for (const model of models) for (const f of model.fields) if (names.has(f.type!.replace(/\[\]$/, ''))) f.relation = true;
   return models;
 }
 
@@ -153,6 +155,9 @@ function readCodeModels(module: Module): RecordModel[] {
   return models;
 }
 
+/** TypeORM's relation decorators: the related records are loaded only when a query asks for them. */
+const TYPEORM_RELATIONS = new Set(['OneToOne', 'OneToMany', 'ManyToOne', 'ManyToMany']);
+
 /** A TypeORM entity or a NestJS Mongoose `@Schema()` class: its decorated properties. */
 function classModel(module: Module, cls: ts.ClassDeclaration, source: 'typeorm' | 'mongoose'): RecordModel {
   const fields: ModelField[] = [];
@@ -164,7 +169,8 @@ function classModel(module: Module, cls: ts.ClassDeclaration, source: 'typeorm' 
     if (!ts.isPropertyDeclaration(member)) continue;
     const decorators = decoratorsOf(member).map(decoratorCall).filter((d) => d !== undefined);
     const hidden = decorators.some((d) => d.name === 'Exclude' || ((d.name === 'Column' || d.name === 'Prop') && selectFalse(d.args[d.args.length - 1])));
-    fields.push({ name, type: typeText(member.type, module.source), at: locate(module, member.name), ...(hidden ? { hidden } : {}) });
+    const relation = decorators.some((d) => TYPEORM_RELATIONS.has(d.name));
+    fields.push({ name, type: typeText(member.type, module.source), at: locate(module, member.name), ...(hidden ? { hidden } : {}), ...(relation ? { relation } : {}) });
   }
   return { name: cls.name!.text, source, fields, at: locate(module, cls.name!), ...(serializes ? { serializes } : {}) };
 }
