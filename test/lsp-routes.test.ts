@@ -50,6 +50,8 @@ describe('route code in the language server', () => {
     const get = diagnostics.find((d) => d.range.start.line === 7 && d.code === 'code-auth-missing')!;
     assert.equal(readFileSync(file('routes/users.ts'), 'utf8').split('\n')[7].slice(get.range.start.character, get.range.end.character), 'get');
     assert.match(String(get.message), /GET \/users\/\{id\} accepts anonymous requests/);
+    // the output names the app reviewed, not the unit's internal id
+    await client.waitFor('the review logged', () => client.logs.some((line) => /^Reviewed the route code of \. \(\d+ files\) in \d+ ms/.test(line)));
   });
 
   test('hover on a registration: full path, what protects it and what applies it, every link with kind and evidence', async () => {

@@ -200,7 +200,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const ms = Math.round(performance.now() - (started.get(unit.id) ?? performance.now()));
     const { findings, problems } = analysis.result;
     const found = [plural(findings.filter((f) => !f.suppressed).length, 'finding'), ...(problems.length > 0 ? [plural(problems.length, 'problem')] : [])];
-    log(`Reviewed ${relativeTo(unit.root, unit.id)} (${plural(analysis.result.inputs.length, 'file')}) in ${ms} ms: ${found.join(', ')}`);
+    const reviewed = unit.kind === 'routes' ? `the route code of ${relativeTo(unit.root, appOf(unit)) || '.'}` : relativeTo(unit.root, unit.id);
+    log(`Reviewed ${reviewed} (${plural(analysis.result.inputs.length, 'file')}) in ${ms} ms: ${found.join(', ')}`);
   }
 
   /** The diagnostics scope each unit's files were last published under. */
