@@ -226,3 +226,43 @@ describe('NestJS route code in the language server', () => {
     assert.equal(rules(after).filter((r) => r.startsWith('code-rate-limit-missing')).length, 2, 'register and password reset are still unthrottled');
   });
 });
+
+describe('route code edits in the language server', () => {
+  let dir: string;
+  let client: Client;
+  const file = (rel: string) => join(dir, 'src', rel);
+  const uri = (rel: string) => pathToFileURL(file(rel)).href;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'api-sentinel-lsp-route-edits-'));
+    cpSync(EXPRESS, dir, { recursive: true });
+    // an OpenAPI document's edits would wait ten minutes: a route file's must not
+    client = await startClient({ transport: 'stdio', root: dir, serverOptions: { debounceMs: 600_000 } });
+  });
+  after(async () => {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("typing in a route file is analysed after the route code's short pause, the burst as one text", async () => {
+    const text = readFileSync(file('routes/orders.ts'), 'utf8');
+    client.open(uri('routes/orders.ts'), text, 'typescript', 1);
+    await client.waitForPush(uri('routes/orders.ts'), (_d, version) => version === 1);
+    // the route by id moves under /admin, one keystroke at a time
+    const at = text.indexOf("'/:orderId'") + 2;
+    const typed = 'admin/';
+    for (let i = 0; i < typed.length; i++) {
+      client.change(uri('routes/orders.ts'), 2 + i, [{ range: positionRange(text, at + i), text: typed[i] }]);
+    }
+    await client.waitForPush(uri('routes/orders.ts'), (_d, version) => version === 1 + typed.length);
+    const listed = await client.connection.sendRequest<{ routes: ListedRoute[] }>('apiSentinel/routes', {});
+    assert.ok(listed.routes.some((r) => r.path === '/orders/admin/{orderId}'), listed.routes.map((r) => r.path).join(', '));
+  });
+});
+
+/** The empty range at `offset` of `text`. */
+function positionRange(text: string, offset: number) {
+  const before = text.slice(0, offset);
+  const position = { line: before.split('\n').length - 1, character: offset - (before.lastIndexOf('\n') + 1) };
+  return { start: position, end: position };
+}

@@ -38,6 +38,11 @@ import { readTextFile } from '../workspace/files';
 export interface ServerOptions {
   /** Milliseconds of quiet after an edit before analysing. */
   debounceMs?: number;
+  /**
+   * The same for the route code of an app: an edit there is analysed in a few tens of milliseconds, and a newer edit
+   * cancels the analysis under way, so only a burst of changes is waited for.
+   */
+  routeDebounceMs?: number;
   /** Milliseconds of quiet after a quick result (moved, not re-checked) before the full review that confirms it. */
   confirmMs?: number;
   /** The analysis worker's script (`dist/analysis-worker.js` by default). */
@@ -56,6 +61,7 @@ const relativeTo = (root: string, file: string) => path.relative(root, file).spl
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const debounceMs = options.debounceMs ?? 150;
+  const routeDebounceMs = options.routeDebounceMs ?? 10;
   const confirmMs = options.confirmMs ?? 1000;
   // at the Info level: what the output channel shows by default
   const log = (message: string) => connection.console.info(message);
@@ -303,11 +309,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     for (const unit of units.rootedAt(folder)) scheduler.schedule(unit.id, delay);
   }
 
-  function onEdit(file: string, document: TextDocument, delay: number): void {
+  /** An open or an edit of `file`: analysed at once, or, when typed, once the edits pause. */
+  function onEdit(file: string, document: TextDocument, typed: boolean): void {
     const text = document.getText();
     navigation.changed(file);
     worker.overlay(file, { version: document.version, text });
-    if (isConfigFile(file)) configChanged(path.dirname(file), delay);
+    if (isConfigFile(file)) configChanged(path.dirname(file), typed ? debounceMs : 0);
     const known = units.get(file) !== undefined;
     // route code is never an OpenAPI document, even with an `openapi:` key in an object
     const code = isCodeFile(file);
@@ -317,7 +324,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (app && !app.entries.includes(file)) units.setRoutes(appOf(app), [...app.entries, file], app.root);
     if (!known && openApi) units.addDocument(file);
     else if (known && !openApi) removeUnit(file);
-    for (const unit of units.reading(file)) scheduler.schedule(unit.id, delay);
+    for (const unit of units.reading(file)) scheduler.schedule(unit.id, typed ? (unit.kind === 'routes' ? routeDebounceMs : debounceMs) : 0);
   }
 
   /** Waits until every unit reading `file` has a result (or a failure) for the current buffers. */
@@ -411,7 +418,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     open.open(file, e.document);
     publisher.opened(file);
     // reviewed at once, before the rest of the workspace
-    onEdit(file, e.document, 0);
+    onEdit(file, e.document, false);
     // a file no unit reads gets its (empty) diagnostics once the workspace review is done: one may read it
     if (units.reading(file).length === 0) {
       void discovery.then(guard('publish', undefined, () => { if (units.reading(file).length === 0) publisher.publish([file]); }));
@@ -420,7 +427,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   documents.onDidChangeContent(guard('textDocument/didChange', undefined, (e) => {
     const file = pathOf(e.document.uri);
     if (!file || opening.delete(e.document.uri)) return;
-    onEdit(file, e.document, debounceMs);
+    onEdit(file, e.document, true);
   }));
   documents.onDidClose(guard('textDocument/didClose', undefined, (e) => {
     const file = pathOf(e.document.uri);
