@@ -258,6 +258,19 @@ describe('route code edits in the language server', () => {
     const listed = await client.connection.sendRequest<{ routes: ListedRoute[] }>('apiSentinel/routes', {});
     assert.ok(listed.routes.some((r) => r.path === '/orders/admin/{orderId}'), listed.routes.map((r) => r.path).join(', '));
   });
+
+  test('a middleware file changed on disk is read again: the verdict of the routes of an open file follows it', async () => {
+    const middleware = file('middleware/authenticate.ts');
+    const original = readFileSync(middleware, 'utf8');
+    const changed = async (text: string) => {
+      writeFileSync(middleware, text);
+      await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri('middleware/authenticate.ts'), type: FileChangeType.Changed }] });
+    };
+    await changed(original.replace(/try \{[\s\S]*\n  \}\n/, '  next();\n'));
+    await client.waitForPush(uri('routes/orders.ts'), (d) => d.some((x) => x.code === 'code-auth-missing'));
+    await changed(original);
+    await client.waitForPush(uri('routes/orders.ts'), (d) => !d.some((x) => x.code === 'code-auth-missing'));
+  });
 });
 
 /** The empty range at `offset` of `text`. */

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnalysisWorker } from '../server/src/lsp/worker-client';
@@ -60,4 +60,29 @@ test('a worker that dies fails its job as a crash, and the next job gets a new w
   const next = await worker.analyze(ROOT, [SPEC], {}).outcome;
   assert.ok(next.kind === 'done');
   assert.equal(next.result.buffers.get(SPEC)?.version, 2);
+});
+
+test('a file kept from disk is read again once it changes there, told or not', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'api-sentinel-worker-disk-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const spec = join(dir, 'openapi.yaml');
+  const schema = join(dir, 'schemas', 'account.yaml');
+  cpSync(ROOT, dir, { recursive: true });
+  const schemaText = readFileSync(schema, 'utf8');
+  const withPassword = schemaText.replace('  name:\n', '  password:\n    type: string\n    maxLength: 64\n  name:\n');
+  const worker = new AnalysisWorker(WORKER);
+  t.after(() => worker.dispose());
+  const sensitive = async () => {
+    const outcome = await worker.analyze(dir, [spec], {}).outcome;
+    assert.ok(outcome.kind === 'done');
+    return (outcome.result.answer as SentResult).findings.some((f) => f.ruleId === 'response-sensitive-field');
+  };
+  assert.equal(await sensitive(), false);
+  // no change announced: the file's stamp differs
+  writeFileSync(schema, withPassword);
+  assert.equal(await sensitive(), true);
+  // announced, as a watched-file event does
+  writeFileSync(schema, schemaText);
+  worker.diskChanged(schema);
+  assert.equal(await sensitive(), false);
 });

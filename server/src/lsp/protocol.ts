@@ -27,6 +27,8 @@ export type ToWorker =
   /** The text of an open buffer at `version` (wins over disk), or null when the buffer closed. */
   | { type: 'overlay'; path: string; text: string; version: number }
   | { type: 'overlay'; path: string; text: null }
+  /** The file changed on disk (created, changed or deleted): a text of it read earlier is stale. */
+  | { type: 'disk-changed'; path: string }
   | {
       type: 'analyze';
       id: number;

@@ -497,6 +497,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const file = pathOf(change.uri);
       if (!file) continue;
       if (path.basename(file) === 'package.json' || (isCodeFile(file) && change.type !== FileChangeType.Changed)) appsChanged.add(units.folderOf(file));
+      worker.diskChanged(file);
       // an open buffer wins over the disk
       if (open.has(file)) continue;
       navigation.changed(file);

@@ -85,6 +85,8 @@ export class AnalysisWorker extends WorkerChannel<ToWorker, FromWorker> {
   private readonly overlays = new Map<string, OpenBuffer>();
   /** Buffers changed since the worker last got them. */
   private readonly changed = new Set<string>();
+  /** Files changed on disk since the worker was last told. */
+  private readonly changedOnDisk = new Set<string>();
 
   constructor(script = path.join(__dirname, 'analysis-worker.js'), log: (message: string) => void = () => {}) {
     super(script, 'analysis worker', log);
@@ -102,7 +104,14 @@ export class AnalysisWorker extends WorkerChannel<ToWorker, FromWorker> {
     this.changed.add(file);
   }
 
+  /** Makes the worker read `file` from disk again (it keeps what it read), from its next job on. */
+  diskChanged(file: string): void {
+    this.changedOnDisk.add(file);
+  }
+
   private flush(): void {
+    for (const file of this.changedOnDisk) this.send({ type: 'disk-changed', path: file });
+    this.changedOnDisk.clear();
     for (const file of this.changed) {
       const buffer = this.overlays.get(file);
       this.send(buffer ? { type: 'overlay', path: file, text: buffer.text, version: buffer.version } : { type: 'overlay', path: file, text: null });

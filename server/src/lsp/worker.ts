@@ -5,9 +5,9 @@
  * which versions it read.
  */
 import { parentPort } from 'node:worker_threads';
-import { CHECKS, findingKey, type FileReader, type Finding, type Route } from '../engine';
+import { CHECKS, findingKey, type FileReader, type Finding, type ReadResult, type Route } from '../engine';
 import { codeFrontend } from '../workspace/code-frontend';
-import { readTextFile } from '../workspace/files';
+import { fileStamp, readTextFile } from '../workspace/files';
 import { DocumentAnalyses, sameData } from './incremental';
 import type { FromWorker, SentFinding, ToWorker } from './protocol';
 
@@ -15,12 +15,30 @@ const overlays = new Map<string, { text: string; version: number }>();
 /** The versions of open buffers the running job read. */
 let read = new Map<string, number>();
 
+/**
+ * Texts read from disk, with the file's stamp then: read again once the stamp differs or the server says the file
+ * changed (a watched-file event, its buffer closed), since a quick second write may keep the stamp. A route unit
+ * reads hundreds of files per edit; checking their stamps costs a small part of reading them through the safe access layer.
+ */
+const disk = new Map<string, { root: string; maxBytes: number; stamp: string; text: string }>();
+
+function readDisk(file: string, root: string, maxBytes: number): ReadResult {
+  const stamp = fileStamp(file);
+  const kept = disk.get(file);
+  if (stamp !== undefined && kept?.stamp === stamp && kept.root === root && kept.maxBytes === maxBytes) return kept.text;
+  // stamped before reading: a write in between changes the stamp, and the next job reads the file again
+  const text = readTextFile(file, root, maxBytes);
+  if (typeof text === 'string' && stamp !== undefined) disk.set(file, { root, maxBytes, stamp, text });
+  else disk.delete(file);
+  return text;
+}
+
 /** The files of the project at `root`: open buffers first (their versions noted), then the disk through the safe access layer. */
 function readerFor(root: string): FileReader {
   return {
     read(file, limits) {
       const open = overlays.get(file);
-      if (open === undefined) return readTextFile(file, root, limits.maxBytes);
+      if (open === undefined) return readDisk(file, root, limits.maxBytes);
       read.set(file, open.version);
       return open.text;
     },
@@ -92,7 +110,11 @@ let queue = Promise.resolve();
 parentPort!.on('message', (message: ToWorker) => {
   queue = queue.then(() => {
     if (message.type === 'analyze') return analyzeJob(message);
-    if (message.text === null) overlays.delete(message.path); else overlays.set(message.path, { text: message.text, version: message.version });
+    // a file changed on disk, or its buffer closed (it may have been saved meanwhile): its disk text is read again
+    if (message.type === 'disk-changed' || message.text === null) disk.delete(message.path);
+    if (message.type === 'overlay') {
+      if (message.text === null) overlays.delete(message.path); else overlays.set(message.path, { text: message.text, version: message.version });
+    }
     return undefined;
   });
 });

@@ -49,6 +49,20 @@ export function realFileInRoot(absPath: string, root: string): { real: string; s
 }
 
 /**
+ * What tells a file's content apart without reading it: its device, inode, size and change times (in nanoseconds);
+ * undefined when it cannot be seen. A file whose stamp is the same as when it was read still holds the text read,
+ * unless it was written again within the file system's clock tick with the same size.
+ */
+export function fileStamp(absPath: string): string | undefined {
+  try {
+    const stats = statSync(absPath, { bigint: true });
+    return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Reads a regular file inside `root` as UTF-8 text, at most `maxBytes` bytes; a larger file, a file outside the root
  * (through a link), a special file or an unreadable one gives the reason instead.
  */
