@@ -1,10 +1,13 @@
 /**
- * Route analysis after edits: a session that keeps parses and handler facts between analyses gives, after each edit
- * of a multi-file app (its middleware, a router, the service a handler calls, the record models, the app's mounts),
- * exactly what a cold analysis of the same texts gives.
+ * Route analysis after edits: a session that keeps parses, handler facts and what each file's calls register between
+ * analyses gives, after each edit of a multi-file app (its middleware, a router, the service a handler calls, the
+ * record models, the app's mounts, a file that makes another file's calls registrations; a NestJS guard, module,
+ * controller and bootstrap), exactly what a cold analysis of the same texts gives.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { analyze } from '../server/src/engine/analyze';
 import { CHECKS } from '../server/src/engine/checks';
 import { codeFrontend } from '../server/src/engine/code/frontend';
@@ -48,6 +51,13 @@ users.post('/users/export', async (_req, res) => {
   res.json({ started: true });
 });
 `,
+  // not a router until the edit that makes it one: the calls on it in another file then register routes
+  'src/store.ts': `export const store = new Map<string, unknown>();
+`,
+  'src/routes/extra.ts': `import { store } from '../store';
+
+store.get('/extra', (_req: unknown, res: { json(value: unknown): void }) => res.json({}));
+`,
   'src/app.ts': `import express from 'express';
 import { requireUser } from './middleware/auth';
 import { users } from './routes/users';
@@ -77,7 +87,46 @@ const EDITS: [string, (text: string) => string][] = [
   ['src/routes/users.ts', (t) => t.replace('res.json(user);', 'res.json(user;')],
   ['src/routes/users.ts', () => APP['src/routes/users.ts']],
   ['src/app.ts', () => APP['src/app.ts']],
+  // another file's calls become registrations, then stop being ones, though that file is unchanged
+  ['src/store.ts', () => "import { Router } from 'express';\n\nexport const store = Router();\n"],
+  ['src/routes/users.ts', (t) => t.replace("users.post('/users/export'", "users.put('/users/export'")],
+  ['src/store.ts', () => APP['src/store.ts']],
 ];
+
+const NEST = join(__dirname, '..', 'examples', 'nestjs-insecure');
+const NEST_EDITS: [string, (text: string) => string][] = [
+  // the guard's module gains a global guard: every route is authenticated
+  ['src/app.module.ts', (t) => t.replace("import { Module } from '@nestjs/common';", "import { Module } from '@nestjs/common';\nimport { APP_GUARD } from '@nestjs/core';\nimport { JwtAuthGuard } from './auth/jwt-auth.guard';")
+    .replace('AdminModule] })', "AdminModule], providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }] })")],
+  // a controller gains a route, and the guard on `me` moves to the class
+  ['src/users/users.controller.ts', (t) => t.replace("  @Delete(':id')", "  @Get(':id/orders')\n  orders(@Param('id') id: string) {\n    return [{ id }];\n  }\n\n  @Delete(':id')")],
+  ['src/app.module.ts', () => readNest('src/app.module.ts')],
+  ['src/users/users.controller.ts', (t) => t.replace("  @UseGuards(JwtAuthGuard)\n  @Get('me')", "  @Get('me')").replace("@Controller('users')", "@UseGuards(JwtAuthGuard)\n@Controller('users')")],
+  // the guard is no longer a passport guard
+  ['src/auth/jwt-auth.guard.ts', (t) => t.replace("export class JwtAuthGuard extends AuthGuard('jwt') {}", 'export class JwtAuthGuard {\n  canActivate() {\n    return true;\n  }\n}')],
+  // the module stops declaring the controller, then the prefix changes
+  ['src/users/users.module.ts', (t) => t.replace('controllers: [UsersController]', 'controllers: []')],
+  ['src/main.ts', (t) => t.replace("setGlobalPrefix('api')", "setGlobalPrefix('v2')")],
+  ['src/users/users.module.ts', () => readNest('src/users/users.module.ts')],
+  ['src/auth/jwt-auth.guard.ts', () => readNest('src/auth/jwt-auth.guard.ts')],
+  ['src/users/users.controller.ts', () => readNest('src/users/users.controller.ts')],
+  ['src/main.ts', () => readNest('src/main.ts')],
+];
+
+function readNest(file: string): string { return readFileSync(join(NEST, file), 'utf8'); }
+
+/** Every file of a folder, by path relative to it. */
+function filesOf(folder: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path); else files[relative(folder, path).split('\\').join('/')] = readFileSync(path, 'utf8');
+    }
+  };
+  walk(folder);
+  return files;
+}
 
 const CODE_CHECKS = CHECKS.filter((check) => check.meta.needs.includes('code'));
 
@@ -90,20 +139,31 @@ function request(texts: Map<string, string>) {
 /** What a result says, as data (findings with their fixes, the route table with its chains and flow facts, problems). */
 const said = (result: AnalysisResult) => JSON.parse(JSON.stringify({ findings: result.findings, routes: result.routes, problems: result.problems }));
 
-test('route analysis after each edit of a multi-file app equals a cold analysis of the same texts', async () => {
-  const texts = new Map(Object.entries(APP).map(([file, text]) => [`${ROOT}/${file}`, text]));
+/** Analyses `app` after each of `edits` in one session, and each time cold; the distinct outcomes. */
+async function editedAgainstCold(app: Record<string, string>, edits: [string, (text: string) => string][]): Promise<number> {
+  const texts = new Map(Object.entries(app).map(([file, text]) => [`${ROOT}/${file}`, text]));
   const session = new Session();
   let last: Analysis | undefined = await session.analyze(request(texts));
   assert.deepEqual(said(last!.result), said(await analyze(request(texts))));
   const outcomes = new Set<string>();
-  for (const [file, edit] of EDITS) {
+  for (const [file, edit] of edits) {
     const path = `${ROOT}/${file}`;
     texts.set(path, edit(texts.get(path)!));
     last = await session.analyze(request(texts), last);
     const cold = said(await analyze(request(texts)));
     assert.deepEqual(said(last!.result), cold, `after the edit of ${file}`);
-    outcomes.add(JSON.stringify(cold.findings.map((f: { ruleId: string; file: string; range: unknown }) => [f.ruleId, f.file, f.range])));
+    outcomes.add(JSON.stringify([cold.findings.map((f: { ruleId: string; file: string; range: unknown }) => [f.ruleId, f.file, f.range]), cold.routes.map((r: { key: string }) => r.key)]));
   }
+  return outcomes.size;
+}
+
+test('route analysis after each edit of a multi-file app equals a cold analysis of the same texts', async () => {
+  const outcomes = await editedAgainstCold(APP, EDITS);
   // the edits change what is found, so that an analysis that kept stale facts would differ from the cold one
-  assert.ok(outcomes.size >= 5, `${outcomes.size} distinct outcomes`);
+  assert.ok(outcomes >= 7, `${outcomes} distinct outcomes`);
+});
+
+test('NestJS route analysis after each edit of a guard, a module, a controller and the bootstrap equals a cold analysis', async () => {
+  const outcomes = await editedAgainstCold(filesOf(NEST), NEST_EDITS);
+  assert.ok(outcomes >= 6, `${outcomes} distinct outcomes`);
 });

@@ -13,6 +13,7 @@ import type { Problem } from '../types';
 import { displayName, optedOut, type Classification, type Classifier } from './classify';
 import type { ChainLink, Framework, Handler, LinkKind, LinkScope, Reuse, Route } from './model';
 import { locate, type Module, type ModuleGraph } from './modules';
+import { ImportReach, sameReach, type Reach } from './reach';
 import { declarationSite, exportNames, isFunctionNode, unwrap, type FunctionNode, type Resolver, type Value } from './resolve';
 import { covers, joinPaths, NOT_CONSTANT, underPrefix, type PathPattern } from './templates';
 
@@ -123,6 +124,14 @@ const MAX_ROUTES = 100_000;
 
 interface Active { link: LinkSource; pattern: PathPattern; methods?: readonly string[]; scope: LinkScope }
 
+/**
+ * The calls of a parsed file that register nothing and pass no router on (most calls: `res.json(...)`, a query), with
+ * the import closure they were read with. Whether a call registers something or passes a router depends only on its
+ * file and the files its imports reach, so while they read the same, an analysis after an edit elsewhere reads only
+ * the file's other calls again (parses are kept between analyses, and with them these nodes).
+ */
+const INERT = new WeakMap<ts.SourceFile, { reach: Reach; calls: ReadonlySet<ts.CallExpression> }>();
+
 export class Routing {
   readonly routers: RouterNode[] = [];
   /** The function each route's handler runs, where it can be seen (filled while routes are read). */
@@ -146,18 +155,33 @@ export class Routing {
   /** Reads every registration of every module. */
   collect(graph: ModuleGraph): void {
     const modules = [...graph.modules.values()].sort((a, b) => graph.evaluationOrder.get(a)! - graph.evaluationOrder.get(b)!);
+    const reach = new ImportReach(graph);
     const candidates: { call: ts.CallExpression; module: Module; order: Order }[] = [];
+    // per module: its inert calls, those kept from an earlier analysis and those found now
+    const inert = new Map<Module, Set<ts.CallExpression>>();
     for (const module of modules) {
       const position = graph.evaluationOrder.get(module)!;
+      const kept = INERT.get(module.source);
+      const skip = kept && sameReach(kept.reach, reach.of(module)) ? kept.calls : undefined;
+      const found = new Set(skip);
+      inert.set(module, found);
       this.guarded(module, () => {
         for (const call of module.calls) {
+          if (skip?.has(call)) continue;
           const order = [position, orderPosition(call)];
-          if (!this.registration(call, module, EMPTY_ENV, order, false) && call.arguments.length > 0) candidates.push({ call, module, order });
+          if (this.registration(call, module, EMPTY_ENV, order, false)) continue;
+          if (call.arguments.length > 0) candidates.push({ call, module, order }); else found.add(call);
         }
       });
     }
     // registrations inside functions that receive a router count where the router is passed in
-    for (const { call, module, order } of candidates) this.guarded(module, () => this.include(call, module, EMPTY_ENV, order, []));
+    for (const { call, module, order } of candidates) {
+      this.guarded(module, () => { if (!this.include(call, module, EMPTY_ENV, order, [])) inert.get(module)!.add(call); });
+    }
+    for (const [module, calls] of inert) {
+      // a module whose reading failed part way is read whole next time
+      if (this.failed.has(module)) INERT.delete(module.source); else INERT.set(module.source, { reach: reach.of(module), calls });
+    }
     for (const extractor of this.extractors.values()) extractor.collect?.(this, graph);
   }
 
@@ -196,9 +220,9 @@ export class Routing {
 
   /**
    * `setup(app, '/admin')`: reads the registrations `setup` makes on a parameter that receives a router as made on
-   * that router, at this call, with every parameter bound to its argument.
+   * that router, at this call, with every parameter bound to its argument. False when the call passes no router.
    */
-  private include(call: ts.CallExpression, module: Module, env: Env, order: Order, stack: readonly FunctionNode[]): void {
+  private include(call: ts.CallExpression, module: Module, env: Env, order: Order, stack: readonly FunctionNode[]): boolean {
     const passesRouter = call.arguments.some((arg) => {
       const a = unwrap(arg);
       if (!ts.isIdentifier(a) && !ts.isPropertyAccessExpression(a) && a.kind !== ts.SyntaxKind.ThisKeyword) return false;
@@ -206,14 +230,16 @@ export class Routing {
       // with a router passed down from outside, routers made here were read already
       return unbound !== undefined && ('param' in unbound ? env.has(unbound.param) : env.size === 0);
     });
-    if (!passesRouter || stack.length >= MAX_INCLUDE_DEPTH) return;
+    if (!passesRouter) return false;
+    if (stack.length >= MAX_INCLUDE_DEPTH) return true;
     const callee = this.resolver.value(call.expression, module);
-    if (callee.kind !== 'node' || !isFunctionNode(callee.node) || stack.includes(callee.node)) return;
+    if (callee.kind !== 'node' || !isFunctionNode(callee.node) || stack.includes(callee.node)) return true;
     const inner = new Map(env);
     callee.node.parameters.forEach((param, index) => {
       if (!param.dotDotDotToken && call.arguments[index]) inner.set(param, { expr: call.arguments[index], module, env });
     });
     this.within(callee.node, callee.module, inner, order, [...stack, callee.node]);
+    return true;
   }
 
   /**

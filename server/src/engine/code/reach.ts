@@ -1,0 +1,58 @@
+/**
+ * What a module's facts may depend on: the files its import closure reaches. Bindings are followed through imports
+ * only, so what is read about a module's code (a handler's value flow, whether a call registers anything) holds
+ * while every file of its closure reads as before: the same parse (parses of unchanged texts are kept between
+ * analyses), the same resolved imports, or the same reason for not being analysed.
+ */
+import type ts from 'typescript';
+import type { Module, ModuleGraph } from './modules';
+
+/** One file of a closure: its parse and where its imports lead, or why it was not analysed. */
+interface Reached { source?: ts.SourceFile; refs: string; skipped?: string }
+
+/** A module's import closure, itself included, by path. */
+export type Reach = ReadonlyMap<string, Reached>;
+
+/** The import closures of one analysis's modules, each computed once. */
+export class ImportReach {
+  private readonly closures = new Map<Module, Reach>();
+  private readonly refs = new Map<Module, string>();
+
+  constructor(private readonly graph: ModuleGraph) {}
+
+  /** The files `module` may reach through its imports, itself included. */
+  of(module: Module): Reach {
+    let reach = this.closures.get(module);
+    if (reach) return reach;
+    const found = new Map<string, Reached>();
+    const visit = (path: string): void => {
+      if (found.has(path)) return;
+      const reached = this.graph.modules.get(path);
+      if (!reached) {
+        found.set(path, { refs: '', skipped: this.graph.skipped.get(path) ?? '' });
+        return;
+      }
+      found.set(path, { source: reached.source, refs: this.refsOf(reached) });
+      for (const ref of reached.refs.values()) if (ref.kind === 'file') visit(ref.path);
+    };
+    visit(module.path);
+    this.closures.set(module, (reach = found));
+    return reach;
+  }
+
+  private refsOf(module: Module): string {
+    let refs = this.refs.get(module);
+    if (refs === undefined) this.refs.set(module, (refs = JSON.stringify([...module.refs])));
+    return refs;
+  }
+}
+
+/** Whether two closures read the same. */
+export function sameReach(a: Reach, b: Reach): boolean {
+  if (a.size !== b.size) return false;
+  for (const [path, was] of a) {
+    const now = b.get(path);
+    if (!now || now.source !== was.source || now.refs !== was.refs || now.skipped !== was.skipped) return false;
+  }
+  return true;
+}
