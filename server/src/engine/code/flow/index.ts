@@ -5,8 +5,8 @@
  * through `facts.ts`, which is free of TypeScript (the checks and the correlator use it without loading the compiler).
  */
 import type { Framework } from '../model';
-import type ts from 'typescript';
 import type { Module, ModuleGraph } from '../modules';
+import { ImportReach, sameReach, type Reach } from '../reach';
 import type { FunctionNode, Resolver } from '../resolve';
 import { HandlerAnalysis } from './handler';
 import type { HandlerFlow, RecordModel } from './model';
@@ -18,18 +18,13 @@ export const PRISMA_SCHEMA_PATHS = ['prisma/schema.prisma', 'schema.prisma'];
 /** A global `ValidationPipe({ whitelist: true })` (or forbidNonWhitelisted) strips unknown body keys for every route. */
 const WHITELIST = /ValidationPipe\(\s*\{[^}]*\b(?:whitelist|forbidNonWhitelisted)\s*:\s*true/;
 
-/**
- * One file a handler's analysis may reach: its parse, where its imports lead, or why it was not analysed. A handler's
- * analysis follows bindings through imports only, so the files it may reach are its module's import closure.
- */
-interface Reachable { source?: ts.SourceFile; refs: string; skipped?: string }
-
 /** The facts of a handler with what they were read from: they hold while all of it reads the same. */
 interface KeptFlow {
   flow: HandlerFlow | undefined;
   framework: Framework;
   whitelisted: boolean;
-  reachable: ReadonlyMap<string, Reachable>;
+  /** Its module's import closure: the files a handler's analysis may reach. */
+  reachable: Reach;
   /** The record models the analysis looked up, by name, as JSON. */
   models: ReadonlyMap<string, string | undefined>;
 }
@@ -44,10 +39,11 @@ export class FlowAnalysis {
   private readonly models: ModelRegistry;
   private readonly whitelisted: boolean;
   private readonly read = new Map<FunctionNode, HandlerFlow | undefined>();
-  private readonly closures = new Map<Module, ReadonlyMap<string, Reachable>>();
+  private readonly reach: ImportReach;
 
-  constructor(private readonly resolver: Resolver, private readonly graph: ModuleGraph, prismaSchemas: ReadonlyMap<string, string>) {
+  constructor(private readonly resolver: Resolver, graph: ModuleGraph, prismaSchemas: ReadonlyMap<string, string>) {
     this.models = readModels(graph, prismaSchemas);
+    this.reach = new ImportReach(graph);
     this.whitelisted = [...graph.modules.values()].some((m) => m.source.text.includes('ValidationPipe') && WHITELIST.test(m.source.text));
   }
 
@@ -58,7 +54,7 @@ export class FlowAnalysis {
    */
   handler(fn: FunctionNode, module: Module, framework: Framework): HandlerFlow | undefined {
     if (this.read.has(fn)) return this.read.get(fn);
-    const reachable = this.closure(module);
+    const reachable = this.reach.of(module);
     const kept = KEPT.get(fn);
     if (kept && kept.framework === framework && kept.whitelisted === this.whitelisted && sameReach(kept.reachable, reachable)
       && [...kept.models].every(([name, model]) => modelJson(this.models.find(name)) === model)) {
@@ -83,35 +79,6 @@ export class FlowAnalysis {
     KEPT.set(fn, { flow, framework, whitelisted: this.whitelisted, reachable, models });
     return flow;
   }
-
-  /** The files `module` may reach through its imports, itself included. */
-  private closure(module: Module): ReadonlyMap<string, Reachable> {
-    let reachable = this.closures.get(module);
-    if (reachable) return reachable;
-    const found = new Map<string, Reachable>();
-    const visit = (path: string): void => {
-      if (found.has(path)) return;
-      const reached = this.graph.modules.get(path);
-      if (!reached) {
-        found.set(path, { refs: '', skipped: this.graph.skipped.get(path) ?? '' });
-        return;
-      }
-      found.set(path, { source: reached.source, refs: JSON.stringify([...reached.refs]) });
-      for (const ref of reached.refs.values()) if (ref.kind === 'file') visit(ref.path);
-    };
-    visit(module.path);
-    this.closures.set(module, (reachable = found));
-    return reachable;
-  }
-}
-
-function sameReach(a: ReadonlyMap<string, Reachable>, b: ReadonlyMap<string, Reachable>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [path, was] of a) {
-    const now = b.get(path);
-    if (!now || now.source !== was.source || now.refs !== was.refs || now.skipped !== was.skipped) return false;
-  }
-  return true;
 }
 
 /** Models as JSON, written once per model object (the models of unchanged files are the same objects). */
