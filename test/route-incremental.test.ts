@@ -58,6 +58,18 @@ users.post('/users/export', async (_req, res) => {
 
 store.get('/extra', (_req: unknown, res: { json(value: unknown): void }) => res.json({}));
 `,
+  // two apps serve the same routes: their order in the table is the order the apps were first met in
+  'src/servers.ts': `import express from 'express';
+import { requireUser } from './middleware/auth';
+import { users } from './routes/users';
+
+export const first = express();
+first.listen(3000).get('/health', (_req: unknown, res: { end(): void }) => res.end());
+export const second = express();
+second.use(requireUser);
+second.use('/v1', users);
+first.use('/v1', users);
+`,
   'src/app.ts': `import express from 'express';
 import { requireUser } from './middleware/auth';
 import { users } from './routes/users';

@@ -156,7 +156,7 @@ export class Routing {
   collect(graph: ModuleGraph): void {
     const modules = [...graph.modules.values()].sort((a, b) => graph.evaluationOrder.get(a)! - graph.evaluationOrder.get(b)!);
     const reach = new ImportReach(graph);
-    const candidates: { call: ts.CallExpression; module: Module; order: Order }[] = [];
+    const candidates: { call: ts.CallExpression; module: Module; order: Order; created: boolean }[] = [];
     // per module: its inert calls, those kept from an earlier analysis and those found now
     const inert = new Map<Module, Set<ts.CallExpression>>();
     for (const module of modules) {
@@ -169,14 +169,20 @@ export class Routing {
         for (const call of module.calls) {
           if (skip?.has(call)) continue;
           const order = [position, orderPosition(call)];
+          const routers = this.routers.length;
           if (this.registration(call, module, EMPTY_ENV, order, false)) continue;
-          if (call.arguments.length > 0) candidates.push({ call, module, order }); else found.add(call);
+          // a call whose reading made a router is read every time: when a router is made decides the routes' order
+          const created = this.routers.length > routers;
+          if (call.arguments.length > 0) candidates.push({ call, module, order, created }); else if (!created) found.add(call);
         }
       });
     }
     // registrations inside functions that receive a router count where the router is passed in
-    for (const { call, module, order } of candidates) {
-      this.guarded(module, () => { if (!this.include(call, module, EMPTY_ENV, order, [])) inert.get(module)!.add(call); });
+    for (const { call, module, order, created } of candidates) {
+      this.guarded(module, () => {
+        const routers = this.routers.length;
+        if (!this.include(call, module, EMPTY_ENV, order, []) && !created && this.routers.length === routers) inert.get(module)!.add(call);
+      });
     }
     for (const [module, calls] of inert) {
       // a module whose reading failed part way is read whole next time
