@@ -39,8 +39,8 @@ export interface ServerOptions {
   /** Milliseconds of quiet after an edit before analysing. */
   debounceMs?: number;
   /**
-   * The same for the route code of an app: an edit there is analysed in a few tens of milliseconds, and a newer edit
-   * cancels the analysis under way, so only a burst of changes is waited for.
+   * The same for the route code of an app: its analysis of an edit keeps what the edit did not change, and a newer
+   * edit cancels the analysis under way, so only a burst of changes is waited for.
    */
   routeDebounceMs?: number;
   /** Milliseconds of quiet after a quick result (moved, not re-checked) before the full review that confirms it. */

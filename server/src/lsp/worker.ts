@@ -18,7 +18,8 @@ let read = new Map<string, number>();
 /**
  * Texts read from disk, with the file's stamp then: read again once the stamp differs or the server says the file
  * changed (a watched-file event, its buffer closed), since a quick second write may keep the stamp. A route unit
- * reads hundreds of files per edit; checking their stamps costs a small part of reading them through the safe access layer.
+ * reads hundreds of files per edit: checking their stamps costs a small part of reading them through the safe
+ * access layer.
  */
 const disk = new Map<string, { root: string; maxBytes: number; stamp: string; text: string }>();
 
