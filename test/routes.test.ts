@@ -5,11 +5,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { analyzeRoutes, type RouteOptions } from '../server/src/engine/code';
+import { analyzeRoutes, EXTRACTORS, type RouteOptions } from '../server/src/engine/code';
+import { Routing } from '../server/src/engine/code/routing';
 import { loadModules } from '../server/src/engine/code/modules';
 import { Resolver } from '../server/src/engine/code/resolve';
 import { ParseCache } from '../server/src/engine/spec/load';
-import { safeRegExp } from '../server/src/engine/code/classify';
+import { Classifier, safeRegExp } from '../server/src/engine/code/classify';
 import { covers, joinPaths, toPattern, toTemplate } from '../server/src/engine/code/templates';
 import { analyzeMemory, assertRouteTable, chainOf, codeFiles, diskReader, FIXTURES, memoryReader } from './support/routes';
 
@@ -561,4 +562,20 @@ test('the parser recovers: a broken file still yields the routes it can read', a
   const result = await analyzeMemory({ '/p/app.ts': "import express from 'express';\nconst app = express();\napp.get('/fine', (req, res) => res.end());\nconst broken = ;\n" });
   assert.equal(result.problems[0].code, 'code-parse-error');
   assert.deepEqual(result.routes.map((r) => r.key), ['GET /fine']);
+});
+
+test('reading registrations stops once the analysis is cancelled; uncancelled, the same graph gives its routers', async () => {
+  const files = {
+    '/p/app.ts': "import express from 'express';\nimport { users } from './users';\nconst app = express();\napp.use('/users', users);\n",
+    '/p/users.ts': "import { Router } from 'express';\nexport const users = Router();\nusers.get('/:id', (req, res) => res.json({}));\n",
+  };
+  const graph = await loadModules({ root: '/p', files: Object.keys(files), reader: memoryReader(files) });
+  const routingOf = (cancelled: boolean) => {
+    const resolver = new Resolver(graph);
+    const routing = new Routing(resolver, new Classifier(resolver, {}, () => undefined), EXTRACTORS, () => undefined);
+    routing.collect(graph, { cancelled });
+    return routing;
+  };
+  assert.deepEqual(routingOf(true).routers, []);
+  assert.deepEqual(routingOf(false).routes().map((r) => r.key), ['GET /users/{id}']);
 });

@@ -61,7 +61,8 @@ export async function analyzeRoutes(request: RouteRequest): Promise<RouteAnalysi
     const resolver = new Resolver(graph);
     const routing = new Routing(resolver, new Classifier(resolver, options, report), EXTRACTORS, report);
     if (request.cancel?.cancelled) return { routes: [], problems, inputs: graph.inputs };
-    routing.collect(graph);
+    routing.collect(graph, request.cancel);
+    if (request.cancel?.cancelled) return { routes: [], problems, inputs: graph.inputs };
     const routes = routing.routes().sort(compareRoutes);
     const prismaSchemas = await readPrismaSchemas(request, graph.inputs);
     const flows = new FlowAnalysis(resolver, graph, prismaSchemas);

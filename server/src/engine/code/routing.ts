@@ -9,7 +9,7 @@
  * that covers it, then its own.
  */
 import ts from 'typescript';
-import type { Problem } from '../types';
+import type { CancellationSignal, Problem } from '../types';
 import { displayName, optedOut, type Classification, type Classifier } from './classify';
 import type { ChainLink, Framework, Handler, LinkKind, LinkScope, Reuse, Route } from './model';
 import { locate, type Module, type ModuleGraph } from './modules';
@@ -152,14 +152,18 @@ export class Routing {
     this.allMethods = new Set(extractors.flatMap((e) => [...e.methods]));
   }
 
-  /** Reads every registration of every module. */
-  collect(graph: ModuleGraph): void {
+  /**
+   * Reads every registration of every module; stops between modules once `cancel` is set (an edit after a short pause
+   * starts an analysis that the next keystroke makes stale).
+   */
+  collect(graph: ModuleGraph, cancel?: CancellationSignal): void {
     const modules = [...graph.modules.values()].sort((a, b) => graph.evaluationOrder.get(a)! - graph.evaluationOrder.get(b)!);
     const reach = new ImportReach(graph);
     const candidates: { call: ts.CallExpression; module: Module; order: Order; created: boolean }[] = [];
     // per module: its inert calls, those kept from an earlier analysis and those found now
     const inert = new Map<Module, Set<ts.CallExpression>>();
     for (const module of modules) {
+      if (cancel?.cancelled) return;
       const position = graph.evaluationOrder.get(module)!;
       const kept = INERT.get(module.source);
       const skip = kept && sameReach(kept.reach, reach.of(module)) ? kept.calls : undefined;
@@ -179,6 +183,7 @@ export class Routing {
     }
     // registrations inside functions that receive a router count where the router is passed in
     for (const { call, module, order, created } of candidates) {
+      if (cancel?.cancelled) return;
       this.guarded(module, () => {
         const routers = this.routers.length;
         if (!this.include(call, module, EMPTY_ENV, order, []) && !created && this.routers.length === routers) inert.get(module)!.add(call);
