@@ -194,6 +194,12 @@ test('json: a comparison adds fixed, unchanged, widened and the base', () => {
   assert.deepEqual(fromBaseline.baseline, { file: 'baseline.json', entries: 1, fixed: 1 });
 });
 
+test('json: the report is one line, even when a message holds line breaks', () => {
+  const text = formatJson(review([finding({ message: 'first line\nsecond line\r\nthird' })]));
+  assert.equal(text.indexOf('\n'), text.length - 1, 'one newline, at the end');
+  assert.equal((JSON.parse(text) as { findings: Finding[] }).findings[0].message, 'first line\nsecond line\r\nthird');
+});
+
 test('text: the short lists show ten entries, then how many more', () => {
   const gone = Array.from({ length: 12 }, (_, i) => finding({ anchor: `/gone/${i}`, message: `gone ${i}` }));
   const out = formatText(compareWithBase(review([]), mergeBase(gone)), { color: false });
