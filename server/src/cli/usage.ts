@@ -91,7 +91,7 @@ Formats:
   sarif     SARIF 2.1.0, for GitHub code scanning and other SARIF viewers;
             suppressed findings carry suppressions. Compared with a base,
             every result has a baselineState: new, unchanged, updated (it
-            gained operations) or absent (fixed).
+            gained operations) or absent (fixed). One line of JSON, too.
   github    GitHub Actions annotations on the findings' lines (the new ones,
             compared with a base); with $GITHUB_STEP_SUMMARY set, the
             markdown report is added to the job summary.
