@@ -194,6 +194,15 @@ test('json: a comparison adds fixed, unchanged, widened and the base', () => {
   assert.deepEqual(fromBaseline.baseline, { file: 'baseline.json', entries: 1, fixed: 1 });
 });
 
+test('json and sarif: the report is one line, even when a message holds line breaks', () => {
+  const message = 'first line\nsecond line\r\nthird';
+  const json = formatJson(review([finding({ message })]));
+  const sarif = formatSarif(review([finding({ message })]));
+  for (const text of [json, sarif]) assert.equal(text.indexOf('\n'), text.length - 1, 'one newline, at the end');
+  assert.equal((JSON.parse(json) as { findings: Finding[] }).findings[0].message, message);
+  assert.equal((JSON.parse(sarif) as { runs: { results: { message: { text: string } }[] }[] }).runs[0].results[0].message.text, message);
+});
+
 test('text: the short lists show ten entries, then how many more', () => {
   const gone = Array.from({ length: 12 }, (_, i) => finding({ anchor: `/gone/${i}`, message: `gone ${i}` }));
   const out = formatText(compareWithBase(review([]), mergeBase(gone)), { color: false });

@@ -83,6 +83,8 @@ export function poolThreads(env: NodeJS.ProcessEnv = process.env): number {
  * reads only as far as it needs to know.
  */
 export function enoughDocumentsForPool(files: readonly string[], root: string, maxBytes: number): boolean {
+  // fewer candidates than that cannot hold enough: reading them here would read each spec twice
+  if (files.length < MIN_POOL_DOCUMENTS) return false;
   let documents = 0;
   for (const file of files) {
     const text = readTextFile(file, root, maxBytes);

@@ -86,11 +86,12 @@ Formats:
             (method, path, framework, file, range, chain, handler); summary
             lists the frontends that ran (spec, code). Compared with a base,
             findings are the new ones, and fixed, unchanged (a count),
-            widened and base (or baseline) are added.
+            widened and base (or baseline) are added. The report is one
+            line of JSON ('jq .' indents it).
   sarif     SARIF 2.1.0, for GitHub code scanning and other SARIF viewers;
             suppressed findings carry suppressions. Compared with a base,
             every result has a baselineState: new, unchanged, updated (it
-            gained operations) or absent (fixed).
+            gained operations) or absent (fixed). One line of JSON, too.
   github    GitHub Actions annotations on the findings' lines (the new ones,
             compared with a base); with $GITHUB_STEP_SUMMARY set, the
             markdown report is added to the job summary.

@@ -1,4 +1,4 @@
-import { SEVERITY_RANK, type AnalysisResult, type CancellationSignal, type CheckMeta, type FileReader, type Finding, type OperationRef, type Problem, type RelatedLocation } from './types';
+import { SEVERITY_RANK, type AnalysisResult, type CancellationSignal, type CheckMeta, type FileReader, type Finding, type OperationRef, type Problem, type Range, type RelatedLocation } from './types';
 import type { FileSet, ParseCache } from './spec/load';
 import { isObject, operationRef, type Operation } from './spec/model';
 import { resolveConfig, type Config, type ResolvedConfig } from './config';
@@ -155,6 +155,17 @@ function runChecks(
   cancel?: CancellationSignal, withFixes = true,
 ): Finding[] {
   const drafts: Draft[] = [];
+  // one range per key or value, shared by every finding that stands at it or relates it (a place known by its path
+  // alone is rare and computed each time: Places tells such places apart by key only)
+  const ranges = new Places<Range>();
+  const rangeAt = (site: ReportSite) => (isCodeSite(site) || site.at.parent === undefined ? siteRange(site) : ranges.at(site, () => siteRange(site)));
+  // checks relate one operation from many findings with one shared entry: one location for it too
+  const locations = new Map<object, RelatedLocation>();
+  const locationOf = (rel: ReportSite & { message: string }) => {
+    let location = locations.get(rel);
+    if (!location) locations.set(rel, (location = { file: siteFile(rel), range: rangeAt(rel), message: rel.message }));
+    return location;
+  };
   for (const check of checks) {
     if (cancel?.cancelled) return [];
     const places = new Places<Draft>();
@@ -171,7 +182,7 @@ function runChecks(
         // a place reached by several operations keeps its most severe report whole: severity, message and fixes
         if (!created && SEVERITY_RANK[report.severity ?? check.meta.severity] < SEVERITY_RANK[draft.report.severity ?? check.meta.severity]) draft.report = report;
         for (const op of report.operations ?? []) if (!draft.operations.has(op)) draft.operations.set(op, isOperationRef(op) ? op : operationRef(op));
-        for (const rel of report.related ?? []) draft.related.at(rel, () => ({ file: siteFile(rel), range: siteRange(rel), message: rel.message }), rel.message);
+        for (const rel of report.related ?? []) draft.related.at(rel, () => locationOf(rel), rel.message);
       },
     };
     try { check.run(ctx); } catch (error) {
@@ -188,7 +199,7 @@ function runChecks(
       severity: override && override !== 'off' ? override : report.severity ?? meta.severity,
       message: typeof report.message === 'function' ? report.message(operations) : report.message,
       file: siteFile(report),
-      range: siteRange(report),
+      range: rangeAt(report),
       anchor: isCodeSite(report) ? report.code.anchor : jsonPointer(report.at.path),
       path: isCodeSite(report) ? [] : report.at.path,
       operations,

@@ -24,7 +24,8 @@ export function formatJson(review: Review): string {
     routes: (review.routes ?? []).map(routeEntry),
     summary: summarize(review),
   };
-  return `${printableJson(report, 2)}\n`;
+  // one line, as ESLint's json formatter writes: indentation would nearly double a large report's bytes
+  return `${printableJson(report)}\n`;
 }
 
 /** A route of the table, as CI and other tools read it: where it is registered and the chain in effect, in order. */

@@ -39,7 +39,8 @@ export function formatSarif(review: Review): string {
         : review.findings.map((f) => result(f, ruleIndex.get(f.ruleId))),
     }],
   };
-  return `${printableJson(log, 2)}\n`;
+  // one line, like the JSON report: indentation doubles the size of a large log
+  return `${printableJson(log)}\n`;
 }
 
 function pascalCase(id: string): string {

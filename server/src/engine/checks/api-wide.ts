@@ -47,19 +47,28 @@ export interface Summary {
   place: string;
 }
 
+/** Where a place lacks a bound, how severe that is, and the operation that reaches it. */
+export type LackingSite = Site & { severity: Severity; operations: Operation[] };
+/** The rest of a place's own report. */
+export type PlaceDetails = Pick<SpecReport, 'message' | 'related' | 'fixes'>;
+
 /**
  * The places of one document that lack a bound (each with the report it would get on its own) and those that
  * declare it. A place is identified by the schema object that lacks or declares the bound, so a shared schema
  * counts once however many operations use it.
  */
 export class Omissions {
-  private readonly reports: (SpecReport & { severity: Severity })[] = [];
+  private readonly places: { site: LackingSite; details: () => PlaceDetails }[] = [];
   private readonly lacking = new Map<object, Site>();
   private readonly declaring = new Set<object>();
 
-  lacks(place: object, report: SpecReport & { severity: Severity }): void {
-    this.reports.push(report);
-    if (!this.lacking.has(place)) this.lacking.set(place, report);
+  /**
+   * A place that lacks the bound: where, how severe and for which operation now; the rest of its report only when
+   * places are reported one by one (a whole-API finding lists the places and drops their own messages).
+   */
+  lacks(place: object, site: LackingSite, details: () => PlaceDetails): void {
+    this.places.push({ site, details });
+    if (!this.lacking.has(place)) this.lacking.set(place, site);
   }
 
   declares(place: object): void {
@@ -74,11 +83,11 @@ export class Omissions {
     const lacking = this.lacking.size;
     const declaring = this.declaring.size;
     if (!mostlyLacking(declaring, lacking)) {
-      for (const report of this.reports) ctx.report(report);
+      for (const { site, details } of this.places) ctx.report({ ...site, ...details() });
       return;
     }
-    const operations = [...new Set(this.reports.flatMap((r) => r.operations ?? []))];
-    const severity = this.reports.map((r) => r.severity).reduce((a, b) => (SEVERITY_RANK[b] < SEVERITY_RANK[a] ? b : a));
+    const operations = [...new Set(this.places.flatMap((p) => p.site.operations))];
+    const severity = this.places.map((p) => p.site.severity).reduce((a, b) => (SEVERITY_RANK[b] < SEVERITY_RANK[a] ? b : a));
     ctx.report({ ...apiSite(doc), severity, operations, message: summary.message(lacking, declaring, operations),
       related: [...this.lacking.values()].map((site) => ({ ...site, message: summary.place })) });
   }

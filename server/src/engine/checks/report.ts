@@ -8,6 +8,7 @@ import type { SpecNode } from '../spec/load';
 import { child, isObject, operationLabel, within, type Operation } from '../spec/model';
 import type { SchemaVisit } from '../spec/schema';
 import type { RequestInput } from '../spec/inputs';
+import { memoize } from '../memo';
 
 type Obj = Record<string, unknown>;
 
@@ -80,9 +81,17 @@ export function usage(op: Operation, site: Site, verb: string): NonNullable<Repo
   return within(site.at, op.node) ? [] : [relatedOperation(op, verb)];
 }
 
+type Related = NonNullable<Report['related']>[number];
+
+/** An operation's related entries by verb: findings that relate one operation the same way share one entry. */
+const relatedByVerb = memoize((_op: Operation) => new Map<string, Related>());
+
 /** A related entry at an operation's method key: "GET /users returns 'password'". */
-export function relatedOperation(op: Operation, verb: string): NonNullable<Report['related']>[number] {
-  return { ...operationSite(op), message: `${operationLabel(op)} ${verb}` };
+export function relatedOperation(op: Operation, verb: string): Related {
+  const known = relatedByVerb(op);
+  let related = known.get(verb);
+  if (!related) known.set(verb, (related = { ...operationSite(op), message: `${operationLabel(op)} ${verb}` }));
+  return related;
 }
 
 /** A count and its noun: "1 operation", "3 operations". */

@@ -95,6 +95,14 @@ export interface BodyField {
  * reaches properties of properties and of array items), and 2.0 formData parameters. `readOnly` properties are not sent.
  */
 export function bodyFields(files: FileSet, op: Operation, nested: boolean, accept: (name: string) => boolean): BodyField[] {
+  return (nested ? nestedBodyFields : topBodyFields)(op, files).filter((field) => accept(field.name));
+}
+
+/** Every field of an operation's body, walked once per operation for all the checks that read them. */
+const nestedBodyFields = memoize((op: Operation, files: FileSet) => walkBodyFields(files, op, true));
+const topBodyFields = memoize((op: Operation, files: FileSet) => walkBodyFields(files, op, false));
+
+function walkBodyFields(files: FileSet, op: Operation, nested: boolean): BodyField[] {
   const fields: BodyField[] = [];
   // media types often share one schema (2.0 `consumes` always does): walk each schema once
   const schemas = new Map<unknown, SpecNode>();
@@ -107,7 +115,6 @@ export function bodyFields(files: FileSet, op: Operation, nested: boolean, accep
       const properties = child(schema, 'properties');
       if (!properties || !isObject(properties.value)) return;
       for (const name of Object.keys(properties.value)) {
-        if (!accept(name)) continue;
         const propSite = child(properties, name)!;
         const propSchema = files.deref(propSite);
         if (isReadOnly(propSite) || (propSchema && isReadOnly(propSchema))) continue;
@@ -118,7 +125,7 @@ export function bodyFields(files: FileSet, op: Operation, nested: boolean, accep
   if (op.document.version === '2.0') {
     for (const param of formDataParameters(files, op)) {
       const nameNode = child(param, 'name');
-      if (nameNode && typeof nameNode.value === 'string' && accept(nameNode.value)) {
+      if (nameNode && typeof nameNode.value === 'string') {
         fields.push({ name: nameNode.value, site: { at: nameNode, part: 'value' }, schema: param, kind: 'form' });
       }
     }

@@ -1,6 +1,8 @@
 /** Which keys of an OpenAPI document hold literal data rather than schemas, parameters or references, and reading it. */
 import type { SpecNode } from './load';
 import { isObject } from './model';
+import type { SourceFile } from './source';
+import { memoize } from '../memo';
 
 const LITERAL_KEYS = new Set(['example', 'examples', 'default', 'enum', 'const']);
 
@@ -12,6 +14,26 @@ const LITERAL_KEYS = new Set(['example', 'examples', 'default', 'enum', 'const']
 export function isLiteralKey(key: string): boolean {
   return LITERAL_KEYS.has(key) || key.startsWith('x-');
 }
+
+/**
+ * Every object and array of a file outside literal data, each once (a YAML alias is one object): depth first, each
+ * before what it holds. One walk per file, shared by whatever scans the whole document (fixes choosing a value the
+ * document writes elsewhere, or checking how a schema is used).
+ */
+export const plainObjects = memoize((file: SourceFile): readonly object[] => {
+  const found: object[] = [];
+  const seen = new Set<object>();
+  const stack: unknown[] = [file.value];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (value === null || typeof value !== 'object' || seen.has(value)) continue;
+    seen.add(value);
+    found.push(value);
+    if (Array.isArray(value)) { for (const item of value) stack.push(item); continue; }
+    for (const [key, child] of Object.entries(value)) if (!isLiteralKey(key)) stack.push(child);
+  }
+  return found;
+});
 
 /** An example written elsewhere (`$ref` in an `examples` map): its value cannot be read where it is referenced. */
 const UNREADABLE: unique symbol = Symbol('unreadable example');

@@ -8,7 +8,7 @@
  */
 import type { Fix, TextEdit } from '../../types';
 import type { FileSet, SpecNode } from '../../spec/load';
-import { isLiteralKey } from '../../spec/literal';
+import { plainObjects } from '../../spec/literal';
 import { isObject, type Operation } from '../../spec/model';
 import type { SourceFile } from '../../spec/source';
 import { COMPOSITIONS } from '../../spec/schema';
@@ -143,17 +143,11 @@ const MAX_REF_HOPS = 32;
 const allOfParts = memoize((files: FileSet): Set<unknown> => {
   const parts = new Set<unknown>();
   for (const file of files.all()) {
-    const seen = new Set<unknown>();
-    const stack: unknown[] = [file.value];
-    while (stack.length > 0) {
-      const value = stack.pop();
-      if (value === null || typeof value !== 'object' || seen.has(value)) continue;
-      seen.add(value);
-      if (Array.isArray(value)) { for (const item of value) stack.push(item); continue; }
+    for (const value of plainObjects(file)) {
+      if (Array.isArray(value)) continue;
       const { allOf, $ref, properties } = value as Record<string, unknown>;
       if (Array.isArray(allOf)) for (const part of allOf) parts.add(followRefs(files, file, part));
       if (typeof $ref === 'string' && properties !== undefined) parts.add(followRefs(files, file, { $ref }));
-      for (const [key, child] of Object.entries(value)) if (!isLiteralKey(key)) stack.push(child);
     }
   }
   return parts;

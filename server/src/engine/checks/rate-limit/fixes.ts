@@ -11,7 +11,7 @@ import type { Fix, TextEdit } from '../../types';
 import type { FileSet, SpecNode } from '../../spec/load';
 import type { JsonPath, SourceFile } from '../../spec/source';
 import { child, entries, isObject, type ApiDocument, type Operation, type Parameter } from '../../spec/model';
-import { isLiteralKey } from '../../spec/literal';
+import { isLiteralKey, plainObjects } from '../../spec/literal';
 import { fixes } from '../../edit/fixes';
 import { addEntry, insertAtPath, insertEntries, refTo, type PlainValue } from '../../edit/edits';
 import { keyAfterStatus } from '../../edit/responses';
@@ -226,9 +226,19 @@ const observedBounds = memoize((doc: ApiDocument, files: FileSet): Observed => {
     note('maxItems', name, s.maxItems);
     note(isFileContent(s) ? 'fileMaxLength' : 'maxLength', name, s.maxLength);
   };
+  // refs matter where they lead into other files: the parts reached there are walked after the document
+  const pending: { file: SourceFile; value: unknown }[] = [];
+  const noteObject = (file: SourceFile, obj: Obj) => {
+    if (typeof obj.$ref === 'string' && (file !== doc.file || !obj.$ref.startsWith('#'))) {
+      const target = files.resolveRef(file, obj.$ref);
+      // the document's own file is walked whole already
+      if (target && target.file !== doc.file) pending.push({ file: target.file, value: target.value });
+    }
+    if (typeof obj.name === 'string' && typeof obj.in === 'string') noteSchema(obj.name, file, 'schema' in obj ? obj.schema : obj, obj.in);
+    if (isObject(obj.properties)) for (const name in obj.properties) noteSchema(name, file, obj.properties[name]);
+  };
+  for (const value of plainObjects(doc.file)) if (!Array.isArray(value)) noteObject(doc.file, value as Obj);
   const seen = new Set<object>();
-  // the document's own file is walked whole; refs matter where they lead into other files
-  const pending: { file: SourceFile; value: unknown }[] = [{ file: doc.file, value: doc.file.value }];
   for (let next = pending.pop(); next; next = pending.pop()) {
     const { file } = next;
     const stack: unknown[] = [next.value];
@@ -240,15 +250,9 @@ const observedBounds = memoize((doc: ApiDocument, files: FileSet): Observed => {
         for (const item of value) if (item !== null && typeof item === 'object') stack.push(item);
         continue;
       }
-      const obj = value as Obj;
-      if (typeof obj.$ref === 'string' && (file !== doc.file || !obj.$ref.startsWith('#'))) {
-        const target = files.resolveRef(file, obj.$ref);
-        if (target) pending.push({ file: target.file, value: target.value });
-      }
-      if (typeof obj.name === 'string' && typeof obj.in === 'string') noteSchema(obj.name, file, 'schema' in obj ? obj.schema : obj, obj.in);
-      if (isObject(obj.properties)) for (const name in obj.properties) noteSchema(name, file, obj.properties[name]);
-      for (const key in obj) {
-        const child = obj[key];
+      noteObject(file, value as Obj);
+      for (const key in value) {
+        const child = (value as Obj)[key];
         if (child !== null && typeof child === 'object' && !isLiteralKey(key)) stack.push(child);
       }
     }

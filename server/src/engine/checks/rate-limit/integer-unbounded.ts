@@ -33,10 +33,10 @@ export const integerUnbounded: Check = {
             continue;
           }
           const site = schemaSite(visit, input);
-          omissions.lacks(visit.schema.value as object, {
-            ...site, severity: 'info', operations: [op], related: usage(op, site, 'accepts this integer'),
+          omissions.lacks(visit.schema.value as object, { ...site, severity: 'info', operations: [op] }, () => ({
+            related: usage(op, site, 'accepts this integer'),
             message: requestMessage(describeRequestSchema(visit, input), site, op, problem(missing)),
-          });
+          }));
         }
       }
       omissions.report(ctx, doc, {
