@@ -6,12 +6,14 @@
  *   (of findings, related locations, fix edits, suppressions, problems) moved to its new place. Such a result is
  *   marked inexact: a caller confirms it with a full analysis when editing pauses;
  * - anything else: a full analysis.
- * Parses are kept between analyses, so a full analysis re-parses only the files that changed.
+ * Parses are kept between analyses, so a full analysis re-parses only the files that changed, and of an edited file
+ * only the smallest collection holding the edit when that gives what a whole parse gives (`reparse.ts`).
  */
 import { analyzeFiles, looksLikeOpenApi, resolved, type AnalyzeRequest } from './analyze';
 import { FileSet, ParseCache } from './spec/load';
 import { LineIndex, type ParsedText } from './spec/source';
-import { TextShift, changedRegion } from './text-shift';
+import { TextShift, changedRegion, type ChangedRegion } from './text-shift';
+import { reparse } from './reparse';
 import {
   editedInPlace, mayHoldAnchors, moved, proseScalarAt, sameButUnreadProse, styleIn, type ProseReads, type ProseScalar,
 } from './reuse';
@@ -72,7 +74,27 @@ export class Session {
     if ([...reads].every(([file, read]) => sameRead(last.files.get(file)!, read))) {
       return last.exact ? last : this.full(request, key);
     }
-    return (await this.quick(request, last, reads)) ?? this.full(request, key, reads);
+    const regions = this.reparseEdited(last, reads);
+    return (await this.quick(request, last, reads, regions)) ?? this.full(request, key, reads);
+  }
+
+  /**
+   * Where each edited file changed; the files parsed before are parsed again in part where that can be done, the
+   * parse kept for the analyses to come.
+   */
+  private reparseEdited(last: SessionAnalysis, reads: Map<string, ReadResult>): Map<string, ChangedRegion> {
+    const regions = new Map<string, ChangedRegion>();
+    for (const [path, text] of reads) {
+      const before = last.files.get(path)!;
+      if (typeof text !== 'string' || before.text === undefined || before.text === text) continue;
+      const region = changedRegion(before.text, text);
+      regions.set(path, region);
+      // a parse moved past documentation edits in place is of an older text
+      if (!before.parsed || before.edited || this.cache.get(path, text)) continue;
+      const parsed = reparse(path, before.text, before.parsed, text, region);
+      if (parsed) this.cache.set(path, text, parsed);
+    }
+    return regions;
   }
 
   /** A full analysis; `fresh`: files just read for it, not read again (route code reads hundreds of files). */
@@ -101,7 +123,7 @@ export class Session {
    * documentation nothing read and every range moves safely; undefined otherwise. An edit inside one documentation
    * string that leaves every token as it was needs no parse; others are parsed and compared.
    */
-  private async quick(request: SessionRequest, last: SessionAnalysis, reads: Map<string, ReadResult>): Promise<Analysis | undefined> {
+  private async quick(request: SessionRequest, last: SessionAnalysis, reads: Map<string, ReadResult>, regions: Map<string, ChangedRegion>): Promise<Analysis | undefined> {
     const config = resolved(request.config);
     const loader = new FileSet({ root: request.root, allowRemoteRefs: config.allowRemoteRefs, maxFileSize: config.maxFileSize, cache: this.cache }, request.reader);
     const files = new Map<string, InputFile>();
@@ -111,7 +133,7 @@ export class Session {
       const before = last.files.get(path)!;
       if (sameRead(before, text)) { files.set(path, before); continue; }
       if (typeof text !== 'string' || before.text === undefined || !before.parsed || text.length > config.maxFileSize) return undefined;
-      const region = changedRegion(before.text, text);
+      const region = regions.get(path)!;
       const oldLines = before.lines ?? new LineIndex(before.text);
       const scalar = !before.anchors && (before.edited ?? proseScalarAt(before.parsed, before.text, region, proseReads));
       let now: InputFile;
