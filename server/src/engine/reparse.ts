@@ -12,6 +12,7 @@ import { parseYaml } from './spec/parse-yaml';
 import type { ContainerLoc, EntryLoc, LocationMap, ParsedText, Span } from './spec/source';
 import type { ChangedRegion } from './text-shift';
 import { mayHoldAnchors } from './reuse';
+import { targetOf, watched } from './reads';
 
 /**
  * Edits parsed in part after the last whole parse of a text, at most: each adds a layer that every location lookup
@@ -69,16 +70,19 @@ function parsePart(path: string, json: boolean, held: Held, newText: string, del
   return { parsed, offset };
 }
 
-/** The old parse with the collection `held` replaced by its new parse, and copies of the collections above it. */
+/**
+ * The old parse with the collection `held` replaced by its new parse, and copies of the collections above it; the
+ * new collections are watched (`reads.ts`): the next edit is likely to change them again.
+ */
 function splice(before: ParsedText, held: Held, part: { parsed: ParsedText; offset: number }, delta: number): ParsedText {
   const ancestors = new Map<object, object>();
-  let replaced = part.parsed.value;
+  let replaced = watchAll(part.parsed.value as object);
   for (let i = held.path.length - 1; i >= 0; i--) {
     const { container, key } = held.path[i];
     const copy = Array.isArray(container) ? container.slice() : copyObject(container);
-    Object.defineProperty(copy, key, { value: replaced, writable: true, enumerable: true, configurable: true });
-    ancestors.set(copy, container);
-    replaced = copy;
+    setKey(copy, key, replaced);
+    replaced = watched(copy);
+    ancestors.set(replaced, container);
   }
   return { value: replaced, locations: new EditedLocations(before.locations, held.span.end, delta, part.parsed.locations, part.offset, ancestors) };
 }
@@ -96,11 +100,32 @@ function depthOf(value: unknown): number {
   return deepest;
 }
 
+/** A freshly parsed collection with every collection in it watched (values of other kinds, such as dates, left as they are). */
+function watchAll(root: object): object {
+  const isCollection = (v: unknown): v is object => Array.isArray(v) || (v !== null && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v)));
+  const stack = [root];
+  while (stack.length > 0) {
+    const container = stack.pop() as Record<string, unknown>;
+    for (const key of Object.keys(container)) {
+      const value = container[key];
+      if (!isCollection(value)) continue;
+      stack.push(value);
+      setKey(container, key, watched(value));
+    }
+  }
+  return watched(root);
+}
+
+/** Sets a key as the parser does: an own data property, even `__proto__`. */
+function setKey(container: object, key: string | number, value: unknown): void {
+  Object.defineProperty(container, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 /** An object with the same prototype and own keys in the same order (a `__proto__` key stays a key). */
 function copyObject(source: object): object {
   const copy = Object.create(Object.getPrototypeOf(source)) as Record<string, unknown>;
   for (const key of Object.keys(source)) {
-    Object.defineProperty(copy, key, { value: (source as Record<string, unknown>)[key], writable: true, enumerable: true, configurable: true });
+    setKey(copy, key, (source as Record<string, unknown>)[key]);
   }
   return copy;
 }
@@ -141,6 +166,11 @@ function containersHolding(parsed: ParsedText, region: ChangedRegion): Held[] {
   }
 }
 
+/** Whether `after` was parsed in part from `before`: it shares every object outside the edit. */
+export function isSplicedFrom(after: ParsedText, before: ParsedText): boolean {
+  return after.locations instanceof EditedLocations && after.locations.before === before.locations;
+}
+
 /** How many edits parsed in part stand between these locations and the last whole parse. */
 function layersOf(locations: LocationMap): number {
   return locations instanceof EditedLocations ? locations.layers : 0;
@@ -155,7 +185,7 @@ class EditedLocations implements LocationMap {
   private readonly made = new Map<object, ContainerLoc>();
 
   constructor(
-    private readonly before: LocationMap,
+    readonly before: LocationMap,
     /** Old offsets from here on move by `delta`: the end of the part in the old text. */
     private readonly partEnd: number,
     private readonly delta: number,
@@ -168,15 +198,16 @@ class EditedLocations implements LocationMap {
   }
 
   has(container: object): boolean {
-    return this.part.has(container) || this.ancestors.has(container) || this.before.has(container);
+    return this.part.has(targetOf(container)) || this.ancestors.has(container) || this.before.has(container);
   }
 
   get(container: object): ContainerLoc | undefined {
     let loc = this.made.get(container);
     if (loc) return loc;
-    if (this.part.has(container)) {
+    const target = targetOf(container);
+    if (this.part.has(target)) {
       const offset = this.partOffset;
-      loc = movedLoc(this.part.get(container)!, (at) => at + offset);
+      loc = movedLoc(this.part.get(target)!, (at) => at + offset);
     } else {
       const old = this.before.get(this.ancestors.get(container) ?? container);
       if (!old) return undefined;

@@ -5,7 +5,8 @@
  *   `FileSet.readProse`): no finding can change but in position, so the previous result is reused with every range
  *   (of findings, related locations, fix edits, suppressions, problems) moved to its new place. Such a result is
  *   marked inexact: a caller confirms it with a full analysis when editing pauses;
- * - anything else: a full analysis.
+ * - anything else: a full analysis, which keeps the findings of every check that read nothing the edit changed when the
+ *   edit changed only what the last edit changed, such as one operation (`check-reuse.ts`).
  * Parses are kept between analyses, so a full analysis re-parses only the files that changed, and of an edited file
  * only the smallest collection holding the edit when that gives what a whole parse gives (`reparse.ts`).
  */
@@ -13,19 +14,22 @@ import { analyzeFiles, looksLikeOpenApi, resolved, type AnalyzeRequest } from '.
 import { FileSet, ParseCache } from './spec/load';
 import { LineIndex, type ParsedText } from './spec/source';
 import { TextShift, changedRegion, type ChangedRegion } from './text-shift';
-import { reparse } from './reparse';
+import { isSplicedFrom, reparse } from './reparse';
+import { ChecksReuse, type CheckReads, type EditedInputs } from './check-reuse';
 import {
   editedInPlace, mayHoldAnchors, moved, proseScalarAt, sameButUnreadProse, styleIn, type ProseReads, type ProseScalar,
 } from './reuse';
 import type { AnalysisResult, FileReader, ReadResult } from './types';
 
-export type SessionRequest = Omit<AnalyzeRequest, 'cache' | 'fixes'>;
+export type SessionRequest = Omit<AnalyzeRequest, 'cache' | 'fixes' | 'reuse'>;
 
 /** One analysis of a session: its result, and what it read (kept for the next analysis of the same files). */
 export interface Analysis {
   readonly result: AnalysisResult;
   /** False when moved from an earlier result after documentation edits nothing read: a full analysis should confirm it. */
   readonly exact: boolean;
+  /** The checks whose findings were kept from the last analysis (their ranges moved) instead of running again. */
+  readonly keptChecks: ReadonlySet<string>;
 }
 
 /** One file an analysis read. */
@@ -56,6 +60,9 @@ class SessionAnalysis implements Analysis {
     readonly files: Map<string, InputFile>,
     /** The documentation its checks and fixes read. */
     readonly proseReads: ProseReads,
+    readonly keptChecks: ReadonlySet<string> = new Set(),
+    /** What its checks read, for the next analysis to keep findings check by check. */
+    readonly checks?: CheckReads,
   ) {}
 }
 
@@ -75,7 +82,24 @@ export class Session {
       return last.exact ? last : this.full(request, key);
     }
     const regions = this.reparseEdited(last, reads);
-    return (await this.quick(request, last, reads, regions)) ?? this.full(request, key, reads);
+    return (await this.quick(request, last, reads, regions)) ?? this.full(request, key, reads, last, this.editedInputs(request, last, reads, regions));
+  }
+
+  /** How the edited files changed, when every one was parsed in part; undefined otherwise. */
+  private editedInputs(request: SessionRequest, last: SessionAnalysis, reads: Map<string, ReadResult>, regions: Map<string, ChangedRegion>): EditedInputs | undefined {
+    const names = new FileSet({ root: request.root }, request.reader);
+    const edited: EditedInputs = { parses: [], shifts: new Map() };
+    for (const [path, read] of reads) {
+      const before = last.files.get(path)!;
+      if (sameRead(before, read)) continue;
+      const region = regions.get(path);
+      const after = typeof read === 'string' ? this.cache.get(path, read) : undefined;
+      if (!region || !before.parsed || !after || before.edited || before.text === undefined || !isSplicedFrom(after, before.parsed)) return undefined;
+      edited.parses.push({ before: before.parsed, after });
+      const text = read as string;
+      edited.shifts.set(names.relative(path), new TextShift(before.text, text, before.lines ?? new LineIndex(before.text), new LineIndex(text), region));
+    }
+    return edited;
   }
 
   /**
@@ -98,7 +122,9 @@ export class Session {
   }
 
   /** A full analysis; `fresh`: files just read for it, not read again (route code reads hundreds of files). */
-  private async full(request: SessionRequest, key: string, fresh?: ReadonlyMap<string, ReadResult>): Promise<Analysis | undefined> {
+  private async full(
+    request: SessionRequest, key: string, fresh?: ReadonlyMap<string, ReadResult>, last?: SessionAnalysis, edited?: EditedInputs,
+  ): Promise<Analysis | undefined> {
     const reads = new Map<string, ReadResult>();
     const reader: FileReader = {
       read: async (file, limits) => {
@@ -107,7 +133,9 @@ export class Session {
         return read;
       },
     };
-    const { result, files: loaded } = await analyzeFiles({ ...request, reader, cache: this.cache, fixes: true });
+    // route code is read whole each time: only analyses of documents alone keep findings check by check
+    const reuse = request.frontends?.code ? undefined : new ChecksReuse(last?.checks, edited);
+    const { result, files: loaded } = await analyzeFiles({ ...request, reader, cache: this.cache, fixes: true, reuse });
     if (request.cancel?.cancelled) return undefined;
     const files = new Map<string, InputFile>();
     for (const [file, read] of reads) {
@@ -115,7 +143,10 @@ export class Session {
       const parsed = text === undefined ? undefined : this.cache.get(file, text);
       files.set(file, { text, failure: failureOf(read), parsed, anchors: text !== undefined && mayHoldAnchors(file, text) });
     }
-    return new SessionAnalysis(result, true, key, files, loaded.proseReads);
+    if (!reuse) return new SessionAnalysis(result, true, key, files, loaded.proseReads);
+    // the documentation the kept checks read, carried from the last analysis
+    const proseReads = reuse.keptChecks.size === 0 ? loaded.proseReads : mergedReads(loaded.proseReads, reuse.carriedProse(last!.proseReads));
+    return new SessionAnalysis(result, true, key, files, proseReads, reuse.keptChecks, { logs: reuse.logs, documents: reuse.documents, result });
   }
 
   /**
@@ -158,6 +189,19 @@ export class Session {
     const result = moved(last.result, shifts);
     return result && new SessionAnalysis(result, false, last.request, files, proseReads);
   }
+}
+
+/** The union of two records of documentation read. */
+function mergedReads(a: ProseReads, b: ProseReads): ProseReads {
+  const out = new Map<object, Set<string>>();
+  for (const reads of [a, b]) {
+    for (const [object, keys] of reads) {
+      const set = out.get(object) ?? new Set<string>();
+      for (const key of keys) set.add(key);
+      out.set(object, set);
+    }
+  }
+  return out;
 }
 
 function requestKey(request: SessionRequest): string {
