@@ -130,4 +130,10 @@ test('after an edit of one operation, the checks that read what the next edit ch
   // an edit of another operation: nothing of it was watched, every check runs
   next = await edit((t) => t.replace('  /health:\n    get:\n      security: []\n', '  /health:\n    get:\n'));
   assert.deepEqual([...next.keptChecks], []);
+
+  // values written in double quotes where the file writes single ones: the style fixes follow changes, every check runs
+  next = await edit((t) => t.replace('      operationId: adminGetUser\n', '      operationId: adminGetUser\n      x-note: [a, b, c, d]\n'));
+  assert.ok(next.keptChecks.size > 0);
+  next = await edit((t) => t.replace('x-note: [a, b, c, d]', 'x-note: ["a", "b", "c", "d"]'));
+  assert.deepEqual([...next.keptChecks], []);
 });

@@ -95,8 +95,10 @@ export class Session {
       const region = regions.get(path);
       const after = typeof read === 'string' ? this.cache.get(path, read) : undefined;
       if (!region || !before.parsed || !after || before.edited || before.text === undefined || !isSplicedFrom(after, before.parsed)) return undefined;
-      edited.parses.push({ before: before.parsed, after });
       const text = read as string;
+      // kept fixes are written in the file's style: the edit must leave it as it was
+      if ((before.style ??= styleIn(path, before.text, before.parsed)) !== styleIn(path, text, after)) return undefined;
+      edited.parses.push({ before: before.parsed, after });
       edited.shifts.set(names.relative(path), new TextShift(before.text, text, before.lines ?? new LineIndex(before.text), new LineIndex(text), region));
     }
     return edited;
