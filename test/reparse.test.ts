@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { reparse } from '../server/src/engine/reparse';
+import { mayHoldAnchors } from '../server/src/engine/reuse';
 import { changedRegion } from '../server/src/engine/text-shift';
 import { parseJson } from '../server/src/engine/spec/parse-json';
 import { parseYaml } from '../server/src/engine/spec/parse-yaml';
@@ -15,6 +16,9 @@ import type { ParsedText } from '../server/src/engine/spec/source';
 import { corpusSpec } from './support/corpus';
 
 const parserOf = (path: string) => (path.endsWith('.json') ? parseJson : parseYaml);
+
+/** The parse in part of `next`, from `parsed`, the parse of `text`. */
+const reparseOf = (path: string, text: string, parsed: ParsedText, next: string) => reparse(path, text, parsed, next, changedRegion(text, next), mayHoldAnchors(path, text));
 
 /** Every collection of `actual` has the location its counterpart has in `expected`. */
 function assertSameLocations(actual: ParsedText, expected: ParsedText, what: string): void {
@@ -39,7 +43,7 @@ function editInTurn(path: string, text: string, edits: ((text: string) => string
   for (const [i, edit] of edits.entries()) {
     const next = edit(text);
     assert.notEqual(next, text, `edit ${i} changes the text`);
-    const part = reparse(path, text, parsed, next, changedRegion(text, next));
+    const part = reparseOf(path, text, parsed, next);
     const whole = parse(next);
     if (part) {
       partial++;
@@ -101,7 +105,7 @@ test('the collections outside the edited one are kept, and their locations move 
   const path = '/spec/openapi.yaml';
   const before = parseYaml(yaml);
   const next = yaml.replace('listPets', 'listEveryPet');
-  const part = reparse(path, yaml, before, next, changedRegion(yaml, next));
+  const part = reparseOf(path, yaml, before, next);
   assert.ok(part);
   const value = part.value as Record<string, any>;
   const old = before.value as Record<string, any>;
@@ -147,10 +151,10 @@ test('no parse in part where it could differ from a whole parse, or where the ed
   for (const [what, text, edit] of cases) {
     const next = edit(text);
     assert.notEqual(next, text, what);
-    assert.equal(reparse('/spec/openapi.yaml', text, parseYaml(text), next, changedRegion(text, next)), undefined, what);
+    assert.equal(reparseOf('/spec/openapi.yaml', text, parseYaml(text), next), undefined, what);
   }
   const broken = json.replace('"limit"', '"limit",');
-  assert.equal(reparse('/spec/openapi.json', json, parseJson(json), broken, changedRegion(json, broken)), undefined, 'an edit that breaks the JSON');
+  assert.equal(reparseOf('/spec/openapi.json', json, parseJson(json), broken), undefined, 'an edit that breaks the JSON');
 });
 
 for (const name of ['stripe-spec3.2023-09-12.yaml', 'github-api.github.com.2022-07-18.json']) {

@@ -11,10 +11,10 @@ import type { Check } from './checks/check';
 import type { CheckReuse } from './analyze';
 import type { ApiDocument } from './spec/model';
 import type { SpecPart } from './spec/frontend';
-import { SourceFile, type ParsedText } from './spec/source';
+import { LineIndex, SourceFile, type ParsedText } from './spec/source';
 import { ReadLog, isWatched, reading, targetOf, watched } from './reads';
 import { moved } from './reuse';
-import type { TextShift } from './text-shift';
+import { TextShift, type ChangedRegion } from './text-shift';
 import type { AnalysisResult, Finding } from './types';
 
 /** What a session keeps of an analysis for the next one to reuse check by check. */
@@ -26,12 +26,11 @@ export interface CheckReads {
   result: AnalysisResult;
 }
 
-/** How the inputs of the next analysis differ from the last one's: files parsed in part, and their moves. */
+/** How the inputs of the next analysis differ from the last one's: files parsed in part, and their texts. */
 export interface EditedInputs {
   /** Per file parsed in part: the last parse and the new one (which shares every object outside the edit). */
   parses: { before: ParsedText; after: ParsedText }[];
-  /** Per edited file, by its path relative to the root. */
-  shifts: Map<string, TextShift>;
+  files: { path: string; relPath: string; oldText: string; oldLines: LineIndex; newText: string; region: ChangedRegion }[];
 }
 
 /** An analysis's reuse of the last one (none when `last` or `edited` is missing): records what its checks read. */
@@ -41,6 +40,9 @@ export class ChecksReuse implements CheckReuse {
   /** The keys the edit changed, and the last objects' counterparts; undefined when no check's findings can be kept. */
   private changes?: { changed: ReadLog; counterparts: Map<object, object> };
   private lastFindings?: Map<string, Finding[]>;
+  /** Where the kept findings move, by file relative to the root (made when a check's findings are first kept). */
+  private shifts?: Map<string, TextShift>;
+  private spec?: SpecPart;
   /** The checks whose findings were kept. */
   readonly keptChecks = new Set<string>();
 
@@ -48,6 +50,7 @@ export class ChecksReuse implements CheckReuse {
 
   prepare(spec: SpecPart): void {
     this.documents = spec.documents;
+    this.spec = spec;
     // the operations built from watched objects are watched too: checks read what the model made of them
     for (const doc of spec.documents) {
       doc.operations.forEach((op, i) => { if (isWatched(op.node.value as object)) doc.operations[i] = watched(op); });
@@ -70,11 +73,23 @@ export class ChecksReuse implements CheckReuse {
     const log = this.last?.logs.get(id);
     if (!this.changes || !log || log.meets(this.changes.changed)) return undefined;
     const findings = this.lastFindings!.get(id) ?? [];
-    const result = moved({ ...this.last!.result, findings, problems: [] }, this.edited!.shifts);
+    const result = moved({ ...this.last!.result, findings, problems: [] }, this.shiftsOf());
     if (!result) return undefined;
     this.logs.set(id, carried(log, this.changes.counterparts));
     this.keptChecks.add(id);
     return result.findings;
+  }
+
+  private shiftsOf(): Map<string, TextShift> {
+    if (!this.shifts) {
+      this.shifts = new Map();
+      for (const { path, relPath, oldText, oldLines, newText, region } of this.edited!.files) {
+        // the line table the analysis made of the new text, when it made one
+        const newLines = this.spec?.files.get(path)?.lines ?? new LineIndex(newText);
+        this.shifts.set(relPath, new TextShift(oldText, newText, oldLines, newLines, region));
+      }
+    }
+    return this.shifts;
   }
 
   reading<T>(check: Check, run: () => T): T {

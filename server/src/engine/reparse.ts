@@ -26,10 +26,14 @@ const LARGE_PART = 64 * 1024;
 /** Nesting of the part parsed again beyond which the whole text is parsed (where the depth limit is enforced). */
 const MAX_PART_DEPTH = 64;
 
-/** The parse of `newText` from `before`, the parse of `oldText` (which differs in `region`); undefined when it cannot be made so. */
-export function reparse(path: string, oldText: string, before: ParsedText, newText: string, region: ChangedRegion): ParsedText | undefined {
+/**
+ * The parse of `newText` from `before`, the parse of `oldText` (which differs in `region`); undefined when it cannot be
+ * made so. `anchors`: whether `oldText` may hold YAML anchors (`mayHoldAnchors`, which the caller knows).
+ */
+export function reparse(path: string, oldText: string, before: ParsedText, newText: string, region: ChangedRegion, anchors: boolean): ParsedText | undefined {
   const json = /\.json$/i.test(path);
-  if (!json && (/^\s*[{[]/.test(oldText) || mayHoldAnchors(path, oldText) || /(?:^|[\r\n])%/.test(oldText))) return undefined;
+  // directives come first, before any content (a `%` cannot start a line of content)
+  if (!json && (anchors || /^\s*[{[]/.test(oldText) || /^(?:[ \t]*(?:#.*)?\r?\n)*%/.test(oldText))) return undefined;
   if (layersOf(before.locations) >= MAX_LAYERS) return undefined;
   // innermost first: an edit may end one collection and start the next (an item inserted into a list), so the first
   // whose new text parses to one collection of its kind, ending where it ended, is parsed again; past half of a large

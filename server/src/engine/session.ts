@@ -88,7 +88,7 @@ export class Session {
   /** How the edited files changed, when every one was parsed in part; undefined otherwise. */
   private editedInputs(request: SessionRequest, last: SessionAnalysis, reads: Map<string, ReadResult>, regions: Map<string, ChangedRegion>): EditedInputs | undefined {
     const names = new FileSet({ root: request.root }, request.reader);
-    const edited: EditedInputs = { parses: [], shifts: new Map() };
+    const edited: EditedInputs = { parses: [], files: [] };
     for (const [path, read] of reads) {
       const before = last.files.get(path)!;
       if (sameRead(before, read)) continue;
@@ -99,7 +99,7 @@ export class Session {
       // kept fixes are written in the file's style: the edit must leave it as it was
       if ((before.style ??= styleIn(path, before.text, before.parsed)) !== styleIn(path, text, after)) return undefined;
       edited.parses.push({ before: before.parsed, after });
-      edited.shifts.set(names.relative(path), new TextShift(before.text, text, before.lines ?? new LineIndex(before.text), new LineIndex(text), region));
+      edited.files.push({ path, relPath: names.relative(path), oldText: before.text, oldLines: before.lines ?? new LineIndex(before.text), newText: text, region });
     }
     return edited;
   }
@@ -117,7 +117,7 @@ export class Session {
       regions.set(path, region);
       // a parse moved past documentation edits in place is of an older text
       if (!before.parsed || before.edited || this.cache.get(path, text)) continue;
-      const parsed = reparse(path, before.text, before.parsed, text, region);
+      const parsed = reparse(path, before.text, before.parsed, text, region, before.anchors);
       if (parsed) this.cache.set(path, text, parsed);
     }
     return regions;
@@ -143,7 +143,11 @@ export class Session {
     for (const [file, read] of reads) {
       const text = typeof read === 'string' ? read : undefined;
       const parsed = text === undefined ? undefined : this.cache.get(file, text);
-      files.set(file, { text, failure: failureOf(read), parsed, anchors: text !== undefined && mayHoldAnchors(file, text) });
+      const before = last?.files.get(file);
+      // a part parsed again holds no anchor, nor did the text it was parsed from
+      const spliced = parsed !== undefined && before?.parsed !== undefined && isSplicedFrom(parsed, before.parsed);
+      const lines = loaded.get(file)?.lines;
+      files.set(file, { text, failure: failureOf(read), parsed, anchors: !spliced && text !== undefined && mayHoldAnchors(file, text), lines });
     }
     if (!reuse) return new SessionAnalysis(result, true, key, files, loaded.proseReads);
     // the documentation the kept checks read, carried from the last analysis
