@@ -90,7 +90,8 @@ components:
 
 test('after an edit of one operation, the checks that read what the next edit changes run again and the others keep their findings', async () => {
   let text = spec;
-  const reader = { read: (path: string) => (path === '/api/openapi.yaml' ? text : undefined) };
+  const common = 'Limit:\n  in: query\n  name: limit\n  schema:\n    type: integer\n';
+  const reader = { read: (path: string) => (path === '/api/openapi.yaml' ? text : path === '/api/common.yaml' ? common : undefined) };
   const request = { root: '/api', files: ['/api/openapi.yaml'], reader, config: {} };
   const session = new Session();
   let previous = await session.analyze(request);
@@ -131,9 +132,18 @@ test('after an edit of one operation, the checks that read what the next edit ch
   next = await edit((t) => t.replace('  /health:\n    get:\n      security: []\n', '  /health:\n    get:\n'));
   assert.deepEqual([...next.keptChecks], []);
 
-  // values written in double quotes where the file writes single ones: the style fixes follow changes, every check runs
+  // an extension added to the operation: the checks that read its keys run again
   next = await edit((t) => t.replace('      operationId: adminGetUser\n', '      operationId: adminGetUser\n      x-note: [a, b, c, d]\n'));
   assert.ok(next.keptChecks.size > 0);
-  next = await edit((t) => t.replace('x-note: [a, b, c, d]', 'x-note: ["a", "b", "c", "d"]'));
+
+  // a $ref to another file: a check may read every file, and this one it never read; every check runs
+  next = await edit((t) => t.replace('      parameters:\n', '      parameters:\n        - $ref: common.yaml#/Limit\n'));
+  assert.deepEqual(next.result.inputs, ['openapi.yaml', 'common.yaml']);
+  assert.deepEqual([...next.keptChecks], []);
+
+  // values written in double quotes where the file writes single ones: the style fixes follow changes, every check runs
+  next = await edit((t) => t.replace('x-note: [a, b, c, d]', 'x-note: [a, b, c]'));
+  assert.ok(next.keptChecks.size > 0);
+  next = await edit((t) => t.replace('x-note: [a, b, c]', 'x-note: ["a", "b", "c", "d"]'));
   assert.deepEqual([...next.keptChecks], []);
 });

@@ -56,6 +56,9 @@ export class ChecksReuse implements CheckReuse {
       doc.operations.forEach((op, i) => { if (isWatched(op.node.value as object)) doc.operations[i] = watched(op); });
     }
     if (!this.last || !this.edited || this.last.result.problems.some((p) => p.code === 'check-failed')) return;
+    // a file more or less (a new $ref) is read by no key of a watched object
+    const inputs = this.last.result.inputs;
+    if (inputs.length !== spec.inputs.length || inputs.some((input, i) => input !== spec.inputs[i])) return;
     const counterparts = new Map<object, object>();
     const changed = new ReadLog();
     for (const { before, after } of this.edited.parses) if (!changedKeys(before.value, after.value, counterparts, changed)) return;
