@@ -87,7 +87,7 @@ export class ChecksReuse implements CheckReuse {
     if (!this.shifts) {
       this.shifts = new Map();
       for (const { path, relPath, oldText, oldLines, newText, region } of this.edited!.files) {
-        // the line table the analysis made of the new text, when it made one
+        // the new text's line table, shared with the analysis's file
         const newLines = this.spec?.files.get(path)?.lines ?? new LineIndex(newText);
         this.shifts.set(relPath, new TextShift(oldText, newText, oldLines, newLines, region));
       }
