@@ -1,6 +1,7 @@
 /**
  * The engine's session after structural edits (an operationId renamed, a parameter added, a security requirement
- * added, changed and removed): each analysis gives exactly the findings of a cold analysis of the same texts.
+ * added, changed and removed): each analysis gives exactly the findings of a cold analysis of the same texts, running
+ * again only the checks that read what an edit changed.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -40,6 +41,109 @@ test('on a large real spec, each of a series of structural edits gives exactly t
     // the edited spec still parses and still is the document reviewed, and the answer is not a moved earlier one
     assert.deepEqual([next.result.problems, next.result.documents.length, next.exact], [[], 1, true], what);
     assert.deepStrictEqual(next.result, await analyze(request), what);
+    // the first edit makes the operation watched; from the next on, the checks that read nothing it changed are kept
+    if (what !== edits[0][0]) assert.ok(next.keptChecks.size > 0, `${what}: findings kept check by check`);
     previous = next;
   }
+});
+
+const spec = `openapi: 3.0.3
+info:
+  title: Users
+  version: '1'
+security:
+  - bearer: []
+paths:
+  /users/{id}:
+    get:
+      operationId: getUser
+      parameters:
+        - in: path
+          name: id
+          required: true
+          schema:
+            type: string
+            format: uuid
+      responses:
+        '200':
+          description: the user
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  name:
+                    type: string
+                    maxLength: 100
+  /health:
+    get:
+      security: []
+      responses:
+        '200':
+          description: up
+components:
+  securitySchemes:
+    bearer:
+      type: http
+      scheme: bearer
+`;
+
+test('after an edit of one operation, the checks that read what the next edit changes run again and the others keep their findings', async () => {
+  let text = spec;
+  const common = 'Limit:\n  in: query\n  name: limit\n  schema:\n    type: integer\n';
+  const reader = { read: (path: string) => (path === '/api/openapi.yaml' ? text : path === '/api/common.yaml' ? common : undefined) };
+  const request = { root: '/api', files: ['/api/openapi.yaml'], reader, config: {} };
+  const session = new Session();
+  let previous = await session.analyze(request);
+  const edit = async (change: (text: string) => string) => {
+    text = change(text);
+    const next = await session.analyze(request, previous);
+    assert.ok(next);
+    assert.deepStrictEqual(next.result, await analyze(request), 'the findings of a cold analysis');
+    previous = next;
+    return next;
+  };
+  const ruleIds = (analysis: Analysis) => analysis.result.findings.map((f) => f.ruleId);
+
+  // nothing of the operation was watched while the checks ran last: every check runs
+  assert.deepEqual([...(await edit((t) => t.replace('operationId: getUser', 'operationId: getOneUser'))).keptChecks], []);
+
+  // an administrative name: the check that reads operationIds for such words runs again, one reading schemas does not
+  let next = await edit((t) => t.replace('operationId: getOneUser', 'operationId: adminGetUser'));
+  assert.ok(!next.keptChecks.has('auth-admin-shares-scopes'));
+  assert.ok(next.keptChecks.has('string-unbounded'));
+
+  // a query string with no maxLength: the checks reading parameters run again and report it
+  next = await edit((t) => t.replace('      parameters:\n', '      parameters:\n        - in: query\n          name: filter\n          schema:\n            type: string\n'));
+  assert.ok(!next.keptChecks.has('string-unbounded'));
+  assert.ok(ruleIds(next).includes('string-unbounded'));
+  assert.ok(next.keptChecks.has('cors-origin-undefined'));
+
+  // a bound changed: only what reads it runs, and the kept findings moved with the text
+  next = await edit((t) => t.replace('maxLength: 100', 'maxLength: 200'));
+  assert.ok(!next.keptChecks.has('string-unbounded'));
+  assert.ok(next.keptChecks.has('auth-missing') && next.keptChecks.has('rate-limit-missing'));
+
+  // security removed from the operation: the authentication checks run again and report it
+  next = await edit((t) => t.replace('      operationId: adminGetUser\n', '      operationId: adminGetUser\n      security: []\n'));
+  assert.ok(!next.keptChecks.has('auth-missing'));
+
+  // an edit of another operation: nothing of it was watched, every check runs
+  next = await edit((t) => t.replace('  /health:\n    get:\n      security: []\n', '  /health:\n    get:\n'));
+  assert.deepEqual([...next.keptChecks], []);
+
+  // an extension added to the operation: the checks that read its keys run again
+  next = await edit((t) => t.replace('      operationId: adminGetUser\n', '      operationId: adminGetUser\n      x-note: [a, b, c, d]\n'));
+  assert.ok(next.keptChecks.size > 0);
+
+  // a $ref to another file: a check may read every file, and this one it never read; every check runs
+  next = await edit((t) => t.replace('      parameters:\n', '      parameters:\n        - $ref: common.yaml#/Limit\n'));
+  assert.deepEqual(next.result.inputs, ['openapi.yaml', 'common.yaml']);
+  assert.deepEqual([...next.keptChecks], []);
+
+  // values written in double quotes where the file writes single ones: the style fixes follow changes, every check runs
+  next = await edit((t) => t.replace('x-note: [a, b, c, d]', 'x-note: [a, b, c]'));
+  assert.ok(next.keptChecks.size > 0);
+  next = await edit((t) => t.replace('x-note: [a, b, c]', 'x-note: ["a", "b", "c", "d"]'));
+  assert.deepEqual([...next.keptChecks], []);
 });

@@ -32,6 +32,18 @@ export interface AnalyzeRequest {
   cache?: ParseCache;
   /** Build quick fixes (default true; a text report shows none). */
   fixes?: boolean;
+  /** Findings of an earlier analysis kept check by check (a session's). */
+  reuse?: CheckReuse;
+}
+
+/** How an analysis keeps an earlier analysis's findings check by check (`session.ts`). */
+export interface CheckReuse {
+  /** Called once the spec's model is built, before any check runs. */
+  prepare(spec: SpecPart): void;
+  /** The findings of `check` kept from the earlier analysis, or undefined to run it. */
+  kept(check: Check): Finding[] | undefined;
+  /** Runs part of a check's work (its run, a finding's fixes and suppression), recording what it reads. */
+  reading<T>(check: Check, run: () => T): T;
 }
 
 function isResolved(config: Config | ResolvedConfig | undefined): config is ResolvedConfig {
@@ -66,7 +78,8 @@ export async function analyzeFiles(request: AnalyzeRequest): Promise<{ result: A
   const parts: FrontendPart[] = code ? [spec, code] : [spec];
   const problems = parts.flatMap((part) => part.problems);
   const running = checks.filter((check) => check.meta.needs.every((need) => need === 'spec' || code));
-  const findings = request.cancel?.cancelled ? [] : runChecks(spec, code, problems, config, running, request.cancel, request.fixes ?? true);
+  request.reuse?.prepare(spec);
+  const findings = request.cancel?.cancelled ? [] : runChecks(spec, code, problems, config, running, request.cancel, request.fixes ?? true, request.reuse);
   // pairs written in the configuration that pair nothing are said once, by the analysis that compares specs with code
   if (isCodePart(code) && config.apis && running.some((check) => check.meta.needs.includes('spec') && check.meta.needs.includes('code'))) problems.push(...unusedApis(code, spec.documents, config.apis));
   const result: AnalysisResult = {
@@ -100,7 +113,7 @@ export async function linkEndpoints(request: AnalyzeRequest): Promise<EndpointLi
   return isCodePart(code) ? endpointLinks(correlate(code, spec.documents, config)) : { operations: [], routes: [] };
 }
 
-interface Draft { meta: CheckMeta; report: Report; operations: Map<Operation | OperationRef, OperationRef>; related: Places<RelatedLocation> }
+interface Draft { check: Check; meta: CheckMeta; report: Report; operations: Map<Operation | OperationRef, OperationRef>; related: Places<RelatedLocation> }
 
 /**
  * Values by place. A spec place is the object holding a key (the file for its root), the key, and key-or-value,
@@ -152,7 +165,7 @@ const isOperationRef = (op: Operation | OperationRef): op is OperationRef => !('
 
 function runChecks(
   spec: SpecPart, code: FrontendPart | undefined, problems: Problem[], config: ResolvedConfig, checks: readonly Check[],
-  cancel?: CancellationSignal, withFixes = true,
+  cancel?: CancellationSignal, withFixes = true, reuse?: CheckReuse,
 ): Finding[] {
   const drafts: Draft[] = [];
   // one range per key or value, shared by every finding that stands at it or relates it (a place known by its path
@@ -166,8 +179,15 @@ function runChecks(
     if (!location) locations.set(rel, (location = { file: siteFile(rel), range: rangeAt(rel), message: rel.message }));
     return location;
   };
+  const findings: Finding[] = [];
+  const reading = <T>(check: Check, run: () => T): T => (reuse ? reuse.reading(check, run) : run());
   for (const check of checks) {
     if (cancel?.cancelled) return [];
+    const kept = reuse?.kept(check);
+    if (kept) {
+      findings.push(...kept);
+      continue;
+    }
     const places = new Places<Draft>();
     const ctx: CheckContext = {
       files: spec.files, documents: spec.documents, code, config, ruleIds: CHECK_IDS,
@@ -175,7 +195,7 @@ function runChecks(
         let created = false;
         const draft = places.at(report, () => {
           created = true;
-          const made: Draft = { meta: check.meta, report, operations: new Map(), related: new Places() };
+          const made: Draft = { check, meta: check.meta, report, operations: new Map(), related: new Places() };
           drafts.push(made);
           return made;
         });
@@ -185,12 +205,11 @@ function runChecks(
         for (const rel of report.related ?? []) draft.related.at(rel, () => locationOf(rel), rel.message);
       },
     };
-    try { check.run(ctx); } catch (error) {
+    try { reading(check, () => check.run(ctx)); } catch (error) {
       problems.push({ file: '', severity: 'error', code: 'check-failed', message: `Check ${check.meta.id} failed: ${String(error)}` });
     }
   }
-  const findings: Finding[] = [];
-  for (const draft of drafts) {
+  for (const draft of drafts) reading(draft.check, () => {
     const { meta, report } = draft;
     const operations = [...draft.operations.values()];
     const override = config.rules.get(meta.id);
@@ -213,7 +232,7 @@ function runChecks(
     const suppression = suppressions?.find(finding);
     if (suppression) finding.suppressed = suppression;
     findings.push(finding);
-  }
+  });
   return findings.sort(compareFindings);
 }
 

@@ -5,25 +5,31 @@
  *   `FileSet.readProse`): no finding can change but in position, so the previous result is reused with every range
  *   (of findings, related locations, fix edits, suppressions, problems) moved to its new place. Such a result is
  *   marked inexact: a caller confirms it with a full analysis when editing pauses;
- * - anything else: a full analysis.
- * Parses are kept between analyses, so a full analysis re-parses only the files that changed.
+ * - anything else: a full analysis, which keeps the findings of every check that read nothing the edit changed when the
+ *   edit changed only what the last edit changed, such as one operation (`check-reuse.ts`).
+ * Parses are kept between analyses, so a full analysis re-parses only the files that changed, and of an edited file
+ * only the smallest collection holding the edit when that gives what a whole parse gives (`reparse.ts`).
  */
 import { analyzeFiles, looksLikeOpenApi, resolved, type AnalyzeRequest } from './analyze';
 import { FileSet, ParseCache } from './spec/load';
 import { LineIndex, type ParsedText } from './spec/source';
-import { TextShift, changedRegion } from './text-shift';
+import { TextShift, changedRegion, type ChangedRegion } from './text-shift';
+import { isSplicedFrom, reparse } from './reparse';
+import { ChecksReuse, type CheckReads, type EditedInputs } from './check-reuse';
 import {
   editedInPlace, mayHoldAnchors, moved, proseScalarAt, sameButUnreadProse, styleIn, type ProseReads, type ProseScalar,
 } from './reuse';
 import type { AnalysisResult, FileReader, ReadResult } from './types';
 
-export type SessionRequest = Omit<AnalyzeRequest, 'cache' | 'fixes'>;
+export type SessionRequest = Omit<AnalyzeRequest, 'cache' | 'fixes' | 'reuse'>;
 
 /** One analysis of a session: its result, and what it read (kept for the next analysis of the same files). */
 export interface Analysis {
   readonly result: AnalysisResult;
   /** False when moved from an earlier result after documentation edits nothing read: a full analysis should confirm it. */
   readonly exact: boolean;
+  /** The checks whose findings were kept from the last analysis (their ranges moved) instead of running again. */
+  readonly keptChecks: ReadonlySet<string>;
 }
 
 /** One file an analysis read. */
@@ -54,6 +60,9 @@ class SessionAnalysis implements Analysis {
     readonly files: Map<string, InputFile>,
     /** The documentation its checks and fixes read. */
     readonly proseReads: ProseReads,
+    readonly keptChecks: ReadonlySet<string> = new Set(),
+    /** What its checks read, for the next analysis to keep findings check by check. */
+    readonly checks?: CheckReads,
   ) {}
 }
 
@@ -72,11 +81,52 @@ export class Session {
     if ([...reads].every(([file, read]) => sameRead(last.files.get(file)!, read))) {
       return last.exact ? last : this.full(request, key);
     }
-    return (await this.quick(request, last, reads)) ?? this.full(request, key, reads);
+    const regions = this.reparseEdited(last, reads);
+    return (await this.quick(request, last, reads, regions)) ?? this.full(request, key, reads, last, this.editedInputs(request, last, reads, regions));
+  }
+
+  /** How the edited files changed, when every one was parsed in part; undefined otherwise. */
+  private editedInputs(request: SessionRequest, last: SessionAnalysis, reads: Map<string, ReadResult>, regions: Map<string, ChangedRegion>): EditedInputs | undefined {
+    const names = new FileSet({ root: request.root }, request.reader);
+    const edited: EditedInputs = { parses: [], files: [] };
+    for (const [path, read] of reads) {
+      const before = last.files.get(path)!;
+      if (sameRead(before, read)) continue;
+      const region = regions.get(path);
+      const after = typeof read === 'string' ? this.cache.get(path, read) : undefined;
+      if (!region || !before.parsed || !after || before.edited || before.text === undefined || !isSplicedFrom(after, before.parsed)) return undefined;
+      const text = read as string;
+      // kept fixes are written in the file's style: the edit must leave it as it was
+      if ((before.style ??= styleIn(path, before.text, before.parsed)) !== styleIn(path, text, after)) return undefined;
+      edited.parses.push({ before: before.parsed, after });
+      edited.files.push({ path, relPath: names.relative(path), oldText: before.text, oldLines: before.lines ?? new LineIndex(before.text), newText: text, region });
+    }
+    return edited;
+  }
+
+  /**
+   * Where each edited file changed; the files parsed before are parsed again in part where that can be done, the
+   * parse kept for the analyses to come.
+   */
+  private reparseEdited(last: SessionAnalysis, reads: Map<string, ReadResult>): Map<string, ChangedRegion> {
+    const regions = new Map<string, ChangedRegion>();
+    for (const [path, text] of reads) {
+      const before = last.files.get(path)!;
+      if (typeof text !== 'string' || before.text === undefined || before.text === text) continue;
+      const region = changedRegion(before.text, text);
+      regions.set(path, region);
+      // a parse moved past documentation edits in place is of an older text
+      if (!before.parsed || before.edited || this.cache.get(path, text)) continue;
+      const parsed = reparse(path, before.text, before.parsed, text, region, before.anchors);
+      if (parsed) this.cache.set(path, text, parsed);
+    }
+    return regions;
   }
 
   /** A full analysis; `fresh`: files just read for it, not read again (route code reads hundreds of files). */
-  private async full(request: SessionRequest, key: string, fresh?: ReadonlyMap<string, ReadResult>): Promise<Analysis | undefined> {
+  private async full(
+    request: SessionRequest, key: string, fresh?: ReadonlyMap<string, ReadResult>, last?: SessionAnalysis, edited?: EditedInputs,
+  ): Promise<Analysis | undefined> {
     const reads = new Map<string, ReadResult>();
     const reader: FileReader = {
       read: async (file, limits) => {
@@ -85,15 +135,24 @@ export class Session {
         return read;
       },
     };
-    const { result, files: loaded } = await analyzeFiles({ ...request, reader, cache: this.cache, fixes: true });
+    // route code is read whole each time: only analyses of documents alone keep findings check by check
+    const reuse = request.frontends?.code ? undefined : new ChecksReuse(last?.checks, edited);
+    const { result, files: loaded } = await analyzeFiles({ ...request, reader, cache: this.cache, fixes: true, reuse });
     if (request.cancel?.cancelled) return undefined;
     const files = new Map<string, InputFile>();
     for (const [file, read] of reads) {
       const text = typeof read === 'string' ? read : undefined;
       const parsed = text === undefined ? undefined : this.cache.get(file, text);
-      files.set(file, { text, failure: failureOf(read), parsed, anchors: text !== undefined && mayHoldAnchors(file, text) });
+      const before = last?.files.get(file);
+      // a part parsed again holds no anchor, nor did the text it was parsed from
+      const spliced = parsed !== undefined && before?.parsed !== undefined && isSplicedFrom(parsed, before.parsed);
+      const lines = loaded.get(file)?.lines;
+      files.set(file, { text, failure: failureOf(read), parsed, anchors: !spliced && text !== undefined && mayHoldAnchors(file, text), lines });
     }
-    return new SessionAnalysis(result, true, key, files, loaded.proseReads);
+    if (!reuse) return new SessionAnalysis(result, true, key, files, loaded.proseReads);
+    // the documentation the kept checks read, carried from the last analysis
+    const proseReads = reuse.keptChecks.size === 0 ? loaded.proseReads : mergedReads(loaded.proseReads, reuse.carriedProse(last!.proseReads));
+    return new SessionAnalysis(result, true, key, files, proseReads, reuse.keptChecks, { logs: reuse.logs, documents: reuse.documents, result });
   }
 
   /**
@@ -101,7 +160,7 @@ export class Session {
    * documentation nothing read and every range moves safely; undefined otherwise. An edit inside one documentation
    * string that leaves every token as it was needs no parse; others are parsed and compared.
    */
-  private async quick(request: SessionRequest, last: SessionAnalysis, reads: Map<string, ReadResult>): Promise<Analysis | undefined> {
+  private async quick(request: SessionRequest, last: SessionAnalysis, reads: Map<string, ReadResult>, regions: Map<string, ChangedRegion>): Promise<Analysis | undefined> {
     const config = resolved(request.config);
     const loader = new FileSet({ root: request.root, allowRemoteRefs: config.allowRemoteRefs, maxFileSize: config.maxFileSize, cache: this.cache }, request.reader);
     const files = new Map<string, InputFile>();
@@ -111,7 +170,7 @@ export class Session {
       const before = last.files.get(path)!;
       if (sameRead(before, text)) { files.set(path, before); continue; }
       if (typeof text !== 'string' || before.text === undefined || !before.parsed || text.length > config.maxFileSize) return undefined;
-      const region = changedRegion(before.text, text);
+      const region = regions.get(path)!;
       const oldLines = before.lines ?? new LineIndex(before.text);
       const scalar = !before.anchors && (before.edited ?? proseScalarAt(before.parsed, before.text, region, proseReads));
       let now: InputFile;
@@ -136,6 +195,19 @@ export class Session {
     const result = moved(last.result, shifts);
     return result && new SessionAnalysis(result, false, last.request, files, proseReads);
   }
+}
+
+/** The union of two records of documentation read. */
+function mergedReads(a: ProseReads, b: ProseReads): ProseReads {
+  const out = new Map<object, Set<string>>();
+  for (const reads of [a, b]) {
+    for (const [object, keys] of reads) {
+      const set = out.get(object) ?? new Set<string>();
+      for (const key of keys) set.add(key);
+      out.set(object, set);
+    }
+  }
+  return out;
 }
 
 function requestKey(request: SessionRequest): string {

@@ -4,6 +4,7 @@ import { parseJson, JsonSyntaxError } from './parse-json';
 import { parseYaml, YamlSyntaxError } from './parse-yaml';
 import { SourceFile, LineIndex, type ParsedText } from './source';
 import { isLiteralKey } from './literal';
+import { derivedOnce } from '../reads';
 
 export interface LoadOptions {
   /** Absolute project root: refs resolving outside it are refused, and paths are reported relative to it. */
@@ -298,17 +299,23 @@ export class FileSet {
     return typeof text === 'string' ? text : undefined;
   }
 
-  private readonly resolved = new Map<SourceFile, Map<string, SpecNode>>();
+  private readonly resolved = new Map<SourceFile, Map<string, { value: SpecNode | undefined; use(): void }>>();
 
-  /** Resolves one ref string written in `from` (without following further refs); successful resolutions are kept. */
+  /**
+   * Resolves one ref string written in `from` (without following further refs); successful resolutions are kept
+   * (with what they read of watched objects, `reads.ts`).
+   */
   resolveRef(from: SourceFile, ref: string, site?: SpecNode): SpecNode | undefined {
     let known = this.resolved.get(from);
     if (!known) this.resolved.set(from, (known = new Map()));
     const cached = known.get(ref);
-    if (cached) return cached;
-    const node = this.resolveRefOnce(from, ref, site);
-    if (node) known.set(ref, node);
-    return node;
+    if (cached) {
+      cached.use();
+      return cached.value;
+    }
+    const node = derivedOnce(() => this.resolveRefOnce(from, ref, site));
+    if (node.value) known.set(ref, node);
+    return node.value;
   }
 
   private resolveRefOnce(from: SourceFile, ref: string, site?: SpecNode): SpecNode | undefined {

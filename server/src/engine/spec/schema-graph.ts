@@ -6,6 +6,7 @@ import type { FileSet, SpecNode } from './load';
 import { child, entries, isObject, items } from './model';
 import { COMPOSITIONS, isReadOnly, isWriteOnly, schemaTypes, walkSchemas } from './schema';
 import { memoize } from '../memo';
+import { derivedOnce } from '../reads';
 
 /** Whether every type the schema declares is one of `allowed` (`null` aside); false when it declares none. */
 export function onlyTypes(schema: SpecNode, allowed: readonly string[]): boolean {
@@ -94,7 +95,7 @@ function subschemaSites(schema: SpecNode): [container: SpecNode, keys: (string |
  * The schemas each schema is made of, refs followed, by schema object: one table per analysis, shared by every
  * `SchemaReach` (each check that reaches through schemas walks the same graph).
  */
-const schemaParts = memoize((_files: FileSet) => new Map<object, { all: SpecNode[]; composite: SpecNode[] }>());
+const schemaParts = memoize((_files: FileSet) => new Map<object, { value: { all: SpecNode[]; composite: SpecNode[] }; use(): void }>());
 
 /**
  * The schemas a schema is made of, refs followed. With `leaves` false, inline schemas made of nothing else (a
@@ -103,20 +104,23 @@ const schemaParts = memoize((_files: FileSet) => new Map<object, { all: SpecNode
 function subschemas(files: FileSet, schema: SpecNode, leaves: boolean): SpecNode[] {
   const table = schemaParts(files);
   let parts = table.get(schema.value as object);
-  if (!parts) {
-    const all: SpecNode[] = [];
-    for (const [container, keys] of subschemaSites(schema)) {
-      const values = container.value as Record<string | number, unknown>;
-      for (const key of keys) {
-        if (!isObject(values[key])) continue;
-        const resolved = files.deref(child(container, key)!);
-        if (resolved && isObject(resolved.value)) all.push(resolved);
+  if (parts) parts.use();
+  else {
+    parts = derivedOnce(() => {
+      const all: SpecNode[] = [];
+      for (const [container, keys] of subschemaSites(schema)) {
+        const values = container.value as Record<string | number, unknown>;
+        for (const key of keys) {
+          if (!isObject(values[key])) continue;
+          const resolved = files.deref(child(container, key)!);
+          if (resolved && isObject(resolved.value)) all.push(resolved);
+        }
       }
-    }
-    parts = { all, composite: all.filter((s) => composite(s.value as Record<string, unknown>)) };
+      return { all, composite: all.filter((s) => composite(s.value as Record<string, unknown>)) };
+    });
     table.set(schema.value as object, parts);
   }
-  return leaves ? parts.all : parts.composite;
+  return leaves ? parts.value.all : parts.value.composite;
 }
 
 /** Tarjan bookkeeping of one schema during `SchemaReach.of`. */

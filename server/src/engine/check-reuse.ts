@@ -1,0 +1,228 @@
+/**
+ * Keeping an earlier analysis's findings check by check. Each check's reads of the watched parts of the documents (the
+ * collections an edit parsed again, and the operations built from them: `reads.ts`) are recorded. After the next edit,
+ * its parse is compared with the last one where they differ (the parts parsed again stand in for watched objects),
+ * and the model built from it with the last model: what differs is a set of changed keys. A check that read none of
+ * them reads everything as it did, so its findings are kept, their ranges moved; the others run again. Any difference
+ * outside the watched objects (an edit elsewhere), a changed writing style or a finding that cannot be moved, and
+ * every check runs.
+ */
+import type { Check } from './checks/check';
+import type { CheckReuse } from './analyze';
+import type { ApiDocument } from './spec/model';
+import type { SpecPart } from './spec/frontend';
+import { LineIndex, SourceFile, type ParsedText } from './spec/source';
+import { ReadLog, isWatched, reading, targetOf, watched } from './reads';
+import { moved } from './reuse';
+import { TextShift, type ChangedRegion } from './text-shift';
+import type { AnalysisResult, Finding } from './types';
+
+/** What a session keeps of an analysis for the next one to reuse check by check. */
+export interface CheckReads {
+  /** What each check read of watched objects, by check id. */
+  logs: Map<string, ReadLog>;
+  /** The model the checks read. */
+  documents: ApiDocument[];
+  result: AnalysisResult;
+}
+
+/** How the inputs of the next analysis differ from the last one's: files parsed in part, and their texts. */
+export interface EditedInputs {
+  /** Per file parsed in part: the last parse and the new one (which shares every object outside the edit). */
+  parses: { before: ParsedText; after: ParsedText }[];
+  files: { path: string; relPath: string; oldText: string; oldLines: LineIndex; newText: string; region: ChangedRegion }[];
+}
+
+/** An analysis's reuse of the last one (none when `last` or `edited` is missing): records what its checks read. */
+export class ChecksReuse implements CheckReuse {
+  readonly logs = new Map<string, ReadLog>();
+  documents: ApiDocument[] = [];
+  /** The keys the edit changed, and the last objects' counterparts; undefined when no check's findings can be kept. */
+  private changes?: { changed: ReadLog; counterparts: Map<object, object> };
+  private lastFindings?: Map<string, Finding[]>;
+  /** Where the kept findings move, by file relative to the root (made when a check's findings are first kept). */
+  private shifts?: Map<string, TextShift>;
+  private spec?: SpecPart;
+  /** The checks whose findings were kept. */
+  readonly keptChecks = new Set<string>();
+
+  constructor(private readonly last?: CheckReads, private readonly edited?: EditedInputs) {}
+
+  prepare(spec: SpecPart): void {
+    this.documents = spec.documents;
+    this.spec = spec;
+    // the operations built from watched objects are watched too: checks read what the model made of them
+    for (const doc of spec.documents) {
+      doc.operations.forEach((op, i) => { if (isWatched(op.node.value as object)) doc.operations[i] = watched(op); });
+    }
+    if (!this.last || !this.edited || this.last.result.problems.some((p) => p.code === 'check-failed')) return;
+    // a file more or less (a new $ref) is read by no key of a watched object
+    const inputs = this.last.result.inputs;
+    if (inputs.length !== spec.inputs.length || inputs.some((input, i) => input !== spec.inputs[i])) return;
+    const counterparts = new Map<object, object>();
+    const changed = new ReadLog();
+    for (const { before, after } of this.edited.parses) if (!changedKeys(before.value, after.value, counterparts, changed)) return;
+    if (!changedModel(this.last.documents, spec.documents, counterparts, changed)) return;
+    this.changes = { changed, counterparts };
+    this.lastFindings = new Map();
+    for (const finding of this.last.result.findings) {
+      const list = this.lastFindings.get(finding.ruleId);
+      if (list) list.push(finding); else this.lastFindings.set(finding.ruleId, [finding]);
+    }
+  }
+
+  kept(check: Check): Finding[] | undefined {
+    const id = check.meta.id;
+    const log = this.last?.logs.get(id);
+    if (!this.changes || !log || log.meets(this.changes.changed)) return undefined;
+    const findings = this.lastFindings!.get(id) ?? [];
+    const result = moved({ ...this.last!.result, findings, problems: [] }, this.shiftsOf());
+    if (!result) return undefined;
+    this.logs.set(id, carried(log, this.changes.counterparts));
+    this.keptChecks.add(id);
+    return result.findings;
+  }
+
+  private shiftsOf(): Map<string, TextShift> {
+    if (!this.shifts) {
+      this.shifts = new Map();
+      for (const { path, relPath, oldText, oldLines, newText, region } of this.edited!.files) {
+        // the new text's line table, shared with the analysis's file
+        const newLines = this.spec?.files.get(path)?.lines ?? new LineIndex(newText);
+        this.shifts.set(relPath, new TextShift(oldText, newText, oldLines, newLines, region));
+      }
+    }
+    return this.shifts;
+  }
+
+  reading<T>(check: Check, run: () => T): T {
+    let log = this.logs.get(check.meta.id);
+    if (!log) this.logs.set(check.meta.id, (log = new ReadLog()));
+    return reading(log, run);
+  }
+
+  /** Documentation reads carried to the new objects, for the documentation the kept checks read. */
+  carriedProse(reads: ReadonlyMap<object, ReadonlySet<string>>): Map<object, Set<string>> {
+    const out = new Map<object, Set<string>>();
+    for (const [object, keys] of reads) {
+      const to = this.changes?.counterparts.get(targetOf(object)) ?? object;
+      const set = out.get(to) ?? new Set<string>();
+      for (const key of keys) set.add(key);
+      out.set(to, set);
+    }
+    return out;
+  }
+}
+
+/** A log's keys on the new counterparts of the objects read. */
+function carried(log: ReadLog, counterparts: Map<object, object>): ReadLog {
+  const out = new ReadLog();
+  for (const [target, keys] of log.keys) {
+    const to = counterparts.get(target);
+    const at = to ? targetOf(to) : target;
+    for (const key of keys) out.add(at, key);
+  }
+  return out;
+}
+
+const isCollection = (v: unknown): v is object => v !== null && typeof v === 'object';
+
+/**
+ * Compares the last parse with the new one where they differ (every object an edit left is shared), noting each old
+ * collection's counterpart and the keys whose value changed (`*` when its keys changed). False when an object that
+ * differs was not watched: who read it is not known.
+ */
+function changedKeys(before: unknown, after: unknown, counterparts: Map<object, object>, changed: ReadLog): boolean {
+  const stack: [object, object][] = [];
+  if (!pair(before, after, stack, counterparts)) return false;
+  while (stack.length > 0) {
+    const [a, b] = stack.pop()!;
+    if (!isWatched(a)) return false;
+    const target = targetOf(a);
+    const aKeys = Object.keys(a);
+    const bKeys = Object.keys(b);
+    if (aKeys.length !== bKeys.length || aKeys.some((k, i) => k !== bKeys[i])) {
+      changed.add(target, '*');
+      if (Array.isArray(a)) changed.add(target, 'length');
+    }
+    for (const key of new Set([...aKeys, ...bKeys])) {
+      const x = (a as Record<string, unknown>)[key];
+      const y = (b as Record<string, unknown>)[key];
+      if (x === y) continue;
+      if (!pair(x, y, stack, counterparts)) changed.add(target, key);
+    }
+  }
+  return true;
+}
+
+/** Pairs two values that differ: collections of one kind are compared further; false for other values that differ. */
+function pair(x: unknown, y: unknown, stack: [object, object][], counterparts: Map<object, object>): boolean {
+  if (Object.is(x, y)) return true;
+  if (!isCollection(x) || !isCollection(y) || Array.isArray(x) !== Array.isArray(y) || Object.getPrototypeOf(x) !== Object.getPrototypeOf(y)) return false;
+  counterparts.set(targetOf(x), y);
+  stack.push([x, y]);
+  return true;
+}
+
+/**
+ * Compares the last model with the new one, operation by operation: a field of a watched operation that differs is a
+ * changed key of it; false when anything else differs.
+ */
+function changedModel(before: ApiDocument[], after: ApiDocument[], counterparts: Map<object, object>, changed: ReadLog): boolean {
+  if (before.length !== after.length) return false;
+  const same = new SameModel(counterparts);
+  for (let d = 0; d < before.length; d++) {
+    const [a, b] = [before[d], after[d]];
+    counterparts.set(a, b);
+    if (a.operations.length !== b.operations.length) return false;
+    a.operations.forEach((op, i) => counterparts.set(targetOf(op), b.operations[i]));
+    for (const key of Object.keys(a) as (keyof ApiDocument)[]) if (key !== 'operations' && !same.equal(a[key], b[key])) return false;
+    for (let i = 0; i < a.operations.length; i++) {
+      const [x, y] = [a.operations[i], b.operations[i]];
+      // an operation watched only now was read unrecorded before
+      if (isWatched(x) !== isWatched(y)) return false;
+      for (const key of new Set([...Object.keys(targetOf(x)), ...Object.keys(y)]) as Set<keyof typeof x>) {
+        if (same.equal(x[key], y[key])) continue;
+        if (!isWatched(x)) return false;
+        changed.add(targetOf(x), key);
+      }
+    }
+  }
+  return true;
+}
+
+/**
+ * Equality of what the model holds in two analyses: document values are equal when they are the same object or
+ * counterparts; files by path; nodes by their file, value, place and path; other model objects field by field.
+ */
+class SameModel {
+  private readonly known = new Map<object, object>();
+  constructor(private readonly counterparts: Map<object, object>) {}
+
+  equal(a: unknown, b: unknown): boolean {
+    if (Object.is(a, b)) return true;
+    if (!isCollection(a) || !isCollection(b)) return false;
+    if (this.counterparts.get(targetOf(a)) === b || this.known.get(a) === b) return true;
+    // a document value with no counterpart: the edit made it anew
+    if (isWatched(a) || isWatched(b)) return false;
+    if (a instanceof SourceFile || b instanceof SourceFile) return a instanceof SourceFile && b instanceof SourceFile && a.path === b.path;
+    let equal: boolean;
+    if (a instanceof Map || b instanceof Map) {
+      equal = a instanceof Map && b instanceof Map && a.size === b.size && [...a].every(([k, v]) => b.has(k) && this.equal(v, b.get(k)));
+    } else if (Array.isArray(a) || Array.isArray(b)) {
+      equal = Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => this.equal(v, b[i]));
+    } else if ('file' in a && 'value' in a) {
+      // a node: the value it stands for and where (its path is built on demand)
+      const [x, y] = [a as Record<string, unknown>, b as Record<string, unknown>];
+      equal = ['file', 'value', 'parent', 'key', 'path'].every((k) => this.equal(x[k], y[k]));
+    } else if (Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) {
+      equal = false;
+    } else {
+      const [x, y] = [a as Record<string, unknown>, b as Record<string, unknown>];
+      const keys = Object.keys(x);
+      equal = keys.length === Object.keys(y).length && keys.every((k) => k in y && this.equal(x[k], y[k]));
+    }
+    if (equal) this.known.set(a, b);
+    return equal;
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * What each check reads of the parts of a document an editor is changing. The collections parsed again after an edit
+ * (`reparse.ts`) and the operations built from them are watched: each stands in its document as a proxy that records,
+ * for the check running, every key read of it (`length` and indices of a list; `*` for its list of keys). A session
+ * compares the next edit's parse with this one, and re-runs only the checks that read a key the edit changed; the
+ * others keep their findings. Only watched objects pay for the recording: everything else is plain data.
+ * Values derived once and shared by several checks (`memoize`, the schema graph, resolved refs) record what they read
+ * while derived and hand it on to every check that uses them.
+ */
+
+/** Keys read per watched object (its target, not the proxy). */
+export class ReadLog {
+  readonly keys = new Map<object, Set<string>>();
+  add(target: object, key: string): void {
+    let keys = this.keys.get(target);
+    if (!keys) this.keys.set(target, (keys = new Set()));
+    keys.add(key);
+  }
+  addAll(other: ReadLog): void {
+    for (const [target, keys] of other.keys) for (const key of keys) this.add(target, key);
+  }
+  /** Whether it holds a key of `changed`. */
+  meets(changed: ReadLog): boolean {
+    for (const [target, keys] of changed.keys) {
+      const read = this.keys.get(target);
+      if (read) for (const key of keys) if (read.has(key)) return true;
+    }
+    return false;
+  }
+}
+
+/** The logs recording now: the running check's, and those of the values being derived for it. */
+const recording: ReadLog[] = [];
+
+function note(target: object, key: string | symbol): void {
+  if (typeof key !== 'string') return;
+  for (const log of recording) log.add(target, key);
+}
+
+/** Proxy to target, for every watched object. */
+const targets = new WeakMap<object, object>();
+
+const handler: ProxyHandler<Record<string, unknown>> = {
+  get(target, key) { note(target, key); return target[key as string]; },
+  has(target, key) { note(target, key); return key in target; },
+  ownKeys(target) { note(target, '*'); return Reflect.ownKeys(target); },
+  getOwnPropertyDescriptor(target, key) { note(target, key); return Reflect.getOwnPropertyDescriptor(target, key); },
+};
+
+/** `value` as a watched object: reads of its keys are recorded from now on. */
+export function watched<T extends object>(value: T): T {
+  if (targets.has(value)) return value;
+  const proxy = new Proxy(value as Record<string, unknown>, handler) as T;
+  targets.set(proxy, value);
+  return proxy;
+}
+
+/** The object a watched object stands for (itself when not watched). */
+export function targetOf<T extends object>(value: T): T { return (targets.get(value) as T | undefined) ?? value; }
+
+export function isWatched(value: object): boolean { return targets.has(value); }
+
+/** Runs `run`, recording what it reads of watched objects in `log`. */
+export function reading<T>(log: ReadLog, run: () => T): T {
+  recording.push(log);
+  try { return run(); } finally { recording.pop(); }
+}
+
+/**
+ * A value derived once and shared: what its derivation read of watched objects counts as read by everyone who uses
+ * the value. `use` records those reads for the running check each time the value is used again.
+ */
+export function derivedOnce<T>(derive: () => T): { value: T; use(): void } {
+  const log = new ReadLog();
+  const value = reading(log, derive);
+  if (log.keys.size === 0) return { value, use: nothing };
+  return { value, use: () => { for (const active of recording) active.addAll(log); } };
+}
+
+function nothing(): void {}

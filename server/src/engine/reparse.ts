@@ -1,0 +1,235 @@
+/**
+ * The parse of an edited text made from the parse of the text before the edit: only the smallest mapping or
+ * sequence holding the changed region is parsed again, and everything else is kept (the same objects, their
+ * positions moved by the change in length). A structural edit of one operation in a 4 MB document parses a few
+ * hundred bytes instead of 4 MB, and the checks see the untouched parts as the very objects of the last analysis.
+ * The result is the value and the locations a parse of the whole text gives; where that cannot be assured (YAML
+ * anchors and directives, block scalars that keep trailing lines, an edit at the top level or one that breaks the
+ * text), there is no result and the caller parses the whole text.
+ */
+import { parseJson } from './spec/parse-json';
+import { parseYaml } from './spec/parse-yaml';
+import type { ContainerLoc, EntryLoc, LocationMap, ParsedText, Span } from './spec/source';
+import type { ChangedRegion } from './text-shift';
+import { mayHoldAnchors } from './reuse';
+import { targetOf, watched } from './reads';
+
+/**
+ * Edits parsed in part after the last whole parse of a text, at most: each adds a layer that every location lookup
+ * goes through, so a whole parse starts over now and then.
+ */
+const MAX_LAYERS = 16;
+
+/** Characters of a part beyond which, when it is also half of the text, the whole text is parsed instead. */
+const LARGE_PART = 64 * 1024;
+
+/** Nesting of the part parsed again beyond which the whole text is parsed (where the depth limit is enforced). */
+const MAX_PART_DEPTH = 64;
+
+/**
+ * The parse of `newText` from `before`, the parse of `oldText` (which differs in `region`); undefined when it cannot be
+ * made so. `anchors`: whether `oldText` may hold YAML anchors (`mayHoldAnchors`, which the caller knows).
+ */
+export function reparse(path: string, oldText: string, before: ParsedText, newText: string, region: ChangedRegion, anchors: boolean): ParsedText | undefined {
+  const json = /\.json$/i.test(path);
+  // directives come first, before any content (a `%` cannot start a line of content)
+  if (!json && (anchors || /^\s*[{[]/.test(oldText) || /^(?:[ \t]*(?:#.*)?\r?\n)*%/.test(oldText))) return undefined;
+  if (layersOf(before.locations) >= MAX_LAYERS) return undefined;
+  // innermost first: an edit may end one collection and start the next (an item inserted into a list), so the first
+  // whose new text parses to one collection of its kind, ending where it ended, is parsed again; past half of a large
+  // text, a whole parse costs about as much
+  for (const held of containersHolding(before, region).reverse()) {
+    const size = held.span.end - held.span.start;
+    if (size > LARGE_PART && size > newText.length / 2) return undefined;
+    const part = parsePart(path, json, held, newText, region.newEnd - region.oldEnd);
+    if (part) return splice(before, held, part, region.newEnd - region.oldEnd);
+  }
+  return undefined;
+}
+
+/** A collection of the old text parsed alone from the new text, with the offset of its locations in the new text. */
+function parsePart(path: string, json: boolean, held: Held, newText: string, delta: number): { parsed: ParsedText; offset: number } | undefined {
+  const { span } = held;
+  const prefix = lineBefore(newText, span.start);
+  // YAML: a block collection (a sequence item's mapping follows its dash); a flow collection's lines are bound by the
+  // indentation around it, which its text alone does not show
+  if (!json && (!/^[ -]*$/.test(prefix) || /[[{]/.test(newText[span.start]))) return undefined;
+  // YAML: through the line break after it, which a block scalar at its end keeps
+  const lineEnd = json ? -1 : newText.indexOf('\n', span.end + delta);
+  const partText = newText.slice(span.start, json ? span.end + delta : lineEnd < 0 ? newText.length : lineEnd + 1);
+  if (!json && (mayHoldAnchors(path, partText) || /[|>][1-9]?\+/.test(partText) || /(?:^|\n)(?:---|\.\.\.)(?:\s|$)/.test(partText))) return undefined;
+  let parsed: ParsedText;
+  try {
+    // the part at its column, so YAML reads its indentation as the whole text has it
+    parsed = (json ? parseJson : parseYaml)(' '.repeat(prefix.length) + partText);
+  } catch {
+    return undefined;
+  }
+  const offset = span.start - prefix.length;
+  const root = parsed.value;
+  const loc = root !== null && typeof root === 'object' ? parsed.locations.get(root) : undefined;
+  // the same kind of collection, ending where the old one ends in the new text
+  if (!loc || Array.isArray(root) !== Array.isArray(held.value) || loc.span.start + offset !== span.start
+    || loc.span.end + offset !== span.end + delta || depthOf(root) > MAX_PART_DEPTH) return undefined;
+  return { parsed, offset };
+}
+
+/**
+ * The old parse with the collection `held` replaced by its new parse, and copies of the collections above it; the
+ * new collections are watched (`reads.ts`): the next edit is likely to change them again.
+ */
+function splice(before: ParsedText, held: Held, part: { parsed: ParsedText; offset: number }, delta: number): ParsedText {
+  const ancestors = new Map<object, object>();
+  let replaced = watchAll(part.parsed.value as object);
+  for (let i = held.path.length - 1; i >= 0; i--) {
+    const { container, key } = held.path[i];
+    const copy = Array.isArray(container) ? container.slice() : copyObject(container);
+    setKey(copy, key, replaced);
+    replaced = watched(copy);
+    ancestors.set(replaced, container);
+  }
+  return { value: replaced, locations: new EditedLocations(before.locations, held.span.end, delta, part.parsed.locations, part.offset, ancestors) };
+}
+
+/** The deepest nesting of collections in a value (a freshly parsed one: no shared objects). */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > deepest) deepest = depth;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/** A freshly parsed collection with every collection in it watched (values of other kinds, such as dates, left as they are). */
+function watchAll(root: object): object {
+  const isCollection = (v: unknown): v is object => Array.isArray(v) || (v !== null && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v)));
+  const stack = [root];
+  while (stack.length > 0) {
+    const container = stack.pop() as Record<string, unknown>;
+    for (const key of Object.keys(container)) {
+      const value = container[key];
+      if (!isCollection(value)) continue;
+      stack.push(value);
+      setKey(container, key, watched(value));
+    }
+  }
+  return watched(root);
+}
+
+/** Sets a key as the parser does: an own data property, even `__proto__`. */
+function setKey(container: object, key: string | number, value: unknown): void {
+  Object.defineProperty(container, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+/** An object with the same prototype and own keys in the same order (a `__proto__` key stays a key). */
+function copyObject(source: object): object {
+  const copy = Object.create(Object.getPrototypeOf(source)) as Record<string, unknown>;
+  for (const key of Object.keys(source)) {
+    setKey(copy, key, (source as Record<string, unknown>)[key]);
+  }
+  return copy;
+}
+
+/** The text of a line before `offset`. */
+function lineBefore(text: string, offset: number): string {
+  return text.slice(text.lastIndexOf('\n', offset - 1) + 1, offset);
+}
+
+interface Held { value: object; span: Span; path: { container: object; key: string | number }[] }
+
+/**
+ * The collections below the root whose text holds the changed region strictly inside (their first and last characters
+ * unchanged), outermost first, each with the path of containers and keys leading to it.
+ */
+function containersHolding(parsed: ParsedText, region: ChangedRegion): Held[] {
+  const inside = (span: Span) => span.start < region.start && region.oldEnd < span.end;
+  const path: { container: object; key: string | number }[] = [];
+  const held: Held[] = [];
+  let value = parsed.value;
+  for (;;) {
+    if (value === null || typeof value !== 'object') return held;
+    const loc = parsed.locations.get(value);
+    if (!loc || !inside(loc.span)) return held;
+    if (path.length > 0) held.push({ value, span: loc.span, path: [...path] });
+    let key: string | number | undefined;
+    if (loc.items) {
+      const index = loc.items.findIndex(inside);
+      key = index < 0 ? undefined : index;
+    } else {
+      // YAML merge keys bring entries written elsewhere
+      if (loc.merged) return held;
+      for (const [k, entry] of loc.entries ?? []) if (inside(entry.value)) { key = k; break; }
+    }
+    if (key === undefined) return held;
+    path.push({ container: value, key });
+    value = (value as Record<string | number, unknown>)[key];
+  }
+}
+
+/** Whether `after` was parsed in part from `before`: it shares every object outside the edit. */
+export function isSplicedFrom(after: ParsedText, before: ParsedText): boolean {
+  return after.locations instanceof EditedLocations && after.locations.before === before.locations;
+}
+
+/** How many edits parsed in part stand between these locations and the last whole parse. */
+function layersOf(locations: LocationMap): number {
+  return locations instanceof EditedLocations ? locations.layers : 0;
+}
+
+/**
+ * The locations of a text parsed in part: the part's own (at their offset in the text), the copies of its containers
+ * (their old locations), and every other container's old location, moved by the change in length when after the part.
+ */
+class EditedLocations implements LocationMap {
+  readonly layers: number;
+  private readonly made = new Map<object, ContainerLoc>();
+
+  constructor(
+    readonly before: LocationMap,
+    /** Old offsets from here on move by `delta`: the end of the part in the old text. */
+    private readonly partEnd: number,
+    private readonly delta: number,
+    private readonly part: LocationMap,
+    private readonly partOffset: number,
+    /** Copied containers, to the old containers they copy. */
+    private readonly ancestors: Map<object, object>,
+  ) {
+    this.layers = layersOf(before) + 1;
+  }
+
+  has(container: object): boolean {
+    return this.part.has(targetOf(container)) || this.ancestors.has(container) || this.before.has(container);
+  }
+
+  get(container: object): ContainerLoc | undefined {
+    let loc = this.made.get(container);
+    if (loc) return loc;
+    const target = targetOf(container);
+    if (this.part.has(target)) {
+      const offset = this.partOffset;
+      loc = movedLoc(this.part.get(target)!, (at) => at + offset);
+    } else {
+      const old = this.before.get(this.ancestors.get(container) ?? container);
+      if (!old) return undefined;
+      const { partEnd, delta } = this;
+      loc = delta === 0 ? old : movedLoc(old, (at) => (at >= partEnd ? at + delta : at));
+    }
+    this.made.set(container, loc);
+    return loc;
+  }
+}
+
+function movedLoc(loc: ContainerLoc, move: (at: number) => number): ContainerLoc {
+  const span = (s: Span): Span => ({ start: move(s.start), end: move(s.end) });
+  const entry = (e: EntryLoc): EntryLoc => ({ key: span(e.key), value: span(e.value) });
+  return {
+    span: span(loc.span),
+    ...(loc.entries ? { entries: new Map([...loc.entries].map(([k, e]) => [k, entry(e)])) } : {}),
+    ...(loc.items ? { items: loc.items.map(span) } : {}),
+    ...(loc.merged ? { merged: loc.merged.map((m) => movedLoc(m, move)) } : {}),
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * A parse made in part after an edit (`engine/reparse.ts`) is the parse of the whole edited text: the same values and
+ * the same location for every collection; the collections outside the edited one are the very objects parsed before.
+ * Where that cannot be assured, there is none and the text is parsed whole.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import { reparse } from '../server/src/engine/reparse';
+import { mayHoldAnchors } from '../server/src/engine/reuse';
+import { changedRegion } from '../server/src/engine/text-shift';
+import { parseJson } from '../server/src/engine/spec/parse-json';
+import { parseYaml } from '../server/src/engine/spec/parse-yaml';
+import type { ParsedText } from '../server/src/engine/spec/source';
+import { corpusSpec } from './support/corpus';
+
+const parserOf = (path: string) => (path.endsWith('.json') ? parseJson : parseYaml);
+
+/** The parse in part of `next`, from `parsed`, the parse of `text`. */
+const reparseOf = (path: string, text: string, parsed: ParsedText, next: string) => reparse(path, text, parsed, next, changedRegion(text, next), mayHoldAnchors(path, text));
+
+/** Every collection of `actual` has the location its counterpart has in `expected`. */
+function assertSameLocations(actual: ParsedText, expected: ParsedText, what: string): void {
+  const seen = new Set<object>();
+  const stack: [unknown, unknown][] = [[actual.value, expected.value]];
+  while (stack.length > 0) {
+    const [a, e] = stack.pop()!;
+    if (a === null || typeof a !== 'object' || seen.has(a)) continue;
+    seen.add(a);
+    const al = actual.locations.get(a);
+    const el = expected.locations.get(e as object);
+    assert.deepEqual(al && { span: al.span, entries: al.entries && [...al.entries], items: al.items }, el && { span: el.span, entries: el.entries && [...el.entries], items: el.items }, what);
+    for (const key of Object.keys(a)) stack.push([(a as Record<string, unknown>)[key], (e as Record<string, unknown>)[key]]);
+  }
+}
+
+/** Applies each edit in turn, parsing in part from the last parse; returns how many were parsed in part. */
+function editInTurn(path: string, text: string, edits: ((text: string) => string)[]): number {
+  const parse = parserOf(path);
+  let parsed = parse(text);
+  let partial = 0;
+  for (const [i, edit] of edits.entries()) {
+    const next = edit(text);
+    assert.notEqual(next, text, `edit ${i} changes the text`);
+    const part = reparseOf(path, text, parsed, next);
+    const whole = parse(next);
+    if (part) {
+      partial++;
+      assert.ok(isDeepStrictEqual(part.value, whole.value), `edit ${i}: the values of a whole parse`);
+      assertSameLocations(part, whole, `edit ${i}: the locations of a whole parse`);
+    }
+    parsed = part ?? whole;
+    text = next;
+  }
+  return partial;
+}
+
+const yaml = `openapi: 3.0.3
+info:
+  title: Pets
+  version: '1'
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      parameters:
+        - in: query
+          name: limit
+          schema:
+            type: integer
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: { type: array, items: { type: string } }
+    post:
+      description: |
+        Adds a pet.
+      responses:
+        '201':
+          description: created
+components:
+  schemas:
+    Pet:
+      type: object
+`;
+
+test('YAML: edits of an operation (renamed, a parameter added, security added and changed) parse in part as a whole parse does', () => {
+  const partial = editInTurn('/spec/openapi.yaml', yaml, [
+    (t) => t.replace('listPets', 'listAllPets'),
+    (t) => t.replace('      parameters:\n', '      parameters:\n        - in: query\n          name: offset\n          schema:\n            type: integer\n'),
+    (t) => t.replace('      operationId: listAllPets\n', '      operationId: listAllPets\n      security:\n        - apiKey: []\n'),
+    (t) => t.replace('- apiKey: []', '- basicAuth: []'),
+    (t) => t.replace('name: limit', 'name: max'),
+    (t) => t.replace('Adds a pet.', 'Adds one pet.\n        Or none.'),
+    // inside a flow collection: its block parent is parsed again
+    (t) => t.replace('items: { type: string }', 'items: { type: integer }'),
+  ]);
+  assert.equal(partial, 7);
+});
+
+test('the collections outside the edited one are kept, and their locations move with the text', () => {
+  const path = '/spec/openapi.yaml';
+  const before = parseYaml(yaml);
+  const next = yaml.replace('listPets', 'listEveryPet');
+  const part = reparseOf(path, yaml, before, next);
+  assert.ok(part);
+  const value = part.value as Record<string, any>;
+  const old = before.value as Record<string, any>;
+  assert.equal(value.info, old.info, 'before the edit');
+  assert.equal(value.components, old.components, 'after the edit');
+  assert.equal(value.paths['/pets'].post, old.paths['/pets'].post, 'beside the edit');
+  assert.notEqual(value.paths['/pets'].get, old.paths['/pets'].get, 'the edited operation is parsed again');
+  assert.equal(value.paths['/pets'].get.operationId, 'listEveryPet');
+  const at = next.indexOf('    Pet:') + 4;
+  assert.deepEqual(part.locations.get(value.components.schemas)!.entries!.get('Pet')!.key, { start: at, end: at + 3 });
+});
+
+test('a parse in part of a parse in part: each edit builds on the last', () => {
+  const renames = Array.from({ length: 20 }, (_, i) => (t: string) => t.replace(/operationId: \w+/, `operationId: pets${i}`));
+  assert.equal(editInTurn('/spec/openapi.yaml', yaml, renames), 19, 'after 16 edits parsed in part, a whole parse');
+});
+
+const json = JSON.stringify({
+  openapi: '3.1.0', info: { title: 'Pets', version: '1' },
+  paths: { '/pets': { get: { operationId: 'listPets', parameters: [{ in: 'query', name: 'limit', schema: { type: 'integer' } }], responses: { 200: { description: 'ok' } } } } },
+}, null, 2);
+
+test('JSON: edits of an operation parse in part as a whole parse does', () => {
+  const partial = editInTurn('/spec/openapi.json', json, [
+    (t) => t.replace('"listPets"', '"listAllPets"'),
+    (t) => t.replace('"parameters": [', '"parameters": [{ "in": "query", "name": "offset" }, '),
+    (t) => t.replace('"operationId"', '"security": [{ "apiKey": [] }], "operationId"'),
+  ]);
+  assert.equal(partial, 3);
+});
+
+test('no parse in part where it could differ from a whole parse, or where the edit breaks the text', () => {
+  const cases: [string, string, (text: string) => string][] = [
+    ['an anchor', yaml.replace('    Pet:\n', '    Pet: &pet\n'), (t) => t.replace('listPets', 'listAllPets')],
+    ['an anchor written by the edit', yaml, (t) => t.replace('name: limit', 'name: &l limit')],
+    ['a directive', `%YAML 1.2\n---\n${yaml}`, (t) => t.replace('listPets', 'listAllPets')],
+    ['a block scalar that keeps trailing lines', yaml.replace('description: |', 'description: |+'), (t) => t.replace('Adds a pet.', 'Adds one pet.')],
+    ['a flow collection at the top', yaml.replace('info:\n  title: Pets\n', 'info: {\n  title: Pets,\n').replace("  version: '1'\n", "  version: '1' }\n"), (t) => t.replace('title: Pets', 'title: Cats')],
+    ['a top-level key', yaml, (t) => t.replace('components:', 'security: []\ncomponents:')],
+    ['an edit that breaks the YAML', yaml, (t) => t.replace('          name: limit', '        name: limit')],
+    ['a document marker', yaml, (t) => t.replace('      parameters:\n', '---\n      parameters:\n')],
+  ];
+  for (const [what, text, edit] of cases) {
+    const next = edit(text);
+    assert.notEqual(next, text, what);
+    assert.equal(reparseOf('/spec/openapi.yaml', text, parseYaml(text), next), undefined, what);
+  }
+  const broken = json.replace('"limit"', '"limit",');
+  assert.equal(reparseOf('/spec/openapi.json', json, parseJson(json), broken), undefined, 'an edit that breaks the JSON');
+});
+
+for (const name of ['stripe-spec3.2023-09-12.yaml', 'github-api.github.com.2022-07-18.json']) {
+  const { path, skip } = corpusSpec(name);
+  test(`on ${name}, structural edits of operations across the file parse in part as a whole parse does`, { skip }, () => {
+    const text = readFileSync(path, 'utf8');
+    const isJson = name.endsWith('.json');
+    const ids = [...text.matchAll(isJson ? /"operationId": "([^"]+)"/g : /operationId: (\S+)\n/g)];
+    const edits: ((text: string) => string)[] = [];
+    for (let i = 0; i < ids.length; i += Math.floor(ids.length / 6)) {
+      const [written, id] = ids[i];
+      edits.push((t) => t.replace(written, written.replace(id, `${id}Renamed`)));
+      const renamed = written.replace(id, `${id}Renamed`);
+      edits.push((t) => t.replace(renamed, isJson ? `"security": [ { "apiKey": [] } ], ${renamed}` : `${renamed}      security:\n        - apiKey: []\n`));
+    }
+    const partial = editInTurn(path, text, edits);
+    assert.ok(partial >= edits.length - 2, `${partial} of ${edits.length} edits parsed in part`);
+  });
+}
