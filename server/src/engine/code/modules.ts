@@ -4,7 +4,7 @@
  * package imports are recorded, never read (no `node_modules` is needed); `tsconfig.json`/`jsconfig.json` `paths` and
  * `baseUrl` are honoured. Broken, huge, generated and minified files become problems, never a crash or a hang.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import { isReadFailure, type CancellationSignal, type FileReader, type Problem, type Range, type ReadResult } from '../types';
 import type { Derivations } from '../frontend';
 import type { Location } from './model';

@@ -4,7 +4,7 @@
  * literals, CommonJS `require`/`module.exports`, and calls (an external function's result stays external; a project
  * function's result is what it returns). Every walk is bounded, so cycles end.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Location } from './model';
 import { locate, type Module, type ModuleGraph, type ModuleRef } from './modules';
 

@@ -8,7 +8,7 @@
  * read from the apps down through the mounts: each route's chain is the middleware registered before it on a path
  * that covers it, then its own.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Problem } from '../types';
 import { displayName, optedOut, type Classification, type Classifier } from './classify';
 import type { ChainLink, Framework, Handler, LinkKind, LinkScope, Reuse, Route } from './model';

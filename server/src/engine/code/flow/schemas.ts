@@ -4,7 +4,7 @@
  * Sequelize `define`/`init`, Drizzle tables (`pgTable`, `mysqlTable`, `sqliteTable`), and else TS interfaces and type aliases written in the source. One pass over the top
  * level of each module; nothing is evaluated.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Module, ModuleGraph } from '../modules';
 import { locate } from '../modules';
 import { propertyName, unwrap } from '../resolve';

@@ -17,7 +17,7 @@
  * `@fastify/cors` and `@fastify/bearer-auth` add a hook; `@fastify/jwt`'s `request.jwtVerify()` is recognised by
  * the classifier. Plugins loaded by `@fastify/autoload` from a folder are not read.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Module } from '../modules';
 import { isFunctionNode, propertyName, unwrap, type FunctionNode } from '../resolve';
 import type { Argument, FrameworkExtractor, LinkSource, Order, Registration, RouterNode, RouterView, RouteOverrides } from '../routing';

@@ -7,7 +7,7 @@
 import type { FrameworkExtractor, Registration } from '../routing';
 import { HTTP_METHODS, registerRoutes, registerUse, type UseShape } from './common';
 import { toTemplate } from '../templates';
-import ts from 'typescript';
+import ts = require('typescript');
 
 const VERBS = new Set([...HTTP_METHODS, 'del', 'all']);
 const ROUTERS = new Set(['@koa/router', 'koa-router']);

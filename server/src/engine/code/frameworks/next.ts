@@ -13,7 +13,7 @@
  * rejects (`if (!session) return new Response(null, { status: 401 })`) is a route link too. Next's `basePath` (in
  * next.config) is not read.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Classification } from '../classify';
 import type { Module } from '../modules';
 import { dirname } from '../posix';
