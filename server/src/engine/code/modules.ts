@@ -357,7 +357,8 @@ type ParsedModule = { module: Module; error?: { message: string; range: Range } 
 function parseModule(path: string, text: string, relPath: string): ParsedModule {
   let source: ts.SourceFile;
   try {
-    source = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path));
+    // JSDoc comments are left unparsed: nothing the analysis reads is written in them
+    source = ts.createSourceFile(path, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, true, scriptKind(path));
   } catch (error) {
     // the parser recurses: hostile nesting exhausts the stack
     return { unparsable: error instanceof RangeError ? 'it is nested too deeply' : String((error as Error)?.message ?? error).split('\n')[0] };
