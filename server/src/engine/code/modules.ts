@@ -357,8 +357,9 @@ type ParsedModule = { module: Module; error?: { message: string; range: Range } 
 function parseModule(path: string, text: string, relPath: string): ParsedModule {
   let source: ts.SourceFile;
   try {
-    // JSDoc comments are left unparsed: nothing the analysis reads is written in them
-    source = ts.createSourceFile(path, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, true, scriptKind(path));
+    // JSDoc comments are left unparsed: nothing the analysis reads is written in them. Parents are set by `scan`, in
+    // the one walk it makes over the tree anyway.
+    source = ts.createSourceFile(path, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKind(path));
   } catch (error) {
     // the parser recurses: hostile nesting exhausts the stack
     return { unparsable: error instanceof RangeError ? 'it is nested too deeply' : String((error as Error)?.message ?? error).split('\n')[0] };
@@ -411,7 +412,7 @@ const hasModifier = (node: ts.Node, kind: ts.SyntaxKind) =>
 const isModuleExports = (node: ts.Node): boolean =>
   ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'module' && node.name.text === 'exports';
 
-/** Imports, exports and calls of one parsed file. */
+/** Imports, exports and calls of one parsed file; links each of its nodes to its parent (parsed without them). */
 function scan(source: ts.SourceFile, relPath: string): Module {
   const module: Module = {
     path: source.fileName, relPath, source, imports: new Map(), requires: new Map(), exports: new Map(), starExports: [],
@@ -473,11 +474,17 @@ function scan(source: ts.SourceFile, relPath: string): Module {
       }
     }
   }
-  // one pass over the whole tree (iterative: generated code can nest deeper than the stack allows)
+  // one pass over the whole tree (iterative: generated code can nest deeper than the stack allows), which also links
+  // every node to its parent
   const stack: ts.Node[] = [source];
   const children: ts.Node[] = [];
+  const adopt = (child: ts.Node) => {
+    (child as { parent: ts.Node }).parent = node;
+    children.push(child);
+  };
+  let node: ts.Node = source;
   while (stack.length > 0) {
-    const node = stack.pop()!;
+    node = stack.pop()!;
     if (ts.isCallExpression(node)) {
       module.calls.push(node);
       const callee = node.expression;
@@ -491,7 +498,7 @@ function scan(source: ts.SourceFile, relPath: string): Module {
         module.exports.set(target.name.text, { kind: 'local', node: node.right });
       }
     }
-    node.forEachChild((child) => { children.push(child); });
+    node.forEachChild(adopt);
     while (children.length > 0) stack.push(children.pop()!);
   }
   module.dependencies = [...dependencies];
