@@ -298,6 +298,33 @@ describe('modules', () => {
 // ---- routes and chains: constructs ----
 
 describe('route constructs', () => {
+  test('routers made in files that import the framework only through other project files, and routes registered by files that import nothing', async () => {
+    const result = await analyzeMemory({
+      '/p/server.ts': `
+import express from 'express';
+import { mountUsers } from './users';
+import { admin } from './admin';
+const app = express();
+mountUsers(app, '/users');
+app.use('/admin', admin);
+`,
+      '/p/users.ts': `
+export function mountUsers(target: any, base: string) {
+  target.get(base + '/:id', (req: any, res: any) => res.json({}));
+}
+`,
+      '/p/admin.ts': `
+import { makeRouter } from './barrel';
+export const admin = makeRouter();
+admin.get('/stats', (req: any, res: any) => res.end());
+`,
+      '/p/barrel.ts': "export { makeRouter } from './make';\n",
+      '/p/make.ts': "import { Router } from 'express';\nexport const makeRouter = () => Router();\n",
+    });
+    assert.deepEqual(result.problems, []);
+    assert.deepEqual(result.routes.map((r) => `${r.key} ${r.file}`), ['GET /admin/stats admin.ts', 'GET /users/{id} users.ts']);
+  });
+
   test('Express: use order, path-prefixed use, nested routers, all() as middleware, leaking router middleware, factories and setup(app) functions', async () => {
     const result = await analyzeMemory({
       '/p/app.js': `

@@ -71,9 +71,10 @@ function settingsOf(app: RouterNode): AppSettings {
 export const nestjs: FrameworkExtractor = {
   framework: 'nestjs',
   methods: new Set(['use', 'setGlobalPrefix', 'useGlobalGuards', 'enableVersioning']),
+  packages: new Set(['@nestjs/core']),
 
   creates({ specifier, names }) {
-    return specifier === '@nestjs/core' && names.join('.') === 'NestFactory.create' ? { kind: 'app', leaks: false } : undefined;
+    return this.packages.has(specifier) && names.join('.') === 'NestFactory.create' ? { kind: 'app', leaks: false } : undefined;
   },
 
   derive(method, _call, base) {

@@ -40,6 +40,8 @@ type Matcher = { regex: RegExp; conditional: boolean } | { opaque: string };
 export const next: FrameworkExtractor = {
   framework: 'nextjs',
   methods: new Set(),
+  // its routes are files, not calls on a router
+  packages: new Set(),
   creates: () => undefined,
   derive: () => undefined,
   register: () => undefined,
