@@ -79,6 +79,14 @@ const SCOPES = new WeakMap<ts.Node, Map<string, ts.Node>>();
 /** The declaration each identifier refers to in its file (null: none, a global), kept like the scopes. */
 const DECLARATIONS = new WeakMap<ts.Identifier, ts.Node | null>();
 
+/** Nodes that open a scope: files, blocks, functions, constructors, accessors, loops and catch clauses. */
+const SCOPE_KINDS: ReadonlySet<ts.SyntaxKind> = new Set([
+  ts.SyntaxKind.SourceFile, ts.SyntaxKind.Block, ts.SyntaxKind.ModuleBlock, ts.SyntaxKind.CaseBlock,
+  ts.SyntaxKind.FunctionDeclaration, ts.SyntaxKind.FunctionExpression, ts.SyntaxKind.ArrowFunction, ts.SyntaxKind.MethodDeclaration,
+  ts.SyntaxKind.Constructor, ts.SyntaxKind.GetAccessor, ts.SyntaxKind.SetAccessor,
+  ts.SyntaxKind.ForStatement, ts.SyntaxKind.ForOfStatement, ts.SyntaxKind.ForInStatement, ts.SyntaxKind.CatchClause,
+]);
+
 export class Resolver {
   private readonly values = new Map<ts.Node, Value>();
 
@@ -283,10 +291,8 @@ export class Resolver {
 
   /** The names a node declares for the code inside it, computed once per scope. */
   private scopeOf(node: ts.Node): Map<string, ts.Node> | undefined {
-    const isScope = ts.isSourceFile(node) || ts.isBlock(node) || ts.isModuleBlock(node) || ts.isCaseBlock(node) || isFunctionNode(node)
-      || ts.isConstructorDeclaration(node) || ts.isAccessor(node) || ts.isForStatement(node) || ts.isForOfStatement(node)
-      || ts.isForInStatement(node) || ts.isCatchClause(node);
-    if (!isScope) return undefined;
+    // asked of every ancestor of every identifier looked up: one test of the kind
+    if (!SCOPE_KINDS.has(node.kind)) return undefined;
     let names = SCOPES.get(node);
     if (names) return names;
     names = new Map();
