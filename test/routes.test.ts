@@ -506,6 +506,9 @@ describe('path templates', () => {
     ];
     for (const [raw, template] of cases) assert.equal(toTemplate(raw), template, raw);
     assert.equal(joinPaths('/api/', '/', '/users/'), '/api/users');
+    assert.equal(joinPaths('/api/v1', 'users//{id}/', '', '/x'), '/api/v1/users/{id}/x');
+    assert.equal(joinPaths('/a', '/b'), '/a/b');
+    assert.equal(joinPaths('', '/'), '/');
   });
 
   test('middleware patterns: prefix (Express), whole with * (Hono), parameters match any segment', () => {
@@ -550,6 +553,8 @@ describe('bad input never stops the analysis', () => {
       '/p/dist/bundle.js': minified,
       '/p/public/vendor.min.js': minified,
       '/p/schema.ts': '/* @generated */\nexport const x = 1;',
+      '/p/compiled.js': "exports.x = 1;\n//# sourceMappingURL=compiled.js.map\n",
+      '/p/mentions.ts': "// the build writes a sourceMappingURL= comment\nexport const y = 2;\n",
     };
     const result = await analyzeMemory(files);
     assert.deepEqual(result.problems.map((p) => [p.code, p.severity, p.file, p.message]), [
@@ -557,6 +562,7 @@ describe('bad input never stops the analysis', () => {
       ['code-file-skipped', 'info', 'dist/bundle.js', 'File skipped: dist/ holds build output, not source code'],
       ['code-file-skipped', 'info', 'public/vendor.min.js', 'File skipped: it is minified (a line of 60008 characters)'],
       ['code-file-skipped', 'info', 'schema.ts', 'File skipped: it is marked @generated'],
+      ['code-file-skipped', 'info', 'compiled.js', 'File skipped: it is compiled output (it ends with a source map comment)'],
     ]);
     assert.deepEqual(result.routes.map((r) => r.key), ['GET /ok']);
     // a reader that does not enforce the limit changes nothing

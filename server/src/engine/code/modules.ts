@@ -394,7 +394,8 @@ function matchPaths(entries: [string, string[]][], specifier: string): { pattern
  */
 function generatedOrMinified(text: string): string | undefined {
   if (/^[ \t]*(?:\/\/|\/\*|\*)[^\n]*@generated\b/m.test(text.slice(0, 2048))) return 'it is marked @generated';
-  if (/\/\/[#@] sourceMappingURL=/.test(text.slice(-1024))) return 'it is compiled output (it ends with a source map comment)';
+  const tail = text.slice(-1024);
+  if (tail.includes('sourceMappingURL=') && /\/\/[#@] sourceMappingURL=/.test(tail)) return 'it is compiled output (it ends with a source map comment)';
   let lines = 0;
   let longest = 0;
   for (let start = 0; start <= text.length; lines++) {

@@ -28,6 +28,8 @@ const DRIZZLE_TABLES = new Set(['pgTable', 'mysqlTable', 'sqliteTable']);
 
 export class ModelRegistry {
   private readonly byKey = new Map<string, RecordModel>();
+  /** Keys by name: every data access of every handler looks its model up. */
+  private readonly keys = new Map<string, string>();
 
   add(model: RecordModel): void {
     const key = modelKey(model.name);
@@ -36,7 +38,10 @@ export class ModelRegistry {
   }
 
   find(name: string | undefined): RecordModel | undefined {
-    return name ? this.byKey.get(modelKey(name)) : undefined;
+    if (!name) return undefined;
+    let key = this.keys.get(name);
+    if (key === undefined) this.keys.set(name, (key = modelKey(name)));
+    return this.byKey.get(key);
   }
 }
 
