@@ -51,11 +51,12 @@ function nodeCompileCacheActive(): boolean {
 /** Loads the CommonJS bundle at `file` (absolute), with V8's code cache in `cacheDir` when Node keeps none itself. */
 export function loadBundle(file: string, cacheDir = defaultCacheDir()): LoadedBundle {
   if (nodeCompileCacheActive()) return { exports: require(file), fromCache: false, keep() { /* Node keeps it */ } };
-  const source = readFileSync(file);
+  // read as text directly: a buffer of the bundle's megabytes would only add to the heap's external memory
+  const source = readFileSync(file, 'utf8');
   const key = cacheKey(source);
   const entry = path.join(cacheDir, `${key}${ENTRY_SUFFIX}`);
   const cachedData = readEntry(cacheDir, entry, key);
-  const script = new vm.Script(nodeModule.wrap(source.toString('utf8')), { filename: file, cachedData });
+  const script = new vm.Script(nodeModule.wrap(source), { filename: file, cachedData });
   const module = { exports: {} as unknown };
   const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
   run.call(module.exports, module.exports, nodeModule.createRequire(file), module, file, path.dirname(file));
@@ -73,7 +74,7 @@ export function loadBundle(file: string, cacheDir = defaultCacheDir()): LoadedBu
 }
 
 /** What V8's code depends on: the bundle's bytes, the Node and V8 versions, the platform, and the flags given to V8. */
-function cacheKey(source: Buffer): string {
+function cacheKey(source: string): string {
   const runtime = [process.version, process.versions.v8, process.platform, process.arch, process.execArgv.join(' '), process.env.NODE_OPTIONS ?? ''].join('\0');
   return createHash('sha256').update(source).update('\0').update(runtime).digest('hex');
 }
