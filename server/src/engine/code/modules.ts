@@ -393,7 +393,8 @@ function matchPaths(entries: [string, string[]][], specifier: string): { pattern
  * or minified text (very long lines).
  */
 function generatedOrMinified(text: string): string | undefined {
-  if (/^[ \t]*(?:\/\/|\/\*|\*)[^\n]*@generated\b/m.test(text.slice(0, 2048))) return 'it is marked @generated';
+  const head = text.slice(0, 2048);
+  if (head.includes('@generated') && /^[ \t]*(?:\/\/|\/\*|\*)[^\n]*@generated\b/m.test(head)) return 'it is marked @generated';
   const tail = text.slice(-1024);
   if (tail.includes('sourceMappingURL=') && /\/\/[#@] sourceMappingURL=/.test(tail)) return 'it is compiled output (it ends with a source map comment)';
   let lines = 0;

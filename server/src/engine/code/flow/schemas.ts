@@ -25,6 +25,8 @@ export function modelKey(name: string): string {
 
 const RANK: Record<RecordModel['source'], number> = { prisma: 4, typeorm: 4, mongoose: 4, sequelize: 4, drizzle: 4, type: 1 };
 const DRIZZLE_TABLES = new Set(['pgTable', 'mysqlTable', 'sqliteTable']);
+/** What a text holds when one of its calls may define a model: `model`, `define`, `init`, a Drizzle table, or an escape. */
+const MODEL_CALL_WORDS = ['model', 'define', 'init', 'Table', '\\u'];
 
 export class ModelRegistry {
   private readonly byKey = new Map<string, RecordModel>();
@@ -138,6 +140,8 @@ function readCodeModels(module: Module): RecordModel[] {
       models.push({ name: declaration.name.text, source: 'type', fields, at: locate(module, declaration.name) });
     }
   }
+  // the calls that define models are named by these words, written as they are in the text (or with escapes)
+  if (!MODEL_CALL_WORDS.some((word) => source.text.includes(word))) return models;
   for (const call of module.calls) {
     const callee = unwrap(call.expression);
     const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
