@@ -121,6 +121,14 @@ describe('request data per framework', () => {
     assert.deepEqual(flow.models[0]!.fields.map((f) => f.name), ['name', 'secret']);
   });
 
+  test('a model defined by a call whose name is written with an escape is still read', async () => {
+    const route = await routeOf({
+      'app.js': "const Router = require('@koa/router');\nconst { Project } = require('./models');\nconst router = new Router();\nrouter.get('/projects/:id', async (ctx) => { ctx.body = await Project.findByPk(ctx.params.id); });\nmodule.exports = router;",
+      'models.js': "const { Model } = require('sequelize');\nclass Project extends Model {}\nProject.\\u0069nit({ name: 'x', secret: 'y' }, {});\nmodule.exports = { Project };",
+    }, 'GET /projects/{id}');
+    assert.deepEqual(routeFlow(route)!.models[0]!.fields.map((f) => f.name), ['name', 'secret']);
+  });
+
   test('NestJS: @Param, @Body and @CurrentUser() parameters, through an injected service', async () => {
     const route = await routeOf({
       'notes.controller.ts': [

@@ -299,6 +299,33 @@ describe('modules', () => {
 // ---- routes and chains: constructs ----
 
 describe('route constructs', () => {
+  test('routers made in files that import the framework only through other project files, and routes registered by files that import nothing', async () => {
+    const result = await analyzeMemory({
+      '/p/server.ts': `
+import express from 'express';
+import { mountUsers } from './users';
+import { admin } from './admin';
+const app = express();
+mountUsers(app, '/users');
+app.use('/admin', admin);
+`,
+      '/p/users.ts': `
+export function mountUsers(target: any, base: string) {
+  target.get(base + '/:id', (req: any, res: any) => res.json({}));
+}
+`,
+      '/p/admin.ts': `
+import { makeRouter } from './barrel';
+export const admin = makeRouter();
+admin.get('/stats', (req: any, res: any) => res.end());
+`,
+      '/p/barrel.ts': "export { makeRouter } from './make';\n",
+      '/p/make.ts': "import { Router } from 'express';\nexport const makeRouter = () => Router();\n",
+    });
+    assert.deepEqual(result.problems, []);
+    assert.deepEqual(result.routes.map((r) => `${r.key} ${r.file}`), ['GET /admin/stats admin.ts', 'GET /users/{id} users.ts']);
+  });
+
   test('Express: use order, path-prefixed use, nested routers, all() as middleware, leaking router middleware, factories and setup(app) functions', async () => {
     const result = await analyzeMemory({
       '/p/app.js': `
@@ -480,6 +507,9 @@ describe('path templates', () => {
     ];
     for (const [raw, template] of cases) assert.equal(toTemplate(raw), template, raw);
     assert.equal(joinPaths('/api/', '/', '/users/'), '/api/users');
+    assert.equal(joinPaths('/api/v1', 'users//{id}/', '', '/x'), '/api/v1/users/{id}/x');
+    assert.equal(joinPaths('/a', '/b'), '/a/b');
+    assert.equal(joinPaths('', '/'), '/');
   });
 
   test('middleware patterns: prefix (Express), whole with * (Hono), parameters match any segment', () => {
@@ -524,6 +554,8 @@ describe('bad input never stops the analysis', () => {
       '/p/dist/bundle.js': minified,
       '/p/public/vendor.min.js': minified,
       '/p/schema.ts': '/* @generated */\nexport const x = 1;',
+      '/p/compiled.js': "exports.x = 1;\n//# sourceMappingURL=compiled.js.map\n",
+      '/p/mentions.ts': "// the build writes a sourceMappingURL= comment\nexport const y = 2;\n",
     };
     const result = await analyzeMemory(files);
     assert.deepEqual(result.problems.map((p) => [p.code, p.severity, p.file, p.message]), [
@@ -531,6 +563,7 @@ describe('bad input never stops the analysis', () => {
       ['code-file-skipped', 'info', 'dist/bundle.js', 'File skipped: dist/ holds build output, not source code'],
       ['code-file-skipped', 'info', 'public/vendor.min.js', 'File skipped: it is minified (a line of 60008 characters)'],
       ['code-file-skipped', 'info', 'schema.ts', 'File skipped: it is marked @generated'],
+      ['code-file-skipped', 'info', 'compiled.js', 'File skipped: it is compiled output (it ends with a source map comment)'],
     ]);
     assert.deepEqual(result.routes.map((r) => r.key), ['GET /ok']);
     // a reader that does not enforce the limit changes nothing

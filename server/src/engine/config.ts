@@ -87,9 +87,18 @@ export function resolveConfig(config: Config = {}): ResolvedConfig {
 
 /** Whether a file (path relative to the root) is reviewed under include/exclude. */
 export function isIncluded(relPath: string, config: ResolvedConfig): boolean {
-  if (config.exclude.some((g) => matchesGlob(relPath, g))) return false;
-  return config.include.length === 0 || config.include.some((g) => matchesGlob(relPath, g));
+  // discovery, then each frontend and the review, ask about every file: each is matched once per configuration
+  let answers = includedAnswers.get(config);
+  if (!answers) includedAnswers.set(config, (answers = new Map()));
+  let answer = answers.get(relPath);
+  if (answer === undefined) {
+    answer = !config.exclude.some((g) => matchesGlob(relPath, g)) && (config.include.length === 0 || config.include.some((g) => matchesGlob(relPath, g)));
+    answers.set(relPath, answer);
+  }
+  return answer;
 }
+
+const includedAnswers = new WeakMap<ResolvedConfig, Map<string, boolean>>();
 
 /** Whether `METHOD path` matches a public path pattern (`/health`, `/public/**`, `GET /status/*`). */
 export function isPublicPath(method: string, path: string, config: ResolvedConfig): boolean {

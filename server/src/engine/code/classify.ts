@@ -5,7 +5,7 @@
  * seen. A name alone (`isAuthenticated`) is weak evidence: it is said, but the kind stays `unknown`. Names the project
  * lists in .api-sentinel.yaml are trusted.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Problem } from '../types';
 import type { LinkKind, Location, RouteOptions } from './model';
 import { locate, type Module } from './modules';

@@ -4,7 +4,7 @@
  * package imports are recorded, never read (no `node_modules` is needed); `tsconfig.json`/`jsconfig.json` `paths` and
  * `baseUrl` are honoured. Broken, huge, generated and minified files become problems, never a crash or a hang.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import { isReadFailure, type CancellationSignal, type FileReader, type Problem, type Range, type ReadResult } from '../types';
 import type { Derivations } from '../frontend';
 import type { Location } from './model';
@@ -357,7 +357,9 @@ type ParsedModule = { module: Module; error?: { message: string; range: Range } 
 function parseModule(path: string, text: string, relPath: string): ParsedModule {
   let source: ts.SourceFile;
   try {
-    source = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path));
+    // JSDoc comments are left unparsed: nothing the analysis reads is written in them. Parents are set by `scan`, in
+    // the one walk it makes over the tree anyway.
+    source = ts.createSourceFile(path, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKind(path));
   } catch (error) {
     // the parser recurses: hostile nesting exhausts the stack
     return { unparsable: error instanceof RangeError ? 'it is nested too deeply' : String((error as Error)?.message ?? error).split('\n')[0] };
@@ -391,8 +393,10 @@ function matchPaths(entries: [string, string[]][], specifier: string): { pattern
  * or minified text (very long lines).
  */
 function generatedOrMinified(text: string): string | undefined {
-  if (/^[ \t]*(?:\/\/|\/\*|\*)[^\n]*@generated\b/m.test(text.slice(0, 2048))) return 'it is marked @generated';
-  if (/\/\/[#@] sourceMappingURL=/.test(text.slice(-1024))) return 'it is compiled output (it ends with a source map comment)';
+  const head = text.slice(0, 2048);
+  if (head.includes('@generated') && /^[ \t]*(?:\/\/|\/\*|\*)[^\n]*@generated\b/m.test(head)) return 'it is marked @generated';
+  const tail = text.slice(-1024);
+  if (tail.includes('sourceMappingURL=') && /\/\/[#@] sourceMappingURL=/.test(tail)) return 'it is compiled output (it ends with a source map comment)';
   let lines = 0;
   let longest = 0;
   for (let start = 0; start <= text.length; lines++) {
@@ -410,7 +414,7 @@ const hasModifier = (node: ts.Node, kind: ts.SyntaxKind) =>
 const isModuleExports = (node: ts.Node): boolean =>
   ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'module' && node.name.text === 'exports';
 
-/** Imports, exports and calls of one parsed file. */
+/** Imports, exports and calls of one parsed file; links each of its nodes to its parent (parsed without them). */
 function scan(source: ts.SourceFile, relPath: string): Module {
   const module: Module = {
     path: source.fileName, relPath, source, imports: new Map(), requires: new Map(), exports: new Map(), starExports: [],
@@ -472,11 +476,17 @@ function scan(source: ts.SourceFile, relPath: string): Module {
       }
     }
   }
-  // one pass over the whole tree (iterative: generated code can nest deeper than the stack allows)
+  // one pass over the whole tree (iterative: generated code can nest deeper than the stack allows), which also links
+  // every node to its parent
   const stack: ts.Node[] = [source];
   const children: ts.Node[] = [];
+  const adopt = (child: ts.Node) => {
+    (child as { parent: ts.Node }).parent = node;
+    children.push(child);
+  };
+  let node: ts.Node = source;
   while (stack.length > 0) {
-    const node = stack.pop()!;
+    node = stack.pop()!;
     if (ts.isCallExpression(node)) {
       module.calls.push(node);
       const callee = node.expression;
@@ -490,7 +500,7 @@ function scan(source: ts.SourceFile, relPath: string): Module {
         module.exports.set(target.name.text, { kind: 'local', node: node.right });
       }
     }
-    node.forEachChild((child) => { children.push(child); });
+    node.forEachChild(adopt);
     while (children.length > 0) stack.push(children.pop()!);
   }
   module.dependencies = [...dependencies];

@@ -4,7 +4,7 @@
  * literals, CommonJS `require`/`module.exports`, and calls (an external function's result stays external; a project
  * function's result is what it returns). Every walk is bounded, so cycles end.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Location } from './model';
 import { locate, type Module, type ModuleGraph, type ModuleRef } from './modules';
 
@@ -33,14 +33,25 @@ const MAX_STEPS = 48;
 const GLOBAL: Value = { kind: 'unknown', reason: 'not defined in the project' };
 const TOO_DEEP: Value = { kind: 'unknown', reason: 'its definition could not be followed (a cycle or a very long chain)' };
 
+/** Wrappers that leave their expression's value as it is: `(x)`, `x as T`, `x satisfies T`, `x!`, `<T>x`. */
+const WRAPPER_KINDS: ReadonlySet<ts.SyntaxKind> = new Set([
+  ts.SyntaxKind.ParenthesizedExpression, ts.SyntaxKind.AsExpression, ts.SyntaxKind.SatisfiesExpression,
+  ts.SyntaxKind.NonNullExpression, ts.SyntaxKind.TypeAssertionExpression,
+]);
+
+/** The expression inside any wrappers. (These tests run for nearly every node read: one lookup of the kind each.) */
 export function unwrap(node: ts.Expression): ts.Expression {
   let e = node;
-  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isNonNullExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
+  while (WRAPPER_KINDS.has(e.kind)) e = (e as ts.ParenthesizedExpression | ts.AsExpression | ts.SatisfiesExpression | ts.NonNullExpression | ts.TypeAssertion).expression;
   return e;
 }
 
+const FUNCTION_KINDS: ReadonlySet<ts.SyntaxKind> = new Set([
+  ts.SyntaxKind.FunctionDeclaration, ts.SyntaxKind.FunctionExpression, ts.SyntaxKind.ArrowFunction, ts.SyntaxKind.MethodDeclaration,
+]);
+
 export function isFunctionNode(node: ts.Node): node is FunctionNode {
-  return ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node);
+  return FUNCTION_KINDS.has(node.kind);
 }
 
 /** The name of a property as written, when it is constant. */
@@ -78,6 +89,13 @@ export function declarationSite(found: { module: Module; node: ts.Node }, applie
 const SCOPES = new WeakMap<ts.Node, Map<string, ts.Node>>();
 /** The declaration each identifier refers to in its file (null: none, a global), kept like the scopes. */
 const DECLARATIONS = new WeakMap<ts.Identifier, ts.Node | null>();
+
+/** Nodes that open a scope: files, blocks, functions, constructors, accessors, loops and catch clauses. */
+const SCOPE_KINDS: ReadonlySet<ts.SyntaxKind> = new Set([
+  ts.SyntaxKind.SourceFile, ts.SyntaxKind.Block, ts.SyntaxKind.ModuleBlock, ts.SyntaxKind.CaseBlock, ...FUNCTION_KINDS,
+  ts.SyntaxKind.Constructor, ts.SyntaxKind.GetAccessor, ts.SyntaxKind.SetAccessor,
+  ts.SyntaxKind.ForStatement, ts.SyntaxKind.ForOfStatement, ts.SyntaxKind.ForInStatement, ts.SyntaxKind.CatchClause,
+]);
 
 export class Resolver {
   private readonly values = new Map<ts.Node, Value>();
@@ -283,10 +301,8 @@ export class Resolver {
 
   /** The names a node declares for the code inside it, computed once per scope. */
   private scopeOf(node: ts.Node): Map<string, ts.Node> | undefined {
-    const isScope = ts.isSourceFile(node) || ts.isBlock(node) || ts.isModuleBlock(node) || ts.isCaseBlock(node) || isFunctionNode(node)
-      || ts.isConstructorDeclaration(node) || ts.isAccessor(node) || ts.isForStatement(node) || ts.isForOfStatement(node)
-      || ts.isForInStatement(node) || ts.isCatchClause(node);
-    if (!isScope) return undefined;
+    // asked of every ancestor of every identifier looked up: one test of the kind
+    if (!SCOPE_KINDS.has(node.kind)) return undefined;
     let names = SCOPES.get(node);
     if (names) return names;
     names = new Map();

@@ -8,7 +8,7 @@
  * read from the apps down through the mounts: each route's chain is the middleware registered before it on a path
  * that covers it, then its own.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { CancellationSignal, Problem } from '../types';
 import { displayName, optedOut, type Classification, type Classifier } from './classify';
 import type { ChainLink, Framework, Handler, LinkKind, LinkScope, Reuse, Route } from './model';
@@ -99,6 +99,8 @@ export interface FrameworkExtractor {
   readonly framework: Framework;
   /** Methods that register something on its routers. */
   readonly methods: ReadonlySet<string>;
+  /** The packages whose exports `creates` recognises: code that reaches none of them makes no router of its own. */
+  readonly packages: ReadonlySet<string>;
   /**
    * Recognises the creation of an app or router: the callee is a package export (`express` `default`), `construct`
    * tells `new` from a call.
@@ -154,10 +156,13 @@ export class Routing {
 
   /**
    * Reads every registration of every module; stops between modules once `cancel` is set (an edit after a short pause
-   * starts an analysis that the next keystroke makes stale).
+   * starts an analysis that the next keystroke makes stale). Only a module whose imports reach a framework's package
+   * (itself or through project files) can hold a router: the calls of the others are not read here, and what their
+   * functions register on routers passed in is read where a router is passed (`include`).
    */
   collect(graph: ModuleGraph, cancel?: CancellationSignal): void {
-    const modules = [...graph.modules.values()].sort((a, b) => graph.evaluationOrder.get(a)! - graph.evaluationOrder.get(b)!);
+    const reaching = modulesReaching(graph, new Set([...this.extractors.values()].flatMap((e) => [...e.packages])));
+    const modules = [...reaching].sort((a, b) => graph.evaluationOrder.get(a)! - graph.evaluationOrder.get(b)!);
     const reach = new ImportReach(graph);
     const candidates: { call: ts.CallExpression; module: Module; order: Order; created: boolean }[] = [];
     // per module: its inert calls, those kept from an earlier analysis and those found now
@@ -676,6 +681,32 @@ function orderPosition(call: ts.CallExpression): number {
 function compareOrder(a: Order, b: Order): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
   return a.length - b.length;
+}
+
+/** The modules that import one of `packages`, or import (through project files, cycles included) one that does. */
+function modulesReaching(graph: ModuleGraph, packages: ReadonlySet<string>): Set<Module> {
+  const importers = new Map<string, Module[]>();
+  const reaching = new Set<Module>();
+  for (const module of graph.modules.values()) {
+    for (const ref of module.refs.values()) {
+      if (ref.kind === 'package' && packages.has(ref.specifier)) reaching.add(module);
+      else if (ref.kind === 'file') {
+        const list = importers.get(ref.path);
+        if (list) list.push(module);
+        else importers.set(ref.path, [module]);
+      }
+    }
+  }
+  const queue = [...reaching];
+  while (queue.length > 0) {
+    for (const importer of importers.get(queue.pop()!.path) ?? []) {
+      if (!reaching.has(importer)) {
+        reaching.add(importer);
+        queue.push(importer);
+      }
+    }
+  }
+  return reaching;
 }
 
 /** The calls written inside a function (the module's calls are in source order). */

@@ -60,12 +60,15 @@ export function toTemplate(raw: string): string {
   return `/${splitSegments(raw).map(templateSegment).join('/')}`;
 }
 
+const SLASH = 0x2f;
+
 /** Joins templates: `/api` + `/users/` + `/{id}` -> `/api/users/{id}`; the root is `/`. */
 export function joinPaths(...templates: string[]): string {
-  // called for every route and every link of its chain: no intermediate arrays
+  // called for every route and every link of its chain: a template already in shape ('/a/b') is taken whole
   let joined = '';
   for (const template of templates) {
-    for (const segment of template.split('/')) if (segment !== '') joined += `/${segment}`;
+    if (template.charCodeAt(0) === SLASH && template.charCodeAt(template.length - 1) !== SLASH && !template.includes('//')) joined += template;
+    else for (const segment of template.split('/')) if (segment !== '') joined += `/${segment}`;
   }
   return joined || '/';
 }

@@ -7,7 +7,7 @@
  * SQL through `pg`/`mysql2` (`pool.query('SELECT ... WHERE id = $1', [id])`). Which library a call belongs to is
  * read from its receiver: the model registry, NestJS injection decorators, `getRepository(Entity)`, and names.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import { locate } from '../modules';
 import { propertyName, unwrap } from '../resolve';
 import type { AccessLibrary, DataAccess, Filter, ObjectSlot, Origin } from './model';

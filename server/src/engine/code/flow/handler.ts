@@ -7,7 +7,7 @@
  * Data access calls become `DataAccess` facts (data-access.ts reads their arguments); values written to the
  * response or a log become sinks.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Framework, Location } from '../model';
 import { locate, type Module } from '../modules';
 import { isFunctionNode, propertyName, unwrap, type FunctionNode, type Resolver } from '../resolve';

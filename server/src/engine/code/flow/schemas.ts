@@ -4,7 +4,7 @@
  * Sequelize `define`/`init`, Drizzle tables (`pgTable`, `mysqlTable`, `sqliteTable`), and else TS interfaces and type aliases written in the source. One pass over the top
  * level of each module; nothing is evaluated.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Module, ModuleGraph } from '../modules';
 import { locate } from '../modules';
 import { propertyName, unwrap } from '../resolve';
@@ -25,9 +25,13 @@ export function modelKey(name: string): string {
 
 const RANK: Record<RecordModel['source'], number> = { prisma: 4, typeorm: 4, mongoose: 4, sequelize: 4, drizzle: 4, type: 1 };
 const DRIZZLE_TABLES = new Set(['pgTable', 'mysqlTable', 'sqliteTable']);
+/** What a text holds when one of its calls may define a model: `model`, `define`, `init`, a Drizzle table, or an escape. */
+const MODEL_CALL_WORDS = ['model', 'define', 'init', 'Table', '\\u'];
 
 export class ModelRegistry {
   private readonly byKey = new Map<string, RecordModel>();
+  /** Keys by name: every data access of every handler looks its model up. */
+  private readonly keys = new Map<string, string>();
 
   add(model: RecordModel): void {
     const key = modelKey(model.name);
@@ -36,7 +40,10 @@ export class ModelRegistry {
   }
 
   find(name: string | undefined): RecordModel | undefined {
-    return name ? this.byKey.get(modelKey(name)) : undefined;
+    if (!name) return undefined;
+    let key = this.keys.get(name);
+    if (key === undefined) this.keys.set(name, (key = modelKey(name)));
+    return this.byKey.get(key);
   }
 }
 
@@ -133,6 +140,8 @@ function readCodeModels(module: Module): RecordModel[] {
       models.push({ name: declaration.name.text, source: 'type', fields, at: locate(module, declaration.name) });
     }
   }
+  // the calls that define models are named by these words, written as they are in the text (or with escapes)
+  if (!MODEL_CALL_WORDS.some((word) => source.text.includes(word))) return models;
   for (const call of module.calls) {
     const callee = unwrap(call.expression);
     const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;

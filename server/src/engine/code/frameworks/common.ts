@@ -1,5 +1,5 @@
 /** Registration shapes Express, Koa and Hono share: `use([path,] ...items)` and `METHOD([path,] ...handlers)`. */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { LinkSource, Registration, RouterNode } from '../routing';
 import { toPattern, toTemplate } from '../templates';
 

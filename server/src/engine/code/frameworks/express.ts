@@ -12,9 +12,10 @@ const VERBS = new Set([...HTTP_METHODS, 'all']);
 export const express: FrameworkExtractor = {
   framework: 'express',
   methods: new Set([...VERBS, 'use', 'route']),
+  packages: new Set(['express']),
 
   creates({ specifier, names }) {
-    if (specifier !== 'express') return undefined;
+    if (!this.packages.has(specifier)) return undefined;
     if (names.length === 0 || (names.length === 1 && names[0] === 'default')) return { kind: 'app', leaks: true };
     if (names.length === 1 && names[0] === 'Router') return { kind: 'router', leaks: true };
     return undefined;

@@ -17,7 +17,7 @@
  * `@fastify/cors` and `@fastify/bearer-auth` add a hook; `@fastify/jwt`'s `request.jwtVerify()` is recognised by
  * the classifier. Plugins loaded by `@fastify/autoload` from a folder are not read.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Module } from '../modules';
 import { isFunctionNode, propertyName, unwrap, type FunctionNode } from '../resolve';
 import type { Argument, FrameworkExtractor, LinkSource, Order, Registration, RouterNode, RouterView, RouteOverrides } from '../routing';
@@ -27,7 +27,6 @@ import { HTTP_METHODS } from './common';
 const VERBS = new Set([...HTTP_METHODS, 'all']);
 /** Request hooks that run before the handler, in the order Fastify runs them. */
 const HOOK_STAGES: Record<string, number> = { onRequest: 0, preParsing: 1, preValidation: 2, preHandler: 3 };
-const PACKAGES = new Set(['fastify']);
 
 /** Package plugins that add a hook to the instance they are registered on, and the decorators they add. */
 const KNOWN_PLUGINS: Record<string, { hook: boolean; decorates: string[]; disabledBy?: string }> = {
@@ -56,9 +55,10 @@ const rateLimits = new WeakMap<RouterNode, { plugin: LinkSource; hook?: LinkSour
 export const fastify: FrameworkExtractor = {
   framework: 'fastify',
   methods: new Set([...VERBS, 'route', 'addHook', 'register', 'decorate']),
+  packages: new Set(['fastify']),
 
   creates({ specifier, names }, construct) {
-    if (!PACKAGES.has(specifier) || construct) return undefined;
+    if (!this.packages.has(specifier) || construct) return undefined;
     return names.length === 0 || (names.length === 1 && (names[0] === 'default' || names[0] === 'fastify')) ? { kind: 'app', leaks: false } : undefined;
   },
 

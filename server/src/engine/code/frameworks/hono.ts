@@ -9,14 +9,14 @@ import { joinPaths, toTemplate } from '../templates';
 import { HTTP_METHODS, registerRoutes, registerUse } from './common';
 
 const VERBS = new Set([...HTTP_METHODS, 'all']);
-const PACKAGES = new Set(['hono', 'hono/tiny', 'hono/quick']);
 
 export const hono: FrameworkExtractor = {
   framework: 'hono',
   methods: new Set([...VERBS, 'on', 'use', 'route']),
+  packages: new Set(['hono', 'hono/tiny', 'hono/quick']),
 
   creates({ specifier, names }, construct) {
-    return construct && PACKAGES.has(specifier) && names.length === 1 && names[0] === 'Hono' ? { kind: 'app', leaks: true } : undefined;
+    return construct && this.packages.has(specifier) && names.length === 1 && names[0] === 'Hono' ? { kind: 'app', leaks: true } : undefined;
   },
 
   derive(method, call, base, module, routing, env) {

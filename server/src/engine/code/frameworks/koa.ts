@@ -7,7 +7,7 @@
 import type { FrameworkExtractor, Registration } from '../routing';
 import { HTTP_METHODS, registerRoutes, registerUse, type UseShape } from './common';
 import { toTemplate } from '../templates';
-import ts from 'typescript';
+import ts = require('typescript');
 
 const VERBS = new Set([...HTTP_METHODS, 'del', 'all']);
 const ROUTERS = new Set(['@koa/router', 'koa-router']);
@@ -29,6 +29,7 @@ const USE: UseShape = {
 export const koa: FrameworkExtractor = {
   framework: 'koa',
   methods: new Set([...VERBS, 'use', 'prefix']),
+  packages: new Set(['koa', ...ROUTERS]),
 
   creates({ specifier, names }, _construct, call, module, routing) {
     const whole = names.length === 0 || (names.length === 1 && (names[0] === 'default' || names[0] === 'Router'));

@@ -10,7 +10,7 @@
  * the method's. A controller no app reaches keeps its own path. A controller reached from two apps takes the paths
  * of the first.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Module, ModuleGraph } from '../modules';
 import { isFunctionNode, propertyName, unwrap, type Value } from '../resolve';
 import { EMPTY_ENV, type FrameworkExtractor, type LinkOverride, type LinkSource, type Registration, type RouterNode, type RouterView, type Routing } from '../routing';
@@ -71,9 +71,10 @@ function settingsOf(app: RouterNode): AppSettings {
 export const nestjs: FrameworkExtractor = {
   framework: 'nestjs',
   methods: new Set(['use', 'setGlobalPrefix', 'useGlobalGuards', 'enableVersioning']),
+  packages: new Set(['@nestjs/core']),
 
   creates({ specifier, names }) {
-    return specifier === '@nestjs/core' && names.join('.') === 'NestFactory.create' ? { kind: 'app', leaks: false } : undefined;
+    return this.packages.has(specifier) && names.join('.') === 'NestFactory.create' ? { kind: 'app', leaks: false } : undefined;
   },
 
   derive(method, _call, base) {

@@ -13,7 +13,7 @@
  * rejects (`if (!session) return new Response(null, { status: 401 })`) is a route link too. Next's `basePath` (in
  * next.config) is not read.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Classification } from '../classify';
 import type { Module } from '../modules';
 import { dirname } from '../posix';
@@ -40,6 +40,8 @@ type Matcher = { regex: RegExp; conditional: boolean } | { opaque: string };
 export const next: FrameworkExtractor = {
   framework: 'nextjs',
   methods: new Set(),
+  // its routes are files, not calls on a router
+  packages: new Set(),
   creates: () => undefined,
   derive: () => undefined,
   register: () => undefined,
