@@ -147,3 +147,20 @@ test('after an edit of one operation, the checks that read what the next edit ch
   next = await edit((t) => t.replace('x-note: [a, b, c]', 'x-note: ["a", "b", "c", "d"]'));
   assert.deepEqual([...next.keptChecks], []);
 });
+
+test('a line break put between the tokens of a one-line JSON object is analysed again: fixes follow the layout', async () => {
+  const path = '/api/openapi.json';
+  let text = `{"openapi": "3.0.3", "info": {"title": "T", "version": "1"},
+  "paths": {"/a": {"get": {"description": "list",
+    "parameters": [{"in": "query", "name": "q", "schema": {"type": "string"}}],
+    "responses": {"200": {"description": "ok"}}}}}}
+`;
+  const reader = { read: (file: string) => (file === path ? text : undefined) };
+  const request = { root: '/api', files: [path], reader, config: {} };
+  const session = new Session();
+  const first = await session.analyze(request);
+  text = text.replace('"name": "q", ', '"name": "q",\n      ');
+  const next = await session.analyze(request, first);
+  // the suppression a fix writes into the parameter object now takes lines of its own
+  assert.deepStrictEqual(next!.result, await analyze(request));
+});
