@@ -164,3 +164,31 @@ test('a line break put between the tokens of a one-line JSON object is analysed 
   // the suppression a fix writes into the parameter object now takes lines of its own
   assert.deepStrictEqual(next!.result, await analyze(request));
 });
+
+test('a mapping indented again is analysed again: the fixes kept would be written at the old indentation', async () => {
+  const path = '/api/openapi.yaml';
+  let text = `openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /a:
+    get:
+      parameters:
+        - in: query
+          name: q
+          schema:
+            type: string
+      responses:
+        '200':
+          description: ok
+`;
+  const reader = { read: (file: string) => (file === path ? text : undefined) };
+  const request = { root: '/api', files: [path], reader, config: {} };
+  const session = new Session();
+  let previous = await session.analyze(request);
+  // typed a space at a time: the second edit changes what the first changed, so findings may be kept check by check
+  for (const indent of ['             type', '              type']) {
+    text = text.replace(/ +type: string/, `${indent}: string`);
+    previous = await session.analyze(request, previous);
+    assert.deepStrictEqual(previous!.result, await analyze(request), indent.length);
+  }
+});
