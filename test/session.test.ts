@@ -192,3 +192,39 @@ paths:
     assert.deepStrictEqual(previous!.result, await analyze(request), `${indent.length - 4} spaces`);
   }
 });
+
+test('an entry put back before a key that starts as it ends moves the findings of that key past it', async () => {
+  const path = '/api/openapi.yaml';
+  const requestBody = `      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+`;
+  const original = `openapi: 3.0.3
+info: {title: T, version: '1'}
+components:
+  securitySchemes:
+    bearer: {type: http, scheme: bearer}
+security:
+  - bearer: []
+paths:
+  /a:
+    put:
+      operationId: putA
+${requestBody}      responses:
+        '200':
+          description: ok
+`;
+  let text = original;
+  const reader = { read: (file: string) => (file === path ? text : undefined) };
+  const request = { root: '/api', files: [path], reader, config: {} };
+  const session = new Session();
+  let previous = await session.analyze(request);
+  // put back, the text reads as "questBody ... re" typed inside "responses": the findings on responses move past it
+  for (const next of [original.replace(requestBody, ''), original]) {
+    text = next;
+    previous = await session.analyze(request, previous);
+    assert.deepStrictEqual(previous!.result, await analyze(request));
+  }
+});
