@@ -4,8 +4,8 @@
  * its parse is compared with the last one where they differ (the parts parsed again stand in for watched objects),
  * and the model built from it with the last model: what differs is a set of changed keys. A check that read none of
  * them reads everything as it did, so its findings are kept, their ranges moved; the others run again. Any difference
- * outside the watched objects (an edit elsewhere), a changed writing style or a finding that cannot be moved, and
- * every check runs.
+ * outside the watched objects (an edit elsewhere), a changed writing style, a collection written otherwise (its
+ * indentation, line breaks or comments) or a finding that cannot be moved, and every check runs.
  */
 import type { Check } from './checks/check';
 import type { CheckReuse } from './analyze';
@@ -167,9 +167,9 @@ function changedKeys(before: ParsedFile, after: ParsedFile, counterparts: Map<ob
 
 /**
  * How a collection is written around its parts: the text before each part (indentation, line breaks, commas,
- * comments; the first from the start of its line), the text after the last one to the end of its line, and whether it is a flow collection on one line. Fixes write into a
- * collection as it is written (`edit/edits.ts`), and no check records reading that: a kept fix is right only where
- * it is unchanged.
+ * comments; the first from the start of its line), the text after the last one to the end of its line, and whether
+ * it is a flow collection on one line. Fixes write into a collection as it is written (`edit/edits.ts`), and no
+ * check records reading that: a kept fix is right only where it is unchanged.
  */
 function layoutOf({ parsed, text }: ParsedFile, collection: object): Layout | undefined {
   const loc = parsed.locations.get(collection);
