@@ -228,3 +228,21 @@ ${requestBody}      responses:
     assert.deepStrictEqual(previous!.result, await analyze(request));
   }
 });
+
+test('an entry put first at another column is analysed again: fixes write new entries at the first entry\'s column', async () => {
+  const path = '/api/openapi.json';
+  let text = `{"openapi": "3.0.3", "info": {"title": "T", "version": "1"},
+  "paths": {"/a": {"get": {
+        "operationId": "a",
+        "responses": {"200": {"description": "ok"}}}}}}
+`;
+  const reader = { read: (file: string) => (file === path ? text : undefined) };
+  const request = { root: '/api', files: [path], reader, config: {} };
+  const session = new Session();
+  let previous = await session.analyze(request);
+  for (const edit of [(t: string) => t.replace('"a"', '"b"'), (t: string) => t.replace('        "operationId"', '    "security": [],\n        "operationId"')]) {
+    text = edit(text);
+    previous = await session.analyze(request, previous);
+    assert.deepStrictEqual(previous!.result, await analyze(request));
+  }
+});

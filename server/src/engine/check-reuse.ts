@@ -196,7 +196,9 @@ interface Layout { before: Map<string, string>; tail: string; oneLine: boolean }
 function sameLayout(a: Layout | undefined, b: Layout | undefined, columns: boolean): boolean {
   if (!a || !b) return false;
   const column = (gap: string) => gap.length - gap.lastIndexOf('\n') - 1;
-  if (columns) return [...a.before].every(([part, gap]) => !b.before.has(part) || column(b.before.get(part)!) === column(gap));
+  // fixes write new entries at the column of the first (`edit/edits.ts`)
+  const first = (layout: Layout) => column(layout.before.values().next().value ?? '');
+  if (columns) return first(a) === first(b) && [...a.before].every(([part, gap]) => !b.before.has(part) || column(b.before.get(part)!) === column(gap));
   if (a.tail !== b.tail || a.oneLine !== b.oneLine) return false;
   for (const [part, gap] of a.before) if (b.before.has(part) && b.before.get(part) !== gap) return false;
   return true;
