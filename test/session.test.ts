@@ -147,3 +147,102 @@ test('after an edit of one operation, the checks that read what the next edit ch
   next = await edit((t) => t.replace('x-note: [a, b, c]', 'x-note: ["a", "b", "c", "d"]'));
   assert.deepEqual([...next.keptChecks], []);
 });
+
+test('a line break put between the tokens of a one-line JSON object is analysed again: fixes follow the layout', async () => {
+  const path = '/api/openapi.json';
+  let text = `{"openapi": "3.0.3", "info": {"title": "T", "version": "1"},
+  "paths": {"/a": {"get": {"description": "list",
+    "parameters": [{"in": "query", "name": "q", "schema": {"type": "string"}}],
+    "responses": {"200": {"description": "ok"}}}}}}
+`;
+  const reader = { read: (file: string) => (file === path ? text : undefined) };
+  const request = { root: '/api', files: [path], reader, config: {} };
+  const session = new Session();
+  const first = await session.analyze(request);
+  text = text.replace('"name": "q", ', '"name": "q",\n      ');
+  const next = await session.analyze(request, first);
+  // the suppression a fix writes into the parameter object now takes lines of its own
+  assert.deepStrictEqual(next!.result, await analyze(request));
+});
+
+test('a mapping indented again is analysed again: the fixes kept would be written at the old indentation', async () => {
+  const path = '/api/openapi.yaml';
+  let text = `openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /a:
+    get:
+      parameters:
+        - in: query
+          name: q
+          schema:
+            type: string
+      responses:
+        '200':
+          description: ok
+`;
+  const reader = { read: (file: string) => (file === path ? text : undefined) };
+  const request = { root: '/api', files: [path], reader, config: {} };
+  const session = new Session();
+  let previous = await session.analyze(request);
+  // typed a space at a time: the second edit changes what the first changed, so findings may be kept check by check
+  for (const indent of ['             type', '              type']) {
+    text = text.replace(/ +type: string/, `${indent}: string`);
+    previous = await session.analyze(request, previous);
+    assert.deepStrictEqual(previous!.result, await analyze(request), `${indent.length - 4} spaces`);
+  }
+});
+
+test('an entry put back before a key that starts as it ends moves the findings of that key past it', async () => {
+  const path = '/api/openapi.yaml';
+  const requestBody = `      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+`;
+  const original = `openapi: 3.0.3
+info: {title: T, version: '1'}
+components:
+  securitySchemes:
+    bearer: {type: http, scheme: bearer}
+security:
+  - bearer: []
+paths:
+  /a:
+    put:
+      operationId: putA
+${requestBody}      responses:
+        '200':
+          description: ok
+`;
+  let text = original;
+  const reader = { read: (file: string) => (file === path ? text : undefined) };
+  const request = { root: '/api', files: [path], reader, config: {} };
+  const session = new Session();
+  let previous = await session.analyze(request);
+  // put back, the text reads as "questBody ... re" typed inside "responses": the findings on responses move past it
+  for (const next of [original.replace(requestBody, ''), original]) {
+    text = next;
+    previous = await session.analyze(request, previous);
+    assert.deepStrictEqual(previous!.result, await analyze(request));
+  }
+});
+
+test('an entry put first at another column is analysed again: fixes write new entries at the first entry\'s column', async () => {
+  const path = '/api/openapi.json';
+  let text = `{"openapi": "3.0.3", "info": {"title": "T", "version": "1"},
+  "paths": {"/a": {"get": {
+        "operationId": "a",
+        "responses": {"200": {"description": "ok"}}}}}}
+`;
+  const reader = { read: (file: string) => (file === path ? text : undefined) };
+  const request = { root: '/api', files: [path], reader, config: {} };
+  const session = new Session();
+  let previous = await session.analyze(request);
+  for (const edit of [(t: string) => t.replace('"a"', '"b"'), (t: string) => t.replace('        "operationId"', '    "security": [],\n        "operationId"')]) {
+    text = edit(text);
+    previous = await session.analyze(request, previous);
+    assert.deepStrictEqual(previous!.result, await analyze(request));
+  }
+});

@@ -4,14 +4,14 @@
  * its parse is compared with the last one where they differ (the parts parsed again stand in for watched objects),
  * and the model built from it with the last model: what differs is a set of changed keys. A check that read none of
  * them reads everything as it did, so its findings are kept, their ranges moved; the others run again. Any difference
- * outside the watched objects (an edit elsewhere), a changed writing style or a finding that cannot be moved, and
- * every check runs.
+ * outside the watched objects (an edit elsewhere), a changed writing style, a collection written otherwise (its
+ * indentation, line breaks or comments) or a finding that cannot be moved, and every check runs.
  */
 import type { Check } from './checks/check';
 import type { CheckReuse } from './analyze';
 import type { ApiDocument } from './spec/model';
 import type { SpecPart } from './spec/frontend';
-import { LineIndex, SourceFile, type ParsedText } from './spec/source';
+import { LineIndex, SourceFile, type ParsedText, type Span } from './spec/source';
 import { ReadLog, isWatched, reading, targetOf, watched } from './reads';
 import { moved } from './reuse';
 import { TextShift, type ChangedRegion } from './text-shift';
@@ -61,7 +61,10 @@ export class ChecksReuse implements CheckReuse {
     if (inputs.length !== spec.inputs.length || inputs.some((input, i) => input !== spec.inputs[i])) return;
     const counterparts = new Map<object, object>();
     const changed = new ReadLog();
-    for (const { before, after } of this.edited.parses) if (!changedKeys(before.value, after.value, counterparts, changed)) return;
+    for (const [i, { before, after }] of this.edited.parses.entries()) {
+      const { oldText, newText } = this.edited.files[i];
+      if (!changedKeys({ parsed: before, text: oldText }, { parsed: after, text: newText }, counterparts, changed)) return;
+    }
     if (!changedModel(this.last.documents, spec.documents, counterparts, changed)) return;
     this.changes = { changed, counterparts };
     this.lastFindings = new Map();
@@ -127,24 +130,31 @@ function carried(log: ReadLog, counterparts: Map<object, object>): ReadLog {
 
 const isCollection = (v: unknown): v is object => v !== null && typeof v === 'object';
 
+/** A parse and its text. */
+interface ParsedFile { parsed: ParsedText; text: string }
+
 /**
  * Compares the last parse with the new one where they differ (every object an edit left is shared), noting each old
  * collection's counterpart and the keys whose value changed (`*` when its keys changed). False when an object that
- * differs was not watched: who read it is not known.
+ * differs was not watched (who read it is not known), or is written otherwise (see `layoutOf`).
  */
-function changedKeys(before: unknown, after: unknown, counterparts: Map<object, object>, changed: ReadLog): boolean {
+function changedKeys(before: ParsedFile, after: ParsedFile, counterparts: Map<object, object>, changed: ReadLog): boolean {
   const stack: [object, object][] = [];
-  if (!pair(before, after, stack, counterparts)) return false;
+  if (!pair(before.parsed.value, after.parsed.value, stack, counterparts)) return false;
   while (stack.length > 0) {
     const [a, b] = stack.pop()!;
     if (!isWatched(a)) return false;
     const target = targetOf(a);
     const aKeys = Object.keys(a);
     const bKeys = Object.keys(b);
-    if (aKeys.length !== bKeys.length || aKeys.some((k, i) => k !== bKeys[i])) {
+    const sameKeys = aKeys.length === bKeys.length && aKeys.every((k, i) => k === bKeys[i]);
+    if (!sameKeys) {
       changed.add(target, '*');
       if (Array.isArray(a)) changed.add(target, 'length');
     }
+    // mappings paired by place whose keys differ may be different parts of the text (an item put before them): only
+    // the columns their keys start at must be the same
+    if (!sameLayout(layoutOf(before, a), layoutOf(after, b), !sameKeys && !Array.isArray(a))) return false;
     for (const key of new Set([...aKeys, ...bKeys])) {
       const x = (a as Record<string, unknown>)[key];
       const y = (b as Record<string, unknown>)[key];
@@ -152,6 +162,45 @@ function changedKeys(before: unknown, after: unknown, counterparts: Map<object, 
       if (!pair(x, y, stack, counterparts)) changed.add(target, key);
     }
   }
+  return true;
+}
+
+/**
+ * How a collection is written around its parts: the text before each part (indentation, line breaks, commas,
+ * comments; the first from the start of its line), the text after the last one to the end of its line, and whether
+ * it is a flow collection on one line. Fixes write into a collection as it is written (`edit/edits.ts`), and no
+ * check records reading that: a kept fix is right only where it is unchanged.
+ */
+function layoutOf({ parsed, text }: ParsedFile, collection: object): Layout | undefined {
+  const loc = parsed.locations.get(collection);
+  if (!loc) return undefined;
+  const parts: [string, Span, Span][] = loc.items
+    ? loc.items.map((span, i) => [String(i), span, span])
+    : [...(loc.entries ?? [])].map(([key, entry]) => [key, entry.key, entry.value]);
+  const before = new Map<string, string>();
+  // from the start of its first line: a block collection's indentation stands before its span
+  let end = text.lastIndexOf('\n', loc.span.start - 1) + 1;
+  for (const [key, start, value] of parts) {
+    before.set(key, text.slice(end, start.start));
+    end = value.end;
+  }
+  const lineEnd = text.indexOf('\n', end);
+  // a flow collection on one line is written into on that line (a block one always takes lines)
+  const flow = text[loc.span.start] === '{' || text[loc.span.start] === '[';
+  return { before, tail: text.slice(end, lineEnd < 0 ? text.length : lineEnd), oneLine: flow && !text.slice(loc.span.start, loc.span.end).includes('\n') };
+}
+
+interface Layout { before: Map<string, string>; tail: string; oneLine: boolean }
+
+/** Whether two collections are written alike around the parts both hold (`columns`: at the same columns). */
+function sameLayout(a: Layout | undefined, b: Layout | undefined, columns: boolean): boolean {
+  if (!a || !b) return false;
+  const column = (gap: string) => gap.length - gap.lastIndexOf('\n') - 1;
+  // fixes write new entries at the column of the first (`edit/edits.ts`)
+  const first = (layout: Layout) => column(layout.before.values().next().value ?? '');
+  if (columns) return first(a) === first(b) && [...a.before].every(([part, gap]) => !b.before.has(part) || column(b.before.get(part)!) === column(gap));
+  if (a.tail !== b.tail || a.oneLine !== b.oneLine) return false;
+  for (const [part, gap] of a.before) if (b.before.has(part) && b.before.get(part) !== gap) return false;
   return true;
 }
 

@@ -60,6 +60,20 @@ export function proseScalarAt(parsed: ParsedText, text: string, region: ChangedR
 }
 
 /**
+ * Whether an edit that changed tokens (quotes, line breaks) changed the text of one documentation string only: the
+ * changed region lies in an unread documentation string before (`scalar`) and after the edit. Fixes are written
+ * where the layout around them says (line breaks of a flow collection, indentation, comments), so nothing else may
+ * move; line breaks may come and go only in block scalars, which sit in block collections alone.
+ */
+export function rewroteProse(oldText: string, newText: string, region: ChangedRegion, scalar: ProseScalar, parsed: ParsedText, reads: ProseReads): boolean {
+  const after = proseScalarAt(parsed, newText, { start: region.start, oldEnd: region.newEnd, newEnd: region.newEnd }, reads);
+  if (!after) return false;
+  const breaks = (text: string) => text.match(/\r\n|\r|\n/g)?.length ?? 0;
+  const sameLines = breaks(oldText.slice(region.start, region.oldEnd)) === breaks(newText.slice(region.start, region.newEnd));
+  return sameLines || (scalar.style === 'block' && after.style === 'block');
+}
+
+/**
  * Whether replacing the changed region leaves every token of the text as it was, the string edited in place: the
  * region lies strictly inside the string, on one line, after the line's indentation, and the characters added or
  * removed cannot end the string, escape, fold or comment it.

@@ -17,7 +17,7 @@ import { TextShift, changedRegion, type ChangedRegion } from './text-shift';
 import { isSplicedFrom, reparse } from './reparse';
 import { ChecksReuse, type CheckReads, type EditedInputs } from './check-reuse';
 import {
-  editedInPlace, mayHoldAnchors, moved, proseScalarAt, sameButUnreadProse, styleIn, type ProseReads, type ProseScalar,
+  editedInPlace, mayHoldAnchors, moved, proseScalarAt, rewroteProse, sameButUnreadProse, styleIn, type ProseReads, type ProseScalar,
 } from './reuse';
 import type { AnalysisResult, FileReader, ReadResult } from './types';
 
@@ -172,15 +172,16 @@ export class Session {
       if (typeof text !== 'string' || before.text === undefined || !before.parsed || text.length > config.maxFileSize) return undefined;
       const region = regions.get(path)!;
       const oldLines = before.lines ?? new LineIndex(before.text);
-      const scalar = !before.anchors && (before.edited ?? proseScalarAt(before.parsed, before.text, region, proseReads));
+      const scalar = before.edited ?? proseScalarAt(before.parsed, before.text, region, proseReads);
+      if (!scalar) return undefined;
       let now: InputFile;
-      if (scalar && editedInPlace(before.text, text, region, scalar)) {
+      if (!before.anchors && editedInPlace(before.text, text, region, scalar)) {
         const edited = { ...scalar, end: scalar.end + region.newEnd - region.oldEnd };
         now = { text, parsed: before.parsed, edited, anchors: false, lines: new LineIndex(text) };
       } else {
         const file = await loader.load(path, undefined, text);
         const carried = file && loader.problems.length === 0 ? sameButUnreadProse(before.parsed.value, file.value, proseReads) : undefined;
-        if (!file || !carried) return undefined;
+        if (!file || !carried || !rewroteProse(before.text, text, region, scalar, file, carried)) return undefined;
         // the same value written another way might no longer be recognised as an OpenAPI document
         if (looksLikeOpenApi(text) !== looksLikeOpenApi(before.text)) return undefined;
         proseReads = carried;

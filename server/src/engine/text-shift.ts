@@ -43,7 +43,11 @@ export class TextShift {
   private readonly lineDelta: number;
 
   constructor(oldText: string, newText: string, private readonly oldLines: LineIndex, private readonly newLines: LineIndex, region = changedRegion(oldText, newText)) {
+    // the same change may have been made earlier when the text before it ends as the changed parts end ("re" typed
+    // before "responses" reads as "questBody ... re" typed inside it): positions from the earliest such place on may move
     let first = region.start;
+    for (let oldEnd = region.oldEnd, newEnd = region.newEnd; first > 0 && oldText.charCodeAt(first - 1) === oldText.charCodeAt(oldEnd - 1)
+      && newText.charCodeAt(first - 1) === newText.charCodeAt(newEnd - 1); oldEnd--, newEnd--) first--;
     let last = region.oldEnd;
     while (first > 0 && isBlank(oldText.charCodeAt(first - 1))) first--;
     while (last < oldText.length && isBlank(oldText.charCodeAt(last))) last++;
