@@ -14,23 +14,11 @@ import { CHECKS } from '../server/src/engine/checks';
 import { codeFrontend } from '../server/src/engine/code/frontend';
 import { Session, type Analysis } from '../server/src/engine/session';
 import type { AnalysisResult, FileReader } from '../server/src/engine/types';
+import { pick, random, type Random } from './support/random';
 
 const ROOT = '/app';
 const CODE_CHECKS = CHECKS.filter((check) => check.meta.needs.includes('code'));
 
-/** A small seeded generator (mulberry32): the same seed gives the same edits. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-type Random = () => number;
-const pick = <T>(rng: Random, items: readonly T[]): T | undefined => (items.length === 0 ? undefined : items[Math.floor(rng() * items.length)]);
 const splice = (text: string, at: number, length: number, insert: string) => text.slice(0, at) + insert + text.slice(at + length);
 
 /** One kind of edit of a source file: the edited text, or undefined when the file has nothing it applies to. */

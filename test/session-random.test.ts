@@ -15,21 +15,7 @@ import { join, resolve } from 'node:path';
 import { analyze } from '../server/src/engine/analyze';
 import { DocumentAnalyses } from '../server/src/lsp/incremental';
 import type { FileReader } from '../server/src/engine';
-
-/** A small seeded generator (mulberry32): the same seed gives the same edits. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-type Random = () => number;
-const pick = <T>(rng: Random, items: readonly T[]): T | undefined => (items.length === 0 ? undefined : items[Math.floor(rng() * items.length)]);
+import { pick, random, type Random } from './support/random';
 
 /** The matches of `pattern` in `text`. */
 const matches = (text: string, pattern: RegExp) => [...text.matchAll(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g'))];
