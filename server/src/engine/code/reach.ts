@@ -2,7 +2,8 @@
  * What a module's facts may depend on: the files its import closure reaches. Bindings are followed through imports
  * only, so what is read about a module's code (a handler's value flow, whether a call registers anything) holds
  * while every file of its closure reads as before: the same parse (parses of unchanged texts are kept between
- * analyses), the same resolved imports, or the same reason for not being analysed.
+ * analyses), the same resolved imports, or the same reason for not being analysed. The other way round, the modules
+ * whose imports reach a framework's package are the only ones that can make a router.
  */
 import type ts from 'typescript';
 import type { Module, ModuleGraph } from './modules';
@@ -55,4 +56,30 @@ export function sameReach(a: Reach, b: Reach): boolean {
     if (!now || now.source !== was.source || now.refs !== was.refs || now.skipped !== was.skipped) return false;
   }
   return true;
+}
+
+/** The modules that import one of `packages`, or import (through project files, cycles included) one that does. */
+export function modulesReaching(graph: ModuleGraph, packages: ReadonlySet<string>): Set<Module> {
+  const importers = new Map<string, Module[]>();
+  const reaching = new Set<Module>();
+  for (const module of graph.modules.values()) {
+    for (const ref of module.refs.values()) {
+      if (ref.kind === 'package' && packages.has(ref.specifier)) reaching.add(module);
+      else if (ref.kind === 'file') {
+        const list = importers.get(ref.path);
+        if (list) list.push(module);
+        else importers.set(ref.path, [module]);
+      }
+    }
+  }
+  const queue = [...reaching];
+  while (queue.length > 0) {
+    for (const importer of importers.get(queue.pop()!.path) ?? []) {
+      if (!reaching.has(importer)) {
+        reaching.add(importer);
+        queue.push(importer);
+      }
+    }
+  }
+  return reaching;
 }

@@ -13,7 +13,7 @@ import type { CancellationSignal, Problem } from '../types';
 import { displayName, optedOut, type Classification, type Classifier } from './classify';
 import type { ChainLink, Framework, Handler, LinkKind, LinkScope, Reuse, Route } from './model';
 import { locate, type Module, type ModuleGraph } from './modules';
-import { ImportReach, sameReach, type Reach } from './reach';
+import { ImportReach, modulesReaching, sameReach, type Reach } from './reach';
 import { declarationSite, exportNames, isFunctionNode, unwrap, type FunctionNode, type Resolver, type Value } from './resolve';
 import { covers, joinPaths, NOT_CONSTANT, underPrefix, type PathPattern } from './templates';
 
@@ -681,32 +681,6 @@ function orderPosition(call: ts.CallExpression): number {
 function compareOrder(a: Order, b: Order): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
   return a.length - b.length;
-}
-
-/** The modules that import one of `packages`, or import (through project files, cycles included) one that does. */
-function modulesReaching(graph: ModuleGraph, packages: ReadonlySet<string>): Set<Module> {
-  const importers = new Map<string, Module[]>();
-  const reaching = new Set<Module>();
-  for (const module of graph.modules.values()) {
-    for (const ref of module.refs.values()) {
-      if (ref.kind === 'package' && packages.has(ref.specifier)) reaching.add(module);
-      else if (ref.kind === 'file') {
-        const list = importers.get(ref.path);
-        if (list) list.push(module);
-        else importers.set(ref.path, [module]);
-      }
-    }
-  }
-  const queue = [...reaching];
-  while (queue.length > 0) {
-    for (const importer of importers.get(queue.pop()!.path) ?? []) {
-      if (!reaching.has(importer)) {
-        reaching.add(importer);
-        queue.push(importer);
-      }
-    }
-  }
-  return reaching;
 }
 
 /** The calls written inside a function (the module's calls are in source order). */
