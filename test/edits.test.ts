@@ -68,6 +68,14 @@ test('insertEntries writes several entries as one edit, before a given entry (an
   assert.equal(apply(commented, insertEntries(commented, get(commented.value, 'op'), { security: [] })), 'op:\n  summary: x # why\n  security: []\nnext: 1\n');
 });
 
+test('insertEntries before an entry: lines of a block scalar above it that start with # are text, not comments', () => {
+  const text = 'op:\n  description: |\n    Intro.\n    # Heading\n  # about responses\n  responses:\n    "200":\n      description: ok\n';
+  const file = sourceFile(text);
+  const out = apply(file, insertEntries(file, get(file.value, 'op'), { security: [] }, 'responses'));
+  assert.equal(out, text.replace('  # about responses', '  security: []\n  # about responses'));
+  assert.equal(get(parseYaml(out).value, 'op', 'description'), 'Intro.\n# Heading\n');
+});
+
 test('insertEntries before an entry in JSON (one entry per line or inline) and flow YAML, following the sibling quotes', () => {
   const json = sourceFile('{\n  "r": {\n    "200": { "description": "ok" },\n    "500": { "description": "error" }\n  },\n  "i": { "a": 1, "c": 3 }\n}\n', true);
   let out = apply(json, insertEntries(json, get(json.value, 'r'), { '401': { description: 'no' } }, '500'));

@@ -189,7 +189,8 @@ export function insertEntries(file: SourceFile, container: object, values: { [ke
   const indent = column(text, entries[0].key.start);
   const lines = withEol(keys.map((k) => yamlEntry(k, values[k], indent, style, yamlKey(k, style, quote))).join('\n'), eol);
   if (next && ownLine) {
-    const at = aboveComments(text, lineStart(text, next.key.start));
+    const previous = entries[entries.indexOf(next) - 1];
+    const at = aboveComments(text, lineStart(text, next.key.start), previous ? entryEnd(text, previous) : loc.span.start);
     return edit(file, { start: at, end: at }, lines + eol);
   }
   const at = afterTrailingComment(text, entryEnd(text, entries[entries.length - 1]));
@@ -204,12 +205,15 @@ function entryEnd(text: string, entry: { key: Span; value: Span }): number {
   return text[at] === ':' ? at + 1 : entry.key.end;
 }
 
-/** The start of the comment lines right above the line starting at `offset` (the comments belong to that line). */
-function aboveComments(text: string, offset: number): number {
+/**
+ * The start of the comment lines right above the line starting at `offset` (the comments belong to that line), never
+ * before `floor`, the end of the entry before: lines of a block scalar that start with '#' are its text, not comments.
+ */
+function aboveComments(text: string, offset: number, floor: number): number {
   let at = offset;
   while (at > 0) {
     const previous = lineStart(text, at - 1);
-    if (!/^[ \t]*#/.test(text.slice(previous, at))) break;
+    if (previous < floor || !/^[ \t]*#/.test(text.slice(previous, at))) break;
     at = previous;
   }
   return at;
