@@ -148,6 +148,24 @@ test('editor public paths go through the same checks; the ones left out are logg
   assert.deepEqual(logged, ['apiSentinel.publicPaths must be a list of strings; it is ignored']);
 });
 
+test('editor lists of internal paths, auth middleware, rate limiters and sensitive fields add to the file\'s, checked as in the file', () => {
+  const logged: string[] = [];
+  const merged = mergeSettings(
+    { internalPaths: ['/internal/**'], authMiddleware: ['requireUser'], rateLimiters: ['throttle'], sensitiveFields: ['pin'] },
+    { internalPaths: ['GET /debug/*', '/a/{b'], authMiddleware: ['verifySession', ' '], rateLimiters: ['slowDown'], sensitiveFields: 'otp' as unknown as string[] },
+    (message) => logged.push(message),
+  );
+  assert.deepEqual(merged.internalPaths, ['/internal/**', 'GET /debug/*']);
+  assert.deepEqual(merged.authMiddleware, ['requireUser', 'verifySession']);
+  assert.deepEqual(merged.rateLimiters, ['throttle', 'slowDown']);
+  assert.deepEqual(merged.sensitiveFields, ['pin']);
+  assert.deepEqual(logged, [
+    'apiSentinel.sensitiveFields must be a list of strings; it is ignored',
+    "apiSentinel.internalPaths[1]: Invalid pattern in 'internalPaths': the '{' at character 4 has no matching '}'",
+    'apiSentinel.authMiddleware[1] is empty; it is ignored',
+  ]);
+});
+
 test('a list past 10,000 characters of patterns keeps the patterns before the limit and reports the first one past it, once', () => {
   const long = `/${'a'.repeat(998)}`;
   const text = `publicPaths:\n${Array.from({ length: 12 }, () => `  - "${long}"`).join('\n')}\n`;

@@ -202,6 +202,16 @@ test('the settings editor offers every rule id with its severities (package.json
   assert.equal(rules.additionalProperties, false, 'an unknown rule id is flagged');
 });
 
+test('every setting the extension contributes is in the settings tables of both READMEs', () => {
+  const root = join(__dirname, '..');
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const settings = Object.keys(pkg.contributes.configuration.properties);
+  for (const readme of ['README.md', join('client', 'README.md')]) {
+    const rows = new Set([...readFileSync(join(root, readme), 'utf8').matchAll(/^\| `(apiSentinel\.[\w.]+)` \|/gm)].map((m) => m[1]));
+    assert.deepEqual(settings.filter((setting) => !rows.has(setting)), [], readme);
+  }
+});
+
 describe('reasons are asked for', () => {
   let dir: string;
   const started: Client[] = [];

@@ -11,7 +11,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import {
-  CodeActionRequest, DidChangeWatchedFilesNotification, FileChangeType, HoverRequest, type CodeAction, type Diagnostic, type MarkupContent, type TextEdit,
+  CodeActionRequest, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType, HoverRequest, type CodeAction, type Diagnostic, type MarkupContent, type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { startClient, type Client } from './support/lsp-client';
@@ -270,6 +270,24 @@ describe('route code edits in the language server', () => {
     await client.waitForPush(uri('routes/orders.ts'), (d) => d.some((x) => x.code === 'code-auth-missing'));
     await changed(original);
     await client.waitForPush(uri('routes/orders.ts'), (d) => !d.some((x) => x.code === 'code-auth-missing'));
+  });
+
+  test('an auth middleware named in the editor settings protects the routes behind it; the setting taken back, it does not', async () => {
+    const middleware = file('middleware/authenticate.ts');
+    const original = readFileSync(middleware, 'utf8');
+    const settings = (value: unknown) => {
+      client.settings = value;
+      void client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    };
+    // the middleware no longer shows what it does: only its name can vouch for it
+    writeFileSync(middleware, original.replace(/try \{[\s\S]*\n  \}\n/, '  next();\n'));
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri('middleware/authenticate.ts'), type: FileChangeType.Changed }] });
+    await client.waitForPush(uri('routes/orders.ts'), (d) => d.some((x) => x.code === 'code-auth-missing'));
+    settings({ authMiddleware: ['authenticate'] });
+    await client.waitForPush(uri('routes/orders.ts'), (d) => !d.some((x) => x.code === 'code-auth-missing'));
+    settings(null);
+    await client.waitForPush(uri('routes/orders.ts'), (d) => d.some((x) => x.code === 'code-auth-missing'));
+    writeFileSync(middleware, original);
   });
 });
 

@@ -17,6 +17,9 @@ export interface EditorSettings {
   rules?: Record<string, Severity | 'off'>;
   sensitiveFields?: string[];
   publicPaths?: string[];
+  internalPaths?: string[];
+  authMiddleware?: string[];
+  rateLimiters?: string[];
   allowRemoteRefs?: boolean;
   spectral?: { enable?: boolean };
 }
@@ -43,8 +46,8 @@ export function readFolderConfig(folder: string, openText?: string): { config: C
 }
 
 /**
- * Settings overlay the file: severities per rule win, lists add up, booleans replace. Public paths are checked as in
- * the file; those left out are logged (the language server routes the console to the client's log).
+ * Settings overlay the file: severities per rule win, lists add up, booleans replace. Lists are checked as in the
+ * file; what is left out is logged (the language server routes the console to the client's log).
  */
 export function mergeSettings(file: Config, editor: EditorSettings | undefined, log: (message: string) => void = (message) => console.warn(message)): Config {
   if (!editor) return file;
@@ -52,20 +55,38 @@ export function mergeSettings(file: Config, editor: EditorSettings | undefined, 
   return {
     ...file,
     rules: { ...(file.rules ?? {}), ...rules },
-    sensitiveFields: [...(file.sensitiveFields ?? []), ...(editor.sensitiveFields ?? [])],
-    publicPaths: [...(file.publicPaths ?? []), ...editorPublicPaths(editor.publicPaths, log)],
+    sensitiveFields: [...(file.sensitiveFields ?? []), ...editorStrings('sensitiveFields', editor.sensitiveFields, log)],
+    publicPaths: [...(file.publicPaths ?? []), ...editorPatterns('publicPaths', editor.publicPaths, log)],
+    internalPaths: [...(file.internalPaths ?? []), ...editorPatterns('internalPaths', editor.internalPaths, log)],
+    authMiddleware: [...(file.authMiddleware ?? []), ...editorNames('authMiddleware', editor.authMiddleware, log)],
+    rateLimiters: [...(file.rateLimiters ?? []), ...editorNames('rateLimiters', editor.rateLimiters, log)],
     allowRemoteRefs: editor.allowRemoteRefs ?? file.allowRemoteRefs,
   };
 }
 
-/** `apiSentinel.publicPaths` as the client sent it (any JSON a user wrote), without what cannot be used. */
-function editorPublicPaths(value: unknown, log: (message: string) => void): string[] {
+type EditorListKey = 'sensitiveFields' | 'publicPaths' | 'internalPaths' | 'authMiddleware' | 'rateLimiters';
+
+/** A list setting as the client sent it (any JSON a user wrote): a list of strings, or nothing. */
+function editorStrings(key: EditorListKey, value: unknown, log: (message: string) => void): string[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value) || value.some((pattern) => typeof pattern !== 'string')) {
-    log('apiSentinel.publicPaths must be a list of strings; it is ignored');
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
+    log(`apiSentinel.${key} must be a list of strings; it is ignored`);
     return [];
   }
-  return usablePatterns('publicPaths', value, (message, index) => log(`apiSentinel.publicPaths${index === undefined ? '' : `[${index}]`}: ${message}`));
+  return value;
+}
+
+/** Path patterns, without those that cannot be used. */
+function editorPatterns(key: 'publicPaths' | 'internalPaths', value: unknown, log: (message: string) => void): string[] {
+  return usablePatterns(key, editorStrings(key, value, log), (message, index) => log(`apiSentinel.${key}${index === undefined ? '' : `[${index}]`}: ${message}`));
+}
+
+/** Names of the project's own middleware, without empty ones. */
+function editorNames(key: 'authMiddleware' | 'rateLimiters', value: unknown, log: (message: string) => void): string[] {
+  return editorStrings(key, value, log).filter((name, index) => {
+    if (name.trim() === '') log(`apiSentinel.${key}[${index}] is empty; it is ignored`);
+    return name.trim() !== '';
+  });
 }
 
 /** Settings per folder, read once until forgotten (the configuration changed). */
