@@ -9,8 +9,12 @@
  *   edit changed only what the last edit changed, such as one operation (`check-reuse.ts`).
  * Parses are kept between analyses, so a full analysis re-parses only the files that changed, and of an edited file
  * only the smallest collection holding the edit when that gives what a whole parse gives (`reparse.ts`).
+ * An editor's session builds fixes on request (`fixes: 'on-request'`): its findings carry none, and `fixes()` builds
+ * those of the findings a code action names.
  */
-import { analyzeFiles, looksLikeOpenApi, resolved, type AnalyzeRequest } from './analyze';
+import { analyzeFiles, looksLikeOpenApi, resolved, type AnalyzeRequest, type FixBuilders } from './analyze';
+import { CHECKS } from './checks';
+import { findingKey } from './identity';
 import { FileSet, ParseCache } from './spec/load';
 import { LineIndex, type ParsedText } from './spec/source';
 import { TextShift, changedRegion, type ChangedRegion } from './text-shift';
@@ -19,9 +23,14 @@ import { ChecksReuse, type CheckReads, type EditedInputs } from './check-reuse';
 import {
   editedInPlace, mayHoldAnchors, moved, proseScalarAt, rewroteProse, sameButUnreadProse, styleIn, type ProseReads, type ProseScalar,
 } from './reuse';
-import type { AnalysisResult, FileReader, ReadResult } from './types';
+import type { AnalysisResult, FileReader, Fix, ReadResult } from './types';
 
 export type SessionRequest = Omit<AnalyzeRequest, 'cache' | 'fixes' | 'reuse'>;
+
+export interface SessionOptions {
+  /** `built` (the default): every finding carries its fixes; `on-request`: none does, `Session.fixes` builds them. */
+  fixes?: 'built' | 'on-request';
+}
 
 /** One analysis of a session: its result, and what it read (kept for the next analysis of the same files). */
 export interface Analysis {
@@ -49,6 +58,17 @@ interface InputFile {
   style?: string;
 }
 
+/** Where the fixes of an analysis's findings come from, when they are built on request. */
+interface FixSource {
+  /** The request it answered, and what each file read as then: a check is run again on those very texts. */
+  request: Omit<SessionRequest, 'reader' | 'cancel'>;
+  reads: ReadonlyMap<string, ReadResult>;
+  /** How to build the fixes of the findings of the checks it ran (not of the findings it kept or moved). */
+  builders?: FixBuilders;
+  /** The fixes built so far, by finding key. */
+  built: Map<string, Fix[]>;
+}
+
 /** What an analysis read, found and recorded. */
 class SessionAnalysis implements Analysis {
   constructor(
@@ -60,6 +80,8 @@ class SessionAnalysis implements Analysis {
     readonly files: Map<string, InputFile>,
     /** The documentation its checks and fixes read. */
     readonly proseReads: ProseReads,
+    /** Where its findings' fixes come from; undefined when its findings carry them. */
+    readonly fixes: FixSource | undefined,
     readonly keptChecks: ReadonlySet<string> = new Set(),
     /** What its checks read, for the next analysis to keep findings check by check. */
     readonly checks?: CheckReads,
@@ -68,6 +90,8 @@ class SessionAnalysis implements Analysis {
 
 export class Session {
   private readonly cache = new ParseCache();
+
+  constructor(private readonly options: SessionOptions = {}) {}
 
   /**
    * Analyses `request`, reusing `previous` (an earlier analysis of this session for the same files) as far as what it
@@ -137,8 +161,10 @@ export class Session {
     };
     // route code is read whole each time: only analyses of documents alone keep findings check by check
     const reuse = request.frontends?.code ? undefined : new ChecksReuse(last?.checks, edited);
-    const { result, files: loaded } = await analyzeFiles({ ...request, reader, cache: this.cache, fixes: true, reuse });
+    const onRequest = this.options.fixes === 'on-request';
+    const { result, files: loaded, fixes: builders } = await analyzeFiles({ ...request, reader, cache: this.cache, fixes: onRequest ? 'on-request' : true, reuse });
     if (request.cancel?.cancelled) return undefined;
+    const fixes = onRequest ? fixSource(request, reads, builders) : undefined;
     const files = new Map<string, InputFile>();
     for (const [file, read] of reads) {
       const text = typeof read === 'string' ? read : undefined;
@@ -149,10 +175,10 @@ export class Session {
       const lines = loaded.get(file)?.lines;
       files.set(file, { text, failure: failureOf(read), parsed, anchors: !spliced && text !== undefined && mayHoldAnchors(file, text), lines });
     }
-    if (!reuse) return new SessionAnalysis(result, true, key, files, loaded.proseReads);
+    if (!reuse) return new SessionAnalysis(result, true, key, files, loaded.proseReads, fixes);
     // the documentation the kept checks read, carried from the last analysis
     const proseReads = reuse.keptChecks.size === 0 ? loaded.proseReads : mergedReads(loaded.proseReads, reuse.carriedProse(last!.proseReads));
-    return new SessionAnalysis(result, true, key, files, proseReads, reuse.keptChecks, { logs: reuse.logs, documents: reuse.documents, result });
+    return new SessionAnalysis(result, true, key, files, proseReads, fixes, reuse.keptChecks, { logs: reuse.logs, documents: reuse.documents, result });
   }
 
   /**
@@ -194,8 +220,48 @@ export class Session {
       shifts.set(loader.relative(path), new TextShift(before.text, text, oldLines, now.lines!, region));
     }
     const result = moved(last.result, shifts);
-    return result && new SessionAnalysis(result, false, last.request, files, proseReads);
+    // the fixes of a moved result are built on the new texts: a fix may read documentation the edit changed
+    return result && new SessionAnalysis(result, false, last.request, files, proseReads, last.fixes && fixSource(request, reads));
   }
+
+  /**
+   * The fixes of the findings of `analysis` (of this session) that `keys` name (`findingKey`); a key it has no finding
+   * for is left out. In a session that builds fixes on request, they are built now: from what the analysis ran, for
+   * the findings of the checks it ran, else by running their checks again on the texts it read.
+   */
+  async fixes(analysis: Analysis, keys: Iterable<string>): Promise<Map<string, Fix[]>> {
+    const wanted = new Set(keys);
+    const out = new Map<string, Fix[]>();
+    const source = analysis instanceof SessionAnalysis ? analysis.fixes : undefined;
+    const again = new Set<string>();
+    for (const finding of analysis.result.findings) {
+      const key = findingKey(finding);
+      if (!wanted.has(key)) continue;
+      if (!source) { out.set(key, finding.fixes); continue; }
+      let fixes = source.built.get(key);
+      const build = fixes ? undefined : source.builders?.get(finding);
+      if (build) source.built.set(key, (fixes = build()));
+      if (fixes) out.set(key, fixes); else again.add(finding.ruleId);
+    }
+    if (!source || again.size === 0) return out;
+    const { request, reads, built } = source;
+    const checks = (request.checks ?? CHECKS).filter((check) => again.has(check.meta.id));
+    const reader: FileReader = { read: (file) => reads.get(file) };
+    const { result } = await analyzeFiles({ ...request, checks, reader, cache: this.cache, fixes: true });
+    for (const finding of result.findings) {
+      const key = findingKey(finding);
+      if (!wanted.has(key) || out.has(key)) continue;
+      built.set(key, finding.fixes);
+      out.set(key, finding.fixes);
+    }
+    return out;
+  }
+}
+
+/** Where the fixes of an analysis of `request` come from, its files having read as `reads`. */
+function fixSource(request: SessionRequest, reads: ReadonlyMap<string, ReadResult>, builders?: FixBuilders): FixSource {
+  const { reader: _reader, cancel: _cancel, ...kept } = request;
+  return { request: kept, reads, builders, built: new Map() };
 }
 
 /** The union of two records of documentation read. */
