@@ -21,9 +21,9 @@ import { TextShift, changedRegion, type ChangedRegion } from './text-shift';
 import { isSplicedFrom, reparse } from './reparse';
 import { ChecksReuse, type CheckReads, type EditedInputs } from './check-reuse';
 import {
-  editedInPlace, mayHoldAnchors, moved, proseScalarAt, rewroteProse, sameButUnreadProse, styleIn, type ProseReads, type ProseScalar,
+  editedInPlace, mayHoldAnchors, moved, movedFixes, proseScalarAt, rewroteProse, sameButUnreadProse, styleIn, type ProseReads, type ProseScalar,
 } from './reuse';
-import type { AnalysisResult, FileReader, Fix, ReadResult } from './types';
+import type { AnalysisResult, FileReader, Finding, Fix, ReadResult } from './types';
 
 export type SessionRequest = Omit<AnalyzeRequest, 'cache' | 'fixes' | 'reuse'>;
 
@@ -65,6 +65,13 @@ interface FixSource {
   reads: ReadonlyMap<string, ReadResult>;
   /** How to build the fixes of the findings of the checks it ran (not of the findings it kept or moved). */
   builders?: FixBuilders;
+  /** The documentation its checks read, and its builders then read (the record of its `FileSet`). */
+  prose?: ProseReads;
+  /**
+   * For a result moved after documentation edits in place: the analysis it was moved from, whose fixes are built and
+   * moved here unless building them read a documentation string edited since.
+   */
+  movedFrom?: SessionAnalysis;
   /** The fixes built so far, by finding key. */
   built: Map<string, Fix[]>;
 }
@@ -164,7 +171,7 @@ export class Session {
     const onRequest = this.options.fixes === 'on-request';
     const { result, files: loaded, fixes: builders } = await analyzeFiles({ ...request, reader, cache: this.cache, fixes: onRequest ? 'on-request' : true, reuse });
     if (request.cancel?.cancelled) return undefined;
-    const fixes = onRequest ? fixSource(request, reads, builders) : undefined;
+    const fixes = onRequest ? { ...fixSource(request, reads), builders, prose: loaded.proseReads } : undefined;
     const files = new Map<string, InputFile>();
     for (const [file, read] of reads) {
       const text = typeof read === 'string' ? read : undefined;
@@ -192,6 +199,8 @@ export class Session {
     const files = new Map<string, InputFile>();
     const shifts = new Map<string, TextShift>();
     let proseReads = last.proseReads;
+    // whether every edit was made inside one documentation string, leaving the parse as it was
+    let inPlace = true;
     for (const [path, text] of reads) {
       const before = last.files.get(path)!;
       if (sameRead(before, text)) { files.set(path, before); continue; }
@@ -212,6 +221,7 @@ export class Session {
         if (looksLikeOpenApi(text) !== looksLikeOpenApi(before.text)) return undefined;
         proseReads = carried;
         now = { text, parsed: { value: file.value, locations: file.locations }, anchors: mayHoldAnchors(path, text), lines: file.lines };
+        inPlace = false;
       }
       // fixes are written in the file's style: quotes added to documentation may change it
       now.style = styleIn(path, text, now.parsed!);
@@ -220,8 +230,8 @@ export class Session {
       shifts.set(loader.relative(path), new TextShift(before.text, text, oldLines, now.lines!, region));
     }
     const result = moved(last.result, shifts);
-    // the fixes of a moved result are built on the new texts: a fix may read documentation the edit changed
-    return result && new SessionAnalysis(result, false, last.request, files, proseReads, last.fixes && fixSource(request, reads));
+    const movedFrom = inPlace ? (last.exact ? last : last.fixes?.movedFrom) : undefined;
+    return result && new SessionAnalysis(result, false, last.request, files, proseReads, last.fixes && { ...fixSource(request, reads), movedFrom });
   }
 
   /**
@@ -233,35 +243,78 @@ export class Session {
     const wanted = new Set(keys);
     const out = new Map<string, Fix[]>();
     const source = analysis instanceof SessionAnalysis ? analysis.fixes : undefined;
+    if (!source) {
+      for (const finding of analysis.result.findings) if (wanted.has(findingKey(finding))) out.set(findingKey(finding), finding.fixes);
+      return out;
+    }
+    const unbuilt = [...wanted].some((key) => !source.built.has(key));
+    const moved = unbuilt && source.movedFrom ? this.movedFixes(source.movedFrom, analysis as SessionAnalysis, wanted) : undefined;
     const again = new Set<string>();
     for (const finding of analysis.result.findings) {
       const key = findingKey(finding);
       if (!wanted.has(key)) continue;
-      if (!source) { out.set(key, finding.fixes); continue; }
-      let fixes = source.built.get(key);
-      const build = fixes ? undefined : source.builders?.get(finding);
-      if (build) source.built.set(key, (fixes = build()));
-      if (fixes) out.set(key, fixes); else again.add(finding.ruleId);
+      const fixes = source.built.get(key) ?? moved?.get(key) ?? built(source, finding, key);
+      if (fixes) { source.built.set(key, fixes); out.set(key, fixes); } else again.add(finding.ruleId);
     }
-    if (!source || again.size === 0) return out;
-    const { request, reads, built } = source;
+    if (again.size === 0) return out;
+    const { request, reads } = source;
     const checks = (request.checks ?? CHECKS).filter((check) => again.has(check.meta.id));
     const reader: FileReader = { read: (file) => reads.get(file) };
     const { result } = await analyzeFiles({ ...request, checks, reader, cache: this.cache, fixes: true });
     for (const finding of result.findings) {
       const key = findingKey(finding);
       if (!wanted.has(key) || out.has(key)) continue;
-      built.set(key, finding.fixes);
+      source.built.set(key, finding.fixes);
       out.set(key, finding.fixes);
+    }
+    return out;
+  }
+
+  /**
+   * The fixes `base` builds for the findings `wanted`, moved to the texts of `analysis` (moved from it after edits in
+   * place of documentation nothing read); undefined when building them read one of the strings edited since (the
+   * edit was reused as read by nothing) or an edit cannot be moved.
+   */
+  private movedFixes(base: SessionAnalysis, analysis: SessionAnalysis, wanted: ReadonlySet<string>): Map<string, Fix[]> | undefined {
+    const source = base.fixes!;
+    const fixes = new Map<string, Fix[]>();
+    for (const finding of base.result.findings) {
+      const key = findingKey(finding);
+      const made = wanted.has(key) ? built(source, finding, key) : undefined;
+      if (made) fixes.set(key, made);
+    }
+    const names = new FileSet({ root: source.request.root }, { read: () => undefined });
+    const shifts = new Map<string, TextShift>();
+    for (const [path, now] of analysis.files) {
+      const before = base.files.get(path);
+      if (now.text === before?.text) continue;
+      if (now.text === undefined || before?.text === undefined || !before.parsed) return undefined;
+      const region = changedRegion(before.text, now.text);
+      if (!proseScalarAt(before.parsed, before.text, region, source.prose!)) return undefined;
+      shifts.set(names.relative(path), new TextShift(before.text, now.text, before.lines ?? new LineIndex(before.text), now.lines ?? new LineIndex(now.text), region));
+    }
+    const out = new Map<string, Fix[]>();
+    for (const [key, made] of fixes) {
+      const to = movedFixes(made, shifts);
+      if (!to) return undefined;
+      out.set(key, to);
     }
     return out;
   }
 }
 
+/** The fixes of `finding` (key `key`) that its analysis built, building them now from what it ran if need be. */
+function built(source: FixSource, finding: Finding, key: string): Fix[] | undefined {
+  let fixes = source.built.get(key);
+  const build = fixes ? undefined : source.builders?.get(finding);
+  if (build) source.built.set(key, (fixes = build()));
+  return fixes;
+}
+
 /** Where the fixes of an analysis of `request` come from, its files having read as `reads`. */
-function fixSource(request: SessionRequest, reads: ReadonlyMap<string, ReadResult>, builders?: FixBuilders): FixSource {
+function fixSource(request: SessionRequest, reads: ReadonlyMap<string, ReadResult>): FixSource {
   const { reader: _reader, cancel: _cancel, ...kept } = request;
-  return { request: kept, reads, builders, built: new Map() };
+  return { request: kept, reads, built: new Map() };
 }
 
 /** The union of two records of documentation read. */
