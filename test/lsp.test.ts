@@ -328,6 +328,26 @@ describe('quick re-analysis of documentation edits', () => {
     assert.deepStrictEqual(confirmed.result.findings.map((f) => f.ruleId), first.result.findings.map((f) => f.ruleId));
   });
 
+  test('fixes are built for the result the caller holds, while a newer one is on its way, and for no older one', async () => {
+    const root = join(FIXTURES, '_lsp', 'workspace');
+    const files = [join(root, 'openapi.yaml')];
+    const texts = new Map<string, string>();
+    const reader = { read: (p: string) => texts.get(p) ?? diskReader.read(p) };
+    const analyses = new DocumentAnalyses(() => reader);
+    const cancel = { cancelled: false };
+    const first = (await analyses.analyze({ id: 1, root, files, config: {}, cancel }))!;
+    const keys = first.result.findings.map(findingKey);
+    const cold = await analyze({ root, files, reader, config: {} });
+    assert.deepStrictEqual((await withFixes(analyses, 1, first.result)).findings, cold.findings);
+    // a line added at the top moves every finding: the fixes of job 1 are for the text it read
+    texts.set(files[0], `# edited\n${specText}`);
+    const second = (await analyses.analyze({ id: 2, root, files, config: {}, cancel, holding: 1 }))!;
+    assert.deepStrictEqual((await withFixes(analyses, 1, first.result)).findings, cold.findings, 'job 1, still held by the caller');
+    assert.deepStrictEqual((await withFixes(analyses, 2, second.result)).findings, (await analyze({ root, files, reader, config: {} })).findings);
+    await analyses.analyze({ id: 3, root, files, config: {}, cancel, holding: 2 });
+    assert.equal(await analyses.fixes(1, keys), undefined, 'job 1 is held no more');
+  });
+
   const { path: corpus, skip } = corpusSpec('stripe-spec3.2023-09-12.yaml');
   test('on a large real spec: typing in a description, and punctuation that needs a parse', { skip }, async () => {
     const text = readFileSync(corpus, 'utf8');
