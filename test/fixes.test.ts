@@ -1,7 +1,8 @@
 /**
  * Every fix of every finding in the check fixtures: apply it, re-parse, re-review. The edited files must parse (route
  * code is parsed again with `ts.createSourceFile`), the finding must be gone (or, for a suppression, marked
- * suppressed), and no other finding may appear.
+ * suppressed), and no other finding may appear. The fixes applied are the editor's: built by the language server's
+ * analyses when a code action asks for them, the same as the review builds.
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +11,8 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { analyze } from '../server/src/engine/analyze';
 import { codeFrontend } from '../server/src/engine/code/frontend';
+import { findingKey } from '../server/src/engine/identity';
+import { DocumentAnalyses } from '../server/src/lsp/incremental';
 import type { Finding, Fix } from '../server/src/engine/types';
 import { diskReader } from './support/engine';
 import { applyFix } from './support/fix-helpers';
@@ -21,6 +24,14 @@ const identity = (f: Finding) => `${f.ruleId} ${f.file} ${f.anchor}`;
 async function reviewWith(root: string, files: string[], edited: Map<string, string>) {
   const reader = { read: (p: string) => edited.get(p) ?? diskReader.read(p) };
   return analyze({ root, files, explicit: new Set(files), reader, frontends: { code: codeFrontend } });
+}
+
+/** The fixes of `findings` as the language server's analyses build them for a code action, by finding key. */
+async function editorFixes(root: string, files: string[], findings: Finding[]): Promise<Map<string, Fix[]>> {
+  const analyses = new DocumentAnalyses(() => diskReader);
+  const answer = await analyses.analyze({ id: 1, root, files, config: {}, cancel: { cancelled: false }, frontends: { code: codeFrontend } });
+  assert.ok(answer?.result.findings.every((f) => f.fixes.length === 0), 'the findings carry no fixes');
+  return (await analyses.fixes(1, findings.map(findingKey)))!;
 }
 
 /** The files on disk a fix changes, by absolute path, with their new text. */
@@ -39,9 +50,11 @@ for (const ruleDir of ruleDirs()) {
         const before = await reviewWith(c.root, files, new Map());
         const findings = before.findings.filter((f) => f.ruleId === ruleDir && !f.suppressed);
         const existing = new Set(before.findings.map(identity));
+        const editor = await editorFixes(c.root, files, findings);
         for (const finding of findings) {
           if (finding.family !== 'config') assert.ok(finding.fixes.length > 0, `${identity(finding)} offers at least a suppression`);
-          for (const fix of finding.fixes) {
+          assert.deepStrictEqual(editor.get(findingKey(finding)), finding.fixes, `${identity(finding)}: the editor's fixes are the review's`);
+          for (const fix of editor.get(findingKey(finding))!) {
             const what = `${identity(finding)}: '${fix.title}'`;
             const edited = fixedOnDisk(c.root, fix);
             for (const [file, text] of edited) {

@@ -16,7 +16,8 @@ import { parseJson } from '../server/src/engine/spec/parse-json';
 import { parseYaml } from '../server/src/engine/spec/parse-yaml';
 import { DocumentAnalyses } from '../server/src/lsp/incremental';
 import { findingToDiagnostic } from '../server/src/lsp/convert';
-import type { Finding } from '../server/src/engine/types';
+import { findingKey } from '../server/src/engine/identity';
+import type { AnalysisResult, Finding } from '../server/src/engine/types';
 
 const ROOT = join(__dirname, 'fixtures', '_lsp', 'workspace');
 const SPEC = join(ROOT, 'openapi.yaml');
@@ -203,7 +204,18 @@ describe('quick re-analysis of documentation edits', () => {
     return spans.sort((a, b) => a.start - b.start);
   }
 
-  /** Reviews `files`, edits one file, and reviews again: the quick result and a full analysis of the edited texts. */
+  /** The result of job `id` with each finding's fixes as built on request (a code action's). */
+  async function withFixes(analyses: DocumentAnalyses, id: number, result: AnalysisResult): Promise<AnalysisResult> {
+    assert.ok(result.findings.every((f) => f.fixes.length === 0), 'findings carry no fixes');
+    const fixes = await analyses.fixes(id, result.findings.map(findingKey));
+    assert.ok(fixes, `job ${id} is held`);
+    return { ...result, findings: result.findings.map((f) => ({ ...f, fixes: fixes.get(findingKey(f))! })) };
+  }
+
+  /**
+   * Reviews `files`, edits one file, and reviews again: the quick result, with its fixes as built on request, and a
+   * full analysis of the edited texts.
+   */
   async function afterEdit(root: string, files: string[], file: string, edit: (text: string) => string) {
     const texts = new Map<string, string>();
     const reader = { read: (p: string) => texts.get(p) ?? diskReader.read(p) };
@@ -211,8 +223,8 @@ describe('quick re-analysis of documentation edits', () => {
     const cancel = { cancelled: false };
     await analyses.analyze({ id: 1, root, files, config: {}, cancel });
     texts.set(file, edit(readFileSync(file, 'utf8')));
-    const quick = (await analyses.analyze({ id: 2, root, files, config: {}, cancel }))!;
-    return { quick, full: await analyze({ root, files, reader, config: {} }) };
+    const quick = (await analyses.analyze({ id: 2, root, files, config: {}, cancel, holding: 1 }))!;
+    return { quick, fixed: await withFixes(analyses, 2, quick.result), full: await analyze({ root, files, reader, config: {} }) };
   }
 
   const typedInside = (span: { start: number }) => (text: string) => `${text.slice(0, span.start + 1)}Zz9 ${text.slice(span.start + 1)}`;
@@ -232,7 +244,7 @@ describe('quick re-analysis of documentation edits', () => {
               const result = await afterEdit(c.root, c.files, file, edit);
               edits++;
               if (!result.quick.exact) quick++;
-              assert.deepStrictEqual(result.quick.result, result.full, `${relative(FIXTURES, file)} at ${span.start}`);
+              assert.deepStrictEqual(result.fixed, result.full, `${relative(FIXTURES, file)} at ${span.start}`);
             }
           }
         }
@@ -241,7 +253,7 @@ describe('quick re-analysis of documentation edits', () => {
     assert.ok(quick > edits * 0.6, `${quick} of ${edits} edits re-analysed quickly`);
   });
 
-  test('documentation a fix reads, reached through a $ref, is never reused: the quick result equals a full analysis', async () => {
+  test('documentation a fix reads, reached through a $ref: the quick result and its fixes equal a full analysis', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'api-sentinel-reads-'));
     try {
       const pageSize = (where: string) => [
@@ -259,8 +271,8 @@ describe('quick re-analysis of documentation edits', () => {
       writeFileSync(remote, pageSize('./shared.yaml#/PageSize'));
       writeFileSync(shared, 'PageSize:\n  description: Page size, at most 100\n  format: int32\n  type: integer\n');
       for (const [document, edited] of [[local, local], [remote, shared]]) {
-        const { quick, full } = await afterEdit(dir, [document], edited, (text) => text.replace('at most 100', 'at most 25'));
-        assert.deepStrictEqual(quick.result, full, relative(dir, edited));
+        const { fixed, full } = await afterEdit(dir, [document], edited, (text) => text.replace('at most 100', 'at most 25'));
+        assert.deepStrictEqual(fixed, full, relative(dir, edited));
         const titles = full.findings.flatMap((f) => f.fixes.map((fix) => fix.title));
         assert.ok(titles.includes('Add maximum: 25 (as its description says)'), titles.join('\n'));
       }
@@ -281,9 +293,9 @@ describe('quick re-analysis of documentation edits', () => {
       ['a parameter description', (t) => t.replace('          in: path\n', '          in: path\n          description: Up to 50\n')],
     ];
     for (const [what, edit] of cases) {
-      const { quick, full } = await afterEdit(root, files, files[0], edit);
+      const { quick, fixed, full } = await afterEdit(root, files, files[0], edit);
       assert.equal(quick.exact, true, `${what}: full analysis`);
-      assert.deepStrictEqual(quick.result, full);
+      assert.deepStrictEqual(fixed, full);
     }
     // documentation read by a check: a security scheme's description (auth-jwt-practices looks for RFC 8725 there)
     const texts = new Map([[files[0], secured(readFileSync(files[0], 'utf8'))]]);
@@ -294,7 +306,7 @@ describe('quick re-analysis of documentation edits', () => {
     texts.set(files[0], texts.get(files[0])!.replace('description: Tokens', 'description: Tokens validated as RFC 8725 asks'));
     const after = (await analyses.analyze({ id: 2, root, files, config: {}, cancel }))!;
     assert.equal(after.exact, true);
-    assert.deepStrictEqual(after.result, await analyze({ root, files, reader, config: {} }));
+    assert.deepStrictEqual(await withFixes(analyses, 2, after.result), await analyze({ root, files, reader, config: {} }));
   });
 
   test('a result is reused while its inputs are unchanged, and a quick one is confirmed by a full analysis', async () => {
@@ -316,14 +328,34 @@ describe('quick re-analysis of documentation edits', () => {
     assert.deepStrictEqual(confirmed.result.findings.map((f) => f.ruleId), first.result.findings.map((f) => f.ruleId));
   });
 
+  test('fixes are built for the result the caller holds, while a newer one is on its way, and for no older one', async () => {
+    const root = join(FIXTURES, '_lsp', 'workspace');
+    const files = [join(root, 'openapi.yaml')];
+    const texts = new Map<string, string>();
+    const reader = { read: (p: string) => texts.get(p) ?? diskReader.read(p) };
+    const analyses = new DocumentAnalyses(() => reader);
+    const cancel = { cancelled: false };
+    const first = (await analyses.analyze({ id: 1, root, files, config: {}, cancel }))!;
+    const keys = first.result.findings.map(findingKey);
+    const cold = await analyze({ root, files, reader, config: {} });
+    assert.deepStrictEqual((await withFixes(analyses, 1, first.result)).findings, cold.findings);
+    // a line added at the top moves every finding: the fixes of job 1 are for the text it read
+    texts.set(files[0], `# edited\n${specText}`);
+    const second = (await analyses.analyze({ id: 2, root, files, config: {}, cancel, holding: 1 }))!;
+    assert.deepStrictEqual((await withFixes(analyses, 1, first.result)).findings, cold.findings, 'job 1, still held by the caller');
+    assert.deepStrictEqual((await withFixes(analyses, 2, second.result)).findings, (await analyze({ root, files, reader, config: {} })).findings);
+    await analyses.analyze({ id: 3, root, files, config: {}, cancel, holding: 2 });
+    assert.equal(await analyses.fixes(1, keys), undefined, 'job 1 is held no more');
+  });
+
   const { path: corpus, skip } = corpusSpec('stripe-spec3.2023-09-12.yaml');
   test('on a large real spec: typing in a description, and punctuation that needs a parse', { skip }, async () => {
     const text = readFileSync(corpus, 'utf8');
     const site = text.indexOf('description: ', text.length >> 1) + 'description: '.length;
     for (const edit of [typedInside({ start: site }), (t: string) => `${t.slice(0, site + 1)}'s, (really)${t.slice(site + 1)}`]) {
-      const { quick, full } = await afterEdit(dirname(corpus), [corpus], corpus, edit);
+      const { quick, fixed, full } = await afterEdit(dirname(corpus), [corpus], corpus, edit);
       assert.equal(quick.exact, false);
-      assert.deepStrictEqual(quick.result, full);
+      assert.deepStrictEqual(fixed, full);
     }
   });
 });

@@ -9,11 +9,12 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Session, type Analysis } from '../server/src/engine/session';
 import { analyze } from '../server/src/engine/analyze';
+import { findingKey } from '../server/src/engine/identity';
 import { corpusSpec } from './support/corpus';
 
 const { path: corpus, skip } = corpusSpec('stripe-spec3.2023-09-12.yaml');
 
-test('on a large real spec, each of a series of structural edits gives exactly the findings of a cold analysis', { skip }, async () => {
+for (const fixes of ['built', 'on-request'] as const) test(`on a large real spec, each of a series of structural edits gives exactly the findings of a cold analysis (fixes ${fixes})`, { skip }, async () => {
   const original = readFileSync(corpus, 'utf8');
   // an operation near the middle of the file (the corpus file is pinned by its checksum)
   const operation = '      operationId: GetPaymentLinksPaymentLink\n      parameters:\n';
@@ -30,7 +31,7 @@ test('on a large real spec, each of a series of structural edits gives exactly t
   let text = original;
   const reader = { read: (path: string) => (path === corpus ? text : undefined) };
   const request = { root: dirname(corpus), files: [corpus], reader, config: {} };
-  const session = new Session();
+  const session = new Session({ fixes });
   let previous: Analysis | undefined = await session.analyze(request);
   for (const [what, edit] of edits) {
     const before = text;
@@ -40,7 +41,14 @@ test('on a large real spec, each of a series of structural edits gives exactly t
     assert.ok(next, what);
     // the edited spec still parses and still is the document reviewed, and the answer is not a moved earlier one
     assert.deepEqual([next.result.problems, next.result.documents.length, next.exact], [[], 1, true], what);
-    assert.deepStrictEqual(next.result, await analyze(request), what);
+    if (fixes === 'built') assert.deepStrictEqual(next.result, await analyze(request), what);
+    else {
+      // built on request: the fixes of the findings of the checks run again, and of those kept (their checks run again)
+      const built = await session.fixes(next, next.result.findings.map(findingKey));
+      assert.ok(next.result.findings.every((f) => f.fixes.length === 0), `${what}: no fixes built with the findings`);
+      const findings = next.result.findings.map((f) => ({ ...f, fixes: built.get(findingKey(f)) }));
+      assert.deepStrictEqual({ ...next.result, findings }, await analyze(request), what);
+    }
     // the first edit makes the operation watched; from the next on, the checks that read nothing it changed are kept
     if (what !== edits[0][0]) assert.ok(next.keptChecks.size > 0, `${what}: findings kept check by check`);
     previous = next;

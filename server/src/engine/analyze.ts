@@ -1,4 +1,4 @@
-import { SEVERITY_RANK, type AnalysisResult, type CancellationSignal, type CheckMeta, type FileReader, type Finding, type OperationRef, type Problem, type Range, type RelatedLocation } from './types';
+import { SEVERITY_RANK, type AnalysisResult, type CancellationSignal, type CheckMeta, type FileReader, type Finding, type Fix, type OperationRef, type Problem, type Range, type RelatedLocation } from './types';
 import type { FileSet, ParseCache } from './spec/load';
 import { isObject, operationRef, type Operation } from './spec/model';
 import { resolveConfig, type Config, type ResolvedConfig } from './config';
@@ -30,8 +30,11 @@ export interface AnalyzeRequest {
   frontends?: { code?: Frontend };
   /** Parses kept between analyses (the language server's); unchanged files are not parsed again. */
   cache?: ParseCache;
-  /** Build quick fixes (default true; a text report shows none). */
-  fixes?: boolean;
+  /**
+   * Build quick fixes (default true; a text report shows none). `on-request`: findings carry none, and `analyzeFiles`
+   * gives beside the result how to build each finding's fixes (an editor builds only those a code action asks for).
+   */
+  fixes?: boolean | 'on-request';
   /** Findings of an earlier analysis kept check by check (a session's). */
   reuse?: CheckReuse;
 }
@@ -64,7 +67,7 @@ export async function analyze(request: AnalyzeRequest): Promise<AnalysisResult> 
  * An analysis, with the spec files it loaded (a session keeps what they recorded). Runs the frontends the enabled
  * checks need, then the checks.
  */
-export async function analyzeFiles(request: AnalyzeRequest): Promise<{ result: AnalysisResult; files: FileSet }> {
+export async function analyzeFiles(request: AnalyzeRequest): Promise<{ result: AnalysisResult; files: FileSet; fixes?: FixBuilders }> {
   const config = resolved(request.config);
   const checks = (request.checks ?? CHECKS).filter((check) => config.rules.get(check.meta.id) !== 'off');
   const needs = new Set<Need>(checks.flatMap((check) => check.meta.needs));
@@ -79,7 +82,8 @@ export async function analyzeFiles(request: AnalyzeRequest): Promise<{ result: A
   const problems = parts.flatMap((part) => part.problems);
   const running = checks.filter((check) => check.meta.needs.every((need) => need === 'spec' || code));
   request.reuse?.prepare(spec);
-  const findings = request.cancel?.cancelled ? [] : runChecks(spec, code, problems, config, running, request.cancel, request.fixes ?? true, request.reuse);
+  const fixes = request.fixes === 'on-request' ? new Map<Finding, () => Fix[]>() : undefined;
+  const findings = request.cancel?.cancelled ? [] : runChecks(spec, code, problems, config, running, request.cancel, fixes ?? request.fixes !== false, request.reuse);
   // pairs written in the configuration that pair nothing are said once, by the analysis that compares specs with code
   if (isCodePart(code) && config.apis && running.some((check) => check.meta.needs.includes('spec') && check.meta.needs.includes('code'))) problems.push(...unusedApis(code, spec.documents, config.apis));
   const result: AnalysisResult = {
@@ -88,8 +92,11 @@ export async function analyzeFiles(request: AnalyzeRequest): Promise<{ result: A
     routes: isCodePart(code) ? code.routes : [],
     frontends: [...(runsSpec ? ['spec' as const] : []), ...(code ? ['code' as const] : [])],
   };
-  return { result, files: spec.files };
+  return { result, files: spec.files, fixes };
 }
+
+/** How to build the fixes of an analysis's findings, by finding (the findings of its checks that ran). */
+export type FixBuilders = Map<Finding, () => Fix[]>;
 
 function frontendRequestOf(request: AnalyzeRequest, config: ResolvedConfig): FrontendRequest {
   return {
@@ -165,7 +172,7 @@ const isOperationRef = (op: Operation | OperationRef): op is OperationRef => !('
 
 function runChecks(
   spec: SpecPart, code: FrontendPart | undefined, problems: Problem[], config: ResolvedConfig, checks: readonly Check[],
-  cancel?: CancellationSignal, withFixes = true, reuse?: CheckReuse,
+  cancel?: CancellationSignal, fixes: boolean | FixBuilders = true, reuse?: CheckReuse,
 ): Finding[] {
   const drafts: Draft[] = [];
   // one range per key or value, shared by every finding that stands at it or relates it (a place known by its path
@@ -223,12 +230,19 @@ function runChecks(
       path: isCodeSite(report) ? [] : report.at.path,
       operations,
       related: [...draft.related.values()],
-      fixes: typeof report.fixes === 'function' ? (withFixes ? report.fixes() : []) : [...(report.fixes ?? [])],
+      fixes: [],
     };
     const suppressions = isCodeSite(report) ? code?.suppressions : specSuppressions(report);
-    // a missing reason is fixed by writing one, not by another suppression
-    const suppress = !withFixes || meta.family === 'config' ? undefined : suppressions?.fix(finding);
-    if (suppress) finding.fixes.push(suppress);
+    const fixesOf = (): Fix[] => {
+      const built = typeof report.fixes === 'function' ? report.fixes() : [...(report.fixes ?? [])];
+      // a missing reason is fixed by writing one, not by another suppression
+      const suppress = meta.family === 'config' ? undefined : suppressions?.fix(finding);
+      return suppress ? [...built, suppress] : built;
+    };
+    if (fixes === true) finding.fixes = fixesOf();
+    else if (fixes) fixes.set(finding, fixesOf);
+    // without fixes, those a check gave as they were found are kept
+    else if (typeof report.fixes !== 'function') finding.fixes = [...(report.fixes ?? [])];
     const suppression = suppressions?.find(finding);
     if (suppression) finding.suppressed = suppression;
     findings.push(finding);

@@ -6,7 +6,7 @@
 export { analyze, linkEndpoints, compareFindings, compareProblems, looksLikeOpenApi, type AnalyzeRequest } from './analyze';
 export { correlationCandidates } from './correlate/candidates';
 export type { EndpointLinks, OperationPlace } from './correlate/links';
-export { Session, type Analysis, type SessionRequest } from './session';
+export { Session, type Analysis, type SessionOptions, type SessionRequest } from './session';
 export { findingKey, compare, type Comparison } from './identity';
 export type { Frontend, FrontendPart, FrontendRequest } from './frontend';
 export { codeCandidates, isCodeFile, BUILD_OUTPUT } from './code/files';

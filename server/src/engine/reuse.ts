@@ -9,7 +9,7 @@ import { SourceFile, type ParsedText, type Span } from './spec/source';
 import { PROSE_KEYS } from './spec/load';
 import { isLiteralKey } from './spec/literal';
 import { styleOf } from './edit/edits';
-import type { AnalysisResult, Finding, Problem, Range } from './types';
+import type { AnalysisResult, Finding, Fix, Problem, Range } from './types';
 
 /** Documentation read by an analysis: object -> keys (`FileSet.proseReads`). */
 export type ProseReads = ReadonlyMap<object, ReadonlySet<string>>;
@@ -150,8 +150,10 @@ export function sameButUnreadProse(a: unknown, b: unknown, reads: ProseReads): P
   return carried;
 }
 
-/** The result with every range in a shifted file moved; undefined when one cannot be. */
-export function moved(result: AnalysisResult, shifts: Map<string, TextShift>): AnalysisResult | undefined {
+type MoveRange = (file: string, r: Range) => Range;
+
+/** Moves ranges in the shifted files; `failed()` says whether one could not be moved. */
+function mover(shifts: Map<string, TextShift>): { range: MoveRange; failed(): boolean } {
   let failed = false;
   const range = (file: string, r: Range): Range => {
     const shift = shifts.get(file);
@@ -159,22 +161,39 @@ export function moved(result: AnalysisResult, shifts: Map<string, TextShift>): A
     if (!to) failed = true;
     return to ?? r;
   };
+  return { range, failed: () => failed };
+}
+
+/** The result with every range in a shifted file moved; undefined when one cannot be. */
+export function moved(result: AnalysisResult, shifts: Map<string, TextShift>): AnalysisResult | undefined {
+  const { range, failed } = mover(shifts);
   const findings = result.findings.map((f) => movedFinding(f, range));
   const problems = result.problems.map((p): Problem => {
     const to = p.range && range(p.file, p.range);
     return to === p.range ? p : { ...p, range: to };
   });
-  return failed ? undefined : { ...result, findings, problems };
+  return failed() ? undefined : { ...result, findings, problems };
 }
 
-/** A finding with its range, related locations, fix edits and suppression moved (the same object when none moved). */
-function movedFinding(f: Finding, range: (file: string, r: Range) => Range): Finding {
-  const at = range(f.file, f.range);
-  const related = mapSame(f.related, (r) => { const to = range(r.file, r.range); return to === r.range ? r : { ...r, range: to }; });
-  const fixes = mapSame(f.fixes, (fix) => {
+/** Fixes with every edit in a shifted file moved; undefined when one cannot be. */
+export function movedFixes(fixes: Fix[], shifts: Map<string, TextShift>): Fix[] | undefined {
+  const { range, failed } = mover(shifts);
+  const out = movedFixList(fixes, range);
+  return failed() ? undefined : out;
+}
+
+function movedFixList(fixes: Fix[], range: MoveRange): Fix[] {
+  return mapSame(fixes, (fix) => {
     const edits = mapSame(fix.edits, (e) => { const to = range(e.file, e.range); return to === e.range ? e : { ...e, range: to }; });
     return edits === fix.edits ? fix : { ...fix, edits };
   });
+}
+
+/** A finding with its range, related locations, fix edits and suppression moved (the same object when none moved). */
+function movedFinding(f: Finding, range: MoveRange): Finding {
+  const at = range(f.file, f.range);
+  const related = mapSame(f.related, (r) => { const to = range(r.file, r.range); return to === r.range ? r : { ...r, range: to }; });
+  const fixes = movedFixList(f.fixes, range);
   let suppressed = f.suppressed;
   const location = suppressed?.location;
   if (suppressed && location) {

@@ -9,19 +9,28 @@
  *   edit changed only what the last edit changed, such as one operation (`check-reuse.ts`).
  * Parses are kept between analyses, so a full analysis re-parses only the files that changed, and of an edited file
  * only the smallest collection holding the edit when that gives what a whole parse gives (`reparse.ts`).
+ * An editor's session builds fixes on request (`fixes: 'on-request'`): its findings carry none, and `fixes()` builds
+ * those of the findings a code action names.
  */
-import { analyzeFiles, looksLikeOpenApi, resolved, type AnalyzeRequest } from './analyze';
+import { analyzeFiles, looksLikeOpenApi, resolved, type AnalyzeRequest, type FixBuilders } from './analyze';
+import { CHECKS } from './checks';
+import { findingKey } from './identity';
 import { FileSet, ParseCache } from './spec/load';
 import { LineIndex, type ParsedText } from './spec/source';
 import { TextShift, changedRegion, type ChangedRegion } from './text-shift';
 import { isSplicedFrom, reparse } from './reparse';
 import { ChecksReuse, type CheckReads, type EditedInputs } from './check-reuse';
 import {
-  editedInPlace, mayHoldAnchors, moved, proseScalarAt, rewroteProse, sameButUnreadProse, styleIn, type ProseReads, type ProseScalar,
+  editedInPlace, mayHoldAnchors, moved, movedFixes, proseScalarAt, rewroteProse, sameButUnreadProse, styleIn, type ProseReads, type ProseScalar,
 } from './reuse';
-import type { AnalysisResult, FileReader, ReadResult } from './types';
+import type { AnalysisResult, FileReader, Finding, Fix, ReadResult } from './types';
 
 export type SessionRequest = Omit<AnalyzeRequest, 'cache' | 'fixes' | 'reuse'>;
+
+export interface SessionOptions {
+  /** `built` (the default): every finding carries its fixes; `on-request`: none does, `Session.fixes` builds them. */
+  fixes?: 'built' | 'on-request';
+}
 
 /** One analysis of a session: its result, and what it read (kept for the next analysis of the same files). */
 export interface Analysis {
@@ -49,6 +58,24 @@ interface InputFile {
   style?: string;
 }
 
+/** Where the fixes of an analysis's findings come from, when they are built on request. */
+interface FixSource {
+  /** The request it answered, and what each file read as then: a check is run again on those very texts. */
+  request: Omit<SessionRequest, 'reader' | 'cancel'>;
+  reads: ReadonlyMap<string, ReadResult>;
+  /** How to build the fixes of the findings of the checks it ran (not of the findings it kept or moved). */
+  builders?: FixBuilders;
+  /** The documentation its checks read, and its builders then read (the record of its `FileSet`). */
+  prose?: ProseReads;
+  /**
+   * For a result moved after documentation edits in place: the analysis it was moved from, whose fixes are built and
+   * moved here unless building them read a documentation string edited since.
+   */
+  movedFrom?: SessionAnalysis;
+  /** The fixes built so far, by finding key. */
+  built: Map<string, Fix[]>;
+}
+
 /** What an analysis read, found and recorded. */
 class SessionAnalysis implements Analysis {
   constructor(
@@ -60,6 +87,8 @@ class SessionAnalysis implements Analysis {
     readonly files: Map<string, InputFile>,
     /** The documentation its checks and fixes read. */
     readonly proseReads: ProseReads,
+    /** Where its findings' fixes come from; undefined when its findings carry them. */
+    readonly fixes: FixSource | undefined,
     readonly keptChecks: ReadonlySet<string> = new Set(),
     /** What its checks read, for the next analysis to keep findings check by check. */
     readonly checks?: CheckReads,
@@ -68,6 +97,8 @@ class SessionAnalysis implements Analysis {
 
 export class Session {
   private readonly cache = new ParseCache();
+
+  constructor(private readonly options: SessionOptions = {}) {}
 
   /**
    * Analyses `request`, reusing `previous` (an earlier analysis of this session for the same files) as far as what it
@@ -137,8 +168,10 @@ export class Session {
     };
     // route code is read whole each time: only analyses of documents alone keep findings check by check
     const reuse = request.frontends?.code ? undefined : new ChecksReuse(last?.checks, edited);
-    const { result, files: loaded } = await analyzeFiles({ ...request, reader, cache: this.cache, fixes: true, reuse });
+    const onRequest = this.options.fixes === 'on-request';
+    const { result, files: loaded, fixes: builders } = await analyzeFiles({ ...request, reader, cache: this.cache, fixes: onRequest ? 'on-request' : true, reuse });
     if (request.cancel?.cancelled) return undefined;
+    const fixes = onRequest ? { ...fixSource(request, reads), builders, prose: loaded.proseReads } : undefined;
     const files = new Map<string, InputFile>();
     for (const [file, read] of reads) {
       const text = typeof read === 'string' ? read : undefined;
@@ -149,10 +182,10 @@ export class Session {
       const lines = loaded.get(file)?.lines;
       files.set(file, { text, failure: failureOf(read), parsed, anchors: !spliced && text !== undefined && mayHoldAnchors(file, text), lines });
     }
-    if (!reuse) return new SessionAnalysis(result, true, key, files, loaded.proseReads);
+    if (!reuse) return new SessionAnalysis(result, true, key, files, loaded.proseReads, fixes);
     // the documentation the kept checks read, carried from the last analysis
     const proseReads = reuse.keptChecks.size === 0 ? loaded.proseReads : mergedReads(loaded.proseReads, reuse.carriedProse(last!.proseReads));
-    return new SessionAnalysis(result, true, key, files, proseReads, reuse.keptChecks, { logs: reuse.logs, documents: reuse.documents, result });
+    return new SessionAnalysis(result, true, key, files, proseReads, fixes, reuse.keptChecks, { logs: reuse.logs, documents: reuse.documents, result });
   }
 
   /**
@@ -166,6 +199,8 @@ export class Session {
     const files = new Map<string, InputFile>();
     const shifts = new Map<string, TextShift>();
     let proseReads = last.proseReads;
+    // whether every edit was made inside one documentation string, leaving the parse as it was
+    let inPlace = true;
     for (const [path, text] of reads) {
       const before = last.files.get(path)!;
       if (sameRead(before, text)) { files.set(path, before); continue; }
@@ -186,6 +221,7 @@ export class Session {
         if (looksLikeOpenApi(text) !== looksLikeOpenApi(before.text)) return undefined;
         proseReads = carried;
         now = { text, parsed: { value: file.value, locations: file.locations }, anchors: mayHoldAnchors(path, text), lines: file.lines };
+        inPlace = false;
       }
       // fixes are written in the file's style: quotes added to documentation may change it
       now.style = styleIn(path, text, now.parsed!);
@@ -194,8 +230,91 @@ export class Session {
       shifts.set(loader.relative(path), new TextShift(before.text, text, oldLines, now.lines!, region));
     }
     const result = moved(last.result, shifts);
-    return result && new SessionAnalysis(result, false, last.request, files, proseReads);
+    const movedFrom = inPlace ? (last.exact ? last : last.fixes?.movedFrom) : undefined;
+    return result && new SessionAnalysis(result, false, last.request, files, proseReads, last.fixes && { ...fixSource(request, reads), movedFrom });
   }
+
+  /**
+   * The fixes of the findings of `analysis` (of this session) that `keys` name (`findingKey`); a key it has no finding
+   * for is left out. In a session that builds fixes on request, they are built now: from what the analysis ran, for
+   * the findings of the checks it ran, else by running their checks again on the texts it read.
+   */
+  async fixes(analysis: Analysis, keys: Iterable<string>): Promise<Map<string, Fix[]>> {
+    const wanted = new Set(keys);
+    const out = new Map<string, Fix[]>();
+    const source = analysis instanceof SessionAnalysis ? analysis.fixes : undefined;
+    if (!source) {
+      for (const finding of analysis.result.findings) if (wanted.has(findingKey(finding))) out.set(findingKey(finding), finding.fixes);
+      return out;
+    }
+    const unbuilt = [...wanted].some((key) => !source.built.has(key));
+    const moved = unbuilt && source.movedFrom ? this.movedFixes(source.movedFrom, analysis as SessionAnalysis, wanted) : undefined;
+    const again = new Set<string>();
+    for (const finding of analysis.result.findings) {
+      const key = findingKey(finding);
+      if (!wanted.has(key)) continue;
+      const fixes = source.built.get(key) ?? moved?.get(key) ?? built(source, finding, key);
+      if (fixes) { source.built.set(key, fixes); out.set(key, fixes); } else again.add(finding.ruleId);
+    }
+    if (again.size === 0) return out;
+    const { request, reads } = source;
+    const checks = (request.checks ?? CHECKS).filter((check) => again.has(check.meta.id));
+    const reader: FileReader = { read: (file) => reads.get(file) };
+    const { result } = await analyzeFiles({ ...request, checks, reader, cache: this.cache, fixes: true });
+    for (const finding of result.findings) {
+      const key = findingKey(finding);
+      if (!wanted.has(key) || out.has(key)) continue;
+      source.built.set(key, finding.fixes);
+      out.set(key, finding.fixes);
+    }
+    return out;
+  }
+
+  /**
+   * The fixes `base` builds for the findings `wanted`, moved to the texts of `analysis` (moved from it after edits in
+   * place of documentation nothing read); undefined when building them read one of the strings edited since (the
+   * edit was reused as read by nothing) or an edit cannot be moved.
+   */
+  private movedFixes(base: SessionAnalysis, analysis: SessionAnalysis, wanted: ReadonlySet<string>): Map<string, Fix[]> | undefined {
+    const source = base.fixes!;
+    const fixes = new Map<string, Fix[]>();
+    for (const finding of base.result.findings) {
+      const key = findingKey(finding);
+      const made = wanted.has(key) ? built(source, finding, key) : undefined;
+      if (made) fixes.set(key, made);
+    }
+    const names = new FileSet({ root: source.request.root }, { read: () => undefined });
+    const shifts = new Map<string, TextShift>();
+    for (const [path, now] of analysis.files) {
+      const before = base.files.get(path);
+      if (now.text === before?.text) continue;
+      if (now.text === undefined || before?.text === undefined || !before.parsed) return undefined;
+      const region = changedRegion(before.text, now.text);
+      if (!proseScalarAt(before.parsed, before.text, region, source.prose!)) return undefined;
+      shifts.set(names.relative(path), new TextShift(before.text, now.text, before.lines ?? new LineIndex(before.text), now.lines ?? new LineIndex(now.text), region));
+    }
+    const out = new Map<string, Fix[]>();
+    for (const [key, made] of fixes) {
+      const to = movedFixes(made, shifts);
+      if (!to) return undefined;
+      out.set(key, to);
+    }
+    return out;
+  }
+}
+
+/** The fixes of `finding` (key `key`) that its analysis built, building them now from what it ran if need be. */
+function built(source: FixSource, finding: Finding, key: string): Fix[] | undefined {
+  let fixes = source.built.get(key);
+  const build = fixes ? undefined : source.builders?.get(finding);
+  if (build) source.built.set(key, (fixes = build()));
+  return fixes;
+}
+
+/** Where the fixes of an analysis of `request` come from, its files having read as `reads`. */
+function fixSource(request: SessionRequest, reads: ReadonlyMap<string, ReadResult>): FixSource {
+  const { reader: _reader, cancel: _cancel, ...kept } = request;
+  return { request: kept, reads, built: new Map() };
 }
 
 /** The union of two records of documentation read. */

@@ -3,7 +3,9 @@
  * by the engine's session from the previous analysis of the same files (reused whole, moved after documentation
  * edits nothing read, or analysed in full), and says whether the answer equals the one the caller holds.
  */
-import { Session, type Analysis as EngineAnalysis, type AnalysisResult, type CancellationSignal, type Check, type Config, type FileReader, type Frontend } from '../engine';
+import {
+  Session, type Analysis as EngineAnalysis, type AnalysisResult, type CancellationSignal, type Check, type Config, type FileReader, type Fix, type Frontend,
+} from '../engine';
 
 export interface AnalysisRequest {
   /** Identifies the answer: a later request may say it still holds it. */
@@ -30,9 +32,13 @@ export interface Analysis {
 }
 
 export class DocumentAnalyses {
-  private readonly session = new Session();
-  /** The last analysis of each list of files, and the id of the request it answered. */
-  private readonly previous = new Map<string, { id: number; analysis: EngineAnalysis }>();
+  /** Fixes are built only for the findings a code action names (`fixes`). */
+  private readonly session = new Session({ fixes: 'on-request' });
+  /**
+   * The last analysis of each list of files, and the id of the request it answered; and the one before, while the
+   * caller holds it (until it says it holds the last): code actions build fixes from the result the caller shows.
+   */
+  private readonly previous = new Map<string, Answered & { held?: Answered }>();
 
   /** `readerFor(root)` reads the files of the project at `root` (buffers first, then the disk inside the root). */
   constructor(private readonly readerFor: (root: string) => FileReader) {}
@@ -49,7 +55,8 @@ export class DocumentAnalyses {
       last?.analysis,
     );
     if (!analysis) return undefined;
-    this.previous.set(key, { id: request.id, analysis });
+    const held = [last, last?.held].find((answered) => answered !== undefined && answered.id === request.holding && answered.analysis !== analysis);
+    this.previous.set(key, { id: request.id, analysis, held: held && { id: held.id, analysis: held.analysis } });
     const holds = last !== undefined && request.holding === last.id;
     const previous = last && { id: last.id, result: last.analysis.result };
     if (analysis === last?.analysis) return { result: analysis.result, exact: true, same: holds };
@@ -57,7 +64,22 @@ export class DocumentAnalyses {
     const confirms = analysis.exact && !last?.analysis.exact && holds && sameData(analysis.result, last!.analysis.result);
     return { result: analysis.result, exact: analysis.exact, same: confirms, previous };
   }
+
+  /**
+   * The fixes of the findings `keys` (`findingKey`) of the analysis that answered request `id`, while it is the last
+   * of its files or the one the caller holds; undefined otherwise.
+   */
+  async fixes(id: number, keys: readonly string[]): Promise<Map<string, Fix[]> | undefined> {
+    for (const last of this.previous.values()) {
+      const answered = [last, last.held].find((a) => a?.id === id);
+      if (answered) return this.session.fixes(answered.analysis, keys);
+    }
+    return undefined;
+  }
 }
+
+/** An analysis, and the id of the request it answered. */
+interface Answered { id: number; analysis: EngineAnalysis }
 
 /**
  * Deep equality of plain data (analysis results). `equal` remembers the pairs of objects found equal, for comparisons

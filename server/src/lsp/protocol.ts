@@ -1,8 +1,8 @@
 /** Messages between the language server and its workers (plain data, structured-cloned). */
-import type { AnalysisResult, Config, Finding, Route } from '../engine';
+import type { AnalysisResult, Config, Finding, Fix, Route } from '../engine';
 
-/** A finding as the worker sends it: its fixes as JSON text, parsed only when a code action asks for them. */
-export interface SentFinding extends Omit<Finding, 'fixes'> { fixes: string }
+/** A finding as the worker sends it: without its fixes, which the worker builds when a code action asks for them. */
+export type SentFinding = Omit<Finding, 'fixes'>;
 
 export interface SentResult extends Omit<AnalysisResult, 'findings'> {
   findings: SentFinding[];
@@ -41,11 +41,15 @@ export type ToWorker =
       cancel: SharedArrayBuffer;
       /** The id of the analysis of these files whose result the server holds: an equal result is not sent again. */
       holding?: number;
-    };
+    }
+  /** The fixes of the findings `keys` (`findingKey`) of the result of job `job`, the last of its unit. */
+  | { type: 'fixes'; id: number; job: number; keys: string[] };
 
 export type FromWorker =
   /** result: null when cancelled. `read`: the version of each open buffer the job read (files not listed came from disk). */
   | { type: 'result'; id: number; result: SentAnswer | null; read: [path: string, version: number][] }
+  /** fixes: by finding key; null when the worker holds another result of the job's unit now (or none). */
+  | { type: 'fixes'; id: number; fixes: [key: string, fixes: Fix[]][] | null }
   | { type: 'error'; id: number; message: string };
 
 /** A request to the Spectral worker: the files to lint, with the text of those open in the editor. */

@@ -165,17 +165,17 @@ export class UnitAnalysis {
     return shift;
   }
 
-  /** The fixes of a finding, moved to the current texts; a fix with an edit the edits since may have moved is left out. */
-  fixesOf(finding: SentFinding, open: OpenDocuments): Fix[] {
-    const fixes: Fix[] = [];
-    for (const fix of JSON.parse(finding.fixes) as Fix[]) {
+  /** Fixes of its findings, moved to the current texts; a fix with an edit the edits since may have moved is left out. */
+  movedFixes(fixes: readonly Fix[], open: OpenDocuments): Fix[] {
+    const out: Fix[] = [];
+    for (const fix of fixes) {
       const edits = fix.edits.map((edit) => {
         const range = this.shift(path.resolve(this.root, edit.file), open)?.range(edit.range);
         return range && { ...edit, range };
       });
-      if (edits.every((e) => e !== undefined)) fixes.push({ ...fix, edits: edits as Fix['edits'] });
+      if (edits.every((e) => e !== undefined)) out.push({ ...fix, edits: edits as Fix['edits'] });
     }
-    return fixes;
+    return out;
   }
 }
 

@@ -3,9 +3,9 @@
  * split into analysis units (`units.ts`), run in a worker by the scheduler (`scheduler.ts`): debounced, cancelled when
  * superseded, failures shown. Each unit's result is kept with the buffer versions it read (`results.ts`) and published
  * only for the version it describes (`publish.ts`); an edit in a referenced file re-runs the units that read it and
- * nothing else. Hovers and code actions (`features/`) never wait for an analysis: they answer from the last results,
- * moved to the current text where the edits since allow. Every handler is guarded: an exception is a log line and an
- * empty answer.
+ * nothing else. Hovers and code actions (`features/`) answer from the last results, moved to the current text where
+ * the edits since allow: hovers at once, code actions once the worker has built the fixes they name (after the job it
+ * is running, if any). Every handler is guarded: an exception is a log line and an empty answer.
  */
 import * as path from 'node:path';
 import {
@@ -481,7 +481,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (file === undefined) return [];
     // fix-all runs on save, right after the last keystrokes: it waits for their analysis, so that one save fixes all
     if (params.context.only?.some((kind) => kind !== '' && FIX_ALL_KIND.startsWith(kind))) await settled(file);
-    return codeActionsFor(file, units.folderOf(file), params, analysesReading(file), open, client.askReason);
+    return codeActionsFor(file, units.folderOf(file), params, analysesReading(file), open, (analysis, keys) => worker.fixes(analysis.jobId, keys), client.askReason);
   }));
 
   connection.onDidChangeConfiguration(guard('workspace/didChangeConfiguration', undefined, () => {

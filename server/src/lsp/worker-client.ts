@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import * as path from 'node:path';
-import type { Config } from '../engine';
+import type { Config, Fix } from '../engine';
 import type { FromSpectral, FromWorker, SentAnswer, SpectralDiagnostic, ToSpectral, ToWorker } from './protocol';
 import type { JobOutcome, RunningJob } from './scheduler';
 import { oneLine } from './scheduler';
@@ -132,7 +132,7 @@ export class AnalysisWorker extends WorkerChannel<ToWorker, FromWorker> {
     const sent = new Map(this.overlays);
     const outcome = this.request(id, { type: 'analyze', id, kind, root, files: [...files], config, cancel, holding }).then((answer): JobOutcome<AnalysisAnswer> => {
       if (answer.type === 'stopped') return { kind: 'failed', reason: answer.reason, crashed: true };
-      if (answer.type === 'error') return { kind: 'failed', reason: answer.message, crashed: false };
+      if (answer.type !== 'result') return { kind: 'failed', reason: answer.type === 'error' ? answer.message : 'the analysis worker answered fixes', crashed: false };
       if (answer.result === null) return { kind: 'cancelled' };
       const buffers = new Map<string, OpenBuffer>();
       for (const [file, version] of answer.read) {
@@ -143,6 +143,17 @@ export class AnalysisWorker extends WorkerChannel<ToWorker, FromWorker> {
       return { kind: 'done', result: { jobId: id, answer: answer.result, buffers } };
     });
     return { outcome, cancel: () => Atomics.store(new Int32Array(cancel), 0, 1) };
+  }
+
+  /**
+   * The fixes of the findings `keys` (`findingKey`) of job `job`'s result, by key: built by the worker, which holds
+   * that result while it is its unit's last. None when it holds another now, or fails.
+   */
+  async fixes(job: number, keys: string[]): Promise<Map<string, Fix[]>> {
+    const id = this.nextId++;
+    const answer = await this.request(id, { type: 'fixes', id, job, keys });
+    if (answer.type !== 'fixes' || answer.fixes === null) return new Map();
+    return new Map(answer.fixes);
   }
 }
 

@@ -54,12 +54,9 @@ const analyses = new DocumentAnalyses(readerFor);
  */
 const ROUTE_ANALYSIS = { checks: CHECKS.filter((check) => check.meta.needs.includes('code')), frontends: { code: codeFrontend } };
 
-/** Findings as sent, kept while the finding is: a quick re-analysis reuses the findings that did not move. */
-const sent = new WeakMap<Finding, SentFinding>();
-function toSent(finding: Finding): SentFinding {
-  let out = sent.get(finding);
-  if (!out) sent.set(finding, (out = { ...finding, fixes: JSON.stringify(finding.fixes) }));
-  return out;
+/** A finding as sent: its fixes are built when a code action asks for them (`fixesJob`). */
+function toSent({ fixes: _fixes, ...finding }: Finding): SentFinding {
+  return finding;
 }
 
 /**
@@ -107,10 +104,20 @@ async function analyzeJob(message: Extract<ToWorker, { type: 'analyze' }>): Prom
   }
 }
 
+async function fixesJob(message: Extract<ToWorker, { type: 'fixes' }>): Promise<void> {
+  try {
+    const fixes = await analyses.fixes(message.job, message.keys);
+    post({ type: 'fixes', id: message.id, fixes: fixes ? [...fixes] : null });
+  } catch (error) {
+    post({ type: 'error', id: message.id, message: String(error) });
+  }
+}
+
 let queue = Promise.resolve();
 parentPort!.on('message', (message: ToWorker) => {
   queue = queue.then(() => {
     if (message.type === 'analyze') return analyzeJob(message);
+    if (message.type === 'fixes') return fixesJob(message);
     // a file changed on disk, or its buffer closed (it may have been saved meanwhile): its disk text is read again
     if (message.type === 'disk-changed' || message.text === null) disk.delete(message.path);
     if (message.type === 'overlay') {
