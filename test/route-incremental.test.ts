@@ -136,10 +136,13 @@ const ORDERED: Record<string, string> = {
   'package.json': JSON.stringify({ name: 'shop', dependencies: { express: '^5.0.0' } }),
   'src/app.ts': "import express from 'express';\n\nexport const app = express();\n",
   'src/middleware/auth.ts': APP['src/middleware/auth.ts'],
+  // a handler that hands the request to a missing file: reading the handler reports the import
   'src/public.ts': `import { app } from './app';
+import { relay } from './missing/relay';
 
 app.get('/status', (_req, res) => res.json({ ok: true }));
 app.post('/orders', (_req, res) => res.json({ created: true }));
+app.post('/relay', (req, res) => relay(req, res));
 `,
   'src/secure.ts': `import { app } from './app';
 import { requireUser } from './middleware/auth';

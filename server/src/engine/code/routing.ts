@@ -12,6 +12,7 @@ import ts = require('typescript');
 import type { CancellationSignal, Problem } from '../types';
 import { displayName, optedOut, type Classification, type Classifier } from './classify';
 import type { ChainLink, Framework, Handler, LinkKind, LinkScope, Reuse, Route } from './model';
+import type { HandlerFlow } from './flow/model';
 import { locate, type Module, type ModuleGraph } from './modules';
 import { ImportReach, modulesReaching, sameReach, type Reach } from './reach';
 import { declarationSite, exportNames, isFunctionNode, unwrap, type FunctionNode, type Resolver, type Value } from './resolve';
@@ -170,6 +171,10 @@ export class Routing {
   private readonly failed = new Set<Module>();
   /** The steps of the module being read, while they may be taken again; undefined when they may not. */
   private steps?: Step[];
+  /** The import closures of this analysis's modules (set once the modules are read). */
+  reach?: ImportReach;
+  /** The routes of this analysis, by registration, for the next analysis (`keepRoutes`). */
+  private readonly reading = new Map<Route, { node: ts.Node; route: KeptRoute }>();
 
   constructor(
     readonly resolver: Resolver,
@@ -191,7 +196,7 @@ export class Routing {
   collect(graph: ModuleGraph, cancel?: CancellationSignal): void {
     const reaching = modulesReaching(graph, new Set([...this.extractors.values()].flatMap((e) => [...e.packages])));
     const modules = [...reaching].sort((a, b) => graph.evaluationOrder.get(a)! - graph.evaluationOrder.get(b)!);
-    const reach = new ImportReach(graph);
+    const reach = (this.reach = new ImportReach(graph));
     type Candidate = { call: ts.CallExpression; order: Order; created: boolean };
     // per module read now: its calls that pass a router into a function, its inert calls and its steps
     const read = new Map<Module, { candidates: Candidate[]; inert: Set<ts.CallExpression>; steps?: ModuleSteps }>();
@@ -562,7 +567,7 @@ export class Routing {
   /** Every route, read from the apps (routers nobody mounts) down through their mounts. */
   routes(): Route[] {
     const mounted = new Set(this.routers.flatMap((r) => r.entries.flatMap((e) => (e.kind === 'mount' ? [e.router] : []))));
-    const reader = new RouteReader(this, this.classifier, this.report);
+    const reader = new RouteReader(this, this.classifier, this.report, this.reading);
     const read = (root: RouterNode) => this.guarded(root.created.module, () => reader.read(root, root.kind === 'app'));
     this.routers.filter((r) => !mounted.has(r)).forEach(read);
     // routers only reachable through a mount cycle: apps first
@@ -571,7 +576,51 @@ export class Routing {
     }
     return reader.routes;
   }
+
+  /**
+   * A route of `routes()` with the facts of its handler: the very object of the last analysis when the route and its
+   * facts are as they were then (an unchanged result compares at once).
+   */
+  withFlow(route: Route, flow: HandlerFlow | undefined): Route {
+    const kept = this.reading.get(route)?.route;
+    const last = kept?.final;
+    const final = last && last.flow === flow ? last : flow ? { ...route, flow } : route;
+    if (kept) kept.final = final;
+    return final;
+  }
+
+  /** Keeps this analysis's routes, by registration, for the next analysis to take again what did not change. */
+  keepRoutes(): void {
+    const byNode = new Map<ts.Node, KeptRoute[]>();
+    for (const { node, route } of this.reading.values()) {
+      const list = byNode.get(node);
+      if (list) list.push(route); else byNode.set(node, [route]);
+    }
+    for (const [node, routes] of byNode) KEPT_ROUTES.set(node, routes);
+  }
 }
+
+/**
+ * A route as an analysis built it, with what it was built from beyond its registration node: while these are the
+ * same, the next analysis takes the route object again instead of building an equal one.
+ */
+interface KeptRoute {
+  framework: Framework;
+  method: string;
+  path: string;
+  mounted: boolean;
+  chain: readonly ChainLink[];
+  /** The handler's expression, and the import closure of its module (what its resolution and code may read). */
+  handler?: { expr: ts.Expression; reach: Reach };
+  /** The function it runs, by module path. */
+  code?: { fn: FunctionNode; path: string };
+  /** The route as built, and with its handler's facts. */
+  base: Route;
+  final?: Route;
+}
+
+/** The routes of the last analysis, by the node of their registration (parses of unchanged files are kept). */
+const KEPT_ROUTES = new WeakMap<ts.Node, KeptRoute[]>();
 
 class RouteReader {
   readonly routes: Route[] = [];
@@ -583,7 +632,17 @@ class RouteReader {
    */
   private readonly shared = new Map<LinkSource, Map<LinkScope, ChainLink>>();
 
-  constructor(private readonly routing: Routing, private readonly classifier: Classifier, private readonly report: (problem: Problem) => void) {}
+  /** Links of this analysis found equal to links of the last one. */
+  private readonly sameLinks = new Map<ChainLink, ChainLink>();
+  /** Routes of the last analysis taken again by this one (each once). */
+  private readonly taken = new Set<Route>();
+  /** Whether reading the handler of the route being built reported an import it cannot follow. */
+  private reportedByHandler = false;
+
+  constructor(
+    private readonly routing: Routing, private readonly classifier: Classifier, private readonly report: (problem: Problem) => void,
+    private readonly reading: Map<Route, { node: ts.Node; route: KeptRoute }>,
+  ) {}
 
   read(root: RouterNode, mounted: boolean): void {
     this.flatten(root, '', [], [], mounted);
@@ -636,13 +695,48 @@ class RouteReader {
     }
     // a stable sort: links of one stage keep their order (global, router, route)
     const chain = staged.sort((a, b) => a.stage - b.stage).map((s) => s.link);
-    const at = locate(entry.at.module, entry.at.node);
-    this.routes.push({
-      framework: router.framework, method, path, key: `${method} ${path}`, file: at.file, range: at.range,
-      ...(entry.handler ? { handler: this.handler(entry.handler, chain) } : {}), chain, mounted,
-    });
-    const code = entry.handler && this.handlerCode(entry.handler);
-    if (code) this.routing.handlerCodes.set(this.routes[this.routes.length - 1], code);
+    const handler = entry.handler && { expr: entry.handler.expr, reach: this.routing.reach!.of(entry.handler.module) };
+    const inputs = { framework: router.framework, method, path, mounted, handler };
+    // a route whose links the registration itself makes depend on the route is built each time
+    this.reportedByHandler = false;
+    const kept = entry.overrides ? undefined : KEPT_ROUTES.get(entry.at.node)?.find((k) => !this.taken.has(k.base) && this.sameInputs(k, inputs, chain));
+    let route: Route;
+    let code: { fn: FunctionNode; module: Module } | undefined;
+    if (kept) {
+      this.taken.add(kept.base);
+      route = kept.base;
+      code = kept.code && { fn: kept.code.fn, module: this.routing.resolver.graph.modules.get(kept.code.path)! };
+    } else {
+      const at = locate(entry.at.module, entry.at.node);
+      route = {
+        framework: router.framework, method, path, key: `${method} ${path}`, file: at.file, range: at.range,
+        ...(entry.handler ? { handler: this.handler(entry.handler, chain) } : {}), chain, mounted,
+      };
+      code = entry.handler && this.handlerCode(entry.handler);
+    }
+    this.routes.push(route);
+    if (code) this.routing.handlerCodes.set(route, code);
+    // a route whose handler reading reports something is built each time, so that the report is made each time
+    if (!entry.overrides && !this.reportedByHandler) {
+      const keeping: KeptRoute = { framework: router.framework, method, path, mounted, handler, chain: route.chain, base: route, final: kept?.final };
+      if (code) keeping.code = { fn: code.fn, path: code.module.path };
+      this.reading.set(route, { node: entry.at.node, route: keeping });
+    }
+  }
+
+  /** Whether a route of the last analysis was built from what this one would be built from. */
+  private sameInputs(kept: KeptRoute, now: Omit<KeptRoute, 'chain' | 'base'>, chain: readonly ChainLink[]): boolean {
+    return kept.framework === now.framework && kept.method === now.method && kept.path === now.path && kept.mounted === now.mounted
+      && kept.handler?.expr === now.handler?.expr && (!kept.handler || sameReach(kept.handler.reach, now.handler!.reach))
+      && kept.chain.length === chain.length && chain.every((link, i) => this.sameLink(link, kept.chain[i]));
+  }
+
+  /** Whether two links read the same (links are plain data, built the same way by every analysis). */
+  private sameLink(link: ChainLink, kept: ChainLink): boolean {
+    if (link === kept || this.sameLinks.get(link) === kept) return true;
+    if (JSON.stringify(link) !== JSON.stringify(kept)) return false;
+    this.sameLinks.set(link, kept);
+    return true;
   }
 
   /** A link in effect for the route, or undefined when its opt-out (or the route's override) skips the route. */
@@ -734,6 +828,7 @@ class RouteReader {
       const at = declarationSite(value, source.expr) ?? locate(value.module, value.node);
       const missing = (kind: LinkKind): kind is 'auth' | 'rate-limit' => (kind === 'auth' || kind === 'rate-limit') && !chain.some((link) => link.kind === kind);
       const own = missing('auth') || missing('rate-limit') ? this.classifier.byEffect(value.node, value.module) : undefined;
+      this.reportedByHandler = own !== undefined && this.classifier.metUnresolved(value.node);
       const enforces = own && missing(own.kind) ? { enforces: { kind: own.kind, evidence: own.evidence } } : {};
       return { file: at.file, range: at.range, ...name, ...enforces };
     }
