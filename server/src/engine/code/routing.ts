@@ -697,9 +697,8 @@ class RouteReader {
     const chain = staged.sort((a, b) => a.stage - b.stage).map((s) => s.link);
     const handler = entry.handler && { expr: entry.handler.expr, reach: this.routing.reach!.of(entry.handler.module) };
     const inputs = { framework: router.framework, method, path, mounted, handler };
-    // a route whose links the registration itself makes depend on the route is built each time
     this.reportedByHandler = false;
-    const kept = entry.overrides ? undefined : KEPT_ROUTES.get(entry.at.node)?.find((k) => !this.taken.has(k.base) && this.sameInputs(k, inputs, chain));
+    const kept = KEPT_ROUTES.get(entry.at.node)?.find((k) => !this.taken.has(k.base) && this.sameInputs(k, inputs, chain));
     let route: Route;
     let code: { fn: FunctionNode; module: Module } | undefined;
     if (kept) {
@@ -717,7 +716,7 @@ class RouteReader {
     this.routes.push(route);
     if (code) this.routing.handlerCodes.set(route, code);
     // a route whose handler reading reports something is built each time, so that the report is made each time
-    if (!entry.overrides && !this.reportedByHandler) {
+    if (!this.reportedByHandler) {
       const keeping: KeptRoute = { framework: router.framework, method, path, mounted, handler, chain: route.chain, base: route, final: kept?.final };
       if (code) keeping.code = { fn: code.fn, path: code.module.path };
       this.reading.set(route, { node: entry.at.node, route: keeping });
