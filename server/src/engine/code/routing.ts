@@ -121,6 +121,8 @@ export interface FrameworkExtractor {
    * files that are routes by where they are (Next.js).
    */
   collect?(routing: Routing, graph: ModuleGraph): void;
+  /** The packages `collect` reads exports of, when it reads nothing else: in code that imports none, it finds nothing. */
+  readonly collectsFrom?: ReadonlySet<string>;
 }
 
 /** Bounds on following registrations into functions and routers into mounts. */
@@ -252,7 +254,9 @@ export class Routing {
       // a module whose reading failed part way is read whole next time
       if (this.failed.has(module)) READ.delete(module.source); else READ.set(module.source, { reach: reach.of(module), inert: now.inert, steps: now.steps });
     }
-    for (const extractor of this.extractors.values()) extractor.collect?.(this, graph);
+    for (const extractor of this.extractors.values()) {
+      if (!extractor.collectsFrom || importsAny(graph, extractor.collectsFrom)) extractor.collect?.(this, graph);
+    }
   }
 
   /**
@@ -871,6 +875,14 @@ function applyingCall(at: Site): string | undefined {
 function orderPosition(call: ts.CallExpression): number {
   const callee = unwrap(call.expression);
   return ts.isPropertyAccessExpression(callee) ? callee.name.pos : call.pos;
+}
+
+/** Whether a module of the graph imports one of `packages`. */
+function importsAny(graph: ModuleGraph, packages: ReadonlySet<string>): boolean {
+  for (const module of graph.modules.values()) {
+    for (const ref of module.refs.values()) if (ref.kind === 'package' && packages.has(ref.specifier)) return true;
+  }
+  return false;
 }
 
 function keyOf(router: RouterNode): RouterKey {
