@@ -175,7 +175,7 @@ export class Routing {
   private steps?: Step[];
   /** The import closures of this analysis's modules (set once the modules are read). */
   reach?: ImportReach;
-  /** The routes of this analysis, by registration, for the next analysis (`keepRoutes`). */
+  /** Each route of this analysis (as built) with its registration node and inputs, for the next analysis (`keepRoutes`). */
   private readonly reading = new Map<Route, { node: ts.Node; route: KeptRoute }>();
 
   constructor(
@@ -640,7 +640,7 @@ class RouteReader {
   private readonly sameLinks = new Map<ChainLink, ChainLink>();
   /** Routes of the last analysis taken again by this one (each once). */
   private readonly taken = new Set<Route>();
-  /** Whether reading the handler of the route being built reported an import it cannot follow. */
+  /** Whether reading the handler of the route being built met an import it cannot follow (which that reading reports). */
   private reportedByHandler = false;
 
   constructor(
