@@ -2,7 +2,8 @@
  * Route analysis after edits: a session that keeps parses, handler facts and what each file's calls register between
  * analyses gives, after each edit of a multi-file app (its middleware, a router, the service a handler calls, the
  * record models, the app's mounts, a file that makes another file's calls registrations; a NestJS guard, module,
- * controller and bootstrap), exactly what a cold analysis of the same texts gives.
+ * controller and bootstrap; modules reordered unchanged, files deleted and written again; a Hono app's prefix constant,
+ * middleware, sub-apps and registering function), exactly what a cold analysis of the same texts gives.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -125,6 +126,127 @@ const NEST_EDITS: [string, (text: string) => string][] = [
   ['src/main.ts', () => readNest('src/main.ts')],
 ];
 
+/**
+ * Modules that register on an app they import, in the order the entry file imports them: an edit of the entry file
+ * reorders them without changing them, so their registrations, taken again from the last analysis, must take their
+ * new place in the order (a route moved behind the auth middleware); one of them passes the app into a function of
+ * another file.
+ */
+const ORDERED: Record<string, string> = {
+  'package.json': JSON.stringify({ name: 'shop', dependencies: { express: '^5.0.0' } }),
+  'src/app.ts': "import express from 'express';\n\nexport const app = express();\n",
+  'src/middleware/auth.ts': APP['src/middleware/auth.ts'],
+  // a handler that hands the request to a missing file: reading the handler reports the import
+  'src/public.ts': `import { app } from './app';
+import { relay } from './missing/relay';
+
+app.get('/status', (_req, res) => res.json({ ok: true }));
+app.post('/orders', (_req, res) => res.json({ created: true }));
+app.post('/relay', (req, res) => relay(req, res));
+`,
+  'src/secure.ts': `import { app } from './app';
+import { requireUser } from './middleware/auth';
+
+app.use(requireUser);
+app.get('/me', (_req, res) => res.json({}));
+`,
+  'src/setup.ts': `import type { Router } from 'express';
+
+export function mountAdmin(router: Router) {
+  router.delete('/admin/cache', (_req, res) => res.end());
+}
+`,
+  'src/admin.ts': "import { app } from './app';\nimport { mountAdmin } from './setup';\n\nmountAdmin(app);\n",
+  // middleware from a file that is missing, after every route: only reading the registration reports it
+  'src/audit.ts': "import { app } from './app';\nimport { audit } from './missing/audit';\n\napp.use(audit);\n",
+  'src/main.ts': "import './public';\nimport './admin';\nimport './secure';\nimport './audit';\nimport { app } from './app';\n\napp.listen(3000);\n",
+};
+
+/** Each edit: a file and its new text made from its current one (empty when it has none), or undefined to delete it. */
+type FileEdit = [string, (text: string) => string | undefined];
+
+const ORDERED_EDITS: FileEdit[] = [
+  // the public routes are now registered after the auth middleware
+  ['src/main.ts', (t) => t.replace("import './public';\nimport './admin';\nimport './secure';", "import './admin';\nimport './secure';\nimport './public';")],
+  // the function the app is passed into registers another path
+  ['src/setup.ts', (t) => t.replace("'/admin/cache'", "'/admin/cache/all'")],
+  // the module that passes the app in is now read after the auth middleware: unchanged, it moves
+  ['src/main.ts', (t) => t.replace("import './admin';\nimport './secure';", "import './secure';\nimport './admin';")],
+  ['src/middleware/auth.ts', (t) => t.replace("  if (!req.headers.authorization) return res.status(401).json({ error: 'unauthorized' });\n", '')],
+  // a module deleted, then written again
+  ['src/secure.ts', () => undefined],
+  ['src/secure.ts', () => ORDERED['src/secure.ts']],
+  ['src/middleware/auth.ts', () => ORDERED['src/middleware/auth.ts']],
+  ['src/main.ts', () => ORDERED['src/main.ts']],
+  ['src/setup.ts', () => ORDERED['src/setup.ts']],
+];
+
+/**
+ * A Hono app: sub-apps mounted below a prefix imported from a constants file, a sub-app with a base path, a sub-app
+ * behind its own auth middleware, and routes registered by a function the app is passed into.
+ */
+const HONO: Record<string, string> = {
+  'package.json': JSON.stringify({ name: 'api', dependencies: { hono: '^4.0.0' } }),
+  'src/constants.ts': "export const API = '/api';\n",
+  'src/middleware/auth.ts': `import type { Context, Next } from 'hono';
+
+export async function requireUser(c: Context, next: Next) {
+  if (!c.req.header('authorization')) return c.json({ error: 'unauthorized' }, 401);
+  await next();
+}
+`,
+  'src/routes/users.ts': `import { Hono } from 'hono';
+import { requireUser } from '../middleware/auth';
+
+export const users = new Hono();
+users.use('*', requireUser);
+users.get('/:id', (c) => c.json({ id: c.req.param('id') }));
+users.delete('/:id', (c) => c.body(null, 204));
+`,
+  'src/routes/orders.ts': `import { Hono } from 'hono';
+
+export const orders = new Hono().basePath('/orders');
+orders.get('/', (c) => c.json([]));
+orders.post('/:id/refund', (c) => c.json({ refunded: true }));
+`,
+  'src/register.ts': `import type { Hono } from 'hono';
+
+export function registerAdmin(app: Hono, prefix: string) {
+  app.get(prefix + '/stats', (c) => c.json({}));
+  app.delete(prefix + '/cache', (c) => c.body(null, 204));
+}
+`,
+  'src/app.ts': `import { Hono } from 'hono';
+import { API } from './constants';
+import { users } from './routes/users';
+import { orders } from './routes/orders';
+import { registerAdmin } from './register';
+
+export const app = new Hono();
+app.route(API + '/users', users);
+app.route(API, orders);
+registerAdmin(app, API + '/admin');
+`,
+};
+
+const HONO_EDITS: FileEdit[] = [
+  // the prefix every mount reads
+  ['src/constants.ts', () => "export const API = '/v1';\n"],
+  // the middleware stops authenticating
+  ['src/middleware/auth.ts', (t) => t.replace("  if (!c.req.header('authorization')) return c.json({ error: 'unauthorized' }, 401);\n", '')],
+  ['src/routes/users.ts', (t) => t.replace("users.delete('/:id'", "users.delete('/:id/profile'")],
+  ['src/middleware/auth.ts', () => HONO['src/middleware/auth.ts']],
+  // the function the app is passed into registers one more route
+  ['src/register.ts', (t) => t.replace("  app.delete(", "  app.post(prefix + '/reindex', (c) => c.json({}));\n  app.delete(")],
+  // a mounted file deleted, then written again
+  ['src/routes/orders.ts', () => undefined],
+  ['src/routes/orders.ts', () => HONO['src/routes/orders.ts']],
+  ['src/routes/users.ts', (t) => t.replace("users.use('*', requireUser);\n", '')],
+  ['src/constants.ts', () => HONO['src/constants.ts']],
+  ['src/routes/users.ts', () => HONO['src/routes/users.ts']],
+  ['src/register.ts', () => HONO['src/register.ts']],
+];
+
 function readNest(file: string): string { return readFileSync(join(NEST, file), 'utf8'); }
 
 /** Every file of a folder, by path relative to it. */
@@ -152,7 +274,7 @@ function request(texts: Map<string, string>) {
 const said = (result: AnalysisResult) => JSON.parse(JSON.stringify({ findings: result.findings, routes: result.routes, problems: result.problems }));
 
 /** Analyses `app` after each of `edits` in one session, and each time cold; the distinct outcomes. */
-async function editedAgainstCold(app: Record<string, string>, edits: [string, (text: string) => string][]): Promise<number> {
+async function editedAgainstCold(app: Record<string, string>, edits: FileEdit[]): Promise<number> {
   const texts = new Map(Object.entries(app).map(([file, text]) => [`${ROOT}/${file}`, text]));
   const session = new Session();
   let last: Analysis | undefined = await session.analyze(request(texts));
@@ -160,7 +282,8 @@ async function editedAgainstCold(app: Record<string, string>, edits: [string, (t
   const outcomes = new Set<string>();
   for (const [file, edit] of edits) {
     const path = `${ROOT}/${file}`;
-    texts.set(path, edit(texts.get(path)!));
+    const text = edit(texts.get(path) ?? '');
+    if (text === undefined) texts.delete(path); else texts.set(path, text);
     last = await session.analyze(request(texts), last);
     const cold = said(await analyze(request(texts)));
     assert.deepEqual(said(last!.result), cold, `after the edit of ${file}`);
@@ -177,5 +300,15 @@ test('route analysis after each edit of a multi-file app equals a cold analysis 
 
 test('NestJS route analysis after each edit of a guard, a module, a controller and the bootstrap equals a cold analysis', async () => {
   const outcomes = await editedAgainstCold(filesOf(NEST), NEST_EDITS);
+  assert.ok(outcomes >= 6, `${outcomes} distinct outcomes`);
+});
+
+test('route analysis after edits that reorder unchanged modules, delete and write files again, equals a cold analysis', async () => {
+  const outcomes = await editedAgainstCold(ORDERED, ORDERED_EDITS);
+  assert.ok(outcomes >= 5, `${outcomes} distinct outcomes`);
+});
+
+test('Hono route analysis after each edit of a prefix constant, a middleware, a sub-app and a registering function equals a cold analysis', async () => {
+  const outcomes = await editedAgainstCold(HONO, HONO_EDITS);
   assert.ok(outcomes >= 6, `${outcomes} distinct outcomes`);
 });

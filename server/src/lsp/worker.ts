@@ -67,8 +67,8 @@ function relativeTo<T, S>(items: T[], held: T[], key: (item: T) => string, send:
   let byKey: Map<string, number[]> | undefined;
   const known = new WeakMap<object, object>();
   return items.map((item, index) => {
-    // a quick result keeps the items an edit did not move, at the same index
-    if (held[index] === item) return index;
+    // most items stand where they stood in the last result: an edit changes few
+    if (index < held.length && sameData(held[index], item, known)) return index;
     if (!byKey) {
       byKey = new Map();
       held.forEach((h, i) => { const k = key(h); byKey!.set(k, [...(byKey!.get(k) ?? []), i]); });

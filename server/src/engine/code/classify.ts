@@ -121,6 +121,8 @@ interface Effects {
   answers429?: boolean;
   /** What it hands the request to when that cannot be seen. */
   delegate?: string;
+  /** It (or a helper it calls) passes the request into an import that cannot be followed: reading it reports that. */
+  unresolved?: boolean;
 }
 
 /** How deep the project's own helpers are followed from a middleware. */
@@ -274,6 +276,14 @@ export class Classifier {
     return { kind: 'other', evidence: NOT_A_CHECK, seen: 'code' };
   }
 
+  /**
+   * Whether classifying `fn` by its effects met an import that cannot be followed, which that reading reports (once
+   * per analysis): an analysis that does not read it again does not report it.
+   */
+  metUnresolved(fn: FunctionNode): boolean {
+    return this.effectsOf.get(fn)?.unresolved === true;
+  }
+
   /** What a function's code does: library calls, rejections, and the same of the project's helpers it calls. */
   private effects(fn: FunctionNode, module: Module, depth: number): Effects {
     const cached = this.effectsOf.get(fn);
@@ -310,7 +320,9 @@ export class Classifier {
       effects.rejection ??= helper.rejection;
       effects.answers429 ||= helper.answers429;
       effects.delegate ??= helper.delegate;
+      effects.unresolved ||= helper.unresolved;
     } else if (callee.kind === 'unresolved' && passesRequest) {
+      effects.unresolved = true;
       this.unresolved(callee);
       effects.delegate ??= `${displayName(unwrap(call.expression))}, defined in an unresolved module`;
     } else if (callee.kind === 'unknown') {

@@ -26,6 +26,7 @@ import { DEFAULT_MAX_CODE_FILE_SIZE, loadModules } from './modules';
 import { Resolver } from './resolve';
 import { Routing, type FrameworkExtractor } from './routing';
 import { FlowAnalysis, PRISMA_SCHEMA_PATHS } from './flow';
+import type { HandlerFlow } from './flow/model';
 
 export type { ChainLink, Framework, Handler, ImportNeed, LinkKind, LinkScope, Location, Reuse, Route, RouteOptions } from './model';
 export { DEFAULT_MAX_CODE_FILE_SIZE } from './modules';
@@ -63,14 +64,17 @@ export async function analyzeRoutes(request: RouteRequest): Promise<RouteAnalysi
     if (request.cancel?.cancelled) return { routes: [], problems, inputs: graph.inputs };
     routing.collect(graph, request.cancel);
     if (request.cancel?.cancelled) return { routes: [], problems, inputs: graph.inputs };
-    const routes = routing.routes().sort(compareRoutes);
+    const built = routing.routes().sort(compareRoutes);
     const prismaSchemas = await readPrismaSchemas(request, graph.inputs);
     const flows = new FlowAnalysis(resolver, graph, prismaSchemas);
+    const flowOf = new Map<Route, HandlerFlow>();
     for (const [route, code] of routing.handlerCodes) {
-      if (request.cancel?.cancelled) break;
+      if (request.cancel?.cancelled) return { routes: [], problems, inputs: graph.inputs };
       const flow = flows.handler(code.fn, code.module, route.framework);
-      if (flow) route.flow = flow;
+      if (flow) flowOf.set(route, flow);
     }
+    const routes = built.map((route) => routing.withFlow(route, flowOf.get(route)));
+    routing.keepRoutes();
     graph.inputs.push(...prismaSchemas.keys());
     return { routes, problems, inputs: graph.inputs };
   } catch (error) {

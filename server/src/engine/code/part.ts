@@ -96,21 +96,25 @@ export function groupApps(routes: readonly Route[], folders: readonly string[]):
 
 /** The protections of a kind applied to some routes, each once (by where it is applied), with the routes it covers. */
 function mechanisms(routes: readonly Route[], kind: 'auth' | 'rate-limit'): Mechanism[] {
-  const found = new Map<string, Mechanism>();
+  const found = new Map<string, { mechanism: Mechanism; covered: Set<Route> }>();
   for (const route of routes) {
     for (const link of linksOf(route, kind)) {
       const { file, range } = link.appliedAt;
       const key = `${file}:${range.start.line}:${range.start.character}`;
-      let mechanism = found.get(key);
-      if (!mechanism) {
-        mechanism = {
+      let applied = found.get(key);
+      if (!applied) {
+        const mechanism = {
           name: link.name, evidence: link.evidence, appliedAt: link.appliedAt, ...(link.definedAt ? { definedAt: link.definedAt } : {}),
           ...(link.reuse ? { reuse: link.reuse } : {}), routes: [],
         };
-        found.set(key, mechanism);
+        found.set(key, (applied = { mechanism, covered: new Set() }));
       }
-      if (!mechanism.routes.includes(route)) mechanism.routes.push(route);
+      // a route covered twice from one place (two links applied there) is listed once
+      if (!applied.covered.has(route)) {
+        applied.covered.add(route);
+        applied.mechanism.routes.push(route);
+      }
     }
   }
-  return [...found.values()];
+  return [...found.values()].map((applied) => applied.mechanism);
 }

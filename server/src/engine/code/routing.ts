@@ -12,6 +12,7 @@ import ts = require('typescript');
 import type { CancellationSignal, Problem } from '../types';
 import { displayName, optedOut, type Classification, type Classifier } from './classify';
 import type { ChainLink, Framework, Handler, LinkKind, LinkScope, Reuse, Route } from './model';
+import type { HandlerFlow } from './flow/model';
 import { locate, type Module, type ModuleGraph } from './modules';
 import { ImportReach, modulesReaching, sameReach, type Reach } from './reach';
 import { declarationSite, exportNames, isFunctionNode, unwrap, type FunctionNode, type Resolver, type Value } from './resolve';
@@ -102,6 +103,11 @@ export interface FrameworkExtractor {
   /** The packages whose exports `creates` recognises: code that reaches none of them makes no router of its own. */
   readonly packages: ReadonlySet<string>;
   /**
+   * Its registrations add entries to routers and nothing else (no state of its own, no router changed): what a
+   * module's calls register on its routers can then be taken again from an earlier analysis.
+   */
+  readonly entriesOnly?: boolean;
+  /**
    * Recognises the creation of an app or router: the callee is a package export (`express` `default`), `construct`
    * tells `new` from a call.
    */
@@ -115,6 +121,8 @@ export interface FrameworkExtractor {
    * files that are routes by where they are (Next.js).
    */
   collect?(routing: Routing, graph: ModuleGraph): void;
+  /** The packages `collect` reads exports of, when it reads nothing else: in code that imports none, it finds nothing. */
+  readonly collectsFrom?: ReadonlySet<string>;
 }
 
 /** Bounds on following registrations into functions and routers into mounts. */
@@ -127,12 +135,32 @@ const MAX_ROUTES = 100_000;
 interface Active { link: LinkSource; pattern: PathPattern; methods?: readonly string[]; scope: LinkScope }
 
 /**
- * The calls of a parsed file that register nothing and pass no router on (most calls: `res.json(...)`, a query), with
- * the import closure they were read with. Whether a call registers something or passes a router depends only on its
- * file and the files its imports reach, so while they read the same, an analysis after an edit elsewhere reads only
- * the file's other calls again (parses are kept between analyses, and with them these nodes).
+ * What reading a parsed file's calls gave, with the import closure it was read with. Whether a call registers
+ * something, and what, depends only on its file and the files its imports reach, so while they read the same an
+ * analysis after an edit elsewhere does not read the file's calls again (parses are kept between analyses, and with
+ * them these nodes): when every router they met is of a framework whose registrations are entries only, it takes
+ * again what they did (`steps`); otherwise it reads again only the calls that register something or pass a router
+ * on, and skips the others (`inert`, most calls of an app: `res.json(...)`, a query).
  */
-const INERT = new WeakMap<ts.SourceFile, { reach: Reach; calls: ReadonlySet<ts.CallExpression> }>();
+const READ = new WeakMap<ts.SourceFile, { reach: Reach; inert: ReadonlySet<ts.CallExpression>; steps?: ModuleSteps }>();
+
+/** A router as a step names it: by the node that creates it, with what that creation made. */
+interface RouterKey { framework: Framework; kind: 'app' | 'router'; created: Site; prefix: string; leaks: boolean }
+
+type KeptEntry = Exclude<Entry, { kind: 'mount' }> | (Omit<Extract<Entry, { kind: 'mount' }>, 'router'> & { router: RouterKey });
+
+/**
+ * What reading a module's calls did, in order: a router met (made when first met: the order routers are made in
+ * orders the routes of several apps), an entry added to a router, a link classified (which reports the imports it
+ * cannot follow).
+ */
+type Step =
+  | { kind: 'router'; router: RouterKey }
+  | { kind: 'entry'; router: RouterKey; entry: KeptEntry }
+  | { kind: 'classify'; expr: ts.Expression; module: Module; runs?: { expr: ts.Expression; module: Module } };
+
+/** The steps of reading a module's calls: as registrations, then as calls that pass a router into a function. */
+interface ModuleSteps { direct: Step[]; included: Step[] }
 
 export class Routing {
   readonly routers: RouterNode[] = [];
@@ -143,6 +171,12 @@ export class Routing {
   private readonly allMethods: Set<string>;
   private readonly extractors: Map<Framework, FrameworkExtractor>;
   private readonly failed = new Set<Module>();
+  /** The steps of the module being read, while they may be taken again; undefined when they may not. */
+  private steps?: Step[];
+  /** The import closures of this analysis's modules (set once the modules are read). */
+  reach?: ImportReach;
+  /** Each route of this analysis (as built) with its registration node and inputs, for the next analysis (`keepRoutes`). */
+  private readonly reading = new Map<Route, { node: ts.Node; route: KeptRoute }>();
 
   constructor(
     readonly resolver: Resolver,
@@ -158,22 +192,31 @@ export class Routing {
    * Reads every registration of every module; stops between modules once `cancel` is set (an edit after a short pause
    * starts an analysis that the next keystroke makes stale). Only a module whose imports reach a framework's package
    * (itself or through project files) can hold a router: the calls of the others are not read here, and what their
-   * functions register on routers passed in is read where a router is passed (`include`).
+   * functions register on routers passed in is read where a router is passed (`include`). A module whose files read
+   * as in the last analysis is not read again (`READ`).
    */
   collect(graph: ModuleGraph, cancel?: CancellationSignal): void {
     const reaching = modulesReaching(graph, new Set([...this.extractors.values()].flatMap((e) => [...e.packages])));
     const modules = [...reaching].sort((a, b) => graph.evaluationOrder.get(a)! - graph.evaluationOrder.get(b)!);
-    const reach = new ImportReach(graph);
-    const candidates: { call: ts.CallExpression; module: Module; order: Order; created: boolean }[] = [];
-    // per module: its inert calls, those kept from an earlier analysis and those found now
-    const inert = new Map<Module, Set<ts.CallExpression>>();
+    const reach = (this.reach = new ImportReach(graph));
+    type Candidate = { call: ts.CallExpression; order: Order; created: boolean };
+    // per module read now: its calls that pass a router into a function, its inert calls and its steps
+    const read = new Map<Module, { candidates: Candidate[]; inert: Set<ts.CallExpression>; steps?: ModuleSteps }>();
+    const kept = new Map<Module, ModuleSteps>();
     for (const module of modules) {
       if (cancel?.cancelled) return;
       const position = graph.evaluationOrder.get(module)!;
-      const kept = INERT.get(module.source);
-      const skip = kept && sameReach(kept.reach, reach.of(module)) ? kept.calls : undefined;
-      const found = new Set(skip);
-      inert.set(module, found);
+      const before = READ.get(module.source);
+      const same = before !== undefined && sameReach(before.reach, reach.of(module));
+      if (same && before.steps) {
+        kept.set(module, before.steps);
+        this.replay(before.steps.direct, position, graph);
+        continue;
+      }
+      const skip = same ? before.inert : undefined;
+      const now = { candidates: [] as Candidate[], inert: new Set(skip), steps: { direct: [], included: [] } as ModuleSteps | undefined };
+      read.set(module, now);
+      this.steps = now.steps!.direct;
       this.guarded(module, () => {
         for (const call of module.calls) {
           if (skip?.has(call)) continue;
@@ -182,23 +225,85 @@ export class Routing {
           if (this.registration(call, module, EMPTY_ENV, order, false)) continue;
           // a call whose reading made a router is read every time: when a router is made decides the routes' order
           const created = this.routers.length > routers;
-          if (call.arguments.length > 0) candidates.push({ call, module, order, created }); else if (!created) found.add(call);
+          if (call.arguments.length > 0) now.candidates.push({ call, order, created }); else if (!created) now.inert.add(call);
         }
       });
+      if (!this.steps) now.steps = undefined;
+      this.steps = undefined;
     }
     // registrations inside functions that receive a router count where the router is passed in
-    for (const { call, module, order, created } of candidates) {
+    for (const module of modules) {
       if (cancel?.cancelled) return;
-      this.guarded(module, () => {
-        const routers = this.routers.length;
-        if (!this.include(call, module, EMPTY_ENV, order, []) && !created && this.routers.length === routers) inert.get(module)!.add(call);
-      });
+      const steps = kept.get(module);
+      if (steps) {
+        this.replay(steps.included, graph.evaluationOrder.get(module)!, graph);
+        continue;
+      }
+      const now = read.get(module)!;
+      this.steps = now.steps?.included;
+      for (const { call, order, created } of now.candidates) {
+        this.guarded(module, () => {
+          const routers = this.routers.length;
+          if (!this.include(call, module, EMPTY_ENV, order, []) && !created && this.routers.length === routers) now.inert.add(call);
+        });
+      }
+      if (!this.steps) now.steps = undefined;
+      this.steps = undefined;
     }
-    for (const [module, calls] of inert) {
+    for (const [module, now] of read) {
       // a module whose reading failed part way is read whole next time
-      if (this.failed.has(module)) INERT.delete(module.source); else INERT.set(module.source, { reach: reach.of(module), calls });
+      if (this.failed.has(module)) READ.delete(module.source); else READ.set(module.source, { reach: reach.of(module), inert: now.inert, steps: now.steps });
     }
-    for (const extractor of this.extractors.values()) extractor.collect?.(this, graph);
+    for (const extractor of this.extractors.values()) {
+      if (!extractor.collectsFrom || importsAny(graph, extractor.collectsFrom)) extractor.collect?.(this, graph);
+    }
+  }
+
+  /**
+   * Does again what reading a module's calls did in an earlier analysis, for the module at `position` now: its
+   * files read the same, so only where they are (the modules of this analysis) and the module's place in the
+   * evaluation order change.
+   */
+  private replay(steps: readonly Step[], position: number, graph: ModuleGraph): void {
+    const moduleOf = (module: Module): Module => graph.modules.get(module.path)!;
+    const siteOf = (site: Site): Site => ({ module: moduleOf(site.module), node: site.node });
+    const routerOf = (key: RouterKey) => this.router(key.framework, key.kind, siteOf(key.created), key);
+    const linkOf = (link: LinkSource): LinkSource => ({
+      ...link, module: moduleOf(link.module), at: siteOf(link.at), ...(link.runs ? { runs: { expr: link.runs.expr, module: moduleOf(link.runs.module) } } : {}),
+    });
+    for (const step of steps) {
+      if (step.kind === 'router') routerOf(step.router);
+      else if (step.kind === 'classify') this.classifier.middleware(step.expr, moduleOf(step.module), step.runs && { expr: step.runs.expr, module: moduleOf(step.runs.module) });
+      else {
+        const { entry } = step;
+        const order = [position, ...entry.order.slice(1)];
+        routerOf(step.router).entries.push(
+          entry.kind === 'use' ? { ...entry, order, link: linkOf(entry.link) }
+            : entry.kind === 'route' ? { ...entry, order, at: siteOf(entry.at), links: entry.links.map(linkOf), ...(entry.handler ? { handler: linkOf(entry.handler) } : {}) }
+              : { ...entry, order, at: siteOf(entry.at), router: routerOf(entry.router) },
+        );
+      }
+    }
+  }
+
+  /** Records a step of the module being read; a router of a framework whose registrations are more than entries stops it. */
+  private record(step: Step): void {
+    if (!this.steps) return;
+    const routers = step.kind === 'entry' ? [step.router, ...(step.entry.kind === 'mount' ? [step.entry.router] : [])] : step.kind === 'router' ? [step.router] : [];
+    if (routers.some((router) => !this.extractors.get(router.framework)!.entriesOnly)) this.steps = undefined;
+    else this.steps.push(step);
+  }
+
+  /** Adds an entry to a router, recording it. */
+  private add(router: RouterNode, entry: Entry): void {
+    router.entries.push(entry);
+    this.record({ kind: 'entry', router: keyOf(router), entry: entry.kind === 'mount' ? { ...entry, router: keyOf(entry.router) } : entry });
+  }
+
+  /** Classifies a link as applied, recording it. */
+  private classify(expr: ts.Expression, module: Module, runs?: { expr: ts.Expression; module: Module }): void {
+    this.classifier.middleware(expr, module, runs);
+    this.record({ kind: 'classify', expr, module, ...(runs ? { runs } : {}) });
   }
 
   /**
@@ -263,6 +368,7 @@ export class Routing {
    * `order`: a framework that calls the function itself (a Fastify plugin) reads it this way.
    */
   includeFunction(fn: FunctionNode, module: Module, env: Env, order: Order): void {
+    this.steps = undefined;
     this.within(fn, module, env, order, [fn]);
   }
 
@@ -338,12 +444,16 @@ export class Routing {
       this.byCreation.set(created.node, router);
       this.routers.push(router);
     }
+    this.record({ kind: 'router', router: keyOf(router) });
     return router;
   }
 
   private created(callee: Extract<Value, { kind: 'external' }>, call: ts.CallExpression | ts.NewExpression, module: Module): RouterView | undefined {
     const existing = this.byCreation.get(call);
-    if (existing) return { router: existing, basePath: '' };
+    if (existing) {
+      this.record({ kind: 'router', router: keyOf(existing) });
+      return { router: existing, basePath: '' };
+    }
     const names = exportNames(callee.path);
     for (const extractor of this.extractors.values()) {
       const made = extractor.creates({ specifier: callee.specifier, names }, ts.isNewExpression(call), call, module, this);
@@ -431,7 +541,7 @@ export class Routing {
    */
   mountTarget(expr: ts.Expression, module: Module, env: Env): RouterView | undefined {
     const view = this.view(expr, module, env);
-    if (!view) this.classifier.middleware(expr, module);
+    if (!view) this.classify(expr, module);
     return view;
   }
 
@@ -444,16 +554,16 @@ export class Routing {
 
   use(view: RouterView, order: Order, pattern: PathPattern, link: LinkSource, methods?: readonly string[]): void {
     // classified now, so that an import it cannot follow is reported even when no route comes after it
-    if (!link.fixed) this.classifier.middleware(link.expr, link.module, link.runs);
-    view.router.entries.push({ kind: 'use', order, pattern: underPrefix(view.basePath, pattern), link, ...(methods ? { methods } : {}) });
+    if (!link.fixed) this.classify(link.expr, link.module, link.runs);
+    this.add(view.router, { kind: 'use', order, pattern: underPrefix(view.basePath, pattern), link, ...(methods ? { methods } : {}) });
   }
 
   route(view: RouterView, order: Order, route: { method: string; path: string; at: Site; links: LinkSource[]; handler?: LinkSource; overrides?: RouteOverrides }): void {
-    view.router.entries.push({ kind: 'route', order, ...route, path: joinPaths(view.basePath, route.path) });
+    this.add(view.router, { kind: 'route', order, ...route, path: joinPaths(view.basePath, route.path) });
   }
 
   mount(view: RouterView, order: Order, path: string, router: RouterNode, at: Site): void {
-    view.router.entries.push({ kind: 'mount', order, path: joinPaths(view.basePath, path), router, at });
+    this.add(view.router, { kind: 'mount', order, path: joinPaths(view.basePath, path), router, at });
   }
 
   // ---- route facts ----
@@ -461,7 +571,7 @@ export class Routing {
   /** Every route, read from the apps (routers nobody mounts) down through their mounts. */
   routes(): Route[] {
     const mounted = new Set(this.routers.flatMap((r) => r.entries.flatMap((e) => (e.kind === 'mount' ? [e.router] : []))));
-    const reader = new RouteReader(this, this.classifier, this.report);
+    const reader = new RouteReader(this, this.classifier, this.report, this.reading);
     const read = (root: RouterNode) => this.guarded(root.created.module, () => reader.read(root, root.kind === 'app'));
     this.routers.filter((r) => !mounted.has(r)).forEach(read);
     // routers only reachable through a mount cycle: apps first
@@ -470,7 +580,51 @@ export class Routing {
     }
     return reader.routes;
   }
+
+  /**
+   * A route of `routes()` with the facts of its handler: the very object of the last analysis when the route and its
+   * facts are as they were then (an unchanged result compares at once).
+   */
+  withFlow(route: Route, flow: HandlerFlow | undefined): Route {
+    const kept = this.reading.get(route)?.route;
+    const last = kept?.final;
+    const final = last && last.flow === flow ? last : flow ? { ...route, flow } : route;
+    if (kept) kept.final = final;
+    return final;
+  }
+
+  /** Keeps this analysis's routes, by registration, for the next analysis to take again what did not change. */
+  keepRoutes(): void {
+    const byNode = new Map<ts.Node, KeptRoute[]>();
+    for (const { node, route } of this.reading.values()) {
+      const list = byNode.get(node);
+      if (list) list.push(route); else byNode.set(node, [route]);
+    }
+    for (const [node, routes] of byNode) KEPT_ROUTES.set(node, routes);
+  }
 }
+
+/**
+ * A route as an analysis built it, with what it was built from beyond its registration node: while these are the
+ * same, the next analysis takes the route object again instead of building an equal one.
+ */
+interface KeptRoute {
+  framework: Framework;
+  method: string;
+  path: string;
+  mounted: boolean;
+  chain: readonly ChainLink[];
+  /** The handler's expression, and the import closure of its module (what its resolution and code may read). */
+  handler?: { expr: ts.Expression; reach: Reach };
+  /** The function it runs, by module path. */
+  code?: { fn: FunctionNode; path: string };
+  /** The route as built, and with its handler's facts. */
+  base: Route;
+  final?: Route;
+}
+
+/** The routes of the last analysis, by the node of their registration (parses of unchanged files are kept). */
+const KEPT_ROUTES = new WeakMap<ts.Node, KeptRoute[]>();
 
 class RouteReader {
   readonly routes: Route[] = [];
@@ -482,7 +636,17 @@ class RouteReader {
    */
   private readonly shared = new Map<LinkSource, Map<LinkScope, ChainLink>>();
 
-  constructor(private readonly routing: Routing, private readonly classifier: Classifier, private readonly report: (problem: Problem) => void) {}
+  /** Links of this analysis found equal to links of the last one. */
+  private readonly sameLinks = new Map<ChainLink, ChainLink>();
+  /** Routes of the last analysis taken again by this one (each once). */
+  private readonly taken = new Set<Route>();
+  /** Whether reading the handler of the route being built met an import it cannot follow (which that reading reports). */
+  private reportedByHandler = false;
+
+  constructor(
+    private readonly routing: Routing, private readonly classifier: Classifier, private readonly report: (problem: Problem) => void,
+    private readonly reading: Map<Route, { node: ts.Node; route: KeptRoute }>,
+  ) {}
 
   read(root: RouterNode, mounted: boolean): void {
     this.flatten(root, '', [], [], mounted);
@@ -535,13 +699,47 @@ class RouteReader {
     }
     // a stable sort: links of one stage keep their order (global, router, route)
     const chain = staged.sort((a, b) => a.stage - b.stage).map((s) => s.link);
-    const at = locate(entry.at.module, entry.at.node);
-    this.routes.push({
-      framework: router.framework, method, path, key: `${method} ${path}`, file: at.file, range: at.range,
-      ...(entry.handler ? { handler: this.handler(entry.handler, chain) } : {}), chain, mounted,
-    });
-    const code = entry.handler && this.handlerCode(entry.handler);
-    if (code) this.routing.handlerCodes.set(this.routes[this.routes.length - 1], code);
+    const handler = entry.handler && { expr: entry.handler.expr, reach: this.routing.reach!.of(entry.handler.module) };
+    const inputs = { framework: router.framework, method, path, mounted, handler };
+    this.reportedByHandler = false;
+    const kept = KEPT_ROUTES.get(entry.at.node)?.find((k) => !this.taken.has(k.base) && this.sameInputs(k, inputs, chain));
+    let route: Route;
+    let code: { fn: FunctionNode; module: Module } | undefined;
+    if (kept) {
+      this.taken.add(kept.base);
+      route = kept.base;
+      code = kept.code && { fn: kept.code.fn, module: this.routing.resolver.graph.modules.get(kept.code.path)! };
+    } else {
+      const at = locate(entry.at.module, entry.at.node);
+      route = {
+        framework: router.framework, method, path, key: `${method} ${path}`, file: at.file, range: at.range,
+        ...(entry.handler ? { handler: this.handler(entry.handler, chain) } : {}), chain, mounted,
+      };
+      code = entry.handler && this.handlerCode(entry.handler);
+    }
+    this.routes.push(route);
+    if (code) this.routing.handlerCodes.set(route, code);
+    // a route whose handler reading reports something is built each time, so that the report is made each time
+    if (!this.reportedByHandler) {
+      const keeping: KeptRoute = { framework: router.framework, method, path, mounted, handler, chain: route.chain, base: route, final: kept?.final };
+      if (code) keeping.code = { fn: code.fn, path: code.module.path };
+      this.reading.set(route, { node: entry.at.node, route: keeping });
+    }
+  }
+
+  /** Whether a route of the last analysis was built from what this one would be built from. */
+  private sameInputs(kept: KeptRoute, now: Omit<KeptRoute, 'chain' | 'base'>, chain: readonly ChainLink[]): boolean {
+    return kept.framework === now.framework && kept.method === now.method && kept.path === now.path && kept.mounted === now.mounted
+      && kept.handler?.expr === now.handler?.expr && (!kept.handler || sameReach(kept.handler.reach, now.handler!.reach))
+      && kept.chain.length === chain.length && chain.every((link, i) => this.sameLink(link, kept.chain[i]));
+  }
+
+  /** Whether two links read the same (links are plain data, built the same way by every analysis). */
+  private sameLink(link: ChainLink, kept: ChainLink): boolean {
+    if (link === kept || this.sameLinks.get(link) === kept) return true;
+    if (JSON.stringify(link) !== JSON.stringify(kept)) return false;
+    this.sameLinks.set(link, kept);
+    return true;
   }
 
   /** A link in effect for the route, or undefined when its opt-out (or the route's override) skips the route. */
@@ -633,6 +831,7 @@ class RouteReader {
       const at = declarationSite(value, source.expr) ?? locate(value.module, value.node);
       const missing = (kind: LinkKind): kind is 'auth' | 'rate-limit' => (kind === 'auth' || kind === 'rate-limit') && !chain.some((link) => link.kind === kind);
       const own = missing('auth') || missing('rate-limit') ? this.classifier.byEffect(value.node, value.module) : undefined;
+      this.reportedByHandler = own !== undefined && this.classifier.metUnresolved(value.node);
       const enforces = own && missing(own.kind) ? { enforces: { kind: own.kind, evidence: own.evidence } } : {};
       return { file: at.file, range: at.range, ...name, ...enforces };
     }
@@ -676,6 +875,18 @@ function applyingCall(at: Site): string | undefined {
 function orderPosition(call: ts.CallExpression): number {
   const callee = unwrap(call.expression);
   return ts.isPropertyAccessExpression(callee) ? callee.name.pos : call.pos;
+}
+
+/** Whether a module of the graph imports one of `packages`. */
+function importsAny(graph: ModuleGraph, packages: ReadonlySet<string>): boolean {
+  for (const module of graph.modules.values()) {
+    for (const ref of module.refs.values()) if (ref.kind === 'package' && packages.has(ref.specifier)) return true;
+  }
+  return false;
+}
+
+function keyOf(router: RouterNode): RouterKey {
+  return { framework: router.framework, kind: router.kind, created: router.created, prefix: router.prefix, leaks: router.leaks };
 }
 
 function compareOrder(a: Order, b: Order): number {

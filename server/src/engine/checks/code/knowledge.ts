@@ -24,9 +24,16 @@ export function routeOperation(route: Route): OperationRef {
   return { method: route.method, path: route.path };
 }
 
-/** The literal segments of a route's path, lower-cased. */
-function literalSegments(route: Route): string[] {
-  return route.path.toLowerCase().split('/').filter((s) => s !== '' && !s.startsWith('{'));
+/**
+ * The literal segments of a route's path, lower-cased; split once per route, which several checks read (the route
+ * analysis gives an unchanged route as the same object again after an edit).
+ */
+const SEGMENTS = new WeakMap<Route, readonly string[]>();
+
+function literalSegments(route: Route): readonly string[] {
+  let segments = SEGMENTS.get(route);
+  if (!segments) SEGMENTS.set(route, (segments = route.path.toLowerCase().split('/').filter((s) => s !== '' && !s.startsWith('{'))));
+  return segments;
 }
 
 /** Whether the path names a parameter (`{id}`; `{?}` is a segment the analysis could not read). */

@@ -13,6 +13,7 @@ export const express: FrameworkExtractor = {
   framework: 'express',
   methods: new Set([...VERBS, 'use', 'route']),
   packages: new Set(['express']),
+  entriesOnly: true,
 
   creates({ specifier, names }) {
     if (!this.packages.has(specifier)) return undefined;

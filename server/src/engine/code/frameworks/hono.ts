@@ -14,6 +14,7 @@ export const hono: FrameworkExtractor = {
   framework: 'hono',
   methods: new Set([...VERBS, 'on', 'use', 'route']),
   packages: new Set(['hono', 'hono/tiny', 'hono/quick']),
+  entriesOnly: true,
 
   creates({ specifier, names }, construct) {
     return construct && this.packages.has(specifier) && names.length === 1 && names[0] === 'Hono' ? { kind: 'app', leaks: true } : undefined;

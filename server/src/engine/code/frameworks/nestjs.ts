@@ -72,6 +72,8 @@ export const nestjs: FrameworkExtractor = {
   framework: 'nestjs',
   methods: new Set(['use', 'setGlobalPrefix', 'useGlobalGuards', 'enableVersioning']),
   packages: new Set(['@nestjs/core']),
+  // apps are made by `NestFactory.create`, controllers decorated by `@Controller`
+  collectsFrom: new Set(['@nestjs/core', COMMON]),
 
   creates({ specifier, names }) {
     return this.packages.has(specifier) && names.join('.') === 'NestFactory.create' ? { kind: 'app', leaks: false } : undefined;
