@@ -140,7 +140,10 @@ export class Resolver {
     let found = DECLARATIONS.get(identifier);
     if (found === undefined) {
       found = null;
-      for (let node: ts.Node | undefined = identifier.parent; node && !found; node = node.parent) found = this.scopeOf(node)?.get(identifier.text) ?? null;
+      // every ancestor of every identifier looked up is tested: one lookup of the kind each
+      for (let node: ts.Node | undefined = identifier.parent; node && !found; node = node.parent) {
+        if (SCOPE_KINDS.has(node.kind)) found = this.scopeOf(node).get(identifier.text) ?? null;
+      }
       DECLARATIONS.set(identifier, found);
     }
     return found ?? undefined;
@@ -299,10 +302,8 @@ export class Resolver {
     return { kind: 'unknown', reason: `a member of ${ts.isClassLike(cls) ? 'a class' : 'a value'} the analysis does not follow` };
   }
 
-  /** The names a node declares for the code inside it, computed once per scope. */
-  private scopeOf(node: ts.Node): Map<string, ts.Node> | undefined {
-    // asked of every ancestor of every identifier looked up: one test of the kind
-    if (!SCOPE_KINDS.has(node.kind)) return undefined;
+  /** The names a scope node (of `SCOPE_KINDS`) declares for the code inside it, computed once per scope. */
+  private scopeOf(node: ts.Node): Map<string, ts.Node> {
     let names = SCOPES.get(node);
     if (names) return names;
     names = new Map();

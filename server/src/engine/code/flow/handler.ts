@@ -302,46 +302,53 @@ export class HandlerAnalysis {
     return val;
   }
 
+  /** One dispatch on the node's kind (this runs for every expression of every handler). */
   private compute(expr: ts.Expression, frame: Frame): Val {
     const e = unwrap(expr);
     if (e !== expr) return this.evaluate(e, frame);
-    if (ts.isAwaitExpression(e)) {
-      const val = this.evaluate(e.expression, frame);
-      return val.query !== undefined ? { origins: val.origins } : val;
-    }
-    if (ts.isIdentifier(e)) return this.identifier(e, frame);
-    if (e.kind === ts.SyntaxKind.ThisKeyword) return { origins: [], role: 'this' };
-    if (ts.isNumericLiteral(e)) return { origins: [], bounded: true };
-    if (ts.isPropertyAccessExpression(e) || (ts.isElementAccessExpression(e) && ts.isStringLiteralLike(e.argumentExpression))) {
-      const name = ts.isPropertyAccessExpression(e) ? e.name.text : (e.argumentExpression as ts.StringLiteralLike).text;
-      return this.member(this.evaluate(e.expression, frame), name, e, frame);
-    }
-    if (ts.isElementAccessExpression(e)) return this.evaluate(e.expression, frame);
-    if (ts.isCallExpression(e)) return this.call(e, frame);
-    if (ts.isNewExpression(e)) return this.construct(e, frame);
-    if (ts.isObjectLiteralExpression(e)) {
-      const parts: Val[] = [];
-      for (const p of e.properties) {
-        if (ts.isSpreadAssignment(p)) parts.push(this.evaluate(p.expression, frame));
-        else if (ts.isPropertyAssignment(p)) parts.push(this.evaluate(p.initializer, frame));
-        else if (ts.isShorthandPropertyAssignment(p)) parts.push(this.evaluate(p.name, frame));
+    switch (e.kind) {
+      case ts.SyntaxKind.AwaitExpression: {
+        const val = this.evaluate((e as ts.AwaitExpression).expression, frame);
+        return val.query !== undefined ? { origins: val.origins } : val;
       }
-      return union(...parts);
+      case ts.SyntaxKind.Identifier: return this.identifier(e as ts.Identifier, frame);
+      case ts.SyntaxKind.ThisKeyword: return { origins: [], role: 'this' };
+      case ts.SyntaxKind.NumericLiteral: return { origins: [], bounded: true };
+      case ts.SyntaxKind.PropertyAccessExpression: {
+        const access = e as ts.PropertyAccessExpression;
+        return this.member(this.evaluate(access.expression, frame), access.name.text, e, frame);
+      }
+      case ts.SyntaxKind.ElementAccessExpression: {
+        const access = e as ts.ElementAccessExpression;
+        const base = this.evaluate(access.expression, frame);
+        return ts.isStringLiteralLike(access.argumentExpression) ? this.member(base, access.argumentExpression.text, e, frame) : base;
+      }
+      case ts.SyntaxKind.CallExpression: return this.call(e as ts.CallExpression, frame);
+      case ts.SyntaxKind.NewExpression: return this.construct(e as ts.NewExpression, frame);
+      case ts.SyntaxKind.ObjectLiteralExpression: {
+        const parts: Val[] = [];
+        for (const p of (e as ts.ObjectLiteralExpression).properties) {
+          if (ts.isSpreadAssignment(p)) parts.push(this.evaluate(p.expression, frame));
+          else if (ts.isPropertyAssignment(p)) parts.push(this.evaluate(p.initializer, frame));
+          else if (ts.isShorthandPropertyAssignment(p)) parts.push(this.evaluate(p.name, frame));
+        }
+        return union(...parts);
+      }
+      case ts.SyntaxKind.ArrayLiteralExpression:
+        return union(...(e as ts.ArrayLiteralExpression).elements.map((x) => this.evaluate(ts.isSpreadElement(x) ? x.expression : x, frame)));
+      case ts.SyntaxKind.ConditionalExpression: {
+        const conditional = e as ts.ConditionalExpression;
+        this.ownershipCheck(conditional.condition, frame);
+        return union(this.evaluate(conditional.whenTrue, frame), this.evaluate(conditional.whenFalse, frame));
+      }
+      case ts.SyntaxKind.BinaryExpression: return this.binary(e as ts.BinaryExpression, frame);
+      case ts.SyntaxKind.TemplateExpression: return union(...(e as ts.TemplateExpression).templateSpans.map((s) => this.evaluate(s.expression, frame)));
+      case ts.SyntaxKind.SpreadElement: return this.evaluate((e as ts.SpreadElement).expression, frame);
+      case ts.SyntaxKind.PrefixUnaryExpression: case ts.SyntaxKind.TypeOfExpression: case ts.SyntaxKind.VoidExpression: case ts.SyntaxKind.DeleteExpression:
+        e.forEachChild((c) => { if (ts.isExpression(c)) this.evaluate(c, frame); });
+        return EMPTY;
+      default: return EMPTY;
     }
-    if (ts.isArrayLiteralExpression(e)) return union(...e.elements.map((x) => this.evaluate(ts.isSpreadElement(x) ? x.expression : x, frame)));
-    if (ts.isConditionalExpression(e)) {
-      this.ownershipCheck(e.condition, frame);
-      return union(this.evaluate(e.whenTrue, frame), this.evaluate(e.whenFalse, frame));
-    }
-    if (ts.isBinaryExpression(e)) return this.binary(e, frame);
-    if (ts.isTemplateExpression(e)) return union(...e.templateSpans.map((s) => this.evaluate(s.expression, frame)));
-    if (ts.isSpreadElement(e)) return this.evaluate(e.expression, frame);
-    if (isFunctionNode(e)) return EMPTY;
-    if (ts.isPrefixUnaryExpression(e) || ts.isTypeOfExpression(e) || ts.isVoidExpression(e) || ts.isDeleteExpression(e)) {
-      e.forEachChild((c) => { if (ts.isExpression(c)) this.evaluate(c, frame); });
-      return EMPTY;
-    }
-    return EMPTY;
   }
 
   private binary(e: ts.BinaryExpression, frame: Frame): Val {
@@ -424,25 +431,27 @@ export class HandlerAnalysis {
   /** `base.name`. */
   member(base: Val, name: string, node: ts.Node, frame: Frame): Val {
     if (!base.role && base.origins.length === 0) return EMPTY;
-    const text = short(node, frame.module.source);
+    // the label is written only when an origin takes it (most members are of `this` or of plain values)
+    let written: string | undefined;
+    const text = () => (written ??= short(node, frame.module.source));
     switch (base.role) {
       case 'request': {
         const part = REQUEST_PARTS[name];
-        if (part) return { origins: [this.requestOrigin(frame, node, part, undefined, text)] };
-        if (CALLER_MEMBERS.has(name)) return this.caller(frame, node, text);
+        if (part) return { origins: [this.requestOrigin(frame, node, part, undefined, text())] };
+        if (CALLER_MEMBERS.has(name)) return this.caller(frame, node, text());
         if (name === 'nextUrl') return { origins: [], role: 'request' };
         if (name === 'searchParams') return { origins: [], role: 'searchParams' };
         return EMPTY;
       }
       case 'context':
         if (name === 'request' || name === 'req') return { origins: [], role: 'request' };
-        if (name === 'params' || name === 'query' || name === 'headers' || name === 'cookies') return { origins: [this.requestOrigin(frame, node, REQUEST_PARTS[name], undefined, text)] };
+        if (name === 'params' || name === 'query' || name === 'headers' || name === 'cookies') return { origins: [this.requestOrigin(frame, node, REQUEST_PARTS[name], undefined, text())] };
         if (name === 'state') return { origins: [], role: 'state' };
         if (name === 'var') return { origins: [], role: 'state' };
         return EMPTY;
       case 'response': return name === 'locals' ? { origins: [], role: 'state' } : EMPTY;
-      case 'state': return CALLER_MEMBERS.has(name) || name === 'jwtPayload' ? this.caller(frame, node, text) : EMPTY;
-      case 'nextContext': return name === 'params' ? { origins: [this.requestOrigin(frame, node, 'params', undefined, text)] } : EMPTY;
+      case 'state': return CALLER_MEMBERS.has(name) || name === 'jwtPayload' ? this.caller(frame, node, text()) : EMPTY;
+      case 'nextContext': return name === 'params' ? { origins: [this.requestOrigin(frame, node, 'params', undefined, text())] } : EMPTY;
       case 'this': return this.thisMember(name, frame);
     }
     // a count, not the records
@@ -451,9 +460,9 @@ export class HandlerAnalysis {
     if (name === 'rows' && base.origins.some((o) => o.kind === 'record' && this.accesses[o.access].library === 'sql')) return { origins: base.origins };
     return {
       origins: base.origins.map((o): Origin => {
-        if (o.kind === 'request') return o.field === undefined ? { ...o, field: name, at: this.at(frame, node), label: text } : o;
-        if (o.kind === 'record') return o.fields ? o : { ...o, fields: [name], label: text, at: this.at(frame, node) };
-        if (o.kind === 'caller') return o.field === undefined ? { ...o, field: name, label: text } : o;
+        if (o.kind === 'request') return o.field === undefined ? { ...o, field: name, at: this.at(frame, node), label: text() } : o;
+        if (o.kind === 'record') return o.fields ? o : { ...o, fields: [name], label: text(), at: this.at(frame, node) };
+        if (o.kind === 'caller') return o.field === undefined ? { ...o, field: name, label: text() } : o;
         return o;
       }),
       ...(base.query !== undefined ? { query: base.query } : {}),
@@ -570,20 +579,21 @@ export class HandlerAnalysis {
     const first = e.arguments[0];
     const key = first && ts.isStringLiteralLike(first) ? first.text : undefined;
     if (!receiver.role && !(method === 'json' && first)) return undefined;
-    const text = short(e, frame.module.source);
+    let written: string | undefined;
+    const text = () => (written ??= short(e, frame.module.source));
     switch (receiver.role) {
       case 'request':
-        if (method === 'get' || method === 'header') return { origins: [this.requestOrigin(frame, e, 'headers', key?.toLowerCase(), text)] };
-        if (method === 'param') return { origins: [this.requestOrigin(frame, e, 'params', key, text)] };
-        if (method === 'query' || method === 'queries') return { origins: [this.requestOrigin(frame, e, 'query', key, text)] };
-        if (method === 'json' || method === 'parseBody' || method === 'formData' || method === 'text') return { origins: [this.requestOrigin(frame, e, 'body', undefined, text)] };
+        if (method === 'get' || method === 'header') return { origins: [this.requestOrigin(frame, e, 'headers', key?.toLowerCase(), text())] };
+        if (method === 'param') return { origins: [this.requestOrigin(frame, e, 'params', key, text())] };
+        if (method === 'query' || method === 'queries') return { origins: [this.requestOrigin(frame, e, 'query', key, text())] };
+        if (method === 'json' || method === 'parseBody' || method === 'formData' || method === 'text') return { origins: [this.requestOrigin(frame, e, 'body', undefined, text())] };
         if (method === 'valid') {
           this.bodyValidated = true;
-          return { origins: [this.requestOrigin(frame, e, 'body', '(validated)', text)] };
+          return { origins: [this.requestOrigin(frame, e, 'body', '(validated)', text())] };
         }
         return undefined;
       case 'searchParams':
-        return method === 'get' || method === 'getAll' ? { origins: [this.requestOrigin(frame, e, 'query', key, text)] } : undefined;
+        return method === 'get' || method === 'getAll' ? { origins: [this.requestOrigin(frame, e, 'query', key, text())] } : undefined;
       case 'response':
         if (RESPONSE_METHODS.has(method) && first) {
           this.sink(frame, 'response', short(e.expression, frame.module.source), first, this.evaluate(first, frame));
@@ -591,7 +601,7 @@ export class HandlerAnalysis {
         }
         return CHAINING_RESPONSE_METHODS.has(method) ? receiver : undefined;
       case 'context':
-        if (method === 'get' && key !== undefined) return /user|jwt|payload|session|auth|principal|account/i.test(key) ? this.caller(frame, e, text) : EMPTY;
+        if (method === 'get' && key !== undefined) return /user|jwt|payload|session|auth|principal|account/i.test(key) ? this.caller(frame, e, text()) : EMPTY;
         if ((method === 'json' || method === 'body') && first) {
           this.sink(frame, 'response', short(e.expression, frame.module.source), first, this.evaluate(first, frame));
           return EMPTY;

@@ -156,8 +156,8 @@ function decorators(node: ts.Node): ts.CallExpression[] {
 /** The name of a package export a value is (`Get` from @nestjs/common), or undefined. */
 function exported(value: Value, specifier: string): string | undefined {
   if (value.kind !== 'external' || value.specifier !== specifier) return undefined;
-  const names = value.path.filter((p) => p !== '()');
-  return names[names.length - 1];
+  for (let i = value.path.length - 1; i >= 0; i--) if (value.path[i] !== '()') return value.path[i];
+  return undefined;
 }
 
 class NestReader {
