@@ -219,27 +219,27 @@ export class HandlerAnalysis {
     this.active.delete(frame.fn);
   }
 
-  /** Visits statements in order, evaluating every expression once. */
+  /** Visits statements in order, evaluating every expression once (one dispatch on the kind of common statements). */
   visit(node: ts.Node, frame: Frame): void {
     if (!this.tick()) return;
-    if (isFunctionNode(node) || ts.isClassLike(node)) return;
-    if (ts.isReturnStatement(node)) {
-      if (node.expression) this.returned(frame, node.expression, this.evaluate(node.expression, frame));
-      return;
-    }
-    if (ts.isVariableDeclaration(node)) {
-      this.declared(node, frame);
-      return;
-    }
-    if (ts.isIfStatement(node) || ts.isConditionalExpression(node)) this.ownershipCheck(ts.isIfStatement(node) ? node.expression : node.condition, frame);
-    if (ts.isExpressionStatement(node)) {
-      this.evaluate(node.expression, frame);
-      return;
-    }
-    if (ts.isThrowStatement(node)) return;
-    if (ts.isExpression(node)) {
-      this.evaluate(node, frame);
-      return;
+    switch (node.kind) {
+      case ts.SyntaxKind.ReturnStatement: {
+        const { expression } = node as ts.ReturnStatement;
+        if (expression) this.returned(frame, expression, this.evaluate(expression, frame));
+        return;
+      }
+      case ts.SyntaxKind.VariableDeclaration: this.declared(node as ts.VariableDeclaration, frame); return;
+      case ts.SyntaxKind.ExpressionStatement: this.evaluate((node as ts.ExpressionStatement).expression, frame); return;
+      case ts.SyntaxKind.ThrowStatement: return;
+      case ts.SyntaxKind.IfStatement: this.ownershipCheck((node as ts.IfStatement).expression, frame); break;
+      case ts.SyntaxKind.Block: case ts.SyntaxKind.VariableStatement: case ts.SyntaxKind.VariableDeclarationList: break;
+      default:
+        if (isFunctionNode(node) || ts.isClassLike(node)) return;
+        if (ts.isExpression(node)) {
+          if (ts.isConditionalExpression(node)) this.ownershipCheck(node.condition, frame);
+          this.evaluate(node, frame);
+          return;
+        }
     }
     node.forEachChild((child) => { this.visit(child, frame); });
   }
