@@ -97,6 +97,8 @@ export function groupApps(routes: readonly Route[], folders: readonly string[]):
 /** The protections of a kind applied to some routes, each once (by where it is applied), with the routes it covers. */
 function mechanisms(routes: readonly Route[], kind: 'auth' | 'rate-limit'): Mechanism[] {
   const found = new Map<string, Mechanism>();
+  // the last route each mechanism took: a route's links are read together, so this is enough to take a route once
+  const lastRoute = new Map<Mechanism, Route>();
   for (const route of routes) {
     for (const link of linksOf(route, kind)) {
       const { file, range } = link.appliedAt;
@@ -109,7 +111,10 @@ function mechanisms(routes: readonly Route[], kind: 'auth' | 'rate-limit'): Mech
         };
         found.set(key, mechanism);
       }
-      if (!mechanism.routes.includes(route)) mechanism.routes.push(route);
+      if (lastRoute.get(mechanism) !== route) {
+        mechanism.routes.push(route);
+        lastRoute.set(mechanism, route);
+      }
     }
   }
   return [...found.values()];
