@@ -59,6 +59,10 @@ export interface Frame {
 const REQUEST_PARTS: Record<string, RequestPart> = {
   params: 'params', query: 'query', body: 'body', headers: 'headers', cookies: 'cookies', signedCookies: 'cookies',
 };
+/** The NestJS parameter decorators that bind a part of the request. */
+const NEST_REQUEST_DECORATORS = new Map<string, RequestPart>([['Param', 'params'], ['Query', 'query'], ['Body', 'body'], ['Headers', 'headers'], ['Cookies', 'cookies']]);
+/** Where the caller's id is below a handler's first parameter, when the auth before it leaves the caller there. */
+const CALLER_ID_PATHS: Partial<Record<Framework, string>> = { express: 'user.id', fastify: 'user.id', koa: 'state.user.id' };
 const CALLER_MEMBERS = new Set(['user', 'auth', 'currentUser', 'session', 'principal', 'account']);
 const LOG_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace', 'fatal', 'verbose', 'silly', 'http']);
 const LOGGER_NAMES = /^(?:console|log|logger|_logger|pino|winston|bunyan|signale)$/i;
@@ -147,8 +151,8 @@ export class HandlerAnalysis {
     const params = frame.fn.parameters;
     const first = params[0] && ts.isIdentifier(params[0].name) ? params[0].name.text : undefined;
     // how the handler's code would name the caller's id, where the auth before it leaves the caller
-    const callerOf: Partial<Record<Framework, string>> = { express: `${first}.user.id`, fastify: `${first}.user.id`, koa: `${first}.state.user.id` };
-    if (first && callerOf[this.framework]) this.defaultCallerText = callerOf[this.framework];
+    const callerPath = CALLER_ID_PATHS[this.framework];
+    if (first && callerPath) this.defaultCallerText = `${first}.${callerPath}`;
     const bind = (i: number, val: Val) => { if (params[i]) frame.env.set(params[i], val); };
     switch (this.framework) {
       case 'express': case 'fastify': bind(0, { origins: [], role: 'request' }); bind(1, { origins: [], role: 'response' }); break;
@@ -170,7 +174,7 @@ export class HandlerAnalysis {
       const d = decoratorCall(decorator);
       if (!d) continue;
       const key = d.args[0] && ts.isStringLiteralLike(d.args[0]) ? d.args[0].text : undefined;
-      const part = ({ Param: 'params', Query: 'query', Body: 'body', Headers: 'headers', Cookies: 'cookies' } as Record<string, RequestPart>)[d.name];
+      const part = NEST_REQUEST_DECORATORS.get(d.name);
       if (part) {
         if (part === 'body' && !key) this.bodyType(frame, param);
         const validated = part === 'body' && (this.whitelisted || d.args.some((a) => /whitelist\s*:\s*true/.test(a.getText(frame.module.source))));

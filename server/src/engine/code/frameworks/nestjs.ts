@@ -57,6 +57,22 @@ interface RouteMetadata {
   throttle?: string;
 }
 
+/** What a controller gives each route of its methods. */
+interface Controller {
+  view: RouterView;
+  module: Module;
+  app: AppSettings;
+  /** The `RouterModule` path of its module. */
+  modulePath: string;
+  /** Its paths as templates ('' when it has none). */
+  prefixes: string[];
+  versions?: Version[];
+  metadata: DecoratorMetadata;
+}
+
+/** What decorators set: metadata by key, and whether they skip or tune the throttler. */
+interface DecoratorMetadata { values: Map<MetadataKey, string>; skipThrottle?: boolean; throttle?: string }
+
 const settings = new WeakMap<RouterNode, AppSettings>();
 
 function settingsOf(app: RouterNode): AppSettings {
@@ -326,44 +342,48 @@ class NestReader {
     for (const link of this.guardsOf(classDecorators, module)) this.routing.use(view, [-1, guardOrder.next++], EVERY_PATH, link);
     const classMetadata = this.metadata(classDecorators, module);
     const prefixes = (controllerPaths ?? [undefined]).map((p) => (p ? toTemplate(this.routing.text(p, module)) : ''));
-    for (const member of cls.members) {
-      if (!ts.isMethodDeclaration(member)) continue;
-      const methodDecorators = this.decorators(member, module);
-      const methodMetadata = this.metadata(methodDecorators, module);
-      const metadata: RouteMetadata = {
-        handler: methodMetadata.values, controller: classMetadata.values,
-        skipThrottle: methodMetadata.skipThrottle ?? classMetadata.skipThrottle,
-        throttle: methodMetadata.throttle ?? classMetadata.throttle,
-      };
-      const links = this.guardsOf(methodDecorators, module);
-      let methodVersions: Version[] | undefined;
-      for (const { call: decorator, common } of methodDecorators) {
-        if (common === 'Version' && decorator.arguments[0]) methodVersions = versions(this.routing, decorator.arguments[0], module);
-      }
-      const routeVersions = app.versioning ? methodVersions ?? controllerVersions ?? app.versioning.defaults : [];
-      for (const { call: decorator, common } of methodDecorators) {
-        const httpMethod = common && ROUTE_DECORATORS[common];
-        if (!httpMethod) continue;
-        const arg = decorator.arguments[0];
-        const paths = arg ? this.routing.paths(arg, module) : [{ raw: '', node: unwrap(decorator.expression) }];
-        paths.forEach(({ raw, node }, i) => {
-          for (const prefix of prefixes) {
-            for (const version of routeVersions.length > 0 ? routeVersions : [undefined]) {
-              const segment = version === undefined || typeof version !== 'string' ? '' : `${app.versioning!.prefix}${version}`;
-              // `exclude` is matched without the version segment
-              const local = joinPaths(modulePath, prefix, toTemplate(raw));
-              const skipPrefix = app.exclude.some((x) => covers(x.pattern, local) && (!x.methods || x.methods.includes(httpMethod)));
-              this.routing.route(view, [member.pos, i], {
-                method: httpMethod, path: joinPaths(skipPrefix ? '' : app.prefix, segment, local), at: { module, node },
-                links, handler: { expr: member.name as ts.Expression, module, at: { module, node: member.name } },
-                overrides: (link) => this.override(link, metadata),
-              });
-            }
-          }
-        });
-      }
-    }
+    const controller: Controller = { view, module, app, modulePath, prefixes, versions: controllerVersions, metadata: classMetadata };
+    for (const member of cls.members) if (ts.isMethodDeclaration(member)) this.methodRoutes(member, controller);
     return router;
+  }
+
+  /** The routes of one method of a controller: one per route decorator, path, controller path and version. */
+  private methodRoutes(member: ts.MethodDeclaration, controller: Controller): void {
+    const { view, module, app, modulePath, prefixes } = controller;
+    const methodDecorators = this.decorators(member, module);
+    const methodMetadata = this.metadata(methodDecorators, module);
+    const metadata: RouteMetadata = {
+      handler: methodMetadata.values, controller: controller.metadata.values,
+      skipThrottle: methodMetadata.skipThrottle ?? controller.metadata.skipThrottle,
+      throttle: methodMetadata.throttle ?? controller.metadata.throttle,
+    };
+    const links = this.guardsOf(methodDecorators, module);
+    let methodVersions: Version[] | undefined;
+    for (const { call: decorator, common } of methodDecorators) {
+      if (common === 'Version' && decorator.arguments[0]) methodVersions = versions(this.routing, decorator.arguments[0], module);
+    }
+    const routeVersions = app.versioning ? methodVersions ?? controller.versions ?? app.versioning.defaults : [];
+    for (const { call: decorator, common } of methodDecorators) {
+      const httpMethod = common && ROUTE_DECORATORS[common];
+      if (!httpMethod) continue;
+      const arg = decorator.arguments[0];
+      const paths = arg ? this.routing.paths(arg, module) : [{ raw: '', node: unwrap(decorator.expression) }];
+      paths.forEach(({ raw, node }, i) => {
+        for (const prefix of prefixes) {
+          for (const version of routeVersions.length > 0 ? routeVersions : [undefined]) {
+            const segment = version === undefined || typeof version !== 'string' ? '' : `${app.versioning!.prefix}${version}`;
+            // `exclude` is matched without the version segment
+            const local = joinPaths(modulePath, prefix, toTemplate(raw));
+            const skipPrefix = app.exclude.some((x) => covers(x.pattern, local) && (!x.methods || x.methods.includes(httpMethod)));
+            this.routing.route(view, [member.pos, i], {
+              method: httpMethod, path: joinPaths(skipPrefix ? '' : app.prefix, segment, local), at: { module, node },
+              links, handler: { expr: member.name as ts.Expression, module, at: { module, node: member.name } },
+              overrides: (link) => this.override(link, metadata),
+            });
+          }
+        }
+      });
+    }
   }
 
   /** The guards of `@UseGuards(...)` decorators: the decorator nearest the declaration applies first. */
@@ -376,7 +396,7 @@ class NestReader {
   }
 
   /** The metadata the decorators set: `SetMetadata(KEY, value)` directly, through a function, or `applyDecorators`. */
-  private metadata(list: readonly Decorator[], module: Module): { values: Map<MetadataKey, string>; skipThrottle?: boolean; throttle?: string } {
+  private metadata(list: readonly Decorator[], module: Module): DecoratorMetadata {
     const values = new Map<MetadataKey, string>();
     let skipThrottle: boolean | undefined;
     let throttle: string | undefined;
