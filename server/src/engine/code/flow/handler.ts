@@ -133,8 +133,9 @@ export class HandlerAnalysis {
   }
 
   private frame(fn: FunctionNode, module: Module, depth: number, env: Map<ts.Node, Val>): Frame {
+    // every frame has the same fields, `cls` too (undefined outside a class): the evaluation reads frames all the time
     const cls = fn.parent && ts.isClassLike(fn.parent) ? { node: fn.parent, module } : undefined;
-    return { module, fn, depth, root: depth === 0, env, memo: new Map(), added: new Map(), returns: [], ...(cls ? { cls } : {}) };
+    return { module, fn, depth, root: depth === 0, env, memo: new Map(), added: new Map(), returns: [], cls };
   }
 
   private tick(): boolean {
