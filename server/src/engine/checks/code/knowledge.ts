@@ -24,9 +24,14 @@ export function routeOperation(route: Route): OperationRef {
   return { method: route.method, path: route.path };
 }
 
+/** Literal segments by route: several checks try several vocabularies on each route. */
+const SEGMENTS = new WeakMap<Route, readonly string[]>();
+
 /** The literal segments of a route's path, lower-cased. */
-function literalSegments(route: Route): string[] {
-  return route.path.toLowerCase().split('/').filter((s) => s !== '' && !s.startsWith('{'));
+function literalSegments(route: Route): readonly string[] {
+  let segments = SEGMENTS.get(route);
+  if (!segments) SEGMENTS.set(route, (segments = route.path.toLowerCase().split('/').filter((s) => s !== '' && !s.startsWith('{'))));
+  return segments;
 }
 
 /** Whether the path names a parameter (`{id}`; `{?}` is a segment the analysis could not read). */
