@@ -78,6 +78,7 @@ export function joinPaths(...templates: string[]): string {
   // called for every route and every link of its chain: a template already in shape ('/a/b') is taken whole
   let joined = '';
   for (const template of templates) {
+    if (template === '') continue;
     if (template.charCodeAt(0) === SLASH && template.charCodeAt(template.length - 1) !== SLASH && !template.includes('//')) joined += template;
     else for (const segment of template.split('/')) if (segment !== '') joined += `/${segment}`;
   }
