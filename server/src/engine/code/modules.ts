@@ -421,13 +421,10 @@ const isModuleExports = (node: ts.Node): boolean =>
  */
 function walk(source: ts.SourceFile, note: (node: ts.Node) => void): void {
   const stack: ts.Node[] = [source];
-  let parent: ts.Node = source;
-  const adopt = (child: ts.Node) => {
-    (child as { parent: ts.Node }).parent = parent;
-    stack.push(child);
-  };
+  walking.stack = stack;
   while (stack.length > 0) {
-    parent = stack.pop()!;
+    const parent = stack.pop()!;
+    walking.parent = parent;
     if (parent.kind === ts.SyntaxKind.CallExpression || parent.kind === ts.SyntaxKind.BinaryExpression) note(parent);
     // the children were pushed first to last: reversed, the first is visited next
     const from = stack.length;
@@ -438,6 +435,17 @@ function walk(source: ts.SourceFile, note: (node: ts.Node) => void): void {
       stack[j] = child;
     }
   }
+}
+
+/**
+ * What `walk` works on. One walk runs at a time (it never yields), so one callback serves every file: TypeScript's
+ * child visitors, compiled for that callback, stay valid from one file to the next.
+ */
+const walking: { stack: ts.Node[]; parent?: ts.Node } = { stack: [] };
+
+function adopt(child: ts.Node): void {
+  (child as { parent?: ts.Node }).parent = walking.parent;
+  walking.stack.push(child);
 }
 
 /** Imports, exports and calls of one parsed file; links each of its nodes to its parent (parsed without them). */
