@@ -62,6 +62,13 @@ const SEMANTICS: [string, string, boolean][] = [
   ['**/node_modules/**', 'a/node_modules/x/api.yaml', true],
   ['**/node_modules/**', 'a/node_modules_old/api.yaml', false],
   ['**/.git/**', 'a/.git/api.yaml', true],
+  // the literal text a glob holds is necessary, never enough: it must stand where the glob puts it
+  ['a*b*c', 'cba', false],
+  ['a*b*c', 'abc', true],
+  ['**/src/**/x.ts', 'x.ts/src/', false],
+  ['**/src/**/x.ts', 'app/src/lib/x.ts', true],
+  ['/api/{v1,v2}/*', '/api/v3/users', false],
+  ['/api/{v1,v2}/*', '/api/v2/users', true],
 ];
 
 test('each glob construct matches what it should and nothing else', () => {

@@ -108,7 +108,9 @@ class Nfa {
   private live: Int32Array;
   private following: Int32Array;
 
-  constructor(kinds: number[], args: number[], outs: number[], private readonly start: number, private readonly accept: number) {
+  constructor(kinds: number[], args: number[], outs: number[], private readonly start: number, private readonly accept: number,
+    /** Text every match holds: its runs of literal characters outside braces (`/api/` in `/api/{a,b}`). */
+    private readonly required: readonly string[]) {
     this.kind = Uint8Array.from(kinds);
     this.arg = Int32Array.from(args);
     this.out = Int32Array.from(outs);
@@ -120,6 +122,8 @@ class Nfa {
 
   /** Runs over the path with a set of live states: each character visits each state at most once. */
   matches(path: string): boolean {
+    // most paths fail a glob for lack of its literal text, which is found without running the NFA
+    for (const text of this.required) if (!path.includes(text)) return false;
     const { kind, arg, out } = this;
     this.joined.fill(0);
     // step k is the set after k - 1 characters
@@ -172,7 +176,7 @@ class NfaBuilder {
 
   build(pieces: Piece[]): Nfa {
     const accept = this.add(ACCEPT, 0, -1);
-    return new Nfa(this.kinds, this.args, this.outs, this.sequence(pieces, accept), accept);
+    return new Nfa(this.kinds, this.args, this.outs, this.sequence(pieces, accept), accept, literalRuns(pieces));
   }
 
   /** Builds `pieces` followed by the state `next`; returns the first state. */
@@ -206,6 +210,18 @@ class NfaBuilder {
     this.outs.push(out);
     return this.kinds.length - 1;
   }
+}
+
+/** The runs of consecutive literal pieces of a sequence (what is inside braces is left out: it is one of several). */
+function literalRuns(pieces: Piece[]): string[] {
+  const runs: string[] = [];
+  let run = '';
+  for (const piece of pieces) {
+    if (piece.kind === 'literal') run += String.fromCharCode(piece.code);
+    else if (run !== '') { runs.push(run); run = ''; }
+  }
+  if (run !== '') runs.push(run);
+  return runs;
 }
 
 // ---- cache --------------------------------------------------------------------------------------------------------

@@ -414,6 +414,40 @@ const hasModifier = (node: ts.Node, kind: ts.SyntaxKind) =>
 const isModuleExports = (node: ts.Node): boolean =>
   ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'module' && node.name.text === 'exports';
 
+/**
+ * One pass over the whole tree in source order, which also links every node to its parent (files are parsed without
+ * them). Iterative: generated code can nest deeper than the stack allows. `note` is told of calls and assignments
+ * only; the walk itself is kept this small because it runs for every node of every file.
+ */
+function walk(source: ts.SourceFile, note: (node: ts.Node) => void): void {
+  const stack: ts.Node[] = [source];
+  walking.stack = stack;
+  while (stack.length > 0) {
+    const parent = stack.pop()!;
+    walking.parent = parent;
+    if (parent.kind === ts.SyntaxKind.CallExpression || parent.kind === ts.SyntaxKind.BinaryExpression) note(parent);
+    // the children were pushed first to last: reversed, the first is visited next
+    const from = stack.length;
+    ts.forEachChild(parent, adopt);
+    for (let i = from, j = stack.length - 1; i < j; i++, j--) {
+      const child = stack[i];
+      stack[i] = stack[j];
+      stack[j] = child;
+    }
+  }
+}
+
+/**
+ * What `walk` works on. One walk runs at a time (it never yields), so one callback serves every file: TypeScript's
+ * child visitors, compiled for that callback, stay valid from one file to the next.
+ */
+const walking: { stack: ts.Node[]; parent?: ts.Node } = { stack: [] };
+
+function adopt(child: ts.Node): void {
+  (child as { parent?: ts.Node }).parent = walking.parent;
+  walking.stack.push(child);
+}
+
 /** Imports, exports and calls of one parsed file; links each of its nodes to its parent (parsed without them). */
 function scan(source: ts.SourceFile, relPath: string): Module {
   const module: Module = {
@@ -476,33 +510,22 @@ function scan(source: ts.SourceFile, relPath: string): Module {
       }
     }
   }
-  // one pass over the whole tree (iterative: generated code can nest deeper than the stack allows), which also links
-  // every node to its parent
-  const stack: ts.Node[] = [source];
-  const children: ts.Node[] = [];
-  const adopt = (child: ts.Node) => {
-    (child as { parent: ts.Node }).parent = node;
-    children.push(child);
-  };
-  let node: ts.Node = source;
-  while (stack.length > 0) {
-    node = stack.pop()!;
-    if (ts.isCallExpression(node)) {
-      module.calls.push(node);
-      const callee = node.expression;
-      if ((ts.isIdentifier(callee) && callee.text === 'require' && node.arguments.length === 1) || callee.kind === ts.SyntaxKind.ImportKeyword) {
-        module.requires.set(node, node.arguments[0] ? depend(node.arguments[0]) : undefined);
+  walk(source, (node) => {
+    if (node.kind === ts.SyntaxKind.CallExpression) {
+      const call = node as ts.CallExpression;
+      module.calls.push(call);
+      const callee = call.expression;
+      if ((ts.isIdentifier(callee) && callee.text === 'require' && call.arguments.length === 1) || callee.kind === ts.SyntaxKind.ImportKeyword) {
+        module.requires.set(call, call.arguments[0] ? depend(call.arguments[0]) : undefined);
       }
-    } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-      const target = node.left;
-      if (isModuleExports(target)) module.exportAssignment = node.right;
+    } else if (node.kind === ts.SyntaxKind.BinaryExpression && (node as ts.BinaryExpression).operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const { left: target, right } = node as ts.BinaryExpression;
+      if (isModuleExports(target)) module.exportAssignment = right;
       else if (ts.isPropertyAccessExpression(target) && (isModuleExports(target.expression) || (ts.isIdentifier(target.expression) && target.expression.text === 'exports'))) {
-        module.exports.set(target.name.text, { kind: 'local', node: node.right });
+        module.exports.set(target.name.text, { kind: 'local', node: right });
       }
     }
-    node.forEachChild(adopt);
-    while (children.length > 0) stack.push(children.pop()!);
-  }
+  });
   module.dependencies = [...dependencies];
   return module;
 }

@@ -86,7 +86,7 @@ export function declarationSite(found: { module: Module; node: ts.Node }, applie
  * The names each scope declares, by scope node: syntax alone decides them, so they are kept as long as the parsed file
  * is (parses are kept between analyses: an edit costs the scopes of the edited file only).
  */
-const SCOPES = new WeakMap<ts.Node, Map<string, ts.Node>>();
+const SCOPES = new WeakMap<ts.Node, ReadonlyMap<string, ts.Node>>();
 /** The declaration each identifier refers to in its file (null: none, a global), kept like the scopes. */
 const DECLARATIONS = new WeakMap<ts.Identifier, ts.Node | null>();
 
@@ -96,6 +96,41 @@ const SCOPE_KINDS: ReadonlySet<ts.SyntaxKind> = new Set([
   ts.SyntaxKind.Constructor, ts.SyntaxKind.GetAccessor, ts.SyntaxKind.SetAccessor,
   ts.SyntaxKind.ForStatement, ts.SyntaxKind.ForOfStatement, ts.SyntaxKind.ForInStatement, ts.SyntaxKind.CatchClause,
 ]);
+
+/** What most scopes declare (a block of plain statements, a function without parameters): one map for all of them. */
+const NO_NAMES: ReadonlyMap<string, ts.Node> = new Map();
+
+/** The names a scope node declares for the code inside it: the first declaration of a name wins. */
+function declaredNames(node: ts.Node): ReadonlyMap<string, ts.Node> {
+  let names: Map<string, ts.Node> | undefined;
+  const bind = (name: ts.BindingName, declaration: ts.Node): void => {
+    if (ts.isIdentifier(name)) {
+      names ??= new Map();
+      if (!names.has(name.text)) names.set(name.text, declaration);
+    } else for (const element of name.elements) if (ts.isBindingElement(element)) bind(element.name, element);
+  };
+  const declareList = (list: ts.VariableDeclarationList) => { for (const d of list.declarations) bind(d.name, d); };
+  const statements = ts.isSourceFile(node) || ts.isBlock(node) || ts.isModuleBlock(node) ? node.statements
+    : ts.isCaseBlock(node) ? node.clauses.flatMap((c) => [...c.statements]) : [];
+  for (const statement of statements) {
+    if (ts.isVariableStatement(statement)) declareList(statement.declarationList);
+    else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement) || ts.isEnumDeclaration(statement)) && statement.name) bind(statement.name, statement);
+    else if (ts.isImportDeclaration(statement) && statement.importClause) {
+      const clause = statement.importClause;
+      if (clause.name) bind(clause.name, clause);
+      const bindings = clause.namedBindings;
+      if (bindings && ts.isNamespaceImport(bindings)) bind(bindings.name, bindings);
+      else if (bindings) for (const element of bindings.elements) bind(element.name, element);
+    } else if (ts.isImportEqualsDeclaration(statement)) bind(statement.name, statement);
+  }
+  if (isFunctionNode(node) || ts.isConstructorDeclaration(node) || ts.isAccessor(node)) {
+    for (const parameter of node.parameters) bind(parameter.name, parameter);
+    if (ts.isFunctionExpression(node) && node.name) bind(node.name, node);
+  } else if ((ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node)) && node.initializer && ts.isVariableDeclarationList(node.initializer)) {
+    declareList(node.initializer);
+  } else if (ts.isCatchClause(node) && node.variableDeclaration) bind(node.variableDeclaration.name, node.variableDeclaration);
+  return names ?? NO_NAMES;
+}
 
 export class Resolver {
   private readonly values = new Map<ts.Node, Value>();
@@ -140,7 +175,10 @@ export class Resolver {
     let found = DECLARATIONS.get(identifier);
     if (found === undefined) {
       found = null;
-      for (let node: ts.Node | undefined = identifier.parent; node && !found; node = node.parent) found = this.scopeOf(node)?.get(identifier.text) ?? null;
+      // every ancestor of every identifier looked up is tested: one lookup of the kind each
+      for (let node: ts.Node | undefined = identifier.parent; node && !found; node = node.parent) {
+        if (SCOPE_KINDS.has(node.kind)) found = this.scopeOf(node).get(identifier.text) ?? null;
+      }
       DECLARATIONS.set(identifier, found);
     }
     return found ?? undefined;
@@ -299,38 +337,10 @@ export class Resolver {
     return { kind: 'unknown', reason: `a member of ${ts.isClassLike(cls) ? 'a class' : 'a value'} the analysis does not follow` };
   }
 
-  /** The names a node declares for the code inside it, computed once per scope. */
-  private scopeOf(node: ts.Node): Map<string, ts.Node> | undefined {
-    // asked of every ancestor of every identifier looked up: one test of the kind
-    if (!SCOPE_KINDS.has(node.kind)) return undefined;
+  /** The names a scope node (of `SCOPE_KINDS`) declares for the code inside it, computed once per scope. */
+  private scopeOf(node: ts.Node): ReadonlyMap<string, ts.Node> {
     let names = SCOPES.get(node);
-    if (names) return names;
-    names = new Map();
-    const bind = (name: ts.BindingName, declaration: ts.Node) => {
-      if (ts.isIdentifier(name)) { if (!names!.has(name.text)) names!.set(name.text, declaration); }
-      else for (const element of name.elements) if (ts.isBindingElement(element)) bind(element.name, element);
-    };
-    const declareList = (list: ts.VariableDeclarationList) => { for (const d of list.declarations) bind(d.name, d); };
-    const statements = ts.isSourceFile(node) || ts.isBlock(node) || ts.isModuleBlock(node) ? node.statements
-      : ts.isCaseBlock(node) ? node.clauses.flatMap((c) => [...c.statements]) : [];
-    for (const statement of statements) {
-      if (ts.isVariableStatement(statement)) declareList(statement.declarationList);
-      else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement) || ts.isEnumDeclaration(statement)) && statement.name) bind(statement.name, statement);
-      else if (ts.isImportDeclaration(statement) && statement.importClause) {
-        const clause = statement.importClause;
-        if (clause.name) bind(clause.name, clause);
-        const bindings = clause.namedBindings;
-        if (bindings && ts.isNamespaceImport(bindings)) bind(bindings.name, bindings);
-        else if (bindings) for (const element of bindings.elements) bind(element.name, element);
-      } else if (ts.isImportEqualsDeclaration(statement)) bind(statement.name, statement);
-    }
-    if (isFunctionNode(node) || ts.isConstructorDeclaration(node) || ts.isAccessor(node)) {
-      for (const parameter of node.parameters) bind(parameter.name, parameter);
-      if (ts.isFunctionExpression(node) && node.name) bind(node.name, node);
-    } else if ((ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node)) && node.initializer && ts.isVariableDeclarationList(node.initializer)) {
-      declareList(node.initializer);
-    } else if (ts.isCatchClause(node) && node.variableDeclaration) bind(node.variableDeclaration.name, node.variableDeclaration);
-    SCOPES.set(node, names);
+    if (!names) SCOPES.set(node, (names = declaredNames(node)));
     return names;
   }
 }

@@ -55,9 +55,20 @@ function templateSegment(segment: string): string {
   return PARTIAL_TEMPLATE.test(partial) ? partial : UNKNOWN_SEGMENT;
 }
 
+/** Templates by path as written: an app writes the same few paths at many routes (`':id'`, `'items'`). */
+const TEMPLATES = new Map<string, string>();
+/** Templates kept at most; the memo starts over beyond (a long-running server reads many apps). */
+const MAX_TEMPLATES = 10_000;
+
 /** A route path as written in the code, as an OpenAPI template (`/users/:id` -> `/users/{id}`). */
 export function toTemplate(raw: string): string {
-  return `/${splitSegments(raw).map(templateSegment).join('/')}`;
+  let template = TEMPLATES.get(raw);
+  if (template === undefined) {
+    if (TEMPLATES.size >= MAX_TEMPLATES) TEMPLATES.clear();
+    template = `/${splitSegments(raw).map(templateSegment).join('/')}`;
+    TEMPLATES.set(raw, template);
+  }
+  return template;
 }
 
 const SLASH = 0x2f;
@@ -67,6 +78,7 @@ export function joinPaths(...templates: string[]): string {
   // called for every route and every link of its chain: a template already in shape ('/a/b') is taken whole
   let joined = '';
   for (const template of templates) {
+    if (template === '') continue;
     if (template.charCodeAt(0) === SLASH && template.charCodeAt(template.length - 1) !== SLASH && !template.includes('//')) joined += template;
     else for (const segment of template.split('/')) if (segment !== '') joined += `/${segment}`;
   }
@@ -105,6 +117,8 @@ const isParam = (segment: string) => segment.startsWith('{') && segment.endsWith
  * side may match: middleware is never assumed absent.
  */
 export function covers(pattern: PathPattern, template: string): boolean {
+  // middleware on every path (`app.use(mw)`, a global guard) covers every route of every app
+  if (pattern.prefix && pattern.segments.length === 0) return true;
   const path = template.split('/').filter((s) => s !== '');
   for (let i = 0; i < pattern.segments.length; i++) {
     const want = pattern.segments[i];

@@ -59,6 +59,10 @@ export interface Frame {
 const REQUEST_PARTS: Record<string, RequestPart> = {
   params: 'params', query: 'query', body: 'body', headers: 'headers', cookies: 'cookies', signedCookies: 'cookies',
 };
+/** The NestJS parameter decorators that bind a part of the request. */
+const NEST_REQUEST_DECORATORS = new Map<string, RequestPart>([['Param', 'params'], ['Query', 'query'], ['Body', 'body'], ['Headers', 'headers'], ['Cookies', 'cookies']]);
+/** Where the caller's id is below a handler's first parameter, when the auth before it leaves the caller there. */
+const CALLER_ID_PATHS: Partial<Record<Framework, string>> = { express: 'user.id', fastify: 'user.id', koa: 'state.user.id' };
 const CALLER_MEMBERS = new Set(['user', 'auth', 'currentUser', 'session', 'principal', 'account']);
 const LOG_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace', 'fatal', 'verbose', 'silly', 'http']);
 const LOGGER_NAMES = /^(?:console|log|logger|_logger|pino|winston|bunyan|signale)$/i;
@@ -129,8 +133,9 @@ export class HandlerAnalysis {
   }
 
   private frame(fn: FunctionNode, module: Module, depth: number, env: Map<ts.Node, Val>): Frame {
+    // every frame has the same fields, `cls` too (undefined outside a class): the evaluation reads frames all the time
     const cls = fn.parent && ts.isClassLike(fn.parent) ? { node: fn.parent, module } : undefined;
-    return { module, fn, depth, root: depth === 0, env, memo: new Map(), added: new Map(), returns: [], ...(cls ? { cls } : {}) };
+    return { module, fn, depth, root: depth === 0, env, memo: new Map(), added: new Map(), returns: [], cls };
   }
 
   private tick(): boolean {
@@ -147,8 +152,8 @@ export class HandlerAnalysis {
     const params = frame.fn.parameters;
     const first = params[0] && ts.isIdentifier(params[0].name) ? params[0].name.text : undefined;
     // how the handler's code would name the caller's id, where the auth before it leaves the caller
-    const callerOf: Partial<Record<Framework, string>> = { express: `${first}.user.id`, fastify: `${first}.user.id`, koa: `${first}.state.user.id` };
-    if (first && callerOf[this.framework]) this.defaultCallerText = callerOf[this.framework];
+    const callerPath = CALLER_ID_PATHS[this.framework];
+    if (first && callerPath) this.defaultCallerText = `${first}.${callerPath}`;
     const bind = (i: number, val: Val) => { if (params[i]) frame.env.set(params[i], val); };
     switch (this.framework) {
       case 'express': case 'fastify': bind(0, { origins: [], role: 'request' }); bind(1, { origins: [], role: 'response' }); break;
@@ -170,7 +175,7 @@ export class HandlerAnalysis {
       const d = decoratorCall(decorator);
       if (!d) continue;
       const key = d.args[0] && ts.isStringLiteralLike(d.args[0]) ? d.args[0].text : undefined;
-      const part = ({ Param: 'params', Query: 'query', Body: 'body', Headers: 'headers', Cookies: 'cookies' } as Record<string, RequestPart>)[d.name];
+      const part = NEST_REQUEST_DECORATORS.get(d.name);
       if (part) {
         if (part === 'body' && !key) this.bodyType(frame, param);
         const validated = part === 'body' && (this.whitelisted || d.args.some((a) => /whitelist\s*:\s*true/.test(a.getText(frame.module.source))));
@@ -219,27 +224,27 @@ export class HandlerAnalysis {
     this.active.delete(frame.fn);
   }
 
-  /** Visits statements in order, evaluating every expression once. */
+  /** Visits statements in order, evaluating every expression once (one dispatch on the kind of common statements). */
   visit(node: ts.Node, frame: Frame): void {
     if (!this.tick()) return;
-    if (isFunctionNode(node) || ts.isClassLike(node)) return;
-    if (ts.isReturnStatement(node)) {
-      if (node.expression) this.returned(frame, node.expression, this.evaluate(node.expression, frame));
-      return;
-    }
-    if (ts.isVariableDeclaration(node)) {
-      this.declared(node, frame);
-      return;
-    }
-    if (ts.isIfStatement(node) || ts.isConditionalExpression(node)) this.ownershipCheck(ts.isIfStatement(node) ? node.expression : node.condition, frame);
-    if (ts.isExpressionStatement(node)) {
-      this.evaluate(node.expression, frame);
-      return;
-    }
-    if (ts.isThrowStatement(node)) return;
-    if (ts.isExpression(node)) {
-      this.evaluate(node, frame);
-      return;
+    switch (node.kind) {
+      case ts.SyntaxKind.ReturnStatement: {
+        const { expression } = node as ts.ReturnStatement;
+        if (expression) this.returned(frame, expression, this.evaluate(expression, frame));
+        return;
+      }
+      case ts.SyntaxKind.VariableDeclaration: this.declared(node as ts.VariableDeclaration, frame); return;
+      case ts.SyntaxKind.ExpressionStatement: this.evaluate((node as ts.ExpressionStatement).expression, frame); return;
+      case ts.SyntaxKind.ThrowStatement: return;
+      case ts.SyntaxKind.IfStatement: this.ownershipCheck((node as ts.IfStatement).expression, frame); break;
+      case ts.SyntaxKind.Block: case ts.SyntaxKind.VariableStatement: case ts.SyntaxKind.VariableDeclarationList: break;
+      default:
+        if (isFunctionNode(node) || ts.isClassLike(node)) return;
+        if (ts.isExpression(node)) {
+          if (ts.isConditionalExpression(node)) this.ownershipCheck(node.condition, frame);
+          this.evaluate(node, frame);
+          return;
+        }
     }
     node.forEachChild((child) => { this.visit(child, frame); });
   }
@@ -302,46 +307,53 @@ export class HandlerAnalysis {
     return val;
   }
 
+  /** One dispatch on the node's kind (this runs for every expression of every handler). */
   private compute(expr: ts.Expression, frame: Frame): Val {
     const e = unwrap(expr);
     if (e !== expr) return this.evaluate(e, frame);
-    if (ts.isAwaitExpression(e)) {
-      const val = this.evaluate(e.expression, frame);
-      return val.query !== undefined ? { origins: val.origins } : val;
-    }
-    if (ts.isIdentifier(e)) return this.identifier(e, frame);
-    if (e.kind === ts.SyntaxKind.ThisKeyword) return { origins: [], role: 'this' };
-    if (ts.isNumericLiteral(e)) return { origins: [], bounded: true };
-    if (ts.isPropertyAccessExpression(e) || (ts.isElementAccessExpression(e) && ts.isStringLiteralLike(e.argumentExpression))) {
-      const name = ts.isPropertyAccessExpression(e) ? e.name.text : (e.argumentExpression as ts.StringLiteralLike).text;
-      return this.member(this.evaluate(e.expression, frame), name, e, frame);
-    }
-    if (ts.isElementAccessExpression(e)) return this.evaluate(e.expression, frame);
-    if (ts.isCallExpression(e)) return this.call(e, frame);
-    if (ts.isNewExpression(e)) return this.construct(e, frame);
-    if (ts.isObjectLiteralExpression(e)) {
-      const parts: Val[] = [];
-      for (const p of e.properties) {
-        if (ts.isSpreadAssignment(p)) parts.push(this.evaluate(p.expression, frame));
-        else if (ts.isPropertyAssignment(p)) parts.push(this.evaluate(p.initializer, frame));
-        else if (ts.isShorthandPropertyAssignment(p)) parts.push(this.evaluate(p.name, frame));
+    switch (e.kind) {
+      case ts.SyntaxKind.AwaitExpression: {
+        const val = this.evaluate((e as ts.AwaitExpression).expression, frame);
+        return val.query !== undefined ? { origins: val.origins } : val;
       }
-      return union(...parts);
+      case ts.SyntaxKind.Identifier: return this.identifier(e as ts.Identifier, frame);
+      case ts.SyntaxKind.ThisKeyword: return { origins: [], role: 'this' };
+      case ts.SyntaxKind.NumericLiteral: return { origins: [], bounded: true };
+      case ts.SyntaxKind.PropertyAccessExpression: {
+        const access = e as ts.PropertyAccessExpression;
+        return this.member(this.evaluate(access.expression, frame), access.name.text, e, frame);
+      }
+      case ts.SyntaxKind.ElementAccessExpression: {
+        const access = e as ts.ElementAccessExpression;
+        const base = this.evaluate(access.expression, frame);
+        return ts.isStringLiteralLike(access.argumentExpression) ? this.member(base, access.argumentExpression.text, e, frame) : base;
+      }
+      case ts.SyntaxKind.CallExpression: return this.call(e as ts.CallExpression, frame);
+      case ts.SyntaxKind.NewExpression: return this.construct(e as ts.NewExpression, frame);
+      case ts.SyntaxKind.ObjectLiteralExpression: {
+        const parts: Val[] = [];
+        for (const p of (e as ts.ObjectLiteralExpression).properties) {
+          if (ts.isSpreadAssignment(p)) parts.push(this.evaluate(p.expression, frame));
+          else if (ts.isPropertyAssignment(p)) parts.push(this.evaluate(p.initializer, frame));
+          else if (ts.isShorthandPropertyAssignment(p)) parts.push(this.evaluate(p.name, frame));
+        }
+        return union(...parts);
+      }
+      case ts.SyntaxKind.ArrayLiteralExpression:
+        return union(...(e as ts.ArrayLiteralExpression).elements.map((x) => this.evaluate(ts.isSpreadElement(x) ? x.expression : x, frame)));
+      case ts.SyntaxKind.ConditionalExpression: {
+        const conditional = e as ts.ConditionalExpression;
+        this.ownershipCheck(conditional.condition, frame);
+        return union(this.evaluate(conditional.whenTrue, frame), this.evaluate(conditional.whenFalse, frame));
+      }
+      case ts.SyntaxKind.BinaryExpression: return this.binary(e as ts.BinaryExpression, frame);
+      case ts.SyntaxKind.TemplateExpression: return union(...(e as ts.TemplateExpression).templateSpans.map((s) => this.evaluate(s.expression, frame)));
+      case ts.SyntaxKind.SpreadElement: return this.evaluate((e as ts.SpreadElement).expression, frame);
+      case ts.SyntaxKind.PrefixUnaryExpression: case ts.SyntaxKind.TypeOfExpression: case ts.SyntaxKind.VoidExpression: case ts.SyntaxKind.DeleteExpression:
+        e.forEachChild((c) => { if (ts.isExpression(c)) this.evaluate(c, frame); });
+        return EMPTY;
+      default: return EMPTY;
     }
-    if (ts.isArrayLiteralExpression(e)) return union(...e.elements.map((x) => this.evaluate(ts.isSpreadElement(x) ? x.expression : x, frame)));
-    if (ts.isConditionalExpression(e)) {
-      this.ownershipCheck(e.condition, frame);
-      return union(this.evaluate(e.whenTrue, frame), this.evaluate(e.whenFalse, frame));
-    }
-    if (ts.isBinaryExpression(e)) return this.binary(e, frame);
-    if (ts.isTemplateExpression(e)) return union(...e.templateSpans.map((s) => this.evaluate(s.expression, frame)));
-    if (ts.isSpreadElement(e)) return this.evaluate(e.expression, frame);
-    if (isFunctionNode(e)) return EMPTY;
-    if (ts.isPrefixUnaryExpression(e) || ts.isTypeOfExpression(e) || ts.isVoidExpression(e) || ts.isDeleteExpression(e)) {
-      e.forEachChild((c) => { if (ts.isExpression(c)) this.evaluate(c, frame); });
-      return EMPTY;
-    }
-    return EMPTY;
   }
 
   private binary(e: ts.BinaryExpression, frame: Frame): Val {
@@ -424,25 +436,27 @@ export class HandlerAnalysis {
   /** `base.name`. */
   member(base: Val, name: string, node: ts.Node, frame: Frame): Val {
     if (!base.role && base.origins.length === 0) return EMPTY;
-    const text = short(node, frame.module.source);
+    // the label is written only when an origin takes it (most members are of `this` or of plain values)
+    let written: string | undefined;
+    const text = () => (written ??= short(node, frame.module.source));
     switch (base.role) {
       case 'request': {
         const part = REQUEST_PARTS[name];
-        if (part) return { origins: [this.requestOrigin(frame, node, part, undefined, text)] };
-        if (CALLER_MEMBERS.has(name)) return this.caller(frame, node, text);
+        if (part) return { origins: [this.requestOrigin(frame, node, part, undefined, text())] };
+        if (CALLER_MEMBERS.has(name)) return this.caller(frame, node, text());
         if (name === 'nextUrl') return { origins: [], role: 'request' };
         if (name === 'searchParams') return { origins: [], role: 'searchParams' };
         return EMPTY;
       }
       case 'context':
         if (name === 'request' || name === 'req') return { origins: [], role: 'request' };
-        if (name === 'params' || name === 'query' || name === 'headers' || name === 'cookies') return { origins: [this.requestOrigin(frame, node, REQUEST_PARTS[name], undefined, text)] };
+        if (name === 'params' || name === 'query' || name === 'headers' || name === 'cookies') return { origins: [this.requestOrigin(frame, node, REQUEST_PARTS[name], undefined, text())] };
         if (name === 'state') return { origins: [], role: 'state' };
         if (name === 'var') return { origins: [], role: 'state' };
         return EMPTY;
       case 'response': return name === 'locals' ? { origins: [], role: 'state' } : EMPTY;
-      case 'state': return CALLER_MEMBERS.has(name) || name === 'jwtPayload' ? this.caller(frame, node, text) : EMPTY;
-      case 'nextContext': return name === 'params' ? { origins: [this.requestOrigin(frame, node, 'params', undefined, text)] } : EMPTY;
+      case 'state': return CALLER_MEMBERS.has(name) || name === 'jwtPayload' ? this.caller(frame, node, text()) : EMPTY;
+      case 'nextContext': return name === 'params' ? { origins: [this.requestOrigin(frame, node, 'params', undefined, text())] } : EMPTY;
       case 'this': return this.thisMember(name, frame);
     }
     // a count, not the records
@@ -451,9 +465,9 @@ export class HandlerAnalysis {
     if (name === 'rows' && base.origins.some((o) => o.kind === 'record' && this.accesses[o.access].library === 'sql')) return { origins: base.origins };
     return {
       origins: base.origins.map((o): Origin => {
-        if (o.kind === 'request') return o.field === undefined ? { ...o, field: name, at: this.at(frame, node), label: text } : o;
-        if (o.kind === 'record') return o.fields ? o : { ...o, fields: [name], label: text, at: this.at(frame, node) };
-        if (o.kind === 'caller') return o.field === undefined ? { ...o, field: name, label: text } : o;
+        if (o.kind === 'request') return o.field === undefined ? { ...o, field: name, at: this.at(frame, node), label: text() } : o;
+        if (o.kind === 'record') return o.fields ? o : { ...o, fields: [name], label: text(), at: this.at(frame, node) };
+        if (o.kind === 'caller') return o.field === undefined ? { ...o, field: name, label: text() } : o;
         return o;
       }),
       ...(base.query !== undefined ? { query: base.query } : {}),
@@ -570,20 +584,21 @@ export class HandlerAnalysis {
     const first = e.arguments[0];
     const key = first && ts.isStringLiteralLike(first) ? first.text : undefined;
     if (!receiver.role && !(method === 'json' && first)) return undefined;
-    const text = short(e, frame.module.source);
+    let written: string | undefined;
+    const text = () => (written ??= short(e, frame.module.source));
     switch (receiver.role) {
       case 'request':
-        if (method === 'get' || method === 'header') return { origins: [this.requestOrigin(frame, e, 'headers', key?.toLowerCase(), text)] };
-        if (method === 'param') return { origins: [this.requestOrigin(frame, e, 'params', key, text)] };
-        if (method === 'query' || method === 'queries') return { origins: [this.requestOrigin(frame, e, 'query', key, text)] };
-        if (method === 'json' || method === 'parseBody' || method === 'formData' || method === 'text') return { origins: [this.requestOrigin(frame, e, 'body', undefined, text)] };
+        if (method === 'get' || method === 'header') return { origins: [this.requestOrigin(frame, e, 'headers', key?.toLowerCase(), text())] };
+        if (method === 'param') return { origins: [this.requestOrigin(frame, e, 'params', key, text())] };
+        if (method === 'query' || method === 'queries') return { origins: [this.requestOrigin(frame, e, 'query', key, text())] };
+        if (method === 'json' || method === 'parseBody' || method === 'formData' || method === 'text') return { origins: [this.requestOrigin(frame, e, 'body', undefined, text())] };
         if (method === 'valid') {
           this.bodyValidated = true;
-          return { origins: [this.requestOrigin(frame, e, 'body', '(validated)', text)] };
+          return { origins: [this.requestOrigin(frame, e, 'body', '(validated)', text())] };
         }
         return undefined;
       case 'searchParams':
-        return method === 'get' || method === 'getAll' ? { origins: [this.requestOrigin(frame, e, 'query', key, text)] } : undefined;
+        return method === 'get' || method === 'getAll' ? { origins: [this.requestOrigin(frame, e, 'query', key, text())] } : undefined;
       case 'response':
         if (RESPONSE_METHODS.has(method) && first) {
           this.sink(frame, 'response', short(e.expression, frame.module.source), first, this.evaluate(first, frame));
@@ -591,7 +606,7 @@ export class HandlerAnalysis {
         }
         return CHAINING_RESPONSE_METHODS.has(method) ? receiver : undefined;
       case 'context':
-        if (method === 'get' && key !== undefined) return /user|jwt|payload|session|auth|principal|account/i.test(key) ? this.caller(frame, e, text) : EMPTY;
+        if (method === 'get' && key !== undefined) return /user|jwt|payload|session|auth|principal|account/i.test(key) ? this.caller(frame, e, text()) : EMPTY;
         if ((method === 'json' || method === 'body') && first) {
           this.sink(frame, 'response', short(e.expression, frame.module.source), first, this.evaluate(first, frame));
           return EMPTY;

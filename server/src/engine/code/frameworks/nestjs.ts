@@ -57,6 +57,22 @@ interface RouteMetadata {
   throttle?: string;
 }
 
+/** What a controller gives each route of its methods. */
+interface Controller {
+  view: RouterView;
+  module: Module;
+  app: AppSettings;
+  /** The `RouterModule` path of its module. */
+  modulePath: string;
+  /** Its paths as templates ('' when it has none). */
+  prefixes: string[];
+  versions?: Version[];
+  metadata: DecoratorMetadata;
+}
+
+/** What decorators set: metadata by key, and whether they skip or tune the throttler. */
+interface DecoratorMetadata { values: Map<MetadataKey, string>; skipThrottle?: boolean; throttle?: string }
+
 const settings = new WeakMap<RouterNode, AppSettings>();
 
 function settingsOf(app: RouterNode): AppSettings {
@@ -155,11 +171,14 @@ function decorators(node: ts.Node): ts.CallExpression[] {
     .filter((e): e is ts.CallExpression => ts.isCallExpression(e));
 }
 
+/** A decorator call, with the `@nestjs/common` export its callee is (`Get`, `UseGuards`), if any. */
+interface Decorator { call: ts.CallExpression; common?: string }
+
 /** The name of a package export a value is (`Get` from @nestjs/common), or undefined. */
 function exported(value: Value, specifier: string): string | undefined {
   if (value.kind !== 'external' || value.specifier !== specifier) return undefined;
-  const names = value.path.filter((p) => p !== '()');
-  return names[names.length - 1];
+  for (let i = value.path.length - 1; i >= 0; i--) if (value.path[i] !== '()') return value.path[i];
+  return undefined;
 }
 
 class NestReader {
@@ -197,7 +216,12 @@ class NestReader {
   }
 
   private isController(cls: ts.ClassLikeDeclaration, module: Module): boolean {
-    return decorators(cls).some((d) => exported(this.resolver.value(d.expression, module), COMMON) === 'Controller');
+    return this.decorators(cls, module).some((d) => d.common === 'Controller');
+  }
+
+  /** The decorators of a class or method, each resolved once (a route's are read for its path, guards and version). */
+  private decorators(node: ts.Node, module: Module): Decorator[] {
+    return decorators(node).map((call) => ({ call, common: exported(this.resolver.value(call.expression, module), COMMON) }));
   }
 
   /** The app made at `create`: its module tree, global guards and controllers. */
@@ -306,11 +330,10 @@ class NestReader {
     const view: RouterView = { router, basePath: '' };
     let controllerPaths: ts.Expression[] | undefined;
     let controllerVersions: Version[] | undefined;
-    const classDecorators = decorators(cls);
-    for (const decorator of classDecorators) {
-      const name = exported(this.resolver.value(decorator.expression, module), COMMON);
+    const classDecorators = this.decorators(cls, module);
+    for (const { call: decorator, common } of classDecorators) {
       const arg = decorator.arguments[0];
-      if (name !== 'Controller' || !arg) continue;
+      if (common !== 'Controller' || !arg) continue;
       const path = option(this.routing, arg, module, 'path');
       const version = option(this.routing, arg, module, 'version');
       if (version) controllerVersions = versions(this.routing, version.node, version.module);
@@ -321,56 +344,61 @@ class NestReader {
     for (const link of this.guardsOf(classDecorators, module)) this.routing.use(view, [-1, guardOrder.next++], EVERY_PATH, link);
     const classMetadata = this.metadata(classDecorators, module);
     const prefixes = (controllerPaths ?? [undefined]).map((p) => (p ? toTemplate(this.routing.text(p, module)) : ''));
-    for (const member of cls.members) {
-      if (!ts.isMethodDeclaration(member)) continue;
-      const methodDecorators = decorators(member);
-      const methodMetadata = this.metadata(methodDecorators, module);
-      const metadata: RouteMetadata = {
-        handler: methodMetadata.values, controller: classMetadata.values,
-        skipThrottle: methodMetadata.skipThrottle ?? classMetadata.skipThrottle,
-        throttle: methodMetadata.throttle ?? classMetadata.throttle,
-      };
-      const links = this.guardsOf(methodDecorators, module);
-      let methodVersions: Version[] | undefined;
-      for (const decorator of methodDecorators) {
-        const name = exported(this.resolver.value(decorator.expression, module), COMMON);
-        if (name === 'Version' && decorator.arguments[0]) methodVersions = versions(this.routing, decorator.arguments[0], module);
-      }
-      const routeVersions = app.versioning ? methodVersions ?? controllerVersions ?? app.versioning.defaults : [];
-      for (const decorator of methodDecorators) {
-        const httpMethod = ROUTE_DECORATORS[exported(this.resolver.value(decorator.expression, module), COMMON) ?? ''];
-        if (!httpMethod) continue;
-        const arg = decorator.arguments[0];
-        const paths = arg ? this.routing.paths(arg, module) : [{ raw: '', node: unwrap(decorator.expression) }];
-        paths.forEach(({ raw, node }, i) => {
-          for (const prefix of prefixes) {
-            for (const version of routeVersions.length > 0 ? routeVersions : [undefined]) {
-              const segment = version === undefined || typeof version !== 'string' ? '' : `${app.versioning!.prefix}${version}`;
-              // `exclude` is matched without the version segment
-              const local = joinPaths(modulePath, prefix, toTemplate(raw));
-              const skipPrefix = app.exclude.some((x) => covers(x.pattern, local) && (!x.methods || x.methods.includes(httpMethod)));
-              this.routing.route(view, [member.pos, i], {
-                method: httpMethod, path: joinPaths(skipPrefix ? '' : app.prefix, segment, local), at: { module, node },
-                links, handler: { expr: member.name as ts.Expression, module, at: { module, node: member.name } },
-                overrides: (link) => this.override(link, metadata),
-              });
-            }
-          }
-        });
-      }
-    }
+    const controller: Controller = { view, module, app, modulePath, prefixes, versions: controllerVersions, metadata: classMetadata };
+    for (const member of cls.members) if (ts.isMethodDeclaration(member)) this.methodRoutes(member, controller);
     return router;
   }
 
+  /** The routes of one method of a controller: one per route decorator, path, controller path and version. */
+  private methodRoutes(member: ts.MethodDeclaration, controller: Controller): void {
+    const { view, module, app, modulePath, prefixes } = controller;
+    const methodDecorators = this.decorators(member, module);
+    const methodMetadata = this.metadata(methodDecorators, module);
+    const metadata: RouteMetadata = {
+      handler: methodMetadata.values, controller: controller.metadata.values,
+      skipThrottle: methodMetadata.skipThrottle ?? controller.metadata.skipThrottle,
+      throttle: methodMetadata.throttle ?? controller.metadata.throttle,
+    };
+    const links = this.guardsOf(methodDecorators, module);
+    let methodVersions: Version[] | undefined;
+    for (const { call: decorator, common } of methodDecorators) {
+      if (common === 'Version' && decorator.arguments[0]) methodVersions = versions(this.routing, decorator.arguments[0], module);
+    }
+    const routeVersions = app.versioning ? methodVersions ?? controller.versions ?? app.versioning.defaults : [];
+    for (const { call: decorator, common } of methodDecorators) {
+      const httpMethod = common && ROUTE_DECORATORS[common];
+      if (!httpMethod) continue;
+      const arg = decorator.arguments[0];
+      const paths = arg ? this.routing.paths(arg, module) : [{ raw: '', node: unwrap(decorator.expression) }];
+      paths.forEach(({ raw, node }, i) => {
+        for (const prefix of prefixes) {
+          for (const version of routeVersions.length > 0 ? routeVersions : [undefined]) {
+            const segment = version === undefined || typeof version !== 'string' ? '' : `${app.versioning!.prefix}${version}`;
+            // `exclude` is matched without the version segment
+            const local = joinPaths(modulePath, prefix, toTemplate(raw));
+            const skipPrefix = app.exclude.some((x) => covers(x.pattern, local) && (!x.methods || x.methods.includes(httpMethod)));
+            this.routing.route(view, [member.pos, i], {
+              method: httpMethod, path: joinPaths(skipPrefix ? '' : app.prefix, segment, local), at: { module, node },
+              links, handler: { expr: member.name as ts.Expression, module, at: { module, node: member.name } },
+              overrides: (link) => this.override(link, metadata),
+            });
+          }
+        }
+      });
+    }
+  }
+
   /** The guards of `@UseGuards(...)` decorators: the decorator nearest the declaration applies first. */
-  private guardsOf(list: ts.CallExpression[], module: Module): LinkSource[] {
-    return [...list].reverse()
-      .filter((d) => exported(this.resolver.value(d.expression, module), COMMON) === 'UseGuards')
-      .flatMap((d) => guards(this.routing.links(d.arguments, module)));
+  private guardsOf(list: readonly Decorator[], module: Module): LinkSource[] {
+    const found: LinkSource[] = [];
+    for (let i = list.length - 1; i >= 0; i--) {
+      if (list[i].common === 'UseGuards') found.push(...guards(this.routing.links(list[i].call.arguments, module)));
+    }
+    return found;
   }
 
   /** The metadata the decorators set: `SetMetadata(KEY, value)` directly, through a function, or `applyDecorators`. */
-  private metadata(list: ts.CallExpression[], module: Module): { values: Map<MetadataKey, string>; skipThrottle?: boolean; throttle?: string } {
+  private metadata(list: readonly Decorator[], module: Module): DecoratorMetadata {
     const values = new Map<MetadataKey, string>();
     let skipThrottle: boolean | undefined;
     let throttle: string | undefined;
@@ -401,7 +429,7 @@ class NestReader {
         values.set(this.key(call.expression, where), call.arguments[0]?.getText() ?? 'true');
       }
     };
-    for (const call of list) visit(call, module, 0);
+    for (const { call } of list) visit(call, module, 0);
     return { values, ...(skipThrottle !== undefined ? { skipThrottle } : {}), ...(throttle ? { throttle } : {}) };
   }
 
