@@ -121,17 +121,19 @@ interface Draft { check: Check; meta: CheckMeta; report: Report; operations: Map
  */
 class Places<T> {
   private readonly byOwner = new Map<object | string, Map<string, T>>();
-  /** Where `site` (with `extra`) stands among the places: the owner and the slot in it. */
-  static of(site: ReportSite, extra = ''): Place {
-    return {
-      owner: isCodeSite(site) ? `${site.code.file}\0${site.code.anchor}` : site.at.parent ?? site.at.file,
-      slot: isCodeSite(site) ? `\0\0${extra}` : `${String(site.at.key ?? '')}\0${site.part ?? 'key'}\0${extra}`,
-    };
+  private static owner(site: ReportSite): object | string {
+    return isCodeSite(site) ? `${site.code.file}\0${site.code.anchor}` : site.at.parent ?? site.at.file;
   }
+  private static slot(site: ReportSite, extra: string): string {
+    return isCodeSite(site) ? `\0\0${extra}` : `${String(site.at.key ?? '')}\0${site.part ?? 'key'}\0${extra}`;
+  }
+  /** Where `site` (with `extra`) stands among the places, for `atPlace`. */
+  static of(site: ReportSite, extra = ''): Place { return { owner: Places.owner(site), slot: Places.slot(site, extra) }; }
   /** The value at the place of `site`; the first time, `make()` gives it. */
-  at(site: ReportSite, make: () => T, extra = ''): T { return this.atPlace(Places.of(site, extra), make); }
+  at(site: ReportSite, make: () => T, extra = ''): T { return this.lookup(Places.owner(site), Places.slot(site, extra), make); }
   /** The value at `place` (from `Places.of`); the first time, `make()` gives it. */
-  atPlace({ owner, slot }: Place, make: () => T): T {
+  atPlace(place: Place, make: () => T): T { return this.lookup(place.owner, place.slot, make); }
+  private lookup(owner: object | string, slot: string, make: () => T): T {
     let slots = this.byOwner.get(owner);
     if (!slots) this.byOwner.set(owner, (slots = new Map()));
     let value = slots.get(slot);
