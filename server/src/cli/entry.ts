@@ -5,15 +5,14 @@
  */
 import * as nodeModule from 'node:module';
 import * as path from 'node:path';
-import * as v8 from 'node:v8';
-import { loadBundle, type LoadedBundle } from '../workspace/code-cache';
+import { loadBundle, setV8Flags, type LoadedBundle } from '../workspace/code-cache';
 import { shortRunFlags } from './compiler-flags';
 
 const BUNDLE = 'cli-main.js';
 
 // V8's optimizing compiler tuned for a run of a second or two (not for the language server, which runs for hours),
 // before the bundle loads: its cached code and the code it caches must agree on the flags
-if (process.argv[2] !== 'lsp') for (const flag of shortRunFlags(process.versions.v8)) v8.setFlagsFromString(flag);
+if (process.argv[2] !== 'lsp') setV8Flags(shortRunFlags(process.versions.v8));
 
 // Node 22.1 and later keep V8's compiled code on disk between runs themselves (in the system's temporary folder; the
 // NODE_DISABLE_COMPILE_CACHE variable turns it off), for every bundle loaded from here on: the command line's, the
