@@ -105,7 +105,7 @@ describe('bundles', () => {
   test('TypeScript is in dist/code-frontend.js alone: the CLI, the language server and the Spectral adapter do not hold it', () => {
     const frontend = readFileSync(bundle('code-frontend.js'), 'utf8');
     for (const marker of COMPILER) assert.ok(frontend.includes(marker), `code-frontend.js holds ${marker}`);
-    for (const name of ['cli.js', 'server.js', 'analysis-worker.js', 'spectral-adapter.mjs']) {
+    for (const name of ['cli.js', 'cli-main.js', 'server.js', 'analysis-worker.js', 'spectral-adapter.mjs']) {
       const path = bundle(name);
       const text = readFileSync(path, 'utf8');
       for (const marker of COMPILER) assert.ok(!text.includes(marker), `${name} holds ${marker}: TypeScript leaked into it`);
@@ -125,14 +125,30 @@ describe('bundles', () => {
     assert.equal(report(second).routes.length > 0, true);
   });
 
+  test('on Node 20, the command line keeps V8\'s code of its own bundle after a review, not after --version; later reviews report the same', { skip: compileCache && `Node ${process.version} keeps compiled code itself` }, async () => {
+    const tmp = temporaryFolder('cli-code-cache');
+    const cacheDir = join(tmp, `api-sentinel-code-cache-${process.getuid?.() ?? ''}`.replace(/-$/, ''));
+    const cached = () => readdirSync(cacheDir).filter((name) => name.endsWith('.v8cache')).map((name) => `${name} ${statSync(join(cacheDir, name)).mtimeMs}`);
+    const version = await runCli(['--version'], CLEAN, { TMPDIR: tmp });
+    assert.equal(version.code, 0);
+    assert.equal(readdirSync(tmp).length, 0, 'nothing kept after --version');
+    const first = await runCli(['review', '--format', 'json'], CLEAN, { TMPDIR: tmp });
+    const kept = cached();
+    assert.equal(kept.length, 1, 'the command line\'s bundle is kept (the clean project has no route code)');
+    const second = await runCli(['review', '--format', 'json'], CLEAN, { TMPDIR: tmp });
+    assert.deepEqual(cached(), kept, 'the entry kept is used, not written again');
+    assert.equal(second.stdout, first.stdout);
+    assert.equal(second.stderr, '');
+  });
+
   test('without code-frontend.js beside it, the CLI reviews the specs and says that route code was not reviewed', async () => {
     const dir = copyFixture('routes');
-    copyFileSync(bundle('cli.js'), join(dir, 'cli.js'));
+    for (const name of ['cli.js', 'cli-main.js']) copyFileSync(bundle(name), join(dir, name));
     const run = await runCli(['review', '--format', 'json'], dir, {}, 30_000, join(dir, 'cli.js'));
     const result = report(run);
     assert.equal(run.code, 1);
     assert.deepEqual(result.problems.map((p) => [p.code, p.severity]), [['code-analysis-unavailable', 'error']]);
-    assert.match(result.problems[0].message, /^Route code was not reviewed: code-frontend\.js cannot be loaded from beside cli\.js/);
+    assert.match(result.problems[0].message, /^Route code was not reviewed: code-frontend\.js cannot be loaded from beside cli-main\.js/);
     assert.equal(result.summary.documents, 1);
     assert.deepEqual(result.routes, []);
   });

@@ -28,10 +28,10 @@ exports.self = module.exports === exports;
 const LOADER = join(__dirname, 'support', 'load-bundle.ts');
 
 /** Loads the bundle in a process of its own, which then writes the cache entry when it took none. */
-function load(file: string, cacheDir: string): { fromCache: boolean; answer: number; base: string; self: boolean } {
+function load(file: string, cacheDir: string, v8Flags = ''): { fromCache: boolean; answer: number; base: string; self: boolean } {
   // Node 22's own compile cache off, so that every Node takes the path Node 20 takes
   const env = { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' };
-  return JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', LOADER, file, cacheDir], { encoding: 'utf8', env }));
+  return JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', LOADER, file, cacheDir, ...(v8Flags ? [v8Flags] : [])], { encoding: 'utf8', env }));
 }
 
 const entries = (cacheDir: string) => readdirSync(cacheDir).filter((name) => name.endsWith('.v8cache'));
@@ -47,6 +47,18 @@ test('the first load compiles and writes one entry; the next load takes its code
   assert.deepEqual([second.fromCache, second.answer], [true, 42]);
   const changed = load(bundle(root, 7), cacheDir);
   assert.deepEqual([changed.fromCache, changed.answer], [false, 7], 'a changed bundle has its own entry');
+});
+
+test('V8 flags set while running (the CLI\'s) key entries of their own: processes with and without them keep theirs', () => {
+  const root = temporaryFolder('code-cache-flags');
+  const cacheDir = join(root, 'cache');
+  const file = bundle(root);
+  // V8 refuses code made under other flags: with one entry for both, each process would compile and replace it
+  const flags = '--no-turbo-inlining';
+  assert.equal(load(file, cacheDir, flags).fromCache, false);
+  assert.equal(load(file, cacheDir).fromCache, false);
+  assert.equal(entries(cacheDir).length, 2);
+  assert.deepEqual([load(file, cacheDir, flags).fromCache, load(file, cacheDir).fromCache, load(file, cacheDir, flags).fromCache], [true, true, true]);
 });
 
 test('a corrupt, foreign or truncated entry, or one V8 rejects, is ignored and replaced by a good one', () => {
@@ -122,14 +134,14 @@ test('a cache that cannot be written leaves the load as it is; old entries are r
   assert.deepEqual(load(file, blocked), { fromCache: false, answer: 42, base: 'bundle.js', self: true });
 
   const cacheDir = join(root, 'cache');
-  for (let version = 1; version <= 6; version++) {
+  for (let version = 1; version <= 10; version++) {
     // the entries already there are older than the one written now
     for (const name of version > 1 ? entries(cacheDir) : []) {
       const at = statSync(join(cacheDir, name)).mtimeMs - 10_000;
       utimesSync(join(cacheDir, name), new Date(at), new Date(at));
     }
     load(bundle(root, version), cacheDir);
-    assert.equal(entries(cacheDir).length, Math.min(version, 4));
+    assert.equal(entries(cacheDir).length, Math.min(version, 8));
   }
-  assert.equal(load(bundle(root, 6), cacheDir).fromCache, true, 'the newest is kept');
+  assert.equal(load(bundle(root, 10), cacheDir).fromCache, true, 'the newest is kept');
 });

@@ -32,6 +32,7 @@ const ALLOWED = [
   'extension/dist/analysis-worker.js',
   'extension/dist/spectral-runner.js',
   'extension/dist/cli.js',
+  'extension/dist/cli-main.js',
   // the CLI's review threads, for folders of many documents
   'extension/dist/review-worker.js',
   // route analysis (the TypeScript compiler), loaded by the CLI and the language server when there is route code

@@ -1,5 +1,7 @@
-/** `api-sentinel`: the command line. Every error ends as one line on stderr and exit code 2, never a stack trace. */
-import * as nodeModule from 'node:module';
+/**
+ * `api-sentinel`: the command line, as `entry.ts` runs it. Every error ends as one line on stderr and exit code 2,
+ * never a stack trace.
+ */
 import * as path from 'node:path';
 import { visible } from '../text/escape';
 import { TOOL_VERSION } from './about';
@@ -9,18 +11,14 @@ import { review } from './review';
 import { routes } from './routes';
 import { USAGE } from './usage';
 
-// Node 22.1 and later keep V8's compiled code on disk between runs (in the system's temporary folder; the
-// NODE_DISABLE_COMPILE_CACHE variable turns it off), so the bundles loaded from here on (the code frontend with the
-// TypeScript compiler, the review threads) are not compiled again by every review. Node 20 has no such cache.
-(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-
-async function main(argv: string[]): Promise<number> {
+/** Runs the command; `reviewed` is called once a review or a route listing has run (the work worth compiling). */
+async function main(argv: string[], reviewed: () => void): Promise<number> {
   const command = parseArgs(argv);
   switch (command.name) {
     case 'help': process.stdout.write(USAGE); return 0;
     case 'version': process.stdout.write(`${TOOL_VERSION}\n`); return 0;
-    case 'review': return review(command.options);
-    case 'routes': return routes(command.options);
+    case 'review': return review(command.options).then(after(reviewed));
+    case 'routes': return routes(command.options).then(after(reviewed));
     case 'lsp': {
       // the language server is its own bundle beside this one (it starts on load): reviews never load it
       require(path.join(__dirname, 'server.js'));
@@ -28,6 +26,9 @@ async function main(argv: string[]): Promise<number> {
     }
   }
 }
+
+/** Passes a command's exit code on after calling `done`. */
+const after = (done: () => void) => (code: number) => { done(); return code; };
 
 /** Messages quote paths, options and configuration values as given: escaped (`visible`) like every other output. */
 function fail(error: unknown): void {
@@ -46,4 +47,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 process.on('uncaughtException', (error) => { fail(error); process.exit(2); });
 process.on('unhandledRejection', (error) => { fail(error); process.exit(2); });
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, fail);
+/** Runs the command line's arguments; `reviewed` as for `main`. */
+export function run(argv: string[], reviewed: () => void): void {
+  main(argv, reviewed).then((code) => { process.exitCode = code; }, fail);
+}

@@ -134,18 +134,23 @@ class Places<T> {
   private static slot(site: ReportSite, extra: string): string {
     return isCodeSite(site) ? `\0\0${extra}` : `${String(site.at.key ?? '')}\0${site.part ?? 'key'}\0${extra}`;
   }
+  /** Where `site` (with `extra`) stands among the places, for `atPlace`. */
+  static of(site: ReportSite, extra = ''): Place { return { owner: Places.owner(site), slot: Places.slot(site, extra) }; }
   /** The value at the place of `site`; the first time, `make()` gives it. */
-  at(site: ReportSite, make: () => T, extra = ''): T {
-    const owner = Places.owner(site);
+  at(site: ReportSite, make: () => T, extra = ''): T { return this.lookup(Places.owner(site), Places.slot(site, extra), make); }
+  /** The value at `place` (from `Places.of`); the first time, `make()` gives it. */
+  atPlace(place: Place, make: () => T): T { return this.lookup(place.owner, place.slot, make); }
+  private lookup(owner: object | string, slot: string, make: () => T): T {
     let slots = this.byOwner.get(owner);
     if (!slots) this.byOwner.set(owner, (slots = new Map()));
-    const slot = Places.slot(site, extra);
     let value = slots.get(slot);
     if (value === undefined) slots.set(slot, (value = make()));
     return value;
   }
   *values(): Iterable<T> { for (const slots of this.byOwner.values()) yield* slots.values(); }
 }
+
+interface Place { owner: object | string; slot: string }
 
 /** The file of a site, relative to the root. */
 function siteFile(site: ReportSite): string { return isCodeSite(site) ? site.code.file : site.at.file.relPath; }
@@ -186,6 +191,13 @@ function runChecks(
     if (!location) locations.set(rel, (location = { file: siteFile(rel), range: rangeAt(rel), message: rel.message }));
     return location;
   };
+  // a shared entry is related by many findings: its place among a finding's related entries is worked out once
+  const relatedPlaces = new Map<object, Place>();
+  const relatedPlace = (rel: ReportSite & { message: string }) => {
+    let place = relatedPlaces.get(rel);
+    if (!place) relatedPlaces.set(rel, (place = Places.of(rel, rel.message)));
+    return place;
+  };
   const findings: Finding[] = [];
   const reading = <T>(check: Check, run: () => T): T => (reuse ? reuse.reading(check, run) : run());
   for (const check of checks) {
@@ -209,7 +221,7 @@ function runChecks(
         // a place reached by several operations keeps its most severe report whole: severity, message and fixes
         if (!created && SEVERITY_RANK[report.severity ?? check.meta.severity] < SEVERITY_RANK[draft.report.severity ?? check.meta.severity]) draft.report = report;
         for (const op of report.operations ?? []) if (!draft.operations.has(op)) draft.operations.set(op, isOperationRef(op) ? op : operationRef(op));
-        for (const rel of report.related ?? []) draft.related.at(rel, () => locationOf(rel), rel.message);
+        for (const rel of report.related ?? []) draft.related.atPlace(relatedPlace(rel), () => locationOf(rel));
       },
     };
     try { reading(check, () => check.run(ctx)); } catch (error) {

@@ -1,7 +1,8 @@
 /**
  * Loads a CommonJS bundle with V8's compiled code kept on disk between runs, so that a cold review does not compile
- * the TypeScript compiler's ~10 MB again. Node 22.1 and later do this themselves (`module.enableCompileCache`, which
- * the CLI turns on); on an older Node (20) the bundle is run through `vm.Script` with V8's `cachedData` instead.
+ * the TypeScript compiler's ~10 MB again, nor the functions of the CLI's own bundle that a review runs. Node 22.1 and
+ * later do this themselves (`module.enableCompileCache`, which the CLI turns on); on an older Node (20) the bundle is
+ * run through `vm.Script` with V8's `cachedData` instead.
  *
  * The cache lives in the system's temporary folder, in a folder of the current user's own. Everything read there is
  * untrusted: the folder must be a real folder owned by this user and writable by no one else, an entry a regular file
@@ -10,11 +11,13 @@
  * is ignored (the bundle is then compiled as usual), and nothing about the cache ever fails a load. Entries are
  * written to a fresh file and renamed into place, so a reader never sees half of one.
  */
+import { isAscii } from 'node:buffer';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 
 /** Starts every entry: the format of what follows. */
@@ -22,9 +25,25 @@ const MAGIC = Buffer.from('api-sentinel code cache 1\n');
 const DIGEST_BYTES = 32;
 /** V8's cache of the code frontend is a few megabytes: a larger entry is not one of ours. */
 const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
-/** Entries kept in the folder (one per bundle build and Node version): older ones are removed when one is written. */
-const KEPT_ENTRIES = 4;
+/** Entries kept in the folder (one per bundle, build and Node version): older ones are removed when one is written. */
+const KEPT_ENTRIES = 8;
 const ENTRY_SUFFIX = '.v8cache';
+
+/**
+ * V8 flags set while the process runs (`v8.setFlagsFromString`): V8's code depends on them as on the command line's,
+ * and V8 refuses an entry made under other flags. Noted on the global object, which every bundle of the process shares
+ * (each holds a copy of this module).
+ */
+const RUNTIME_FLAGS = Symbol.for('api-sentinel.runtime-v8-flags');
+
+/** Sets V8 flags for the rest of the process; entries are then kept apart from those of processes without them. */
+export function setV8Flags(flags: readonly string[]): void {
+  const global = globalThis as { [RUNTIME_FLAGS]?: string };
+  for (const flag of flags) {
+    v8.setFlagsFromString(flag);
+    global[RUNTIME_FLAGS] = global[RUNTIME_FLAGS] === undefined ? flag : `${global[RUNTIME_FLAGS]} ${flag}`;
+  }
+}
 
 export interface LoadedBundle {
   exports: unknown;
@@ -51,9 +70,11 @@ function nodeCompileCacheActive(): boolean {
 /** Loads the CommonJS bundle at `file` (absolute), with V8's code cache in `cacheDir` when Node keeps none itself. */
 export function loadBundle(file: string, cacheDir = defaultCacheDir()): LoadedBundle {
   if (nodeCompileCacheActive()) return { exports: require(file), fromCache: false, keep() { /* Node keeps it */ } };
-  // read as text directly: a buffer of the bundle's megabytes would only add to the heap's external memory
-  const source = readFileSync(file, 'utf8');
-  const key = cacheKey(source);
+  // the key hashes the bytes as read, and ASCII (what esbuild writes) is decoded as Latin-1, a copy: decoding the
+  // code frontend's 6.8 MB as UTF-8 and encoding it again to hash it took about 20 ms, this takes about 7
+  const bytes = readFileSync(file);
+  const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
+  const key = cacheKey(bytes);
   const entry = path.join(cacheDir, `${key}${ENTRY_SUFFIX}`);
   const cachedData = readEntry(cacheDir, entry, key);
   const script = new vm.Script(nodeModule.wrap(source), { filename: file, cachedData });
@@ -74,9 +95,10 @@ export function loadBundle(file: string, cacheDir = defaultCacheDir()): LoadedBu
 }
 
 /** What V8's code depends on: the bundle's bytes, the Node and V8 versions, the platform, and the flags given to V8. */
-function cacheKey(source: string): string {
-  const runtime = [process.version, process.versions.v8, process.platform, process.arch, process.execArgv.join(' '), process.env.NODE_OPTIONS ?? ''].join('\0');
-  return createHash('sha256').update(source).update('\0').update(runtime).digest('hex');
+function cacheKey(bundle: Buffer): string {
+  const flagsSet = (globalThis as { [RUNTIME_FLAGS]?: string })[RUNTIME_FLAGS] ?? '';
+  const runtime = [process.version, process.versions.v8, process.platform, process.arch, process.execArgv.join(' '), process.env.NODE_OPTIONS ?? '', flagsSet].join('\0');
+  return createHash('sha256').update(bundle).update('\0').update(runtime).digest('hex');
 }
 
 /** Whether `dir` is a folder (not a link) of this user that no one else may write into. */

@@ -15,25 +15,40 @@ export function isLiteralKey(key: string): boolean {
   return LITERAL_KEYS.has(key) || key.startsWith('x-');
 }
 
+/** The keys whose holders whole-document scans read: references, parameters, schemas with properties or parts. */
+const SCANNED_KEYS = new Set(['$ref', 'name', 'properties', 'allOf']);
+
 /**
- * Every object and array of a file outside literal data, each once (a YAML alias is one object): depth first, each
- * before what it holds. One walk per file, shared by whatever scans the whole document (fixes choosing a value the
- * document writes elsewhere, or checking how a schema is used).
+ * Every object of a file outside literal data that holds `$ref`, `name`, `properties` or `allOf`, each once (a YAML
+ * alias is one object): depth first, each before what it holds. One walk per file, shared by whatever scans the whole
+ * document (fixes choosing a value the document writes elsewhere, or checking how a schema is used); most objects of
+ * a document hold none of those keys, and the scans read no others.
  */
-export const plainObjects = memoize((file: SourceFile): readonly object[] => {
-  const found: object[] = [];
+export const scannedObjects = memoize((file: SourceFile): readonly Record<string, unknown>[] => {
+  const found: Record<string, unknown>[] = [];
   const seen = new Set<object>();
-  const stack: unknown[] = [file.value];
+  // only objects are stacked, and keys are read without entry pairs: this walk visits every value of a 4 MB document
+  const stack: object[] = isObjectLike(file.value) ? [file.value] : [];
   while (stack.length > 0) {
-    const value = stack.pop();
-    if (value === null || typeof value !== 'object' || seen.has(value)) continue;
+    const value = stack.pop()!;
+    if (seen.has(value)) continue;
     seen.add(value);
-    found.push(value);
-    if (Array.isArray(value)) { for (const item of value) stack.push(item); continue; }
-    for (const [key, child] of Object.entries(value)) if (!isLiteralKey(key)) stack.push(child);
+    if (Array.isArray(value)) {
+      for (const item of value) if (isObjectLike(item)) stack.push(item);
+      continue;
+    }
+    let scanned = false;
+    for (const key in value) {
+      if (SCANNED_KEYS.has(key)) scanned = true;
+      const child = (value as Record<string, unknown>)[key];
+      if (isObjectLike(child) && !isLiteralKey(key)) stack.push(child);
+    }
+    if (scanned) found.push(value as Record<string, unknown>);
   }
   return found;
 });
+
+function isObjectLike(value: unknown): value is object { return value !== null && typeof value === 'object'; }
 
 /** An example written elsewhere (`$ref` in an `examples` map): its value cannot be read where it is referenced. */
 const UNREADABLE: unique symbol = Symbol('unreadable example');

@@ -15,8 +15,15 @@ export function isObject(value: unknown): value is Obj {
 /** A value reached from another node; its JSON path is built only when asked for (most nodes of a walk never are). */
 class ChildNode implements SpecNode {
   private fullPath?: (string | number)[];
-  constructor(readonly file: SourceFile, readonly value: unknown, readonly parent: object, readonly key: string | number, private readonly from: SpecNode) {}
+  constructor(readonly file: SourceFile, readonly value: unknown, readonly parent: object, readonly key: string | number, readonly from: SpecNode) {}
   get path(): (string | number)[] { return (this.fullPath ??= [...this.from.path, this.key]); }
+}
+
+/** The key of the collection that holds `node` (`allOf` for an item of an `allOf`), without building its whole path. */
+export function keyAbove(node: SpecNode): string | number | undefined {
+  if (!(node instanceof ChildNode)) return node.path[node.path.length - 2];
+  const { from } = node;
+  return from.key ?? from.path[from.path.length - 1];
 }
 
 /** The child `key` of an object node (undefined when absent). */

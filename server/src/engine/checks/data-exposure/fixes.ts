@@ -8,7 +8,7 @@
  */
 import type { Fix, TextEdit } from '../../types';
 import type { FileSet, SpecNode } from '../../spec/load';
-import { plainObjects } from '../../spec/literal';
+import { scannedObjects } from '../../spec/literal';
 import { isObject, type Operation } from '../../spec/model';
 import type { SourceFile } from '../../spec/source';
 import { COMPOSITIONS } from '../../spec/schema';
@@ -143,9 +143,8 @@ const MAX_REF_HOPS = 32;
 const allOfParts = memoize((files: FileSet): Set<unknown> => {
   const parts = new Set<unknown>();
   for (const file of files.all()) {
-    for (const value of plainObjects(file)) {
-      if (Array.isArray(value)) continue;
-      const { allOf, $ref, properties } = value as Record<string, unknown>;
+    for (const value of scannedObjects(file)) {
+      const { allOf, $ref, properties } = value;
       if (Array.isArray(allOf)) for (const part of allOf) parts.add(followRefs(files, file, part));
       if (typeof $ref === 'string' && properties !== undefined) parts.add(followRefs(files, file, { $ref }));
     }

@@ -1,6 +1,6 @@
 import type { Check } from '../check';
 import type { FileSet, SpecNode } from '../../spec/load';
-import { child, isObject, items, operationLabel, isJsonMediaType, successResponses, type Operation } from '../../spec/model';
+import { child, isObject, items, keyAbove, operationLabel, isJsonMediaType, successResponses, type Operation } from '../../spec/model';
 import { hasKey, schemaTypes, COMPOSITIONS } from '../../spec/schema';
 import { declaredProperties, isObjectSchema, SchemaReach } from '../../spec/schema-graph';
 import { addOperation, listOperations, relatedOperation } from '../report';
@@ -22,11 +22,12 @@ export const responseOpenSchema: Check = {
     const files = ctx.files;
     // free-form declarations that a sibling `allOf` part redefines: generic envelopes (`result: {type: object}`)
     const refined = new Set<unknown>();
+    const placeholder = placeholders(files);
     const reach = new SchemaReach<OpenSpot>(files, (schema) => {
       if (Array.isArray((schema.value as Record<string, unknown>).allOf)) {
         for (const declarations of declaredProperties(files, schema).values()) {
-          if (declarations.length < 2 || declarations.every((d) => isPlaceholder(files, d.schema))) continue;
-          for (const d of declarations) if (isPlaceholder(files, d.schema)) for (const p of pieces(files, d.schema)) refined.add(p.value);
+          if (declarations.length < 2 || declarations.every((d) => placeholder(d.schema))) continue;
+          for (const d of declarations) if (placeholder(d.schema)) for (const p of pieces(files, d.schema)) refined.add(p.value);
         }
       }
       const additional = child(schema, 'additionalProperties');
@@ -105,7 +106,7 @@ function hasShape(value: Record<string, unknown>): boolean {
  */
 function isFreeForm(schema: SpecNode): boolean {
   if (!schemaTypes(schema).includes('object') || hasShape(schema.value as Record<string, unknown>)) return false;
-  return schema.path[schema.path.length - 2] !== 'allOf';
+  return keyAbove(schema) !== 'allOf';
 }
 
 /** A schema that says nothing at all (`{}`, or only a description): as a whole response body, any JSON goes. */
@@ -137,6 +138,21 @@ function pieces(files: FileSet, schema: SpecNode): SpecNode[] {
 /** A declaration made only of free-form objects and non-object alternatives (`anyOf: [object, string]`): a placeholder. */
 function isPlaceholder(files: FileSet, schema: SpecNode): boolean {
   return pieces(files, schema).every((p) => isFreeForm(p) || (!isObjectSchema(p) && !hasKey(p, 'allOf')));
+}
+
+/**
+ * `isPlaceholder`, answered once per schema object: envelopes repeat the same few declarations (`result`, `errors`)
+ * in thousands of schemas. Whether a piece is free-form depends on where it is written too (an item of an `allOf` is
+ * not), so a schema written under `allOf`, or whose own items would be, is judged each time.
+ */
+function placeholders(files: FileSet): (schema: SpecNode) => boolean {
+  const known = new Map<unknown, boolean>();
+  return (schema) => {
+    if (keyAbove(schema) === 'allOf' || schema.key === 'allOf') return isPlaceholder(files, schema);
+    let answer = known.get(schema.value);
+    if (answer === undefined) known.set(schema.value, (answer = isPlaceholder(files, schema)));
+    return answer;
+  };
 }
 
 interface OpenSpot {

@@ -40,11 +40,12 @@ export function urlUse(files: FileSet, op: Operation, name: string, declared: Sp
   if (!last || NOT_URL_WORDS.has(last)) return undefined;
   const format = (schema.value as Record<string, unknown>).format;
   const declaredUrl = typeof format === 'string' && URL_FORMATS.has(format.toLowerCase());
-  const illustrated = [declared, schema, parameter].some((node) => samplesUrl(node));
   const named = URL_WORDS.has(last)
     || (nameWords.length > 1 && PLACE_WORDS.has(last) && nameWords.some((w) => REDIRECT_WORDS.has(w) || CALLBACK_WORDS.has(w)));
   const weak = WEAK_NAMES.has(nameWords.join(''));
-  if (!named && !declaredUrl && !illustrated && !(weak && inSignInFlow(op))) return undefined;
+  // the samples are read last: most strings are told apart by their name or format alone
+  const illustrated = () => [declared, schema, parameter].some((node) => samplesUrl(node));
+  if (!named && !declaredUrl && !(weak && inSignInFlow(op)) && !illustrated()) return undefined;
   if (nameWords.some((w) => CALLBACK_WORDS.has(w))) return 'callback';
   if (nameWords.some((w) => REDIRECT_WORDS.has(w)) || (weak && inSignInFlow(op))) return 'redirect';
   // a plain `url` on a webhook resource is the address the server will call

@@ -11,7 +11,7 @@ import type { Fix, TextEdit } from '../../types';
 import type { FileSet, SpecNode } from '../../spec/load';
 import type { JsonPath, SourceFile } from '../../spec/source';
 import { child, entries, isObject, type ApiDocument, type Operation, type Parameter } from '../../spec/model';
-import { isLiteralKey, plainObjects } from '../../spec/literal';
+import { isLiteralKey, scannedObjects } from '../../spec/literal';
 import { fixes } from '../../edit/fixes';
 import { addEntry, insertAtPath, insertEntries, refTo, type PlainValue } from '../../edit/edits';
 import { keyAfterStatus } from '../../edit/responses';
@@ -237,7 +237,7 @@ const observedBounds = memoize((doc: ApiDocument, files: FileSet): Observed => {
     if (typeof obj.name === 'string' && typeof obj.in === 'string') noteSchema(obj.name, file, 'schema' in obj ? obj.schema : obj, obj.in);
     if (isObject(obj.properties)) for (const name in obj.properties) noteSchema(name, file, obj.properties[name]);
   };
-  for (const value of plainObjects(doc.file)) if (!Array.isArray(value)) noteObject(doc.file, value as Obj);
+  for (const value of scannedObjects(doc.file)) noteObject(doc.file, value);
   const seen = new Set<object>();
   for (let next = pending.pop(); next; next = pending.pop()) {
     const { file } = next;
