@@ -310,12 +310,7 @@ describe('quick re-analysis of documentation edits', () => {
   });
 
   test('a result is reused while its inputs are unchanged, and a quick one is confirmed by a full analysis', async () => {
-    const root = join(FIXTURES, '_lsp', 'workspace');
-    const files = [join(root, 'openapi.yaml')];
-    const texts = new Map<string, string>();
-    const reader = { read: (p: string) => texts.get(p) ?? diskReader.read(p) };
-    const analyses = new DocumentAnalyses(() => reader);
-    const cancel = { cancelled: false };
+    const { root, files, texts, analyses, cancel } = workspaceAnalyses();
     const first = (await analyses.analyze({ id: 1, root, files, config: {}, cancel }))!;
     assert.equal((await analyses.analyze({ id: 2, root, files, config: {}, cancel, holding: 1 }))!.same, true);
     texts.set(files[0], specText.replace('description: The account', 'description: The account, as stored'));
@@ -329,12 +324,7 @@ describe('quick re-analysis of documentation edits', () => {
   });
 
   test('fixes are built for the result the caller holds, while a newer one is on its way, and for no older one', async () => {
-    const root = join(FIXTURES, '_lsp', 'workspace');
-    const files = [join(root, 'openapi.yaml')];
-    const texts = new Map<string, string>();
-    const reader = { read: (p: string) => texts.get(p) ?? diskReader.read(p) };
-    const analyses = new DocumentAnalyses(() => reader);
-    const cancel = { cancelled: false };
+    const { root, files, texts, reader, analyses, cancel } = workspaceAnalyses();
     const first = (await analyses.analyze({ id: 1, root, files, config: {}, cancel }))!;
     const keys = first.result.findings.map(findingKey);
     const cold = await analyze({ root, files, reader, config: {} });
@@ -366,3 +356,12 @@ test('a finding without OWASP ids has no empty parenthesis in its message', () =
   assert.equal(findingToDiagnostic(finding, ROOT).message, 'Something is off.');
   assert.equal(findingToDiagnostic({ ...finding, owasp: ['API8:2023'] }, ROOT).message, 'Something is off. (API8:2023)');
 });
+
+/** The LSP workspace fixture's document analysed in one process, its texts overridable by edits. */
+function workspaceAnalyses() {
+  const root = join(FIXTURES, '_lsp', 'workspace');
+  const files = [join(root, 'openapi.yaml')];
+  const texts = new Map<string, string>();
+  const reader = { read: (p: string) => texts.get(p) ?? diskReader.read(p) };
+  return { root, files, texts, reader, analyses: new DocumentAnalyses(() => reader), cancel: { cancelled: false } };
+}
