@@ -1,6 +1,6 @@
 /**
  * The language server's scheduler, in-process: a fake worker whose jobs the test ends, and a clock the test moves.
- * Debounce, supersede and cancel, failures that resolve waiters, and the one retry after a crash.
+ * Debounce (on both edges), supersede and cancel, failures that resolve waiters, and the one retry after a crash.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,28 +8,29 @@ import { Scheduler, type Clock, type JobHost, type JobOutcome } from '../server/
 
 /** Timers that fire only when the test moves time. */
 class FakeClock implements Clock {
-  now = 0;
+  private time = 0;
+  now(): number { return this.time; }
   private timers = new Map<number, { at: number; run: () => void }>();
   private next = 1;
   setTimeout(run: () => void, ms: number): unknown {
     const id = this.next++;
-    this.timers.set(id, { at: this.now + ms, run });
+    this.timers.set(id, { at: this.time + ms, run });
     return id;
   }
   clearTimeout(timer: unknown): void { this.timers.delete(timer as number); }
   get pending(): number { return this.timers.size; }
   /** Moves time by `ms`, firing the timers due, in order. */
   async advance(ms: number): Promise<void> {
-    const until = this.now + ms;
+    const until = this.time + ms;
     for (;;) {
       const due = [...this.timers].filter(([, t]) => t.at <= until).sort((a, b) => a[1].at - b[1].at)[0];
       if (!due) break;
       this.timers.delete(due[0]);
-      this.now = due[1].at;
+      this.time = due[1].at;
       due[1].run();
       await settle();
     }
-    this.now = until;
+    this.time = until;
     await settle();
   }
 }
@@ -77,7 +78,28 @@ function fakeHost() {
   };
 }
 
-test('edits within the debounce coalesce into one job, with the latest input', async () => {
+test('a change after quiet runs at once; a second one after quiet does too', async () => {
+  const clock = new FakeClock();
+  const fake = fakeHost();
+  const scheduler = new Scheduler(fake.host, clock);
+  fake.edit();
+  scheduler.schedule('a', 150);
+  await settle();
+  assert.equal(fake.jobs.length, 1, 'no wait for the debounce');
+  assert.equal(clock.pending, 0);
+  fake.jobs[0].end({ kind: 'done', result: fake.jobs[0].input });
+  await settle();
+  assert.deepEqual(fake.stored, [{ unit: 'a', result: 1 }]);
+  assert.equal(scheduler.idle('a'), true);
+  await clock.advance(150);
+  fake.edit();
+  scheduler.schedule('a', 150);
+  await settle();
+  assert.equal(fake.jobs.length, 2);
+  assert.equal(fake.jobs[1].input, 2);
+});
+
+test('a burst: its first change runs at once, the changes that follow it within the debounce run once after quiet with the latest input', async () => {
   const clock = new FakeClock();
   const fake = fakeHost();
   const scheduler = new Scheduler(fake.host, clock);
@@ -86,14 +108,57 @@ test('edits within the debounce coalesce into one job, with the latest input', a
     scheduler.schedule('a', 150);
     await clock.advance(100);
   }
-  assert.equal(fake.jobs.length, 0, 'no job while typing');
+  assert.equal(fake.jobs.length, 1, 'only the first change ran while typing');
+  assert.equal(fake.jobs[0].cancelled, true, 'the next change made it stale');
   await clock.advance(150);
-  assert.equal(fake.jobs.length, 1);
-  assert.equal(fake.jobs[0].input, 5);
-  fake.jobs[0].end({ kind: 'done', result: fake.jobs[0].input });
+  assert.equal(fake.jobs.length, 2);
+  assert.equal(fake.jobs[1].input, 5);
+  fake.jobs[0].end({ kind: 'cancelled' });
+  fake.jobs[1].end({ kind: 'done', result: fake.jobs[1].input });
   await settle();
   assert.deepEqual(fake.stored, [{ unit: 'a', result: 5 }]);
   assert.equal(scheduler.idle('a'), true);
+});
+
+test('a change soon after a finished run waits for quiet; so does a change while a job runs, however long ago the last change was', async () => {
+  const clock = new FakeClock();
+  const fake = fakeHost();
+  const scheduler = new Scheduler(fake.host, clock);
+  fake.edit();
+  scheduler.schedule('a', 150);
+  await settle();
+  fake.jobs[0].end({ kind: 'done', result: 1 });
+  await clock.advance(50);
+  fake.edit();
+  scheduler.schedule('a', 150);
+  await settle();
+  assert.equal(fake.jobs.length, 1, 'within the debounce of the last change');
+  await clock.advance(150);
+  assert.equal(fake.jobs.length, 2);
+  // a slow job: the change long after the last one still waits, and cancels the job
+  await clock.advance(1000);
+  fake.edit();
+  scheduler.schedule('a', 150);
+  await settle();
+  assert.equal(fake.jobs[1].cancelled, true);
+  assert.equal(fake.jobs.length, 2, 'a job was running');
+  await clock.advance(150);
+  assert.equal(fake.jobs.length, 3);
+  assert.equal(fake.jobs[2].input, 3);
+});
+
+test('the route debounce has a leading edge too; an immediate run (no debounce) still goes through the timer', async () => {
+  const clock = new FakeClock();
+  const fake = fakeHost();
+  const scheduler = new Scheduler(fake.host, clock);
+  scheduler.schedule('routes', 10);
+  await settle();
+  assert.equal(fake.jobs.length, 1);
+  scheduler.schedule('a', 0);
+  await settle();
+  assert.equal(fake.jobs.length, 1);
+  await clock.advance(0);
+  assert.equal(fake.jobs.length, 2);
 });
 
 test('an edit cancels the running job; its result is dropped, and the waiters get the next one', async () => {
@@ -232,9 +297,50 @@ test('waiters do not wait for a confirming run, but do for an edit', async () =>
   scheduler.schedule('a', 150);
   let waited = false;
   void scheduler.settled('a').then(() => { waited = true; });
-  await clock.advance(150);
+  await settle();
   assert.equal(waited, false);
   fake.jobs[0].end({ kind: 'done', result: 0 });
   await settle();
   assert.equal(waited, true);
+});
+
+test('a confirming run waits its delay, even after quiet; a change after quiet supersedes it at once', async () => {
+  const clock = new FakeClock();
+  const fake = fakeHost();
+  const scheduler = new Scheduler(fake.host, clock);
+  // a quick result was shown: the full analysis confirms it after a pause
+  scheduler.schedule('a', 1000, { confirming: true });
+  await clock.advance(999);
+  assert.equal(fake.jobs.length, 0);
+  await clock.advance(1);
+  assert.equal(fake.jobs.length, 1);
+  fake.jobs[0].end({ kind: 'done', result: 0 });
+  await settle();
+  scheduler.schedule('a', 1000, { confirming: true });
+  await clock.advance(500);
+  fake.edit();
+  scheduler.schedule('a', 150);
+  await settle();
+  assert.equal(fake.jobs.length, 2, 'the change ran at once');
+  assert.equal(fake.jobs[1].input, 1);
+  let waited = false;
+  void scheduler.settled('a').then(() => { waited = true; });
+  fake.jobs[1].end({ kind: 'done', result: 1 });
+  await clock.advance(1000);
+  assert.equal(waited, true);
+  assert.equal(fake.jobs.length, 2, 'the confirming run it superseded does not run');
+  // typing goes on right after it: the change waits for quiet, not for the confirming delay
+  scheduler.schedule('a', 1000, { confirming: true });
+  await clock.advance(100);
+  fake.edit();
+  scheduler.schedule('a', 150);
+  await settle();
+  assert.equal(fake.jobs.length, 3, 'quiet since the last change');
+  fake.edit();
+  scheduler.schedule('a', 150);
+  await clock.advance(149);
+  assert.equal(fake.jobs.length, 3);
+  await clock.advance(1);
+  assert.equal(fake.jobs.length, 4);
+  assert.equal(fake.jobs[3].input, 3);
 });

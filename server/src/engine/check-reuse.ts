@@ -11,6 +11,7 @@ import type { Check } from './checks/check';
 import type { CheckReuse } from './analyze';
 import type { ApiDocument } from './spec/model';
 import type { SpecPart } from './spec/frontend';
+import type { SpecNode } from './spec/load';
 import { LineIndex, SourceFile, type ParsedText, type Span } from './spec/source';
 import { ReadLog, isWatched, reading, targetOf, watched } from './reads';
 import { moved } from './reuse';
@@ -240,6 +241,10 @@ function changedModel(before: ApiDocument[], after: ApiDocument[], counterparts:
   return true;
 }
 
+function samePath(a: SpecNode['path'], b: SpecNode['path']): boolean {
+  return a.length === b.length && a.every((key, i) => key === b[i]);
+}
+
 /**
  * Equality of what the model holds in two analyses: document values are equal when they are the same object or
  * counterparts; files by path; nodes by their file, value, place and path; other model objects field by field.
@@ -261,9 +266,10 @@ class SameModel {
     } else if (Array.isArray(a) || Array.isArray(b)) {
       equal = Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => this.equal(v, b[i]));
     } else if ('file' in a && 'value' in a) {
-      // a node: the value it stands for and where (its path is built on demand)
+      // a node: the value it stands for and where (its path is built on demand, a new array no other node shares: it
+      // is compared here rather than remembered among the objects known equal)
       const [x, y] = [a as Record<string, unknown>, b as Record<string, unknown>];
-      equal = ['file', 'value', 'parent', 'key', 'path'].every((k) => this.equal(x[k], y[k]));
+      equal = ['file', 'value', 'parent', 'key'].every((k) => this.equal(x[k], y[k])) && samePath((a as SpecNode).path, (b as SpecNode).path);
     } else if (Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) {
       equal = false;
     } else {

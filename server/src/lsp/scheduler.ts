@@ -1,17 +1,21 @@
 /**
- * When each analysis unit runs: edits are debounced, a unit has at most one job, and a job is cancelled when a newer
+ * When each analysis unit runs: edits are debounced on both edges (the first edit after quiet runs at once, the
+ * edits that follow it within the debounce run once after quiet), a unit has at most one job, and a job is cancelled when a newer
  * run supersedes it. A run first awaits what it needs (the folder's settings); only the latest run goes on after
  * that await, and it cancels whatever job is still running then. A failed or crashed job is not a cancellation:
  * it resolves every waiter and is shown; a crashed one is retried once.
  */
 
-/** Timers, injected so that tests control time. */
+/** Time and timers, injected so that tests control time. */
 export interface Clock {
+  /** Milliseconds, from any fixed origin. */
+  now(): number;
   setTimeout(run: () => void, ms: number): unknown;
   clearTimeout(timer: unknown): void;
 }
 
 export const SYSTEM_CLOCK: Clock = {
+  now: () => performance.now(),
   setTimeout: (run, ms) => setTimeout(run, ms),
   clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
 };
@@ -51,6 +55,8 @@ interface UnitState<R> {
   confirming: boolean;
   /** A crashed job was run again since the last result or edit. */
   retried: boolean;
+  /** When the unit last changed (a scheduled run that is not confirming). */
+  changedAt: number;
   /** Resolved when the unit has a result (or a failure) for its latest inputs. */
   waiters: (() => void)[];
 }
@@ -62,15 +68,28 @@ export class Scheduler<S, R> {
 
   private stateOf(unit: string): UnitState<R> {
     let state = this.units.get(unit);
-    if (!state) this.units.set(unit, (state = { runs: 0, running: false, confirming: false, retried: false, waiters: [] }));
+    if (!state) this.units.set(unit, (state = { runs: 0, running: false, confirming: false, retried: false, changedAt: -Infinity, waiters: [] }));
     return state;
   }
 
-  /** Runs the unit after `delay` ms of quiet: a newer call restarts the wait, and the running job is stale now. */
+  /**
+   * Runs the unit after `delay` ms of quiet: a newer call restarts the wait, and the running job is stale now. A change
+   * that comes after quiet (none for `delay` ms, and no run in progress) runs at once: a rename, a paste or a fix
+   * applied is not the start of a burst of typing more often than it is; when it is, its job is cancelled by the next
+   * change, as any stale job is. A confirming run is no change: it always waits.
+   */
   schedule(unit: string, delay: number, options: { confirming?: boolean } = {}): void {
     const state = this.stateOf(unit);
     state.retried = false;
-    this.wait(unit, state, delay, options.confirming ?? false);
+    const confirming = options.confirming ?? false;
+    if (confirming) return this.wait(unit, state, delay, true);
+    const now = this.clock.now();
+    const quiet = delay > 0 && !state.running && now - state.changedAt >= delay;
+    state.changedAt = now;
+    if (quiet) {
+      state.confirming = false;
+      void this.run(unit);
+    } else this.wait(unit, state, delay, false);
   }
 
   private wait(unit: string, state: UnitState<R>, delay: number, confirming: boolean): void {
