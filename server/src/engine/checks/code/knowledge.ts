@@ -183,6 +183,23 @@ export function routeList(routes: readonly Route[]): string {
   return `${keys[0]} and ${keys.length - 1} other routes`;
 }
 
+/** What the findings about a route say of the protection nearest it, once per protection. */
+const factsOf = new WeakMap<Mechanism, string>();
+
+/**
+ * The protection nearest a route as the facts of the route's findings (`CheckContext.aboutRoute`): where and how it is
+ * applied and defined, how it is applied to another route, and the routes it covers as a finding names them.
+ */
+export function mechanismFacts(mechanism: Mechanism | undefined): string {
+  if (!mechanism) return '';
+  let facts = factsOf.get(mechanism);
+  if (facts === undefined) {
+    const { routes, ...applied } = mechanism;
+    factsOf.set(mechanism, (facts = JSON.stringify({ ...applied, covers: routes.length, list: routeList(routes) })));
+  }
+  return facts;
+}
+
 /** Related locations built once per protection and verb: every route it misses points at the same places. */
 const relatedOf = new WeakMap<Mechanism, Map<string, NonNullable<Report['related']>>>();
 
