@@ -189,7 +189,8 @@ function runChecks(
   spec: SpecPart, code: FrontendPart | undefined, problems: Problem[], config: ResolvedConfig, checks: readonly Check[],
   cancel?: CancellationSignal, fixes: boolean | FixBuilders = true, reuse?: CheckReuse, routeFindings?: { last: RouteFindings; next: RouteFindings },
 ): Finding[] {
-  // in the order a cold analysis makes them (findings at one place of several rules keep it): kept findings where their route's reports would be
+  // in the order a cold analysis makes them (the order of findings of several rules at one place): a kept finding
+  // stands where its route's reports would be made
   const drafts: (Draft | KeptFinding)[] = [];
   // one range per key or value, shared by every finding that stands at it or relates it (a place known by its path
   // alone is rare and computed each time: Places tells such places apart by key only)
