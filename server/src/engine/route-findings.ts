@@ -17,6 +17,8 @@ export interface RouteUnit {
   findings: Finding[];
   /** Each finding's fixes builder, when fixes are built on request. */
   builders?: (() => Fix[])[];
+  /** How far it was carried with its builders: into one later analysis, or on with its fixes built (`settled`). */
+  carried?: 'once' | 'built';
 }
 
 /** The route units of an analysis, by check id, then route. */
@@ -51,9 +53,10 @@ export class RouteUnits {
     if (facts === undefined) { run(); return; }
     const last = this.last?.get(route);
     if (last && last.facts === facts && last.texts.every(([file, text]) => this.texts.get(file) === text)) {
-      this.kept.push([route, last]);
-      this.keep(last);
-      for (const finding of last.findings) this.keptPlaces.add(placeOf(finding.file, finding.anchor));
+      const unit = settled(last);
+      this.kept.push([route, unit]);
+      this.keep(unit);
+      for (const finding of unit.findings) this.keptPlaces.add(placeOf(finding.file, finding.anchor));
       return;
     }
     const unit: RanUnit = { route, facts, drafts: [], own: true };
@@ -71,6 +74,22 @@ export class RouteUnits {
       ...(builders ? { builders: findings.map((f) => builders.get(f)!) } : {}),
     };
   }
+}
+
+/**
+ * A unit kept into a later analysis. A builder holds on to the analysis that made it (its check's context, the code's
+ * texts), which a unit kept edit after edit would keep alive: a unit kept a second time has its fixes built, so at
+ * most the two analyses before are held. The routes of the file being edited are made anew at each edit and never
+ * get there; the others' fixes are built once.
+ */
+function settled(unit: RouteUnit): RouteUnit {
+  if (!unit.builders || unit.carried === 'built') return unit;
+  if (!unit.carried) return { ...unit, carried: 'once' };
+  return { ...unit, builders: unit.builders.map((build) => constantly(build())), carried: 'built' };
+}
+
+function constantly(fixes: Fix[]): () => Fix[] {
+  return () => fixes;
 }
 
 /** A code place as `Places` tells them apart: its file and anchor. */
