@@ -13,6 +13,7 @@ import { analyze } from '../server/src/engine/analyze';
 import { CHECKS } from '../server/src/engine/checks';
 import { codeFrontend } from '../server/src/engine/code/frontend';
 import { Session, type Analysis } from '../server/src/engine/session';
+import { findingKey } from '../server/src/engine/identity';
 import type { AnalysisResult, FileReader } from '../server/src/engine/types';
 
 const ROOT = '/app';
@@ -311,4 +312,105 @@ test('route analysis after edits that reorder unchanged modules, delete and writ
 test('Hono route analysis after each edit of a prefix constant, a middleware, a sub-app and a registering function equals a cold analysis', async () => {
   const outcomes = await editedAgainstCold(HONO, HONO_EDITS);
   assert.ok(outcomes >= 6, `${outcomes} distinct outcomes`);
+});
+
+/**
+ * Two routers of one app: the routes of `reports.ts` have no auth and no limiter of their own, and what their findings
+ * say depends on what `accounts.ts` applies (the app's only auth middleware, its only limiter).
+ */
+const PROTECTED: Record<string, string> = {
+  'package.json': JSON.stringify({ name: 'desk', dependencies: { express: '^5.0.0', 'express-rate-limit': '^7.0.0' } }),
+  'src/middleware/auth.ts': `import type { NextFunction, Request, Response } from 'express';
+
+export function requireUser(req: Request, res: Response, next: NextFunction) {
+  if (!req.headers.authorization) return res.status(401).json({ error: 'unauthorized' });
+  next();
+}
+`,
+  'src/routes/reports.ts': `import { Router } from 'express';
+
+export const reports = Router();
+reports.get('/search', (_req, res) => { res.json([]); });
+reports.delete('/:id', (_req, res) => { res.status(204).end(); });
+`,
+  'src/routes/accounts.ts': `import { Router } from 'express';
+import rateLimit from 'express-rate-limit';
+import { requireUser } from '../middleware/auth';
+
+const limiter = rateLimit({ windowMs: 60_000, limit: 5 });
+export const accounts = Router();
+accounts.post('/login', (_req, res) => { res.json({}); });
+accounts.use(requireUser);
+accounts.get('/me', (_req, res) => { res.json({}); });
+`,
+  'src/app.ts': `import express from 'express';
+import { reports } from './routes/reports';
+import { accounts } from './routes/accounts';
+
+export const app = express();
+app.use('/reports', reports);
+app.use('/accounts', accounts);
+`,
+};
+
+const ACCOUNTS = 'src/routes/accounts.ts';
+const PROTECTED_EDITS: FileEdit[] = [
+  // a route that changes nothing the other routes' findings read
+  [ACCOUNTS, (t) => t.replace("accounts.post('/login'", "accounts.post('/signin'")],
+  // the app's only auth middleware is removed: the app then authenticates no route
+  [ACCOUNTS, (t) => t.replace('accounts.use(requireUser);\n', '')],
+  [ACCOUNTS, () => PROTECTED[ACCOUNTS]],
+  // a limiter is applied elsewhere: a search without one is then an oversight
+  [ACCOUNTS, (t) => t.replace("accounts.post('/login', ", "accounts.post('/login', limiter, ")],
+  // the auth middleware protects one more route: the findings count the routes it protects
+  [ACCOUNTS, (t) => `${t}accounts.get('/settings', (_req, res) => { res.json({}); });\n`],
+  [ACCOUNTS, () => PROTECTED[ACCOUNTS]],
+];
+
+test('the findings of routes an edit left are kept while the app-wide facts they read are, and change with them', async () => {
+  assert.ok(await editedAgainstCold(PROTECTED, PROTECTED_EDITS) >= 4);
+  const texts = new Map(Object.entries(PROTECTED).map(([file, text]) => [`${ROOT}/${file}`, text]));
+  const session = new Session();
+  let last = (await session.analyze(request(texts)))!;
+  const untouched = (result: AnalysisResult) => result.findings.filter((f) => f.file === 'src/routes/reports.ts');
+  const said = (result: AnalysisResult) => untouched(result).map((f) => `${f.ruleId} ${f.severity}: ${f.message}`);
+  const before = untouched(last.result);
+  assert.equal(before.length, 3, said(last.result).join('\n'));
+  const steps: { kept: boolean; said: string[] }[] = [];
+  for (const [file, edit] of PROTECTED_EDITS) {
+    const path = `${ROOT}/${file}`;
+    texts.set(path, edit(texts.get(path)!)!);
+    const previous = untouched(last.result);
+    last = (await session.analyze(request(texts), last))!;
+    const now = untouched(last.result);
+    steps.push({ kept: now.length === previous.length && now.every((f, i) => f === previous[i]), said: said(last.result) });
+  }
+  // the edit of a route nothing else reads keeps the other file's findings, the very objects
+  assert.deepEqual(steps.map((s) => s.kept), [true, false, false, false, false, false]);
+  const [renamed, noAuth, , limited, twoProtected] = steps.map((s) => s.said.join('\n'));
+  assert.match(renamed, /DELETE \/reports\/\{id\} accepts anonymous requests although it changes data: .* while requireUser protects another route/);
+  assert.match(noAuth, /code-auth-missing warning: .*the app authenticates no route/);
+  assert.match(renamed, /code-rate-limit-missing info: GET \/reports\/search has no rate limiter in effect, and it runs searches/);
+  assert.match(limited, /code-rate-limit-missing warning: GET \/reports\/search has no rate limiter in effect, although limiter limits another route/);
+  assert.match(twoProtected, /while requireUser protects 2 other routes/);
+});
+
+test('fixes built on request for findings kept from earlier analyses are those a cold analysis builds', async () => {
+  const texts = new Map(Object.entries(PROTECTED).map(([file, text]) => [`${ROOT}/${file}`, text]));
+  const session = new Session({ fixes: 'on-request' });
+  let last = (await session.analyze(request(texts)))!;
+  const path = `${ROOT}/${ACCOUNTS}`;
+  // kept once, with the builders of the analysis that made them, then again, with their fixes built
+  for (const name of ['/signin', '/logon', '/login']) {
+    texts.set(path, texts.get(path)!.replace(/accounts\.post\('\/\w+'/, `accounts.post('${name}'`));
+    const before = last.result.findings.filter((f) => f.file === 'src/routes/reports.ts');
+    last = (await session.analyze(request(texts), last))!;
+    const kept = last.result.findings.filter((f) => f.file === 'src/routes/reports.ts');
+    assert.ok(kept.length > 0 && kept.every((f, i) => f === before[i]));
+    const keys = kept.map(findingKey);
+    const built = await session.fixes(last, keys);
+    const cold = (await analyze(request(texts))).findings.filter((f) => keys.includes(findingKey(f)));
+    assert.deepEqual(keys.map((key) => built.get(key)), cold.map((f) => f.fixes), `after the rename to ${name}`);
+    assert.ok(cold.some((f) => f.fixes.length > 1), 'the suggestions applying the app\'s middleware are among them');
+  }
 });

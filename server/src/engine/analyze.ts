@@ -11,6 +11,8 @@ import { noSpec, specFrontend, type SpecPart } from './spec/frontend';
 import { isCodePart } from './code/part';
 import { correlate, unusedApis } from './correlate';
 import { endpointLinks, type EndpointLinks } from './correlate/links';
+import { RouteUnits, placeOf, type RanUnit, type RouteFindings, type RouteUnit } from './route-findings';
+import type { Route } from './code/model';
 
 export { looksLikeOpenApi } from './spec/sniff';
 
@@ -37,6 +39,11 @@ export interface AnalyzeRequest {
   fixes?: boolean | 'on-request';
   /** Findings of an earlier analysis kept check by check (a session's). */
   reuse?: CheckReuse;
+  /**
+   * The route checks' findings of the last analysis, route by route (empty for a first analysis): those of unchanged
+   * routes are kept (`route-findings.ts`), and `analyzeFiles` gives this analysis's for the next one.
+   */
+  routeFindings?: RouteFindings;
 }
 
 /** How an analysis keeps an earlier analysis's findings check by check (`session.ts`). */
@@ -67,7 +74,7 @@ export async function analyze(request: AnalyzeRequest): Promise<AnalysisResult> 
  * An analysis, with the spec files it loaded (a session keeps what they recorded). Runs the frontends the enabled
  * checks need, then the checks.
  */
-export async function analyzeFiles(request: AnalyzeRequest): Promise<{ result: AnalysisResult; files: FileSet; fixes?: FixBuilders }> {
+export async function analyzeFiles(request: AnalyzeRequest): Promise<{ result: AnalysisResult; files: FileSet; fixes?: FixBuilders; routeFindings?: RouteFindings }> {
   const config = resolved(request.config);
   const checks = (request.checks ?? CHECKS).filter((check) => config.rules.get(check.meta.id) !== 'off');
   const needs = new Set<Need>(checks.flatMap((check) => check.meta.needs));
@@ -83,7 +90,8 @@ export async function analyzeFiles(request: AnalyzeRequest): Promise<{ result: A
   const running = checks.filter((check) => check.meta.needs.every((need) => need === 'spec' || code));
   request.reuse?.prepare(spec);
   const fixes = request.fixes === 'on-request' ? new Map<Finding, () => Fix[]>() : undefined;
-  const findings = request.cancel?.cancelled ? [] : runChecks(spec, code, problems, config, running, request.cancel, fixes ?? request.fixes !== false, request.reuse);
+  const routeFindings = request.routeFindings && isCodePart(code) ? { last: request.routeFindings, next: new Map() } : undefined;
+  const findings = request.cancel?.cancelled ? [] : runChecks(spec, code, problems, config, running, request.cancel, fixes ?? request.fixes !== false, request.reuse, routeFindings);
   // pairs written in the configuration that pair nothing are said once, by the analysis that compares specs with code
   if (isCodePart(code) && config.apis && running.some((check) => check.meta.needs.includes('spec') && check.meta.needs.includes('code'))) problems.push(...unusedApis(code, spec.documents, config.apis));
   const result: AnalysisResult = {
@@ -92,7 +100,7 @@ export async function analyzeFiles(request: AnalyzeRequest): Promise<{ result: A
     routes: isCodePart(code) ? code.routes : [],
     frontends: [...(runsSpec ? ['spec' as const] : []), ...(code ? ['code' as const] : [])],
   };
-  return { result, files: spec.files, fixes };
+  return { result, files: spec.files, fixes, routeFindings: routeFindings?.next };
 }
 
 /** How to build the fixes of an analysis's findings, by finding (the findings of its checks that ran). */
@@ -120,7 +128,14 @@ export async function linkEndpoints(request: AnalyzeRequest): Promise<EndpointLi
   return isCodePart(code) ? endpointLinks(correlate(code, spec.documents, config)) : { operations: [], routes: [] };
 }
 
-interface Draft { check: Check; meta: CheckMeta; report: Report; operations: Map<Operation | OperationRef, OperationRef>; related: Places<RelatedLocation> }
+/** A finding of a route kept from the last analysis, with its fixes builder when fixes are built on request. */
+interface KeptFinding { kept: Finding; build?: () => Fix[] }
+
+interface Draft {
+  check: Check; meta: CheckMeta; report: Report; operations: Map<Operation | OperationRef, OperationRef>; related: Places<RelatedLocation>;
+  /** The route unit whose report made it (`CheckContext.aboutRoute`), and the finding it became. */
+  unit?: RanUnit; finding?: Finding;
+}
 
 /**
  * Values by place. A spec place is the object holding a key (the file for its root), the key, and key-or-value,
@@ -129,7 +144,7 @@ interface Draft { check: Check; meta: CheckMeta; report: Report; operations: Map
 class Places<T> {
   private readonly byOwner = new Map<object | string, Map<string, T>>();
   private static owner(site: ReportSite): object | string {
-    return isCodeSite(site) ? `${site.code.file}\0${site.code.anchor}` : site.at.parent ?? site.at.file;
+    return isCodeSite(site) ? placeOf(site.code.file, site.code.anchor) : site.at.parent ?? site.at.file;
   }
   private static slot(site: ReportSite, extra: string): string {
     return isCodeSite(site) ? `\0\0${extra}` : `${String(site.at.key ?? '')}\0${site.part ?? 'key'}\0${extra}`;
@@ -177,9 +192,11 @@ const isOperationRef = (op: Operation | OperationRef): op is OperationRef => !('
 
 function runChecks(
   spec: SpecPart, code: FrontendPart | undefined, problems: Problem[], config: ResolvedConfig, checks: readonly Check[],
-  cancel?: CancellationSignal, fixes: boolean | FixBuilders = true, reuse?: CheckReuse,
+  cancel?: CancellationSignal, fixes: boolean | FixBuilders = true, reuse?: CheckReuse, routeFindings?: { last: RouteFindings; next: RouteFindings },
 ): Finding[] {
-  const drafts: Draft[] = [];
+  // in the order a cold analysis makes them (the order of findings of several rules at one place): a kept finding
+  // stands where its route's reports would be made
+  const drafts: (Draft | KeptFinding)[] = [];
   // one range per key or value, shared by every finding that stands at it or relates it (a place known by its path
   // alone is rare and computed each time: Places tells such places apart by key only)
   const ranges = new Places<Range>();
@@ -200,24 +217,31 @@ function runChecks(
   };
   const findings: Finding[] = [];
   const reading = <T>(check: Check, run: () => T): T => (reuse ? reuse.reading(check, run) : run());
-  for (const check of checks) {
-    if (cancel?.cancelled) return [];
-    const kept = reuse?.kept(check);
-    if (kept) {
-      findings.push(...kept);
-      continue;
-    }
+  const texts = isCodePart(code) ? code.texts : new Map<string, string>();
+  /** Runs a check, keeping the findings of the routes `last` holds where they are unchanged. */
+  const runCheck = (check: Check, last: ReadonlyMap<Route, RouteUnit> | undefined) => {
     const places = new Places<Draft>();
+    const made: (Draft | KeptFinding)[] = [];
+    const units = new RouteUnits(last, texts, (unit) => unit.findings.forEach((kept, i) => made.push({ kept, build: unit.builders?.[i] })));
+    let failed = false;
     const ctx: CheckContext = {
       files: spec.files, documents: spec.documents, code, config, ruleIds: CHECK_IDS,
+      aboutRoute: (route, facts, run) => units.about(route, routeFindings ? facts : undefined, run),
       report(report) {
         let created = false;
+        const unit = units.current;
         const draft = places.at(report, () => {
           created = true;
-          const made: Draft = { check, meta: check.meta, report, operations: new Map(), related: new Places() };
-          drafts.push(made);
-          return made;
+          const draft: Draft = { check, meta: check.meta, report, operations: new Map(), related: new Places(), unit };
+          unit?.drafts.push(draft);
+          made.push(draft);
+          return draft;
         });
+        // a finding two routes (or a route and the app) report is no route's own: neither keeps it
+        if (!created && draft.unit !== unit) {
+          if (draft.unit) draft.unit.own = false;
+          if (unit) unit.own = false;
+        }
         // a place reached by several operations keeps its most severe report whole: severity, message and fixes
         if (!created && SEVERITY_RANK[report.severity ?? check.meta.severity] < SEVERITY_RANK[draft.report.severity ?? check.meta.severity]) draft.report = report;
         for (const op of report.operations ?? []) if (!draft.operations.has(op)) draft.operations.set(op, isOperationRef(op) ? op : operationRef(op));
@@ -225,10 +249,33 @@ function runChecks(
       },
     };
     try { reading(check, () => check.run(ctx)); } catch (error) {
+      failed = true;
       problems.push({ file: '', severity: 'error', code: 'check-failed', message: `Check ${check.meta.id} failed: ${String(error)}` });
     }
+    return { drafts: made, units, failed };
+  };
+  const ranChecks: { id: string; units: RouteUnits; failed: boolean }[] = [];
+  for (const check of checks) {
+    if (cancel?.cancelled) return [];
+    const kept = reuse?.kept(check);
+    if (kept) {
+      findings.push(...kept);
+      continue;
+    }
+    let run = runCheck(check, routeFindings?.last.get(check.meta.id));
+    // a changed route that reports where a kept finding stands would merge with it: the check runs again for every route
+    const { keptPlaces } = run.units;
+    if (keptPlaces.size > 0 && run.drafts.some((draft) => 'report' in draft && isCodeSite(draft.report) && keptPlaces.has(placeOf(draft.report.code.file, draft.report.code.anchor)))) {
+      run = runCheck(check, undefined);
+    }
+    drafts.push(...run.drafts);
+    ranChecks.push({ id: check.meta.id, units: run.units, failed: run.failed });
   }
-  for (const draft of drafts) reading(draft.check, () => {
+  const builders = fixes instanceof Map ? fixes : undefined;
+  for (const draft of drafts) if ('kept' in draft) {
+    findings.push(draft.kept);
+    if (draft.build) builders?.set(draft.kept, draft.build);
+  } else reading(draft.check, () => {
     const { meta, report } = draft;
     const operations = [...draft.operations.values()];
     const override = config.rules.get(meta.id);
@@ -257,8 +304,15 @@ function runChecks(
     else if (typeof report.fixes !== 'function') finding.fixes = [...(report.fixes ?? [])];
     const suppression = suppressions?.find(finding);
     if (suppression) finding.suppressed = suppression;
+    draft.finding = finding;
     findings.push(finding);
   });
+  for (const { id, units, failed } of ranChecks) {
+    if (failed || !routeFindings) continue;
+    const next = new Map<Route, RouteUnit>(units.kept);
+    for (const ran of units.ran) if (ran.own) next.set(ran.route, units.unitOf(ran, builders));
+    routeFindings.next.set(id, next);
+  }
   return findings.sort(compareFindings);
 }
 

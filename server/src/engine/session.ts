@@ -20,6 +20,7 @@ import { LineIndex, type ParsedText } from './spec/source';
 import { TextShift, changedRegion, type ChangedRegion } from './text-shift';
 import { isSplicedFrom, reparse } from './reparse';
 import { ChecksReuse, type CheckReads, type EditedInputs } from './check-reuse';
+import type { RouteFindings } from './route-findings';
 import {
   editedInPlace, mayHoldAnchors, moved, movedFixes, proseScalarAt, rewroteProse, sameButUnreadProse, styleIn, type ProseReads, type ProseScalar,
 } from './reuse';
@@ -92,6 +93,8 @@ class SessionAnalysis implements Analysis {
     readonly keptChecks: ReadonlySet<string> = new Set(),
     /** What its checks read, for the next analysis to keep findings check by check. */
     readonly checks?: CheckReads,
+    /** The route checks' findings route by route, for the next analysis to keep those of unchanged routes. */
+    readonly routeFindings?: RouteFindings,
   ) {}
 }
 
@@ -169,7 +172,11 @@ export class Session {
     // route code is read whole each time: only analyses of documents alone keep findings check by check
     const reuse = request.frontends?.code ? undefined : new ChecksReuse(last?.checks, edited);
     const onRequest = this.options.fixes === 'on-request';
-    const { result, files: loaded, fixes: builders } = await analyzeFiles({ ...request, reader, cache: this.cache, fixes: onRequest ? 'on-request' : true, reuse });
+    // route code keeps its findings route by route instead
+    const lastRoutes = request.frontends?.code ? last?.routeFindings ?? new Map() : undefined;
+    const { result, files: loaded, fixes: builders, routeFindings } = await analyzeFiles({
+      ...request, reader, cache: this.cache, fixes: onRequest ? 'on-request' : true, reuse, routeFindings: lastRoutes,
+    });
     if (request.cancel?.cancelled) return undefined;
     const fixes = onRequest ? { ...fixSource(request, reads), builders, prose: loaded.proseReads } : undefined;
     const files = new Map<string, InputFile>();
@@ -182,7 +189,7 @@ export class Session {
       const lines = loaded.get(file)?.lines;
       files.set(file, { text, failure: failureOf(read), parsed, anchors: !spliced && text !== undefined && mayHoldAnchors(file, text), lines });
     }
-    if (!reuse) return new SessionAnalysis(result, true, key, files, loaded.proseReads, fixes);
+    if (!reuse) return new SessionAnalysis(result, true, key, files, loaded.proseReads, fixes, undefined, undefined, routeFindings);
     // the documentation the kept checks read, carried from the last analysis
     const proseReads = reuse.keptChecks.size === 0 ? loaded.proseReads : mergedReads(loaded.proseReads, reuse.carriedProse(last!.proseReads));
     return new SessionAnalysis(result, true, key, files, proseReads, fixes, reuse.keptChecks, { logs: reuse.logs, documents: reuse.documents, result });

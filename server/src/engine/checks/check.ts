@@ -3,6 +3,7 @@ import type { ResolvedConfig } from '../config';
 import type { FrontendPart } from '../frontend';
 import type { FileSet } from '../spec/load';
 import type { ApiDocument, Operation, Site } from '../spec/model';
+import type { Route } from '../code/model';
 
 /** Where a finding points in a spec: a key, or the value under it. */
 export type { Site };
@@ -49,6 +50,13 @@ export interface CheckContext {
    * the most severe of them gives the finding its severity, message and fixes (the first one on a tie).
    */
   report(report: Report): void;
+  /**
+   * Runs `run`, which reports about `route` alone, reading of the rest of the app only what `facts` says (as a value:
+   * the protection nearest the route, say). After an edit, the findings it gave the last time are kept instead while
+   * the route is the same object, the facts are equal, and the files of the route and of its findings read as before
+   * (`route-findings.ts`). `facts` undefined: it runs every time.
+   */
+  aboutRoute(route: Route, facts: string | undefined, run: () => void): void;
 }
 
 export interface Check {

@@ -2,7 +2,7 @@ import type { Check } from '../check';
 import type { Severity } from '../../types';
 import { linksOf } from '../../code/part';
 import { applyMechanismFixes } from './fixes';
-import { anonymousRisk, codeModel, isPublicByNature, mechanismRelated, nearestMechanism, routeOperation, routeSite, unseen } from './knowledge';
+import { anonymousRisk, codeModel, isPublicByNature, mechanismFacts, mechanismRelated, nearestMechanism, routeOperation, routeSite, unseen } from './knowledge';
 
 export const codeAuthMissing: Check = {
   meta: {
@@ -23,23 +23,26 @@ export const codeAuthMissing: Check = {
     if (!model) return;
     for (const app of model.apps) {
       for (const route of app.routes) {
-        if (linksOf(route, 'auth').length > 0 || isPublicByNature(route, ctx.config)) continue;
-        const risk = anonymousRisk(route);
         const guard = nearestMechanism(app.auth, route);
-        if (!guard && !risk) continue;
-        const hidden = unseen(route);
-        const severity: Severity = hidden ? 'info' : guard && risk ? 'error' : 'warning';
-        const why = risk ? ` although ${risk}` : '';
-        const context = hidden
-          ? `nothing in effect for it is known to verify a credential (${hidden})`
-          : guard
-            ? `no middleware, guard or handler check verifies a credential for it, while ${guard.name} protects ${guard.routes.length === 1 ? 'another route' : `${guard.routes.length} other routes`} of this app`
-            : 'no middleware, guard or handler check verifies a credential for it, and the app authenticates no route (if a gateway does, suppress this with that reason)';
-        ctx.report({
-          ...routeSite(route), severity, operations: [routeOperation(route)],
-          message: `${route.key} ${hidden ? 'may accept' : 'accepts'} anonymous requests${why}: ${context}.`,
-          related: guard ? mechanismRelated(guard, 'protects') : [],
-          fixes: () => applyMechanismFixes(route, guard, model.texts, 'auth'),
+        ctx.aboutRoute(route, mechanismFacts(guard), () => {
+          if (linksOf(route, 'auth').length > 0 || isPublicByNature(route, ctx.config)) return;
+          const risk = anonymousRisk(route);
+          if (!guard && !risk) return;
+          const hidden = unseen(route);
+          const severity: Severity = hidden ? 'info' : guard && risk ? 'error' : 'warning';
+          const text = model.texts.get(route.file);
+          const why = risk ? ` although ${risk}` : '';
+          const context = hidden
+            ? `nothing in effect for it is known to verify a credential (${hidden})`
+            : guard
+              ? `no middleware, guard or handler check verifies a credential for it, while ${guard.name} protects ${guard.routes.length === 1 ? 'another route' : `${guard.routes.length} other routes`} of this app`
+              : 'no middleware, guard or handler check verifies a credential for it, and the app authenticates no route (if a gateway does, suppress this with that reason)';
+          ctx.report({
+            ...routeSite(route), severity, operations: [routeOperation(route)],
+            message: `${route.key} ${hidden ? 'may accept' : 'accepts'} anonymous requests${why}: ${context}.`,
+            related: guard ? mechanismRelated(guard, 'protects') : [],
+            fixes: () => applyMechanismFixes(route, guard, text, 'auth'),
+          });
         });
       }
     }

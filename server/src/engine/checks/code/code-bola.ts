@@ -3,7 +3,7 @@ import type { Fix } from '../../types';
 import { addProperty, replaceExpression } from '../../edit/code';
 import type { DataAccess, HandlerFlow, RecordModel } from '../../code/flow/facts';
 import { routeOperation, unseen } from './knowledge';
-import { adminRoute, authenticated, flowRoutes, flowSite, line, ownerField, related, type RequestOrigin } from './flow';
+import { adminRoute, authenticated, forFlowRoutes, flowSite, line, ownerField, related, type RequestOrigin } from './flow';
 
 /** A key or request field that names an object: `id`, `orderId`, `order_id`, `_id`, `uuid`. */
 const ID_NAME = /(?:^|[a-z0-9_])(?:id|Id|ID|uuid|Uuid|guid)$|^_id$/;
@@ -24,10 +24,10 @@ export const codeBola: Check = {
     fix: 'Tie the lookup to the caller: add their id to the condition (`where: { id, ownerId: req.user.id }`), or compare the record\'s owner with the caller before using it and answer 404 or 403, or call your authorization policy with the caller and the object.',
   },
   run(ctx) {
-    for (const { route, flow } of flowRoutes(ctx)) {
+    forFlowRoutes(ctx, (route, flow) => {
       // behind middleware whose effect cannot be seen, the route may be authenticated: info at most
       const hidden = authenticated(route, flow) ? undefined : unseen(route);
-      if ((!hidden && !authenticated(route, flow)) || adminRoute(route)) continue;
+      if ((!hidden && !authenticated(route, flow)) || adminRoute(route)) return;
       flow.accesses.forEach((access, index) => {
         if (access.operation === 'create' || access.guarded) return;
         if (access.filters.some((f) => f.origins.some((o) => o.kind === 'caller'))) return;
@@ -44,7 +44,7 @@ export const codeBola: Check = {
           fixes: () => callerConditionFix(access, model, flow),
         });
       });
-    }
+    });
   },
 };
 

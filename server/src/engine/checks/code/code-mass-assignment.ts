@@ -4,7 +4,7 @@ import { replaceExpression } from '../../edit/code';
 import type { DataAccess, RecordModel } from '../../code/flow/facts';
 import { privilegedName } from '../data-exposure/knowledge';
 import { routeOperation } from './knowledge';
-import { flowRoutes, flowSite, line, nameList, ownFields, privilegedFields, related, type RequestOrigin } from './flow';
+import { forFlowRoutes, flowSite, line, nameList, ownFields, privilegedFields, related, type RequestOrigin } from './flow';
 
 /** Fields the database sets, never the client. */
 const GENERATED = /^(?:id|_id|uuid|createdAt|updatedAt|deletedAt|created_at|updated_at|deleted_at|__v)$/;
@@ -23,7 +23,7 @@ export const codeMassAssignment: Check = {
     fix: 'Write only the fields a client may set: pick them from the body (`{ name: body.name, email: body.email }`), or validate the body with a schema that strips unknown keys and does not list privileged ones (`ValidationPipe({ whitelist: true })`, zod `.strict()`/`.pick()`, joi `stripUnknown`).',
   },
   run(ctx) {
-    for (const { route, flow } of flowRoutes(ctx)) {
+    forFlowRoutes(ctx, (route, flow) => {
       flow.accesses.forEach((access, index) => {
         if ((access.operation !== 'create' && access.operation !== 'update') || !access.payload) return;
         const body = access.payload.origins.find((o): o is RequestOrigin => o.kind === 'request' && o.part === 'body' && o.field === undefined);
@@ -46,7 +46,7 @@ export const codeMassAssignment: Check = {
           fixes: () => pickFix(access, model, body, privileged),
         });
       });
-    }
+    });
   },
 };
 

@@ -3,7 +3,7 @@ import type { Fix } from '../../types';
 import { addProperty, appendAfter, insertAt, replaceExpression } from '../../edit/code';
 import type { DataAccess } from '../../code/flow/facts';
 import { routeOperation } from './knowledge';
-import { adminRoute, flowRoutes, flowSite, line, related } from './flow';
+import { adminRoute, forFlowRoutes, flowSite, line, related } from './flow';
 
 /** The page size a suggestion proposes. */
 const PAGE_MAXIMUM = 100;
@@ -22,8 +22,8 @@ export const codeQueryUnbounded: Check = {
     fix: 'Give the query a limit with a maximum (`take: Math.min(Number(req.query.limit) || 20, 100)`, `.limit(100)`, `LIMIT $1` with a clamped value), and page through the rest with a cursor or an offset.',
   },
   run(ctx) {
-    for (const { route, flow } of flowRoutes(ctx)) {
-      if (route.method !== 'GET') continue;
+    forFlowRoutes(ctx, (route, flow) => {
+      if (route.method !== 'GET') return;
       const returned = new Set(flow.sinks.filter((s) => s.kind === 'response').flatMap((s) => s.origins.flatMap((o) => (o.kind === 'record' ? [o.access] : []))));
       flow.accesses.forEach((access, index) => {
         if (access.operation !== 'read' || !access.many || !returned.has(index) || access.limit?.bounded) return;
@@ -39,7 +39,7 @@ export const codeQueryUnbounded: Check = {
           fixes: () => limitFix(access),
         });
       });
-    }
+    });
   },
 };
 

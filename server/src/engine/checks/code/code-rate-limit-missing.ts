@@ -1,7 +1,7 @@
 import type { Check } from '../check';
 import type { Severity } from '../../types';
 import { linksOf } from '../../code/part';
-import { codeModel, mechanismRelated, nearestMechanism, rateRisk, routeOperation, routeSite, unseen } from './knowledge';
+import { codeModel, mechanismFacts, mechanismRelated, nearestMechanism, rateRisk, routeOperation, routeSite, unseen } from './knowledge';
 import { applyMechanismFixes, nestThrottleFixes } from './fixes';
 
 export const codeRateLimitMissing: Check = {
@@ -23,18 +23,21 @@ export const codeRateLimitMissing: Check = {
     if (!model) return;
     for (const app of model.apps) {
       for (const route of app.routes) {
-        if (linksOf(route, 'rate-limit').length > 0) continue;
-        const risk = rateRisk(route);
-        if (!risk) continue;
         const limiter = nearestMechanism(app.rateLimits, route);
-        const hidden = unseen(route);
-        const severity: Severity = hidden ? 'info' : risk.credentials || limiter ? 'warning' : 'info';
-        const context = hidden ? ` (${hidden})` : limiter ? `, although ${limiter.name} limits ${limiter.routes.length === 1 ? 'another route' : `${limiter.routes.length} other routes`} of this app` : '';
-        ctx.report({
-          ...routeSite(route), severity, operations: [routeOperation(route)],
-          message: `${route.key} has no rate limiter in effect${context}, and ${risk.why}: ${risk.harm}.`,
-          related: limiter ? mechanismRelated(limiter, 'limits') : [],
-          fixes: () => (limiter ? applyMechanismFixes(route, limiter, model.texts, 'rate limit') : nestThrottleFixes(route, model.texts)),
+        ctx.aboutRoute(route, mechanismFacts(limiter), () => {
+          if (linksOf(route, 'rate-limit').length > 0) return;
+          const risk = rateRisk(route);
+          if (!risk) return;
+          const text = model.texts.get(route.file);
+          const hidden = unseen(route);
+          const severity: Severity = hidden ? 'info' : risk.credentials || limiter ? 'warning' : 'info';
+          const context = hidden ? ` (${hidden})` : limiter ? `, although ${limiter.name} limits ${limiter.routes.length === 1 ? 'another route' : `${limiter.routes.length} other routes`} of this app` : '';
+          ctx.report({
+            ...routeSite(route), severity, operations: [routeOperation(route)],
+            message: `${route.key} has no rate limiter in effect${context}, and ${risk.why}: ${risk.harm}.`,
+            related: limiter ? mechanismRelated(limiter, 'limits') : [],
+            fixes: () => (limiter ? applyMechanismFixes(route, limiter, text, 'rate limit') : nestThrottleFixes(route, text)),
+          });
         });
       }
     }

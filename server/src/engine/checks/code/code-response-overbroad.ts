@@ -5,7 +5,7 @@ import { correlation, listedResponse } from '../inventory/knowledge';
 import type { Fix } from '../../types';
 import { addProperty, appendAfter } from '../../edit/code';
 import { routeOperation } from './knowledge';
-import { flowRoutes, flowSite, nameList, ownFields, related, sensitiveFields, valuePath, visibleFields } from './flow';
+import { forFlowRoutes, flowSite, nameList, ownFields, related, sensitiveFields, valuePath, visibleFields } from './flow';
 import type { DataAccess, ModelField, RecordModel } from '../../code/flow/facts';
 
 export const codeResponseOverbroad: Check = {
@@ -22,7 +22,7 @@ export const codeResponseOverbroad: Check = {
     fix: 'Return only the fields the client needs: select them in the query (`select: { id: true, email: true }`, `.select(\'-passwordHash\')`, `attributes`), map the record to a response object or DTO, or mark the sensitive fields as never read (`select: false`) or excluded when serialized (`@Exclude()`).',
   },
   run(ctx) {
-    for (const { route, flow } of flowRoutes(ctx)) {
+    forFlowRoutes(ctx, (route, flow) => {
       for (const sink of flow.sinks) {
         if (sink.kind !== 'response') continue;
         for (const origin of sink.origins) {
@@ -44,7 +44,8 @@ export const codeResponseOverbroad: Check = {
           });
         }
       }
-    }
+      // its suggestions read the response a spec documents for the route: with a spec, it runs for every route
+    }, ctx.documents.length > 0 ? undefined : '');
   },
 };
 

@@ -4,7 +4,7 @@ import { replaceExpression } from '../../edit/code';
 import type { HandlerFlow, Origin, SinkFact } from '../../code/flow/facts';
 import { sensitiveName } from '../data-exposure/knowledge';
 import { routeOperation } from './knowledge';
-import { flowRoutes, flowSite, line, nameList, related, sensitiveFields, visibleFields } from './flow';
+import { forFlowRoutes, flowSite, line, nameList, related, sensitiveFields, visibleFields } from './flow';
 import type { Location } from '../../code/model';
 
 /** Headers that carry credentials. */
@@ -26,7 +26,7 @@ export const codeSensitiveLogging: Check = {
     fix: 'Log an identifier instead of the value (`user.id`, the route and the outcome), and never a request body, a credential or a whole record; if a field is needed for debugging, redact it (pino `redact`).',
   },
   run(ctx) {
-    for (const { route, flow } of flowRoutes(ctx)) {
+    forFlowRoutes(ctx, (route, flow) => {
       for (const sink of flow.sinks) {
         if (sink.kind !== 'log') continue;
         const finding = loggedData(sink, flow, ctx.config.sensitiveFields);
@@ -38,7 +38,7 @@ export const codeSensitiveLogging: Check = {
           fixes: () => identifierFix(sink, finding.record),
         });
       }
-    }
+    });
   },
 };
 

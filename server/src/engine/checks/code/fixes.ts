@@ -16,9 +16,8 @@ const NEST_THROTTLER = (name: string): ImportNeed => ({ from: '@nestjs/throttler
 /** What `@Throttle()` allows when the suggestion writes it: five requests a minute, a login form's pace. */
 const THROTTLE = '@Throttle({ default: { limit: 5, ttl: 60_000 } })';
 
-/** The suggestion applying `mechanism` (the app's own, applied to other routes) to `route`, when it can be written there. */
-export function applyMechanismFixes(route: Route, mechanism: Mechanism | undefined, texts: ReadonlyMap<string, string>, what: string): Fix[] {
-  const text = texts.get(route.file);
+/** The suggestion applying `mechanism` (the app's own, applied to other routes) to `route` (in a file of `text`), when it can be written there. */
+export function applyMechanismFixes(route: Route, mechanism: Mechanism | undefined, text: string | undefined, what: string): Fix[] {
   const reuse = mechanism?.reuse;
   if (text === undefined || !mechanism || !reuse || (!reuse.import && reuse.writtenIn !== route.file)) return [];
   const needs = reuse.import ? [reuse.import] : [];
@@ -36,8 +35,7 @@ export function applyMechanismFixes(route: Route, mechanism: Mechanism | undefin
 }
 
 /** In a NestJS app with no limiter: the throttler's guard on the route, with `@Throttle(...)` saying its limit. */
-export function nestThrottleFixes(route: Route, texts: ReadonlyMap<string, string>): Fix[] {
-  const text = texts.get(route.file);
+export function nestThrottleFixes(route: Route, text: string | undefined): Fix[] {
   if (text === undefined || route.framework !== 'nestjs') return [];
   return fixes(() => ({
     title: `Throttle ${route.key}: @UseGuards(ThrottlerGuard) and ${THROTTLE} (ThrottlerModule must be imported in the app's module)`,

@@ -15,11 +15,17 @@ import { codeModel } from './knowledge';
 export type RecordOrigin = Extract<Origin, { kind: 'record' }>;
 export type RequestOrigin = Extract<Origin, { kind: 'request' }>;
 
-/** Every route whose handler's flow was read, with its facts. */
-export function* flowRoutes(ctx: CheckContext): Generator<{ route: Route; flow: HandlerFlow }> {
+/**
+ * Runs `each` for every route whose handler's flow was read, with its facts, as reporting about that route alone
+ * (`CheckContext.aboutRoute`; `facts`: what else it reads, undefined when it cannot be said).
+ */
+export function forFlowRoutes(ctx: CheckContext, each: (route: Route, flow: HandlerFlow) => void, facts: string | undefined = ''): void {
   const model = codeModel(ctx);
   if (!model) return;
-  for (const route of model.routes) if (route.flow) yield { route, flow: route.flow };
+  for (const route of model.routes) {
+    const flow = route.flow;
+    if (flow) ctx.aboutRoute(route, facts, () => each(route, flow));
+  }
 }
 
 /** A finding at a place inside a handler, named by the route and what is written there. */

@@ -162,18 +162,30 @@ function names(links: readonly ChainLink[]): string {
 
 /**
  * The protection around a route that best shows how the app does it: one applied in the route's own file first, then
- * the one covering the most routes.
+ * the one covering the most routes (the first of them on a tie).
  */
 export function nearestMechanism(mechanisms: readonly Mechanism[], route: Route): Mechanism | undefined {
-  let best: Mechanism | undefined;
-  const rank = (m: Mechanism) => [m.appliedAt.file === route.file ? 1 : 0, m.routes.length];
-  for (const mechanism of mechanisms) {
-    if (!best) { best = mechanism; continue; }
-    const [sameFile, count] = rank(mechanism);
-    const [bestSameFile, bestCount] = rank(best);
-    if (sameFile > bestSameFile || (sameFile === bestSameFile && count > bestCount)) best = mechanism;
+  const { inFile, overall } = nearestOf(mechanisms);
+  return inFile.get(route.file) ?? overall;
+}
+
+/** The protections that cover the most routes, in each file they are applied in and overall, once per list. */
+const nearestBy = new WeakMap<readonly Mechanism[], { inFile: Map<string, Mechanism>; overall?: Mechanism }>();
+
+function nearestOf(mechanisms: readonly Mechanism[]): { inFile: Map<string, Mechanism>; overall?: Mechanism } {
+  let nearest = nearestBy.get(mechanisms);
+  if (!nearest) {
+    const inFile = new Map<string, Mechanism>();
+    let overall: Mechanism | undefined;
+    for (const mechanism of mechanisms) {
+      const file = mechanism.appliedAt.file;
+      const best = inFile.get(file);
+      if (!best || mechanism.routes.length > best.routes.length) inFile.set(file, mechanism);
+      if (!overall || mechanism.routes.length > overall.routes.length) overall = mechanism;
+    }
+    nearestBy.set(mechanisms, (nearest = { inFile, overall }));
   }
-  return best;
+  return nearest;
 }
 
 /** "GET /orders", "GET /orders and POST /orders", "GET /orders and 3 other routes". */
@@ -181,6 +193,23 @@ export function routeList(routes: readonly Route[]): string {
   const keys = [...new Set(routes.map((r) => r.key))];
   if (keys.length <= 2) return keys.join(' and ');
   return `${keys[0]} and ${keys.length - 1} other routes`;
+}
+
+/** What the findings about a route say of the protection nearest it, once per protection. */
+const factsOf = new WeakMap<Mechanism, string>();
+
+/**
+ * The protection nearest a route as the facts of the route's findings (`CheckContext.aboutRoute`): where and how it is
+ * applied and defined, how it is applied to another route, and the routes it covers as a finding names them.
+ */
+export function mechanismFacts(mechanism: Mechanism | undefined): string {
+  if (!mechanism) return '';
+  let facts = factsOf.get(mechanism);
+  if (facts === undefined) {
+    const { routes, ...applied } = mechanism;
+    factsOf.set(mechanism, (facts = JSON.stringify({ ...applied, covers: routes.length, list: routeList(routes) })));
+  }
+  return facts;
 }
 
 /** Related locations built once per protection and verb: every route it misses points at the same places. */

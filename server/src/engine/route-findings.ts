@@ -1,0 +1,98 @@
+/**
+ * Keeping the route checks' findings route by route between the analyses of a session. A route check reports about
+ * one route at a time (`CheckContext.aboutRoute`), from the route and a few facts of its app that it names as a value
+ * (the protection nearest the route, with what the findings say of it). The route analysis gives an unchanged route as
+ * the last analysis's very object, so after an edit a route is the same object, with the same facts, in files that
+ * read as before (suppressions are comments there), reports what it reported: its findings are kept, the very objects,
+ * and the check runs only for the other routes.
+ */
+import type { Route } from './code/model';
+import type { Finding, Fix } from './types';
+
+/** What one check found about one route, and what it read to find it. */
+export interface RouteUnit {
+  facts: string;
+  /** The texts of the route's file and of its findings' files as they were read. */
+  texts: [file: string, text: string | undefined][];
+  findings: Finding[];
+  /** Each finding's fixes builder, when fixes are built on request. */
+  builders?: (() => Fix[])[];
+  /** How far it was carried with its builders: into one later analysis, or on with its fixes built (`settled`). */
+  carried?: 'once' | 'built';
+}
+
+/** The route units of an analysis, by check id, then route. */
+export type RouteFindings = Map<string, Map<Route, RouteUnit>>;
+
+/** A unit that ran in this analysis: the drafts its reports made. */
+export interface RanUnit {
+  route: Route;
+  facts: string;
+  /** Each draft with the finding it became. */
+  drafts: { finding?: Finding }[];
+  /** False once one of its drafts took a report from elsewhere: its findings are then not its own. */
+  own: boolean;
+}
+
+/** One check's run over route units: the units kept from the last analysis and the ones that ran. */
+export class RouteUnits {
+  readonly kept: [Route, RouteUnit][] = [];
+  readonly ran: RanUnit[] = [];
+  current?: RanUnit;
+  /** The places (`file\0anchor`) of the kept findings: no other report may land on one. */
+  readonly keptPlaces = new Set<string>();
+
+  constructor(
+    private readonly last: ReadonlyMap<Route, RouteUnit> | undefined,
+    private readonly texts: ReadonlyMap<string, string>,
+    /** Takes the findings of a unit kept, where the unit's reports would have been made. */
+    private readonly keep: (unit: RouteUnit) => void,
+  ) {}
+
+  about(route: Route, facts: string | undefined, run: () => void): void {
+    if (facts === undefined) { run(); return; }
+    const last = this.last?.get(route);
+    if (last && last.facts === facts && last.texts.every(([file, text]) => this.texts.get(file) === text)) {
+      const unit = settled(last);
+      this.kept.push([route, unit]);
+      this.keep(unit);
+      for (const finding of unit.findings) this.keptPlaces.add(placeOf(finding.file, finding.anchor));
+      return;
+    }
+    const unit: RanUnit = { route, facts, drafts: [], own: true };
+    this.current = unit;
+    try { run(); } finally { this.current = undefined; }
+    this.ran.push(unit);
+  }
+
+  /** A unit that ran, as it is kept for the next analysis: the findings its drafts became, with their builders when fixes are built on request. */
+  unitOf(ran: RanUnit, builders: ReadonlyMap<Finding, () => Fix[]> | undefined): RouteUnit {
+    const findings = ran.drafts.map((draft) => draft.finding!);
+    const files = new Set([ran.route.file, ...findings.map((f) => f.file)]);
+    return {
+      facts: ran.facts, texts: [...files].map((file) => [file, this.texts.get(file)]), findings,
+      ...(builders ? { builders: findings.map((f) => builders.get(f)!) } : {}),
+    };
+  }
+}
+
+/**
+ * A unit kept into a later analysis. A builder holds on to the analysis that made it (its check's context, the code's
+ * texts), which a unit kept edit after edit would keep alive: a unit kept a second time has its fixes built, so at
+ * most the two analyses before are held. The routes of the file being edited are made anew at each edit and never
+ * get there; the others' fixes are built once.
+ */
+function settled(unit: RouteUnit): RouteUnit {
+  if (!unit.builders || unit.carried === 'built') return unit;
+  if (!unit.carried) return { ...unit, carried: 'once' };
+  return { ...unit, builders: unit.builders.map((build) => constantly(build())), carried: 'built' };
+}
+
+function constantly(fixes: Fix[]): () => Fix[] {
+  return () => fixes;
+}
+
+/** A code place as `Places` tells them apart: its file and anchor. */
+export function placeOf(file: string, anchor: string): string {
+  return `${file}\0${anchor}`;
+}
