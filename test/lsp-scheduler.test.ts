@@ -46,6 +46,13 @@ function deferred<T>() {
   return { promise, resolve };
 }
 
+/** A change of unit `a`, scheduled with the documents' debounce, and what follows at once. */
+async function changed(fake: ReturnType<typeof fakeHost>, scheduler: Scheduler<unknown, unknown>): Promise<void> {
+  fake.edit();
+  scheduler.schedule('a', 150);
+  await settle();
+}
+
 /** A host whose jobs stay running until the test ends them; `input` is a counter of edits, the job's "text". */
 function fakeHost() {
   const jobs: FakeJob[] = [];
@@ -82,9 +89,7 @@ test('a change after quiet runs at once; a second one after quiet does too', asy
   const clock = new FakeClock();
   const fake = fakeHost();
   const scheduler = new Scheduler(fake.host, clock);
-  fake.edit();
-  scheduler.schedule('a', 150);
-  await settle();
+  await changed(fake, scheduler);
   assert.equal(fake.jobs.length, 1, 'no wait for the debounce');
   assert.equal(clock.pending, 0);
   fake.jobs[0].end({ kind: 'done', result: fake.jobs[0].input });
@@ -92,9 +97,7 @@ test('a change after quiet runs at once; a second one after quiet does too', asy
   assert.deepEqual(fake.stored, [{ unit: 'a', result: 1 }]);
   assert.equal(scheduler.idle('a'), true);
   await clock.advance(150);
-  fake.edit();
-  scheduler.schedule('a', 150);
-  await settle();
+  await changed(fake, scheduler);
   assert.equal(fake.jobs.length, 2);
   assert.equal(fake.jobs[1].input, 2);
 });
@@ -124,22 +127,16 @@ test('a change soon after a finished run waits for quiet; so does a change while
   const clock = new FakeClock();
   const fake = fakeHost();
   const scheduler = new Scheduler(fake.host, clock);
-  fake.edit();
-  scheduler.schedule('a', 150);
-  await settle();
+  await changed(fake, scheduler);
   fake.jobs[0].end({ kind: 'done', result: 1 });
   await clock.advance(50);
-  fake.edit();
-  scheduler.schedule('a', 150);
-  await settle();
+  await changed(fake, scheduler);
   assert.equal(fake.jobs.length, 1, 'within the debounce of the last change');
   await clock.advance(150);
   assert.equal(fake.jobs.length, 2);
   // a slow job: the change long after the last one still waits, and cancels the job
   await clock.advance(1000);
-  fake.edit();
-  scheduler.schedule('a', 150);
-  await settle();
+  await changed(fake, scheduler);
   assert.equal(fake.jobs[1].cancelled, true);
   assert.equal(fake.jobs.length, 2, 'a job was running');
   await clock.advance(150);
@@ -318,9 +315,7 @@ test('a confirming run waits its delay, even after quiet; a change after quiet s
   await settle();
   scheduler.schedule('a', 1000, { confirming: true });
   await clock.advance(500);
-  fake.edit();
-  scheduler.schedule('a', 150);
-  await settle();
+  await changed(fake, scheduler);
   assert.equal(fake.jobs.length, 2, 'the change ran at once');
   assert.equal(fake.jobs[1].input, 1);
   let waited = false;
@@ -332,9 +327,7 @@ test('a confirming run waits its delay, even after quiet; a change after quiet s
   // typing goes on right after it: the change waits for quiet, not for the confirming delay
   scheduler.schedule('a', 1000, { confirming: true });
   await clock.advance(100);
-  fake.edit();
-  scheduler.schedule('a', 150);
-  await settle();
+  await changed(fake, scheduler);
   assert.equal(fake.jobs.length, 3, 'quiet since the last change');
   fake.edit();
   scheduler.schedule('a', 150);
