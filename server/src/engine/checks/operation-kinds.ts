@@ -69,7 +69,7 @@ export function isPublicByIntent(op: Operation, config: ResolvedConfig): boolean
   return declared(op.node) || declared(op.pathItem) || isAuthEndpoint(op) || isHealthEndpoint(op) || isPublicPath(op.method, op.path, config);
 }
 
-const ADMIN_WORDS = new Set(['admin', 'admins', 'administration', 'administrator', 'administrators', 'superuser', 'sudo']);
+const ADMIN_WORDS = new Set(['admin', 'admins', 'administration', 'administrator', 'administrators', 'superadmin', 'superuser', 'sudo']);
 /** Whole path segments that mark back-office operations (as words they are too common: `internal_transfers`). */
 const ADMIN_SEGMENTS = new Set(['internal', 'manage', 'management']);
 

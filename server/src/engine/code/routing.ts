@@ -70,7 +70,11 @@ export interface LinkSource {
  * How a route changes a link in effect for it: skips it (`@Public()` read by a guard, `@SkipThrottle()`, Fastify's
  * `config: { rateLimit: false }`), may skip it, or tunes it (a note added to the evidence).
  */
-export type LinkOverride = { skip: 'yes' } | { skip: 'maybe'; why: string } | { note: string };
+/**
+ * How a route's own settings change a link in effect for it: skipped (`@Public()`), maybe skipped, a note on its
+ * evidence (`@Throttle()`), or the roles or permissions it demands of this route (`@Roles('admin')` read by a guard).
+ */
+export type LinkOverride = { skip: 'yes' } | { skip: 'maybe'; why: string } | { note: string } | { grants: string[] };
 
 /** Registrations sort by these numbers, compared in order. */
 export type Order = readonly number[];
@@ -694,7 +698,7 @@ class RouteReader {
       if (link) staged.push({ link, stage: a.link.stage ?? 0 });
     }
     for (const source of entry.links) {
-      const link = this.link(source, 'route', method, path);
+      const link = this.link(source, 'route', method, path, entry.overrides?.(source));
       if (link) staged.push({ link, stage: source.stage ?? 0 });
     }
     // a stable sort: links of one stage keep their order (global, router, route)
@@ -771,7 +775,7 @@ class RouteReader {
     }
     if (override && 'note' in override) evidence = `${evidence}; ${override.note}`;
     const appliedBy = applyingCall(source.at);
-    const grants = kind === 'auth' ? grantsOf(source.expr) : [];
+    const grants = kind !== 'auth' ? [] : override && 'grants' in override ? override.grants : grantsOf(source.expr);
     const reuse = (kind === 'auth' || kind === 'rate-limit') && !source.fixed ? this.reuse(source) : undefined;
     return {
       name: c.name, kind, evidence, ...(c.definedAt ? { definedAt: c.definedAt } : {}), appliedAt: locate(source.at.module, source.at.node),

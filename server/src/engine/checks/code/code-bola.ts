@@ -20,7 +20,7 @@ export const codeBola: Check = {
     severity: 'error',
     description: 'An authenticated route reads, changes or deletes an object by an id taken from the request, with no condition tying the object to the caller: no `where` on the caller\'s id, no ownership comparison before use, no policy call. Reported at the lookup, with where the id comes from.',
     rationale: 'Authentication says who the caller is, not which objects are theirs. When a handler loads `orders/{id}` by the id alone, any signed-in user can read or change any other user\'s order by changing a number in the URL: broken object level authorization, the most exploited API flaw. '
-      + 'A lookup by the caller\'s own id, a `where` that includes it, a comparison of the record\'s owner with the caller, or an authorization call (a policy, `can()`, `authorize()`) make it safe; administrators\' routes that act on others by design are left out.',
+      + 'A lookup by the caller\'s own id, a `where` that includes it, a comparison of the record\'s owner with the caller, or an authorization call (a policy, `can()`, `authorize()`) make it safe; administrators\' routes that act on others by design are left out (an `admin` path segment, or a guard that demands an administrator\'s role: `requireRole(\'admin\')`, `@Roles(Role.Admin)`; a role every customer holds does not set a route apart).',
     fix: 'Tie the lookup to the caller: add their id to the condition (`where: { id, ownerId: req.user.id }`), or compare the record\'s owner with the caller before using it and answer 404 or 403, or call your authorization policy with the caller and the object.',
   },
   run(ctx) {

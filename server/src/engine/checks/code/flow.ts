@@ -66,10 +66,19 @@ export function authenticated(route: Route, flow: HandlerFlow): boolean {
   return linksOf(route, 'auth').length > 0 || flow.readsCaller;
 }
 
-/** A route of an administrators' API: its path says so, or its chain checks a role. */
+/**
+ * A route of an administrators' API: its path says so, or its chain demands an administrator's role. A link that
+ * names the roles it demands (`requireRole('customer')`, `@Roles('customer')`) counts only for an administrator's
+ * role; one that names none counts when its name says it checks roles.
+ */
 export function adminRoute(route: Route): boolean {
   if (route.path.split('/').some((s) => s !== '' && isAdminSegment(s))) return true;
-  return route.chain.some((l) => l.kind === 'auth' && /admin|role/i.test(`${l.name} ${l.evidence}`));
+  return route.chain.some((l) => l.kind === 'auth' && (l.grants ? l.grants.some(isAdminGrant) : /admin|role/i.test(`${l.name} ${l.evidence}`)));
+}
+
+/** `admin`, `ROLE_ADMIN`, `Role.SuperAdmin`, `users:manage`: a role or permission only administrators hold. */
+function isAdminGrant(grant: string): boolean {
+  return grant.split(/[^A-Za-z0-9_-]+/).some((part) => part !== '' && isAdminSegment(part));
 }
 
 /** "`user` from `prisma.user.findUnique` (line 12) reaches `res.json` (line 15)". */

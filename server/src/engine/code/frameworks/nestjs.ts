@@ -4,7 +4,9 @@
  * Guards run global first (`{ provide: APP_GUARD, useClass }` in any module, then `app.useGlobalGuards(...)`), then
  * the controller's `@UseGuards`, then the method's. A guard that reads metadata through the `Reflector`
  * (`getAllAndOverride(IS_PUBLIC_KEY, [...])`) and lets the request through when it is set is skipped by routes that
- * set it (`@Public()` = `SetMetadata(IS_PUBLIC_KEY, true)`); `@SkipThrottle()` skips the throttler guard,
+ * set it (`@Public()` = `SetMetadata(IS_PUBLIC_KEY, true)`); one that lets it through when the metadata is unset
+ * (`if (!roles) return true`) is skipped by routes that do not set it, and demands of the others the names they list
+ * (`@Roles('admin')`: the link's grants); `@SkipThrottle()` skips the throttler guard,
  * `@Throttle()` tunes it. Paths join `setGlobalPrefix` (unless excluded), the URI version (`enableVersioning`,
  * `@Version`, `@Controller({ version })`), the `RouterModule.register` path of the module, the controller's path and
  * the method's. A controller no app reaches keeps its own path. A controller reached from two apps takes the paths
@@ -12,7 +14,7 @@
  */
 import ts = require('typescript');
 import type { Module, ModuleGraph } from '../modules';
-import { isFunctionNode, propertyName, unwrap, type Value } from '../resolve';
+import { isFunctionNode, propertyName, unwrap, type FunctionNode, type Value } from '../resolve';
 import { EMPTY_ENV, type FrameworkExtractor, type LinkOverride, type LinkSource, type Registration, type RouterNode, type RouterView, type Routing } from '../routing';
 import { covers, EVERY_PATH, joinPaths, NOT_CONSTANT, toPattern, toTemplate } from '../templates';
 
@@ -50,8 +52,8 @@ interface GuardFacts { throttler: boolean; reads: GuardReading[] }
 
 /** What a route's decorators (and its controller's) set. */
 interface RouteMetadata {
-  handler: Map<MetadataKey, string>;
-  controller: Map<MetadataKey, string>;
+  handler: DecoratorMetadata;
+  controller: DecoratorMetadata;
   /** `@SkipThrottle()`: the method's when it has one, else the controller's. */
   skipThrottle?: boolean;
   throttle?: string;
@@ -70,8 +72,11 @@ interface Controller {
   metadata: DecoratorMetadata;
 }
 
-/** What decorators set: metadata by key, and whether they skip or tune the throttler. */
-interface DecoratorMetadata { values: Map<MetadataKey, string>; skipThrottle?: boolean; throttle?: string }
+/**
+ * What decorators set: metadata by key, the names a value lists (`@Roles('admin', 'staff')`: the roles a guard that
+ * reads it demands), and whether they skip or tune the throttler.
+ */
+interface DecoratorMetadata { values: Map<MetadataKey, string>; names: Map<MetadataKey, string[]>; skipThrottle?: boolean; throttle?: string }
 
 const settings = new WeakMap<RouterNode, AppSettings>();
 
@@ -355,7 +360,7 @@ class NestReader {
     const methodDecorators = this.decorators(member, module);
     const methodMetadata = this.metadata(methodDecorators, module);
     const metadata: RouteMetadata = {
-      handler: methodMetadata.values, controller: controller.metadata.values,
+      handler: methodMetadata, controller: controller.metadata,
       skipThrottle: methodMetadata.skipThrottle ?? controller.metadata.skipThrottle,
       throttle: methodMetadata.throttle ?? controller.metadata.throttle,
     };
@@ -400,20 +405,26 @@ class NestReader {
   /** The metadata the decorators set: `SetMetadata(KEY, value)` directly, through a function, or `applyDecorators`. */
   private metadata(list: readonly Decorator[], module: Module): DecoratorMetadata {
     const values = new Map<MetadataKey, string>();
+    const names = new Map<MetadataKey, string[]>();
     let skipThrottle: boolean | undefined;
     let throttle: string | undefined;
-    const visit = (call: ts.CallExpression, where: Module, depth: number) => {
+    // `outer`: the decorator call whose function returned `call` (`Roles('admin')` returning `SetMetadata('roles', roles)`)
+    const visit = (call: ts.CallExpression, where: Module, depth: number, outer?: { fn: FunctionNode; args: readonly ts.Expression[]; module: Module }) => {
       if (depth > 4) return;
       const callee = this.resolver.value(call.expression, where);
       const common = exported(callee, COMMON);
       const throttler = exported(callee, '@nestjs/throttler');
       if (common === 'SetMetadata' && call.arguments.length > 0) {
         const value = call.arguments[1] ? unwrap(call.arguments[1]) : undefined;
-        if (value?.kind !== ts.SyntaxKind.FalseKeyword) values.set(this.key(call.arguments[0], where), value?.getText() ?? 'undefined');
+        if (value?.kind === ts.SyntaxKind.FalseKeyword) return;
+        const key = this.key(call.arguments[0], where);
+        values.set(key, value?.getText() ?? 'undefined');
+        const listed = value ? this.listedNames(value, where, outer) : [];
+        if (listed.length > 0) names.set(key, listed);
       } else if (common === 'applyDecorators') {
         for (const arg of call.arguments) {
           const inner = unwrap(arg);
-          if (ts.isCallExpression(inner)) visit(inner, where, depth + 1);
+          if (ts.isCallExpression(inner)) visit(inner, where, depth + 1, outer);
         }
       } else if (throttler === 'SkipThrottle') {
         const arg = call.arguments[0] && unwrap(call.arguments[0]);
@@ -423,14 +434,40 @@ class NestReader {
       } else if (callee.kind === 'node' && isFunctionNode(callee.node)) {
         const returned = this.resolver.returned(callee.node);
         const inner = returned && unwrap(returned);
-        if (inner && ts.isCallExpression(inner)) visit(inner, callee.module, depth + 1);
+        if (inner && ts.isCallExpression(inner)) visit(inner, callee.module, depth + 1, { fn: callee.node, args: call.arguments, module: where });
       } else if (callee.kind === 'external' && callee.specifier === '@nestjs/core' && callee.path.includes('createDecorator')) {
         // `export const Public = Reflector.createDecorator<boolean>()`: the decorator is its own key
         values.set(this.key(call.expression, where), call.arguments[0]?.getText() ?? 'true');
       }
     };
     for (const { call } of list) visit(call, module, 0);
-    return { values, ...(skipThrottle !== undefined ? { skipThrottle } : {}), ...(throttle ? { throttle } : {}) };
+    return { values, names, ...(skipThrottle !== undefined ? { skipThrottle } : {}), ...(throttle ? { throttle } : {}) };
+  }
+
+  /**
+   * The names a metadata value lists: its string constants, directly or in an array, or, when it is a parameter of the
+   * decorator function, the arguments the decorator is called with. A name that is not constant (`Role.Admin` of an
+   * enum the analysis cannot evaluate) is kept as written.
+   */
+  private listedNames(value: ts.Expression, module: Module, outer?: { fn: FunctionNode; args: readonly ts.Expression[]; module: Module }): string[] {
+    const named = (e: ts.Expression, where: Module): string => {
+      const text = this.routing.text(e, where);
+      return text.includes(NOT_CONSTANT) ? unwrap(e).getText() : text;
+    };
+    const u = unwrap(value);
+    if (ts.isArrayLiteralExpression(u)) return u.elements.map((e) => named(e, module));
+    if (ts.isStringLiteralLike(u)) return [u.text];
+    if (ts.isIdentifier(u) && outer) {
+      const index = outer.fn.parameters.findIndex((p) => ts.isIdentifier(p.name) && p.name.text === u.text);
+      if (index < 0) return [];
+      const parameter = outer.fn.parameters[index];
+      const args = parameter.dotDotDotToken ? outer.args.slice(index) : outer.args.slice(index, index + 1);
+      return args.flatMap((a) => {
+        const arg = unwrap(a);
+        return ts.isArrayLiteralExpression(arg) ? arg.elements.map((e) => named(e, outer.module)) : [named(arg, outer.module)];
+      });
+    }
+    return [];
   }
 
   /** A metadata key's identity: its constant text, else where it is declared. */
@@ -447,9 +484,14 @@ class NestReader {
     if (!facts) return undefined;
     if (facts.throttler && metadata.skipThrottle) return { skip: 'yes' };
     for (const reading of facts.reads) {
-      const set = (reading.fromHandler && metadata.handler.has(reading.key)) || (reading.fromClass && metadata.controller.has(reading.key));
+      // the handler's metadata first, as `getAllAndOverride` reads it
+      const from = [reading.fromHandler && metadata.handler, reading.fromClass && metadata.controller].find((m) => m && m.values.has(reading.key));
+      const set = !!from;
       if (reading.skipsWhen === 'set' && set) return { skip: 'yes' };
       if (reading.skipsWhen === 'unset' && !set) return { skip: 'yes' };
+      // a guard that lets through what sets nothing checks what is set: the roles or permissions it lists
+      const demanded = reading.skipsWhen === 'unset' && from ? from.names.get(reading.key) : undefined;
+      if (demanded) return { grants: demanded };
       if (reading.skipsWhen === 'unclear' && set) return { skip: 'maybe', why: 'the route sets metadata it reads, which may let the request through' };
     }
     if (facts.throttler && metadata.throttle) return { note: `${metadata.throttle} sets this route's limit` };
