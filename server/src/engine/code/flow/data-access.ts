@@ -10,7 +10,7 @@
 import ts = require('typescript');
 import { locate } from '../modules';
 import { propertyName, unwrap } from '../resolve';
-import type { AccessLibrary, DataAccess, Filter, ObjectSlot, Origin } from './model';
+import type { AccessLibrary, DataAccess, Filter, IncludedRelation, ObjectSlot, Origin } from './model';
 import { decoratorCall, memberOf } from './schemas';
 import { lastName, short, union, type Frame, type HandlerAnalysis, type Val } from './handler';
 
@@ -263,6 +263,13 @@ function options(site: AccessSite, access: DataAccess, e: ts.Expression): void {
     const value = memberOf(object, key);
     if (value) projection(access, value, key === 'omit');
   }
+  if (access.library === 'prisma' || access.library === 'typeorm') {
+    const asked = ['include', 'select', 'relations'].flatMap((key) => {
+      const value = memberOf(object, key);
+      return value ? relationsAsked(site, value) : [];
+    });
+    if (asked.length > 0) access.includes = asked;
+  }
   for (const key of ['take', 'limit', 'first']) {
     const value = memberOf(object, key);
     if (value) limit(site, access, value);
@@ -271,6 +278,43 @@ function options(site: AccessSite, access: DataAccess, e: ts.Expression): void {
   if (data) access.payload = { origins: analysis.evaluate(data, frame).origins, at: locate(frame.module, data) };
   const create = memberOf(object, 'create');
   if (create && !access.payload) access.payload = { origins: analysis.evaluate(create, frame).origins, at: locate(frame.module, create) };
+}
+
+/**
+ * The relations an `include`, `select` or `relations` value may ask for: each key set to `true` or to an object
+ * (`owner: { select: { name: true } }` keeps `name`), each name of a `relations` array. Which of them are relations
+ * is known only from the model, once it is looked up.
+ */
+function relationsAsked(site: AccessSite, e: ts.Expression): IncludedRelation[] {
+  const value = unwrap(e);
+  const module = site.frame.module;
+  if (ts.isArrayLiteralExpression(value)) {
+    return value.elements.filter(ts.isStringLiteralLike).map((s) => ({ field: s.text.split('.')[0], at: locate(module, s) }));
+  }
+  if (!ts.isObjectLiteralExpression(value)) return [];
+  const asked: IncludedRelation[] = [];
+  for (const p of value.properties) {
+    const field = p.name ? propertyName(p.name) : undefined;
+    const v = ts.isPropertyAssignment(p) ? unwrap(p.initializer) : undefined;
+    if (!field || !v) continue;
+    if (v.kind === ts.SyntaxKind.TrueKeyword) asked.push({ field, at: locate(module, v), plain: true });
+    else if (ts.isObjectLiteralExpression(v)) {
+      const select = memberOf(v, 'select');
+      const keep = select && ts.isObjectLiteralExpression(unwrap(select)) ? truthyKeys(unwrap(select) as ts.ObjectLiteralExpression) : undefined;
+      asked.push({ field, at: locate(module, v), ...(keep ? { keep } : {}) });
+    }
+  }
+  return asked;
+}
+
+/** The keys of an object literal not set to `false` or `0`. */
+function truthyKeys(object: ts.ObjectLiteralExpression): string[] {
+  return object.properties.flatMap((p) => {
+    const key = p.name ? propertyName(p.name) : undefined;
+    const v = ts.isPropertyAssignment(p) ? unwrap(p.initializer) : undefined;
+    const falsy = v && (v.kind === ts.SyntaxKind.FalseKeyword || (ts.isNumericLiteral(v) && v.text === '0'));
+    return key && !falsy ? [key] : [];
+  });
 }
 
 /** A filter: an object literal (each key a condition), or an expression whose origins stand for the whole filter. */

@@ -5,7 +5,7 @@
 import type { Route } from '../model';
 import type { HandlerFlow, Origin, ReturnedShape, SinkFact } from './model';
 
-export type { DataAccess, Filter, HandlerFlow, ModelField, ObjectSlot, Origin, RecordModel, RequestPart, ReturnedShape, SinkFact } from './model';
+export type { DataAccess, Filter, HandlerFlow, IncludedRelation, ModelField, ObjectSlot, Origin, RecordModel, RequestPart, ReturnedShape, SinkFact } from './model';
 
 /** The flow facts of a route, when its handler could be read. */
 export function routeFlow(route: Route): HandlerFlow | undefined {

@@ -12,7 +12,7 @@ import type { Framework, Location } from '../model';
 import { locate, type Module } from '../modules';
 import { isFunctionNode, propertyName, unwrap, type FunctionNode, type Resolver } from '../resolve';
 import { accessCall, chainCall, type AccessSite } from './data-access';
-import type { DataAccess, HandlerFlow, Origin, RequestPart, SinkFact } from './model';
+import type { DataAccess, HandlerFlow, Origin, RecordModel, RequestPart, SinkFact } from './model';
 import { decoratorCall, type ModelLookup } from './schemas';
 
 /** Calls followed into the project's own functions, from the handler down. */
@@ -123,13 +123,28 @@ export class HandlerAnalysis {
     this.bindHandlerParameters(frame);
     this.visitBody(frame);
     if (this.authorized) for (const access of this.accesses) access.guarded = true;
+    const models = this.accesses.map((a) => this.models.find(a.model));
+    this.accesses.forEach((access, i) => this.relate(access, models[i]));
     return {
-      accesses: this.accesses, sinks: this.sinks, models: this.accesses.map((a) => this.models.find(a.model)),
+      accesses: this.accesses, sinks: this.sinks, models,
       readsCaller: this.readsCaller, bodyValidated: this.bodyValidated,
       ...(this.callerIdText ?? this.defaultCallerText ? { callerIdText: this.callerIdText ?? this.defaultCallerText } : {}),
       ...(this.bodyFields ? { bodyFields: this.bodyFields } : {}),
       ...(this.truncated ? { truncated: true } : {}),
     };
+  }
+
+  /** Keeps of what a query asks to include only its model's relations, each with the related model. */
+  private relate(access: DataAccess, model: RecordModel | undefined): void {
+    if (!access.includes) return;
+    const included = access.includes.flatMap((asked) => {
+      const field = model?.fields.find((f) => f.relation && f.name === asked.field);
+      if (!field) return [];
+      const related = this.models.find(field.type?.replace(/\[\]$|\?$/g, ''));
+      return [related ? { ...asked, model: related } : asked];
+    });
+    if (included.length > 0) access.includes = included;
+    else delete access.includes;
   }
 
   private frame(fn: FunctionNode, module: Module, depth: number, env: Map<ts.Node, Val>): Frame {

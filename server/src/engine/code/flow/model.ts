@@ -54,6 +54,8 @@ export interface DataAccess {
   filters: Filter[];
   /** The fields a projection keeps (`select`, `attributes`, `.select('a b')`), or drops (`exclude`). */
   projection?: { keep?: string[]; drop?: string[] };
+  /** The related records the query returns inside each record (`include: { owner: true }`, TypeORM `relations`). */
+  includes?: IncludedRelation[];
   /** The limit on the records returned: absent when there is none. */
   limit?: { bounded: boolean; origins: Origin[]; at: Location };
   /**
@@ -71,6 +73,23 @@ export interface DataAccess {
   inHandler: boolean;
   /** The ownership checks and authorization calls that guard the record it returns (`if (order.userId !== req.user.id)`). */
   guarded: boolean;
+}
+
+/**
+ * A relation a query returns with its records: Prisma's `include: { owner: true }` or a relation named in `select`,
+ * TypeORM's `relations: ['owner']`. Only relations of the record's model are kept, with the related model when known.
+ */
+export interface IncludedRelation {
+  /** The relation's field: `owner`. */
+  field: string;
+  /** The related records' fields it keeps (`owner: { select: { name: true } }`), absent when they come whole. */
+  keep?: string[];
+  /** The value that asks for it (`true`, `{ select: ... }`, the `'owner'` of `relations`), where a narrowing goes. */
+  at: Location;
+  /** Asked for with a plain `true`, which a narrowing can replace. */
+  plain?: boolean;
+  /** The related records' model, when known. */
+  model?: RecordModel;
 }
 
 /** A value that reaches a sink: the response or a log. */
