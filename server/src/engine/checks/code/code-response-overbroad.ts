@@ -16,7 +16,7 @@ export const codeResponseOverbroad: Check = {
     owasp: ['API3:2023'],
     cwe: ['CWE-213', 'CWE-200'],
     severity: 'error',
-    description: 'A handler sends a whole database record whose model holds sensitive fields (password hashes, secrets, tokens, card numbers, IBANs, national ids) to the client: the record, or a query without a projection, reaches the response unnarrowed, or the query includes a relation whole (`include: { owner: true }`, `relations: [\'author\']`) and brings another model\'s records with it. Reported at the value sent, with the query and the fields it exposes.',
+    description: 'A handler sends a whole database record whose model holds sensitive fields (password hashes, secrets, tokens, card numbers, IBANs, national ids) to the client: the record, or a query without a projection, reaches the response unnarrowed, or the query includes a relation whole (`include: { owner: true }`, `relations: [\'author\']`, `.populate(\'author\')`) and brings another model\'s records with it. Reported at the value sent, with the query and the fields it exposes.',
     rationale: 'A record read from the database holds every column, including those no client should see. Sending it whole hands a password hash, a reset token or an IBAN to whoever calls the route, and every field added to the model later leaks with it. '
       + 'A projection (`select`, `attributes`, `.select(\'-password\')`), picking or destructuring the fields to return, a DTO or serializer (`@Exclude()`, `toJSON`) or fields the model never reads (`select: false`) make it safe.',
     fix: 'Return only the fields the client needs: select them in the query (`select: { id: true, email: true }`, `.select(\'-passwordHash\')`, `attributes`), map the record to a response object or DTO, or mark the sensitive fields as never read (`select: false`) or excluded when serialized (`@Exclude()`).',
@@ -36,7 +36,7 @@ export const codeResponseOverbroad: Check = {
           const included = (origin.fields ? [] : access.includes ?? []).flatMap((relation) => {
             const related = relation.model;
             if (!related || related.serializes) return [];
-            const fields = related.fields.filter((f) => !f.hidden && (!relation.keep || relation.keep.includes(f.name)));
+            const fields = related.fields.filter((f) => !f.hidden && (!relation.keep || relation.keep.includes(f.name)) && !relation.drop?.includes(f.name));
             const exposed = sensitiveFields(fields, ctx.config.sensitiveFields);
             return exposed.length > 0 ? [{ relation, related, exposed }] : [];
           });

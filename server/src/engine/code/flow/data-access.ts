@@ -307,6 +307,25 @@ function relationsAsked(site: AccessSite, e: ts.Expression): IncludedRelation[] 
   return asked;
 }
 
+/** Mongoose's `.populate('owner')`, `('owner author')`, `('owner', 'name -email')`, `({ path, select })` or an array of them. */
+function populated(site: AccessSite, args: readonly ts.Expression[]): IncludedRelation[] {
+  const module = site.frame.module;
+  const narrowed = (select: ts.Expression | undefined): Pick<IncludedRelation, 'keep' | 'drop'> => {
+    const names = select && ts.isStringLiteralLike(unwrap(select)) ? (unwrap(select) as ts.StringLiteralLike).text.split(/[\s,]+/).filter(Boolean) : [];
+    const keep = names.filter((n) => !n.startsWith('-'));
+    const drop = names.filter((n) => n.startsWith('-')).map((n) => n.slice(1));
+    return { ...(keep.length > 0 ? { keep } : {}), ...(drop.length > 0 ? { drop } : {}) };
+  };
+  const one = (e: ts.Expression, select?: ts.Expression): IncludedRelation[] => {
+    const value = unwrap(e);
+    if (ts.isStringLiteralLike(value)) return value.text.split(/\s+/).filter(Boolean).map((field) => ({ field, at: locate(module, value), ...narrowed(select) }));
+    if (ts.isArrayLiteralExpression(value)) return value.elements.flatMap((item) => one(item));
+    const path = memberOf(value, 'path');
+    return path && ts.isStringLiteralLike(path) ? [{ field: path.text, at: locate(module, value), ...narrowed(memberOf(value, 'select')) }] : [];
+  };
+  return args[0] ? one(args[0], args[1]) : [];
+}
+
 /** The keys of an object literal not set to `false` or `0`. */
 function truthyKeys(object: ts.ObjectLiteralExpression): string[] {
   return object.properties.flatMap((p) => {
@@ -437,7 +456,12 @@ export function chainCall(site: AccessSite, index: number): Val | undefined {
     case 'del': case 'delete':
       access.operation = 'delete';
       return keep();
-    case 'populate': case 'sort': case 'orderBy': case 'skip': case 'offset': case 'returning': case 'lean': case 'exec':
+    case 'populate': {
+      const asked = populated(site, call.arguments);
+      if (asked.length > 0) access.includes = [...(access.includes ?? []), ...asked];
+      return keep();
+    }
+    case 'sort': case 'orderBy': case 'skip': case 'offset': case 'returning': case 'lean': case 'exec':
     case 'innerJoin': case 'leftJoin': case 'groupBy': case 'paginate':
       for (const arg of call.arguments) analysis.evaluate(arg, frame);
       return method === 'exec' ? { origins: receiver!.origins } : keep();

@@ -138,9 +138,9 @@ export class HandlerAnalysis {
   private relate(access: DataAccess, model: RecordModel | undefined): void {
     if (!access.includes) return;
     const included = access.includes.flatMap((asked) => {
-      const field = model?.fields.find((f) => f.relation && f.name === asked.field);
+      const field = model?.fields.find((f) => (f.relation || f.ref) && f.name === asked.field);
       if (!field) return [];
-      const related = this.models.find(field.type?.replace(/\[\]$|\?$/g, ''));
+      const related = this.models.find(field.ref ?? field.type?.replace(/\[\]$|\?$/g, ''));
       return [related ? { ...asked, model: related } : asked];
     });
     if (included.length > 0) access.includes = included;

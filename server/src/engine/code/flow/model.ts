@@ -77,13 +77,15 @@ export interface DataAccess {
 
 /**
  * A relation a query returns with its records: Prisma's `include: { owner: true }` or a relation named in `select`,
- * TypeORM's `relations: ['owner']`. Only relations of the record's model are kept, with the related model when known.
+ * TypeORM's `relations: ['owner']`, Mongoose's `.populate('owner')`. Only relations (or references) of the record's
+ * model are kept, with the related model when known.
  */
 export interface IncludedRelation {
   /** The relation's field: `owner`. */
   field: string;
-  /** The related records' fields it keeps (`owner: { select: { name: true } }`), absent when they come whole. */
+  /** The related records' fields it keeps (`owner: { select: { name: true } }`) or drops (`.populate('owner', '-password')`). */
   keep?: string[];
+  drop?: string[];
   /** The value that asks for it (`true`, `{ select: ... }`, the `'owner'` of `relations`), where a narrowing goes. */
   at: Location;
   /** Asked for with a plain `true`, which a narrowing can replace. */
@@ -113,6 +115,8 @@ export interface ModelField {
   relation?: boolean;
   /** The field's type as written (`String`, `Int`, `string`, another model's name). */
   type?: string;
+  /** The model a Mongoose reference names (`ref: 'User'`): its records replace the ids where a query populates it. */
+  ref?: string;
   at?: Location;
 }
 

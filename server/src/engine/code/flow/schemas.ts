@@ -104,6 +104,18 @@ function selectFalse(options: ts.Expression | undefined): boolean {
   return e.properties.some((p) => ts.isPropertyAssignment(p) && propertyName(p.name) === 'select' && p.initializer.kind === ts.SyntaxKind.FalseKeyword);
 }
 
+/** The model a Mongoose field definition references: `{ type: ObjectId, ref: 'User' }`, in an array, or `ref: User.name`. */
+function referenced(definition: ts.Expression | undefined, depth = 0): string | undefined {
+  if (!definition || depth > 2) return undefined;
+  const e = unwrap(definition);
+  if (ts.isArrayLiteralExpression(e)) return e.elements[0] && referenced(e.elements[0], depth + 1);
+  const ref = memberOf(e, 'ref');
+  if (ref && ts.isStringLiteralLike(ref)) return ref.text;
+  if (ref && ts.isPropertyAccessExpression(ref) && ref.name.text === 'name' && ts.isIdentifier(ref.expression)) return ref.expression.text;
+  const type = memberOf(e, 'type');
+  return type && ts.isArrayLiteralExpression(type) ? referenced(type, depth + 1) : undefined;
+}
+
 function typeText(type: ts.TypeNode | undefined, source: ts.SourceFile): string | undefined {
   return type ? type.getText(source).replace(/\s+/g, ' ').slice(0, 80) : undefined;
 }
@@ -179,7 +191,12 @@ function classModel(module: Module, cls: ts.ClassDeclaration, source: 'typeorm' 
     const decorators = decoratorsOf(member).map(decoratorCall).filter((d) => d !== undefined);
     const hidden = decorators.some((d) => d.name === 'Exclude' || ((d.name === 'Column' || d.name === 'Prop') && selectFalse(d.args[d.args.length - 1])));
     const relation = decorators.some((d) => TYPEORM_RELATIONS.has(d.name));
-    fields.push({ name, type: typeText(member.type, module.source), at: locate(module, member.name), ...(hidden ? { hidden } : {}), ...(relation ? { relation } : {}) });
+    const prop = decorators.find((d) => d.name === 'Prop');
+    const ref = prop && referenced(prop.args[0]);
+    fields.push({
+      name, type: typeText(member.type, module.source), at: locate(module, member.name),
+      ...(hidden ? { hidden } : {}), ...(relation ? { relation } : {}), ...(ref ? { ref } : {}),
+    });
   }
   return { name: cls.name!.text, source, fields, at: locate(module, cls.name!), ...(serializes ? { serializes } : {}) };
 }
@@ -218,7 +235,8 @@ function objectFields(module: Module, object: ts.ObjectLiteralExpression, option
     if (!name) continue;
     const definition = ts.isPropertyAssignment(property) ? property.initializer : undefined;
     const hidden = excluded.has(name) || selectFalse(definition);
-    fields.push({ name, at: locate(module, property.name!), ...(hidden ? { hidden } : {}) });
+    const ref = referenced(definition);
+    fields.push({ name, at: locate(module, property.name!), ...(hidden ? { hidden } : {}), ...(ref ? { ref } : {}) });
   }
   return fields;
 }
