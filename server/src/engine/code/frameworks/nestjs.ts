@@ -75,8 +75,11 @@ interface Controller {
 /** What decorators set: metadata by key, and whether they skip or tune the throttler. */
 interface DecoratorMetadata { values: Map<MetadataKey, string>; skipThrottle?: boolean; throttle?: string }
 
-/** A route a controller registers, with the metadata its decorators set (which guards in effect read). */
-interface RouteReading { order: Order; route: { method: string; path: string; at: Site; links: LinkSource[]; handler: LinkSource }; metadata: RouteMetadata }
+/**
+ * A route a controller registers: where (`node`, in the controller's module), its handler (the method's `name`), its
+ * own guards, and the metadata its decorators set (which guards in effect read).
+ */
+interface RouteReading { order: Order; method: string; path: string; node: ts.Node; name: ts.Expression; links: LinkSource[]; metadata: RouteMetadata }
 
 /** What a controller class registers: the guards of its `@UseGuards` and its routes. */
 interface ControllerReading { guards: { order: Order; link: LinkSource }[]; routes: RouteReading[] }
@@ -410,22 +413,22 @@ class NestReader {
     const reach = this.routing.reach!.of(module);
     const context = JSON.stringify([app, modulePath]);
     const last = CONTROLLERS_READ.get(cls);
-    let reading: ControllerReading;
-    if (last && last.context === context && sameReach(last.reach, reach)) {
-      reading = {
-        guards: last.guards.map(({ order, link }) => ({ order, link: linkIn(this.graph, link) })),
-        routes: last.routes.map(({ order, route, metadata }) => ({
-          order, metadata,
-          route: { ...route, at: siteIn(this.graph, route.at), links: route.links.map((link) => linkIn(this.graph, link)), handler: linkIn(this.graph, route.handler) },
-        })),
-      };
-    } else {
+    let reading: ControllerReading = last ?? { guards: [], routes: [] };
+    if (!last || last.context !== context || !sameReach(last.reach, reach)) {
       reading = this.readController(cls, module, app, modulePath);
       CONTROLLERS_READ.set(cls, { ...reading, reach, context });
     }
+    // links may be written in other modules: kept ones are moved to this analysis's modules
     const view: RouterView = { router, basePath: '' };
-    for (const { order, link } of reading.guards) this.routing.use(view, order, EVERY_PATH, link);
-    for (const { order, route, metadata } of reading.routes) this.routing.route(view, order, { ...route, overrides: (link) => this.override(link, metadata) });
+    for (const { order, link } of reading.guards) this.routing.use(view, order, EVERY_PATH, linkIn(this.graph, link));
+    for (const route of reading.routes) {
+      this.routing.route(view, route.order, {
+        method: route.method, path: route.path, at: { module, node: route.node },
+        links: route.links.length > 0 ? route.links.map((link) => linkIn(this.graph, link)) : route.links,
+        handler: { expr: route.name, module, at: { module, node: route.name } },
+        overrides: (link) => this.override(link, route.metadata),
+      });
+    }
     return router;
   }
 
@@ -479,13 +482,7 @@ class NestReader {
             // `exclude` is matched without the version segment
             const local = joinPaths(modulePath, prefix, toTemplate(raw));
             const skipPrefix = app.exclude.some((x) => covers(x.pattern, local) && (!x.methods || x.methods.includes(httpMethod)));
-            routes.push({
-              order: [member.pos, i], metadata,
-              route: {
-                method: httpMethod, path: joinPaths(skipPrefix ? '' : app.prefix, segment, local), at: { module, node },
-                links, handler: { expr: member.name as ts.Expression, module, at: { module, node: member.name } },
-              },
-            });
+            routes.push({ order: [member.pos, i], method: httpMethod, path: joinPaths(skipPrefix ? '' : app.prefix, segment, local), node, name: member.name as ts.Expression, links, metadata });
           }
         }
       });
