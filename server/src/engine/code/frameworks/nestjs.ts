@@ -309,39 +309,39 @@ class NestReader {
 
   /**
    * What a `@Module` class declares, taken again from the last analysis while its file and the files its imports
-   * reach read the same (`MODULES_READ`).
+   * reach read the same (`MODULES_READ`), with the modules it names moved to this analysis's.
    */
   private moduleReading(cls: ts.ClassLikeDeclaration, module: Module): ModuleReading {
     const reach = this.routing.reach!.of(module);
-    const last = MODULES_READ.get(cls);
-    if (last && sameReach(last.reach, reach)) {
-      const moduleOf = (kept: Module): Module => this.graph.modules.get(kept.path)!;
-      return {
-        imports: last.imports.map(({ routed, imported }) => ({ routed, ...(imported ? { imported: { cls: imported.cls, module: moduleOf(imported.module) } } : {}) })),
-        guards: last.guards.map((link) => linkIn(this.graph, link)),
-        controllers: last.controllers.map(({ cls: controller, module: where, at }) => ({ cls: controller, module: moduleOf(where), at: siteIn(this.graph, at) })),
+    let reading = MODULES_READ.get(cls);
+    if (!reading || !sameReach(reading.reach, reach)) {
+      reading = {
+        reach,
+        imports: this.moduleOption(cls, module, 'imports').map((item) => {
+          const routes = this.routerModule(item);
+          const routed: [ts.ClassLikeDeclaration, string][] = [];
+          if (routes) this.modulePaths(routes.node, routes.module, '', routed, 0);
+          const imported = this.moduleClass(item.expr, item.module);
+          return { routed, ...(imported ? { imported } : {}) };
+        }),
+        guards: this.moduleOption(cls, module, 'providers').flatMap((provider) => this.appGuard(provider) ?? []),
+        controllers: this.moduleOption(cls, module, 'controllers').flatMap((item) => {
+          const found = this.resolver.value(item.expr, item.module);
+          return found.kind === 'node' && ts.isClassLike(found.node) ? [{ cls: found.node, module: found.module, at: item.at }] : [];
+        }),
       };
+      MODULES_READ.set(cls, reading);
     }
-    const reading: ModuleReading = {
-      imports: this.moduleOption(cls, module, 'imports').map((item) => {
-        const routes = this.routerModule(item);
-        const routed: [ts.ClassLikeDeclaration, string][] = [];
-        if (routes) this.modulePaths(routes.node, routes.module, '', routed, 0);
-        const imported = this.moduleClass(item.expr, item.module);
-        return { routed, ...(imported ? { imported } : {}) };
-      }),
-      guards: this.moduleOption(cls, module, 'providers').flatMap((provider) => this.appGuard(provider) ?? []),
-      controllers: this.moduleOption(cls, module, 'controllers').flatMap((item) => {
-        const found = this.resolver.value(item.expr, item.module);
-        return found.kind === 'node' && ts.isClassLike(found.node) ? [{ cls: found.node, module: found.module, at: item.at }] : [];
-      }),
+    const moduleOf = (kept: Module): Module => this.graph.modules.get(kept.path)!;
+    return {
+      imports: reading.imports.map(({ routed, imported }) => ({ routed, ...(imported ? { imported: { cls: imported.cls, module: moduleOf(imported.module) } } : {}) })),
+      guards: reading.guards.map((link) => linkIn(this.graph, link)),
+      controllers: reading.controllers.map(({ cls: controller, module: where, at }) => ({ cls: controller, module: moduleOf(where), at: siteIn(this.graph, at) })),
     };
-    MODULES_READ.set(cls, { ...reading, reach });
-    return reading;
   }
 
   /** A module class written as `UsersModule`, `UsersModule.forRoot()` or `forwardRef(() => UsersModule)`. */
-  private moduleClass(expr: ts.Expression, module: Module, depth = 0): { cls: ts.ClassLikeDeclaration; module: Module } | undefined {
+  private moduleClass(expr: ts.Expression, module: Module, depth = 0): ClassSite | undefined {
     const e = unwrap(expr);
     if (depth > 3) return undefined;
     if (ts.isCallExpression(e)) {
@@ -412,11 +412,10 @@ class NestReader {
     this.controllers.set(cls, router);
     const reach = this.routing.reach!.of(module);
     const context = JSON.stringify([app, modulePath]);
-    const last = CONTROLLERS_READ.get(cls);
-    let reading: ControllerReading = last ?? { guards: [], routes: [] };
-    if (!last || last.context !== context || !sameReach(last.reach, reach)) {
-      reading = this.readController(cls, module, app, modulePath);
-      CONTROLLERS_READ.set(cls, { ...reading, reach, context });
+    let reading = CONTROLLERS_READ.get(cls);
+    if (!reading || reading.context !== context || !sameReach(reading.reach, reach)) {
+      reading = { ...this.readController(cls, module, app, modulePath), reach, context };
+      CONTROLLERS_READ.set(cls, reading);
     }
     // links may be written in other modules: kept ones are moved to this analysis's modules
     const view: RouterView = { router, basePath: '' };
