@@ -248,6 +248,139 @@ const HONO_EDITS: FileEdit[] = [
   ['src/register.ts', () => HONO['src/register.ts']],
 ];
 
+/**
+ * A NestJS app whose reports controller is never edited: the app's global guard (which lets `@Public()` routes through),
+ * the module that lists it, the decorator it uses, the constant its path reads and the app's prefix and versioning
+ * change around it.
+ */
+const NEST_APP: Record<string, string> = {
+  'package.json': JSON.stringify({ name: 'desk', dependencies: { '@nestjs/common': '^11.0.0', '@nestjs/core': '^11.0.0' } }),
+  'src/main.ts': `import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+
+async function bootstrap() {
+  const app = await NestFactory.create(AppModule);
+  app.setGlobalPrefix('api');
+  await app.listen(3000);
+}
+void bootstrap();
+`,
+  'src/constants.ts': "export const REPORTS = 'reports';\n",
+  'src/auth/public.decorator.ts': `import { SetMetadata } from '@nestjs/common';
+
+export const IS_PUBLIC = 'isPublic';
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+`,
+  'src/auth/auth.guard.ts': `import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { IS_PUBLIC } from './public.decorator';
+
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
+    if (isPublic) return true;
+    if (!context.switchToHttp().getRequest().headers.authorization) throw new UnauthorizedException();
+    return true;
+  }
+}
+`,
+  'src/reports/reports.controller.ts': `import { Controller, Delete, Get, Param } from '@nestjs/common';
+import { Public } from '../auth/public.decorator';
+import { REPORTS } from '../constants';
+
+@Controller(REPORTS)
+export class ReportsController {
+  @Get('daily')
+  daily() {
+    return [];
+  }
+
+  @Public()
+  @Get('summary')
+  summary() {
+    return {};
+  }
+
+  @Delete(':id')
+  remove(@Param('id') id: string) {
+    return { id };
+  }
+}
+`,
+  'src/reports/reports.module.ts': `import { Module } from '@nestjs/common';
+import { ReportsController } from './reports.controller';
+
+@Module({ controllers: [ReportsController] })
+export class ReportsModule {}
+`,
+  'src/orders/orders.controller.ts': `import { Body, Controller, Get, Post } from '@nestjs/common';
+
+@Controller('orders')
+export class OrdersController {
+  @Get()
+  list() {
+    return [];
+  }
+
+  @Post()
+  create(@Body() body: { item: string }) {
+    return body;
+  }
+}
+`,
+  'src/orders/orders.module.ts': `import { Module } from '@nestjs/common';
+import { OrdersController } from './orders.controller';
+
+@Module({ controllers: [OrdersController] })
+export class OrdersModule {}
+`,
+  'src/admin/admin.module.ts': `import { Module } from '@nestjs/common';
+
+@Module({ controllers: [] })
+export class AdminModule {}
+`,
+  'src/app.module.ts': `import { Module } from '@nestjs/common';
+import { RouterModule } from '@nestjs/core';
+import { AdminModule } from './admin/admin.module';
+import { OrdersModule } from './orders/orders.module';
+import { ReportsModule } from './reports/reports.module';
+
+@Module({ imports: [ReportsModule, OrdersModule, AdminModule, RouterModule.register([{ path: 'admin', module: AdminModule }])] })
+export class AppModule {}
+`,
+};
+
+/** Each edit, and whether it changes the routes of the reports controller (which no edit touches). */
+const NEST_APP_EDITS: [...FileEdit, boolean][] = [
+  // a global guard: every route is authenticated but the public one
+  ['src/main.ts', (t) => t.replace("import { NestFactory } from '@nestjs/core';", "import { NestFactory, Reflector } from '@nestjs/core';\nimport { AuthGuard } from './auth/auth.guard';")
+    .replace("  app.setGlobalPrefix('api');", "  app.setGlobalPrefix('api');\n  app.useGlobalGuards(new AuthGuard(new Reflector()));"), true],
+  ['src/orders/orders.controller.ts', (t) => t.replace('  @Post()', "  @Post('new')"), false],
+  // the orders controller moves to the module served below /admin
+  ['src/orders/orders.module.ts', (t) => t.replace('controllers: [OrdersController]', 'controllers: []'), false],
+  ['src/admin/admin.module.ts', (t) => t.replace("import { Module } from '@nestjs/common';", "import { Module } from '@nestjs/common';\nimport { OrdersController } from '../orders/orders.controller';")
+    .replace('controllers: []', 'controllers: [OrdersController]'), false],
+  // the app no longer imports the reports module: its controller keeps only its own paths, outside the app
+  ['src/app.module.ts', (t) => t.replace('imports: [ReportsModule, ', 'imports: ['), true],
+  ['src/app.module.ts', () => NEST_APP['src/app.module.ts'], true],
+  // the decorator sets another key than the guard reads: the public route is authenticated too
+  ['src/auth/public.decorator.ts', (t) => t.replace('SetMetadata(IS_PUBLIC, true)', "SetMetadata('open', true)"), true],
+  ['src/orders/orders.controller.ts', (t) => t.replace("@Controller('orders')", "@Public()\n@Controller('orders')").replace("import { Body, Controller, Get, Post } from '@nestjs/common';", "import { Body, Controller, Get, Post } from '@nestjs/common';\nimport { Public } from '../auth/public.decorator';"), false],
+  ['src/auth/public.decorator.ts', () => NEST_APP['src/auth/public.decorator.ts'], true],
+  // the path constant the controller reads, the app's versioning, then the guard's test of the metadata
+  ['src/constants.ts', () => "export const REPORTS = 'daily-reports';\n", true],
+  ['src/main.ts', (t) => t.replace("import { NestFactory, Reflector } from '@nestjs/core';", "import { NestFactory, Reflector } from '@nestjs/core';\nimport { VersioningType } from '@nestjs/common';")
+    .replace("  app.setGlobalPrefix('api');", "  app.setGlobalPrefix('api');\n  app.enableVersioning({ type: VersioningType.URI, defaultVersion: '2' });"), true],
+  ['src/auth/auth.guard.ts', (t) => t.replace('    if (isPublic) return true;\n', ''), true],
+  ['src/orders/orders.module.ts', () => NEST_APP['src/orders/orders.module.ts'], false],
+  ['src/main.ts', () => NEST_APP['src/main.ts'], true],
+  ['src/auth/auth.guard.ts', () => NEST_APP['src/auth/auth.guard.ts'], false],
+  ['src/constants.ts', () => NEST_APP['src/constants.ts'], true],
+];
+
 function readNest(file: string): string { return readFileSync(join(NEST, file), 'utf8'); }
 
 /** Every file of a folder, by path relative to it. */
@@ -312,6 +445,25 @@ test('route analysis after edits that reorder unchanged modules, delete and writ
 test('Hono route analysis after each edit of a prefix constant, a middleware, a sub-app and a registering function equals a cold analysis', async () => {
   const outcomes = await editedAgainstCold(HONO, HONO_EDITS);
   assert.ok(outcomes >= 6, `${outcomes} distinct outcomes`);
+});
+
+test('NestJS route analysis after edits of the app-wide facts around an unedited controller equals a cold analysis', async () => {
+  const edits = NEST_APP_EDITS.map(([file, edit]): FileEdit => [file, edit]);
+  assert.ok(await editedAgainstCold(NEST_APP, edits) >= 8);
+  // the routes of the unedited controller change exactly with the app-wide facts they read
+  const texts = new Map(Object.entries(NEST_APP).map(([file, text]) => [`${ROOT}/${file}`, text]));
+  const session = new Session();
+  let last = (await session.analyze(request(texts)))!;
+  const reports = (result: AnalysisResult) => JSON.stringify(result.routes!.filter((route) => route.file === 'src/reports/reports.controller.ts'));
+  const changed: boolean[] = [];
+  for (const [file, edit] of edits) {
+    const path = `${ROOT}/${file}`;
+    texts.set(path, edit(texts.get(path)!)!);
+    const before = reports(last.result);
+    last = (await session.analyze(request(texts), last))!;
+    changed.push(reports(last.result) !== before);
+  }
+  assert.deepEqual(changed, NEST_APP_EDITS.map(([, , changes]) => changes));
 });
 
 /**

@@ -66,7 +66,7 @@ export async function analyzeRoutes(request: RouteRequest): Promise<RouteAnalysi
     if (request.cancel?.cancelled) return { routes: [], problems, inputs: graph.inputs };
     const built = routing.routes().sort(compareRoutes);
     const prismaSchemas = await readPrismaSchemas(request, graph.inputs);
-    const flows = new FlowAnalysis(resolver, graph, prismaSchemas);
+    const flows = new FlowAnalysis(resolver, graph, prismaSchemas, routing.reach!);
     const flowOf = new Map<Route, HandlerFlow>();
     for (const [route, code] of routing.handlerCodes) {
       if (request.cancel?.cancelled) return { routes: [], problems, inputs: graph.inputs };

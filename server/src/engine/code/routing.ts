@@ -76,6 +76,17 @@ export interface LinkSource {
  */
 export type LinkOverride = { skip: 'yes' } | { skip: 'maybe'; why: string } | { note: string } | { grants: string[] };
 
+/** A site of an earlier analysis, in the modules of `graph` (its file reads the same). */
+export function siteIn(graph: ModuleGraph, site: Site): Site {
+  return { module: graph.modules.get(site.module.path)!, node: site.node };
+}
+
+/** A link of an earlier analysis, in the modules of `graph` (the files it names read the same). */
+export function linkIn(graph: ModuleGraph, link: LinkSource): LinkSource {
+  const moduleOf = (module: Module): Module => graph.modules.get(module.path)!;
+  return { ...link, module: moduleOf(link.module), at: siteIn(graph, link.at), ...(link.runs ? { runs: { expr: link.runs.expr, module: moduleOf(link.runs.module) } } : {}) };
+}
+
 /** Registrations sort by these numbers, compared in order. */
 export type Order = readonly number[];
 
@@ -270,11 +281,9 @@ export class Routing {
    */
   private replay(steps: readonly Step[], position: number, graph: ModuleGraph): void {
     const moduleOf = (module: Module): Module => graph.modules.get(module.path)!;
-    const siteOf = (site: Site): Site => ({ module: moduleOf(site.module), node: site.node });
+    const siteOf = (site: Site): Site => siteIn(graph, site);
     const routerOf = (key: RouterKey) => this.router(key.framework, key.kind, siteOf(key.created), key);
-    const linkOf = (link: LinkSource): LinkSource => ({
-      ...link, module: moduleOf(link.module), at: siteOf(link.at), ...(link.runs ? { runs: { expr: link.runs.expr, module: moduleOf(link.runs.module) } } : {}),
-    });
+    const linkOf = (link: LinkSource): LinkSource => linkIn(graph, link);
     for (const step of steps) {
       if (step.kind === 'router') routerOf(step.router);
       else if (step.kind === 'classify') this.classifier.middleware(step.expr, moduleOf(step.module), step.runs && { expr: step.runs.expr, module: moduleOf(step.runs.module) });

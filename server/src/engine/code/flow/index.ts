@@ -6,7 +6,7 @@
  */
 import type { Framework } from '../model';
 import type { Module, ModuleGraph } from '../modules';
-import { ImportReach, sameReach, type Reach } from '../reach';
+import { sameReach, type ImportReach, type Reach } from '../reach';
 import type { FunctionNode, Resolver } from '../resolve';
 import { HandlerAnalysis } from './handler';
 import type { HandlerFlow, RecordModel } from './model';
@@ -39,11 +39,10 @@ export class FlowAnalysis {
   private readonly models: ModelRegistry;
   private readonly whitelisted: boolean;
   private readonly read = new Map<FunctionNode, HandlerFlow | undefined>();
-  private readonly reach: ImportReach;
 
-  constructor(private readonly resolver: Resolver, graph: ModuleGraph, prismaSchemas: ReadonlyMap<string, string>) {
+  /** `reach`: the import closures of the graph's modules (the routing's, which has those of the route modules). */
+  constructor(private readonly resolver: Resolver, graph: ModuleGraph, prismaSchemas: ReadonlyMap<string, string>, private readonly reach: ImportReach) {
     this.models = readModels(graph, prismaSchemas);
-    this.reach = new ImportReach(graph);
     this.whitelisted = [...graph.modules.values()].some((m) => m.source.text.includes('ValidationPipe') && WHITELIST.test(m.source.text));
   }
 
@@ -56,8 +55,7 @@ export class FlowAnalysis {
     if (this.read.has(fn)) return this.read.get(fn);
     const reachable = this.reach.of(module);
     const kept = KEPT.get(fn);
-    if (kept && kept.framework === framework && kept.whitelisted === this.whitelisted && sameReach(kept.reachable, reachable)
-      && [...kept.models].every(([name, model]) => modelJson(this.models.find(name)) === model)) {
+    if (kept && kept.framework === framework && kept.whitelisted === this.whitelisted && sameReach(kept.reachable, reachable) && this.sameModels(kept.models)) {
       this.read.set(fn, kept.flow);
       return kept.flow;
     }
@@ -78,6 +76,12 @@ export class FlowAnalysis {
     this.read.set(fn, flow);
     KEPT.set(fn, { flow, framework, whitelisted: this.whitelisted, reachable, models });
     return flow;
+  }
+
+  /** Whether the models a handler's analysis looked up read as they did. */
+  private sameModels(models: KeptFlow['models']): boolean {
+    for (const [name, model] of models) if (modelJson(this.models.find(name)) !== model) return false;
+    return true;
   }
 }
 

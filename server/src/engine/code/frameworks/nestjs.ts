@@ -15,7 +15,10 @@
 import ts = require('typescript');
 import type { Module, ModuleGraph } from '../modules';
 import { isFunctionNode, propertyName, unwrap, type FunctionNode, type Value } from '../resolve';
-import { EMPTY_ENV, type FrameworkExtractor, type LinkOverride, type LinkSource, type Registration, type RouterNode, type RouterView, type Routing } from '../routing';
+import { sameReach, type Reach } from '../reach';
+import {
+  EMPTY_ENV, linkIn, siteIn, type FrameworkExtractor, type LinkOverride, type LinkSource, type Order, type Registration, type RouterNode, type RouterView, type Routing, type Site,
+} from '../routing';
 import { covers, EVERY_PATH, joinPaths, NOT_CONSTANT, toPattern, toTemplate } from '../templates';
 
 const COMMON = '@nestjs/common';
@@ -61,7 +64,6 @@ interface RouteMetadata {
 
 /** What a controller gives each route of its methods. */
 interface Controller {
-  view: RouterView;
   module: Module;
   app: AppSettings;
   /** The `RouterModule` path of its module. */
@@ -77,6 +79,38 @@ interface Controller {
  * reads it demands), and whether they skip or tune the throttler.
  */
 interface DecoratorMetadata { values: Map<MetadataKey, string>; names: Map<MetadataKey, string[]>; skipThrottle?: boolean; throttle?: string }
+
+/**
+ * A route a controller registers: where (`node`, in the controller's module), its handler (the method's `name`), its
+ * own guards, and the metadata its decorators set (which guards in effect read).
+ */
+interface RouteReading { order: Order; method: string; path: string; node: ts.Node; name: ts.Expression; links: LinkSource[]; metadata: RouteMetadata }
+
+/** What a controller class registers: the guards of its `@UseGuards` and its routes. */
+interface ControllerReading { guards: { order: Order; link: LinkSource }[]; routes: RouteReading[] }
+
+/** A class and the module it is written in. */
+interface ClassSite { cls: ts.ClassLikeDeclaration; module: Module }
+
+/**
+ * What a `@Module` class declares: each of its imports (the module imported, and the paths `RouterModule.register`
+ * gives modules there, in order), the guards its providers make global, and its controllers, where listed.
+ */
+interface ModuleReading {
+  imports: { routed: [ts.ClassLikeDeclaration, string][]; imported?: ClassSite }[];
+  guards: LinkSource[];
+  controllers: (ClassSite & { at: Site })[];
+}
+
+/** What reading each `@Module` class gave, with its module's import closure. */
+const MODULES_READ = new WeakMap<ts.ClassLikeDeclaration, ModuleReading & { reach: Reach }>();
+
+/**
+ * What reading each controller class gave, with what it was read with: its module's import closure and the app's
+ * paths with its module's path (`context`). Parses of unchanged files are kept between analyses, and with them these
+ * classes: an edit of one controller reads that controller again, not the others.
+ */
+const CONTROLLERS_READ = new WeakMap<ts.ClassLikeDeclaration, ControllerReading & { reach: Reach; context: string }>();
 
 const settings = new WeakMap<RouterNode, AppSettings>();
 
@@ -169,6 +203,27 @@ function versions(routing: Routing, expr: ts.Expression, module: Module): Versio
   });
 }
 
+/** What a file's syntax alone says the reader looks at: its `x.create(...)` calls and its decorated top-level classes. */
+interface Syntax { creates: ts.CallExpression[]; classes: ts.ClassDeclaration[] }
+
+/** Each parsed file's `Syntax` (parses of unchanged files are kept between analyses). */
+const SYNTAX = new WeakMap<ts.SourceFile, Syntax>();
+
+function syntaxOf(module: Module): Syntax {
+  let syntax = SYNTAX.get(module.source);
+  if (!syntax) {
+    syntax = {
+      creates: module.calls.filter((call) => {
+        const callee = unwrap(call.expression);
+        return ts.isPropertyAccessExpression(callee) && callee.name.text === 'create';
+      }),
+      classes: module.source.statements.filter((s): s is ts.ClassDeclaration => ts.isClassDeclaration(s) && decorators(s).length > 0),
+    };
+    SYNTAX.set(module.source, syntax);
+  }
+  return syntax;
+}
+
 /** The decorators of a class or method, as calls with what their callee is. */
 function decorators(node: ts.Node): ts.CallExpression[] {
   return (ts.canHaveDecorators(node) ? ts.getDecorators(node) ?? [] : [])
@@ -199,9 +254,8 @@ class NestReader {
     for (const module of this.graph.modules.values()) {
       this.routing.guarded(module, () => {
         // the app is made by a call, whether or not anything is registered on it
-        for (const call of module.calls) {
-          const callee = unwrap(call.expression);
-          if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'create' && exported(this.resolver.value(callee, module), '@nestjs/core')) {
+        for (const call of syntaxOf(module).creates) {
+          if (exported(this.resolver.value(unwrap(call.expression), module), '@nestjs/core')) {
             const view = this.routing.view(call, module, EMPTY_ENV);
             if (view && view.router.framework === 'nestjs') this.app(view, call, module);
           }
@@ -211,10 +265,8 @@ class NestReader {
     // controllers no app reaches: their own paths, unmounted
     for (const module of this.graph.modules.values()) {
       this.routing.guarded(module, () => {
-        for (const statement of module.source.statements) {
-          if (ts.isClassDeclaration(statement) && this.isController(statement, module) && !this.controllers.has(statement)) {
-            this.controller(statement, module, { prefix: '', exclude: [] }, '');
-          }
+        for (const cls of syntaxOf(module).classes) {
+          if (!this.controllers.has(cls) && this.isController(cls, module)) this.controller(cls, module, { prefix: '', exclude: [] }, '');
         }
       });
     }
@@ -234,40 +286,67 @@ class NestReader {
     const root = create.arguments[0] && this.moduleClass(create.arguments[0], module);
     if (!root) return;
     const app = settingsOf(view.router);
-    const modules: { cls: ts.ClassLikeDeclaration; module: Module }[] = [];
+    const modules: { cls: ts.ClassLikeDeclaration; reading: ModuleReading }[] = [];
     const paths = new Map<ts.ClassLikeDeclaration, string>();
     const seen = new Set<ts.Node>();
     const visit = (cls: ts.ClassLikeDeclaration, where: Module) => {
       if (seen.has(cls) || seen.size >= MAX_MODULES) return;
       seen.add(cls);
-      modules.push({ cls, module: where });
-      const imports = this.moduleOption(cls, where, 'imports');
-      for (const item of imports) {
-        const routes = this.routerModule(item);
-        if (routes) this.modulePaths(routes.node, routes.module, '', paths, 0);
-        const imported = this.moduleClass(item.expr, item.module);
+      const reading = this.moduleReading(cls, where);
+      modules.push({ cls, reading });
+      for (const { routed, imported } of reading.imports) {
+        for (const [target, path] of routed) if (!paths.has(target)) paths.set(target, path);
         if (imported) visit(imported.cls, imported.module);
       }
     };
     visit(root.cls, root.module);
     let guardIndex = 0;
     let mountIndex = 0;
-    for (const { cls, module: where } of modules) {
-      for (const provider of this.moduleOption(cls, where, 'providers')) {
-        const guard = this.appGuard(provider);
-        if (guard) this.routing.use(view, [-1, guardIndex++], EVERY_PATH, guard);
-      }
-      for (const item of this.moduleOption(cls, where, 'controllers')) {
-        const found = this.resolver.value(item.expr, item.module);
-        if (found.kind !== 'node' || !ts.isClassLike(found.node) || this.controllers.has(found.node)) continue;
-        const router = this.controller(found.node, found.module, app, paths.get(cls) ?? '');
-        this.routing.mount(view, [LAST, mountIndex++], '', router, item.at);
+    for (const { cls, reading } of modules) {
+      for (const guard of reading.guards) this.routing.use(view, [-1, guardIndex++], EVERY_PATH, guard);
+      for (const controller of reading.controllers) {
+        if (this.controllers.has(controller.cls)) continue;
+        const router = this.controller(controller.cls, controller.module, app, paths.get(cls) ?? '');
+        this.routing.mount(view, [LAST, mountIndex++], '', router, controller.at);
       }
     }
   }
 
+  /**
+   * What a `@Module` class declares, taken again from the last analysis while its file and the files its imports
+   * reach read the same (`MODULES_READ`), with the modules it names moved to this analysis's.
+   */
+  private moduleReading(cls: ts.ClassLikeDeclaration, module: Module): ModuleReading {
+    const reach = this.routing.reach!.of(module);
+    let reading = MODULES_READ.get(cls);
+    if (!reading || !sameReach(reading.reach, reach)) {
+      reading = {
+        reach,
+        imports: this.moduleOption(cls, module, 'imports').map((item) => {
+          const routes = this.routerModule(item);
+          const routed: [ts.ClassLikeDeclaration, string][] = [];
+          if (routes) this.modulePaths(routes.node, routes.module, '', routed, 0);
+          const imported = this.moduleClass(item.expr, item.module);
+          return { routed, ...(imported ? { imported } : {}) };
+        }),
+        guards: this.moduleOption(cls, module, 'providers').flatMap((provider) => this.appGuard(provider) ?? []),
+        controllers: this.moduleOption(cls, module, 'controllers').flatMap((item) => {
+          const found = this.resolver.value(item.expr, item.module);
+          return found.kind === 'node' && ts.isClassLike(found.node) ? [{ cls: found.node, module: found.module, at: item.at }] : [];
+        }),
+      };
+      MODULES_READ.set(cls, reading);
+    }
+    const moduleOf = (kept: Module): Module => this.graph.modules.get(kept.path)!;
+    return {
+      imports: reading.imports.map(({ routed, imported }) => ({ routed, ...(imported ? { imported: { cls: imported.cls, module: moduleOf(imported.module) } } : {}) })),
+      guards: reading.guards.map((link) => linkIn(this.graph, link)),
+      controllers: reading.controllers.map(({ cls: controller, module: where, at }) => ({ cls: controller, module: moduleOf(where), at: siteIn(this.graph, at) })),
+    };
+  }
+
   /** A module class written as `UsersModule`, `UsersModule.forRoot()` or `forwardRef(() => UsersModule)`. */
-  private moduleClass(expr: ts.Expression, module: Module, depth = 0): { cls: ts.ClassLikeDeclaration; module: Module } | undefined {
+  private moduleClass(expr: ts.Expression, module: Module, depth = 0): ClassSite | undefined {
     const e = unwrap(expr);
     if (depth > 3) return undefined;
     if (ts.isCallExpression(e)) {
@@ -300,8 +379,8 @@ class NestReader {
       ? { node: e.arguments[0], module: item.module } : undefined;
   }
 
-  /** `[{ path: 'admin', module: AdminModule, children: [...] }]`: each module's path prefix. */
-  private modulePaths(routes: ts.Expression, module: Module, base: string, paths: Map<ts.ClassLikeDeclaration, string>, depth: number): void {
+  /** `[{ path: 'admin', module: AdminModule, children: [...] }]`: each module's path prefix (the first one given applies). */
+  private modulePaths(routes: ts.Expression, module: Module, base: string, paths: [ts.ClassLikeDeclaration, string][], depth: number): void {
     if (depth > 8) return;
     for (const item of this.routing.links([routes], module)) {
       const path = option(this.routing, item.expr, item.module, 'path');
@@ -309,7 +388,7 @@ class NestReader {
       const children = option(this.routing, item.expr, item.module, 'children');
       const here = joinPaths(base, path ? toTemplate(this.routing.text(path.node, path.module)) : '');
       const cls = target ? this.moduleClass(target.node, target.module) : this.moduleClass(item.expr, item.module);
-      if (cls && !paths.has(cls.cls)) paths.set(cls.cls, here);
+      if (cls) paths.push([cls.cls, here]);
       if (children) this.modulePaths(children.node, children.module, here, paths, depth + 1);
     }
   }
@@ -328,11 +407,37 @@ class NestReader {
     return made && fn?.kind === 'node' ? { expr: made, module: fn.module, at: { module: factory!.module, node: factory!.node }, stage: GUARDS } : undefined;
   }
 
-  /** The router of a controller class: its `@UseGuards` and one route per method, path and version. */
+  /**
+   * The router of a controller class: its `@UseGuards` and one route per method, path and version. What reading the
+   * class gave is taken again while its file and the files its imports reach read the same and the app's paths
+   * (prefix, exclusions, versioning) and its module's path are the same (`CONTROLLERS_READ`).
+   */
   private controller(cls: ts.ClassLikeDeclaration, module: Module, app: AppSettings, modulePath: string): RouterNode {
     const router = this.routing.router('nestjs', 'router', { module, node: cls }, { leaks: false });
     this.controllers.set(cls, router);
+    const reach = this.routing.reach!.of(module);
+    const context = JSON.stringify([app, modulePath]);
+    let reading = CONTROLLERS_READ.get(cls);
+    if (!reading || reading.context !== context || !sameReach(reading.reach, reach)) {
+      reading = { ...this.readController(cls, module, app, modulePath), reach, context };
+      CONTROLLERS_READ.set(cls, reading);
+    }
+    // links may be written in other modules: kept ones are moved to this analysis's modules
     const view: RouterView = { router, basePath: '' };
+    for (const { order, link } of reading.guards) this.routing.use(view, order, EVERY_PATH, linkIn(this.graph, link));
+    for (const route of reading.routes) {
+      this.routing.route(view, route.order, {
+        method: route.method, path: route.path, at: { module, node: route.node },
+        links: route.links.length > 0 ? route.links.map((link) => linkIn(this.graph, link)) : route.links,
+        handler: { expr: route.name, module, at: { module, node: route.name } },
+        overrides: (link) => this.override(link, route.metadata),
+      });
+    }
+    return router;
+  }
+
+  /** What a controller class registers: its guards and its routes. */
+  private readController(cls: ts.ClassLikeDeclaration, module: Module, app: AppSettings, modulePath: string): ControllerReading {
     let controllerPaths: ts.Expression[] | undefined;
     let controllerVersions: Version[] | undefined;
     const classDecorators = this.decorators(cls, module);
@@ -345,18 +450,17 @@ class NestReader {
       if (path) controllerPaths = this.routing.links([path.node], path.module).map((l) => l.expr);
       else if (this.routing.isPath(arg, module)) controllerPaths = this.routing.links([arg], module).map((l) => l.expr);
     }
-    const guardOrder = { next: 0 };
-    for (const link of this.guardsOf(classDecorators, module)) this.routing.use(view, [-1, guardOrder.next++], EVERY_PATH, link);
+    const reading: ControllerReading = { guards: this.guardsOf(classDecorators, module).map((link, i) => ({ order: [-1, i], link })), routes: [] };
     const classMetadata = this.metadata(classDecorators, module);
     const prefixes = (controllerPaths ?? [undefined]).map((p) => (p ? toTemplate(this.routing.text(p, module)) : ''));
-    const controller: Controller = { view, module, app, modulePath, prefixes, versions: controllerVersions, metadata: classMetadata };
-    for (const member of cls.members) if (ts.isMethodDeclaration(member)) this.methodRoutes(member, controller);
-    return router;
+    const controller: Controller = { module, app, modulePath, prefixes, versions: controllerVersions, metadata: classMetadata };
+    for (const member of cls.members) if (ts.isMethodDeclaration(member)) this.methodRoutes(member, controller, reading.routes);
+    return reading;
   }
 
   /** The routes of one method of a controller: one per route decorator, path, controller path and version. */
-  private methodRoutes(member: ts.MethodDeclaration, controller: Controller): void {
-    const { view, module, app, modulePath, prefixes } = controller;
+  private methodRoutes(member: ts.MethodDeclaration, controller: Controller, routes: RouteReading[]): void {
+    const { module, app, modulePath, prefixes } = controller;
     const methodDecorators = this.decorators(member, module);
     const methodMetadata = this.metadata(methodDecorators, module);
     const metadata: RouteMetadata = {
@@ -382,11 +486,7 @@ class NestReader {
             // `exclude` is matched without the version segment
             const local = joinPaths(modulePath, prefix, toTemplate(raw));
             const skipPrefix = app.exclude.some((x) => covers(x.pattern, local) && (!x.methods || x.methods.includes(httpMethod)));
-            this.routing.route(view, [member.pos, i], {
-              method: httpMethod, path: joinPaths(skipPrefix ? '' : app.prefix, segment, local), at: { module, node },
-              links, handler: { expr: member.name as ts.Expression, module, at: { module, node: member.name } },
-              overrides: (link) => this.override(link, metadata),
-            });
+            routes.push({ order: [member.pos, i], method: httpMethod, path: joinPaths(skipPrefix ? '' : app.prefix, segment, local), node, name: member.name as ts.Expression, links, metadata });
           }
         }
       });
