@@ -39,13 +39,16 @@ describe('VS Code (code-server) with the extension, an Express app', () => {
       const applied = await applyQuickFix(page, /^Apply authenticate to GET \/users\/\{id\}/);
       assert.match(applied, /Apply authenticate to GET \/users\/\{id\} \(auth, as the app does elsewhere\)/);
       await page.keyboard.press('Control+S');
-      // the middleware goes into the registration, and is imported
-      const saved = await waitFor('the suggestion to be saved to disk', 15_000, () => {
-        const text = readFileSync(join(workspace, ROUTE_FILE), 'utf8');
-        return text !== original ? text : undefined;
-      });
-      assert.match(saved, /\.get\(authenticate, async \(req, res\) =>/);
-      assert.match(saved, /^import \{ authenticate \} from '\.\.\/middleware\/authenticate\.js';$/m);
+      // the middleware goes into the registration, and is imported; the editor writes the file by truncating it
+      // first, so a read can catch it empty or half-written: wait for the whole expected text, not for any change
+      const applies = /\.get\(authenticate, async \(req, res\) =>/;
+      const imports = /^import \{ authenticate \} from '\.\.\/middleware\/authenticate\.js';$/m;
+      let onDisk = original;
+      await waitFor('the suggestion to be saved to disk', 15_000, () => {
+        onDisk = readFileSync(join(workspace, ROUTE_FILE), 'utf8');
+        return applies.test(onDisk) && imports.test(onDisk) ? onDisk : undefined;
+      }).catch((error: Error) => { throw new Error(`${error.message}; the file reads:\n${onDisk}`); });
+      assert.equal(onDisk.split('\n').length, original.split('\n').length + 1, `one import line added:\n${onDisk}`);
 
       await waitForProblems(page, 'code-auth-missing to be gone from GET /users/{id}, and to stay on PATCH',
         (r) => !r.some(flaggedRow) && r.some(patchRow));
