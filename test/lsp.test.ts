@@ -144,8 +144,11 @@ describe('language server: answers while analysing, for the version they describ
     client.open(uri, specText);
     const first = await client.waitForPush(uri, has('auth-missing'));
     const auth = first.find((d) => d.code === 'auth-missing')!;
-    // a line above every finding (a new key: the next analysis is a full one); the requests come before it
-    client.change(uri, 2, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'x-owner: accounts\n' }]);
+    // a line above every finding (a new key: the next analysis is a full one), then a second keystroke on it: the
+    // first change after quiet starts an analysis at once, the second cancels it and waits for the debounce, so the
+    // requests sent with them are answered before any analysis of the new text can be published
+    client.change(uri, 2, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'x-owner: account\n' }]);
+    client.change(uri, 3, [{ range: { start: { line: 1, character: 16 }, end: { line: 1, character: 16 } }, text: 's' }]);
     const moved = { start: { line: auth.range.start.line + 1, character: auth.range.start.character }, end: { line: auth.range.end.line + 1, character: auth.range.end.character } };
     const [hover, stale] = await Promise.all([
       client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: moved.start }),
@@ -153,7 +156,7 @@ describe('language server: answers while analysing, for the version they describ
     ]);
     assert.equal(client.pushed.get(uri)!.version, 1, 'asked before the edit was analysed');
     assert.match((hover!.contents as { value: string }).value, /auth-missing/);
-    const current = await client.waitForPush(uri, (_d, v) => v === 2);
+    const current = await client.waitForPush(uri, (_d, v) => v === 3);
     const fresh = current.find((d) => d.code === 'auth-missing')!;
     assert.deepEqual(fresh.range, moved);
     const actions = await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: moved, context: { diagnostics: [fresh] } });
