@@ -76,15 +76,23 @@ export interface LinkSource {
  */
 export type LinkOverride = { skip: 'yes' } | { skip: 'maybe'; why: string } | { note: string } | { grants: string[] };
 
-/** A site of an earlier analysis, in the modules of `graph` (its file reads the same). */
+/**
+ * A site of an earlier analysis, in the modules of `graph` (its file reads the same): the site itself when its module
+ * is taken again as it was.
+ */
 export function siteIn(graph: ModuleGraph, site: Site): Site {
-  return { module: graph.modules.get(site.module.path)!, node: site.node };
+  const module = graph.modules.get(site.module.path)!;
+  return module === site.module ? site : { module, node: site.node };
 }
 
-/** A link of an earlier analysis, in the modules of `graph` (the files it names read the same). */
+/** A link of an earlier analysis, in the modules of `graph` (the files it names read the same); itself when they are its modules. */
 export function linkIn(graph: ModuleGraph, link: LinkSource): LinkSource {
   const moduleOf = (module: Module): Module => graph.modules.get(module.path)!;
-  return { ...link, module: moduleOf(link.module), at: siteIn(graph, link.at), ...(link.runs ? { runs: { expr: link.runs.expr, module: moduleOf(link.runs.module) } } : {}) };
+  const module = moduleOf(link.module);
+  const at = siteIn(graph, link.at);
+  const runs = link.runs && moduleOf(link.runs.module);
+  if (module === link.module && at === link.at && runs === link.runs?.module) return link;
+  return { ...link, module, at, ...(link.runs ? { runs: { expr: link.runs.expr, module: runs! } } : {}) };
 }
 
 /** Registrations sort by these numbers, compared in order. */
@@ -289,12 +297,21 @@ export class Routing {
       else if (step.kind === 'classify') this.classifier.middleware(step.expr, moduleOf(step.module), step.runs && { expr: step.runs.expr, module: moduleOf(step.runs.module) });
       else {
         const { entry } = step;
-        const order = [position, ...entry.order.slice(1)];
-        routerOf(step.router).entries.push(
-          entry.kind === 'use' ? { ...entry, order, link: linkOf(entry.link) }
-            : entry.kind === 'route' ? { ...entry, order, at: siteOf(entry.at), links: entry.links.map(linkOf), ...(entry.handler ? { handler: linkOf(entry.handler) } : {}) }
-              : { ...entry, order, at: siteOf(entry.at), router: routerOf(entry.router) },
-        );
+        const router = routerOf(step.router);
+        // an entry whose modules are taken again as they were, at the same place in the order, is the very entry again
+        const order = entry.order[0] === position ? entry.order : [position, ...entry.order.slice(1)];
+        if (entry.kind === 'use') {
+          const link = linkOf(entry.link);
+          router.entries.push(order === entry.order && link === entry.link ? entry : { ...entry, order, link });
+        } else if (entry.kind === 'route') {
+          const at = siteOf(entry.at);
+          const links = entry.links.map(linkOf);
+          const handler = entry.handler && linkOf(entry.handler);
+          const same = order === entry.order && at === entry.at && handler === entry.handler && links.every((link, i) => link === entry.links[i]);
+          router.entries.push(same ? entry : { ...entry, order, at, links, ...(handler ? { handler } : {}) });
+        } else {
+          router.entries.push({ ...entry, order, at: siteOf(entry.at), router: routerOf(entry.router) });
+        }
       }
     }
   }
