@@ -36,7 +36,8 @@ export interface RanUnit {
 
 /** One check's run over route units: the units kept from the last analysis and the ones that ran. */
 export class RouteUnits {
-  readonly kept: [Route, RouteUnit][] = [];
+  /** The units kept, by route: the next analysis's record of this check once the units that ran join them. */
+  readonly kept = new Map<Route, RouteUnit>();
   readonly ran: RanUnit[] = [];
   current?: RanUnit;
   /** The places (`file\0anchor`) of the kept findings: no other report may land on one. */
@@ -54,7 +55,7 @@ export class RouteUnits {
     const last = this.last?.get(route);
     if (last && last.facts === facts && this.readSame(last)) {
       const unit = settled(last);
-      this.kept.push([route, unit]);
+      this.kept.set(route, unit);
       this.keep(unit);
       for (const finding of unit.findings) this.keptPlaces.add(placeOf(finding.file, finding.anchor));
       return;

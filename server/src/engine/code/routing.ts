@@ -751,8 +751,12 @@ class RouteReader {
     if (code) this.routing.handlerCodes.set(route, code);
     // a route whose handler reading reports something is built each time, so that the report is made each time
     if (!this.reportedByHandler) {
-      const keeping: KeptRoute = { framework: router.framework, method, path, mounted, handler, chain: route.chain, base: route, final: kept?.final };
-      if (code) keeping.code = { fn: code.fn, path: code.module.path };
+      // a route taken again was built from what it is built from now: its record holds for the next analysis too
+      let keeping = kept;
+      if (!keeping) {
+        keeping = { framework: router.framework, method, path, mounted, handler, chain: route.chain, base: route };
+        if (code) keeping.code = { fn: code.fn, path: code.module.path };
+      }
       this.reading.set(route, { node: entry.at.node, route: keeping });
     }
   }
