@@ -309,7 +309,7 @@ function runChecks(
   });
   for (const { id, units, failed } of ranChecks) {
     if (failed || !routeFindings) continue;
-    const next = new Map<Route, RouteUnit>(units.kept);
+    const next = units.kept;
     for (const ran of units.ran) if (ran.own) next.set(ran.route, units.unitOf(ran, builders));
     routeFindings.next.set(id, next);
   }

@@ -36,7 +36,8 @@ export interface RanUnit {
 
 /** One check's run over route units: the units kept from the last analysis and the ones that ran. */
 export class RouteUnits {
-  readonly kept: [Route, RouteUnit][] = [];
+  /** The units kept, by route: the next analysis's record of this check once the units that ran join them. */
+  readonly kept = new Map<Route, RouteUnit>();
   readonly ran: RanUnit[] = [];
   current?: RanUnit;
   /** The places (`file\0anchor`) of the kept findings: no other report may land on one. */
@@ -52,9 +53,9 @@ export class RouteUnits {
   about(route: Route, facts: string | undefined, run: () => void): void {
     if (facts === undefined) { run(); return; }
     const last = this.last?.get(route);
-    if (last && last.facts === facts && last.texts.every(([file, text]) => this.texts.get(file) === text)) {
+    if (last && last.facts === facts && this.readSame(last)) {
       const unit = settled(last);
-      this.kept.push([route, unit]);
+      this.kept.set(route, unit);
       this.keep(unit);
       for (const finding of unit.findings) this.keptPlaces.add(placeOf(finding.file, finding.anchor));
       return;
@@ -63,6 +64,12 @@ export class RouteUnits {
     this.current = unit;
     try { run(); } finally { this.current = undefined; }
     this.ran.push(unit);
+  }
+
+  /** Whether the files a unit read read the same (a loop without destructuring: it runs for every route of every check). */
+  private readSame(unit: RouteUnit): boolean {
+    for (const read of unit.texts) if (this.texts.get(read[0]) !== read[1]) return false;
+    return true;
   }
 
   /** A unit that ran, as it is kept for the next analysis: the findings its drafts became, with their builders when fixes are built on request. */

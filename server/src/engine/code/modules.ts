@@ -203,9 +203,14 @@ export class ModuleGraph {
     }
     // the parser recovers: the routes of the rest of the file are still read
     if (parsed.error) this.problem(path, 'code-parse-error', 'error', `Cannot parse the file: ${parsed.error.message}`, parsed.error.range);
-    const module: Module = { ...parsed.module, refs: new Map() };
-    for (const specifier of module.dependencies) module.refs.set(specifier, await this.resolve(specifier, dirname(path)));
-    this.inputs.push(module.relPath);
+    const refs = new Map<string, ModuleRef>();
+    for (const specifier of parsed.module.dependencies) refs.set(specifier, await this.resolve(specifier, dirname(path)));
+    this.inputs.push(parsed.module.relPath);
+    // the module of the last analysis, when its imports lead where they led then: what was read of it holds as it is
+    const last = RESOLVED.get(parsed.module);
+    if (last && sameRefs(last.refs, refs)) return last;
+    const module: Module = { ...parsed.module, refs };
+    RESOLVED.set(parsed.module, module);
     return module;
   }
 
@@ -349,6 +354,18 @@ export class ModuleGraph {
       }
     }
   }
+}
+
+/** The module last made from each kept parse, its imports resolved: taken again while they resolve the same. */
+const RESOLVED = new WeakMap<Module, Module>();
+
+function sameRefs(a: ReadonlyMap<string, ModuleRef>, b: ReadonlyMap<string, ModuleRef>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [specifier, ref] of a) {
+    const other = b.get(specifier);
+    if (other?.kind !== ref.kind || (ref.kind === 'file' ? ref.path !== (other as typeof ref).path : ref.specifier !== (other as typeof ref).specifier)) return false;
+  }
+  return true;
 }
 
 /** A parsed file: its module (imports not resolved yet) and its first syntax error; or why it cannot be parsed at all. */

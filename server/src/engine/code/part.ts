@@ -96,25 +96,27 @@ export function groupApps(routes: readonly Route[], folders: readonly string[]):
 
 /** The protections of a kind applied to some routes, each once (by where it is applied), with the routes it covers. */
 function mechanisms(routes: readonly Route[], kind: 'auth' | 'rate-limit'): Mechanism[] {
-  const found = new Map<string, { mechanism: Mechanism; covered: Set<Route> }>();
+  const found = new Map<string, Mechanism>();
+  // the routes behind one middleware share its link, and with it the place it is applied at: its key is made once
+  const keys = new Map<Location, string>();
   for (const route of routes) {
     for (const link of linksOf(route, kind)) {
-      const { file, range } = link.appliedAt;
-      const key = `${file}:${range.start.line}:${range.start.character}`;
-      let applied = found.get(key);
-      if (!applied) {
-        const mechanism = {
+      let key = keys.get(link.appliedAt);
+      if (key === undefined) {
+        const { file, range } = link.appliedAt;
+        keys.set(link.appliedAt, (key = `${file}:${range.start.line}:${range.start.character}`));
+      }
+      let mechanism = found.get(key);
+      if (!mechanism) {
+        mechanism = {
           name: link.name, evidence: link.evidence, appliedAt: link.appliedAt, ...(link.definedAt ? { definedAt: link.definedAt } : {}),
           ...(link.reuse ? { reuse: link.reuse } : {}), routes: [],
         };
-        found.set(key, (applied = { mechanism, covered: new Set() }));
+        found.set(key, mechanism);
       }
-      // a route covered twice from one place (two links applied there) is listed once
-      if (!applied.covered.has(route)) {
-        applied.covered.add(route);
-        applied.mechanism.routes.push(route);
-      }
+      // a route covered twice from one place (two links applied there) is listed once: its links are read one after the other
+      if (mechanism.routes[mechanism.routes.length - 1] !== route) mechanism.routes.push(route);
     }
   }
-  return [...found.values()].map((applied) => applied.mechanism);
+  return [...found.values()];
 }

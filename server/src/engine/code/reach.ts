@@ -14,10 +14,12 @@ interface Reached { source?: ts.SourceFile; refs: string; skipped?: string }
 /** A module's import closure, itself included, by path. */
 export type Reach = ReadonlyMap<string, Reached>;
 
+/** Where each module's imports lead, as compared (a module is taken again by the next analysis only while they lead there). */
+const REFS = new WeakMap<Module, string>();
+
 /** The import closures of one analysis's modules, each computed once. */
 export class ImportReach {
   private readonly closures = new Map<Module, Reach>();
-  private readonly refs = new Map<Module, string>();
 
   constructor(private readonly graph: ModuleGraph) {}
 
@@ -33,28 +35,36 @@ export class ImportReach {
         found.set(path, { refs: '', skipped: this.graph.skipped.get(path) ?? '' });
         return;
       }
-      found.set(path, { source: reached.source, refs: this.refsOf(reached) });
+      found.set(path, { source: reached.source, refs: refsOf(reached) });
       for (const ref of reached.refs.values()) if (ref.kind === 'file') visit(ref.path);
     };
     visit(module.path);
     this.closures.set(module, (reach = found));
     return reach;
   }
-
-  private refsOf(module: Module): string {
-    let refs = this.refs.get(module);
-    if (refs === undefined) this.refs.set(module, (refs = JSON.stringify([...module.refs])));
-    return refs;
-  }
 }
+
+function refsOf(module: Module): string {
+  let refs = REFS.get(module);
+  if (refs === undefined) REFS.set(module, (refs = JSON.stringify([...module.refs])));
+  return refs;
+}
+
+/**
+ * Closures found to read as an earlier one, by the later one: the routes and handlers of one file compare the same
+ * two closures, thousands of times per analysis.
+ */
+const SAME_AS = new WeakMap<Reach, Reach>();
 
 /** Whether two closures read the same. */
 export function sameReach(a: Reach, b: Reach): boolean {
+  if (a === b || SAME_AS.get(b) === a) return true;
   if (a.size !== b.size) return false;
   for (const [path, was] of a) {
     const now = b.get(path);
     if (!now || now.source !== was.source || now.refs !== was.refs || now.skipped !== was.skipped) return false;
   }
+  SAME_AS.set(b, a);
   return true;
 }
 

@@ -76,15 +76,23 @@ export interface LinkSource {
  */
 export type LinkOverride = { skip: 'yes' } | { skip: 'maybe'; why: string } | { note: string } | { grants: string[] };
 
-/** A site of an earlier analysis, in the modules of `graph` (its file reads the same). */
+/**
+ * A site of an earlier analysis, in the modules of `graph` (its file reads the same): the site itself when its module
+ * is taken again as it was.
+ */
 export function siteIn(graph: ModuleGraph, site: Site): Site {
-  return { module: graph.modules.get(site.module.path)!, node: site.node };
+  const module = graph.modules.get(site.module.path)!;
+  return module === site.module ? site : { module, node: site.node };
 }
 
-/** A link of an earlier analysis, in the modules of `graph` (the files it names read the same). */
+/** A link of an earlier analysis, in the modules of `graph` (the files it names read the same); itself when they are its modules. */
 export function linkIn(graph: ModuleGraph, link: LinkSource): LinkSource {
   const moduleOf = (module: Module): Module => graph.modules.get(module.path)!;
-  return { ...link, module: moduleOf(link.module), at: siteIn(graph, link.at), ...(link.runs ? { runs: { expr: link.runs.expr, module: moduleOf(link.runs.module) } } : {}) };
+  const module = moduleOf(link.module);
+  const at = siteIn(graph, link.at);
+  const runs = link.runs && moduleOf(link.runs.module);
+  if (module === link.module && at === link.at && runs === link.runs?.module) return link;
+  return { ...link, module, at, ...(link.runs ? { runs: { expr: link.runs.expr, module: runs! } } : {}) };
 }
 
 /** Registrations sort by these numbers, compared in order. */
@@ -289,12 +297,21 @@ export class Routing {
       else if (step.kind === 'classify') this.classifier.middleware(step.expr, moduleOf(step.module), step.runs && { expr: step.runs.expr, module: moduleOf(step.runs.module) });
       else {
         const { entry } = step;
-        const order = [position, ...entry.order.slice(1)];
-        routerOf(step.router).entries.push(
-          entry.kind === 'use' ? { ...entry, order, link: linkOf(entry.link) }
-            : entry.kind === 'route' ? { ...entry, order, at: siteOf(entry.at), links: entry.links.map(linkOf), ...(entry.handler ? { handler: linkOf(entry.handler) } : {}) }
-              : { ...entry, order, at: siteOf(entry.at), router: routerOf(entry.router) },
-        );
+        const router = routerOf(step.router);
+        // an entry whose modules are taken again as they were, at the same place in the order, is the very entry again
+        const order = entry.order[0] === position ? entry.order : [position, ...entry.order.slice(1)];
+        if (entry.kind === 'use') {
+          const link = linkOf(entry.link);
+          router.entries.push(order === entry.order && link === entry.link ? entry : { ...entry, order, link });
+        } else if (entry.kind === 'route') {
+          const at = siteOf(entry.at);
+          const links = entry.links.map(linkOf);
+          const handler = entry.handler && linkOf(entry.handler);
+          const same = order === entry.order && at === entry.at && handler === entry.handler && links.every((link, i) => link === entry.links[i]);
+          router.entries.push(same ? entry : { ...entry, order, at, links, ...(handler ? { handler } : {}) });
+        } else {
+          router.entries.push({ ...entry, order, at: siteOf(entry.at), router: routerOf(entry.router) });
+        }
       }
     }
   }
@@ -700,18 +717,18 @@ class RouteReader {
       return;
     }
     const { method } = entry;
-    const staged: { link: ChainLink; stage: number }[] = [];
+    const links: ChainLink[] = [];
+    const stages: number[] = [];
     for (const a of active) {
       if (!covers(a.pattern, path) || (a.methods && method !== 'ALL' && !a.methods.includes(method))) continue;
       const link = this.link(a.link, a.scope, method, path, entry.overrides?.(a.link));
-      if (link) staged.push({ link, stage: a.link.stage ?? 0 });
+      if (link) { links.push(link); stages.push(a.link.stage ?? 0); }
     }
     for (const source of entry.links) {
       const link = this.link(source, 'route', method, path, entry.overrides?.(source));
-      if (link) staged.push({ link, stage: source.stage ?? 0 });
+      if (link) { links.push(link); stages.push(source.stage ?? 0); }
     }
-    // a stable sort: links of one stage keep their order (global, router, route)
-    const chain = staged.sort((a, b) => a.stage - b.stage).map((s) => s.link);
+    const chain = byStage(links, stages);
     const handler = entry.handler && { expr: entry.handler.expr, reach: this.routing.reach!.of(entry.handler.module) };
     const inputs = { framework: router.framework, method, path, mounted, handler };
     this.reportedByHandler = false;
@@ -734,8 +751,12 @@ class RouteReader {
     if (code) this.routing.handlerCodes.set(route, code);
     // a route whose handler reading reports something is built each time, so that the report is made each time
     if (!this.reportedByHandler) {
-      const keeping: KeptRoute = { framework: router.framework, method, path, mounted, handler, chain: route.chain, base: route, final: kept?.final };
-      if (code) keeping.code = { fn: code.fn, path: code.module.path };
+      // a route taken again was built from what it is built from now: its record holds for the next analysis too
+      let keeping = kept;
+      if (!keeping) {
+        keeping = { framework: router.framework, method, path, mounted, handler, chain: route.chain, base: route };
+        if (code) keeping.code = { fn: code.fn, path: code.module.path };
+      }
       this.reading.set(route, { node: entry.at.node, route: keeping });
     }
   }
@@ -882,6 +903,18 @@ function applyingCall(at: Site): string | undefined {
   const first = call.arguments[0];
   const path = first !== node && ts.isStringLiteralLike(first) && first.text.length <= MAX_CALLEE ? `${first.getText(source)}, ` : '';
   return `${ts.isDecorator(call.parent) ? '@' : ''}${callee}(${path}...)`;
+}
+
+/**
+ * Links in the order their stages run, a stable sort: links of one stage keep their order (global, router, route).
+ * Most chains are in order already (every framework but Fastify has one stage): they are taken as they are, as
+ * sorting thousands of chains makes a work array for each.
+ */
+function byStage(links: ChainLink[], stages: readonly number[]): ChainLink[] {
+  let sorted = true;
+  for (let i = 1; i < stages.length && sorted; i++) sorted = stages[i - 1] <= stages[i];
+  if (sorted) return links;
+  return links.map((link, i) => ({ link, stage: stages[i] })).sort((a, b) => a.stage - b.stage).map((s) => s.link);
 }
 
 /** Where a call sits in its module: its method name for `a.get().post()` chains (which start at the same place). */
