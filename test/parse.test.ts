@@ -290,6 +290,13 @@ test('YAML: an alias is shown as written; the anchored value keeps its own span'
   assert.deepEqual(file.rangeAtPath(['ref', 'y'], 'value'), { start: at(2, 5), end: at(2, 6) });
 });
 
+test('the parsers say whether a value may be reached by two paths (a YAML alias): walks of a tree remember nothing', () => {
+  assert.equal(parseJson('{"a": {"b": [1, {"c": 2}]}}').locations.aliases, false);
+  assert.equal(parseYaml('a:\n  b: [1, {c: 2}]\nd: &x not an alias\n').locations.aliases, false, 'an anchor alone shares nothing');
+  assert.equal(parseYaml('a: &x {b: 1}\nc: *x\n').locations.aliases, true);
+  assert.equal(parseYaml('a: &x {b: 1}\nc:\n  <<: *x\n').locations.aliases, true, 'a merge reads an alias');
+});
+
 test('YAML: merged entries (<<) resolve to their place in the merged mapping; written ones win', () => {
   const file = yamlFile([
     'defaults: &defaults',

@@ -39,6 +39,8 @@ function note(target: object, key: string | symbol): void {
 
 /** Proxy to target, for every watched object. */
 const targets = new WeakMap<object, object>();
+/** Whether any object was watched yet: until then no derivation can read one (a command-line review watches none). */
+let watching = false;
 
 const handler: ProxyHandler<Record<string, unknown>> = {
   get(target, key) { note(target, key); return target[key as string]; },
@@ -50,6 +52,7 @@ const handler: ProxyHandler<Record<string, unknown>> = {
 /** `value` as a watched object: reads of its keys are recorded from now on. */
 export function watched<T extends object>(value: T): T {
   if (targets.has(value)) return value;
+  watching = true;
   const proxy = new Proxy(value as Record<string, unknown>, handler) as T;
   targets.set(proxy, value);
   return proxy;
@@ -71,6 +74,7 @@ export function reading<T>(log: ReadLog, run: () => T): T {
  * the value. `use` records those reads for the running check each time the value is used again.
  */
 export function derivedOnce<T>(derive: () => T): { value: T; use(): void } {
+  if (!watching) return { value: derive(), use: nothing };
   const log = new ReadLog();
   const value = reading(log, derive);
   if (log.keys.size === 0) return { value, use: nothing };

@@ -51,6 +51,18 @@ export function writeIntoOperation(op: Operation, values: { [key: string]: Plain
 }
 
 /**
+ * `writeIntoOperation` for fixes that write the same `responses` with different `values` (one fix per choice): the
+ * responses' edits, most of the work, are built once and shared by every fix. Throws as `writeIntoOperation` does.
+ */
+export function writerIntoOperation(op: Operation, responses: { [status: string]: PlainValue }): (values: { [key: string]: PlainValue }) => TextEdit[] {
+  const map = op.responsesNode;
+  // without a responses map, the responses are written with the values, as one entry of the operation
+  if (Object.keys(responses).length === 0 || !map || !isObject(map.value)) return (values) => writeIntoOperation(op, values, responses);
+  const responseEdits = writeIntoOperation(op, {}, responses);
+  return (values) => [...responseEdits, ...writeIntoOperation(op, values)];
+}
+
+/**
  * The responses a document's operations reference by `$ref`, by status (the first for each): the document's own
  * convention for that status, which a fix reuses rather than writing a new response.
  */

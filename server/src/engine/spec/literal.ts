@@ -26,13 +26,17 @@ const SCANNED_KEYS = new Set(['$ref', 'name', 'properties', 'allOf']);
  */
 export const scannedObjects = memoize((file: SourceFile): readonly Record<string, unknown>[] => {
   const found: Record<string, unknown>[] = [];
+  // a value without aliases is a tree: no object is reached twice
+  const aliases = file.locations.aliases !== false;
   const seen = new Set<object>();
   // only objects are stacked, and keys are read without entry pairs: this walk visits every value of a 4 MB document
   const stack: object[] = isObjectLike(file.value) ? [file.value] : [];
   while (stack.length > 0) {
     const value = stack.pop()!;
-    if (seen.has(value)) continue;
-    seen.add(value);
+    if (aliases) {
+      if (seen.has(value)) continue;
+      seen.add(value);
+    }
     if (Array.isArray(value)) {
       for (const item of value) if (isObjectLike(item)) stack.push(item);
       continue;

@@ -207,7 +207,7 @@ export class FileSet {
     const seen = new Set<string>([file.path]);
     while (queue.length > 0) {
       const current = queue.shift()!;
-      for (const ref of collectRefs(current.value)) {
+      for (const ref of collectRefs(current.value, current.locations.aliases !== false)) {
         const target = this.refTarget(current, ref.value, ref);
         if (!target || seen.has(target)) continue;
         seen.add(target);
@@ -407,9 +407,10 @@ export function parsePointer(pointer: string): string[] | undefined {
 
 /**
  * Every `$ref` string in a value, skipping literal data: examples (`example`, the `value` of Example Objects, 3.1
- * `examples` arrays), `default`/`enum`/`const` values and extensions. Each shared object is walked once.
+ * `examples` arrays), `default`/`enum`/`const` values and extensions. Each shared object (`aliases`: the value may
+ * hold some) is walked once.
  */
-export function collectRefs(root: unknown): { value: string; parent: object }[] {
+export function collectRefs(root: unknown, aliases: boolean): { value: string; parent: object }[] {
   const refs: { value: string; parent: object }[] = [];
   const seen = new Set<object>();
   // parallel stacks (values and their roles: 0 any object, 1 a map of Example Objects, 2 an Example Object) keep
@@ -419,8 +420,11 @@ export function collectRefs(root: unknown): { value: string; parent: object }[] 
   while (values.length > 0) {
     const value = values.pop();
     const role = roles.pop()!;
-    if (value === null || typeof value !== 'object' || seen.has(value)) continue;
-    seen.add(value);
+    if (value === null || typeof value !== 'object') continue;
+    if (aliases) {
+      if (seen.has(value)) continue;
+      seen.add(value);
+    }
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) { values.push(value[i]); roles.push(0); }
       continue;

@@ -129,6 +129,7 @@ class YamlLocator {
       if (propertiesEnd > from) { start = from; end = propertiesEnd; } else start = end = open;
     } else if (c === STAR) {
       end = aliasEnd(text, content, closeAt);
+      this.locations.aliases = true;
     } else if ((state.kind === 'mapping' || state.kind === 'sequence') && !this.closedAgain(result, first)) {
       // a flow collection ends with its closing bracket; a block collection with its last entry
       const flowEnd = c === OPEN_BRACE || c === OPEN_BRACKET ? trimEnd(text, closeAt, content) : undefined;

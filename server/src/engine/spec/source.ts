@@ -44,6 +44,11 @@ export const MAX_DEPTH = 1000;
 export interface LocationMap {
   get(container: object): ContainerLoc | undefined;
   has(container: object): boolean;
+  /**
+   * False when no value is reachable by two paths (no YAML alias was read): walks of the value then need not remember
+   * what they visited. Unknown counts as true.
+   */
+  readonly aliases?: boolean;
 }
 
 /**
@@ -64,6 +69,8 @@ export class LocationTable implements LocationMap {
   private readonly merges = new Map<number, readonly object[]>();
   private readonly made = new Map<number, ContainerLoc>();
   private containerCount = 0;
+  /** Set by the YAML parser when it reads an alias; JSON has none. */
+  aliases = false;
 
   get size(): number { return this.ids.size; }
 

@@ -10,7 +10,7 @@ import { PUBLIC_KEY } from '../../spec/extensions';
 import { PUBLIC_PLACEHOLDER } from '../../spec/suppression';
 import { attempt, fixes } from '../../edit/fixes';
 import { insertEntries, insertEntry, insertMissing, refTo, removeEntry, removeItem, replaceScalar, replaceValue, type PlainValue } from '../../edit/edits';
-import { ownResponse, planResponses, writeIntoOperation, type PlannedResponses, type ResponseKind } from '../../edit/responses';
+import { ownResponse, planResponses, writeIntoOperation, writerIntoOperation, type PlannedResponses, type ResponseKind } from '../../edit/responses';
 import { memoize } from '../../memo';
 import { squash } from '../words';
 import { definedScopes, documentsAuthFailure, lowerString, schemeWeakness } from './knowledge';
@@ -49,8 +49,10 @@ export function requireSchemeFixes(op: Operation): Fix[] {
         kind: 'suggestion', edits };
     });
   }
+  let write: (values: { [key: string]: PlainValue }) => TextEdit[];
+  try { write = writerIntoOperation(op, responses); } catch { return []; }
   return schemeChoices(op).flatMap((choice) => fixes(() => {
-    const edits = writeIntoOperation(op, { security: [choice.requirement] }, responses);
+    const edits = write({ security: [choice.requirement] });
     // after the operation's edits: when both land at the end of one file, the operation's lines come first
     edits.push(...insertMissing(op.document.file, op.document.root.value as object, choice.declare));
     return { title: `Require ${Object.keys(choice.requirement).join(' + ')}${documenting}`, kind: 'suggestion', edits };
