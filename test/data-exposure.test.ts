@@ -4,7 +4,7 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../server/src/engine/analyze';
@@ -74,8 +74,9 @@ describe('findings on shared schemas list every operation', () => {
   });
 });
 
-test('sensitiveFields adds names, matched on words, as warnings', async () => {
+test('sensitiveFields adds names, matched on words, as warnings', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'api-sentinel-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
   const spec = join(root, 'openapi.yaml');
   writeFileSync(spec, [
     'openapi: 3.0.3',
