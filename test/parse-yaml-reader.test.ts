@@ -257,6 +257,9 @@ test('what the reader leaves to js-yaml: anchors, aliases, tags, merge and compl
     'a: [b: c]\n',
     'a: {b}\n',
     'a: b\x07c\n',
+    'a: b\ud800c\n',
+    '# \udc00\na: 1\n',
+    'a: "\ufffe"\n',
     '',
   ]) assertLeftToJsYaml(text);
 });

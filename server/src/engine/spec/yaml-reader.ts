@@ -40,8 +40,23 @@ const DASH = 0x2d, DOT = 0x2e, COLON = 0x3a, QUESTION = 0x3f, BACKSLASH = 0x5c, 
 const OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d, OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d, PIPE = 0x7c, GREATER = 0x3e;
 const BANG = 0x21, AMP = 0x26, STAR = 0x2a, PERCENT = 0x25, AT = 0x40, BACKTICK = 0x60;
 
-/** Characters js-yaml refuses in scalars (and any lone surrogate): a text holding one anywhere is left to js-yaml. */
-const NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+/**
+ * Characters js-yaml refuses in scalars, and surrogates, which are refused unless paired: one character class, which
+ * scans a 4 MB text several times faster than js-yaml's pattern with its lookahead.
+ */
+const SUSPECT = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uD800-\uDFFF\uFFFE\uFFFF]/g;
+
+/** Whether the text holds a character js-yaml refuses in scalars: such a text, anywhere, is left to js-yaml. */
+function hasNonPrintable(text: string): boolean {
+  SUSPECT.lastIndex = 0;
+  for (let match = SUSPECT.exec(text); match; match = SUSPECT.exec(text)) {
+    const c = text.charCodeAt(match.index);
+    const next = text.charCodeAt(match.index + 1);
+    if (c < 0xd800 || c > 0xdbff || next < 0xdc00 || next > 0xdfff) return true;
+    SUSPECT.lastIndex = match.index + 2;
+  }
+  return false;
+}
 
 function isWhiteSpace(c: number): boolean { return c === SPACE || c === TAB; }
 function isEol(c: number): boolean { return c === LF || c === CR; }
@@ -96,6 +111,8 @@ class Reader {
   private kind = 0;
   private start = 0;
   private end = 0;
+  /** Set by a collection reader once it recorded its span, for the composeNode that called it. */
+  private recorded = false;
 
   readonly locations = new LocationTable();
   /** Entries and items of the collections still open, recorded when their collection closes: key, 4 offsets each. */
@@ -236,9 +253,6 @@ class Reader {
     this.depth--;
     return hasContent;
   }
-
-  /** Set by a collection reader once it recorded its span, for the composeNode that called it. */
-  private recorded = false;
 
   private typed(scalar: string): unknown {
     if (!mayBeTyped(scalar.charCodeAt(0))) return scalar;
@@ -628,7 +642,7 @@ class Reader {
  * see such an exception, which is a bug.
  */
 export function readYaml(text: string, onUnexpected?: (error: unknown) => void): ParsedText | undefined {
-  if (!implicitTypes || text.length === 0 || NON_PRINTABLE.test(text)) return undefined;
+  if (!implicitTypes || text.length === 0 || hasNonPrintable(text)) return undefined;
   try {
     const reader = new Reader(text, implicitTypes);
     const value = reader.read();
