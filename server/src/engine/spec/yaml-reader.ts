@@ -59,7 +59,6 @@ function hasNonPrintable(text: string): boolean {
 }
 
 function isWhiteSpace(c: number): boolean { return c === SPACE || c === TAB; }
-function isEol(c: number): boolean { return c === LF || c === CR; }
 function isWsOrEol(c: number): boolean { return c === SPACE || c === TAB || c === LF || c === CR; }
 function isFlowIndicator(c: number): boolean {
   return c === COMMA || c === OPEN_BRACKET || c === CLOSE_BRACKET || c === OPEN_BRACE || c === CLOSE_BRACE;
@@ -100,6 +99,8 @@ class Reader {
   private readonly textLength: number;
   /** js-yaml's `state.length`: the input's length, a line feed included. */
   private readonly length: number;
+  /** Without them, a line ends at the next line feed, which indexOf finds far faster than a loop. */
+  private readonly hasCarriageReturns: boolean;
   private position = 0;
   private line = 0;
   private lineStart = 0;
@@ -128,6 +129,7 @@ class Reader {
     // js-yaml ends its input with a NUL, which simplifies bounds checks; a NUL in the text has been refused already
     this.input = input + '\0';
     this.textLength = text.length;
+    this.hasCarriageReturns = input.includes('\r');
   }
 
   read(): unknown {
@@ -143,32 +145,43 @@ class Reader {
     this.composeNode(this.lineIndent - 1, BLOCK_OUT, false, true);
     const value = this.result;
     this.skipSeparationSpace(true);
-    if (this.position === this.lineStart && this.atDocumentMarker()) giveUp();
+    if (this.position === this.lineStart && this.atDocumentMarker(this.position)) giveUp();
     if (this.position < this.length - 1) giveUp();
     return value;
   }
 
   private skipSeparationSpace(allowComments: boolean): number {
     const input = this.input;
+    let pos = this.position;
     let lineBreaks = 0;
-    let c = input.charCodeAt(this.position);
+    let c = input.charCodeAt(pos);
     while (c !== 0) {
-      while (c === SPACE) c = input.charCodeAt(++this.position);
+      while (c === SPACE) c = input.charCodeAt(++pos);
       // a tab here can be indentation, which js-yaml refuses in block collections
       if (c === TAB) giveUp();
-      if (allowComments && c === HASH) {
-        do c = input.charCodeAt(++this.position); while (c !== LF && c !== CR && c !== 0);
-      }
+      if (allowComments && c === HASH) c = input.charCodeAt((pos = this.lineEnd(pos)));
       if (c === LF || c === CR) {
-        this.readLineBreak(c);
-        c = input.charCodeAt(this.position);
+        pos += c === CR && input.charCodeAt(pos + 1) === LF ? 2 : 1;
+        this.line++;
+        this.lineStart = pos;
         lineBreaks++;
         let indent = 0;
-        while (c === SPACE) { indent++; c = input.charCodeAt(++this.position); }
+        c = input.charCodeAt(pos);
+        while (c === SPACE) { indent++; c = input.charCodeAt(++pos); }
         this.lineIndent = indent;
       } else break;
     }
+    this.position = pos;
     return lineBreaks;
+  }
+
+  /** Where the line holding `pos` ends: its line break (the input always ends with one). */
+  private lineEnd(pos: number): number {
+    const input = this.input;
+    if (!this.hasCarriageReturns) return input.indexOf('\n', pos);
+    let c = input.charCodeAt(pos);
+    while (c !== LF && c !== CR && c !== 0) c = input.charCodeAt(++pos);
+    return pos;
   }
 
   private readLineBreak(c: number): void {
@@ -178,10 +191,9 @@ class Reader {
     this.lineStart = this.position;
   }
 
-  /** `---` or `...` followed by a blank, at the current position. */
-  private atDocumentMarker(): boolean {
+  /** `---` or `...` followed by a blank, at `p`. */
+  private atDocumentMarker(p: number): boolean {
     const input = this.input;
-    const p = this.position;
     const c = input.charCodeAt(p);
     if ((c === DASH || c === DOT) && input.charCodeAt(p + 1) === c && input.charCodeAt(p + 2) === c) {
       const next = input.charCodeAt(p + 3);
@@ -276,29 +288,35 @@ class Reader {
       const following = input.charCodeAt(this.position + 1);
       if (isWsOrEol(following) || (withinFlowCollection && isFlowIndicator(following))) return false;
     }
+    // the position is kept in a local while the loop runs over the scalar's characters, and stored when it stops
+    let pos = this.position;
+    let lineStart = this.lineStart;
     let result = '';
-    let captureStart = this.position;
-    let captureEnd = this.position;
+    let captureStart = pos;
+    let captureEnd = pos;
     let pending = false;
     let lineBefore = 0;
     while (c !== 0) {
       if (c === COLON) {
-        const following = input.charCodeAt(this.position + 1);
+        const following = input.charCodeAt(pos + 1);
         if (isWsOrEol(following) || (withinFlowCollection && isFlowIndicator(following))) break;
       } else if (c === HASH) {
-        if (isWsOrEol(input.charCodeAt(this.position - 1))) break;
-      } else if ((this.position === this.lineStart && this.atDocumentMarker()) || (withinFlowCollection && isFlowIndicator(c))) {
+        if (isWsOrEol(input.charCodeAt(pos - 1))) break;
+      } else if ((pos === lineStart && this.atDocumentMarker(pos)) || (withinFlowCollection && isFlowIndicator(c))) {
         break;
       } else if (c === LF || c === CR) {
-        const line = this.line, lineStart = this.lineStart, lineIndent = this.lineIndent;
+        const line = this.line, lineIndent = this.lineIndent;
         lineBefore = line;
+        this.position = pos;
         this.skipSeparationSpace(false);
         if (this.lineIndent >= nodeIndent) {
           pending = true;
-          c = input.charCodeAt(this.position);
+          pos = this.position;
+          lineStart = this.lineStart;
+          c = input.charCodeAt(pos);
           continue;
         }
-        this.position = captureEnd;
+        pos = captureEnd;
         this.line = line;
         this.lineStart = lineStart;
         this.lineIndent = lineIndent;
@@ -308,12 +326,13 @@ class Reader {
         result += input.slice(captureStart, captureEnd);
         const count = this.line - lineBefore;
         result += count === 1 ? ' ' : '\n'.repeat(count - 1);
-        captureStart = captureEnd = this.position;
+        captureStart = captureEnd = pos;
         pending = false;
       }
-      if (c !== SPACE && c !== TAB) captureEnd = this.position + 1;
-      c = input.charCodeAt(++this.position);
+      if (c !== SPACE && c !== TAB) captureEnd = pos + 1;
+      c = input.charCodeAt(++pos);
     }
+    this.position = pos;
     if (captureStart < captureEnd) result += input.slice(captureStart, captureEnd);
     if (result === '') return false;
     this.result = result;
@@ -367,11 +386,17 @@ class Reader {
         const count = this.skipSeparationSpace(false);
         result += count === 1 ? ' ' : '\n'.repeat(count - 1);
         captureStart = captureEnd = this.position;
-      } else if (this.position === this.lineStart && this.atDocumentMarker()) {
+      } else if (this.position === this.lineStart && this.atDocumentMarker(this.position)) {
         giveUp();
       } else {
-        this.position++;
-        if (c !== SPACE && c !== TAB) captureEnd = this.position;
+        // ordinary characters, the bulk of the scalar, up to the next one that needs a look (none starts a line)
+        let pos = this.position;
+        do {
+          pos++;
+          if (c !== SPACE && c !== TAB) captureEnd = pos;
+          c = input.charCodeAt(pos);
+        } while (c !== quote && c !== BACKSLASH && c !== LF && c !== CR && c !== 0);
+        this.position = pos;
       }
     }
     return giveUp();
@@ -404,20 +429,21 @@ class Reader {
     }
     if (isWhiteSpace(c)) {
       do c = input.charCodeAt(++this.position); while (isWhiteSpace(c));
-      if (c === HASH) {
-        do c = input.charCodeAt(++this.position); while (!isEol(c) && c !== 0);
-      }
+      if (c === HASH) c = input.charCodeAt((this.position = this.lineEnd(this.position)));
     }
     while (c !== 0) {
       // js-yaml throws here unless a line break follows the header
       if (c !== LF && c !== CR) giveUp();
       this.readLineBreak(c);
-      this.lineIndent = 0;
-      c = input.charCodeAt(this.position);
-      while ((!detectedIndent || this.lineIndent < textIndent) && c === SPACE) {
-        this.lineIndent++;
-        c = input.charCodeAt(++this.position);
+      let pos = this.position;
+      let indent = 0;
+      c = input.charCodeAt(pos);
+      while ((!detectedIndent || indent < textIndent) && c === SPACE) {
+        indent++;
+        c = input.charCodeAt(++pos);
       }
+      this.position = pos;
+      this.lineIndent = indent;
       if (!detectedIndent && this.lineIndent > textIndent) textIndent = this.lineIndent;
       if (c === LF || c === CR) { emptyLines++; continue; }
       if (!detectedIndent && textIndent === 0) giveUp();
@@ -445,7 +471,8 @@ class Reader {
       detectedIndent = true;
       emptyLines = 0;
       const captureStart = this.position;
-      while (c !== LF && c !== CR && c !== 0) c = input.charCodeAt(++this.position);
+      this.position = this.lineEnd(captureStart);
+      c = input.charCodeAt(this.position);
       result += input.slice(captureStart, this.position);
     }
     this.result = result;
