@@ -116,9 +116,13 @@ class Reader {
   private recorded = false;
 
   readonly locations = new LocationTable();
-  /** Entries and items of the collections still open, recorded when their collection closes: key, 4 offsets each. */
+  /**
+   * Entries and items of the collections still open, recorded when their collection closes: a key and 4 offsets each
+   * (an item's key is empty). The first `pendingCount` are pending; the arrays never shrink, which would reallocate them.
+   */
   private readonly pendingKeys: string[] = [];
   private readonly pendingOffsets: number[] = [];
+  private pendingCount = 0;
 
   constructor(private readonly text: string, private readonly types: ImplicitType[]) {
     this.shift = text.charCodeAt(0) === 0xfeff ? 1 : 0;
@@ -489,7 +493,7 @@ class Reader {
     const isMapping = open === OPEN_BRACE;
     const start = this.position + this.shift;
     const result: unknown = isMapping ? {} : [];
-    const first = this.pendingKeys.length;
+    const first = this.pendingCount;
     let readNext = true;
     this.position++;
     for (;;) {
@@ -527,8 +531,7 @@ class Reader {
         // an entry without a value, in a mapping, or an empty item, is left to js-yaml
         if (isMapping || !hasKey) giveUp();
         (result as unknown[]).push(keyValue);
-        this.pendingKeys.push('');
-        this.pendingOffsets.push(keyStart, keyStart, keyStart, keyEnd);
+        this.addPending('', keyStart, keyStart, keyStart, keyEnd);
       }
       this.skipSeparationSpace(true);
       c = input.charCodeAt(this.position);
@@ -548,9 +551,19 @@ class Reader {
   private storeEntry(mapping: Record<string, unknown>, key: string, keyStart: number, keyEnd: number, hasValue: boolean): void {
     if (key === '__proto__' || Object.prototype.hasOwnProperty.call(mapping, key)) giveUp();
     mapping[key] = this.result;
-    this.pendingKeys.push(key);
-    if (hasValue) this.pendingOffsets.push(keyStart, keyEnd, this.start, this.end);
-    else this.pendingOffsets.push(keyStart, keyEnd, keyStart, keyEnd);
+    if (hasValue) this.addPending(key, keyStart, keyEnd, this.start, this.end);
+    else this.addPending(key, keyStart, keyEnd, keyStart, keyEnd);
+  }
+
+  private addPending(key: string, keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): void {
+    const n = this.pendingCount++;
+    const o = 4 * n;
+    const offsets = this.pendingOffsets;
+    this.pendingKeys[n] = key;
+    offsets[o] = keyStart;
+    offsets[o + 1] = keyEnd;
+    offsets[o + 2] = valueStart;
+    offsets[o + 3] = valueEnd;
   }
 
   /** Records a collection and the entries or items it left pending from `first`. */
@@ -559,11 +572,10 @@ class Reader {
     const keys = this.pendingKeys;
     const offsets = this.pendingOffsets;
     const firstEntry = locations.entryCount;
-    for (let i = first, o = 4 * first; i < keys.length; i++, o += 4) {
+    for (let i = first, o = 4 * first; i < this.pendingCount; i++, o += 4) {
       locations.addEntry(keys[i], offsets[o], offsets[o + 1], offsets[o + 2], offsets[o + 3]);
     }
-    keys.length = first;
-    offsets.length = 4 * first;
+    this.pendingCount = first;
     locations.add(container, start, end, firstEntry);
   }
 
@@ -571,7 +583,7 @@ class Reader {
     const input = this.input;
     const result: unknown[] = [];
     const start = this.position + this.shift;
-    const first = this.pendingKeys.length;
+    const first = this.pendingCount;
     let end = start;
     let c = input.charCodeAt(this.position);
     while (c !== 0) {
@@ -581,16 +593,14 @@ class Reader {
       if (this.skipSeparationSpace(true) && this.lineIndent <= nodeIndent) {
         // a `-` with nothing after it: a null item, shown at its dash
         result.push(null);
-        this.pendingKeys.push('');
-        this.pendingOffsets.push(dash, dash, dash, (end = dash + 1));
+        this.addPending('', dash, dash, dash, (end = dash + 1));
         c = input.charCodeAt(this.position);
         continue;
       }
       const line = this.line;
       if (!this.composeNode(nodeIndent, BLOCK_IN, false, true)) giveUp();
       result.push(this.result);
-      this.pendingKeys.push('');
-      this.pendingOffsets.push(this.start, this.start, this.start, (end = this.end));
+      this.addPending('', this.start, this.start, this.start, (end = this.end));
       this.skipSeparationSpace(true);
       c = input.charCodeAt(this.position);
       if ((this.line === line || this.lineIndent > nodeIndent) && c !== 0) giveUp();
@@ -610,7 +620,7 @@ class Reader {
     const input = this.input;
     const result: Record<string, unknown> = {};
     const start = this.position + this.shift;
-    const first = this.pendingKeys.length;
+    const first = this.pendingCount;
     let detected = false;
     let end = start;
     let c = input.charCodeAt(this.position);
