@@ -1,5 +1,6 @@
 import * as jsYaml from 'js-yaml';
 import { LocationTable, MAX_DEPTH, type ParsedText } from './source';
+import { readYaml } from './yaml-reader';
 
 export class YamlSyntaxError extends Error {
   constructor(message: string, readonly offset: number) { super(message); }
@@ -255,10 +256,18 @@ class YamlLocator {
 }
 
 /**
+ * Parses one YAML document and records the span of every key and value: with the one-pass reader for the YAML that
+ * API descriptions are written in, and with js-yaml for the rest (and for every error).
+ */
+export function parseYaml(text: string): ParsedText {
+  return readYaml(text) ?? parseYamlWithJsYaml(text);
+}
+
+/**
  * Parses one YAML document with js-yaml and records the span of every key and value.
  * A leading BOM is skipped by js-yaml; offsets stay those of `text`.
  */
-export function parseYaml(text: string): ParsedText {
+export function parseYamlWithJsYaml(text: string): ParsedText {
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const locator = new YamlLocator(text, bom);
   const options = {
