@@ -6,9 +6,10 @@ import { LocationTable, MAX_DEPTH, type ParsedText } from './source';
  * block scalars, comments. It follows js-yaml 4's loader step by step, so the value, the key order, the typing of
  * plain scalars and every recorded span are those of parseYaml's js-yaml path; it records spans as it reads instead
  * of rebuilding them from listener events. On anything else (tags, anchors, aliases, explicit or complex keys, merge
- * keys, duplicate keys, directives, document markers, tabs in indentation, very deep nesting, non-printable
+ * keys, duplicate keys, directives, document markers, tabs outside scalars, very deep nesting, non-printable
  * characters) and on anything js-yaml would reject, it gives up and the caller parses with js-yaml, which then gives
- * the value or the error with its own message and offset.
+ * the value or the error with its own message and offset. test/parse-yaml-reader.test.ts compares the two paths on
+ * every fixture, the corpus and thousands of generated and edited texts.
  */
 
 /** The one thrown value that means "give up": never an error to report, and cheap to throw (no stack). */
