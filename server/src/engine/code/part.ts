@@ -65,6 +65,27 @@ export function linksOf(route: Route, kind: LinkKind): ChainLink[] {
   return routeLinks(route).filter((link) => link.kind === kind);
 }
 
+/** The routes of a list grouped by file, once per list. */
+const byFile = new WeakMap<readonly Route[], readonly (readonly Route[])[]>();
+
+/**
+ * The routes of a list (sorted by file, as `CodePart.routes` and each app's are) in runs of one file each, in order:
+ * the unit a route check reports about (`CheckContext.aboutRoutes`). Made once per list, however many checks ask.
+ */
+export function routesByFile(routes: readonly Route[]): readonly (readonly Route[])[] {
+  let runs = byFile.get(routes);
+  if (!runs) {
+    const made: Route[][] = [];
+    for (const route of routes) {
+      const run = made[made.length - 1];
+      if (run && run[0].file === route.file) run.push(route);
+      else made.push([route]);
+    }
+    byFile.set(routes, (runs = made));
+  }
+  return runs;
+}
+
 /** The folders holding a `package.json` among `files` (absolute candidate paths), relative to the root, deepest first. */
 export function packageFolders(root: string, files: readonly string[]): string[] {
   const prefix = `${root.replace(/\\/g, '/').replace(/\/+$/, '')}/`;

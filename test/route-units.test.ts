@@ -1,0 +1,114 @@
+/**
+ * The route checks report about the routes of one file at a time: after an edit, a file whose routes and facts are
+ * unchanged keeps its findings as one unit (the very objects), and its routes' checks do not run again.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CHECKS } from '../server/src/engine/checks';
+import type { Check } from '../server/src/engine/checks/check';
+import { codeFrontend } from '../server/src/engine/code/frontend';
+import { routesByFile } from '../server/src/engine/code/part';
+import type { Route } from '../server/src/engine/code/model';
+import { Session } from '../server/src/engine/session';
+import type { AnalysisResult, FileReader } from '../server/src/engine/types';
+
+const ROOT = '/app';
+
+const APP: Record<string, string> = {
+  'package.json': JSON.stringify({ name: 'desk', dependencies: { express: '^5.0.0' } }),
+  'src/middleware/auth.ts': `import type { NextFunction, Request, Response } from 'express';
+
+export function requireUser(req: Request, res: Response, next: NextFunction) {
+  if (!req.headers.authorization) return res.status(401).json({ error: 'unauthorized' });
+  next();
+}
+`,
+  'src/routes/reports.ts': `import { Router } from 'express';
+
+export const reports = Router();
+reports.get('/search', (_req, res) => { res.json([]); });
+reports.delete('/:id', (_req, res) => { res.status(204).end(); });
+reports.post('/export', (_req, res) => { res.json({}); });
+`,
+  'src/routes/accounts.ts': `import { Router } from 'express';
+import { requireUser } from '../middleware/auth';
+
+export const accounts = Router();
+accounts.post('/login', (_req, res) => { res.json({}); });
+accounts.use(requireUser);
+accounts.get('/me', (_req, res) => { res.json({}); });
+`,
+  'src/app.ts': `import express from 'express';
+import { reports } from './routes/reports';
+import { accounts } from './routes/accounts';
+
+export const app = express();
+app.use('/reports', reports);
+app.use('/accounts', accounts);
+`,
+};
+
+/** The code checks, each recording the routes of every unit whose findings it computed (not kept). */
+function probed(ran: string[][]): Check[] {
+  return CHECKS.filter((check) => check.meta.needs.includes('code')).map((check) => ({
+    meta: check.meta,
+    run: (ctx) => check.run({
+      ...ctx,
+      aboutRoutes: (routes, facts, run) => ctx.aboutRoutes(routes, facts, () => {
+        ran.push(routes.map((route) => `${route.file} ${route.key}`));
+        run();
+      }),
+    }),
+  }));
+}
+
+function request(texts: Map<string, string>, checks: Check[]) {
+  const reader: FileReader = { read: (path) => texts.get(path) };
+  return { root: ROOT, files: [...texts.keys()], reader, checks, frontends: { code: codeFrontend } };
+}
+
+const REPORTS = 'src/routes/reports.ts';
+const ACCOUNTS = 'src/routes/accounts.ts';
+const inFile = (result: AnalysisResult, file: string) => result.findings.filter((f) => f.file === file);
+
+test('routesByFile: runs of one file each, in order, made once per list', () => {
+  const route = (file: string, key: string) => ({ file, key }) as Route;
+  const routes = [route('a.ts', 'GET /a'), route('a.ts', 'GET /b'), route('b.ts', 'GET /c'), route('c.ts', 'GET /d'), route('c.ts', 'GET /e')];
+  const runs = routesByFile(routes);
+  assert.deepEqual(runs.map((run) => run.map((r) => r.key)), [['GET /a', 'GET /b'], ['GET /c'], ['GET /d', 'GET /e']]);
+  assert.equal(routesByFile(routes), runs);
+  assert.deepEqual(routesByFile([]), []);
+});
+
+test('an edit of one route file runs the route checks for its routes alone, and keeps the other file\'s findings whole', async () => {
+  const texts = new Map(Object.entries(APP).map(([file, text]) => [`${ROOT}/${file}`, text]));
+  const ran: string[][] = [];
+  const checks = probed(ran);
+  const session = new Session();
+  let last = (await session.analyze(request(texts, checks)))!;
+  // every unit holds the routes of one file, all of them
+  assert.ok(ran.length > 0);
+  for (const unit of ran) assert.equal(new Set(unit.map((r) => r.split(' ')[0])).size, 1, unit.join(', '));
+  assert.ok(ran.some((unit) => unit.length === 3 && unit[0].startsWith(REPORTS)), 'the three routes of reports.ts are one unit');
+  const before = inFile(last.result, REPORTS);
+  assert.ok(before.length >= 2, 'reports.ts has findings to keep');
+
+  // a route of accounts.ts renamed: nothing the routes of reports.ts read changed
+  ran.length = 0;
+  texts.set(`${ROOT}/${ACCOUNTS}`, texts.get(`${ROOT}/${ACCOUNTS}`)!.replace("'/login'", "'/signin'"));
+  last = (await session.analyze(request(texts, checks), last))!;
+  assert.ok(ran.length > 0, 'the checks ran for the edited file');
+  assert.deepEqual(ran.flat().filter((r) => !r.startsWith(ACCOUNTS)), [], 'no check ran for the routes of another file');
+  const kept = inFile(last.result, REPORTS);
+  assert.equal(kept.length, before.length);
+  assert.ok(kept.every((f, i) => f === before[i]), 'the very finding objects are kept');
+
+  // an edit of reports.ts runs the checks for all of its routes again, as one unit
+  ran.length = 0;
+  texts.set(`${ROOT}/${REPORTS}`, texts.get(`${ROOT}/${REPORTS}`)!.replace("'/export'", "'/exports'"));
+  last = (await session.analyze(request(texts, checks), last))!;
+  const reran = ran.filter((unit) => unit[0].startsWith(REPORTS));
+  assert.ok(reran.length > 0 && reran.every((unit) => unit.length === 3), JSON.stringify(ran));
+  assert.deepEqual(ran.flat().filter((r) => !r.startsWith(REPORTS)), []);
+  assert.ok(inFile(last.result, REPORTS).some((f) => f.message.includes('/reports/exports')));
+});
