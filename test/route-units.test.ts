@@ -112,3 +112,85 @@ test('an edit of one route file runs the route checks for its routes alone, and 
   assert.deepEqual(ran.flat().filter((r) => !r.startsWith(REPORTS)), []);
   assert.ok(inFile(last.result, REPORTS).some((f) => f.message.includes('/reports/exports')));
 });
+
+/** Two routers of one app: `orders.ts` applies a middleware at one route, and mounts nothing. */
+const ROUTERS: Record<string, string> = {
+  'package.json': JSON.stringify({ name: 'shop', dependencies: { express: '^5.0.0' } }),
+  'src/middleware/guard.ts': `import type { NextFunction, Request, Response } from 'express';
+
+export function checkCaller(_req: Request, _res: Response, next: NextFunction) {
+  next();
+}
+`,
+  'src/routes/orders.ts': `import { Router } from 'express';
+import { checkCaller } from '../middleware/guard';
+
+export const orders = Router();
+orders.get('/', (_req, res) => { res.json([]); });
+orders.delete('/:id', checkCaller, (_req, res) => { res.status(204).end(); });
+`,
+  'src/routes/items.ts': `import { Router } from 'express';
+
+export const items = Router();
+items.get('/', (_req, res) => { res.json([]); });
+`,
+  'src/app.ts': `import express from 'express';
+import { orders } from './routes/orders';
+import { items } from './routes/items';
+
+export const app = express();
+app.use('/orders', orders);
+app.use('/items', items);
+`,
+};
+
+const ITEMS = 'src/routes/items.ts';
+const APP_FILE = 'src/app.ts';
+
+/** Counts the classifications of `checkCaller` where `orders.ts` applies it, while `run` runs. */
+async function classificationsOfGuard<T>(run: () => Promise<T>): Promise<{ value: T; count: number }> {
+  const { Classifier } = await import('../server/src/engine/code/classify');
+  const original = Classifier.prototype.middleware;
+  let count = 0;
+  Classifier.prototype.middleware = function (this: InstanceType<typeof Classifier>, ...args: Parameters<typeof original>) {
+    if (args[0].getText() === 'checkCaller' && args[1].path.endsWith('orders.ts')) count++;
+    return original.apply(this, args);
+  };
+  try {
+    return { value: await run(), count };
+  } finally {
+    Classifier.prototype.middleware = original;
+  }
+}
+
+test('a router that mounts none is taken whole after an edit elsewhere, and read again when the links above it change', async () => {
+  const { analyze } = await import('../server/src/engine/analyze');
+  const texts = new Map(Object.entries(ROUTERS).map(([file, text]) => [`${ROOT}/${file}`, text]));
+  const checks = CHECKS.filter((check) => check.meta.needs.includes('code'));
+  const session = new Session();
+  let last = (await session.analyze(request(texts, checks)))!;
+  const said = (result: AnalysisResult) => JSON.parse(JSON.stringify({ findings: result.findings, routes: result.routes, problems: result.problems }));
+  const step = async (file: string, edit: (text: string) => string, config?: { authMiddleware: string[] }) => {
+    texts.set(`${ROOT}/${file}`, edit(texts.get(`${ROOT}/${file}`)!));
+    const before = last.result.routes!.filter((route) => route.file === 'src/routes/orders.ts');
+    const { value, count } = await classificationsOfGuard(async () => (await session.analyze({ ...request(texts, checks), config }, last))!);
+    last = value;
+    assert.deepEqual(said(last.result), said(await analyze({ ...request(texts, checks), config })), `after the edit of ${file}`);
+    const after = last.result.routes!.filter((route) => route.file === 'src/routes/orders.ts');
+    return { count, same: after.length === before.length && after.every((route, i) => route === before[i]), after };
+  };
+  // an edit of another router: the routes of orders.ts are taken whole, their middleware not classified again
+  const other = await step(ITEMS, (t) => t.replace("items.get('/'", "items.get('/all'"));
+  assert.deepEqual([other.count, other.same], [0, true]);
+  // a middleware applied above it: read again, the new link in every chain
+  const above = await step(APP_FILE, (t) => t.replace("app.use('/orders'", "app.use(express.json());\napp.use('/orders'"));
+  assert.ok(above.count > 0 && !above.same);
+  assert.ok(above.after.every((route) => route.chain.some((link) => link.name === 'express.json')));
+  // taken whole again once nothing above it changes
+  const again = await step(ITEMS, (t) => t.replace("items.get('/all'", "items.get('/every'"));
+  assert.deepEqual([again.count, again.same], [0, true]);
+  // the project names its own auth middleware: what the route's middleware is changes though no file does
+  const named = await step(ITEMS, (t) => t, { authMiddleware: ['checkCaller'] });
+  assert.ok(named.count > 0);
+  assert.equal(named.after.find((route) => route.method === 'DELETE')!.chain.find((link) => link.name === 'checkCaller')!.kind, 'auth');
+});
