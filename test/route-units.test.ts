@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { CHECKS } from '../server/src/engine/checks';
 import type { Check } from '../server/src/engine/checks/check';
 import { codeFrontend } from '../server/src/engine/code/frontend';
@@ -193,4 +194,21 @@ test('a router that mounts none is taken whole after an edit elsewhere, and read
   const named = await step(ITEMS, (t) => t, { authMiddleware: ['checkCaller'] });
   assert.ok(named.count > 0);
   assert.equal(named.after.find((route) => route.method === 'DELETE')!.chain.find((link) => link.name === 'checkCaller')!.kind, 'auth');
+});
+
+test('routes behind one guard that reads the same metadata of each share one link object; other metadata, another', async () => {
+  const support = await import('./support/routes');
+  const { analyzeRoutes } = await import('../server/src/engine/code/index');
+  const root = join(support.FIXTURES, 'nestjs', 'hardened');
+  const { routes } = await analyzeRoutes({ root, files: support.codeFiles(root), reader: support.diskReader });
+  const admin = routes.filter((route) => route.file === 'src/admin/admin.controller.ts');
+  const roles = admin.map((route) => route.chain.find((link) => link.name === 'RolesGuard')!);
+  assert.equal(roles.length, 3);
+  assert.deepEqual(roles[0].grants, ['admin']);
+  assert.ok(roles.every((link) => link === roles[0]), 'one RolesGuard link with its grants for the three routes');
+  const limits = routes.map((route) => route.chain.find((link) => link.kind === 'rate-limit')).filter((link) => link !== undefined);
+  const noted = limits.filter((link) => link.evidence.includes('@Throttle()'));
+  assert.equal(noted.length, 1, 'the login route has its own limit');
+  const plain = limits.filter((link) => link !== noted[0]);
+  assert.ok(plain.length > 1 && plain.every((link) => link === plain[0]));
 });

@@ -693,10 +693,11 @@ class RouteReader {
   readonly visited = new Set<RouterNode>();
   private limitReported = false;
   /**
-   * The link a source gives every route it applies to at a scope, when no opt-out or override makes it depend on the
-   * route: one object shared by those routes (thousands of routes behind one `app.use`).
+   * The link a source gives every route it applies to at a scope with the same override (or none), when no opt-out
+   * makes it depend on the route's path: one object shared by those routes (thousands of routes behind one `app.use`,
+   * or behind a global guard that reads the same metadata of each).
    */
-  private readonly shared = new Map<LinkSource, Map<LinkScope, ChainLink>>();
+  private readonly shared = new Map<LinkSource, Map<string, ChainLink>>();
 
   /** Links of this analysis found equal to links of the last one. */
   private readonly sameLinks = new Map<ChainLink, ChainLink>();
@@ -873,14 +874,15 @@ class RouteReader {
   /** A link in effect for the route, or undefined when its opt-out (or the route's override) skips the route. */
   private link(source: LinkSource, scope: LinkScope, method: string, path: string, override?: LinkOverride): ChainLink | undefined {
     const c = source.fixed ?? this.classifier.middleware(source.expr, source.module, source.runs);
-    const routeFree = !c.optOut && !override;
-    const known = routeFree ? this.shared.get(source)?.get(scope) : undefined;
+    const routeFree = !c.optOut;
+    const key = override ? `${scope}\0${JSON.stringify(override)}` : scope;
+    const known = routeFree ? this.shared.get(source)?.get(key) : undefined;
     if (known) return known;
     const link = this.linkFor(source, c, scope, method, path, override);
     if (routeFree && link) {
-      let byScope = this.shared.get(source);
-      if (!byScope) this.shared.set(source, (byScope = new Map()));
-      byScope.set(scope, link);
+      let byKey = this.shared.get(source);
+      if (!byKey) this.shared.set(source, (byKey = new Map()));
+      byKey.set(key, link);
     }
     return link;
   }
