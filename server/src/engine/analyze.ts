@@ -133,7 +133,7 @@ interface KeptFinding { kept: Finding; build?: () => Fix[] }
 
 interface Draft {
   check: Check; meta: CheckMeta; report: Report; operations: Map<Operation | OperationRef, OperationRef>; related: Places<RelatedLocation>;
-  /** The route unit whose report made it (`CheckContext.aboutRoute`), and the finding it became. */
+  /** The route unit whose report made it (`CheckContext.aboutRoutes`), and the finding it became. */
   unit?: RanUnit; finding?: Finding;
 }
 
@@ -226,7 +226,7 @@ function runChecks(
     let failed = false;
     const ctx: CheckContext = {
       files: spec.files, documents: spec.documents, code, config, ruleIds: CHECK_IDS,
-      aboutRoute: (route, facts, run) => units.about(route, routeFindings ? facts : undefined, run),
+      aboutRoutes: (routes, facts, run) => units.about(routes, routeFindings ? facts : undefined, run),
       report(report) {
         let created = false;
         const unit = units.current;
@@ -310,7 +310,7 @@ function runChecks(
   for (const { id, units, failed } of ranChecks) {
     if (failed || !routeFindings) continue;
     const next = units.kept;
-    for (const ran of units.ran) if (ran.own) next.set(ran.route, units.unitOf(ran, builders));
+    for (const ran of units.ran) if (ran.own) next.set(ran.routes[0], units.unitOf(ran, builders));
     routeFindings.next.set(id, next);
   }
   return findings.sort(compareFindings);

@@ -1,18 +1,19 @@
 /**
- * Keeping the route checks' findings route by route between the analyses of a session. A route check reports about
- * one route at a time (`CheckContext.aboutRoute`), from the route and a few facts of its app that it names as a value
- * (the protection nearest the route, with what the findings say of it). The route analysis gives an unchanged route as
- * the last analysis's very object, so after an edit a route is the same object, with the same facts, in files that
- * read as before (suppressions are comments there), reports what it reported: its findings are kept, the very objects,
- * and the check runs only for the other routes.
+ * Keeping the route checks' findings file by file between the analyses of a session. A route check reports about the
+ * routes of one file at a time (`CheckContext.aboutRoutes`), from those routes and a few facts of their app that it
+ * names as a value (the protection nearest them, with what the findings say of it). The route analysis gives an
+ * unchanged route as the last analysis's very object, so after an edit a file whose routes are the same objects, with
+ * the same facts, in files that read as before (suppressions are comments there), reports what it reported: its
+ * findings are kept as one unit, the very objects, and the check runs only for the other files' routes.
  */
 import type { Route } from './code/model';
 import type { Finding, Fix } from './types';
 
-/** What one check found about one route, and what it read to find it. */
+/** What one check found about the routes of one file, and what it read to find it. */
 export interface RouteUnit {
+  routes: readonly Route[];
   facts: string;
-  /** The texts of the route's file and of its findings' files as they were read. */
+  /** The texts of the routes' file and of its findings' files as they were read. */
   texts: [file: string, text: string | undefined][];
   findings: Finding[];
   /** Each finding's fixes builder, when fixes are built on request. */
@@ -21,12 +22,12 @@ export interface RouteUnit {
   carried?: 'once' | 'built';
 }
 
-/** The route units of an analysis, by check id, then route. */
+/** The route units of an analysis, by check id, then the first of their routes. */
 export type RouteFindings = Map<string, Map<Route, RouteUnit>>;
 
 /** A unit that ran in this analysis: the drafts its reports made. */
 export interface RanUnit {
-  route: Route;
+  routes: readonly Route[];
   facts: string;
   /** Each draft with the finding it became. */
   drafts: { finding?: Finding }[];
@@ -36,7 +37,7 @@ export interface RanUnit {
 
 /** One check's run over route units: the units kept from the last analysis and the ones that ran. */
 export class RouteUnits {
-  /** The units kept, by route: the next analysis's record of this check once the units that ran join them. */
+  /** The units kept, by their first route: the next analysis's record of this check once the units that ran join them. */
   readonly kept = new Map<Route, RouteUnit>();
   readonly ran: RanUnit[] = [];
   current?: RanUnit;
@@ -50,23 +51,23 @@ export class RouteUnits {
     private readonly keep: (unit: RouteUnit) => void,
   ) {}
 
-  about(route: Route, facts: string | undefined, run: () => void): void {
-    if (facts === undefined) { run(); return; }
-    const last = this.last?.get(route);
-    if (last && last.facts === facts && this.readSame(last)) {
+  about(routes: readonly Route[], facts: string | undefined, run: () => void): void {
+    if (facts === undefined || routes.length === 0) { run(); return; }
+    const last = this.last?.get(routes[0]);
+    if (last && last.facts === facts && sameRoutes(last.routes, routes) && this.readSame(last)) {
       const unit = settled(last);
-      this.kept.set(route, unit);
+      this.kept.set(routes[0], unit);
       this.keep(unit);
       for (const finding of unit.findings) this.keptPlaces.add(placeOf(finding.file, finding.anchor));
       return;
     }
-    const unit: RanUnit = { route, facts, drafts: [], own: true };
+    const unit: RanUnit = { routes, facts, drafts: [], own: true };
     this.current = unit;
     try { run(); } finally { this.current = undefined; }
     this.ran.push(unit);
   }
 
-  /** Whether the files a unit read read the same (a loop without destructuring: it runs for every route of every check). */
+  /** Whether the files a unit read read the same (a loop without destructuring: it runs for every file of every check). */
   private readSame(unit: RouteUnit): boolean {
     for (const read of unit.texts) if (this.texts.get(read[0]) !== read[1]) return false;
     return true;
@@ -75,12 +76,19 @@ export class RouteUnits {
   /** A unit that ran, as it is kept for the next analysis: the findings its drafts became, with their builders when fixes are built on request. */
   unitOf(ran: RanUnit, builders: ReadonlyMap<Finding, () => Fix[]> | undefined): RouteUnit {
     const findings = ran.drafts.map((draft) => draft.finding!);
-    const files = new Set([ran.route.file, ...findings.map((f) => f.file)]);
+    const files = new Set([ran.routes[0].file, ...findings.map((f) => f.file)]);
     return {
-      facts: ran.facts, texts: [...files].map((file) => [file, this.texts.get(file)]), findings,
+      routes: ran.routes, facts: ran.facts, texts: [...files].map((file) => [file, this.texts.get(file)]), findings,
       ...(builders ? { builders: findings.map((f) => builders.get(f)!) } : {}),
     };
   }
+}
+
+/** Whether two lists hold the same route objects, in the same order. */
+function sameRoutes(a: readonly Route[], b: readonly Route[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**

@@ -51,12 +51,12 @@ export interface CheckContext {
    */
   report(report: Report): void;
   /**
-   * Runs `run`, which reports about `route` alone, reading of the rest of the app only what `facts` says (as a value:
-   * the protection nearest the route, say). After an edit, the findings it gave the last time are kept instead while
-   * the route is the same object, the facts are equal, and the files of the route and of its findings read as before
-   * (`route-findings.ts`). `facts` undefined: it runs every time.
+   * Runs `run`, which reports about `routes` (the routes of one file, `routesByFile`) alone, reading of the rest of
+   * the app only what `facts` says (as a value: the protection nearest them, say). After an edit, the findings it gave
+   * the last time are kept instead while the routes are the same objects, the facts are equal, and the files of the
+   * routes and of their findings read as before (`route-findings.ts`). `facts` undefined: it runs every time.
    */
-  aboutRoute(route: Route, facts: string | undefined, run: () => void): void;
+  aboutRoutes(routes: readonly Route[], facts: string | undefined, run: () => void): void;
 }
 
 export interface Check {

@@ -144,10 +144,15 @@ export class Classifier {
   private readonly reported = new Set<ts.Node>();
   private readonly authNames: Set<string>;
   private readonly limiterNames: Set<string>;
+  /** The project's own auth and limiter names, as compared between analyses (what a classification may read beside the code). */
+  readonly names: string;
+  /** How many times an import that matters was met unresolved (reported the first time only). */
+  unresolvedMet = 0;
 
   constructor(private readonly resolver: Resolver, options: RouteOptions, private readonly report: (problem: Problem) => void) {
     this.authNames = new Set(options.authMiddleware ?? []);
     this.limiterNames = new Set(options.rateLimiters ?? []);
+    this.names = JSON.stringify([options.authMiddleware ?? [], options.rateLimiters ?? []]);
   }
 
   /**
@@ -373,6 +378,7 @@ export class Classifier {
 
   /** An import that matters and cannot be followed, reported once at the import. */
   private unresolved(value: Extract<Value, { kind: 'unresolved' }>): void {
+    this.unresolvedMet++;
     if (this.reported.has(value.site)) return;
     this.reported.add(value.site);
     const at = locate(value.module, value.site);

@@ -46,23 +46,51 @@ export function isCodePart(part: FrontendPart | undefined): part is CodePart {
   return part !== undefined && Array.isArray((part as Partial<CodePart>).routes) && Array.isArray((part as Partial<CodePart>).apps);
 }
 
+/** The links of routes whose handler is a link too, once per route (a route kept after an edit is the same object). */
+const linksWithHandler = new WeakMap<Route, readonly ChainLink[]>();
+
 /**
  * What is in effect for a route, in order: its chain, then its handler as a route-level link when the handler's own
  * code checks the caller or limits the rate.
  */
-export function routeLinks(route: Route): ChainLink[] {
+export function routeLinks(route: Route): readonly ChainLink[] {
   const own = route.handler?.enforces;
   if (!route.handler || !own) return route.chain;
-  const handler = route.handler;
-  return [...route.chain, {
-    name: handler.name ?? 'the inline handler', kind: own.kind, evidence: `its own code ${own.evidence}`,
-    appliedAt: { file: handler.file, range: handler.range }, scope: 'route',
-  }];
+  let links = linksWithHandler.get(route);
+  if (!links) {
+    const handler = route.handler;
+    linksWithHandler.set(route, (links = [...route.chain, {
+      name: handler.name ?? 'the inline handler', kind: own.kind, evidence: `its own code ${own.evidence}`,
+      appliedAt: { file: handler.file, range: handler.range }, scope: 'route',
+    }]));
+  }
+  return links;
 }
 
 /** The links of a kind in effect for a route. */
 export function linksOf(route: Route, kind: LinkKind): ChainLink[] {
   return routeLinks(route).filter((link) => link.kind === kind);
+}
+
+/** The routes of a list grouped by file, once per list. */
+const byFile = new WeakMap<readonly Route[], readonly (readonly Route[])[]>();
+
+/**
+ * The routes of a list (sorted by file, as `CodePart.routes` and each app's are) in runs of one file each, in order:
+ * the unit a route check reports about (`CheckContext.aboutRoutes`). Made once per list, however many checks ask.
+ */
+export function routesByFile(routes: readonly Route[]): readonly (readonly Route[])[] {
+  let runs = byFile.get(routes);
+  if (!runs) {
+    const made: Route[][] = [];
+    for (const route of routes) {
+      const run = made[made.length - 1];
+      if (run && run[0].file === route.file) run.push(route);
+      else made.push([route]);
+    }
+    byFile.set(routes, (runs = made));
+  }
+  return runs;
 }
 
 /** The folders holding a `package.json` among `files` (absolute candidate paths), relative to the root, deepest first. */
@@ -100,7 +128,8 @@ function mechanisms(routes: readonly Route[], kind: 'auth' | 'rate-limit'): Mech
   // the routes behind one middleware share its link, and with it the place it is applied at: its key is made once
   const keys = new Map<Location, string>();
   for (const route of routes) {
-    for (const link of linksOf(route, kind)) {
+    for (const link of routeLinks(route)) {
+      if (link.kind !== kind) continue;
       let key = keys.get(link.appliedAt);
       if (key === undefined) {
         const { file, range } = link.appliedAt;

@@ -656,20 +656,55 @@ interface KeptRoute {
 /** The routes of the last analysis, by the node of their registration (parses of unchanged files are kept). */
 const KEPT_ROUTES = new WeakMap<ts.Node, KeptRoute[]>();
 
+/**
+ * What a router that mounts none is read from: its entries (the very objects while the files that register them,
+ * and the files those import, read the same), the path above it, the links in effect above it (`aboveKey`), its
+ * scope and whether an app mounts it.
+ */
+interface WholeInputs { router: RouterNode; entries: readonly Entry[]; base: string; above: string; scope: LinkScope; mounted: boolean }
+
+/** A router read whole by an analysis: what it was read from, its routes with their records, and the links it leaked. */
+interface WholeRouter extends WholeInputs { names: string; routes: { node: ts.Node; route: KeptRoute }[]; leaked: Active[] }
+
+/** The routers of the last analysis read whole, by the node that creates them. */
+const WHOLE_ROUTERS = new WeakMap<ts.Node, WholeRouter>();
+
+function sameWhole(last: WholeRouter, now: WholeInputs, names: string): boolean {
+  const a = last.router;
+  const b = now.router;
+  if (a.framework !== b.framework || a.kind !== b.kind || a.leaks !== b.leaks || last.base !== now.base || last.scope !== now.scope
+    || last.mounted !== now.mounted || last.names !== names || last.above !== now.above || last.entries.length !== now.entries.length) return false;
+  for (let i = 0; i < now.entries.length; i++) if (last.entries[i] !== now.entries[i]) return false;
+  return true;
+}
+
+/** A number for each node compared by `aboveKey` (nodes of kept parses are the same objects between analyses). */
+const NODE_IDS = new WeakMap<ts.Node, number>();
+let nodeCount = 0;
+
+function nodeId(node: ts.Node): number {
+  let id = NODE_IDS.get(node);
+  if (id === undefined) NODE_IDS.set(node, (id = ++nodeCount));
+  return id;
+}
+
 class RouteReader {
   readonly routes: Route[] = [];
   readonly visited = new Set<RouterNode>();
   private limitReported = false;
   /**
-   * The link a source gives every route it applies to at a scope, when no opt-out or override makes it depend on the
-   * route: one object shared by those routes (thousands of routes behind one `app.use`).
+   * The link a source gives every route it applies to at a scope with the same override (or none), when no opt-out
+   * makes it depend on the route's path: one object shared by those routes (thousands of routes behind one `app.use`,
+   * or behind a global guard that reads the same metadata of each).
    */
-  private readonly shared = new Map<LinkSource, Map<LinkScope, ChainLink>>();
+  private readonly shared = new Map<LinkSource, Map<string, ChainLink>>();
 
   /** Links of this analysis found equal to links of the last one. */
   private readonly sameLinks = new Map<ChainLink, ChainLink>();
   /** Routes of the last analysis taken again by this one (each once). */
   private readonly taken = new Set<Route>();
+  /** The key of each link in effect above a router (`aboveKey`), once per link of this analysis. */
+  private readonly activeKeys = new Map<Active, string>();
   /** Whether reading the handler of the route being built met an import it cannot follow (which that reading reports). */
   private reportedByHandler = false;
 
@@ -687,9 +722,17 @@ class RouteReader {
     this.visited.add(router);
     const base = joinPaths(prefix, router.prefix);
     const scope: LinkScope = stack.length === 0 && router.kind === 'app' ? 'global' : 'router';
+    const entries = [...router.entries].sort((a, b) => compareOrder(a.order, b.order));
+    // a router that mounts none is read as a whole: taken again whole while what it is read from is unchanged
+    const whole = entries.every((entry) => entry.kind !== 'mount') ? { router, entries, base, above: this.aboveKey(inherited), scope, mounted } : undefined;
+    const taken = whole && this.takeWhole(whole);
+    if (taken) return taken;
+    const first = this.routes.length;
+    const unresolved = this.classifier.unresolvedMet;
+    const limited = this.limitReported;
     const active = [...inherited];
     const leaked: Active[] = [];
-    for (const entry of [...router.entries].sort((a, b) => compareOrder(a.order, b.order))) {
+    for (const entry of entries) {
       if (entry.kind === 'use') {
         const link = { link: entry.link, pattern: underPrefix(base, entry.pattern), methods: entry.methods, scope };
         active.push(link);
@@ -704,7 +747,59 @@ class RouteReader {
         }
       }
     }
+    // a router whose reading reported something (or met what another report covers) is read each time, so is the report
+    if (whole) this.keepWhole(whole, first, leaked, this.classifier.unresolvedMet === unresolved && this.limitReported === limited);
     return leaked;
+  }
+
+  /**
+   * What the links in effect above a router are, as compared between analyses: each applied expression (by its
+   * node, the same while its file's parse is kept), how it is classified now, where and for which methods it applies.
+   */
+  private aboveKey(inherited: readonly Active[]): string {
+    let key = '';
+    for (const active of inherited) {
+      let known = this.activeKeys.get(active);
+      if (known === undefined) {
+        const { link } = active;
+        const classified = link.fixed ?? this.classifier.middleware(link.expr, link.module, link.runs);
+        known = JSON.stringify([
+          nodeId(link.expr), nodeId(link.module.source), nodeId(link.at.node), nodeId(link.at.module.source),
+          link.runs ? [nodeId(link.runs.expr), nodeId(link.runs.module.source)] : null, link.stage ?? null,
+          classified, active.pattern, active.methods ?? null, active.scope,
+        ], (_, value: unknown) => (value instanceof RegExp ? String(value) : value));
+        this.activeKeys.set(active, known);
+      }
+      key += `${known}\n`;
+    }
+    return key;
+  }
+
+  /** The routes of a router read whole by the last analysis, when it is read from the same things; the links it leaks then. */
+  private takeWhole(now: WholeInputs): Active[] | undefined {
+    const last = WHOLE_ROUTERS.get(now.router.created.node);
+    if (!last || !sameWhole(last, now, this.classifier.names) || this.routes.length + last.routes.length > MAX_ROUTES) return undefined;
+    if (last.routes.some((kept) => this.taken.has(kept.route.base))) return undefined;
+    const { modules } = this.routing.resolver.graph;
+    for (const kept of last.routes) {
+      const route = kept.route.base;
+      this.taken.add(route);
+      this.routes.push(route);
+      if (kept.route.code) this.routing.handlerCodes.set(route, { fn: kept.route.code.fn, module: modules.get(kept.route.code.path)! });
+      this.reading.set(route, kept);
+    }
+    return last.leaked;
+  }
+
+  /** Keeps a router read whole (its routes from `first` on) for the next analysis, unless it reported something or one of its routes is built each time. */
+  private keepWhole(now: WholeInputs, first: number, leaked: Active[], quiet: boolean): void {
+    const routes: { node: ts.Node; route: KeptRoute }[] = [];
+    for (let i = first; i < this.routes.length && quiet; i++) {
+      const reading = this.reading.get(this.routes[i]);
+      if (reading) routes.push(reading); else quiet = false;
+    }
+    if (quiet) WHOLE_ROUTERS.set(now.router.created.node, { ...now, names: this.classifier.names, routes, leaked });
+    else WHOLE_ROUTERS.delete(now.router.created.node);
   }
 
   private emit(router: RouterNode, entry: Extract<Entry, { kind: 'route' }>, path: string, active: readonly Active[], mounted: boolean): void {
@@ -779,14 +874,15 @@ class RouteReader {
   /** A link in effect for the route, or undefined when its opt-out (or the route's override) skips the route. */
   private link(source: LinkSource, scope: LinkScope, method: string, path: string, override?: LinkOverride): ChainLink | undefined {
     const c = source.fixed ?? this.classifier.middleware(source.expr, source.module, source.runs);
-    const routeFree = !c.optOut && !override;
-    const known = routeFree ? this.shared.get(source)?.get(scope) : undefined;
+    const routeFree = !c.optOut;
+    const key = override ? `${scope}\0${JSON.stringify(override)}` : scope;
+    const known = routeFree ? this.shared.get(source)?.get(key) : undefined;
     if (known) return known;
     const link = this.linkFor(source, c, scope, method, path, override);
     if (routeFree && link) {
-      let byScope = this.shared.get(source);
-      if (!byScope) this.shared.set(source, (byScope = new Map()));
-      byScope.set(scope, link);
+      let byKey = this.shared.get(source);
+      if (!byKey) this.shared.set(source, (byKey = new Map()));
+      byKey.set(key, link);
     }
     return link;
   }

@@ -1,6 +1,6 @@
 import type { Check } from '../check';
 import type { Severity } from '../../types';
-import { linksOf } from '../../code/part';
+import { linksOf, routesByFile } from '../../code/part';
 import { applyMechanismFixes } from './fixes';
 import { anonymousRisk, codeModel, isPublicByNature, mechanismFacts, mechanismRelated, nearestMechanism, routeOperation, routeSite, unseen } from './knowledge';
 
@@ -22,9 +22,9 @@ export const codeAuthMissing: Check = {
     const model = codeModel(ctx);
     if (!model) return;
     for (const app of model.apps) {
-      for (const route of app.routes) {
-        const guard = nearestMechanism(app.auth, route);
-        ctx.aboutRoute(route, mechanismFacts(guard), () => {
+      for (const routes of routesByFile(app.routes)) {
+        const guard = nearestMechanism(app.auth, routes[0]);
+        ctx.aboutRoutes(routes, mechanismFacts(guard), () => routes.forEach((route) => {
           if (linksOf(route, 'auth').length > 0 || isPublicByNature(route, ctx.config)) return;
           const risk = anonymousRisk(route);
           if (!guard && !risk) return;
@@ -43,7 +43,7 @@ export const codeAuthMissing: Check = {
             related: guard ? mechanismRelated(guard, 'protects') : [],
             fixes: () => applyMechanismFixes(route, guard, text, 'auth'),
           });
-        });
+        }));
       }
     }
   },

@@ -1,6 +1,6 @@
 import type { Check } from '../check';
 import type { Severity } from '../../types';
-import { linksOf } from '../../code/part';
+import { linksOf, routesByFile } from '../../code/part';
 import { codeModel, mechanismFacts, mechanismRelated, nearestMechanism, rateRisk, routeOperation, routeSite, unseen } from './knowledge';
 import { applyMechanismFixes, nestThrottleFixes } from './fixes';
 
@@ -22,9 +22,9 @@ export const codeRateLimitMissing: Check = {
     const model = codeModel(ctx);
     if (!model) return;
     for (const app of model.apps) {
-      for (const route of app.routes) {
-        const limiter = nearestMechanism(app.rateLimits, route);
-        ctx.aboutRoute(route, mechanismFacts(limiter), () => {
+      for (const routes of routesByFile(app.routes)) {
+        const limiter = nearestMechanism(app.rateLimits, routes[0]);
+        ctx.aboutRoutes(routes, mechanismFacts(limiter), () => routes.forEach((route) => {
           if (linksOf(route, 'rate-limit').length > 0) return;
           const risk = rateRisk(route);
           if (!risk) return;
@@ -38,7 +38,7 @@ export const codeRateLimitMissing: Check = {
             related: limiter ? mechanismRelated(limiter, 'limits') : [],
             fixes: () => (limiter ? applyMechanismFixes(route, limiter, text, 'rate limit') : nestThrottleFixes(route, text)),
           });
-        });
+        }));
       }
     }
   },

@@ -7,7 +7,7 @@ import type { CheckContext, CodeSite, Report } from '../check';
 import type { Route } from '../../code/model';
 import type { DataAccess, HandlerFlow, ModelField, Origin, RecordModel, SinkFact } from '../../code/flow/facts';
 import type { Location } from '../../code/model';
-import { linksOf } from '../../code/part';
+import { linksOf, routesByFile } from '../../code/part';
 import { isAdminSegment } from '../operation-kinds';
 import { privilegedName, sensitiveName, type SensitiveMatch } from '../data-exposure/knowledge';
 import { codeModel } from './knowledge';
@@ -16,15 +16,17 @@ export type RecordOrigin = Extract<Origin, { kind: 'record' }>;
 export type RequestOrigin = Extract<Origin, { kind: 'request' }>;
 
 /**
- * Runs `each` for every route whose handler's flow was read, with its facts, as reporting about that route alone
- * (`CheckContext.aboutRoute`; `facts`: what else it reads, undefined when it cannot be said).
+ * Runs `each` for every route whose handler's flow was read, with its facts, as reporting about the routes of its
+ * file alone (`CheckContext.aboutRoutes`; `facts`: what else it reads, undefined when it cannot be said).
  */
 export function forFlowRoutes(ctx: CheckContext, each: (route: Route, flow: HandlerFlow) => void, facts: string | undefined = ''): void {
   const model = codeModel(ctx);
   if (!model) return;
-  for (const route of model.routes) {
-    const flow = route.flow;
-    if (flow) ctx.aboutRoute(route, facts, () => each(route, flow));
+  for (const routes of routesByFile(model.routes)) {
+    if (!routes.some((route) => route.flow)) continue;
+    ctx.aboutRoutes(routes, facts, () => {
+      for (const route of routes) if (route.flow) each(route, route.flow);
+    });
   }
 }
 

@@ -199,7 +199,7 @@ export function routeList(routes: readonly Route[]): string {
 const factsOf = new WeakMap<Mechanism, string>();
 
 /**
- * The protection nearest a route as the facts of the route's findings (`CheckContext.aboutRoute`): where and how it is
+ * The protection nearest a route as the facts of the route's findings (`CheckContext.aboutRoutes`): where and how it is
  * applied and defined, how it is applied to another route, and the routes it covers as a finding names them.
  */
 export function mechanismFacts(mechanism: Mechanism | undefined): string {

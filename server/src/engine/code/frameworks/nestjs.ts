@@ -244,6 +244,8 @@ function exported(value: Value, specifier: string): string | undefined {
 class NestReader {
   private readonly resolver;
   private readonly guards = new Map<ts.Node, GuardFacts>();
+  /** What each applied guard is, once per link (every route behind a global guard asks about the same link). */
+  private readonly linkFacts = new Map<LinkSource, GuardFacts | undefined>();
   private readonly controllers = new Map<ts.ClassLikeDeclaration, RouterNode>();
 
   constructor(private readonly routing: Routing, private readonly graph: ModuleGraph) {
@@ -600,6 +602,13 @@ class NestReader {
 
   /** What a guard is: a throttler, and which metadata its code reads and how. */
   private guardFacts(link: LinkSource): GuardFacts | undefined {
+    if (this.linkFacts.has(link)) return this.linkFacts.get(link);
+    const facts = this.readGuardFacts(link);
+    this.linkFacts.set(link, facts);
+    return facts;
+  }
+
+  private readGuardFacts(link: LinkSource): GuardFacts | undefined {
     const value = this.resolver.value(link.expr, link.module);
     if (exported(value, '@nestjs/throttler') === 'ThrottlerGuard') return { throttler: true, reads: [] };
     let found = value;

@@ -1,0 +1,214 @@
+/**
+ * The route checks report about the routes of one file at a time: after an edit, a file whose routes and facts are
+ * unchanged keeps its findings as one unit (the very objects), and its routes' checks do not run again.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { CHECKS } from '../server/src/engine/checks';
+import type { Check } from '../server/src/engine/checks/check';
+import { codeFrontend } from '../server/src/engine/code/frontend';
+import { routesByFile } from '../server/src/engine/code/part';
+import type { Route } from '../server/src/engine/code/model';
+import { Session } from '../server/src/engine/session';
+import type { AnalysisResult, FileReader } from '../server/src/engine/types';
+
+const ROOT = '/app';
+
+const APP: Record<string, string> = {
+  'package.json': JSON.stringify({ name: 'desk', dependencies: { express: '^5.0.0' } }),
+  'src/middleware/auth.ts': `import type { NextFunction, Request, Response } from 'express';
+
+export function requireUser(req: Request, res: Response, next: NextFunction) {
+  if (!req.headers.authorization) return res.status(401).json({ error: 'unauthorized' });
+  next();
+}
+`,
+  'src/routes/reports.ts': `import { Router } from 'express';
+
+export const reports = Router();
+reports.get('/search', (_req, res) => { res.json([]); });
+reports.delete('/:id', (_req, res) => { res.status(204).end(); });
+reports.post('/export', (_req, res) => { res.json({}); });
+`,
+  'src/routes/accounts.ts': `import { Router } from 'express';
+import { requireUser } from '../middleware/auth';
+
+export const accounts = Router();
+accounts.post('/login', (_req, res) => { res.json({}); });
+accounts.use(requireUser);
+accounts.get('/me', (_req, res) => { res.json({}); });
+`,
+  'src/app.ts': `import express from 'express';
+import { reports } from './routes/reports';
+import { accounts } from './routes/accounts';
+
+export const app = express();
+app.use('/reports', reports);
+app.use('/accounts', accounts);
+`,
+};
+
+/** The code checks, each recording the routes of every unit whose findings it computed (not kept). */
+function probed(ran: string[][]): Check[] {
+  return CHECKS.filter((check) => check.meta.needs.includes('code')).map((check) => ({
+    meta: check.meta,
+    run: (ctx) => check.run({
+      ...ctx,
+      aboutRoutes: (routes, facts, run) => ctx.aboutRoutes(routes, facts, () => {
+        ran.push(routes.map((route) => `${route.file} ${route.key}`));
+        run();
+      }),
+    }),
+  }));
+}
+
+function request(texts: Map<string, string>, checks: Check[]) {
+  const reader: FileReader = { read: (path) => texts.get(path) };
+  return { root: ROOT, files: [...texts.keys()], reader, checks, frontends: { code: codeFrontend } };
+}
+
+const REPORTS = 'src/routes/reports.ts';
+const ACCOUNTS = 'src/routes/accounts.ts';
+const inFile = (result: AnalysisResult, file: string) => result.findings.filter((f) => f.file === file);
+
+test('routesByFile: runs of one file each, in order, made once per list', () => {
+  const route = (file: string, key: string) => ({ file, key }) as Route;
+  const routes = [route('a.ts', 'GET /a'), route('a.ts', 'GET /b'), route('b.ts', 'GET /c'), route('c.ts', 'GET /d'), route('c.ts', 'GET /e')];
+  const runs = routesByFile(routes);
+  assert.deepEqual(runs.map((run) => run.map((r) => r.key)), [['GET /a', 'GET /b'], ['GET /c'], ['GET /d', 'GET /e']]);
+  assert.equal(routesByFile(routes), runs);
+  assert.deepEqual(routesByFile([]), []);
+});
+
+test('an edit of one route file runs the route checks for its routes alone, and keeps the other file\'s findings whole', async () => {
+  const texts = new Map(Object.entries(APP).map(([file, text]) => [`${ROOT}/${file}`, text]));
+  const ran: string[][] = [];
+  const checks = probed(ran);
+  const session = new Session();
+  let last = (await session.analyze(request(texts, checks)))!;
+  // every unit holds the routes of one file, all of them
+  assert.ok(ran.length > 0);
+  for (const unit of ran) assert.equal(new Set(unit.map((r) => r.split(' ')[0])).size, 1, unit.join(', '));
+  assert.ok(ran.some((unit) => unit.length === 3 && unit[0].startsWith(REPORTS)), 'the three routes of reports.ts are one unit');
+  const before = inFile(last.result, REPORTS);
+  assert.ok(before.length >= 2, 'reports.ts has findings to keep');
+
+  // a route of accounts.ts renamed: nothing the routes of reports.ts read changed
+  ran.length = 0;
+  texts.set(`${ROOT}/${ACCOUNTS}`, texts.get(`${ROOT}/${ACCOUNTS}`)!.replace("'/login'", "'/signin'"));
+  last = (await session.analyze(request(texts, checks), last))!;
+  assert.ok(ran.length > 0, 'the checks ran for the edited file');
+  assert.deepEqual(ran.flat().filter((r) => !r.startsWith(ACCOUNTS)), [], 'no check ran for the routes of another file');
+  const kept = inFile(last.result, REPORTS);
+  assert.equal(kept.length, before.length);
+  assert.ok(kept.every((f, i) => f === before[i]), 'the very finding objects are kept');
+
+  // an edit of reports.ts runs the checks for all of its routes again, as one unit
+  ran.length = 0;
+  texts.set(`${ROOT}/${REPORTS}`, texts.get(`${ROOT}/${REPORTS}`)!.replace("'/export'", "'/exports'"));
+  last = (await session.analyze(request(texts, checks), last))!;
+  const reran = ran.filter((unit) => unit[0].startsWith(REPORTS));
+  assert.ok(reran.length > 0 && reran.every((unit) => unit.length === 3), JSON.stringify(ran));
+  assert.deepEqual(ran.flat().filter((r) => !r.startsWith(REPORTS)), []);
+  assert.ok(inFile(last.result, REPORTS).some((f) => f.message.includes('/reports/exports')));
+});
+
+/** Two routers of one app: `orders.ts` applies a middleware at one route, and mounts nothing. */
+const ROUTERS: Record<string, string> = {
+  'package.json': JSON.stringify({ name: 'shop', dependencies: { express: '^5.0.0' } }),
+  'src/middleware/guard.ts': `import type { NextFunction, Request, Response } from 'express';
+
+export function checkCaller(_req: Request, _res: Response, next: NextFunction) {
+  next();
+}
+`,
+  'src/routes/orders.ts': `import { Router } from 'express';
+import { checkCaller } from '../middleware/guard';
+
+export const orders = Router();
+orders.get('/', (_req, res) => { res.json([]); });
+orders.delete('/:id', checkCaller, (_req, res) => { res.status(204).end(); });
+`,
+  'src/routes/items.ts': `import { Router } from 'express';
+
+export const items = Router();
+items.get('/', (_req, res) => { res.json([]); });
+`,
+  'src/app.ts': `import express from 'express';
+import { orders } from './routes/orders';
+import { items } from './routes/items';
+
+export const app = express();
+app.use('/orders', orders);
+app.use('/items', items);
+`,
+};
+
+const ITEMS = 'src/routes/items.ts';
+const APP_FILE = 'src/app.ts';
+
+/** Counts the classifications of `checkCaller` where `orders.ts` applies it, while `run` runs. */
+async function classificationsOfGuard<T>(run: () => Promise<T>): Promise<{ value: T; count: number }> {
+  const { Classifier } = await import('../server/src/engine/code/classify');
+  const original = Classifier.prototype.middleware;
+  let count = 0;
+  Classifier.prototype.middleware = function (this: InstanceType<typeof Classifier>, ...args: Parameters<typeof original>) {
+    if (args[0].getText() === 'checkCaller' && args[1].path.endsWith('orders.ts')) count++;
+    return original.apply(this, args);
+  };
+  try {
+    return { value: await run(), count };
+  } finally {
+    Classifier.prototype.middleware = original;
+  }
+}
+
+test('a router that mounts none is taken whole after an edit elsewhere, and read again when the links above it change', async () => {
+  const { analyze } = await import('../server/src/engine/analyze');
+  const texts = new Map(Object.entries(ROUTERS).map(([file, text]) => [`${ROOT}/${file}`, text]));
+  const checks = CHECKS.filter((check) => check.meta.needs.includes('code'));
+  const session = new Session();
+  let last = (await session.analyze(request(texts, checks)))!;
+  const said = (result: AnalysisResult) => JSON.parse(JSON.stringify({ findings: result.findings, routes: result.routes, problems: result.problems }));
+  const step = async (file: string, edit: (text: string) => string, config?: { authMiddleware: string[] }) => {
+    texts.set(`${ROOT}/${file}`, edit(texts.get(`${ROOT}/${file}`)!));
+    const before = last.result.routes!.filter((route) => route.file === 'src/routes/orders.ts');
+    const { value, count } = await classificationsOfGuard(async () => (await session.analyze({ ...request(texts, checks), config }, last))!);
+    last = value;
+    assert.deepEqual(said(last.result), said(await analyze({ ...request(texts, checks), config })), `after the edit of ${file}`);
+    const after = last.result.routes!.filter((route) => route.file === 'src/routes/orders.ts');
+    return { count, same: after.length === before.length && after.every((route, i) => route === before[i]), after };
+  };
+  // an edit of another router: the routes of orders.ts are taken whole, their middleware not classified again
+  const other = await step(ITEMS, (t) => t.replace("items.get('/'", "items.get('/all'"));
+  assert.deepEqual([other.count, other.same], [0, true]);
+  // a middleware applied above it: read again, the new link in every chain
+  const above = await step(APP_FILE, (t) => t.replace("app.use('/orders'", "app.use(express.json());\napp.use('/orders'"));
+  assert.ok(above.count > 0 && !above.same);
+  assert.ok(above.after.every((route) => route.chain.some((link) => link.name === 'express.json')));
+  // taken whole again once nothing above it changes
+  const again = await step(ITEMS, (t) => t.replace("items.get('/all'", "items.get('/every'"));
+  assert.deepEqual([again.count, again.same], [0, true]);
+  // the project names its own auth middleware: what the route's middleware is changes though no file does
+  const named = await step(ITEMS, (t) => t, { authMiddleware: ['checkCaller'] });
+  assert.ok(named.count > 0);
+  assert.equal(named.after.find((route) => route.method === 'DELETE')!.chain.find((link) => link.name === 'checkCaller')!.kind, 'auth');
+});
+
+test('routes behind one guard that reads the same metadata of each share one link object; other metadata, another', async () => {
+  const support = await import('./support/routes');
+  const { analyzeRoutes } = await import('../server/src/engine/code/index');
+  const root = join(support.FIXTURES, 'nestjs', 'hardened');
+  const { routes } = await analyzeRoutes({ root, files: support.codeFiles(root), reader: support.diskReader });
+  const admin = routes.filter((route) => route.file === 'src/admin/admin.controller.ts');
+  const roles = admin.map((route) => route.chain.find((link) => link.name === 'RolesGuard')!);
+  assert.equal(roles.length, 3);
+  assert.deepEqual(roles[0].grants, ['admin']);
+  assert.ok(roles.every((link) => link === roles[0]), 'one RolesGuard link with its grants for the three routes');
+  const limits = routes.map((route) => route.chain.find((link) => link.kind === 'rate-limit')).filter((link) => link !== undefined);
+  const noted = limits.filter((link) => link.evidence.includes('@Throttle()'));
+  assert.equal(noted.length, 1, 'the login route has its own limit');
+  const plain = limits.filter((link) => link !== noted[0]);
+  assert.ok(plain.length > 1 && plain.every((link) => link === plain[0]));
+});
