@@ -156,6 +156,38 @@ test('after an edit of one operation, the checks that read what the next edit ch
   assert.deepEqual([...next.keptChecks], []);
 });
 
+test('a renamed operationId that leaves what the operation is (a login, an administrators\' one) as it was keeps the checks that read only that', async () => {
+  let text = spec;
+  const reader = { read: (path: string) => (path === '/api/openapi.yaml' ? text : undefined) };
+  const request = { root: '/api', files: ['/api/openapi.yaml'], reader, config: {} };
+  const session = new Session();
+  let previous = await session.analyze(request);
+  const rename = async (from: string, to: string) => {
+    text = text.replace(`operationId: ${from}`, `operationId: ${to}`);
+    const next = await session.analyze(request, previous);
+    assert.ok(next);
+    assert.deepStrictEqual(next.result, await analyze(request), `${to}: the findings of a cold analysis`);
+    previous = next;
+    return next.keptChecks;
+  };
+  // the first edit makes the operation watched
+  await rename('getUser', 'getOneUser');
+  // still no login and no administrators' operation: the checks that ask only that keep their findings
+  let kept = await rename('getOneUser', 'fetchUser');
+  for (const id of ['auth-missing', 'auth-missing-401-403', 'bola-unprotected-object', 'response-third-party-data', 'request-mass-assignment']) {
+    assert.ok(kept.has(id), `${id} kept`);
+  }
+  // now an administrators' operation: the checks that ask run again
+  kept = await rename('fetchUser', 'adminFetchUser');
+  assert.ok(!kept.has('response-third-party-data') && !kept.has('auth-admin-shares-scopes'));
+  assert.ok(kept.has('auth-missing'));
+  // and no longer one: they run again once more, and then keep their findings while it stays ordinary
+  kept = await rename('adminFetchUser', 'fetchOneUser');
+  assert.ok(!kept.has('response-third-party-data'));
+  kept = await rename('fetchOneUser', 'readUser');
+  assert.ok(kept.has('response-third-party-data'));
+});
+
 test('a line break put between the tokens of a one-line JSON object is analysed again: fixes follow the layout', async () => {
   const path = '/api/openapi.json';
   let text = `{"openapi": "3.0.3", "info": {"title": "T", "version": "1"},

@@ -13,7 +13,7 @@ import type { ApiDocument } from './spec/model';
 import type { SpecPart } from './spec/frontend';
 import type { SpecNode } from './spec/load';
 import { LineIndex, SourceFile, type ParsedText, type Span } from './spec/source';
-import { ReadLog, isWatched, reading, targetOf, watched } from './reads';
+import { ReadLog, changedFacts, isWatched, reading, targetOf, watched } from './reads';
 import { moved } from './reuse';
 import { TextShift, type ChangedRegion } from './text-shift';
 import type { AnalysisResult, Finding } from './types';
@@ -67,6 +67,11 @@ export class ChecksReuse implements CheckReuse {
       if (!changedKeys({ parsed: before, text: oldText }, { parsed: after, text: newText }, counterparts, changed)) return;
     }
     if (!changedModel(this.last.documents, spec.documents, counterparts, changed)) return;
+    // facts of the operations (whether one is a login...) count as changed only when their values did
+    const carry = (log: ReadLog) => carried(log, counterparts);
+    this.last.documents.forEach((doc, d) => doc.operations.forEach((op, i) => {
+      if (isWatched(op)) changedFacts(op, spec.documents[d].operations[i], changed, carry);
+    }));
     this.changes = { changed, counterparts };
     this.lastFindings = new Map();
     for (const finding of this.last.result.findings) {
