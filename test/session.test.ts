@@ -188,6 +188,29 @@ test('a renamed operationId that leaves what the operation is (a login, an admin
   assert.ok(kept.has('response-third-party-data'));
 });
 
+test('operations built from what an edit left as they were are not compared again, but a renamed path changes its operation', async () => {
+  let text = spec;
+  const reader = { read: (path: string) => (path === '/api/openapi.yaml' ? text : undefined) };
+  const request = { root: '/api', files: ['/api/openapi.yaml'], reader, config: {} };
+  const session = new Session();
+  let previous = await session.analyze(request);
+  const edit = async (from: string, to: string) => {
+    text = text.replace(from, to);
+    const next = await session.analyze(request, previous);
+    assert.ok(next);
+    assert.deepStrictEqual(next.result, await analyze(request), `${to}: the findings of a cold analysis`);
+    previous = next;
+    return next;
+  };
+  // the paths are parsed again on each edit of a key
+  await edit('  /health:', '  /healthz:');
+  await edit('  /healthz:', '  /ready:');
+  // its operation's path no longer names the parameter `id`: every check reading paths runs again
+  const next = await edit('  /users/{id}:', '  /users/{userId}:');
+  assert.ok(!next.keptChecks.has('bola-unprotected-object'));
+  assert.ok(next.result.findings.some((f) => f.message.includes('/users/{userId}')));
+});
+
 test('a line break put between the tokens of a one-line JSON object is analysed again: fixes follow the layout', async () => {
   const path = '/api/openapi.json';
   let text = `{"openapi": "3.0.3", "info": {"title": "T", "version": "1"},

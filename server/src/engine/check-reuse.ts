@@ -13,7 +13,7 @@ import type { ApiDocument } from './spec/model';
 import type { SpecPart } from './spec/frontend';
 import type { SpecNode } from './spec/load';
 import { LineIndex, SourceFile, type ParsedText, type Span } from './spec/source';
-import { ReadLog, changedFacts, isWatched, reading, targetOf, watched } from './reads';
+import { ReadLog, buildReads, changedFacts, isWatched, reading, targetOf, watched } from './reads';
 import { moved } from './reuse';
 import { TextShift, type ChangedRegion } from './text-shift';
 import type { AnalysisResult, Finding } from './types';
@@ -221,7 +221,8 @@ function pair(x: unknown, y: unknown, stack: [object, object][], counterparts: M
 
 /**
  * Compares the last model with the new one, operation by operation: a field of a watched operation that differs is a
- * changed key of it; false when anything else differs.
+ * changed key of it; false when anything else differs. An operation built from what the edit left as it was (and in
+ * a document whose list of operations was built so) is built alike, and not compared.
  */
 function changedModel(before: ApiDocument[], after: ApiDocument[], counterparts: Map<object, object>, changed: ReadLog): boolean {
   if (before.length !== after.length) return false;
@@ -232,10 +233,12 @@ function changedModel(before: ApiDocument[], after: ApiDocument[], counterparts:
     if (a.operations.length !== b.operations.length) return false;
     a.operations.forEach((op, i) => counterparts.set(targetOf(op), b.operations[i]));
     for (const key of Object.keys(a) as (keyof ApiDocument)[]) if (key !== 'operations' && !same.equal(a[key], b[key])) return false;
+    const sameList = unchangedBuild(a, changed);
     for (let i = 0; i < a.operations.length; i++) {
       const [x, y] = [a.operations[i], b.operations[i]];
       // an operation watched only now was read unrecorded before
       if (isWatched(x) !== isWatched(y)) return false;
+      if (sameList && unchangedBuild(x, changed)) continue;
       for (const key of new Set([...Object.keys(targetOf(x)), ...Object.keys(y)]) as Set<keyof typeof x>) {
         if (same.equal(x[key], y[key])) continue;
         if (!isWatched(x)) return false;
@@ -244,6 +247,12 @@ function changedModel(before: ApiDocument[], after: ApiDocument[], counterparts:
     }
   }
   return true;
+}
+
+/** Whether building a model object read nothing an edit changed (false when what it read was not recorded). */
+function unchangedBuild(made: object, changed: ReadLog): boolean {
+  const read = buildReads(made);
+  return read !== undefined && !read.meets(changed);
 }
 
 function samePath(a: SpecNode['path'], b: SpecNode['path']): boolean {

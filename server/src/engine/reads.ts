@@ -12,10 +12,13 @@
 
 /** Keys read per watched object (its target, not the proxy). */
 export class ReadLog {
-  readonly keys = new Map<object, Set<string>>();
+  /** Made on the first key: most logs (of derivations, of operations built) read no watched object. */
+  private read?: Map<object, Set<string>>;
+  get keys(): ReadonlyMap<object, ReadonlySet<string>> { return this.read ?? NO_KEYS; }
   add(target: object, key: string): void {
-    let keys = this.keys.get(target);
-    if (!keys) this.keys.set(target, (keys = new Set()));
+    this.read ??= new Map();
+    let keys = this.read.get(target);
+    if (!keys) this.read.set(target, (keys = new Set()));
     keys.add(key);
   }
   addAll(other: ReadLog): void {
@@ -30,6 +33,8 @@ export class ReadLog {
     return false;
   }
 }
+
+const NO_KEYS: ReadonlyMap<object, ReadonlySet<string>> = new Map();
 
 /** The logs recording now: the running check's, and those of the values being derived for it. */
 const recording: ReadLog[] = [];
@@ -71,6 +76,30 @@ export function reading<T>(log: ReadLog, run: () => T): T {
   try { return run(); } finally { recording.pop(); }
 }
 
+/** Runs `run`, recording what it reads of watched objects in `log` alone (not in the logs recording now). */
+function readingAlone<T>(log: ReadLog, run: () => T): T {
+  const outer = recording.splice(0, recording.length, log);
+  try { return run(); } finally { recording.splice(0, recording.length, ...outer); }
+}
+
+/** What building each object of the model read (an operation; a document, outside its operations). */
+const builds = new WeakMap<object, ReadLog>();
+
+/**
+ * Builds an object of the model, recording what building it reads, alone. After an edit that changed none of it, the
+ * object built again is equal to this one (`buildReads`); none is recorded while no object is watched.
+ */
+export function recordedBuild<T extends object>(build: () => T): T {
+  if (!watching) return build();
+  const log = new ReadLog();
+  const made = readingAlone(log, build);
+  builds.set(made, log);
+  return made;
+}
+
+/** What building a model object read (`recordedBuild`); undefined when not recorded. */
+export function buildReads(made: object): ReadLog | undefined { return builds.get(targetOf(made)); }
+
 /**
  * A value derived once and shared: what its derivation read of watched objects counts as read by everyone who uses
  * the value. `use` records those reads for the running check each time the value is used again.
@@ -105,11 +134,7 @@ export function factOf<T>(of: object, name: string, derive: (of: object) => T): 
   let fact = known.get(name);
   if (!fact) {
     const log = new ReadLog();
-    // recorded in its own log alone
-    const outer = recording.splice(0, recording.length, log);
-    let value: T;
-    try { value = derive(of); } finally { recording.splice(0, recording.length, ...outer); }
-    known.set(name, (fact = { value, log, derive }));
+    known.set(name, (fact = { value: readingAlone(log, () => derive(of)), log, derive }));
   }
   note(target, FACT_KEY + name);
   return fact.value as T;
