@@ -211,6 +211,47 @@ test('operations built from what an edit left as they were are not compared agai
   assert.ok(next.result.findings.some((f) => f.message.includes('/users/{userId}')));
 });
 
+test('a one-line item put first into a JSON list, or taken out again, keeps the findings of the checks that read nothing it moved', async () => {
+  const path = '/api/openapi.json';
+  const item = (name: string) => `        { "in": "query", "name": "${name}", "schema": { "type": "string" } }`;
+  const texts = (first: string[]) => `{
+  "openapi": "3.0.3",
+  "info": { "title": "T", "version": "1" },
+  "paths": {
+    "/a/{id}": {
+      "get": {
+        "operationId": "getA",
+        "parameters": [
+${[...first, item('q'), '        { "in": "path", "name": "id", "required": true, "schema": { "type": "string" } }'].join(',\n')}
+        ],
+        "responses": { "200": { "description": "ok" } }
+      }
+    }
+  }
+}
+`;
+  let text = texts([]);
+  const reader = { read: (file: string) => (file === path ? text : undefined) };
+  const request = { root: '/api', files: [path], reader, config: {} };
+  const session = new Session();
+  let previous = await session.analyze(request);
+  const edit = async (next: string, what: string) => {
+    text = next;
+    const analysis = await session.analyze(request, previous);
+    assert.ok(analysis);
+    assert.deepStrictEqual(analysis.result, await analyze(request), `${what}: the findings of a cold analysis`);
+    previous = analysis;
+    return analysis.keptChecks;
+  };
+  // the first edit of the list makes it watched
+  await edit(texts([item('first')]), 'an item put first');
+  for (const [first, what] of [[[], 'taken out'], [[item('again')], 'put first again'], [[], 'taken out again']] as const) {
+    const kept = await edit(texts([...first]), what);
+    // the items after the edit are compared with the ones they were: nothing the authentication checks read changed
+    assert.ok(kept.has('auth-missing') && !kept.has('string-unrestricted'), what);
+  }
+});
+
 test('a line break put between the tokens of a one-line JSON object is analysed again: fixes follow the layout', async () => {
   const path = '/api/openapi.json';
   let text = `{"openapi": "3.0.3", "info": {"title": "T", "version": "1"},

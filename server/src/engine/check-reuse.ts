@@ -63,8 +63,8 @@ export class ChecksReuse implements CheckReuse {
     const counterparts = new Map<object, object>();
     const changed = new ReadLog();
     for (const [i, { before, after }] of this.edited.parses.entries()) {
-      const { oldText, newText } = this.edited.files[i];
-      if (!changedKeys({ parsed: before, text: oldText }, { parsed: after, text: newText }, counterparts, changed)) return;
+      const { oldText, newText, region } = this.edited.files[i];
+      if (!changedKeys({ parsed: before, text: oldText }, { parsed: after, text: newText }, region, counterparts, changed)) return;
     }
     if (!changedModel(this.last.documents, spec.documents, counterparts, changed)) return;
     // facts of the operations (whether one is a login...) count as changed only when their values did
@@ -142,9 +142,10 @@ interface ParsedFile { parsed: ParsedText; text: string }
 /**
  * Compares the last parse with the new one where they differ (every object an edit left is shared), noting each old
  * collection's counterpart and the keys whose value changed (`*` when its keys changed). False when an object that
- * differs was not watched (who read it is not known), or is written otherwise (see `layoutOf`).
+ * differs was not watched (who read it is not known), or is written otherwise (see `layoutOf`). In a list whose
+ * length the edit (`region`) changed, the items after the edit are paired with the items they were, not by place.
  */
-function changedKeys(before: ParsedFile, after: ParsedFile, counterparts: Map<object, object>, changed: ReadLog): boolean {
+function changedKeys(before: ParsedFile, after: ParsedFile, region: ChangedRegion, counterparts: Map<object, object>, changed: ReadLog): boolean {
   const stack: [object, object][] = [];
   if (!pair(before.parsed.value, after.parsed.value, stack, counterparts)) return false;
   while (stack.length > 0) {
@@ -161,14 +162,43 @@ function changedKeys(before: ParsedFile, after: ParsedFile, counterparts: Map<ob
     // mappings paired by place whose keys differ may be different parts of the text (an item put before them): only
     // the columns their keys start at must be the same
     if (!sameLayout(layoutOf(before, a), layoutOf(after, b), !sameKeys && !Array.isArray(a))) return false;
+    const moved = Array.isArray(a) && !sameKeys ? movedItems(before, a, after, b as unknown[], region) : undefined;
     for (const key of new Set([...aKeys, ...bKeys])) {
       const x = (a as Record<string, unknown>)[key];
       const y = (b as Record<string, unknown>)[key];
+      if (moved && Number(key) >= Math.min(moved.from, moved.to)) {
+        // every place from the edit on holds another item now: those the edit moved are compared where they went
+        changed.add(target, key);
+        if (Number(key) >= moved.from && Number(key) < (a as unknown[]).length) pair(x, (b as unknown[])[Number(key) + moved.by], stack, counterparts);
+        continue;
+      }
       if (x === y) continue;
       if (!pair(x, y, stack, counterparts)) changed.add(target, key);
     }
   }
   return true;
+}
+
+/**
+ * Where the items of a list that an edit made longer or shorter went: the old items from `from` on, those the edit
+ * moved (each written as it was, where the text moved it, and not wholly before the edit), are the new items `by`
+ * places on (at `to` and after); undefined when the edit moved none.
+ */
+function movedItems(before: ParsedFile, a: unknown[], after: ParsedFile, b: unknown[], region: ChangedRegion): { from: number; by: number; to: number } | undefined {
+  const oldItems = before.parsed.locations.get(a)?.items;
+  const newItems = after.parsed.locations.get(b)?.items;
+  if (!oldItems || !newItems) return undefined;
+  const delta = region.newEnd - region.oldEnd;
+  const by = newItems.length - oldItems.length;
+  let from = oldItems.length;
+  while (from > 0 && from - 1 + by >= 0) {
+    const old = oldItems[from - 1];
+    const now = newItems[from - 1 + by];
+    if (old.end <= region.start || now.start !== old.start + delta || now.end !== old.end + delta) break;
+    if (before.text.slice(old.start, old.end) !== after.text.slice(now.start, now.end)) break;
+    from--;
+  }
+  return from === oldItems.length ? undefined : { from, by, to: from + by };
 }
 
 /**
