@@ -8,7 +8,7 @@
 //   while the edit waits out the debounce and while it is analysed), on more edits; and once each when idle;
 // - structural edits, each to the diagnostics of its version, at one operation near the middle of the file's
 //   operations, in turn: its operationId renamed, a query parameter added to its parameters (removed the next time),
-//   a security requirement added to it (removed the next time).
+//   a security requirement added to it (removed the next time); each after the server's debounce since the last.
 // The cold review is `node dist/cli.js review <spec> --format json` as a whole process.
 // Next to wall times, the CPU time spent (Linux only: the server process with all its threads; the CLI process), which
 // other load on the machine disturbs far less.
@@ -42,6 +42,9 @@ const TARGETS = {
   /** p95 of a hover, and of a code action, asked while an analysis is pending or running. */
   requestP95: 0.1,
 };
+
+/** Past the server's default debounce (150 ms, `server.ts`): a change after this much quiet is analysed at once. */
+const QUIET_MS = 160;
 
 const USAGE = 'usage: node bench/lsp.mjs [--corpus DIR] [--edits N] [--probe-edits N] [--structural-edits N] [--runs N] [--timeout SECONDS] [name-filter...]';
 const usage = (error) => usageExit(USAGE, error);
@@ -269,10 +272,16 @@ async function measureServer(server, uri, text, json, options) {
   const structuralCpu = [];
   const byKind = {};
   // the first of them is not counted: it pays for what the documentation edits left pending
+  let lastSent = -Infinity;
   for (let i = 0; i <= options.structuralEdits; i++) {
+    // a rename or a paste is not typed in a burst: each comes after quiet, which the server analyses at once (an edit
+    // within the debounce of the last change waits it out, however soon the last analysis ended)
+    const quietIn = lastSent + QUIET_MS - performance.now();
+    if (quietIn > 0) await new Promise((resolve) => setTimeout(resolve, quietIn));
     version++;
     const { kind, change } = structural.next(version);
     const sent = performance.now();
+    lastSent = sent;
     const cpuBefore = server.cpuMs();
     await connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [change] });
     const got = await server.diagnosticsOf(uri, version);

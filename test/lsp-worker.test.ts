@@ -8,7 +8,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnalysisWorker } from '../server/src/lsp/worker-client';
-import type { SentResult } from '../server/src/lsp/protocol';
+import { ResultStore } from '../server/src/lsp/results';
+import type { MovedFinding, SentChange, SentResult } from '../server/src/lsp/protocol';
 
 const ROOT = join(__dirname, 'fixtures', '_lsp', 'workspace');
 const SPEC = join(ROOT, 'openapi.yaml');
@@ -85,4 +86,63 @@ test('a file kept from disk is read again once it changes there, told or not', a
   writeFileSync(schema, schemaText);
   worker.diskChanged(schema);
   assert.equal(await sensitive(), false);
+});
+
+test('findings an edit only moved are sent as their new ranges, and the server rebuilds the result a full answer gives', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'api-sentinel-worker-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const spec = join(dir, 'openapi.yaml');
+  // a string with no bound and no format in a shared schema: its findings name the operation as a related location
+  const text = `openapi: 3.0.3
+info:
+  title: Notes
+  version: "1.0"
+paths:
+  /notes:
+    post:
+      operationId: createNote
+      requestBody:
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/Note'
+      responses:
+        "201":
+          description: created
+components:
+  schemas:
+    Note:
+      type: object
+      properties:
+        code:
+          type: string
+`;
+  const worker = new AnalysisWorker(WORKER);
+  t.after(() => worker.dispose());
+  const store = new ResultStore();
+  const unit = { id: spec, kind: 'openapi' as const, root: dir, entries: [spec] };
+  worker.overlay(spec, { version: 1, text });
+  const first = await worker.analyze(dir, [spec], {}).outcome;
+  assert.ok(first.kind === 'done');
+  store.store(unit, first.result);
+  const held = (first.result.answer as SentResult).findings;
+  // two lines put before every finding, in a description nothing reads: each moves two lines down
+  const edited = text.replace('  version: "1.0"\n', '  version: "1.0"\n  description: |\n    Moved.\n');
+  worker.overlay(spec, { version: 2, text: edited });
+  const second = await worker.analyze(dir, [spec], {}, first.result.jobId).outcome;
+  assert.ok(second.kind === 'done');
+  const change = second.result.answer as SentChange;
+  assert.equal(change.base, first.result.jobId);
+  const moved = change.findings.filter((f): f is MovedFinding => typeof f === 'object' && 'at' in f);
+  assert.equal(moved.length, held.length, 'every finding only moved');
+  assert.ok(moved.every((f) => f.range.start.line === held[f.at].range.start.line + 2));
+  assert.ok(moved.some((f) => f.related.length > 0), 'related locations moved too');
+  const rebuilt = store.store(unit, second.result)!.analysis.result;
+  // what a worker that held nothing answers for the same text
+  const fresh = new AnalysisWorker(WORKER);
+  t.after(() => fresh.dispose());
+  fresh.overlay(spec, { version: 2, text: edited });
+  const whole = await fresh.analyze(dir, [spec], {}).outcome;
+  assert.ok(whole.kind === 'done');
+  assert.deepStrictEqual(rebuilt.findings, (whole.result.answer as SentResult).findings);
 });

@@ -49,6 +49,8 @@ function editInTurn(path: string, text: string, edits: ((text: string) => string
       partial++;
       assert.ok(isDeepStrictEqual(part.value, whole.value), `edit ${i}: the values of a whole parse`);
       assertSameLocations(part, whole, `edit ${i}: the locations of a whole parse`);
+      // walks of a value with no alias remember nothing they visited (`LocationMap.aliases`)
+      assert.equal(part.locations.aliases !== false, whole.locations.aliases !== false, `edit ${i}: alias-free as a whole parse is`);
     }
     parsed = part ?? whole;
     text = next;

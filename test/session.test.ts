@@ -156,6 +156,102 @@ test('after an edit of one operation, the checks that read what the next edit ch
   assert.deepEqual([...next.keptChecks], []);
 });
 
+test('a renamed operationId that leaves what the operation is (a login, an administrators\' one) as it was keeps the checks that read only that', async () => {
+  let text = spec;
+  const reader = { read: (path: string) => (path === '/api/openapi.yaml' ? text : undefined) };
+  const request = { root: '/api', files: ['/api/openapi.yaml'], reader, config: {} };
+  const session = new Session();
+  let previous = await session.analyze(request);
+  const rename = async (from: string, to: string) => {
+    text = text.replace(`operationId: ${from}`, `operationId: ${to}`);
+    const next = await session.analyze(request, previous);
+    assert.ok(next);
+    assert.deepStrictEqual(next.result, await analyze(request), `${to}: the findings of a cold analysis`);
+    previous = next;
+    return next.keptChecks;
+  };
+  // the first edit makes the operation watched
+  await rename('getUser', 'getOneUser');
+  // still no login and no administrators' operation: the checks that ask only that keep their findings
+  let kept = await rename('getOneUser', 'fetchUser');
+  for (const id of ['auth-missing', 'auth-missing-401-403', 'bola-unprotected-object', 'response-third-party-data', 'request-mass-assignment']) {
+    assert.ok(kept.has(id), `${id} kept`);
+  }
+  // now an administrators' operation: the checks that ask run again
+  kept = await rename('fetchUser', 'adminFetchUser');
+  assert.ok(!kept.has('response-third-party-data') && !kept.has('auth-admin-shares-scopes'));
+  assert.ok(kept.has('auth-missing'));
+  // and no longer one: they run again once more, and then keep their findings while it stays ordinary
+  kept = await rename('adminFetchUser', 'fetchOneUser');
+  assert.ok(!kept.has('response-third-party-data'));
+  kept = await rename('fetchOneUser', 'readUser');
+  assert.ok(kept.has('response-third-party-data'));
+});
+
+test('operations built from what an edit left as they were are not compared again, but a renamed path changes its operation', async () => {
+  let text = spec;
+  const reader = { read: (path: string) => (path === '/api/openapi.yaml' ? text : undefined) };
+  const request = { root: '/api', files: ['/api/openapi.yaml'], reader, config: {} };
+  const session = new Session();
+  let previous = await session.analyze(request);
+  const edit = async (from: string, to: string) => {
+    text = text.replace(from, to);
+    const next = await session.analyze(request, previous);
+    assert.ok(next);
+    assert.deepStrictEqual(next.result, await analyze(request), `${to}: the findings of a cold analysis`);
+    previous = next;
+    return next;
+  };
+  // the paths are parsed again on each edit of a key
+  await edit('  /health:', '  /healthz:');
+  await edit('  /healthz:', '  /ready:');
+  // its operation's path no longer names the parameter `id`: every check reading paths runs again
+  const next = await edit('  /users/{id}:', '  /users/{userId}:');
+  assert.ok(!next.keptChecks.has('bola-unprotected-object'));
+  assert.ok(next.result.findings.some((f) => f.message.includes('/users/{userId}')));
+});
+
+test('a one-line item put first into a JSON list, or taken out again, keeps the findings of the checks that read nothing it moved', async () => {
+  const path = '/api/openapi.json';
+  const item = (name: string) => `        { "in": "query", "name": "${name}", "schema": { "type": "string" } }`;
+  const texts = (first: string[]) => `{
+  "openapi": "3.0.3",
+  "info": { "title": "T", "version": "1" },
+  "paths": {
+    "/a/{id}": {
+      "get": {
+        "operationId": "getA",
+        "parameters": [
+${[...first, item('q'), '        { "in": "path", "name": "id", "required": true, "schema": { "type": "string" } }'].join(',\n')}
+        ],
+        "responses": { "200": { "description": "ok" } }
+      }
+    }
+  }
+}
+`;
+  let text = texts([]);
+  const reader = { read: (file: string) => (file === path ? text : undefined) };
+  const request = { root: '/api', files: [path], reader, config: {} };
+  const session = new Session();
+  let previous = await session.analyze(request);
+  const edit = async (next: string, what: string) => {
+    text = next;
+    const analysis = await session.analyze(request, previous);
+    assert.ok(analysis);
+    assert.deepStrictEqual(analysis.result, await analyze(request), `${what}: the findings of a cold analysis`);
+    previous = analysis;
+    return analysis.keptChecks;
+  };
+  // the first edit of the list makes it watched
+  await edit(texts([item('first')]), 'an item put first');
+  for (const [first, what] of [[[], 'taken out'], [[item('again')], 'put first again'], [[], 'taken out again']] as const) {
+    const kept = await edit(texts([...first]), what);
+    // the items after the edit are compared with the ones they were: nothing the authentication checks read changed
+    assert.ok(kept.has('auth-missing') && !kept.has('string-unrestricted'), what);
+  }
+});
+
 test('a line break put between the tokens of a one-line JSON object is analysed again: fixes follow the layout', async () => {
   const path = '/api/openapi.json';
   let text = `{"openapi": "3.0.3", "info": {"title": "T", "version": "1"},

@@ -13,7 +13,7 @@ import type { ApiDocument } from './spec/model';
 import type { SpecPart } from './spec/frontend';
 import type { SpecNode } from './spec/load';
 import { LineIndex, SourceFile, type ParsedText, type Span } from './spec/source';
-import { ReadLog, isWatched, reading, targetOf, watched } from './reads';
+import { ReadLog, buildReads, changedFacts, isWatched, reading, targetOf, watched } from './reads';
 import { moved } from './reuse';
 import { TextShift, type ChangedRegion } from './text-shift';
 import type { AnalysisResult, Finding } from './types';
@@ -63,10 +63,15 @@ export class ChecksReuse implements CheckReuse {
     const counterparts = new Map<object, object>();
     const changed = new ReadLog();
     for (const [i, { before, after }] of this.edited.parses.entries()) {
-      const { oldText, newText } = this.edited.files[i];
-      if (!changedKeys({ parsed: before, text: oldText }, { parsed: after, text: newText }, counterparts, changed)) return;
+      const { oldText, newText, region } = this.edited.files[i];
+      if (!changedKeys({ parsed: before, text: oldText }, { parsed: after, text: newText }, region, counterparts, changed)) return;
     }
     if (!changedModel(this.last.documents, spec.documents, counterparts, changed)) return;
+    // facts of the operations (whether one is a login...) count as changed only when their values did
+    const carry = (log: ReadLog) => carried(log, counterparts);
+    this.last.documents.forEach((doc, d) => doc.operations.forEach((op, i) => {
+      if (isWatched(op)) changedFacts(op, spec.documents[d].operations[i], changed, carry);
+    }));
     this.changes = { changed, counterparts };
     this.lastFindings = new Map();
     for (const finding of this.last.result.findings) {
@@ -137,9 +142,10 @@ interface ParsedFile { parsed: ParsedText; text: string }
 /**
  * Compares the last parse with the new one where they differ (every object an edit left is shared), noting each old
  * collection's counterpart and the keys whose value changed (`*` when its keys changed). False when an object that
- * differs was not watched (who read it is not known), or is written otherwise (see `layoutOf`).
+ * differs was not watched (who read it is not known), or is written otherwise (see `layoutOf`). In a list whose
+ * length the edit (`region`) changed, the items after the edit are paired with the items they were, not by place.
  */
-function changedKeys(before: ParsedFile, after: ParsedFile, counterparts: Map<object, object>, changed: ReadLog): boolean {
+function changedKeys(before: ParsedFile, after: ParsedFile, region: ChangedRegion, counterparts: Map<object, object>, changed: ReadLog): boolean {
   const stack: [object, object][] = [];
   if (!pair(before.parsed.value, after.parsed.value, stack, counterparts)) return false;
   while (stack.length > 0) {
@@ -156,14 +162,43 @@ function changedKeys(before: ParsedFile, after: ParsedFile, counterparts: Map<ob
     // mappings paired by place whose keys differ may be different parts of the text (an item put before them): only
     // the columns their keys start at must be the same
     if (!sameLayout(layoutOf(before, a), layoutOf(after, b), !sameKeys && !Array.isArray(a))) return false;
+    const moved = Array.isArray(a) && !sameKeys ? movedItems(before, a, after, b as unknown[], region) : undefined;
     for (const key of new Set([...aKeys, ...bKeys])) {
       const x = (a as Record<string, unknown>)[key];
       const y = (b as Record<string, unknown>)[key];
+      if (moved && Number(key) >= Math.min(moved.from, moved.to)) {
+        // every place from the edit on holds another item now: those the edit moved are compared where they went
+        changed.add(target, key);
+        if (Number(key) >= moved.from && Number(key) < (a as unknown[]).length) pair(x, (b as unknown[])[Number(key) + moved.by], stack, counterparts);
+        continue;
+      }
       if (x === y) continue;
       if (!pair(x, y, stack, counterparts)) changed.add(target, key);
     }
   }
   return true;
+}
+
+/**
+ * Where the items of a list that an edit made longer or shorter went: the old items from `from` on, those the edit
+ * moved (each written as it was, where the text moved it, and not wholly before the edit), are the new items `by`
+ * places on (at `to` and after); undefined when the edit moved none.
+ */
+function movedItems(before: ParsedFile, a: unknown[], after: ParsedFile, b: unknown[], region: ChangedRegion): { from: number; by: number; to: number } | undefined {
+  const oldItems = before.parsed.locations.get(a)?.items;
+  const newItems = after.parsed.locations.get(b)?.items;
+  if (!oldItems || !newItems) return undefined;
+  const delta = region.newEnd - region.oldEnd;
+  const by = newItems.length - oldItems.length;
+  let from = oldItems.length;
+  while (from > 0 && from - 1 + by >= 0) {
+    const old = oldItems[from - 1];
+    const now = newItems[from - 1 + by];
+    if (old.end <= region.start || now.start !== old.start + delta || now.end !== old.end + delta) break;
+    if (before.text.slice(old.start, old.end) !== after.text.slice(now.start, now.end)) break;
+    from--;
+  }
+  return from === oldItems.length ? undefined : { from, by, to: from + by };
 }
 
 /**
@@ -216,7 +251,8 @@ function pair(x: unknown, y: unknown, stack: [object, object][], counterparts: M
 
 /**
  * Compares the last model with the new one, operation by operation: a field of a watched operation that differs is a
- * changed key of it; false when anything else differs.
+ * changed key of it; false when anything else differs. An operation built from what the edit left as it was (and in
+ * a document whose list of operations was built so) is built alike, and not compared.
  */
 function changedModel(before: ApiDocument[], after: ApiDocument[], counterparts: Map<object, object>, changed: ReadLog): boolean {
   if (before.length !== after.length) return false;
@@ -227,10 +263,12 @@ function changedModel(before: ApiDocument[], after: ApiDocument[], counterparts:
     if (a.operations.length !== b.operations.length) return false;
     a.operations.forEach((op, i) => counterparts.set(targetOf(op), b.operations[i]));
     for (const key of Object.keys(a) as (keyof ApiDocument)[]) if (key !== 'operations' && !same.equal(a[key], b[key])) return false;
+    const sameList = unchangedBuild(a, changed);
     for (let i = 0; i < a.operations.length; i++) {
       const [x, y] = [a.operations[i], b.operations[i]];
       // an operation watched only now was read unrecorded before
       if (isWatched(x) !== isWatched(y)) return false;
+      if (sameList && unchangedBuild(x, changed)) continue;
       for (const key of new Set([...Object.keys(targetOf(x)), ...Object.keys(y)]) as Set<keyof typeof x>) {
         if (same.equal(x[key], y[key])) continue;
         if (!isWatched(x)) return false;
@@ -239,6 +277,12 @@ function changedModel(before: ApiDocument[], after: ApiDocument[], counterparts:
     }
   }
   return true;
+}
+
+/** Whether building a model object read nothing an edit changed (false when what it read was not recorded). */
+function unchangedBuild(made: object, changed: ReadLog): boolean {
+  const read = buildReads(made);
+  return read !== undefined && !read.meets(changed);
 }
 
 function samePath(a: SpecNode['path'], b: SpecNode['path']): boolean {

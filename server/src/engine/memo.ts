@@ -4,7 +4,7 @@
  * made it, and no answer is shared between two analyses. What a derivation read of watched objects counts as read by
  * every check that uses the answer (`reads.ts`).
  */
-import { derivedOnce } from './reads';
+import { derivedOnce, factOf, isWatched } from './reads';
 
 export function memoize<K extends object, A extends unknown[], V>(derive: (key: K, ...rest: A) => V): (key: K, ...rest: A) => V {
   const known = new WeakMap<K, { value: V; use(): void }>();
@@ -19,4 +19,13 @@ export function memoize<K extends object, A extends unknown[], V>(derive: (key: 
     known.set(key, made);
     return made.value;
   };
+}
+
+/**
+ * A fact of an object of one analysis, such as whether an operation is a login: memoized as `memoize` does, and of a
+ * watched object read as one key compared by value after an edit (`factOf`). `name` is unique among facts.
+ */
+export function fact<K extends object, V>(name: string, derive: (key: K) => V): (key: K) => V {
+  const plain = memoize(derive);
+  return (key) => (isWatched(key) ? factOf(key, name, derive as (of: object) => V) : plain(key));
 }

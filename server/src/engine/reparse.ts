@@ -186,6 +186,8 @@ function layersOf(locations: LocationMap): number {
  */
 class EditedLocations implements LocationMap {
   readonly layers: number;
+  /** A tree when the old value and the part parsed again were: walks need not remember what they visited. */
+  readonly aliases: boolean;
   private readonly made = new Map<object, ContainerLoc>();
 
   constructor(
@@ -199,6 +201,7 @@ class EditedLocations implements LocationMap {
     private readonly ancestors: Map<object, object>,
   ) {
     this.layers = layersOf(before) + 1;
+    this.aliases = before.aliases !== false || part.aliases !== false;
   }
 
   has(container: object): boolean {

@@ -1,5 +1,5 @@
 /** Messages between the language server and its workers (plain data, structured-cloned). */
-import type { AnalysisResult, Config, Finding, Fix, Route } from '../engine';
+import type { AnalysisResult, Config, Finding, Fix, Range, Route } from '../engine';
 
 /** A finding as the worker sends it: without its fixes, which the worker builds when a code action asks for them. */
 export type SentFinding = Omit<Finding, 'fixes'>;
@@ -11,11 +11,22 @@ export interface SentResult extends Omit<AnalysisResult, 'findings'> {
 }
 
 /**
- * A result sent as its difference from the result of job `base`, which the server holds: each finding and each route
- * is either the index of an equal one there, or new. An edit moves only the findings and routes after it, often none,
- * and changes few. The rest of the result is sent whole (what it read changes when a document stops parsing).
+ * A finding of the held result that only moved (the edit stands before it): its index there, its range now, and the
+ * range now of each of its related locations, in their order.
  */
-export interface SentChange extends Omit<SentResult, 'findings' | 'routes'> { base: number; findings: (number | SentFinding)[]; routes: (number | Route)[] }
+export interface MovedFinding { at: number; range: Range; related: Range[] }
+
+/**
+ * A result sent as its difference from the result of job `base`, which the server holds: each finding and each route
+ * is either the index of an equal one there, or new; a finding may also be one there moved. An edit moves only the
+ * findings and routes after it, often none, and changes few. The rest of the result is sent whole (what it read
+ * changes when a document stops parsing).
+ */
+export interface SentChange extends Omit<SentResult, 'findings' | 'routes'> {
+  base: number;
+  findings: (number | MovedFinding | SentFinding)[];
+  routes: (number | Route)[];
+}
 
 /** A result equal to the result of job `same`, which the server holds (now confirmed by a full analysis, maybe). */
 export interface SentSame { same: number; exact: boolean }

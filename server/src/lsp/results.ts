@@ -8,7 +8,7 @@ import type { Diagnostic } from 'vscode-languageserver/node';
 import { LineIndex, TextShift, type Fix, type Problem, type Range } from '../engine';
 import { analysisFailedDiagnostic, findingToDiagnostic, problemToDiagnostic } from './convert';
 import type { OpenDocuments } from './open-documents';
-import type { SentChange, SentFinding, SentResult } from './protocol';
+import type { MovedFinding, SentChange, SentFinding, SentResult } from './protocol';
 import type { AnalysisUnit } from './units';
 import type { AnalysisAnswer, OpenBuffer } from './worker-client';
 
@@ -192,9 +192,14 @@ function outOfDate(diagnostic: Diagnostic, cause: string): Diagnostic {
 function changed(base: SentResult, { base: _job, findings, routes, ...rest }: SentChange): SentResult {
   return {
     ...rest,
-    findings: findings.map((f) => (typeof f === 'number' ? base.findings[f] : f)),
+    findings: findings.map((f) => (typeof f === 'number' ? base.findings[f] : 'at' in f ? movedFinding(base.findings[f.at], f) : f)),
     routes: routes.map((r) => (typeof r === 'number' ? base.routes[r] : r)),
   };
+}
+
+/** A held finding moved as the worker says. */
+function movedFinding(held: SentFinding, { range, related }: MovedFinding): SentFinding {
+  return { ...held, range, related: held.related.map((r, i) => ({ ...r, range: related[i] })) };
 }
 
 export interface Stored {

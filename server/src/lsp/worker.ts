@@ -9,7 +9,7 @@ import { CHECKS, findingKey, type FileReader, type Finding, type ReadResult, typ
 import { codeFrontend } from '../workspace/code-frontend';
 import { fileStamp, readTextFile } from '../workspace/files';
 import { DocumentAnalyses, sameData } from './incremental';
-import type { FromWorker, SentFinding, ToWorker } from './protocol';
+import type { FromWorker, MovedFinding, SentFinding, ToWorker } from './protocol';
 
 const overlays = new Map<string, { text: string; version: number }>();
 /** The versions of open buffers the running job read. */
@@ -61,9 +61,13 @@ function toSent({ fixes: _fixes, ...finding }: Finding): SentFinding {
 
 /**
  * Items to send next to the ones the server holds: the index of an equal item there (by `key`, then deep equality),
- * or the item as `send` makes it.
+ * or what `moved` makes of one of the same key there (undefined when it differs otherwise), or the item as `send`
+ * makes it.
  */
-function relativeTo<T, S>(items: T[], held: T[], key: (item: T) => string, send: (item: T) => S): (number | S)[] {
+function relativeTo<T, S, M = never>(
+  items: T[], held: T[], key: (item: T) => string, send: (item: T) => S,
+  moved?: (held: T, item: T, at: number, known: WeakMap<object, object>) => M | undefined,
+): (number | M | S)[] {
   let byKey: Map<string, number[]> | undefined;
   const known = new WeakMap<object, object>();
   return items.map((item, index) => {
@@ -73,9 +77,25 @@ function relativeTo<T, S>(items: T[], held: T[], key: (item: T) => string, send:
       byKey = new Map();
       held.forEach((h, i) => { const k = key(h); byKey!.set(k, [...(byKey!.get(k) ?? []), i]); });
     }
-    const equal = byKey.get(key(item))?.find((i) => sameData(held[i], item, known));
-    return equal ?? send(item);
+    const same = byKey.get(key(item));
+    const equal = same?.find((i) => sameData(held[i], item, known));
+    if (equal !== undefined) return equal;
+    if (moved && same) {
+      for (const i of same) {
+        const delta = moved(held[i], item, i, known);
+        if (delta) return delta;
+      }
+    }
+    return send(item);
   });
+}
+
+/** `item` as finding `at` of the held ones moved, when it differs from `held` only in its range and its related locations' ranges. */
+function movedFinding(held: Finding, item: Finding, at: number, known: WeakMap<object, object>): MovedFinding | undefined {
+  if (held.related.length !== item.related.length) return undefined;
+  const related = item.related.map((r) => r.range);
+  const moved = { ...held, range: item.range, related: held.related.map((r, i) => ({ ...r, range: related[i] })) };
+  return sameData(moved, item, known) ? { at, range: item.range, related } : undefined;
 }
 
 const routeKey = (route: Route) => `${route.file}\0${route.key}`;
@@ -95,7 +115,7 @@ async function analyzeJob(message: Extract<ToWorker, { type: 'analyze' }>): Prom
     if (same) answer({ same: message.holding!, exact });
     else if (previous && previous.id === message.holding) {
       answer({
-        ...result, base: previous.id, findings: relativeTo(result.findings, previous.result.findings, findingKey, toSent),
+        ...result, base: previous.id, findings: relativeTo(result.findings, previous.result.findings, findingKey, toSent, movedFinding),
         routes: relativeTo(result.routes, previous.result.routes, routeKey, (route) => route), exact,
       });
     } else answer({ ...result, findings: result.findings.map(toSent), exact });

@@ -6,7 +6,7 @@
 import { isPublicPath, type ResolvedConfig } from '../config';
 import { pathParameters, type ApiDocument, type Operation } from '../spec/model';
 import { PUBLIC_KEY } from '../spec/extensions';
-import { memoize } from '../memo';
+import { fact, memoize } from '../memo';
 import { words } from './words';
 
 const AUTH_SEGMENTS = new Set([
@@ -23,9 +23,7 @@ const AMBIGUOUS_SEGMENTS = new Set(['token', 'tokens', 'session', 'sessions', 'r
  * Login, token, registration, password-reset and OTP endpoints: public by nature, and prime rate-limit targets.
  * A name that only may mean a login (`/tokens`, `/sessions`, `/refresh`) counts when the operation accepts anonymous callers.
  */
-export function isAuthEndpoint(op: Operation): boolean {
-  return isAuthRequest(op.method, op.path, op.security.anonymous, op.operationId);
-}
+export const isAuthEndpoint = fact('login', (op: Operation): boolean => isAuthRequest(op.method, op.path, op.security.anonymous, op.operationId));
 
 /**
  * Whether a request (any method case, a path template) is for a login, token, registration, password-reset or OTP
@@ -83,7 +81,7 @@ export function isAdminSegment(segment: string): boolean {
  * Why an operation belongs to an administrators' API, if it does: a path segment, its operationId or a tag says so.
  * Such operations act on other users' behalf and set what others may not, by design.
  */
-export const adminMark = memoize((op: Operation): string | undefined => {
+export const adminMark = fact('admin', (op: Operation): string | undefined => {
   const segment = op.path.split('/').find((s) => s !== '' && isAdminSegment(s));
   if (segment) return `path segment '${segment}'`;
   if (op.operationId && words(op.operationId).some((w) => ADMIN_WORDS.has(w))) return `operationId '${op.operationId}'`;

@@ -1,6 +1,7 @@
 import type { OperationRef } from '../types';
 import type { FileSet, SpecNode } from './load';
 import type { SourceFile } from './source';
+import { recordedBuild } from '../reads';
 
 export type OasVersion = '2.0' | '3.0' | '3.1';
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -185,6 +186,11 @@ export function detectVersion(value: unknown): OasVersion | undefined {
 
 /** Builds the operation model of one OpenAPI document: path-item and operation parameters merged, refs followed. */
 export function buildDocument(files: FileSet, file: SourceFile, version: OasVersion): ApiDocument {
+  // what each operation read is recorded apart: after an edit, the model is compared only where it may differ
+  return recordedBuild(() => buildOperations(files, file, version));
+}
+
+function buildOperations(files: FileSet, file: SourceFile, version: OasVersion): ApiDocument {
   const root: SpecNode = { file, value: file.value, path: [] };
   const doc: ApiDocument = { file, version, root, operations: [], securitySchemes: new Map() };
   const components = version === '2.0' ? undefined : child(root, 'components');
@@ -204,21 +210,24 @@ export function buildDocument(files: FileSet, file: SourceFile, version: OasVers
     const shared = items(child(pathItem, 'parameters'));
     for (const method of HTTP_METHODS) {
       const opNode = child(pathItem, method);
-      if (!opNode || !isObject(opNode.value)) continue;
-      const op: Operation = {
-        document: doc, method, path, node: opNode, pathItem,
-        operationId: typeof opNode.value.operationId === 'string' ? opNode.value.operationId : undefined,
-        parameters: [], responses: [],
-        security: effectiveSecurity(child(opNode, 'security'), rootSecurity),
-      };
-      collectParameters(files, op, shared, items(child(opNode, 'parameters')), version);
-      if (version !== '2.0') {
-        const body = child(opNode, 'requestBody');
-        const resolved = body && files.deref(body);
-        if (resolved) op.requestBody = { node: resolved, contents: contents(files, resolved) };
-      }
-      collectResponses(files, op, version);
-      doc.operations.push(op);
+      const opValue = opNode?.value;
+      if (!opNode || !isObject(opValue)) continue;
+      doc.operations.push(recordedBuild(() => {
+        const op: Operation = {
+          document: doc, method, path, node: opNode, pathItem,
+          operationId: typeof opValue.operationId === 'string' ? opValue.operationId : undefined,
+          parameters: [], responses: [],
+          security: effectiveSecurity(child(opNode, 'security'), rootSecurity),
+        };
+        collectParameters(files, op, shared, items(child(opNode, 'parameters')), version);
+        if (version !== '2.0') {
+          const body = child(opNode, 'requestBody');
+          const resolved = body && files.deref(body);
+          if (resolved) op.requestBody = { node: resolved, contents: contents(files, resolved) };
+        }
+        collectResponses(files, op, version);
+        return op;
+      }));
     }
   }
   return doc;
