@@ -121,8 +121,44 @@ test('the collections outside the edited one are kept, and their locations move 
 });
 
 test('a parse in part of a parse in part: each edit builds on the last', () => {
-  const renames = Array.from({ length: 20 }, (_, i) => (t: string) => t.replace(/operationId: \w+/, `operationId: pets${i}`));
-  assert.equal(editInTurn('/spec/openapi.yaml', yaml, renames), 19, 'after 16 edits parsed in part, a whole parse');
+  const renames = Array.from({ length: 40 }, (_, i) => (t: string) => t.replace(/operationId: \w+/, `operationId: pets${i}`));
+  assert.equal(editInTurn('/spec/openapi.yaml', yaml, renames), 40);
+});
+
+test('after 16 layers of edits parsed in part, the locations are made again from a whole parse, for the same objects', () => {
+  const path = '/spec/openapi.yaml';
+  let text = yaml;
+  let parsed = parseYaml(text);
+  const components = (parsed.value as Record<string, any>).components;
+  const seen = new Set<number>();
+  for (let i = 0; i < 34; i++) {
+    const next = text.replace(/operationId: \w+/, `operationId: pets${i}`);
+    const part = reparseOf(path, text, parsed, next);
+    assert.ok(part, `edit ${i} parsed in part`);
+    assert.equal((part.value as Record<string, any>).components, components, `edit ${i}: the collections outside the edit are the same objects`);
+    // each edit adds a layer to the locations, and the 17th starts from one table again: at most 16 layers deep
+    let layers = 0;
+    for (let l: any = part.locations; l && 'before' in l; l = l.before) layers++;
+    seen.add(layers);
+    parsed = part;
+    text = next;
+  }
+  assert.deepEqual([...seen].sort((a, b) => a - b), Array.from({ length: 16 }, (_, i) => i + 1));
+  assertSameLocations(parsed, parseYaml(text), 'the locations of a whole parse');
+});
+
+test('a parse whose value no longer matches its text is not compacted: the text is parsed whole', () => {
+  const path = '/spec/openapi.yaml';
+  let text = yaml;
+  let parsed = parseYaml(text);
+  for (let i = 0; i < 16; i++) {
+    const next = text.replace(/operationId: \w+/, `operationId: pets${i}`);
+    parsed = reparseOf(path, text, parsed, next)!;
+    text = next;
+  }
+  // a value changed behind the parse's back: the layered value and a whole parse of its text differ
+  const drifted = { value: { ...(parsed.value as object), extra: true }, locations: parsed.locations };
+  assert.equal(reparseOf(path, text, drifted, text.replace(/operationId: \w+/, 'operationId: last')), undefined);
 });
 
 const json = JSON.stringify({

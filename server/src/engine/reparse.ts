@@ -16,7 +16,7 @@ import { targetOf, watched } from './reads';
 
 /**
  * Edits parsed in part after the last whole parse of a text, at most: each adds a layer that every location lookup
- * goes through, so a whole parse starts over now and then.
+ * goes through, so the locations are then made again from a whole parse, for the same objects (`compacted`).
  */
 const MAX_LAYERS = 16;
 
@@ -34,17 +34,69 @@ export function reparse(path: string, oldText: string, before: ParsedText, newTe
   const json = /\.json$/i.test(path);
   // directives come first, before any content (a `%` cannot start a line of content)
   if (!json && (anchors || /^\s*[{[]/.test(oldText) || /^(?:[ \t]*(?:#.*)?\r?\n)*%/.test(oldText))) return undefined;
-  if (layersOf(before.locations) >= MAX_LAYERS) return undefined;
+  const base = layersOf(before.locations) >= MAX_LAYERS ? compacted(json, oldText, before) : before;
+  if (!base) return undefined;
   // innermost first: an edit may end one collection and start the next (an item inserted into a list), so the first
   // whose new text parses to one collection of its kind, ending where it ended, is parsed again; past half of a large
   // text, a whole parse costs about as much
-  for (const held of containersHolding(before, region).reverse()) {
+  for (const held of containersHolding(base, region).reverse()) {
     const size = held.span.end - held.span.start;
     if (size > LARGE_PART && size > newText.length / 2) return undefined;
     const part = parsePart(path, json, held, newText, region.newEnd - region.oldEnd);
-    if (part) return splice(before, held, part, region.newEnd - region.oldEnd);
+    if (part) return splice(base, held, part, region.newEnd - region.oldEnd, before.locations);
   }
   return undefined;
+}
+
+/**
+ * `before` with its locations made again from a whole parse of its text, in one table: the same objects (the checks
+ * keep what they found in them), without the layers of the edits parsed in part since the last whole parse. A parse
+ * made in part gives what a whole parse gives, so the two values are alike, collection for collection; undefined
+ * when they are not, or when the text now reads otherwise.
+ */
+function compacted(json: boolean, text: string, before: ParsedText): ParsedText | undefined {
+  let whole: ParsedText;
+  try {
+    whole = (json ? parseJson : parseYaml)(text);
+  } catch {
+    return undefined;
+  }
+  if (whole.locations.aliases !== false) return undefined;
+  const counterparts = new Map<object, object>();
+  const stack: [unknown, unknown][] = [[before.value, whole.value]];
+  while (stack.length > 0) {
+    const [held, now] = stack.pop()!;
+    if (!isCollection(held) || !isCollection(now)) {
+      if (!sameScalar(held, now)) return undefined;
+      continue;
+    }
+    const target = targetOf(held) as Record<string, unknown>;
+    const keys = Object.keys(target);
+    const nowKeys = Object.keys(now);
+    if (Array.isArray(target) !== Array.isArray(now) || keys.length !== nowKeys.length) return undefined;
+    counterparts.set(target, now);
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] !== nowKeys[i]) return undefined;
+      stack.push([target[keys[i]], (now as Record<string, unknown>)[keys[i]]]);
+    }
+  }
+  return { value: before.value, locations: new CompactedLocations(whole.locations, counterparts) };
+}
+
+/** Scalars as a parse gives them: equal, or dates of the same time (YAML timestamps). */
+function sameScalar(a: unknown, b: unknown): boolean {
+  return Object.is(a, b) || (a instanceof Date && b instanceof Date && Object.is(a.getTime(), b.getTime()));
+}
+
+/** The locations of a whole parse, for the collections of an equal value: each found by its counterpart in the parse. */
+class CompactedLocations implements LocationMap {
+  readonly aliases = false;
+  constructor(private readonly whole: LocationMap, private readonly counterparts: Map<object, object>) {}
+  has(container: object): boolean { return this.counterparts.has(targetOf(container)); }
+  get(container: object): ContainerLoc | undefined {
+    const now = this.counterparts.get(targetOf(container));
+    return now && this.whole.get(now);
+  }
 }
 
 /** A collection of the old text parsed alone from the new text, with the offset of its locations in the new text. */
@@ -78,7 +130,7 @@ function parsePart(path: string, json: boolean, held: Held, newText: string, del
  * The old parse with the collection `held` replaced by its new parse, and copies of the collections above it; the
  * new collections are watched (`reads.ts`): the next edit is likely to change them again.
  */
-function splice(before: ParsedText, held: Held, part: { parsed: ParsedText; offset: number }, delta: number): ParsedText {
+function splice(before: ParsedText, held: Held, part: { parsed: ParsedText; offset: number }, delta: number, from: LocationMap): ParsedText {
   const ancestors = new Map<object, object>();
   let replaced = watchAll(part.parsed.value as object);
   for (let i = held.path.length - 1; i >= 0; i--) {
@@ -88,7 +140,7 @@ function splice(before: ParsedText, held: Held, part: { parsed: ParsedText; offs
     replaced = watched(copy);
     ancestors.set(replaced, container);
   }
-  return { value: replaced, locations: new EditedLocations(before.locations, held.span.end, delta, part.parsed.locations, part.offset, ancestors) };
+  return { value: replaced, locations: new EditedLocations(before.locations, held.span.end, delta, part.parsed.locations, part.offset, ancestors, serialOf(from)) };
 }
 
 /** The deepest nesting of collections in a value (a freshly parsed one: no shared objects). */
@@ -106,7 +158,6 @@ function depthOf(value: unknown): number {
 
 /** A freshly parsed collection with every collection in it watched (values of other kinds, such as dates, left as they are). */
 function watchAll(root: object): object {
-  const isCollection = (v: unknown): v is object => Array.isArray(v) || (v !== null && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v)));
   const stack = [root];
   while (stack.length > 0) {
     const container = stack.pop() as Record<string, unknown>;
@@ -118,6 +169,11 @@ function watchAll(root: object): object {
     }
   }
   return watched(root);
+}
+
+/** A mapping or a sequence as a parse makes them (values of other kinds, such as dates, are not). */
+function isCollection(v: unknown): v is object {
+  return Array.isArray(v) || (v !== null && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v)));
 }
 
 /** Sets a key as the parser does: an own data property, even `__proto__`. */
@@ -172,7 +228,20 @@ function containersHolding(parsed: ParsedText, region: ChangedRegion): Held[] {
 
 /** Whether `after` was parsed in part from `before`: it shares every object outside the edit. */
 export function isSplicedFrom(after: ParsedText, before: ParsedText): boolean {
-  return after.locations instanceof EditedLocations && after.locations.before === before.locations;
+  return after.locations instanceof EditedLocations && after.locations.from === serialOf(before.locations);
+}
+
+/**
+ * A number for each location map a parse was made from in part: a map compacted before the edit is not the one the
+ * parse holds, and a number, unlike the map, keeps no chain of layers alive.
+ */
+const serials = new WeakMap<LocationMap, number>();
+let serialCount = 0;
+
+function serialOf(locations: LocationMap): number {
+  let serial = serials.get(locations);
+  if (serial === undefined) serials.set(locations, (serial = ++serialCount));
+  return serial;
 }
 
 /** How many edits parsed in part stand between these locations and the last whole parse. */
@@ -199,6 +268,8 @@ class EditedLocations implements LocationMap {
     private readonly partOffset: number,
     /** Copied containers, to the old containers they copy. */
     private readonly ancestors: Map<object, object>,
+    /** The locations this parse was made from (`serialOf`), before any compaction. */
+    readonly from: number,
   ) {
     this.layers = layersOf(before) + 1;
     this.aliases = before.aliases !== false || part.aliases !== false;
