@@ -4,6 +4,7 @@
  * database calls, `schemas.ts` reads record models). The facts are plain data on the route (`route.flow`), read
  * through `facts.ts`, which is free of TypeScript (the checks and the correlator use it without loading the compiler).
  */
+import type ts from 'typescript';
 import type { Framework } from '../model';
 import type { Module, ModuleGraph } from '../modules';
 import { sameReach, type ImportReach, type Reach } from '../reach';
@@ -17,6 +18,15 @@ export const PRISMA_SCHEMA_PATHS = ['prisma/schema.prisma', 'schema.prisma'];
 
 /** A global `ValidationPipe({ whitelist: true })` (or forbidNonWhitelisted) strips unknown body keys for every route. */
 const WHITELIST = /ValidationPipe\(\s*\{[^}]*\b(?:whitelist|forbidNonWhitelisted)\s*:\s*true/;
+
+/** Whether a file sets a whitelisting `ValidationPipe`, by parse: parses of unchanged files are kept, and their texts not scanned again. */
+const WHITELISTS = new WeakMap<ts.SourceFile, boolean>();
+
+function whitelists(source: ts.SourceFile): boolean {
+  let found = WHITELISTS.get(source);
+  if (found === undefined) WHITELISTS.set(source, (found = source.text.includes('ValidationPipe') && WHITELIST.test(source.text)));
+  return found;
+}
 
 /** The facts of a handler with what they were read from: they hold while all of it reads the same. */
 interface KeptFlow {
@@ -43,7 +53,7 @@ export class FlowAnalysis {
   /** `reach`: the import closures of the graph's modules (the routing's, which has those of the route modules). */
   constructor(private readonly resolver: Resolver, graph: ModuleGraph, prismaSchemas: ReadonlyMap<string, string>, private readonly reach: ImportReach) {
     this.models = readModels(graph, prismaSchemas);
-    this.whitelisted = [...graph.modules.values()].some((m) => m.source.text.includes('ValidationPipe') && WHITELIST.test(m.source.text));
+    this.whitelisted = [...graph.modules.values()].some((m) => whitelists(m.source));
   }
 
   /**
