@@ -1,12 +1,14 @@
 /**
  * What an analysis reads of every file or every route is written once: a file's global `ValidationPipe` is looked for
- * once per parse (an edit elsewhere does not scan the other files' texts again), and a protection's route list once.
+ * once per parse (an edit elsewhere does not scan the other files' texts again), a kept handler's record models are not
+ * looked up again while the project's models read alike, and a protection's route list is written once.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { routeList } from '../server/src/engine/checks/code/knowledge';
+import { ModelRegistry } from '../server/src/engine/code/flow/schemas';
 import { codeFrontend } from '../server/src/engine/code/frontend';
 import type { Route } from '../server/src/engine/code/model';
 import { Session } from '../server/src/engine/session';
@@ -21,6 +23,21 @@ function request(texts: Map<string, string>) {
 }
 
 const massAssignments = (result: AnalysisResult) => result.findings.filter((f) => f.ruleId === 'code-mass-assignment').length;
+
+/** Runs `run`, counting the record models looked up. */
+async function countingLookups<T>(run: () => Promise<T>): Promise<{ value: T; lookups: number }> {
+  const find = ModelRegistry.prototype.find;
+  let lookups = 0;
+  ModelRegistry.prototype.find = function (this: ModelRegistry, name: string | undefined) {
+    lookups++;
+    return find.call(this, name);
+  };
+  try {
+    return { value: await run(), lookups };
+  } finally {
+    ModelRegistry.prototype.find = find;
+  }
+}
 
 /** Runs `run`, counting the texts searched for `ValidationPipe`. */
 async function countingScans<T>(run: () => Promise<T>): Promise<{ value: T; scans: number }> {
@@ -56,6 +73,13 @@ test('a global ValidationPipe is looked for in the edited file alone, and still 
   assert.equal(edit.scans, 1);
   assert.equal(massAssignments(last.result), 1);
 
+  // an edit outside the controller's imports: its handler is kept, and its Profile model not looked up again
+  texts.set(`${ROOT}/main.ts`, `${texts.get(`${ROOT}/main.ts`)!}\n// edited\n`);
+  const kept = await countingLookups(() => session.analyze(request(texts), last));
+  last = kept.value!;
+  assert.equal(kept.lookups, 0);
+  assert.equal(massAssignments(last.result), 1);
+
   // the pipe whitelists: unknown body keys are stripped; and no longer
   texts.set(`${ROOT}/main.ts`, main);
   last = (await session.analyze(request(texts), last))!;
@@ -63,6 +87,31 @@ test('a global ValidationPipe is looked for in the edited file alone, and still 
   texts.set(`${ROOT}/main.ts`, main.replace('whitelist: true', 'whitelist: false'));
   last = (await session.analyze(request(texts), last))!;
   assert.equal(massAssignments(last.result), 1);
+});
+
+test('a kept handler sees a record model that changed outside its imports', async () => {
+  const dir = join(__dirname, 'fixtures/code-mass-assignment/positive-express-prisma');
+  const schema = readFileSync(join(dir, 'prisma/schema.prisma'), 'utf8');
+  const texts = new Map([
+    [`${ROOT}/package.json`, JSON.stringify({ name: 'shop', dependencies: { express: '^5.0.0', '@prisma/client': '^5.0.0' } })],
+    [`${ROOT}/app.ts`, readFileSync(join(dir, 'app.ts'), 'utf8')],
+    [`${ROOT}/prisma/schema.prisma`, schema],
+  ]);
+  const session = new Session();
+  let last = (await session.analyze(request(texts)))!;
+  assert.equal(massAssignments(last.result), 2, 'the body may set the user\'s role');
+  // read again, the schema's models are new objects reading alike: the handlers are kept without a lookup
+  texts.set(`${ROOT}/prisma/schema.prisma`, `${schema}\n`);
+  const kept = await countingLookups(() => session.analyze(request(texts), last));
+  last = kept.value!;
+  assert.equal(kept.lookups, 0);
+  assert.equal(massAssignments(last.result), 2);
+  // the privileged fields gone from the schema: the handlers look the user up again and set nothing privileged
+  texts.set(`${ROOT}/prisma/schema.prisma`, schema.replace(/^\s*(role|passwordHash|iban) .*$/gm, ''));
+  const changed = await countingLookups(() => session.analyze(request(texts), last));
+  last = changed.value!;
+  assert.ok(changed.lookups > 0);
+  assert.equal(massAssignments(last.result), 0);
 });
 
 test('routeList: names up to two routes, counts the others, and is written once per route array', () => {

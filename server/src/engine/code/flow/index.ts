@@ -37,6 +37,8 @@ interface KeptFlow {
   reachable: Reach;
   /** The record models the analysis looked up, by name, as JSON. */
   models: ReadonlyMap<string, string | undefined>;
+  /** The latest registry these lookups are known to read the same in: while registries read alike, none is looked up again. */
+  registry: ModelRegistry;
 }
 
 /**
@@ -49,6 +51,8 @@ export class FlowAnalysis {
   private readonly models: ModelRegistry;
   private readonly whitelisted: boolean;
   private readonly read = new Map<FunctionNode, HandlerFlow | undefined>();
+  /** Whether an earlier analysis's registry reads as this one's, by registry: most handlers were kept with the last one. */
+  private readonly alike = new Map<ModelRegistry, boolean>();
 
   /** `reach`: the import closures of the graph's modules (the routing's, which has those of the route modules). */
   constructor(private readonly resolver: Resolver, graph: ModuleGraph, prismaSchemas: ReadonlyMap<string, string>, private readonly reach: ImportReach) {
@@ -65,7 +69,7 @@ export class FlowAnalysis {
     if (this.read.has(fn)) return this.read.get(fn);
     const reachable = this.reach.of(module);
     const kept = KEPT.get(fn);
-    if (kept && kept.framework === framework && kept.whitelisted === this.whitelisted && sameReach(kept.reachable, reachable) && this.sameModels(kept.models)) {
+    if (kept && kept.framework === framework && kept.whitelisted === this.whitelisted && sameReach(kept.reachable, reachable) && this.sameModels(kept)) {
       this.read.set(fn, kept.flow);
       return kept.flow;
     }
@@ -84,13 +88,17 @@ export class FlowAnalysis {
       flow = undefined;
     }
     this.read.set(fn, flow);
-    KEPT.set(fn, { flow, framework, whitelisted: this.whitelisted, reachable, models });
+    KEPT.set(fn, { flow, framework, whitelisted: this.whitelisted, reachable, models, registry: this.models });
     return flow;
   }
 
-  /** Whether the models a handler's analysis looked up read as they did. */
-  private sameModels(models: KeptFlow['models']): boolean {
-    for (const [name, model] of models) if (modelJson(this.models.find(name)) !== model) return false;
+  /** Whether the models a handler's analysis looked up read as they did; if so, they are known to read so in this registry. */
+  private sameModels(kept: KeptFlow): boolean {
+    if (kept.registry === this.models) return true;
+    let alike = this.alike.get(kept.registry);
+    if (alike === undefined) this.alike.set(kept.registry, (alike = this.models.readsAs(kept.registry, modelJson)));
+    if (!alike) for (const [name, model] of kept.models) if (modelJson(this.models.find(name)) !== model) return false;
+    kept.registry = this.models;
     return true;
   }
 }
