@@ -188,8 +188,17 @@ function nearestOf(mechanisms: readonly Mechanism[]): { inFile: Map<string, Mech
   return nearest;
 }
 
-/** "GET /orders", "GET /orders and POST /orders", "GET /orders and 3 other routes". */
+/** Route lists as written, by the route array they list: a protection's facts and its related locations both name its routes. */
+const listOf = new WeakMap<readonly Route[], string>();
+
+/** "GET /orders", "GET /orders and POST /orders", "GET /orders and 3 other routes"; written once per array (read it once built). */
 export function routeList(routes: readonly Route[]): string {
+  let list = listOf.get(routes);
+  if (list === undefined) listOf.set(routes, (list = writeRouteList(routes)));
+  return list;
+}
+
+function writeRouteList(routes: readonly Route[]): string {
   const keys = [...new Set(routes.map((r) => r.key))];
   if (keys.length <= 2) return keys.join(' and ');
   return `${keys[0]} and ${keys.length - 1} other routes`;

@@ -4,6 +4,7 @@
  * database calls, `schemas.ts` reads record models). The facts are plain data on the route (`route.flow`), read
  * through `facts.ts`, which is free of TypeScript (the checks and the correlator use it without loading the compiler).
  */
+import type ts from 'typescript';
 import type { Framework } from '../model';
 import type { Module, ModuleGraph } from '../modules';
 import { sameReach, type ImportReach, type Reach } from '../reach';
@@ -18,6 +19,15 @@ export const PRISMA_SCHEMA_PATHS = ['prisma/schema.prisma', 'schema.prisma'];
 /** A global `ValidationPipe({ whitelist: true })` (or forbidNonWhitelisted) strips unknown body keys for every route. */
 const WHITELIST = /ValidationPipe\(\s*\{[^}]*\b(?:whitelist|forbidNonWhitelisted)\s*:\s*true/;
 
+/** Whether a file sets a whitelisting `ValidationPipe`, by parse: parses of unchanged files are kept, and their texts not scanned again. */
+const WHITELISTS = new WeakMap<ts.SourceFile, boolean>();
+
+function whitelists(source: ts.SourceFile): boolean {
+  let found = WHITELISTS.get(source);
+  if (found === undefined) WHITELISTS.set(source, (found = source.text.includes('ValidationPipe') && WHITELIST.test(source.text)));
+  return found;
+}
+
 /** The facts of a handler with what they were read from: they hold while all of it reads the same. */
 interface KeptFlow {
   flow: HandlerFlow | undefined;
@@ -27,6 +37,8 @@ interface KeptFlow {
   reachable: Reach;
   /** The record models the analysis looked up, by name, as JSON. */
   models: ReadonlyMap<string, string | undefined>;
+  /** The latest registry these lookups are known to read the same in: while registries read alike, none is looked up again. */
+  registry: ModelRegistry;
 }
 
 /**
@@ -39,11 +51,13 @@ export class FlowAnalysis {
   private readonly models: ModelRegistry;
   private readonly whitelisted: boolean;
   private readonly read = new Map<FunctionNode, HandlerFlow | undefined>();
+  /** Whether an earlier analysis's registry reads as this one's, by registry: most handlers were kept with the last one. */
+  private readonly alike = new Map<ModelRegistry, boolean>();
 
   /** `reach`: the import closures of the graph's modules (the routing's, which has those of the route modules). */
   constructor(private readonly resolver: Resolver, graph: ModuleGraph, prismaSchemas: ReadonlyMap<string, string>, private readonly reach: ImportReach) {
     this.models = readModels(graph, prismaSchemas);
-    this.whitelisted = [...graph.modules.values()].some((m) => m.source.text.includes('ValidationPipe') && WHITELIST.test(m.source.text));
+    this.whitelisted = [...graph.modules.values()].some((m) => whitelists(m.source));
   }
 
   /**
@@ -55,7 +69,7 @@ export class FlowAnalysis {
     if (this.read.has(fn)) return this.read.get(fn);
     const reachable = this.reach.of(module);
     const kept = KEPT.get(fn);
-    if (kept && kept.framework === framework && kept.whitelisted === this.whitelisted && sameReach(kept.reachable, reachable) && this.sameModels(kept.models)) {
+    if (kept && kept.framework === framework && kept.whitelisted === this.whitelisted && sameReach(kept.reachable, reachable) && this.sameModels(kept)) {
       this.read.set(fn, kept.flow);
       return kept.flow;
     }
@@ -74,13 +88,17 @@ export class FlowAnalysis {
       flow = undefined;
     }
     this.read.set(fn, flow);
-    KEPT.set(fn, { flow, framework, whitelisted: this.whitelisted, reachable, models });
+    KEPT.set(fn, { flow, framework, whitelisted: this.whitelisted, reachable, models, registry: this.models });
     return flow;
   }
 
-  /** Whether the models a handler's analysis looked up read as they did. */
-  private sameModels(models: KeptFlow['models']): boolean {
-    for (const [name, model] of models) if (modelJson(this.models.find(name)) !== model) return false;
+  /** Whether the models a handler's analysis looked up read as they did; if so, they are known to read so in this registry. */
+  private sameModels(kept: KeptFlow): boolean {
+    if (kept.registry === this.models) return true;
+    let alike = this.alike.get(kept.registry);
+    if (alike === undefined) this.alike.set(kept.registry, (alike = this.models.readsAs(kept.registry, modelJson)));
+    if (!alike) for (const [name, model] of kept.models) if (modelJson(this.models.find(name)) !== model) return false;
+    kept.registry = this.models;
     return true;
   }
 }

@@ -45,6 +45,16 @@ export class ModelRegistry {
     if (key === undefined) this.keys.set(name, (key = modelKey(name)));
     return this.byKey.get(key);
   }
+
+  /** Whether every name finds a model reading as in `other` (`json` writes a model as it reads). */
+  readsAs(other: ModelRegistry, json: (model: RecordModel) => string | undefined): boolean {
+    if (other.byKey.size !== this.byKey.size) return false;
+    for (const [key, model] of this.byKey) {
+      const theirs = other.byKey.get(key);
+      if (!theirs || (theirs !== model && json(theirs) !== json(model))) return false;
+    }
+    return true;
+  }
 }
 
 /** How a handler's analysis looks models up. */
