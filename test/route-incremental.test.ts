@@ -15,6 +15,7 @@ import { codeFrontend } from '../server/src/engine/code/frontend';
 import { Session, type Analysis } from '../server/src/engine/session';
 import { findingKey } from '../server/src/engine/identity';
 import type { AnalysisResult, FileReader } from '../server/src/engine/types';
+import { REQUIRE_USER } from './support/routes';
 
 const ROOT = '/app';
 
@@ -26,13 +27,7 @@ const APP: Record<string, string> = {
   passwordHash String
 }
 `,
-  'src/middleware/auth.ts': `import type { NextFunction, Request, Response } from 'express';
-
-export function requireUser(req: Request, res: Response, next: NextFunction) {
-  if (!req.headers.authorization) return res.status(401).json({ error: 'unauthorized' });
-  next();
-}
-`,
+  'src/middleware/auth.ts': REQUIRE_USER,
   'src/services/users.ts': `import { PrismaClient } from '@prisma/client';
 
 const prisma = new PrismaClient();
@@ -472,13 +467,7 @@ test('NestJS route analysis after edits of the app-wide facts around an unedited
  */
 const PROTECTED: Record<string, string> = {
   'package.json': JSON.stringify({ name: 'desk', dependencies: { express: '^5.0.0', 'express-rate-limit': '^7.0.0' } }),
-  'src/middleware/auth.ts': `import type { NextFunction, Request, Response } from 'express';
-
-export function requireUser(req: Request, res: Response, next: NextFunction) {
-  if (!req.headers.authorization) return res.status(401).json({ error: 'unauthorized' });
-  next();
-}
-`,
+  'src/middleware/auth.ts': REQUIRE_USER,
   'src/routes/reports.ts': `import { Router } from 'express';
 
 export const reports = Router();

@@ -12,18 +12,14 @@ import { routesByFile } from '../server/src/engine/code/part';
 import type { Route } from '../server/src/engine/code/model';
 import { Session } from '../server/src/engine/session';
 import type { AnalysisResult, FileReader } from '../server/src/engine/types';
+import { analyzeRoutes } from '../server/src/engine/code/index';
+import { FIXTURES, REQUIRE_USER, codeFiles, diskReader } from './support/routes';
 
 const ROOT = '/app';
 
 const APP: Record<string, string> = {
   'package.json': JSON.stringify({ name: 'desk', dependencies: { express: '^5.0.0' } }),
-  'src/middleware/auth.ts': `import type { NextFunction, Request, Response } from 'express';
-
-export function requireUser(req: Request, res: Response, next: NextFunction) {
-  if (!req.headers.authorization) return res.status(401).json({ error: 'unauthorized' });
-  next();
-}
-`,
+  'src/middleware/auth.ts': REQUIRE_USER,
   'src/routes/reports.ts': `import { Router } from 'express';
 
 export const reports = Router();
@@ -197,10 +193,8 @@ test('a router that mounts none is taken whole after an edit elsewhere, and read
 });
 
 test('routes behind one guard that reads the same metadata of each share one link object; other metadata, another', async () => {
-  const support = await import('./support/routes');
-  const { analyzeRoutes } = await import('../server/src/engine/code/index');
-  const root = join(support.FIXTURES, 'nestjs', 'hardened');
-  const { routes } = await analyzeRoutes({ root, files: support.codeFiles(root), reader: support.diskReader });
+  const root = join(FIXTURES, 'nestjs', 'hardened');
+  const { routes } = await analyzeRoutes({ root, files: codeFiles(root), reader: diskReader });
   const admin = routes.filter((route) => route.file === 'src/admin/admin.controller.ts');
   const roles = admin.map((route) => route.chain.find((link) => link.name === 'RolesGuard')!);
   assert.equal(roles.length, 3);

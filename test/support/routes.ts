@@ -7,6 +7,15 @@ import type { FileReader, ReadResult } from '../../server/src/engine/types';
 
 export const FIXTURES = join(__dirname, '..', 'fixtures', '_routes');
 
+/** An Express middleware that demands a caller (`src/middleware/auth.ts` of the apps written in the tests). */
+export const REQUIRE_USER = `import type { NextFunction, Request, Response } from 'express';
+
+export function requireUser(req: Request, res: Response, next: NextFunction) {
+  if (!req.headers.authorization) return res.status(401).json({ error: 'unauthorized' });
+  next();
+}
+`;
+
 /** Reads the disk within the size limit, as the CLI's reader does. */
 export const diskReader: FileReader = {
   read(path, { maxBytes }): ReadResult {
