@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import * as jsYaml from 'js-yaml';
 import { parseJson, JsonSyntaxError } from '../server/src/engine/spec/parse-json';
 import { parseYaml, YamlSyntaxError } from '../server/src/engine/spec/parse-yaml';
@@ -295,6 +296,20 @@ test('the parsers say whether a value may be reached by two paths (a YAML alias)
   assert.equal(parseYaml('a:\n  b: [1, {c: 2}]\nd: &x not an alias\n').locations.aliases, false, 'an anchor alone shares nothing');
   assert.equal(parseYaml('a: &x {b: 1}\nc: *x\n').locations.aliases, true);
   assert.equal(parseYaml('a: &x {b: 1}\nc:\n  <<: *x\n').locations.aliases, true, 'a merge reads an alias');
+});
+
+test('status codes and other index keys are kept in a small dictionary, not an array as long as the largest code', () => {
+  // V8's own answer, through a native function that tests may call once the flag allows it
+  setFlagsFromString('--allow-natives-syntax');
+  const hasDictionaryElements = new Function('value', 'return %HasDictionaryElements(value)') as (value: unknown) => boolean;
+  const yaml = parseYaml('responses:\n  "404": {description: gone}\n  200:\n    description: ok\n  default: {}\n').value as Record<string, Record<string, unknown>>;
+  const json = parseJson('{"responses": {"404": {"description": "gone"}, "200": {"description": "ok"}, "default": {}}}').value as Record<string, Record<string, unknown>>;
+  for (const [parser, value] of [['YAML', yaml], ['JSON', json]] as const) {
+    assert.ok(hasDictionaryElements(value.responses), parser);
+    assert.deepEqual(Object.keys(value.responses), ['200', '404', 'default'], `${parser}: the keys in JavaScript's order`);
+    assert.deepEqual(value.responses['404'], { description: 'gone' }, parser);
+    assert.ok(!hasDictionaryElements(value.responses['404']), `${parser}: a mapping without such keys is left as it is`);
+  }
 });
 
 test('YAML: merged entries (<<) resolve to their place in the merged mapping; written ones win', () => {

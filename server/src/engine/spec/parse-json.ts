@@ -1,4 +1,4 @@
-import { LocationTable, MAX_DEPTH, type ParsedText } from './source';
+import { keepIndexKeysSparse, LocationTable, MAX_DEPTH, type ParsedText } from './source';
 
 export class JsonSyntaxError extends Error {
   constructor(message: string, readonly offset: number) { super(message); }
@@ -135,6 +135,8 @@ class JsonParser {
       const key = pending[i] as string;
       const keyStart = pending[i + 2] as number;
       if (Object.prototype.hasOwnProperty.call(result, key)) this.fail(`Duplicate key '${key}'`, keyStart);
+      const lead = key.charCodeAt(0);
+      if (lead >= 0x30 && lead <= 0x39) keepIndexKeysSparse(result);
       // defineProperty keeps "__proto__" an ordinary key, as JSON.parse does
       if (key === '__proto__') Object.defineProperty(result, key, { value: pending[i + 1], enumerable: true, writable: true, configurable: true });
       else result[key] = pending[i + 1];

@@ -40,6 +40,21 @@ export function entryOf(loc: ContainerLoc, key: string): EntryLoc | undefined {
  */
 export const MAX_DEPTH = 1000;
 
+/** The largest array index: JavaScript keeps such a key with an object's elements, as it keeps "200", not its properties. */
+const FARTHEST_INDEX = 2 ** 32 - 2;
+
+/**
+ * Makes V8 keep the index keys of `mapping` ("200", "404": a responses object's status codes) in a small dictionary.
+ * Otherwise it keeps them in an array as long as the largest key (about 600 slots for a "500"), which every
+ * `Object.keys` walks whole and every garbage collection copies. One key that far out makes the dictionary, which then
+ * stays one: the parsers call this before storing a key that starts with a digit.
+ */
+export function keepIndexKeysSparse(mapping: object): void {
+  const elements = mapping as Record<number, unknown>;
+  elements[FARTHEST_INDEX] = null;
+  delete elements[FARTHEST_INDEX];
+}
+
 /** Locations of every container, keyed by the parsed object itself (aliases share their anchor's entry). */
 export interface LocationMap {
   get(container: object): ContainerLoc | undefined;

@@ -1,5 +1,5 @@
 import * as jsYaml from 'js-yaml';
-import { LocationTable, MAX_DEPTH, type ParsedText } from './source';
+import { keepIndexKeysSparse, LocationTable, MAX_DEPTH, type ParsedText } from './source';
 
 /**
  * A one-pass reader for the YAML that API descriptions are written in: block and flow collections, plain, quoted and
@@ -59,6 +59,7 @@ function hasNonPrintable(text: string): boolean {
   return false;
 }
 
+function isDigit(c: number): boolean { return c >= 0x30 && c <= 0x39; }
 function isWhiteSpace(c: number): boolean { return c === SPACE || c === TAB; }
 function isWsOrEol(c: number): boolean { return c === SPACE || c === TAB || c === LF || c === CR; }
 function isFlowIndicator(c: number): boolean {
@@ -551,6 +552,7 @@ class Reader {
    */
   private storeEntry(mapping: Record<string, unknown>, key: string, keyStart: number, keyEnd: number, hasValue: boolean): void {
     if (key === '__proto__' || Object.prototype.hasOwnProperty.call(mapping, key)) giveUp();
+    if (isDigit(key.charCodeAt(0))) keepIndexKeysSparse(mapping);
     mapping[key] = this.result;
     if (hasValue) this.addPending(key, keyStart, keyEnd, this.start, this.end);
     else this.addPending(key, keyStart, keyEnd, keyStart, keyEnd);
