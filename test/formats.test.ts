@@ -203,6 +203,25 @@ test('json and sarif: the report is one line, even when a message holds line bre
   assert.equal((JSON.parse(sarif) as { runs: { results: { message: { text: string } }[] }[] }).runs[0].results[0].message.text, message);
 });
 
+test('json: the report writes every finding as the contract orders its fields, and an object findings share once', () => {
+  let reads = 0;
+  // an operation and a related place that many findings of a shared schema list: the analysis gives one object each
+  const operation = { method: 'GET', get path() { reads++; return '/users'; } };
+  const related = { file: 'openapi.yaml', range: { start: { line: 9, character: 4 }, end: { line: 9, character: 7 } }, message: 'GET /users returns it' };
+  const fixes = [{ title: 'Close it', kind: 'safe' as const, edits: [{ file: 'openapi.yaml', range: related.range, newText: 'additionalProperties: false' }] }];
+  const findings = [
+    finding({ operations: [operation], related: [related], fixes }),
+    finding({ operations: [operation, { method: 'POST', path: '/users' }], related: [related, related], message: 'del \u007f, bidi \u202e', suppressed: { kind: 'inSource', justification: 'by design' } }),
+  ];
+  const json = formatJson(review(findings));
+  assert.equal(reads, 1, 'the shared operation is written once');
+  const { findings: written } = JSON.parse(json) as { findings: Finding[] };
+  const contract = ({ anchor: _anchor, path: _path, ...fields }: Finding) => fields;
+  assert.deepEqual(written, findings.map(contract));
+  const expected = (f: Finding) => JSON.stringify(contract(f)).replace(/[\u007f\u202e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  assert.ok(json.startsWith(`{"version":1,"findings":[${findings.map(expected).join(',')}],"problems":[]`), json);
+});
+
 test('text: the short lists show ten entries, then how many more', () => {
   const gone = Array.from({ length: 12 }, (_, i) => finding({ anchor: `/gone/${i}`, message: `gone ${i}` }));
   const out = formatText(compareWithBase(review([]), mergeBase(gone)), { color: false });

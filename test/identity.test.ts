@@ -55,3 +55,10 @@ test('compare counts identities: two findings with one identity in head against 
   assert.deepEqual(added.map((x) => x.message), ['two']);
   assert.deepEqual(fixed, []);
 });
+
+test('the findings about one operation share one reference to it, which a report writes once', async () => {
+  const about = (await findings(doc(''))).filter((f) => f.operations.length === 1 && f.operations[0].path === '/users/{id}');
+  assert.ok(about.length > 2, `${about.length} findings about GET /users/{id}`);
+  assert.deepEqual(about[0].operations[0], { method: 'GET', path: '/users/{id}' });
+  for (const finding of about) assert.equal(finding.operations[0], about[0].operations[0], finding.ruleId);
+});

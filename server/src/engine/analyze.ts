@@ -215,6 +215,14 @@ function runChecks(
     if (!place) relatedPlaces.set(rel, (place = Places.of(rel, rel.message)));
     return place;
   };
+  // one reference per operation, shared by every finding about it (a report writes it once)
+  const operationRefs = new Map<Operation, OperationRef>();
+  const refOf = (op: Operation | OperationRef): OperationRef => {
+    if (isOperationRef(op)) return op;
+    let ref = operationRefs.get(op);
+    if (!ref) operationRefs.set(op, (ref = operationRef(op)));
+    return ref;
+  };
   const findings: Finding[] = [];
   const reading = <T>(check: Check, run: () => T): T => (reuse ? reuse.reading(check, run) : run());
   const texts = isCodePart(code) ? code.texts : new Map<string, string>();
@@ -244,7 +252,7 @@ function runChecks(
         }
         // a place reached by several operations keeps its most severe report whole: severity, message and fixes
         if (!created && SEVERITY_RANK[report.severity ?? check.meta.severity] < SEVERITY_RANK[draft.report.severity ?? check.meta.severity]) draft.report = report;
-        for (const op of report.operations ?? []) if (!draft.operations.has(op)) draft.operations.set(op, isOperationRef(op) ? op : operationRef(op));
+        for (const op of report.operations ?? []) if (!draft.operations.has(op)) draft.operations.set(op, refOf(op));
         for (const rel of report.related ?? []) draft.related.atPlace(relatedPlace(rel), () => locationOf(rel));
       },
     };

@@ -16,16 +16,61 @@ function contractFinding(f: Finding) {
  * the new ones, and `fixed`, `unchanged` (a count), `widened` and `base` (`--diff`) or `baseline` say the rest.
  */
 export function formatJson(review: Review): string {
-  const report = {
-    version: 1,
-    findings: review.findings.map(contractFinding),
+  const rest = {
     ...(review.changes ? comparison(review.changes) : {}),
     problems: review.problems,
     routes: (review.routes ?? []).map(routeEntry),
     summary: summarize(review),
   };
   // one line, as ESLint's json formatter writes: indentation would nearly double a large report's bytes
-  return `${printableJson(report)}\n`;
+  const report = new ReportText();
+  report.push('{"version":1,"findings":[');
+  review.findings.forEach((finding, i) => {
+    if (i > 0) report.push(',');
+    report.finding(finding);
+  });
+  report.push('],', printableJson(rest).slice(1), '\n');
+  return report.text();
+}
+
+/**
+ * The report's JSON, in pieces joined once at the end. Objects that many findings share are written once each: the
+ * analysis gives one object per operation reference and per related location, and a shared schema's findings list
+ * the same operations again and again.
+ */
+class ReportText {
+  private readonly pieces: string[] = [];
+  private readonly written = new Map<object, string>();
+
+  push(...pieces: string[]): void { this.pieces.push(...pieces); }
+
+  /**
+   * A finding as `printableJson(contractFinding(f))` writes it, with its operations and related entries written
+   * once: the contract's fields from `range` on are these, in this order.
+   */
+  finding(f: Finding): void {
+    const { operations, related, fixes, suppressed, ...head } = contractFinding(f);
+    this.push(printableJson(head).slice(0, -1), ',"operations":');
+    this.sharedList(operations);
+    this.push(',"related":');
+    this.sharedList(related);
+    this.push(',"fixes":', printableJson(fixes));
+    if (suppressed) this.push(',"suppressed":', printableJson(suppressed));
+    this.push('}');
+  }
+
+  text(): string { return this.pieces.join(''); }
+
+  private sharedList(values: readonly object[]): void {
+    const pieces = this.pieces;
+    pieces.push('[');
+    values.forEach((value, i) => {
+      let json = this.written.get(value);
+      if (json === undefined) this.written.set(value, (json = printableJson(value)));
+      pieces.push(i > 0 ? ',' : '', json);
+    });
+    pieces.push(']');
+  }
 }
 
 /** A route of the table, as CI and other tools read it: where it is registered and the chain in effect, in order. */
