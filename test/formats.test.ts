@@ -12,6 +12,7 @@ import { formatJson } from '../server/src/cli/formatters/json';
 import { formatMarkdown } from '../server/src/cli/formatters/markdown';
 import { formatSarif } from '../server/src/cli/formatters/sarif';
 import { formatText } from '../server/src/cli/formatters/text';
+import { reportBytes } from '../server/src/cli/review';
 import type { BaselineEntry, Review } from '../server/src/cli/report';
 import { sarifErrors } from './support/sarif-schema';
 
@@ -220,6 +221,22 @@ test('json: the report writes every finding as the contract orders its fields, a
   assert.deepEqual(written, findings.map(contract));
   const expected = (f: Finding) => JSON.stringify(contract(f)).replace(/[\u007f\u202e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   assert.ok(json.startsWith(`{"version":1,"findings":[${findings.map(expected).join(',')}],"problems":[]`), json);
+});
+
+test('a report is written as UTF-8, and ASCII held as UTF-16 (a spec quoted past Latin-1) is copied byte for byte', () => {
+  const ascii = '∑{"message":"GET /users returns it"}'.slice(1); // all ASCII, held as UTF-16
+  const encodings: unknown[] = [];
+  const from = Buffer.from;
+  Buffer.from = ((value: string, encoding?: BufferEncoding) => { encodings.push(encoding); return from(value, encoding); }) as typeof Buffer.from;
+  try {
+    assert.deepEqual(reportBytes(ascii), from(ascii, 'utf8'));
+    for (const text of ['{"message":"café"}', '{"message":"∑ and 😀"}', '{"message":"lone \ud800"}']) {
+      assert.deepEqual(reportBytes(text), from(text, 'utf8'), text);
+    }
+  } finally {
+    Buffer.from = from;
+  }
+  assert.deepEqual(encodings, ['latin1', 'utf8', 'utf8', 'utf8']);
 });
 
 test('text: the short lists show ten entries, then how many more', () => {
