@@ -12,6 +12,7 @@ import type { Check } from '../server/src/engine/checks/check';
 import type { Config } from '../server/src/engine/config';
 import type { Finding } from '../server/src/engine/types';
 import { privilegedName, sensitiveName } from '../server/src/engine/checks/data-exposure/knowledge';
+import { endsWithWords } from '../server/src/engine/checks/words';
 import { requestMassAssignment } from '../server/src/engine/checks/data-exposure/request-mass-assignment';
 import { responseSensitiveField } from '../server/src/engine/checks/data-exposure/response-sensitive-field';
 import { responseSharesRequestSchema } from '../server/src/engine/checks/data-exposure/response-shares-request-schema';
@@ -128,4 +129,12 @@ describe('privileged request names are matched on words', () => {
   for (const [name, privileged] of cases) {
     test(`${name}: ${privileged ? 'privileged' : 'not privileged'}`, () => assert.equal(privilegedName(name) !== undefined, privileged));
   }
+});
+
+test('names are matched on their last words, whole', () => {
+  assert.ok(endsWithWords(['user', 'api', 'key'], ['api', 'key']));
+  assert.ok(endsWithWords(['api', 'key'], ['api', 'key']));
+  assert.ok(!endsWithWords(['user', 'api', 'key'], ['user', 'key']));
+  assert.ok(!endsWithWords(['key'], ['api', 'key']), 'a tail longer than the name');
+  assert.ok(!endsWithWords(['key'], []), 'an empty tail matches nothing');
 });
