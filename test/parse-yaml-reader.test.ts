@@ -386,3 +386,18 @@ test('without js-yaml\'s implicit resolvers, the reader gives up instead of thro
     if (cached) require.cache[modulePath] = cached;
   }
 });
+
+test('words are typed as js-yaml types them, and only those of 4 or 5 letters are given to its resolvers', () => {
+  const types = (jsYaml.DEFAULT_SCHEMA as unknown as { compiledImplicit: { resolve(data: string): boolean }[] }).compiledImplicit;
+  const tried = new Set<string>();
+  const saved = types.map((type) => type.resolve);
+  types.forEach((type, i) => { type.resolve = (data) => { tried.add(data); return saved[i].call(type, data); }; });
+  const text = 'format: none\nnullable: true\nfields: [False, NULL, nulls, Falsely, t, TRUE]\n';
+  try {
+    assert.deepEqual(read(text)?.value, { format: 'none', nullable: true, fields: [false, null, 'nulls', 'Falsely', 't', true] });
+  } finally {
+    types.forEach((type, i) => { type.resolve = saved[i]; });
+  }
+  assert.deepEqual([...tried].sort(), ['False', 'NULL', 'TRUE', 'none', 'nulls', 'true']);
+  assertParity(text, 'words');
+});

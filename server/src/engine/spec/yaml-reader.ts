@@ -66,10 +66,17 @@ function isFlowIndicator(c: number): boolean {
   return c === COMMA || c === OPEN_BRACKET || c === CLOSE_BRACKET || c === OPEN_BRACE || c === CLOSE_BRACE;
 }
 
-/** Whether a plain scalar starting with `c` may resolve to something other than a string (cheaply rules out most). */
-function mayBeTyped(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || c === 0x7e /* ~ */ || c === 0x6e || c === 0x4e /* n N */ || c === 0x74 || c === 0x54 /* t T */
-    || c === 0x66 || c === 0x46 /* f F */ || c === PLUS || c === DASH || c === DOT || c === 0x3c /* < */;
+/**
+ * Whether a plain scalar may resolve to something other than a string (cheaply rules out most). Of the words, only
+ * null's and bool's are typed (`null`, `Null`, `NULL`, `true`, `True`, `TRUE`, `false`, `False`, `FALSE`): 4 or 5
+ * letters, so keys such as `name`, `type` or `format` are not even tried.
+ */
+function mayBeTyped(scalar: string): boolean {
+  const c = scalar.charCodeAt(0);
+  if (c === 0x6e || c === 0x4e /* n N */ || c === 0x74 || c === 0x54 /* t T */ || c === 0x66 || c === 0x46 /* f F */) {
+    return scalar.length === 4 || scalar.length === 5;
+  }
+  return (c >= 0x30 && c <= 0x39) || c === 0x7e /* ~ */ || c === PLUS || c === DASH || c === DOT || c === 0x3c /* < */;
 }
 
 /** js-yaml's one-character escapes in double-quoted scalars, by character code. */
@@ -273,7 +280,7 @@ class Reader {
   }
 
   private typed(scalar: string): unknown {
-    if (!mayBeTyped(scalar.charCodeAt(0))) return scalar;
+    if (!mayBeTyped(scalar)) return scalar;
     const types = this.types;
     for (let i = 0; i < types.length; i++) {
       const type = types[i];
