@@ -1,5 +1,5 @@
 import type { FileSet, SpecNode } from './load';
-import { child, entries, isObject, items } from './model';
+import { child, isObject } from './model';
 
 export interface SchemaVisit {
   /** The schema object, refs followed. */
@@ -55,19 +55,32 @@ export function walkSchemas(files: FileSet, start: SpecNode | undefined, visitor
     seen.add(schema.value);
     step.schema = schema;
     if (visitor(step) === 'skip') continue;
-    const pending: WalkStep[] = [];
-    for (const [name, prop] of entries(child(schema, 'properties'))) pending.push(new WalkStep(prop, step, name, schema));
-    const itemsNode = child(schema, 'items');
-    if (itemsNode) {
-      if (Array.isArray(itemsNode.value)) for (const item of items(itemsNode)) pending.push(new WalkStep(item, step));
-      else pending.push(new WalkStep(itemsNode, step));
+    // the parts go on the stack in source order, then are turned round: depth-first in source order
+    const first = stack.length;
+    const value = schema.value;
+    if (value.properties !== undefined) {
+      const properties = child(schema, 'properties')!;
+      if (isObject(properties.value)) for (const name of Object.keys(properties.value)) stack.push(new WalkStep(child(properties, name)!, step, name, schema));
     }
-    for (const key of COMPOSITIONS) for (const part of items(child(schema, key))) pending.push(new WalkStep(part, step));
-    const additional = child(schema, 'additionalProperties');
-    if (additional && isObject(additional.value)) pending.push(new WalkStep(additional, step));
-    // depth-first in source order
-    for (let i = pending.length - 1; i >= 0; i--) stack.push(pending[i]);
+    if (value.items !== undefined) {
+      const itemsNode = child(schema, 'items')!;
+      if (Array.isArray(itemsNode.value)) pushItems(stack, itemsNode, step);
+      else stack.push(new WalkStep(itemsNode, step));
+    }
+    for (const key of COMPOSITIONS) if (value[key] !== undefined) pushItems(stack, child(schema, key)!, step);
+    if (isObject(value.additionalProperties)) stack.push(new WalkStep(child(schema, 'additionalProperties')!, step));
+    for (let i = first, j = stack.length - 1; i < j; i++, j--) {
+      const swapped = stack[i];
+      stack[i] = stack[j];
+      stack[j] = swapped;
+    }
   }
+}
+
+/** The items of an array node, as steps from `from`; nothing for another value. */
+function pushItems(stack: WalkStep[], list: SpecNode, from: WalkStep): void {
+  const value = list.value;
+  if (Array.isArray(value)) for (let i = 0; i < value.length; i++) stack.push(new WalkStep(child(list, i)!, from));
 }
 
 /** The schema's `type`, as a list (3.1 allows several). */
