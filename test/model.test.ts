@@ -6,6 +6,7 @@ import { FileSet } from '../server/src/engine/spec/load';
 import { buildDocument, detectVersion } from '../server/src/engine/spec/model';
 import { parseYaml } from '../server/src/engine/spec/parse-yaml';
 import { SourceFile } from '../server/src/engine/spec/source';
+import { walkSchemas } from '../server/src/engine/spec/schema';
 import { diskReader, review } from './support/engine';
 
 const MULTI = join(__dirname, 'fixtures', '_model', 'multi');
@@ -117,4 +118,32 @@ test('version detection', () => {
   assert.equal(detectVersion({ openapi: 3.1 }), undefined);
   assert.equal(detectVersion({ asyncapi: '2.0.0' }), undefined);
   assert.equal(detectVersion(['openapi']), undefined);
+});
+
+test('a schema walk visits every schema once, depth first in source order, refs followed', async () => {
+  const text = [
+    'openapi: 3.0.3', 'info: { title: T, version: "1" }', 'paths: {}', 'components:', '  schemas:',
+    '    Pet:', '      type: object',
+    '      properties:', '        name: { type: string }', '        tags: { type: array, items: { $ref: "#/components/schemas/Tag" } }',
+    '        owner: { $ref: "#/components/schemas/Pet" }',
+    '      allOf: [{ properties: { id: { type: integer } } }, { $ref: "#/components/schemas/Tag" }]',
+    '      additionalProperties: { properties: { extra: { type: string } } }',
+    '    Tag: { properties: { label: { type: string } } }', '',
+  ].join('\n');
+  const files = new FileSet({ root: '/virtual' }, { read: (p) => (p === '/virtual/api.yaml' ? text : undefined) });
+  const file = (await files.load('/virtual/api.yaml'))!;
+  const pet = { file, value: (file.value as { components: { schemas: Record<string, unknown> } }).components.schemas.Pet, path: ['components', 'schemas', 'Pet'] };
+  const visits: string[] = [];
+  walkSchemas(files, pet, (visit) => { visits.push(`${visit.trail.join('.') || '(root)'} ${visit.schema.path.join('/')}`); });
+  assert.deepEqual(visits, [
+    '(root) components/schemas/Pet',
+    'name components/schemas/Pet/properties/name',
+    'tags components/schemas/Pet/properties/tags',
+    'tags components/schemas/Tag',
+    'tags.label components/schemas/Tag/properties/label',
+    '(root) components/schemas/Pet/allOf/0',
+    'id components/schemas/Pet/allOf/0/properties/id',
+    '(root) components/schemas/Pet/additionalProperties',
+    'extra components/schemas/Pet/additionalProperties/properties/extra',
+  ]);
 });
