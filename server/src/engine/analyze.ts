@@ -147,7 +147,10 @@ class Places<T> {
     return isCodeSite(site) ? placeOf(site.code.file, site.code.anchor) : site.at.parent ?? site.at.file;
   }
   private static slot(site: ReportSite, extra: string): string {
-    return isCodeSite(site) ? `\0\0${extra}` : `${String(site.at.key ?? '')}\0${site.part ?? 'key'}\0${extra}`;
+    if (isCodeSite(site)) return `\0\0${extra}`;
+    const key = String(site.at.key ?? '');
+    // most places are a key with nothing more: the key itself, a string that exists already (and knows its hash)
+    return (site.part ?? 'key') === 'key' && extra === '' ? key : `${key}\0${site.part ?? 'key'}\0${extra}`;
   }
   /** Where `site` (with `extra`) stands among the places, for `atPlace`. */
   static of(site: ReportSite, extra = ''): Place { return { owner: Places.owner(site), slot: Places.slot(site, extra) }; }
