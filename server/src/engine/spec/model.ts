@@ -39,13 +39,21 @@ export function child(node: SpecNode, key: string | number): SpecNode | undefine
 /** Entries of an object node as child nodes, in source order. */
 export function entries(node: SpecNode | undefined): [string, SpecNode][] {
   if (!node || !isObject(node.value)) return [];
-  return Object.keys(node.value).map((k) => [k, child(node, k)!]);
+  // loops rather than map callbacks here and in `items`: every walk of the model goes through them
+  const value = node.value;
+  const keys = Object.keys(value);
+  const list: [string, SpecNode][] = new Array(keys.length);
+  for (let i = 0; i < keys.length; i++) list[i] = [keys[i], new ChildNode(node.file, value[keys[i]], value, keys[i], node)];
+  return list;
 }
 
 /** Items of an array node as child nodes. */
 export function items(node: SpecNode | undefined): SpecNode[] {
   if (!node || !Array.isArray(node.value)) return [];
-  return node.value.map((_, i) => child(node, i)!);
+  const value = node.value;
+  const list: SpecNode[] = new Array(value.length);
+  for (let i = 0; i < value.length; i++) list[i] = new ChildNode(node.file, value[i], value, i, node);
+  return list;
 }
 
 /** A place in a spec: a key, or the value under it. */
