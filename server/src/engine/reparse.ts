@@ -262,8 +262,8 @@ class EditedLocations implements LocationMap {
   constructor(
     readonly before: LocationMap,
     /** Old offsets from here on move by `delta`: the end of the part in the old text. */
-    private readonly partEnd: number,
-    private readonly delta: number,
+    readonly partEnd: number,
+    readonly delta: number,
     private readonly part: LocationMap,
     private readonly partOffset: number,
     /** Copied containers, to the old containers they copy. */
@@ -312,7 +312,7 @@ class EditedLocations implements LocationMap {
       layer = below;
     }
     if (!found) return undefined;
-    const loc = offset === 0 && moves.every((m) => m.delta === 0) ? found : movedLoc(found, (at) => {
+    const loc = offset === 0 && !found.merged && unmoved(found.span, moves) ? found : movedLoc(found, (at) => {
       let moved = at + offset;
       for (let i = moves.length - 1; i >= 0; i--) if (moved >= moves[i].partEnd) moved += moves[i].delta;
       return moved;
@@ -320,6 +320,18 @@ class EditedLocations implements LocationMap {
     this.made.set(container, loc);
     return loc;
   }
+}
+
+/**
+ * Whether the changes in length of `moves` (applied from the last to the first) leave every offset of `span` as it is:
+ * none moves its start or its end, nor falls inside it (which would move the offsets after it and not those before).
+ */
+function unmoved(span: Span, moves: readonly EditedLocations[]): boolean {
+  for (let i = moves.length - 1; i >= 0; i--) {
+    const { partEnd, delta } = moves[i];
+    if (delta !== 0 && span.end >= partEnd) return false;
+  }
+  return true;
 }
 
 function movedLoc(loc: ContainerLoc, move: (at: number) => number): ContainerLoc {
