@@ -12,7 +12,8 @@ import { mayHoldAnchors } from '../server/src/engine/reuse';
 import { changedRegion } from '../server/src/engine/text-shift';
 import { parseJson } from '../server/src/engine/spec/parse-json';
 import { parseYaml } from '../server/src/engine/spec/parse-yaml';
-import type { ParsedText } from '../server/src/engine/spec/source';
+import { LineIndex, type ParsedText } from '../server/src/engine/spec/source';
+import { pick, random } from './support/random';
 import { corpusSpec } from './support/corpus';
 
 const parserOf = (path: string) => (path.endsWith('.json') ? parseJson : parseYaml);
@@ -212,3 +213,26 @@ for (const name of ['stripe-spec3.2023-09-12.yaml', 'github-api.github.com.2022-
     assert.ok(partial >= edits.length - 2, `${partial} of ${edits.length} edits parsed in part`);
   });
 }
+
+test('the line table of an edited text, made from the last one where the text changed, is the one a whole scan makes', () => {
+  const rng = random(7);
+  const alphabet = ['a', 'b', ' ', '\n', '\n', '\n\n'];
+  const piece = (n: number) => Array.from({ length: n }, () => pick(rng, alphabet)!).join('');
+  let text = piece(200);
+  let lines = new LineIndex(text);
+  for (let i = 0; i < 300; i++) {
+    const start = Math.floor(rng() * text.length);
+    const end = start + Math.floor(rng() * Math.min(20, text.length - start));
+    const next = text.slice(0, start) + piece(Math.floor(rng() * 12)) + text.slice(end);
+    const edited = lines.edited(next, changedRegion(text, next));
+    const whole = new LineIndex(next);
+    assert.equal(edited.lineCount(), whole.lineCount(), `edit ${i}`);
+    for (let offset = 0; offset <= next.length; offset++) assert.deepEqual(edited.position(offset), whole.position(offset), `edit ${i}, offset ${offset}`);
+    [text, lines] = [next, edited];
+  }
+  // carriage returns are left to a whole scan
+  const crlf = 'a: 1\r\nb: 2\r\n';
+  const longer = `${crlf}c: 3\r\n`;
+  const edited = new LineIndex(crlf).edited(longer, changedRegion(crlf, longer));
+  for (let offset = 0; offset <= longer.length; offset++) assert.deepEqual(edited.position(offset), new LineIndex(longer).position(offset), `offset ${offset}`);
+});

@@ -262,8 +262,8 @@ class EditedLocations implements LocationMap {
   constructor(
     readonly before: LocationMap,
     /** Old offsets from here on move by `delta`: the end of the part in the old text. */
-    private readonly partEnd: number,
-    private readonly delta: number,
+    readonly partEnd: number,
+    readonly delta: number,
     private readonly part: LocationMap,
     private readonly partOffset: number,
     /** Copied containers, to the old containers they copy. */
@@ -279,22 +279,59 @@ class EditedLocations implements LocationMap {
     return this.part.has(targetOf(container)) || this.ancestors.has(container) || this.before.has(container);
   }
 
+  /**
+   * A container's location: found in the nearest layer that knows it (its part, the location it made last, or the
+   * whole parse below every layer), moved once through the layers above that one. Only this layer keeps what it
+   * made: copies made in every layer passed, as each layer asking the next would, cost more than the lookups.
+   */
   get(container: object): ContainerLoc | undefined {
-    let loc = this.made.get(container);
-    if (loc) return loc;
-    const target = targetOf(container);
-    if (this.part.has(target)) {
-      const offset = this.partOffset;
-      loc = movedLoc(this.part.get(target)!, (at) => at + offset);
-    } else {
-      const old = this.before.get(this.ancestors.get(container) ?? container);
-      if (!old) return undefined;
-      const { partEnd, delta } = this;
-      loc = delta === 0 ? old : movedLoc(old, (at) => (at >= partEnd ? at + delta : at));
+    const made = this.made.get(container);
+    if (made) return made;
+    // the layers whose change in length applies, from this one down
+    const moves: EditedLocations[] = [];
+    let layer: EditedLocations = this;
+    let key = container;
+    let found: ContainerLoc | undefined;
+    let offset = 0;
+    for (;;) {
+      const target = targetOf(key);
+      if (layer.part.has(target)) {
+        found = layer.part.get(target);
+        offset = layer.partOffset;
+        break;
+      }
+      moves.push(layer);
+      key = layer.ancestors.get(key) ?? key;
+      const below = layer.before;
+      if (!(below instanceof EditedLocations)) {
+        found = below.get(key);
+        break;
+      }
+      found = below.made.get(key);
+      if (found) break;
+      layer = below;
     }
+    if (!found) return undefined;
+    const loc = offset === 0 && !found.merged && unmoved(found.span, moves) ? found : movedLoc(found, (at) => {
+      let moved = at + offset;
+      for (let i = moves.length - 1; i >= 0; i--) if (moved >= moves[i].partEnd) moved += moves[i].delta;
+      return moved;
+    });
     this.made.set(container, loc);
     return loc;
   }
+}
+
+/**
+ * Whether the changes in length of `moves` (applied from the last to the first) leave every offset of `span` as it is:
+ * none moves its start or its end, nor falls inside it (which would move the offsets after it and not those before).
+ */
+function unmoved(span: Span, moves: readonly EditedLocations[]): boolean {
+  for (let i = moves.length - 1; i >= 0; i--) {
+    const { partEnd, delta } = moves[i];
+    if (delta !== 0 && span.end >= partEnd) return false;
+  }
+  return true;
 }
 
 function movedLoc(loc: ContainerLoc, move: (at: number) => number): ContainerLoc {

@@ -152,7 +152,8 @@ export class Session {
       // a parse moved past documentation edits in place is of an older text
       if (!before.parsed || before.edited || this.cache.get(path, text)) continue;
       const parsed = reparse(path, before.text, before.parsed, text, region, before.anchors);
-      if (parsed) this.cache.set(path, text, parsed);
+      // the line table too is the last one's but where the text changed
+      if (parsed) this.cache.set(path, text, { ...parsed, lines: before.lines?.edited(text, region) });
     }
     return regions;
   }
@@ -219,7 +220,7 @@ export class Session {
       let now: InputFile;
       if (!before.anchors && editedInPlace(before.text, text, region, scalar)) {
         const edited = { ...scalar, end: scalar.end + region.newEnd - region.oldEnd };
-        now = { text, parsed: before.parsed, edited, anchors: false, lines: new LineIndex(text) };
+        now = { text, parsed: before.parsed, edited, anchors: false, lines: oldLines.edited(text, region) };
       } else {
         const file = await loader.load(path, undefined, text);
         const carried = file && loader.problems.length === 0 ? sameButUnreadProse(before.parsed.value, file.value, proseReads) : undefined;

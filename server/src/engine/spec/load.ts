@@ -132,7 +132,7 @@ export class FileSet {
     }
     const parsed = this.parse(absPath, text);
     if (!parsed) return undefined;
-    const file = new SourceFile(absPath, this.relative(absPath), text, parsed.value, parsed.locations);
+    const file = new SourceFile(absPath, this.relative(absPath), text, parsed.value, parsed.locations, parsed.lines);
     this.files.set(absPath, file);
     return file;
   }

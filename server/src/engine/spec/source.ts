@@ -184,7 +184,12 @@ class SequenceLoc implements ContainerLoc {
   get items(): Span[] { return (this.built ??= this.map.itemSpans(this.id)); }
 }
 
-export interface ParsedText { value: unknown; locations: LocationMap }
+export interface ParsedText {
+  value: unknown;
+  locations: LocationMap;
+  /** The text's line table, when made with the parse (of a text parsed in part: from the last text's, `LineIndex.edited`). */
+  lines?: LineIndex;
+}
 
 /**
  * Converts UTF-16 offsets to 0-based line/character positions, as LSP counts them: lines end at `\n`, `\r\n` or `\r`,
@@ -193,9 +198,17 @@ export interface ParsedText { value: unknown; locations: LocationMap }
  */
 export class LineIndex {
   private readonly starts: number[];
-  constructor(private readonly text: string) {
-    const starts = [text.charCodeAt(0) === 0xfeff ? 1 : 0];
-    if (!text.includes('\r')) {
+  /** Whether the text holds a carriage return (lines may end at `\r\n` or `\r`). */
+  private readonly returns: boolean;
+  /** `starts`: where the lines of a text without carriage returns start, when known (`edited`). */
+  constructor(private readonly text: string, starts?: number[]) {
+    this.returns = !starts && text.includes('\r');
+    if (starts) {
+      this.starts = starts;
+      return;
+    }
+    starts = [text.charCodeAt(0) === 0xfeff ? 1 : 0];
+    if (!this.returns) {
       // the common case: indexOf finds line feeds far faster than a loop over every character
       for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
     } else {
@@ -205,6 +218,24 @@ export class LineIndex {
       }
     }
     this.starts = starts;
+  }
+  /**
+   * The line table of `text`, which holds this table's text with `start` to `oldEnd` replaced by its own text up to
+   * `newEnd`: the lines before and after the change are this table's (moved), and only the changed text is read.
+   */
+  edited(text: string, { start, oldEnd, newEnd }: { start: number; oldEnd: number; newEnd: number }): LineIndex {
+    // line breaks of two characters, and a BOM, are left to a whole scan
+    if (this.returns || start === 0 || text.slice(start, newEnd).includes('\r')) return new LineIndex(text);
+    const old = this.starts;
+    const starts: number[] = [];
+    let i = 0;
+    // a line starts after its line break: those before the change stay
+    for (; i < old.length && old[i] <= start; i++) starts.push(old[i]);
+    for (let at = text.indexOf('\n', start); at !== -1 && at < newEnd; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+    while (i < old.length && old[i] - 1 < oldEnd) i++;
+    const delta = newEnd - oldEnd;
+    for (; i < old.length; i++) starts.push(old[i] + delta);
+    return new LineIndex(text, starts);
   }
   position(offset: number): Position {
     const starts = this.starts;
@@ -246,7 +277,10 @@ export class SourceFile {
     readonly text: string,
     readonly value: unknown,
     readonly locations: LocationMap,
-  ) {}
+    lines?: LineIndex,
+  ) {
+    this.lineIndex = lines;
+  }
 
   get lines(): LineIndex { return (this.lineIndex ??= new LineIndex(this.text)); }
 
