@@ -115,8 +115,11 @@ export interface Registration {
   order: Order;
 }
 
-/** What a route does to the links in effect for it, by link. */
-export type RouteOverrides = (link: LinkSource) => LinkOverride | undefined;
+/**
+ * What a route does to the links in effect for it, by link, as the routing of the analysis asking reads it (an entry
+ * kept from an earlier analysis is asked by a later one).
+ */
+export type RouteOverrides = (link: LinkSource, routing: Routing) => LinkOverride | undefined;
 
 /** What one framework contributes: how its routers are made, what their methods return, and what registrations mean. */
 export interface FrameworkExtractor {
@@ -596,6 +599,15 @@ export class Routing {
     this.add(view.router, { kind: 'mount', order, path: joinPaths(view.basePath, path), router, at });
   }
 
+  /**
+   * Adds again an entry (other than a mount) that an earlier analysis made on the router created at the same place,
+   * the very object: the framework knows it would make an equal one (its files and what it was read with are unchanged).
+   */
+  again(router: RouterNode, entry: Exclude<Entry, { kind: 'mount' }>): void {
+    if (entry.kind === 'use' && !entry.link.fixed) this.classify(entry.link.expr, entry.link.module, entry.link.runs);
+    this.add(router, entry);
+  }
+
   // ---- route facts ----
 
   /** Every route, read from the apps (routers nobody mounts) down through their mounts. */
@@ -661,7 +673,7 @@ const KEPT_ROUTES = new WeakMap<ts.Node, KeptRoute[]>();
  * and the files those import, read the same), the path above it, the links in effect above it (`aboveKey`), its
  * scope and whether an app mounts it.
  */
-interface WholeInputs { router: RouterNode; entries: readonly Entry[]; base: string; above: string; scope: LinkScope; mounted: boolean }
+interface WholeInputs { router: RouterNode; entries: readonly Entry[]; base: string; above: string; overridden: string; scope: LinkScope; mounted: boolean }
 
 /** A router read whole by an analysis: what it was read from, its routes with their records, and the links it leaked. */
 interface WholeRouter extends WholeInputs { names: string; routes: { node: ts.Node; route: KeptRoute }[]; leaked: Active[] }
@@ -673,7 +685,7 @@ function sameWhole(last: WholeRouter, now: WholeInputs, names: string): boolean 
   const a = last.router;
   const b = now.router;
   if (a.framework !== b.framework || a.kind !== b.kind || a.leaks !== b.leaks || last.base !== now.base || last.scope !== now.scope
-    || last.mounted !== now.mounted || last.names !== names || last.above !== now.above || last.entries.length !== now.entries.length) return false;
+    || last.mounted !== now.mounted || last.names !== names || last.above !== now.above || last.overridden !== now.overridden || last.entries.length !== now.entries.length) return false;
   for (let i = 0; i < now.entries.length; i++) if (last.entries[i] !== now.entries[i]) return false;
   return true;
 }
@@ -724,7 +736,8 @@ class RouteReader {
     const scope: LinkScope = stack.length === 0 && router.kind === 'app' ? 'global' : 'router';
     const entries = [...router.entries].sort((a, b) => compareOrder(a.order, b.order));
     // a router that mounts none is read as a whole: taken again whole while what it is read from is unchanged
-    const whole = entries.every((entry) => entry.kind !== 'mount') ? { router, entries, base, above: this.aboveKey(inherited), scope, mounted } : undefined;
+    const whole = entries.every((entry) => entry.kind !== 'mount')
+      ? { router, entries, base, above: this.aboveKey(inherited), overridden: this.overriddenKey(entries, inherited), scope, mounted } : undefined;
     const taken = whole && this.takeWhole(whole);
     if (taken) return taken;
     const first = this.routes.length;
@@ -775,6 +788,21 @@ class RouteReader {
     return key;
   }
 
+  /**
+   * How the routes among `entries` change the links in effect above them (a global guard skipped by `@Public()`
+   * routes), as compared between analyses: what a route does to a link depends on the link's code too, which the
+   * route's files need not import.
+   */
+  private overriddenKey(entries: readonly Entry[], inherited: readonly Active[]): string {
+    let key = '';
+    for (const entry of entries) {
+      if (entry.kind !== 'route' || !entry.overrides) continue;
+      for (const active of inherited) key += `${JSON.stringify(entry.overrides(active.link, this.routing)) ?? ''}\n`;
+      key += '\0';
+    }
+    return key;
+  }
+
   /** The routes of a router read whole by the last analysis, when it is read from the same things; the links it leaks then. */
   private takeWhole(now: WholeInputs): Active[] | undefined {
     const last = WHOLE_ROUTERS.get(now.router.created.node);
@@ -816,11 +844,11 @@ class RouteReader {
     const stages: number[] = [];
     for (const a of active) {
       if (!covers(a.pattern, path) || (a.methods && method !== 'ALL' && !a.methods.includes(method))) continue;
-      const link = this.link(a.link, a.scope, method, path, entry.overrides?.(a.link));
+      const link = this.link(a.link, a.scope, method, path, entry.overrides?.(a.link, this.routing));
       if (link) { links.push(link); stages.push(a.link.stage ?? 0); }
     }
     for (const source of entry.links) {
-      const link = this.link(source, 'route', method, path, entry.overrides?.(source));
+      const link = this.link(source, 'route', method, path, entry.overrides?.(source, this.routing));
       if (link) { links.push(link); stages.push(source.stage ?? 0); }
     }
     const chain = byStage(links, stages);
