@@ -291,10 +291,12 @@ export class Routing {
    * evaluation order change.
    */
   private replay(steps: readonly Step[], position: number, graph: ModuleGraph): void {
-    const moduleOf = (module: Module): Module => graph.modules.get(module.path)!;
-    const siteOf = (site: Site): Site => siteIn(graph, site);
+    // while every module the steps name is taken again as it was, their sites and links are the very objects
+    const moved = stepModules(steps).some((module) => graph.modules.get(module.path) !== module);
+    const moduleOf = (module: Module): Module => (moved ? graph.modules.get(module.path)! : module);
+    const siteOf = (site: Site): Site => (moved ? siteIn(graph, site) : site);
     const routerOf = (key: RouterKey) => this.router(key.framework, key.kind, siteOf(key.created), key);
-    const linkOf = (link: LinkSource): LinkSource => linkIn(graph, link);
+    const linkOf = (link: LinkSource): LinkSource => (moved ? linkIn(graph, link) : link);
     for (const step of steps) {
       if (step.kind === 'router') routerOf(step.router);
       else if (step.kind === 'classify') this.classifier.middleware(step.expr, moduleOf(step.module), step.runs && { expr: step.runs.expr, module: moduleOf(step.runs.module) });
@@ -308,7 +310,7 @@ export class Routing {
           router.entries.push(order === entry.order && link === entry.link ? entry : { ...entry, order, link });
         } else if (entry.kind === 'route') {
           const at = siteOf(entry.at);
-          const links = entry.links.map(linkOf);
+          const links = moved ? entry.links.map(linkOf) : entry.links;
           const handler = entry.handler && linkOf(entry.handler);
           const same = order === entry.order && at === entry.at && handler === entry.handler && links.every((link, i) => link === entry.links[i]);
           router.entries.push(same ? entry : { ...entry, order, at, links, ...(handler ? { handler } : {}) });
@@ -330,7 +332,7 @@ export class Routing {
   /** Adds an entry to a router, recording it. */
   private add(router: RouterNode, entry: Entry): void {
     router.entries.push(entry);
-    this.record({ kind: 'entry', router: keyOf(router), entry: entry.kind === 'mount' ? { ...entry, router: keyOf(entry.router) } : entry });
+    if (this.steps) this.record({ kind: 'entry', router: keyOf(router), entry: entry.kind === 'mount' ? { ...entry, router: keyOf(entry.router) } : entry });
   }
 
   /** Classifies a link as applied, recording it. */
@@ -477,14 +479,14 @@ export class Routing {
       this.byCreation.set(created.node, router);
       this.routers.push(router);
     }
-    this.record({ kind: 'router', router: keyOf(router) });
+    if (this.steps) this.record({ kind: 'router', router: keyOf(router) });
     return router;
   }
 
   private created(callee: Extract<Value, { kind: 'external' }>, call: ts.CallExpression | ts.NewExpression, module: Module): RouterView | undefined {
     const existing = this.byCreation.get(call);
     if (existing) {
-      this.record({ kind: 'router', router: keyOf(existing) });
+      if (this.steps) this.record({ kind: 'router', router: keyOf(existing) });
       return { router: existing, basePath: '' };
     }
     const names = exportNames(callee.path);
@@ -1053,6 +1055,38 @@ function importsAny(graph: ModuleGraph, packages: ReadonlySet<string>): boolean 
     for (const ref of module.refs.values()) if (ref.kind === 'package' && packages.has(ref.specifier)) return true;
   }
   return false;
+}
+
+/** The modules each list of steps names (where its routers are made, its sites, its links), found once per list. */
+const STEP_MODULES = new WeakMap<readonly Step[], readonly Module[]>();
+
+function stepModules(steps: readonly Step[]): readonly Module[] {
+  let modules = STEP_MODULES.get(steps);
+  if (modules) return modules;
+  const found = new Set<Module>();
+  const addLink = (link: LinkSource) => {
+    found.add(link.module).add(link.at.module);
+    if (link.runs) found.add(link.runs.module);
+  };
+  for (const step of steps) {
+    if (step.kind === 'classify') {
+      found.add(step.module);
+      if (step.runs) found.add(step.runs.module);
+      continue;
+    }
+    found.add(step.router.created.module);
+    if (step.kind === 'router') continue;
+    const { entry } = step;
+    if (entry.kind === 'use') addLink(entry.link);
+    else if (entry.kind === 'mount') found.add(entry.at.module).add(entry.router.created.module);
+    else {
+      found.add(entry.at.module);
+      entry.links.forEach(addLink);
+      if (entry.handler) addLink(entry.handler);
+    }
+  }
+  STEP_MODULES.set(steps, (modules = [...found]));
+  return modules;
 }
 
 function keyOf(router: RouterNode): RouterKey {
