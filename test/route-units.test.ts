@@ -192,6 +192,46 @@ test('a router that mounts none is taken whole after an edit elsewhere, and read
   assert.equal(named.after.find((route) => route.method === 'DELETE')!.chain.find((link) => link.name === 'checkCaller')!.kind, 'auth');
 });
 
+/** Counts the resolutions of each of `names` written in a file ending in `file`, while `run` runs. */
+async function resolutionsOf<T>(names: string[], file: string, run: () => Promise<T>): Promise<{ value: T; counts: Record<string, number> }> {
+  const { Resolver } = await import('../server/src/engine/code/resolve');
+  const original = Resolver.prototype.definition;
+  const counts = Object.fromEntries(names.map((name) => [name, 0]));
+  Resolver.prototype.definition = function (this: InstanceType<typeof Resolver>, ...args: Parameters<typeof original>) {
+    const name = args[0].getText();
+    if (name in counts && args[1].path.endsWith(file)) counts[name]++;
+    return original.apply(this, args);
+  };
+  try {
+    return { value: await run(), counts };
+  } finally {
+    Resolver.prototype.definition = original;
+  }
+}
+
+test('after an edit of a router, the app file that mounts it reads again the call that mounts it, not the others', async () => {
+  const { analyze } = await import('../server/src/engine/analyze');
+  const texts = new Map(Object.entries(ROUTERS).map(([file, text]) => [`${ROOT}/${file}`, text]));
+  const checks = CHECKS.filter((check) => check.meta.needs.includes('code'));
+  const session = new Session();
+  let last = (await session.analyze(request(texts, checks)))!;
+  const said = (result: AnalysisResult) => JSON.parse(JSON.stringify({ findings: result.findings, routes: result.routes, problems: result.problems }));
+  const step = async (file: string, edit: (text: string) => string) => {
+    texts.set(`${ROOT}/${file}`, edit(texts.get(`${ROOT}/${file}`)!));
+    const { value, counts } = await resolutionsOf(['orders', 'items'], APP_FILE, async () => (await session.analyze(request(texts, checks), last))!);
+    last = value;
+    assert.deepEqual(said(last.result), said(await analyze(request(texts, checks))), `after the edit of ${file}`);
+    return counts;
+  };
+  // the items router gains a route: the app's mount of items is read again, its mount of orders is taken as it was
+  const items = await step(ITEMS, (t) => t.replace("items.get('/'", "items.post('/', (_req, res) => { res.json({}); });\nitems.get('/'"));
+  assert.ok(items.items > 0 && items.orders === 0, JSON.stringify(items));
+  // the orders router is no longer a router: its mount is read again, and mounts nothing
+  const orders = await step('src/routes/orders.ts', (t) => t.replace('export const orders = Router();', 'export const orders = new Map();'));
+  assert.ok(orders.orders > 0 && orders.items === 0, JSON.stringify(orders));
+  assert.ok(!last.result.routes!.some((route) => route.file === 'src/routes/orders.ts' && route.mounted));
+});
+
 test('routes behind one guard that reads the same metadata of each share one link object; other metadata, another', async () => {
   const root = join(FIXTURES, 'nestjs', 'hardened');
   const { routes } = await analyzeRoutes({ root, files: codeFiles(root), reader: diskReader });

@@ -14,7 +14,7 @@ import { displayName, optedOut, type Classification, type Classifier } from './c
 import type { ChainLink, Framework, Handler, LinkKind, LinkScope, Reuse, Route } from './model';
 import type { HandlerFlow } from './flow/model';
 import { locate, type Module, type ModuleGraph } from './modules';
-import { ImportReach, modulesReaching, sameReach, type Reach } from './reach';
+import { changedFiles, ImportReach, modulesReaching, sameReach, type Reach } from './reach';
 import { declarationSite, exportNames, isFunctionNode, unwrap, type FunctionNode, type Resolver, type Value } from './resolve';
 import { covers, joinPaths, NOT_CONSTANT, underPrefix, type PathPattern } from './templates';
 
@@ -166,9 +166,11 @@ interface Active { link: LinkSource; pattern: PathPattern; methods?: readonly st
  * analysis after an edit elsewhere does not read the file's calls again (parses are kept between analyses, and with
  * them these nodes): when every router they met is of a framework whose registrations are entries only, it takes
  * again what they did (`steps`); otherwise it reads again only the calls that register something or pass a router
- * on, and skips the others (`inert`, most calls of an app: `res.json(...)`, a query).
+ * on, and skips the others (`inert`, most calls of an app: `res.json(...)`, a query). When the file and its imports
+ * read the same (the same `module`) but its closure does not, a call whose bindings reach none of the files that
+ * changed did what it did (an app's mounts of unchanged routers, after an edit of one of them).
  */
-const READ = new WeakMap<ts.SourceFile, { reach: Reach; inert: ReadonlySet<ts.CallExpression>; steps?: ModuleSteps }>();
+const READ = new WeakMap<ts.SourceFile, { module: Module; reach: Reach; inert: ReadonlySet<ts.CallExpression>; steps?: ModuleSteps }>();
 
 /** A router as a step names it: by the node that creates it, with what that creation made. */
 interface RouterKey { framework: Framework; kind: 'app' | 'router'; created: Site; prefix: string; leaks: boolean }
@@ -185,8 +187,14 @@ type Step =
   | { kind: 'entry'; router: RouterKey; entry: KeptEntry }
   | { kind: 'classify'; expr: ts.Expression; module: Module; runs?: { expr: ts.Expression; module: Module } };
 
-/** The steps of reading a module's calls: as registrations, then as calls that pass a router into a function. */
-interface ModuleSteps { direct: Step[]; included: Step[] }
+/**
+ * The steps of reading a module's calls: as registrations, then as calls that pass a router into a function; and
+ * those of reading each call as a registration.
+ */
+interface ModuleSteps { direct: Step[]; included: Step[]; calls: Map<ts.CallExpression, CallSteps> }
+
+/** What reading a call as a registration did: its steps, and, for a call read again as one passing a router on, whether it made a router. */
+interface CallSteps { steps: Step[]; passes?: { created: boolean } }
 
 export class Routing {
   readonly routers: RouterNode[] = [];
@@ -240,18 +248,35 @@ export class Routing {
         continue;
       }
       const skip = same ? before.inert : undefined;
-      const now = { candidates: [] as Candidate[], inert: new Set(skip), steps: { direct: [], included: [] } as ModuleSteps | undefined };
+      const last = !same && before?.module === module ? before : undefined;
+      const changed = last?.steps && changedFiles(last.reach, reach.of(module));
+      const now = { candidates: [] as Candidate[], inert: new Set(skip), steps: { direct: [], included: [], calls: new Map() } as ModuleSteps | undefined };
       read.set(module, now);
       this.steps = now.steps!.direct;
       this.guarded(module, () => {
         for (const call of module.calls) {
           if (skip?.has(call)) continue;
           const order = [position, orderPosition(call)];
+          const untouched = changed !== undefined && !this.reachesAny(call, module, changed);
+          if (untouched && last!.inert.has(call)) {
+            now.inert.add(call);
+            continue;
+          }
+          const kept = untouched ? last!.steps!.calls.get(call) : undefined;
+          if (kept) {
+            this.replayCall(kept, position, graph);
+            now.steps?.calls.set(call, kept);
+            if (kept.passes) now.candidates.push({ call, order, created: kept.passes.created });
+            continue;
+          }
+          const first = this.steps?.length ?? 0;
           const routers = this.routers.length;
-          if (this.registration(call, module, EMPTY_ENV, order, false)) continue;
+          const registered = this.registration(call, module, EMPTY_ENV, order, false);
           // a call whose reading made a router is read every time: when a router is made decides the routes' order
           const created = this.routers.length > routers;
-          if (call.arguments.length > 0) now.candidates.push({ call, order, created }); else if (!created) now.inert.add(call);
+          const passes = !registered && call.arguments.length > 0;
+          if (passes) now.candidates.push({ call, order, created }); else if (!registered && !created) now.inert.add(call);
+          if (this.steps) now.steps!.calls.set(call, { steps: this.steps.slice(first), ...(passes ? { passes: { created } } : {}) });
         }
       });
       if (!this.steps) now.steps = undefined;
@@ -278,7 +303,7 @@ export class Routing {
     }
     for (const [module, now] of read) {
       // a module whose reading failed part way is read whole next time
-      if (this.failed.has(module)) READ.delete(module.source); else READ.set(module.source, { reach: reach.of(module), inert: now.inert, steps: now.steps });
+      if (this.failed.has(module)) READ.delete(module.source); else READ.set(module.source, { module, reach: reach.of(module), inert: now.inert, steps: now.steps });
     }
     for (const extractor of this.extractors.values()) {
       if (!extractor.collectsFrom || importsAny(graph, extractor.collectsFrom)) extractor.collect?.(this, graph);
@@ -319,6 +344,31 @@ export class Routing {
         }
       }
     }
+  }
+
+  /** Does again what reading a call as a registration did, its steps joining those of the module being read. */
+  private replayCall(kept: CallSteps, position: number, graph: ModuleGraph): void {
+    const steps = this.steps;
+    this.steps = undefined;
+    this.replay(kept.steps, position, graph);
+    this.steps = steps;
+    steps?.push(...kept.steps);
+  }
+
+  /**
+   * Whether reading a call may read one of the files `changed`: the files its bindings lead to (directly, or through
+   * the declarations of its own module it names) and the files their imports reach.
+   */
+  private reachesAny(call: ts.CallExpression, module: Module, changed: ReadonlySet<string>): boolean {
+    const { graph } = this.resolver;
+    for (const file of boundFiles(call, module, this.resolver)) {
+      if (changed.has(file)) return true;
+      const target = graph.modules.get(file);
+      if (!target) continue;
+      const closure = this.reach!.of(target);
+      for (const path of changed) if (closure.has(path)) return true;
+    }
+    return false;
   }
 
   /** Records a step of the module being read; a router of a framework whose registrations are more than entries stops it. */
@@ -1055,6 +1105,46 @@ function importsAny(graph: ModuleGraph, packages: ReadonlySet<string>): boolean 
     for (const ref of module.refs.values()) if (ref.kind === 'package' && packages.has(ref.specifier)) return true;
   }
   return false;
+}
+
+/** The files each call's bindings lead to (`boundFiles`), by call, with the module they were found in. */
+const BOUND_FILES = new WeakMap<ts.CallExpression, { module: Module; files: readonly string[] }>();
+
+/**
+ * The project files the names in a call are bound to through imports and `require`s, directly or through the
+ * declarations of its module they name (their values, functions and classes, read whole): bindings are followed
+ * through imports only, so what reading the call reads lies in these files, the files their imports reach, and its
+ * own module.
+ */
+function boundFiles(call: ts.CallExpression, module: Module, resolver: Resolver): readonly string[] {
+  const known = BOUND_FILES.get(call);
+  if (known?.module === module) return known.files;
+  const files = new Set<string>();
+  const fileOf = (specifier: string) => {
+    const ref = module.refs.get(specifier);
+    if (ref?.kind === 'file') files.add(ref.path);
+  };
+  const seen = new Set<ts.Node>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node)) {
+      const declaration = resolver.declarationOf(node);
+      if (!declaration || seen.has(declaration)) return;
+      seen.add(declaration);
+      const binding = module.imports.get(declaration);
+      if (binding) fileOf(binding.specifier);
+      else if (declaration.getSourceFile() === module.source) visit(declaration);
+      return;
+    }
+    if (ts.isCallExpression(node)) {
+      const specifier = module.requires.get(node);
+      if (specifier !== undefined) fileOf(specifier);
+    }
+    node.forEachChild(visit);
+  };
+  visit(call);
+  const found = [...files];
+  BOUND_FILES.set(call, { module, files: found });
+  return found;
 }
 
 /** The modules each list of steps names (where its routers are made, its sites, its links), found once per list. */
