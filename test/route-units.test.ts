@@ -144,13 +144,13 @@ app.use('/items', items);
 const ITEMS = 'src/routes/items.ts';
 const APP_FILE = 'src/app.ts';
 
-/** Counts the classifications of `checkCaller` where `orders.ts` applies it, while `run` runs. */
-async function classificationsOfGuard<T>(run: () => Promise<T>): Promise<{ value: T; count: number }> {
+/** Counts the classifications of `name` where a file ending in `file` applies it, while `run` runs. */
+async function classificationsOf<T>(name: string, file: string, run: () => Promise<T>): Promise<{ value: T; count: number }> {
   const { Classifier } = await import('../server/src/engine/code/classify');
   const original = Classifier.prototype.middleware;
   let count = 0;
   Classifier.prototype.middleware = function (this: InstanceType<typeof Classifier>, ...args: Parameters<typeof original>) {
-    if (args[0].getText() === 'checkCaller' && args[1].path.endsWith('orders.ts')) count++;
+    if (args[0].getText() === name && args[1].path.endsWith(file)) count++;
     return original.apply(this, args);
   };
   try {
@@ -170,7 +170,7 @@ test('a router that mounts none is taken whole after an edit elsewhere, and read
   const step = async (file: string, edit: (text: string) => string, config?: { authMiddleware: string[] }) => {
     texts.set(`${ROOT}/${file}`, edit(texts.get(`${ROOT}/${file}`)!));
     const before = last.result.routes!.filter((route) => route.file === 'src/routes/orders.ts');
-    const { value, count } = await classificationsOfGuard(async () => (await session.analyze({ ...request(texts, checks), config }, last))!);
+    const { value, count } = await classificationsOf('checkCaller', 'orders.ts', async () => (await session.analyze({ ...request(texts, checks), config }, last))!);
     last = value;
     assert.deepEqual(said(last.result), said(await analyze({ ...request(texts, checks), config })), `after the edit of ${file}`);
     const after = last.result.routes!.filter((route) => route.file === 'src/routes/orders.ts');
@@ -192,6 +192,46 @@ test('a router that mounts none is taken whole after an edit elsewhere, and read
   assert.equal(named.after.find((route) => route.method === 'DELETE')!.chain.find((link) => link.name === 'checkCaller')!.kind, 'auth');
 });
 
+/** Counts the resolutions of each of `names` written in a file ending in `file`, while `run` runs. */
+async function resolutionsOf<T>(names: string[], file: string, run: () => Promise<T>): Promise<{ value: T; counts: Record<string, number> }> {
+  const { Resolver } = await import('../server/src/engine/code/resolve');
+  const original = Resolver.prototype.definition;
+  const counts = Object.fromEntries(names.map((name) => [name, 0]));
+  Resolver.prototype.definition = function (this: InstanceType<typeof Resolver>, ...args: Parameters<typeof original>) {
+    const name = args[0].getText();
+    if (name in counts && args[1].path.endsWith(file)) counts[name]++;
+    return original.apply(this, args);
+  };
+  try {
+    return { value: await run(), counts };
+  } finally {
+    Resolver.prototype.definition = original;
+  }
+}
+
+test('after an edit of a router, the app file that mounts it reads again the call that mounts it, not the others', async () => {
+  const { analyze } = await import('../server/src/engine/analyze');
+  const texts = new Map(Object.entries(ROUTERS).map(([file, text]) => [`${ROOT}/${file}`, text]));
+  const checks = CHECKS.filter((check) => check.meta.needs.includes('code'));
+  const session = new Session();
+  let last = (await session.analyze(request(texts, checks)))!;
+  const said = (result: AnalysisResult) => JSON.parse(JSON.stringify({ findings: result.findings, routes: result.routes, problems: result.problems }));
+  const step = async (file: string, edit: (text: string) => string) => {
+    texts.set(`${ROOT}/${file}`, edit(texts.get(`${ROOT}/${file}`)!));
+    const { value, counts } = await resolutionsOf(['orders', 'items'], APP_FILE, async () => (await session.analyze(request(texts, checks), last))!);
+    last = value;
+    assert.deepEqual(said(last.result), said(await analyze(request(texts, checks))), `after the edit of ${file}`);
+    return counts;
+  };
+  // the items router gains a route: the app's mount of items is read again, its mount of orders is taken as it was
+  const items = await step(ITEMS, (t) => t.replace("items.get('/'", "items.post('/', (_req, res) => { res.json({}); });\nitems.get('/'"));
+  assert.ok(items.items > 0 && items.orders === 0, JSON.stringify(items));
+  // the orders router is no longer a router: its mount is read again, and mounts nothing
+  const orders = await step('src/routes/orders.ts', (t) => t.replace('export const orders = Router();', 'export const orders = new Map();'));
+  assert.ok(orders.orders > 0 && orders.items === 0, JSON.stringify(orders));
+  assert.ok(!last.result.routes!.some((route) => route.file === 'src/routes/orders.ts' && route.mounted));
+});
+
 test('routes behind one guard that reads the same metadata of each share one link object; other metadata, another', async () => {
   const root = join(FIXTURES, 'nestjs', 'hardened');
   const { routes } = await analyzeRoutes({ root, files: codeFiles(root), reader: diskReader });
@@ -205,4 +245,124 @@ test('routes behind one guard that reads the same metadata of each share one lin
   assert.equal(noted.length, 1, 'the login route has its own limit');
   const plain = limits.filter((link) => link !== noted[0]);
   assert.ok(plain.length > 1 && plain.every((link) => link === plain[0]));
+});
+
+/**
+ * A NestJS app behind a global guard that `@Public()` routes skip: the orders controller applies a guard of its own at
+ * one route and makes another public; only the items controller and the global guard are edited.
+ */
+const NEST: Record<string, string> = {
+  'package.json': JSON.stringify({ name: 'desk', dependencies: { '@nestjs/common': '^11.0.0', '@nestjs/core': '^11.0.0' } }),
+  'src/main.ts': `import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+
+async function bootstrap() {
+  const app = await NestFactory.create(AppModule);
+  await app.listen(3000);
+}
+void bootstrap();
+`,
+  'src/auth/public.decorator.ts': `import { SetMetadata } from '@nestjs/common';
+
+export const IS_PUBLIC = 'isPublic';
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+`,
+  'src/auth/auth.guard.ts': `import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { IS_PUBLIC } from './public.decorator';
+
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
+    if (isPublic) return true;
+    if (!context.switchToHttp().getRequest().headers.authorization) throw new UnauthorizedException();
+    return true;
+  }
+}
+`,
+  'src/auth/owner.guard.ts': `import { CanActivate, Injectable } from '@nestjs/common';
+
+@Injectable()
+export class OwnerGuard implements CanActivate {
+  canActivate(): boolean {
+    return true;
+  }
+}
+`,
+  'src/orders/orders.controller.ts': `import { Controller, Delete, Get, Param, UseGuards } from '@nestjs/common';
+import { Public } from '../auth/public.decorator';
+import { OwnerGuard } from '../auth/owner.guard';
+
+@Controller('orders')
+export class OrdersController {
+  @Public()
+  @Get()
+  list() {
+    return [];
+  }
+
+  @UseGuards(OwnerGuard)
+  @Delete(':id')
+  remove(@Param('id') id: string) {
+    return { id };
+  }
+}
+`,
+  'src/orders/items.controller.ts': `import { Controller, Get } from '@nestjs/common';
+
+@Controller('items')
+export class ItemsController {
+  @Get()
+  list() {
+    return [];
+  }
+}
+`,
+  'src/orders/orders.module.ts': `import { Module } from '@nestjs/common';
+import { ItemsController } from './items.controller';
+import { OrdersController } from './orders.controller';
+
+@Module({ controllers: [OrdersController, ItemsController] })
+export class OrdersModule {}
+`,
+  'src/app.module.ts': `import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthGuard } from './auth/auth.guard';
+import { OrdersModule } from './orders/orders.module';
+
+@Module({ imports: [OrdersModule], providers: [{ provide: APP_GUARD, useClass: AuthGuard }] })
+export class AppModule {}
+`,
+};
+
+test('a NestJS controller is taken whole after an edit of another, and read again when what the global guard reads of its routes changes', async () => {
+  const { analyze } = await import('../server/src/engine/analyze');
+  const texts = new Map(Object.entries(NEST).map(([file, text]) => [`${ROOT}/${file}`, text]));
+  const checks = CHECKS.filter((check) => check.meta.needs.includes('code'));
+  const session = new Session();
+  let last = (await session.analyze(request(texts, checks)))!;
+  const said = (result: AnalysisResult) => JSON.parse(JSON.stringify({ findings: result.findings, routes: result.routes, problems: result.problems }));
+  const ORDERS = 'src/orders/orders.controller.ts';
+  const step = async (file: string, edit: (text: string) => string) => {
+    texts.set(`${ROOT}/${file}`, edit(texts.get(`${ROOT}/${file}`)!));
+    const before = last.result.routes!.filter((route) => route.file === ORDERS);
+    const { value, count } = await classificationsOf('OwnerGuard', ORDERS, async () => (await session.analyze(request(texts, checks), last))!);
+    last = value;
+    assert.deepEqual(said(last.result), said(await analyze(request(texts, checks))), `after the edit of ${file}`);
+    const after = last.result.routes!.filter((route) => route.file === ORDERS);
+    return { count, same: after.length === before.length && after.every((route, i) => route === before[i]), after };
+  };
+  // an edit of the other controller: the orders controller's routes are taken whole, its route's guard not classified again
+  const other = await step('src/orders/items.controller.ts', (t) => t.replace('@Get()', "@Get('all')"));
+  assert.deepEqual([other.count, other.same], [0, true]);
+  // the global guard no longer lets public routes through: the public route is read again, and authenticated
+  const guard = await step('src/auth/auth.guard.ts', (t) => t.replace('    if (isPublic) return true;\n', ''));
+  assert.ok(guard.count > 0 && !guard.same);
+  assert.ok(guard.after.every((route) => route.chain.some((link) => link.name === 'AuthGuard')));
+  // taken whole again once nothing above it changes
+  const again = await step('src/orders/items.controller.ts', (t) => t.replace("@Get('all')", "@Get('every')"));
+  assert.deepEqual([again.count, again.same], [0, true]);
 });

@@ -68,6 +68,17 @@ export function sameReach(a: Reach, b: Reach): boolean {
   return true;
 }
 
+/** The files whose entries two closures of one module differ in (present in one only, or read differently). */
+export function changedFiles(before: Reach, now: Reach): Set<string> {
+  const changed = new Set<string>();
+  for (const [path, was] of before) {
+    const is = now.get(path);
+    if (!is || is.source !== was.source || is.refs !== was.refs || is.skipped !== was.skipped) changed.add(path);
+  }
+  for (const path of now.keys()) if (!before.has(path)) changed.add(path);
+  return changed;
+}
+
 /** The modules that import one of `packages`, or import (through project files, cycles included) one that does. */
 export function modulesReaching(graph: ModuleGraph, packages: ReadonlySet<string>): Set<Module> {
   const importers = new Map<string, Module[]>();

@@ -14,7 +14,7 @@ import { displayName, optedOut, type Classification, type Classifier } from './c
 import type { ChainLink, Framework, Handler, LinkKind, LinkScope, Reuse, Route } from './model';
 import type { HandlerFlow } from './flow/model';
 import { locate, type Module, type ModuleGraph } from './modules';
-import { ImportReach, modulesReaching, sameReach, type Reach } from './reach';
+import { changedFiles, ImportReach, modulesReaching, sameReach, type Reach } from './reach';
 import { declarationSite, exportNames, isFunctionNode, unwrap, type FunctionNode, type Resolver, type Value } from './resolve';
 import { covers, joinPaths, NOT_CONSTANT, underPrefix, type PathPattern } from './templates';
 
@@ -115,8 +115,11 @@ export interface Registration {
   order: Order;
 }
 
-/** What a route does to the links in effect for it, by link. */
-export type RouteOverrides = (link: LinkSource) => LinkOverride | undefined;
+/**
+ * What a route does to the links in effect for it, by link, as the routing of the analysis asking reads it (an entry
+ * kept from an earlier analysis is asked by a later one).
+ */
+export type RouteOverrides = (link: LinkSource, routing: Routing) => LinkOverride | undefined;
 
 /** What one framework contributes: how its routers are made, what their methods return, and what registrations mean. */
 export interface FrameworkExtractor {
@@ -163,9 +166,11 @@ interface Active { link: LinkSource; pattern: PathPattern; methods?: readonly st
  * analysis after an edit elsewhere does not read the file's calls again (parses are kept between analyses, and with
  * them these nodes): when every router they met is of a framework whose registrations are entries only, it takes
  * again what they did (`steps`); otherwise it reads again only the calls that register something or pass a router
- * on, and skips the others (`inert`, most calls of an app: `res.json(...)`, a query).
+ * on, and skips the others (`inert`, most calls of an app: `res.json(...)`, a query). When the file and its imports
+ * read the same (the same `module`) but its closure does not, a call whose bindings reach none of the files that
+ * changed did what it did (an app's mounts of unchanged routers, after an edit of one of them).
  */
-const READ = new WeakMap<ts.SourceFile, { reach: Reach; inert: ReadonlySet<ts.CallExpression>; steps?: ModuleSteps }>();
+const READ = new WeakMap<ts.SourceFile, { module: Module; reach: Reach; inert: ReadonlySet<ts.CallExpression>; steps?: ModuleSteps }>();
 
 /** A router as a step names it: by the node that creates it, with what that creation made. */
 interface RouterKey { framework: Framework; kind: 'app' | 'router'; created: Site; prefix: string; leaks: boolean }
@@ -182,8 +187,14 @@ type Step =
   | { kind: 'entry'; router: RouterKey; entry: KeptEntry }
   | { kind: 'classify'; expr: ts.Expression; module: Module; runs?: { expr: ts.Expression; module: Module } };
 
-/** The steps of reading a module's calls: as registrations, then as calls that pass a router into a function. */
-interface ModuleSteps { direct: Step[]; included: Step[] }
+/**
+ * The steps of reading a module's calls: as registrations, then as calls that pass a router into a function; and
+ * those of reading each call as a registration.
+ */
+interface ModuleSteps { direct: Step[]; included: Step[]; calls: Map<ts.CallExpression, CallSteps> }
+
+/** What reading a call as a registration did: its steps, and, for a call read again as one passing a router on, whether it made a router. */
+interface CallSteps { steps: Step[]; passes?: { created: boolean } }
 
 export class Routing {
   readonly routers: RouterNode[] = [];
@@ -237,18 +248,35 @@ export class Routing {
         continue;
       }
       const skip = same ? before.inert : undefined;
-      const now = { candidates: [] as Candidate[], inert: new Set(skip), steps: { direct: [], included: [] } as ModuleSteps | undefined };
+      const last = !same && before?.module === module ? before : undefined;
+      const changed = last?.steps && changedFiles(last.reach, reach.of(module));
+      const now = { candidates: [] as Candidate[], inert: new Set(skip), steps: { direct: [], included: [], calls: new Map() } as ModuleSteps | undefined };
       read.set(module, now);
       this.steps = now.steps!.direct;
       this.guarded(module, () => {
         for (const call of module.calls) {
           if (skip?.has(call)) continue;
           const order = [position, orderPosition(call)];
+          const untouched = changed !== undefined && !this.reachesAny(call, module, changed);
+          if (untouched && last!.inert.has(call)) {
+            now.inert.add(call);
+            continue;
+          }
+          const kept = untouched ? last!.steps!.calls.get(call) : undefined;
+          if (kept) {
+            this.replayCall(kept, position, graph);
+            now.steps?.calls.set(call, kept);
+            if (kept.passes) now.candidates.push({ call, order, created: kept.passes.created });
+            continue;
+          }
+          const first = this.steps?.length ?? 0;
           const routers = this.routers.length;
-          if (this.registration(call, module, EMPTY_ENV, order, false)) continue;
+          const registered = this.registration(call, module, EMPTY_ENV, order, false);
           // a call whose reading made a router is read every time: when a router is made decides the routes' order
           const created = this.routers.length > routers;
-          if (call.arguments.length > 0) now.candidates.push({ call, order, created }); else if (!created) now.inert.add(call);
+          const passes = !registered && call.arguments.length > 0;
+          if (passes) now.candidates.push({ call, order, created }); else if (!registered && !created) now.inert.add(call);
+          if (this.steps) now.steps!.calls.set(call, { steps: this.steps.slice(first), ...(passes ? { passes: { created } } : {}) });
         }
       });
       if (!this.steps) now.steps = undefined;
@@ -275,7 +303,7 @@ export class Routing {
     }
     for (const [module, now] of read) {
       // a module whose reading failed part way is read whole next time
-      if (this.failed.has(module)) READ.delete(module.source); else READ.set(module.source, { reach: reach.of(module), inert: now.inert, steps: now.steps });
+      if (this.failed.has(module)) READ.delete(module.source); else READ.set(module.source, { module, reach: reach.of(module), inert: now.inert, steps: now.steps });
     }
     for (const extractor of this.extractors.values()) {
       if (!extractor.collectsFrom || importsAny(graph, extractor.collectsFrom)) extractor.collect?.(this, graph);
@@ -288,10 +316,12 @@ export class Routing {
    * evaluation order change.
    */
   private replay(steps: readonly Step[], position: number, graph: ModuleGraph): void {
-    const moduleOf = (module: Module): Module => graph.modules.get(module.path)!;
-    const siteOf = (site: Site): Site => siteIn(graph, site);
+    // while every module the steps name is taken again as it was, their sites and links are the very objects
+    const moved = stepModules(steps).some((module) => graph.modules.get(module.path) !== module);
+    const moduleOf = (module: Module): Module => (moved ? graph.modules.get(module.path)! : module);
+    const siteOf = (site: Site): Site => (moved ? siteIn(graph, site) : site);
     const routerOf = (key: RouterKey) => this.router(key.framework, key.kind, siteOf(key.created), key);
-    const linkOf = (link: LinkSource): LinkSource => linkIn(graph, link);
+    const linkOf = (link: LinkSource): LinkSource => (moved ? linkIn(graph, link) : link);
     for (const step of steps) {
       if (step.kind === 'router') routerOf(step.router);
       else if (step.kind === 'classify') this.classifier.middleware(step.expr, moduleOf(step.module), step.runs && { expr: step.runs.expr, module: moduleOf(step.runs.module) });
@@ -305,7 +335,7 @@ export class Routing {
           router.entries.push(order === entry.order && link === entry.link ? entry : { ...entry, order, link });
         } else if (entry.kind === 'route') {
           const at = siteOf(entry.at);
-          const links = entry.links.map(linkOf);
+          const links = moved ? entry.links.map(linkOf) : entry.links;
           const handler = entry.handler && linkOf(entry.handler);
           const same = order === entry.order && at === entry.at && handler === entry.handler && links.every((link, i) => link === entry.links[i]);
           router.entries.push(same ? entry : { ...entry, order, at, links, ...(handler ? { handler } : {}) });
@@ -314,6 +344,31 @@ export class Routing {
         }
       }
     }
+  }
+
+  /** Does again what reading a call as a registration did, its steps joining those of the module being read. */
+  private replayCall(kept: CallSteps, position: number, graph: ModuleGraph): void {
+    const steps = this.steps;
+    this.steps = undefined;
+    this.replay(kept.steps, position, graph);
+    this.steps = steps;
+    steps?.push(...kept.steps);
+  }
+
+  /**
+   * Whether reading a call may read one of the files `changed`: the files its bindings lead to (directly, or through
+   * the declarations of its own module it names) and the files their imports reach.
+   */
+  private reachesAny(call: ts.CallExpression, module: Module, changed: ReadonlySet<string>): boolean {
+    const { graph } = this.resolver;
+    for (const file of boundFiles(call, module, this.resolver)) {
+      if (changed.has(file)) return true;
+      const target = graph.modules.get(file);
+      if (!target) continue;
+      const closure = this.reach!.of(target);
+      for (const path of changed) if (closure.has(path)) return true;
+    }
+    return false;
   }
 
   /** Records a step of the module being read; a router of a framework whose registrations are more than entries stops it. */
@@ -327,7 +382,7 @@ export class Routing {
   /** Adds an entry to a router, recording it. */
   private add(router: RouterNode, entry: Entry): void {
     router.entries.push(entry);
-    this.record({ kind: 'entry', router: keyOf(router), entry: entry.kind === 'mount' ? { ...entry, router: keyOf(entry.router) } : entry });
+    if (this.steps) this.record({ kind: 'entry', router: keyOf(router), entry: entry.kind === 'mount' ? { ...entry, router: keyOf(entry.router) } : entry });
   }
 
   /** Classifies a link as applied, recording it. */
@@ -474,14 +529,14 @@ export class Routing {
       this.byCreation.set(created.node, router);
       this.routers.push(router);
     }
-    this.record({ kind: 'router', router: keyOf(router) });
+    if (this.steps) this.record({ kind: 'router', router: keyOf(router) });
     return router;
   }
 
   private created(callee: Extract<Value, { kind: 'external' }>, call: ts.CallExpression | ts.NewExpression, module: Module): RouterView | undefined {
     const existing = this.byCreation.get(call);
     if (existing) {
-      this.record({ kind: 'router', router: keyOf(existing) });
+      if (this.steps) this.record({ kind: 'router', router: keyOf(existing) });
       return { router: existing, basePath: '' };
     }
     const names = exportNames(callee.path);
@@ -596,6 +651,15 @@ export class Routing {
     this.add(view.router, { kind: 'mount', order, path: joinPaths(view.basePath, path), router, at });
   }
 
+  /**
+   * Adds again an entry (other than a mount) that an earlier analysis made on the router created at the same place,
+   * the very object: the framework knows it would make an equal one (its files and what it was read with are unchanged).
+   */
+  again(router: RouterNode, entry: Exclude<Entry, { kind: 'mount' }>): void {
+    if (entry.kind === 'use' && !entry.link.fixed) this.classify(entry.link.expr, entry.link.module, entry.link.runs);
+    this.add(router, entry);
+  }
+
   // ---- route facts ----
 
   /** Every route, read from the apps (routers nobody mounts) down through their mounts. */
@@ -661,7 +725,7 @@ const KEPT_ROUTES = new WeakMap<ts.Node, KeptRoute[]>();
  * and the files those import, read the same), the path above it, the links in effect above it (`aboveKey`), its
  * scope and whether an app mounts it.
  */
-interface WholeInputs { router: RouterNode; entries: readonly Entry[]; base: string; above: string; scope: LinkScope; mounted: boolean }
+interface WholeInputs { router: RouterNode; entries: readonly Entry[]; base: string; above: string; overridden: string; scope: LinkScope; mounted: boolean }
 
 /** A router read whole by an analysis: what it was read from, its routes with their records, and the links it leaked. */
 interface WholeRouter extends WholeInputs { names: string; routes: { node: ts.Node; route: KeptRoute }[]; leaked: Active[] }
@@ -673,7 +737,7 @@ function sameWhole(last: WholeRouter, now: WholeInputs, names: string): boolean 
   const a = last.router;
   const b = now.router;
   if (a.framework !== b.framework || a.kind !== b.kind || a.leaks !== b.leaks || last.base !== now.base || last.scope !== now.scope
-    || last.mounted !== now.mounted || last.names !== names || last.above !== now.above || last.entries.length !== now.entries.length) return false;
+    || last.mounted !== now.mounted || last.names !== names || last.above !== now.above || last.overridden !== now.overridden || last.entries.length !== now.entries.length) return false;
   for (let i = 0; i < now.entries.length; i++) if (last.entries[i] !== now.entries[i]) return false;
   return true;
 }
@@ -724,7 +788,8 @@ class RouteReader {
     const scope: LinkScope = stack.length === 0 && router.kind === 'app' ? 'global' : 'router';
     const entries = [...router.entries].sort((a, b) => compareOrder(a.order, b.order));
     // a router that mounts none is read as a whole: taken again whole while what it is read from is unchanged
-    const whole = entries.every((entry) => entry.kind !== 'mount') ? { router, entries, base, above: this.aboveKey(inherited), scope, mounted } : undefined;
+    const whole = entries.every((entry) => entry.kind !== 'mount')
+      ? { router, entries, base, above: this.aboveKey(inherited), overridden: this.overriddenKey(entries, inherited), scope, mounted } : undefined;
     const taken = whole && this.takeWhole(whole);
     if (taken) return taken;
     const first = this.routes.length;
@@ -775,6 +840,21 @@ class RouteReader {
     return key;
   }
 
+  /**
+   * How the routes among `entries` change the links in effect above them (a global guard skipped by `@Public()`
+   * routes), as compared between analyses: what a route does to a link depends on the link's code too, which the
+   * route's files need not import.
+   */
+  private overriddenKey(entries: readonly Entry[], inherited: readonly Active[]): string {
+    let key = '';
+    for (const entry of entries) {
+      if (entry.kind !== 'route' || !entry.overrides) continue;
+      for (const active of inherited) key += `${JSON.stringify(entry.overrides(active.link, this.routing)) ?? ''}\n`;
+      key += '\0';
+    }
+    return key;
+  }
+
   /** The routes of a router read whole by the last analysis, when it is read from the same things; the links it leaks then. */
   private takeWhole(now: WholeInputs): Active[] | undefined {
     const last = WHOLE_ROUTERS.get(now.router.created.node);
@@ -816,11 +896,11 @@ class RouteReader {
     const stages: number[] = [];
     for (const a of active) {
       if (!covers(a.pattern, path) || (a.methods && method !== 'ALL' && !a.methods.includes(method))) continue;
-      const link = this.link(a.link, a.scope, method, path, entry.overrides?.(a.link));
+      const link = this.link(a.link, a.scope, method, path, entry.overrides?.(a.link, this.routing));
       if (link) { links.push(link); stages.push(a.link.stage ?? 0); }
     }
     for (const source of entry.links) {
-      const link = this.link(source, 'route', method, path, entry.overrides?.(source));
+      const link = this.link(source, 'route', method, path, entry.overrides?.(source, this.routing));
       if (link) { links.push(link); stages.push(source.stage ?? 0); }
     }
     const chain = byStage(links, stages);
@@ -1025,6 +1105,78 @@ function importsAny(graph: ModuleGraph, packages: ReadonlySet<string>): boolean 
     for (const ref of module.refs.values()) if (ref.kind === 'package' && packages.has(ref.specifier)) return true;
   }
   return false;
+}
+
+/** The files each call's bindings lead to (`boundFiles`), by call, with the module they were found in. */
+const BOUND_FILES = new WeakMap<ts.CallExpression, { module: Module; files: readonly string[] }>();
+
+/**
+ * The project files the names in a call are bound to through imports and `require`s, directly or through the
+ * declarations of its module they name (their values, functions and classes, read whole): bindings are followed
+ * through imports only, so what reading the call reads lies in these files, the files their imports reach, and its
+ * own module.
+ */
+function boundFiles(call: ts.CallExpression, module: Module, resolver: Resolver): readonly string[] {
+  const known = BOUND_FILES.get(call);
+  if (known?.module === module) return known.files;
+  const files = new Set<string>();
+  const fileOf = (specifier: string) => {
+    const ref = module.refs.get(specifier);
+    if (ref?.kind === 'file') files.add(ref.path);
+  };
+  const seen = new Set<ts.Node>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node)) {
+      const declaration = resolver.declarationOf(node);
+      if (!declaration || seen.has(declaration)) return;
+      seen.add(declaration);
+      const binding = module.imports.get(declaration);
+      if (binding) fileOf(binding.specifier);
+      else if (declaration.getSourceFile() === module.source) visit(declaration);
+      return;
+    }
+    if (ts.isCallExpression(node)) {
+      const specifier = module.requires.get(node);
+      if (specifier !== undefined) fileOf(specifier);
+    }
+    node.forEachChild(visit);
+  };
+  visit(call);
+  const found = [...files];
+  BOUND_FILES.set(call, { module, files: found });
+  return found;
+}
+
+/** The modules each list of steps names (where its routers are made, its sites, its links), found once per list. */
+const STEP_MODULES = new WeakMap<readonly Step[], readonly Module[]>();
+
+function stepModules(steps: readonly Step[]): readonly Module[] {
+  let modules = STEP_MODULES.get(steps);
+  if (modules) return modules;
+  const found = new Set<Module>();
+  const addLink = (link: LinkSource) => {
+    found.add(link.module).add(link.at.module);
+    if (link.runs) found.add(link.runs.module);
+  };
+  for (const step of steps) {
+    if (step.kind === 'classify') {
+      found.add(step.module);
+      if (step.runs) found.add(step.runs.module);
+      continue;
+    }
+    found.add(step.router.created.module);
+    if (step.kind === 'router') continue;
+    const { entry } = step;
+    if (entry.kind === 'use') addLink(entry.link);
+    else if (entry.kind === 'mount') found.add(entry.at.module).add(entry.router.created.module);
+    else {
+      found.add(entry.at.module);
+      entry.links.forEach(addLink);
+      if (entry.handler) addLink(entry.handler);
+    }
+  }
+  STEP_MODULES.set(steps, (modules = [...found]));
+  return modules;
 }
 
 function keyOf(router: RouterNode): RouterKey {

@@ -17,7 +17,7 @@ import type { Module, ModuleGraph } from '../modules';
 import { isFunctionNode, propertyName, unwrap, type FunctionNode, type Value } from '../resolve';
 import { sameReach, type Reach } from '../reach';
 import {
-  EMPTY_ENV, linkIn, siteIn, type FrameworkExtractor, type LinkOverride, type LinkSource, type Order, type Registration, type RouterNode, type RouterView, type Routing, type Site,
+  EMPTY_ENV, linkIn, siteIn, type Entry, type FrameworkExtractor, type LinkOverride, type LinkSource, type Order, type Registration, type RouterNode, type RouterView, type Routing, type Site,
 } from '../routing';
 import { covers, EVERY_PATH, joinPaths, NOT_CONSTANT, toPattern, toTemplate } from '../templates';
 
@@ -107,10 +107,15 @@ const MODULES_READ = new WeakMap<ts.ClassLikeDeclaration, ModuleReading & { reac
 
 /**
  * What reading each controller class gave, with what it was read with: its module's import closure and the app's
- * paths with its module's path (`context`). Parses of unchanged files are kept between analyses, and with them these
- * classes: an edit of one controller reads that controller again, not the others.
+ * paths with its module's path (`context`), and the entries the last analysis made of it in `module`. Parses of
+ * unchanged files are kept between analyses, and with them these classes: an edit of one controller reads that
+ * controller again, not the others, and the others' entries are the very objects again (so that their routers can
+ * be taken whole).
  */
-const CONTROLLERS_READ = new WeakMap<ts.ClassLikeDeclaration, ControllerReading & { reach: Reach; context: string }>();
+const CONTROLLERS_READ = new WeakMap<ts.ClassLikeDeclaration, ControllerReading & { reach: Reach; context: string; made?: { module: Module; entries: Entry[] } }>();
+
+/** The reader of each analysis's routing: the overrides of kept entries are read by the analysis that asks. */
+const READERS = new WeakMap<Routing, NestReader>();
 
 const settings = new WeakMap<RouterNode, AppSettings>();
 
@@ -166,7 +171,9 @@ export const nestjs: FrameworkExtractor = {
   },
 
   collect(routing, graph) {
-    new NestReader(routing, graph).read();
+    const reader = new NestReader(routing, graph);
+    READERS.set(routing, reader);
+    reader.read();
   },
 };
 
@@ -425,16 +432,25 @@ class NestReader {
       CONTROLLERS_READ.set(cls, reading);
     }
     // links may be written in other modules: kept ones are moved to this analysis's modules
-    const view: RouterView = { router, basePath: '' };
-    for (const { order, link } of reading.guards) this.routing.use(view, order, EVERY_PATH, linkIn(this.graph, link));
-    for (const route of reading.routes) {
-      this.routing.route(view, route.order, {
-        method: route.method, path: route.path, at: { module, node: route.node },
-        links: route.links.length > 0 ? route.links.map((link) => linkIn(this.graph, link)) : route.links,
-        handler: { expr: route.name, module, at: { module, node: route.name } },
-        overrides: (link) => this.override(link, route.metadata),
-      });
+    const guards = reading.guards.map(({ order, link }) => ({ order, link: linkIn(this.graph, link) }));
+    const links = reading.routes.map((route) => (route.links.length > 0 ? route.links.map((link) => linkIn(this.graph, link)) : route.links));
+    const { made } = reading;
+    if (made?.module === module && guards.every((guard, i) => guard.link === reading.guards[i].link)
+      && links.every((list, i) => list === reading.routes[i].links || list.every((link, j) => link === reading.routes[i].links[j]))) {
+      for (const entry of made.entries) this.routing.again(router, entry as Exclude<Entry, { kind: 'mount' }>);
+      return router;
     }
+    const view: RouterView = { router, basePath: '' };
+    for (const { order, link } of guards) this.routing.use(view, order, EVERY_PATH, link);
+    reading.routes.forEach((route, i) => {
+      const { metadata } = route;
+      this.routing.route(view, route.order, {
+        method: route.method, path: route.path, at: { module, node: route.node }, links: links[i],
+        handler: { expr: route.name, module, at: { module, node: route.name } },
+        overrides: (link, routing) => READERS.get(routing)!.override(link, metadata),
+      });
+    });
+    reading.made = { module, entries: [...router.entries] };
     return router;
   }
 
