@@ -19,6 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { DidChangeTextDocumentNotification, DidOpenTextDocumentNotification } from 'vscode-languageserver-protocol/node';
 import { parseBenchArgs, usageExit } from './cli-options.mjs';
 import { startServer } from './lsp-client.mjs';
+import { PUBLIC_AWARE_AUTH_GUARD, PUBLIC_DECORATOR } from '../test/support/nest-auth.mjs';
 import { machine, measure, REPO_ROOT, RESULTS_DIR, summarize } from './measure.mjs';
 
 const OUR_CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
@@ -228,29 +229,8 @@ async function bootstrap(): Promise<void> {
 }
 void bootstrap();
 `,
-      'src/auth/public.decorator.ts': `import { SetMetadata } from '@nestjs/common';
-
-export const IS_PUBLIC = 'isPublic';
-export const Public = () => SetMetadata(IS_PUBLIC, true);
-`,
-      'src/auth/auth.guard.ts': `import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
-import { IS_PUBLIC } from './public.decorator';
-
-@Injectable()
-export class AuthGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
-
-  canActivate(context: ExecutionContext): boolean {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
-    const request = context.switchToHttp().getRequest<Request>();
-    const token = request.header('authorization')?.replace(/^Bearer /, '');
-    if (!token) throw new UnauthorizedException();
-    return true;
-  }
-}
-`,
+      'src/auth/public.decorator.ts': PUBLIC_DECORATOR,
+      'src/auth/auth.guard.ts': PUBLIC_AWARE_AUTH_GUARD,
     };
     const modules = [];
     for (let m = 0; m < MODULES; m++) {

@@ -16,6 +16,7 @@ import { Session, type Analysis } from '../server/src/engine/session';
 import { findingKey } from '../server/src/engine/identity';
 import type { AnalysisResult, FileReader } from '../server/src/engine/types';
 import { REQUIRE_USER } from './support/routes';
+import { PUBLIC_AWARE_AUTH_GUARD, PUBLIC_DECORATOR, PUBLIC_PASS } from './support/nest-auth.mjs';
 
 const ROOT = '/app';
 
@@ -261,27 +262,8 @@ async function bootstrap() {
 void bootstrap();
 `,
   'src/constants.ts': "export const REPORTS = 'reports';\n",
-  'src/auth/public.decorator.ts': `import { SetMetadata } from '@nestjs/common';
-
-export const IS_PUBLIC = 'isPublic';
-export const Public = () => SetMetadata(IS_PUBLIC, true);
-`,
-  'src/auth/auth.guard.ts': `import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import { IS_PUBLIC } from './public.decorator';
-
-@Injectable()
-export class AuthGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
-
-  canActivate(context: ExecutionContext): boolean {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
-    if (isPublic) return true;
-    if (!context.switchToHttp().getRequest().headers.authorization) throw new UnauthorizedException();
-    return true;
-  }
-}
-`,
+  'src/auth/public.decorator.ts': PUBLIC_DECORATOR,
+  'src/auth/auth.guard.ts': PUBLIC_AWARE_AUTH_GUARD,
   'src/reports/reports.controller.ts': `import { Controller, Delete, Get, Param } from '@nestjs/common';
 import { Public } from '../auth/public.decorator';
 import { REPORTS } from '../constants';
@@ -369,7 +351,7 @@ const NEST_APP_EDITS: [...FileEdit, boolean][] = [
   ['src/constants.ts', () => "export const REPORTS = 'daily-reports';\n", true],
   ['src/main.ts', (t) => t.replace("import { NestFactory, Reflector } from '@nestjs/core';", "import { NestFactory, Reflector } from '@nestjs/core';\nimport { VersioningType } from '@nestjs/common';")
     .replace("  app.setGlobalPrefix('api');", "  app.setGlobalPrefix('api');\n  app.enableVersioning({ type: VersioningType.URI, defaultVersion: '2' });"), true],
-  ['src/auth/auth.guard.ts', (t) => t.replace('    if (isPublic) return true;\n', ''), true],
+  ['src/auth/auth.guard.ts', (t) => t.replace(PUBLIC_PASS, ''), true],
   ['src/orders/orders.module.ts', () => NEST_APP['src/orders/orders.module.ts'], false],
   ['src/main.ts', () => NEST_APP['src/main.ts'], true],
   ['src/auth/auth.guard.ts', () => NEST_APP['src/auth/auth.guard.ts'], false],

@@ -14,6 +14,7 @@ import { Session } from '../server/src/engine/session';
 import type { AnalysisResult, FileReader } from '../server/src/engine/types';
 import { analyzeRoutes } from '../server/src/engine/code/index';
 import { FIXTURES, REQUIRE_USER, codeFiles, diskReader } from './support/routes';
+import { PUBLIC_AWARE_AUTH_GUARD, PUBLIC_DECORATOR, PUBLIC_PASS } from './support/nest-auth.mjs';
 
 const ROOT = '/app';
 
@@ -144,92 +145,95 @@ app.use('/items', items);
 const ITEMS = 'src/routes/items.ts';
 const APP_FILE = 'src/app.ts';
 
-/** Counts the classifications of `name` where a file ending in `file` applies it, while `run` runs. */
-async function classificationsOf<T>(name: string, file: string, run: () => Promise<T>): Promise<{ value: T; count: number }> {
-  const { Classifier } = await import('../server/src/engine/code/classify');
-  const original = Classifier.prototype.middleware;
-  let count = 0;
-  Classifier.prototype.middleware = function (this: InstanceType<typeof Classifier>, ...args: Parameters<typeof original>) {
-    if (args[0].getText() === name && args[1].path.endsWith(file)) count++;
+/**
+ * Counts, while `run` runs, the calls of `owner[method]` (a class's prototype) by the key `keyOf` gives their
+ * arguments; calls it gives no key are not counted.
+ */
+async function countCalls<A extends unknown[]>(owner: object, method: string, keyOf: (...args: A) => string | undefined, run: () => Promise<void>): Promise<Record<string, number>> {
+  const methods = owner as Record<string, (...args: A) => unknown>;
+  const original = methods[method];
+  const counts: Record<string, number> = {};
+  methods[method] = function (this: unknown, ...args: A) {
+    const key = keyOf(...args);
+    if (key !== undefined) counts[key] = (counts[key] ?? 0) + 1;
     return original.apply(this, args);
   };
   try {
-    return { value: await run(), count };
+    await run();
+    return counts;
   } finally {
-    Classifier.prototype.middleware = original;
+    methods[method] = original;
   }
+}
+
+type Named = { getText(): string };
+type InFile = { path: string };
+
+/** Counts the classifications of the middleware or guard `name` where a file ending in `file` applies it. */
+async function classificationsOf(name: string, file: string, run: () => Promise<void>): Promise<number> {
+  const { Classifier } = await import('../server/src/engine/code/classify');
+  const counts = await countCalls(Classifier.prototype, 'middleware', (node: Named, at: InFile) => (node.getText() === name && at.path.endsWith(file) ? name : undefined), run);
+  return counts[name] ?? 0;
+}
+
+/** Counts the resolutions of each name written in a file ending in `file`. */
+async function resolutionsOf(file: string, run: () => Promise<void>): Promise<Record<string, number>> {
+  const { Resolver } = await import('../server/src/engine/code/resolve');
+  return countCalls(Resolver.prototype, 'definition', (node: Named, at: InFile) => (at.path.endsWith(file) ? node.getText() : undefined), run);
+}
+
+/**
+ * An app analysed in one session and then edited a file at a time: each step analyses the edit while `counting`
+ * watches, asserts that the session's result equals a cold analysis's, and gives what was counted with the routes
+ * of the file `watched` before and after, and whether they are the very objects they were (the file taken whole).
+ */
+async function editedApp(files: Record<string, string>, watched: string) {
+  const { analyze } = await import('../server/src/engine/analyze');
+  const texts = new Map(Object.entries(files).map(([file, text]) => [`${ROOT}/${file}`, text]));
+  const checks = CHECKS.filter((check) => check.meta.needs.includes('code'));
+  const session = new Session();
+  let last = (await session.analyze(request(texts, checks)))!;
+  const said = (result: AnalysisResult) => JSON.parse(JSON.stringify({ findings: result.findings, routes: result.routes, problems: result.problems }));
+  const routesOfWatched = () => last.result.routes!.filter((route) => route.file === watched);
+  return async <C>(file: string, edit: (text: string) => string, counting: (run: () => Promise<void>) => Promise<C>, config?: { authMiddleware: string[] }) => {
+    texts.set(`${ROOT}/${file}`, edit(texts.get(`${ROOT}/${file}`)!));
+    const before = routesOfWatched();
+    const counted = await counting(async () => { last = (await session.analyze({ ...request(texts, checks), config }, last))!; });
+    assert.deepEqual(said(last.result), said(await analyze({ ...request(texts, checks), config })), `after the edit of ${file}`);
+    const after = routesOfWatched();
+    return { counted, after, same: after.length === before.length && after.every((route, i) => route === before[i]) };
+  };
 }
 
 test('a router that mounts none is taken whole after an edit elsewhere, and read again when the links above it change', async () => {
-  const { analyze } = await import('../server/src/engine/analyze');
-  const texts = new Map(Object.entries(ROUTERS).map(([file, text]) => [`${ROOT}/${file}`, text]));
-  const checks = CHECKS.filter((check) => check.meta.needs.includes('code'));
-  const session = new Session();
-  let last = (await session.analyze(request(texts, checks)))!;
-  const said = (result: AnalysisResult) => JSON.parse(JSON.stringify({ findings: result.findings, routes: result.routes, problems: result.problems }));
-  const step = async (file: string, edit: (text: string) => string, config?: { authMiddleware: string[] }) => {
-    texts.set(`${ROOT}/${file}`, edit(texts.get(`${ROOT}/${file}`)!));
-    const before = last.result.routes!.filter((route) => route.file === 'src/routes/orders.ts');
-    const { value, count } = await classificationsOf('checkCaller', 'orders.ts', async () => (await session.analyze({ ...request(texts, checks), config }, last))!);
-    last = value;
-    assert.deepEqual(said(last.result), said(await analyze({ ...request(texts, checks), config })), `after the edit of ${file}`);
-    const after = last.result.routes!.filter((route) => route.file === 'src/routes/orders.ts');
-    return { count, same: after.length === before.length && after.every((route, i) => route === before[i]), after };
-  };
+  const step = await editedApp(ROUTERS, 'src/routes/orders.ts');
+  const classified = (run: () => Promise<void>) => classificationsOf('checkCaller', 'orders.ts', run);
   // an edit of another router: the routes of orders.ts are taken whole, their middleware not classified again
-  const other = await step(ITEMS, (t) => t.replace("items.get('/'", "items.get('/all'"));
-  assert.deepEqual([other.count, other.same], [0, true]);
+  const other = await step(ITEMS, (t) => t.replace("items.get('/'", "items.get('/all'"), classified);
+  assert.deepEqual([other.counted, other.same], [0, true]);
   // a middleware applied above it: read again, the new link in every chain
-  const above = await step(APP_FILE, (t) => t.replace("app.use('/orders'", "app.use(express.json());\napp.use('/orders'"));
-  assert.ok(above.count > 0 && !above.same);
+  const above = await step(APP_FILE, (t) => t.replace("app.use('/orders'", "app.use(express.json());\napp.use('/orders'"), classified);
+  assert.ok(above.counted > 0 && !above.same);
   assert.ok(above.after.every((route) => route.chain.some((link) => link.name === 'express.json')));
   // taken whole again once nothing above it changes
-  const again = await step(ITEMS, (t) => t.replace("items.get('/all'", "items.get('/every'"));
-  assert.deepEqual([again.count, again.same], [0, true]);
+  const again = await step(ITEMS, (t) => t.replace("items.get('/all'", "items.get('/every'"), classified);
+  assert.deepEqual([again.counted, again.same], [0, true]);
   // the project names its own auth middleware: what the route's middleware is changes though no file does
-  const named = await step(ITEMS, (t) => t, { authMiddleware: ['checkCaller'] });
-  assert.ok(named.count > 0);
+  const named = await step(ITEMS, (t) => t, classified, { authMiddleware: ['checkCaller'] });
+  assert.ok(named.counted > 0);
   assert.equal(named.after.find((route) => route.method === 'DELETE')!.chain.find((link) => link.name === 'checkCaller')!.kind, 'auth');
 });
 
-/** Counts the resolutions of each of `names` written in a file ending in `file`, while `run` runs. */
-async function resolutionsOf<T>(names: string[], file: string, run: () => Promise<T>): Promise<{ value: T; counts: Record<string, number> }> {
-  const { Resolver } = await import('../server/src/engine/code/resolve');
-  const original = Resolver.prototype.definition;
-  const counts = Object.fromEntries(names.map((name) => [name, 0]));
-  Resolver.prototype.definition = function (this: InstanceType<typeof Resolver>, ...args: Parameters<typeof original>) {
-    const name = args[0].getText();
-    if (name in counts && args[1].path.endsWith(file)) counts[name]++;
-    return original.apply(this, args);
-  };
-  try {
-    return { value: await run(), counts };
-  } finally {
-    Resolver.prototype.definition = original;
-  }
-}
-
 test('after an edit of a router, the app file that mounts it reads again the call that mounts it, not the others', async () => {
-  const { analyze } = await import('../server/src/engine/analyze');
-  const texts = new Map(Object.entries(ROUTERS).map(([file, text]) => [`${ROOT}/${file}`, text]));
-  const checks = CHECKS.filter((check) => check.meta.needs.includes('code'));
-  const session = new Session();
-  let last = (await session.analyze(request(texts, checks)))!;
-  const said = (result: AnalysisResult) => JSON.parse(JSON.stringify({ findings: result.findings, routes: result.routes, problems: result.problems }));
-  const step = async (file: string, edit: (text: string) => string) => {
-    texts.set(`${ROOT}/${file}`, edit(texts.get(`${ROOT}/${file}`)!));
-    const { value, counts } = await resolutionsOf(['orders', 'items'], APP_FILE, async () => (await session.analyze(request(texts, checks), last))!);
-    last = value;
-    assert.deepEqual(said(last.result), said(await analyze(request(texts, checks))), `after the edit of ${file}`);
-    return counts;
-  };
+  const step = await editedApp(ROUTERS, 'src/routes/orders.ts');
+  const resolved = (run: () => Promise<void>) => resolutionsOf(APP_FILE, run);
   // the items router gains a route: the app's mount of items is read again, its mount of orders is taken as it was
-  const items = await step(ITEMS, (t) => t.replace("items.get('/'", "items.post('/', (_req, res) => { res.json({}); });\nitems.get('/'"));
-  assert.ok(items.items > 0 && items.orders === 0, JSON.stringify(items));
+  const items = await step(ITEMS, (t) => t.replace("items.get('/'", "items.post('/', (_req, res) => { res.json({}); });\nitems.get('/'"), resolved);
+  assert.ok(items.counted.items > 0 && !items.counted.orders, JSON.stringify(items.counted));
   // the orders router is no longer a router: its mount is read again, and mounts nothing
-  const orders = await step('src/routes/orders.ts', (t) => t.replace('export const orders = Router();', 'export const orders = new Map();'));
-  assert.ok(orders.orders > 0 && orders.items === 0, JSON.stringify(orders));
-  assert.ok(!last.result.routes!.some((route) => route.file === 'src/routes/orders.ts' && route.mounted));
+  const orders = await step('src/routes/orders.ts', (t) => t.replace('export const orders = Router();', 'export const orders = new Map();'), resolved);
+  assert.ok(orders.counted.orders > 0 && !orders.counted.items, JSON.stringify(orders.counted));
+  assert.ok(!orders.after.some((route) => route.mounted));
 });
 
 test('routes behind one guard that reads the same metadata of each share one link object; other metadata, another', async () => {
@@ -262,27 +266,8 @@ async function bootstrap() {
 }
 void bootstrap();
 `,
-  'src/auth/public.decorator.ts': `import { SetMetadata } from '@nestjs/common';
-
-export const IS_PUBLIC = 'isPublic';
-export const Public = () => SetMetadata(IS_PUBLIC, true);
-`,
-  'src/auth/auth.guard.ts': `import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import { IS_PUBLIC } from './public.decorator';
-
-@Injectable()
-export class AuthGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
-
-  canActivate(context: ExecutionContext): boolean {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
-    if (isPublic) return true;
-    if (!context.switchToHttp().getRequest().headers.authorization) throw new UnauthorizedException();
-    return true;
-  }
-}
-`,
+  'src/auth/public.decorator.ts': PUBLIC_DECORATOR,
+  'src/auth/auth.guard.ts': PUBLIC_AWARE_AUTH_GUARD,
   'src/auth/owner.guard.ts': `import { CanActivate, Injectable } from '@nestjs/common';
 
 @Injectable()
@@ -339,30 +324,16 @@ export class AppModule {}
 };
 
 test('a NestJS controller is taken whole after an edit of another, and read again when what the global guard reads of its routes changes', async () => {
-  const { analyze } = await import('../server/src/engine/analyze');
-  const texts = new Map(Object.entries(NEST).map(([file, text]) => [`${ROOT}/${file}`, text]));
-  const checks = CHECKS.filter((check) => check.meta.needs.includes('code'));
-  const session = new Session();
-  let last = (await session.analyze(request(texts, checks)))!;
-  const said = (result: AnalysisResult) => JSON.parse(JSON.stringify({ findings: result.findings, routes: result.routes, problems: result.problems }));
-  const ORDERS = 'src/orders/orders.controller.ts';
-  const step = async (file: string, edit: (text: string) => string) => {
-    texts.set(`${ROOT}/${file}`, edit(texts.get(`${ROOT}/${file}`)!));
-    const before = last.result.routes!.filter((route) => route.file === ORDERS);
-    const { value, count } = await classificationsOf('OwnerGuard', ORDERS, async () => (await session.analyze(request(texts, checks), last))!);
-    last = value;
-    assert.deepEqual(said(last.result), said(await analyze(request(texts, checks))), `after the edit of ${file}`);
-    const after = last.result.routes!.filter((route) => route.file === ORDERS);
-    return { count, same: after.length === before.length && after.every((route, i) => route === before[i]), after };
-  };
+  const step = await editedApp(NEST, 'src/orders/orders.controller.ts');
+  const classified = (run: () => Promise<void>) => classificationsOf('OwnerGuard', 'src/orders/orders.controller.ts', run);
   // an edit of the other controller: the orders controller's routes are taken whole, its route's guard not classified again
-  const other = await step('src/orders/items.controller.ts', (t) => t.replace('@Get()', "@Get('all')"));
-  assert.deepEqual([other.count, other.same], [0, true]);
+  const other = await step('src/orders/items.controller.ts', (t) => t.replace('@Get()', "@Get('all')"), classified);
+  assert.deepEqual([other.counted, other.same], [0, true]);
   // the global guard no longer lets public routes through: the public route is read again, and authenticated
-  const guard = await step('src/auth/auth.guard.ts', (t) => t.replace('    if (isPublic) return true;\n', ''));
-  assert.ok(guard.count > 0 && !guard.same);
+  const guard = await step('src/auth/auth.guard.ts', (t) => t.replace(PUBLIC_PASS, ''), classified);
+  assert.ok(guard.counted > 0 && !guard.same);
   assert.ok(guard.after.every((route) => route.chain.some((link) => link.name === 'AuthGuard')));
   // taken whole again once nothing above it changes
-  const again = await step('src/orders/items.controller.ts', (t) => t.replace("@Get('all')", "@Get('every')"));
-  assert.deepEqual([again.count, again.same], [0, true]);
+  const again = await step('src/orders/items.controller.ts', (t) => t.replace("@Get('all')", "@Get('every')"), classified);
+  assert.deepEqual([again.counted, again.same], [0, true]);
 });
