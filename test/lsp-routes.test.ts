@@ -259,6 +259,26 @@ describe('route code edits in the language server', () => {
     assert.ok(listed.routes.some((r) => r.path === '/orders/admin/{orderId}'), listed.routes.map((r) => r.path).join(', '));
   });
 
+  test('an edit that changes nothing in the files not open pushes nothing to them again', async () => {
+    const edited = uri('routes/search.ts');
+    const text = readFileSync(file('routes/search.ts'), 'utf8');
+    const note = (version: number) => {
+      client.change(edited, version, [{ range: positionRange(text, text.length), text: `// note ${version}\n` }]);
+      return client.waitForPush(edited, (_d, v) => v === version);
+    };
+    client.open(edited, text, 'typescript', 1);
+    await client.waitForPush(edited, (_d, v) => v === 1);
+    await note(2);
+    // the files of the app not open show what its analysis found there (pushed after the open file's, before the next version's)
+    const closed = [uri('routes/users.ts'), uri('middleware/authenticate.ts'), uri('app.ts')];
+    assert.ok(closed.every((u) => client.pushed.has(u)));
+    const before = client.history.length;
+    await note(3);
+    await note(4);
+    assert.deepEqual(client.history.slice(before).filter((p) => p.uri !== edited).map((p) => p.uri), []);
+    client.close(edited);
+  });
+
   test('a middleware file changed on disk is read again: the verdict of the routes of an open file follows it', async () => {
     const middleware = file('middleware/authenticate.ts');
     const original = readFileSync(middleware, 'utf8');

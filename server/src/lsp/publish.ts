@@ -5,6 +5,7 @@
  * its problems, pushed as they are.
  */
 import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { Connection, Diagnostic } from 'vscode-languageserver/node';
 import { toUri, withinLimit } from './convert';
 import type { OpenDocuments } from './open-documents';
@@ -78,10 +79,15 @@ export class Publisher {
 
   /** The diagnostics of a file its API's analysis reached: pushed unless the file is open to a client that pulls. */
   pushReviewed(file: string, diagnostics: Diagnostic[]): void {
-    // the same list again (a result confirmed, another file edited): nothing to send
-    if (this.reviewedFiles.get(file) === diagnostics && !this.open.has(file)) return;
+    const before = this.reviewedFiles.get(file);
     this.reviewedFiles.set(file, diagnostics);
-    if (!this.open.has(file) || !this.client.pull) this.send(file, diagnostics);
+    if (this.open.has(file)) {
+      if (!this.client.pull) this.send(file, diagnostics);
+      return;
+    }
+    // the same diagnostics again (a result confirmed, another file of its API edited): the client shows them already,
+    // and an edit of a route file would otherwise push every file of its app
+    if (before === undefined || !sameDiagnostics(before, diagnostics)) this.send(file, diagnostics);
   }
 
   /** Takes back what was pushed for a file not open: it shows its configuration problems only, if any. */
@@ -132,4 +138,11 @@ export class Publisher {
       this.send(file, []);
     }
   }
+}
+
+/** Whether two lists of diagnostics say the same: mostly the very objects, converted once per finding. */
+function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !isDeepStrictEqual(a[i], b[i])) return false;
+  return true;
 }

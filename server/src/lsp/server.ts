@@ -226,8 +226,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const shown = scope === 'workspace' || (scope === 'api' && read.some((file) => open.has(file)));
     const closed = (files: readonly string[]) => [...new Set(files)].filter((file) => !open.has(file));
     if (shown) {
-      publisher.refreshReviewed(closed(reported));
-      for (const file of closed(read)) publisher.pushReviewed(file, publisher.diagnosticsIn(file));
+      // each file once: those it read pushed, those it no longer reads brought up to date
+      const reached = closed(read);
+      const pushed = new Set(reached);
+      publisher.refreshReviewed(closed(reported).filter((file) => !pushed.has(file)));
+      for (const file of reached) publisher.pushReviewed(file, publisher.diagnosticsIn(file));
     } else if (rescoped) {
       for (const file of closed([...reported, ...read])) publisher.withdrawReviewed(file);
     } else {
