@@ -88,6 +88,35 @@ test('a file kept from disk is read again once it changes there, told or not', a
   assert.equal(await sensitive(), false);
 });
 
+test('a file missing from disk is missing until it is written there, told or not; a text read under a limit is not read under a smaller one', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'api-sentinel-worker-missing-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const spec = join(dir, 'openapi.yaml');
+  const schema = join(dir, 'schemas', 'account.yaml');
+  cpSync(ROOT, dir, { recursive: true });
+  const schemaText = readFileSync(schema, 'utf8');
+  rmSync(schema);
+  const worker = new AnalysisWorker(WORKER);
+  t.after(() => worker.dispose());
+  const problems = async (config = {}) => {
+    const outcome = await worker.analyze(dir, [spec], config).outcome;
+    assert.ok(outcome.kind === 'done');
+    return (outcome.result.answer as SentResult).problems.map((p) => p.code);
+  };
+  const missing = await problems();
+  assert.ok(missing.length > 0);
+  assert.deepEqual(await problems(), missing);
+  // no change announced: where nothing was, a file is
+  writeFileSync(schema, schemaText);
+  assert.deepEqual(await problems(), []);
+  // the texts read are more than 100 bytes: under that limit they are too large
+  assert.ok(Buffer.byteLength(schemaText) > 100);
+  assert.ok((await problems({ maxFileSizeMB: 100 / 1024 / 1024 })).includes('file-too-large'));
+  rmSync(schema);
+  worker.diskChanged(schema);
+  assert.deepEqual(await problems(), missing);
+});
+
 test('findings an edit only moved are sent as their new ranges, and the server rebuilds the result a full answer gives', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'api-sentinel-worker-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -16,22 +16,23 @@ const overlays = new Map<string, { text: string; version: number }>();
 let read = new Map<string, number>();
 
 /**
- * Texts read from disk, with the file's stamp then: read again once the stamp differs or the server says the file
- * changed (a watched-file event, its buffer closed), since a quick second write may keep the stamp. A route unit
- * reads hundreds of files per edit: checking their stamps costs a small part of reading them through the safe
- * access layer.
+ * What was read from disk (a text, or that no file is there), with the file's stamp then: read again once the stamp
+ * differs or the server says the file changed (a watched-file event, its buffer closed), since a quick second write
+ * may keep the stamp. A route unit reads hundreds of files per edit, and its module resolution tries paths where no
+ * file is: checking their stamps costs a small part of reading them through the safe access layer.
  */
-const disk = new Map<string, { root: string; maxBytes: number; stamp: string; text: string }>();
+const disk = new Map<string, { root: string; maxBytes: number; stamp: string; read: ReadResult }>();
 
 function readDisk(file: string, root: string, maxBytes: number): ReadResult {
   const stamp = fileStamp(file);
   const kept = disk.get(file);
-  if (stamp !== undefined && kept?.stamp === stamp && kept.root === root && kept.maxBytes === maxBytes) return kept.text;
+  // a text read whole under a limit is the text under a larger one; a missing file is missing under any
+  if (stamp !== undefined && kept?.stamp === stamp && kept.root === root && (typeof kept.read !== 'string' || kept.maxBytes <= maxBytes)) return kept.read;
   // stamped before reading: a write in between changes the stamp, and the next job reads the file again
-  const text = readTextFile(file, root, maxBytes);
-  if (typeof text === 'string' && stamp !== undefined) disk.set(file, { root, maxBytes, stamp, text });
+  const read = readTextFile(file, root, maxBytes);
+  if (stamp !== undefined && (typeof read === 'string' || read?.code === 'file-missing')) disk.set(file, { root, maxBytes, stamp, read });
   else disk.delete(file);
-  return text;
+  return read;
 }
 
 /** The files of the project at `root`: open buffers first (their versions noted), then the disk through the safe access layer. */

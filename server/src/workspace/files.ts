@@ -48,15 +48,19 @@ export function realFileInRoot(absPath: string, root: string): { real: string; s
   return { real, stats };
 }
 
+/** The stamp of a path where no file is: a module resolution tries many, and that none is there is a result too. */
+export const MISSING_STAMP = 'missing';
+
 /**
  * What tells a file's content apart without reading it: its device, inode, size and change times (in nanoseconds);
- * undefined when it cannot be seen. A file whose stamp is the same as when it was read still holds the text read,
- * unless it was written again within the file system's clock tick with the same size.
+ * `MISSING_STAMP` when nothing is there, undefined when it cannot be seen. A file whose stamp is the same as when it
+ * was read still holds the text read, unless it was written again within the file system's clock tick with the same size.
  */
 export function fileStamp(absPath: string): string | undefined {
   try {
-    const stats = statSync(absPath, { bigint: true });
-    return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`;
+    // no exception for a missing file: throwing one costs more than the stat
+    const stats = statSync(absPath, { bigint: true, throwIfNoEntry: false });
+    return stats ? `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}` : MISSING_STAMP;
   } catch {
     return undefined;
   }
