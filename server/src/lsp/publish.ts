@@ -22,7 +22,7 @@ export interface PublishSources {
 }
 
 export class Publisher {
-  /** The last diagnostics pushed per open file: the same list for the same version is not sent again. */
+  /** The last diagnostics pushed per open file: the same diagnostics for the same version are not sent again. */
   private readonly pushed = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
   /** What was pushed for a file not open (its API analysed, the workspace reviewed): pushed again when the file closes. */
   private readonly reviewedFiles = new Map<string, Diagnostic[]>();
@@ -67,7 +67,7 @@ export class Publisher {
       if (!wanted.has(file) || !this.upToDate(file, document.version)) continue;
       const diagnostics = this.diagnosticsIn(file);
       const last = this.pushed.get(file);
-      if (last && last.version === document.version && last.diagnostics === diagnostics) continue;
+      if (last && last.version === document.version && sameDiagnostics(last.diagnostics, diagnostics)) continue;
       this.pushed.set(file, { version: document.version, diagnostics });
       void this.connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: withinLimit(diagnostics) });
     }
