@@ -35,7 +35,8 @@ export class UnitAnalysis {
   /** Line tables of the buffers' texts, and moves from them to the current texts, made on first use. */
   private lines = new Map<string, LineIndex>();
   private shifts = new Map<string, { version: number; shift: Shift }>();
-  /** `inputs()` as a set, made on first use. */
+  /** `inputs()` and the same as a set, made on first use. */
+  private resolved?: string[];
   private read?: Set<string>;
   /**
    * The last good findings of files that do not parse now, as diagnostics marked out of date, moved to this
@@ -57,6 +58,7 @@ export class UnitAnalysis {
   confirmedBy(jobId: number, buffers: ReadonlyMap<string, OpenBuffer>, exact: boolean): UnitAnalysis {
     const analysis = new UnitAnalysis(jobId, this.root, { ...this.result, exact }, buffers);
     analysis.files = this.files;
+    analysis.resolved = this.resolved;
     analysis.lines = this.lines;
     analysis.shifts = this.shifts;
     analysis.stale = this.stale;
@@ -103,10 +105,10 @@ export class UnitAnalysis {
   }
 
   /** Every file it read, by absolute path. */
-  inputs(): string[] { return this.result.inputs.map((rel) => path.resolve(this.root, rel)); }
+  inputs(): readonly string[] { return (this.resolved ??= this.result.inputs.map((rel) => path.resolve(this.root, rel))); }
 
   /** Every file it shows diagnostics in: what it read, and the files whose last good findings it keeps. */
-  shownFiles(): string[] {
+  shownFiles(): readonly string[] {
     const read = this.inputs();
     return this.stale.size === 0 ? read : [...new Set([...read, ...this.stale.keys()])];
   }

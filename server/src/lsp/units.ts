@@ -33,6 +33,8 @@ export class UnitRegistry {
   private readonly dependents = new Map<string, Set<string>>();
   /** unit -> the files its last analysis read */
   private readonly inputs = new Map<string, readonly string[]>();
+  /** Each unit's entries as a set, made on first use: a route unit starts from hundreds of files, asked about one by one. */
+  private readonly entrySets = new WeakMap<AnalysisUnit, ReadonlySet<string>>();
   private workspaceFolders: string[] = [];
 
   get folders(): readonly string[] { return this.workspaceFolders; }
@@ -136,8 +138,14 @@ export class UnitRegistry {
   /** The units whose findings depend on `file`: those that read it, and the unit that starts from it. */
   reading(file: string): AnalysisUnit[] {
     const ids = new Set(this.dependents.get(file) ?? []);
-    for (const unit of this.units.values()) if (unit.entries.includes(file)) ids.add(unit.id);
+    for (const unit of this.units.values()) if (this.startsFrom(unit, file)) ids.add(unit.id);
     return [...ids].map((id) => this.units.get(id)!);
+  }
+
+  private startsFrom(unit: AnalysisUnit, file: string): boolean {
+    let entries = this.entrySets.get(unit);
+    if (!entries) this.entrySets.set(unit, (entries = new Set(unit.entries)));
+    return entries.has(file);
   }
 }
 
