@@ -69,26 +69,41 @@ function relativeTo<T, S, M = never>(
   items: T[], held: T[], key: (item: T) => string, send: (item: T) => S,
   moved?: (held: T, item: T, at: number, known: WeakMap<object, object>) => M | undefined,
 ): (number | M | S)[] {
-  let byKey: Map<string, number[]> | undefined;
   const known = new WeakMap<object, object>();
-  return items.map((item, index) => {
-    // most items stand where they stood in the last result: an edit changes few
-    if (index < held.length && sameData(held[index], item, known)) return index;
+  // most items stand where they stood in the last result: an edit changes few
+  const out: (number | M | S | undefined)[] = items.map((item, index) => (index < held.length && sameData(held[index], item, known) ? index : undefined));
+  // the others are looked up among the held items none took at their place
+  let byKey: Map<string, number[]> | undefined;
+  for (let index = 0; index < items.length; index++) {
+    if (out[index] !== undefined) continue;
     if (!byKey) {
       byKey = new Map();
-      held.forEach((h, i) => { const k = key(h); byKey!.set(k, [...(byKey!.get(k) ?? []), i]); });
-    }
-    const same = byKey.get(key(item));
-    const equal = same?.find((i) => sameData(held[i], item, known));
-    if (equal !== undefined) return equal;
-    if (moved && same) {
-      for (const i of same) {
-        const delta = moved(held[i], item, i, known);
-        if (delta) return delta;
+      for (let i = 0; i < held.length; i++) {
+        if (out[i] === i) continue;
+        const k = key(held[i]);
+        const same = byKey.get(k);
+        if (same) same.push(i); else byKey.set(k, [i]);
       }
     }
-    return send(item);
-  });
+    const item = items[index];
+    out[index] = lookUp(item, byKey.get(key(item)), held, known, moved) ?? send(item);
+  }
+  return out as (number | M | S)[];
+}
+
+/** The index of a held item equal to `item` among `same`, else what `moved` makes of one of them. */
+function lookUp<T, M>(
+  item: T, same: number[] | undefined, held: T[], known: WeakMap<object, object>,
+  moved: ((held: T, item: T, at: number, known: WeakMap<object, object>) => M | undefined) | undefined,
+): number | M | undefined {
+  if (!same) return undefined;
+  const equal = same.find((i) => sameData(held[i], item, known));
+  if (equal !== undefined || !moved) return equal;
+  for (const i of same) {
+    const delta = moved(held[i], item, i, known);
+    if (delta) return delta;
+  }
+  return undefined;
 }
 
 /** `item` as finding `at` of the held ones moved, when it differs from `held` only in its range and its related locations' ranges. */
