@@ -118,6 +118,8 @@ const CONTROLLERS_READ = new WeakMap<ts.ClassLikeDeclaration, ControllerReading 
 const READERS = new WeakMap<Routing, NestReader>();
 
 const settings = new WeakMap<RouterNode, AppSettings>();
+/** The paths of a controller no app mounts: its own. */
+const UNMOUNTED: AppSettings = { prefix: '', exclude: [] };
 
 function settingsOf(app: RouterNode): AppSettings {
   let found = settings.get(app);
@@ -254,6 +256,8 @@ class NestReader {
   /** What each applied guard is, once per link (every route behind a global guard asks about the same link). */
   private readonly linkFacts = new Map<LinkSource, GuardFacts | undefined>();
   private readonly controllers = new Map<ts.ClassLikeDeclaration, RouterNode>();
+  /** What a controller's reading depends on above it, by app and module path: once per module, not per controller. */
+  private readonly contexts = new Map<AppSettings, Map<string, string>>();
 
   constructor(private readonly routing: Routing, private readonly graph: ModuleGraph) {
     this.resolver = routing.resolver;
@@ -275,7 +279,7 @@ class NestReader {
     for (const module of this.graph.modules.values()) {
       this.routing.guarded(module, () => {
         for (const cls of syntaxOf(module).classes) {
-          if (!this.controllers.has(cls) && this.isController(cls, module)) this.controller(cls, module, { prefix: '', exclude: [] }, '');
+          if (!this.controllers.has(cls) && this.isController(cls, module)) this.controller(cls, module, UNMOUNTED, '');
         }
       });
     }
@@ -425,7 +429,7 @@ class NestReader {
     const router = this.routing.router('nestjs', 'router', { module, node: cls }, { leaks: false });
     this.controllers.set(cls, router);
     const reach = this.routing.reach!.of(module);
-    const context = JSON.stringify([app, modulePath]);
+    const context = this.contextOf(app, modulePath);
     let reading = CONTROLLERS_READ.get(cls);
     if (!reading || reading.context !== context || !sameReach(reading.reach, reach)) {
       reading = { ...this.readController(cls, module, app, modulePath), reach, context };
@@ -452,6 +456,14 @@ class NestReader {
     });
     reading.made = { module, entries: [...router.entries] };
     return router;
+  }
+
+  private contextOf(app: AppSettings, modulePath: string): string {
+    let byPath = this.contexts.get(app);
+    if (!byPath) this.contexts.set(app, (byPath = new Map()));
+    let context = byPath.get(modulePath);
+    if (context === undefined) byPath.set(modulePath, (context = JSON.stringify([app, modulePath])));
+    return context;
   }
 
   /** What a controller class registers: its guards and its routes. */
