@@ -35,17 +35,29 @@ export function isCodeFile(path: string): boolean {
   return hasCodeExtension(name) && !NOT_SOURCE.test(name);
 }
 
+/** A request's candidates, as `codeCandidates` reads them. */
+interface CandidateRequest { root: string; files: readonly string[]; explicit: ReadonlySet<string>; config: ResolvedConfig }
+
 /**
  * The code files among a request's candidates: route code outside installed packages and build output, included by
  * the configuration's globs. A file the user named is kept wherever it is, so that the analysis says why it skips
  * one in `dist/`.
  */
-export function codeCandidates(request: { root: string; files: readonly string[]; explicit: ReadonlySet<string>; config: ResolvedConfig }): string[] {
+export function codeCandidates(request: CandidateRequest): string[] {
+  return request.files.filter(isCandidateOf(request));
+}
+
+/** Whether a request has a code file among its candidates: the first one found answers. */
+export function hasCodeCandidates(request: CandidateRequest): boolean {
+  return request.files.some(isCandidateOf(request));
+}
+
+function isCandidateOf(request: CandidateRequest): (file: string) => boolean {
   const root = request.root.replace(/\\/g, '/');
-  return request.files.filter((file) => {
+  return (file) => {
     if (request.explicit.has(file)) return hasCodeExtension(file);
     const path = file.replace(/\\/g, '/');
     return isCodeFile(path) && !inFolder(root, path, NEVER_READ) && !inFolder(root, path, BUILD_OUTPUT)
       && isIncluded(relativeTo(root, path), request.config);
-  });
+  };
 }

@@ -11,13 +11,13 @@
 import type { Frontend, Suppressions } from '../frontend';
 import type { FileReader, Finding, Fix, Suppression } from '../types';
 import { SUPPRESSION_PLACEHOLDER } from '../spec/suppression';
-import { codeCandidates } from './files';
+import { codeCandidates, hasCodeCandidates } from './files';
 import { analyzeRoutes, DEFAULT_MAX_CODE_FILE_SIZE } from './index';
 import { groupApps, packageFolders, type CodePart } from './part';
 
 export const codeFrontend: Frontend<CodePart> = {
   need: 'code',
-  claims: (request) => codeCandidates(request).length > 0,
+  claims: hasCodeCandidates,
   async load(request) {
     const root = request.root.replace(/\\/g, '/').replace(/(.)\/+$/, '$1');
     // the texts read, so that suppressions are found and written without reading a file twice
