@@ -188,7 +188,10 @@ export class Session {
       // a part parsed again holds no anchor, nor did the text it was parsed from
       const spliced = parsed !== undefined && before?.parsed !== undefined && isSplicedFrom(parsed, before.parsed);
       const lines = loaded.get(file)?.lines;
-      files.set(file, { text, failure: failureOf(read), parsed, anchors: !spliced && text !== undefined && mayHoldAnchors(file, text), lines });
+      // a text read again unchanged and not parsed here (route code: hundreds per edit) is not searched again
+      const unchanged = parsed === undefined && before !== undefined && before.parsed === undefined && before.text === text;
+      const anchors = unchanged ? before.anchors : !spliced && text !== undefined && mayHoldAnchors(file, text);
+      files.set(file, { text, failure: failureOf(read), parsed, anchors, lines });
     }
     if (!reuse) return new SessionAnalysis(result, true, key, files, loaded.proseReads, fixes, undefined, undefined, routeFindings);
     // the documentation the kept checks read, carried from the last analysis
