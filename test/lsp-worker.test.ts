@@ -2,7 +2,7 @@
  * The analysis worker (the bundle `npm run build` writes) driven by the server's client in-process: a job reads the
  * buffers sent before it and no later ones, and says which versions it read.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,16 +63,20 @@ test('a worker that dies fails its job as a crash, and the next job gets a new w
   assert.equal(next.result.buffers.get(SPEC)?.version, 2);
 });
 
-test('a file kept from disk is read again once it changes there, told or not', async (t) => {
+/** A copy of the workspace on disk and a worker, both gone after the test. */
+function copiedWorkspace(t: TestContext) {
   const dir = mkdtempSync(join(tmpdir(), 'api-sentinel-worker-disk-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const spec = join(dir, 'openapi.yaml');
-  const schema = join(dir, 'schemas', 'account.yaml');
   cpSync(ROOT, dir, { recursive: true });
-  const schemaText = readFileSync(schema, 'utf8');
-  const withPassword = schemaText.replace('  name:\n', '  password:\n    type: string\n    maxLength: 64\n  name:\n');
   const worker = new AnalysisWorker(WORKER);
   t.after(() => worker.dispose());
+  return { dir, spec: join(dir, 'openapi.yaml'), schema: join(dir, 'schemas', 'account.yaml'), worker };
+}
+
+test('a file kept from disk is read again once it changes there, told or not', async (t) => {
+  const { dir, spec, schema, worker } = copiedWorkspace(t);
+  const schemaText = readFileSync(schema, 'utf8');
+  const withPassword = schemaText.replace('  name:\n', '  password:\n    type: string\n    maxLength: 64\n  name:\n');
   const sensitive = async () => {
     const outcome = await worker.analyze(dir, [spec], {}).outcome;
     assert.ok(outcome.kind === 'done');
@@ -89,15 +93,9 @@ test('a file kept from disk is read again once it changes there, told or not', a
 });
 
 test('a file missing from disk is missing until it is written there, told or not; a text read under a limit is not read under a smaller one', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'api-sentinel-worker-missing-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const spec = join(dir, 'openapi.yaml');
-  const schema = join(dir, 'schemas', 'account.yaml');
-  cpSync(ROOT, dir, { recursive: true });
+  const { dir, spec, schema, worker } = copiedWorkspace(t);
   const schemaText = readFileSync(schema, 'utf8');
   rmSync(schema);
-  const worker = new AnalysisWorker(WORKER);
-  t.after(() => worker.dispose());
   const problems = async (config = {}) => {
     const outcome = await worker.analyze(dir, [spec], config).outcome;
     assert.ok(outcome.kind === 'done');
