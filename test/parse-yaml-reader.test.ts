@@ -10,7 +10,9 @@ import { join, relative } from 'node:path';
 import * as jsYaml from 'js-yaml';
 import { parseYaml, parseYamlWithJsYaml, YamlSyntaxError } from '../server/src/engine/spec/parse-yaml';
 import { readYaml } from '../server/src/engine/spec/yaml-reader';
-import { MAX_DEPTH, type LocationMap, type ParsedText } from '../server/src/engine/spec/source';
+import { LineIndex, MAX_DEPTH, type LocationMap, type ParsedText } from '../server/src/engine/spec/source';
+import { FileSet } from '../server/src/engine/spec/load';
+import { nearestPlace } from '../server/src/engine/spec/pointer';
 import { CORPUS, corpusSpec } from './support/corpus';
 
 const REPO = join(__dirname, '..');
@@ -52,7 +54,14 @@ function assertParity(text: string, name: string): boolean {
   assert.deepStrictEqual(Object.keys(mine.value ?? {}), Object.keys(theirs.value ?? {}), `${name}: key order`);
   assert.deepStrictEqual(locationsOf(mine.value, mine.locations), locationsOf(theirs.value, theirs.locations), `${name}: locations`);
   assert.equal(mine.locations.aliases ?? false, theirs.locations.aliases ?? false, `${name}: aliases`);
+  assert.ok(mine.lines, `${name}: the reader gives the line table`);
+  assert.deepStrictEqual(lineStarts(mine.lines), lineStarts(new LineIndex(text)), `${name}: line table`);
   return true;
+}
+
+/** Where each line of a line table starts. */
+function lineStarts(lines: LineIndex): number[] {
+  return Array.from({ length: lines.lineCount() }, (_, line) => lines.offset({ line, character: 0 }));
 }
 
 /** parseYaml gives what the js-yaml path gives, its error included, whether or not the reader read the text. */
@@ -400,4 +409,96 @@ test('words are typed as js-yaml types them, and only those of 4 or 5 letters ar
   }
   assert.deepEqual([...tried].sort(), ['False', 'NULL', 'TRUE', 'none', 'nulls', 'true']);
   assertParity(text, 'words');
+});
+
+/** The reader reads `text` and its line table starts lines at `starts`, as a scan of the text finds them. */
+function assertLineStarts(text: string, starts: number[]): void {
+  const mine = read(text);
+  assert.ok(mine, `should read ${JSON.stringify(text)}`);
+  assert.ok(mine.lines, 'the reader gives the line table');
+  assert.deepStrictEqual(lineStarts(mine.lines), starts, JSON.stringify(text));
+  assert.deepStrictEqual(lineStarts(new LineIndex(text)), starts, `scan of ${JSON.stringify(text)}`);
+  for (let offset = 0; offset <= text.length; offset++) {
+    assert.deepStrictEqual(mine.lines.position(offset), new LineIndex(text).position(offset), `offset ${offset} of ${JSON.stringify(text)}`);
+  }
+}
+
+test('line table: a line starts after every line feed, CRLF and lone CR', () => {
+  assertLineStarts('a: 1\nb: 2\n', [0, 5, 10]);
+  assertLineStarts('a: 1\r\nb: 2\r\n', [0, 6, 12]);
+  assertLineStarts('a: 1\rb: 2\r', [0, 5, 10]);
+  assertLineStarts('a: 1\r\nb: 2\rc: 3\n', [0, 6, 11, 16]);
+});
+
+test('line table: a position never falls between the CR and LF of a line break', () => {
+  const text = 'a: 1\r\nb: 2\r\n';
+  const lines = read(text)!.lines!;
+  assert.deepStrictEqual(lines.position(5), { line: 0, character: 4 });
+  assert.deepStrictEqual(lines.range({ start: 0, end: 5 }).end, { line: 0, character: 4 });
+  // a CRLF text's table is never extended piecewise: its edit is scanned whole
+  const longer = 'a: 1\r\nbb: 2\r\n';
+  assert.deepStrictEqual(lineStarts(lines.edited(longer, { start: 6, oldEnd: 6, newEnd: 7 })), [0, 6, 13]);
+});
+
+test('line table: the last line of a text without a final line break, blank lines and trailing blank lines', () => {
+  assertLineStarts('a: 1', [0]);
+  assertLineStarts('a: 1\nb: 2', [0, 5]);
+  assertLineStarts('a: 1\n\n\nb: 2\n\n', [0, 5, 6, 7, 12, 13]);
+  assertLineStarts('\n\na: 1\n', [0, 1, 2, 7]);
+  assertLineStarts('a: 1\r\n\r\n', [0, 6, 8]);
+  // blank texts hold no document, and still lines
+  assertLineStarts('\n', [0, 1]);
+  assertLineStarts('   \r\n', [0, 5]);
+  assertLineStarts('   ', [0]);
+});
+
+test('line table: lines inside block scalars, kept, clipped and folded, and the line after them', () => {
+  assertLineStarts('a: |\n  one\n\n  two\nb: 1\n', [0, 5, 11, 12, 18, 23]);
+  assertLineStarts('a: >+\n  one\n\n\n', [0, 6, 12, 13, 14]);
+  assertLineStarts('a: |-\r\n  one\r\n  two\r\nb: 1', [0, 7, 14, 21]);
+  assertLineStarts('a: |\n  one\n    more\n  two', [0, 5, 11, 20]);
+});
+
+test('line table: quoted scalars over several lines, an escaped line break, and multi-line plain scalars', () => {
+  assertLineStarts('a: "one\n  two\n\n  three"\nb: 1\n', [0, 8, 14, 15, 24, 29]);
+  assertLineStarts("a: 'it''s\n  folded'\n", [0, 10, 20]);
+  assertLineStarts('a: "line\\\n  joined"\n', [0, 10, 20]);
+  // the plain scalar reads past the line break, finds `b:` less indented, and steps back before reading it again
+  assertLineStarts('x:\n  a: plain text\n    continues\n\n  b: 1\nc: 2\n', [0, 3, 19, 33, 34, 41, 46]);
+});
+
+test('line table: comments, on their own lines and after values, and a comment on the last line without a line break', () => {
+  assertLineStarts('# top\na: 1 # one\n# between\nb:\n  - x # item\n# end', [0, 6, 17, 27, 30, 43]);
+  assertLineStarts('a: | # note\n  x\n', [0, 12, 16]);
+});
+
+test('line table: flow collections over several lines', () => {
+  assertLineStarts('a: {x: 1,\n  y: [2,\n    3], }\n', [0, 10, 19, 29]);
+  assertLineStarts('{\n"openapi": "3.0.0",\n"paths": {}\n}', [0, 2, 22, 34]);
+});
+
+test('line table: a BOM is not part of the first line', () => {
+  assertLineStarts('\ufeffa: 1\nb: 2\n', [1, 6, 11]);
+  assertLineStarts('\ufeffa: 1\r\n', [1, 7]);
+  assert.deepStrictEqual(read('\ufeffa: 1\n')!.lines!.position(1), { line: 0, character: 0 });
+});
+
+test('line table: a text the reader leaves to js-yaml gets the scanned table, through the file it loads', async () => {
+  for (const text of ['a: &x {b: 1}\nc: *x\n', 'a: !!str 1\r\nb: 2\r\n', '---\na: 1\n']) {
+    assert.equal(read(text), undefined);
+    assert.equal(parseYaml(text).lines, undefined);
+    const files = new FileSet({ root: '/virtual' }, { read: (p) => (p === '/virtual/api.yaml' ? text : undefined) });
+    const file = await files.load('/virtual/api.yaml');
+    assert.deepStrictEqual(lineStarts(file!.lines), lineStarts(new LineIndex(text)));
+  }
+});
+
+test('line table: a file the reader reads keeps the reader\'s table, and so does a place found from a pointer', async () => {
+  const text = 'openapi: 3.0.0\r\npaths:\r\n  /a:\r\n    get: {}\r\n';
+  const parsed = parseYaml(text);
+  assert.ok(parsed.lines);
+  const files = new FileSet({ root: '/virtual' }, { read: (p) => (p === '/virtual/api.yaml' ? text : undefined) });
+  const file = await files.load('/virtual/api.yaml');
+  assert.deepStrictEqual(lineStarts(file!.lines), [0, 16, 24, 31, 44]);
+  assert.deepStrictEqual(nearestPlace(text, 'api.yaml', '/paths/~1a/get'), { start: { line: 3, character: 4 }, end: { line: 3, character: 7 } });
 });

@@ -17,7 +17,7 @@ export function nearestPlace(text: string, file: string, pointer: string): Range
   const segments = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   let node = parsed.value;
   let place: Range = TOP;
-  const lines = new LineIndex(text);
+  const lines = parsed.lines ?? new LineIndex(text);
   for (const segment of segments) {
     if (node === null || typeof node !== 'object') break;
     const loc = parsed.locations.get(node);

@@ -200,14 +200,18 @@ export class LineIndex {
   private readonly starts: number[];
   /** Whether the text holds a carriage return (lines may end at `\r\n` or `\r`). */
   private readonly returns: boolean;
-  /** `starts`: where the lines of a text without carriage returns start, when known (`edited`). */
-  constructor(private readonly text: string, starts?: number[]) {
-    this.returns = !starts && text.includes('\r');
-    if (starts) {
-      this.starts = starts;
+  /**
+   * `known`: where the text's lines start and whether it holds a carriage return, when already found (by the YAML
+   * reader as it reads, or by `edited`); otherwise the text is scanned.
+   */
+  constructor(private readonly text: string, known?: { starts: number[]; returns: boolean }) {
+    if (known) {
+      this.starts = known.starts;
+      this.returns = known.returns;
       return;
     }
-    starts = [text.charCodeAt(0) === 0xfeff ? 1 : 0];
+    this.returns = text.includes('\r');
+    const starts = [text.charCodeAt(0) === 0xfeff ? 1 : 0];
     if (!this.returns) {
       // the common case: indexOf finds line feeds far faster than a loop over every character
       for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
@@ -235,7 +239,7 @@ export class LineIndex {
     while (i < old.length && old[i] - 1 < oldEnd) i++;
     const delta = newEnd - oldEnd;
     for (; i < old.length; i++) starts.push(old[i] + delta);
-    return new LineIndex(text, starts);
+    return new LineIndex(text, { starts, returns: false });
   }
   position(offset: number): Position {
     const starts = this.starts;

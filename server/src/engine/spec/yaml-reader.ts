@@ -1,5 +1,5 @@
 import * as jsYaml from 'js-yaml';
-import { keepIndexKeysSparse, LocationTable, MAX_DEPTH, type ParsedText } from './source';
+import { keepIndexKeysSparse, LineIndex, LocationTable, MAX_DEPTH, type ParsedText } from './source';
 
 /**
  * A one-pass reader for the YAML that API descriptions are written in: block and flow collections, plain, quoted and
@@ -113,6 +113,12 @@ class Reader {
   private position = 0;
   private line = 0;
   private lineStart = 0;
+  /**
+   * Where each line read so far starts, by line number (in the text's offsets): the text's line table, recorded at
+   * each line break the reader passes. A plain scalar that steps back over line breaks sets `line` back, and the
+   * breaks are recorded again when read again.
+   */
+  private readonly lineStarts: number[];
   private lineIndent = 0;
   private depth = 0;
 
@@ -143,13 +149,26 @@ class Reader {
     this.input = input + '\0';
     this.textLength = text.length;
     this.hasCarriageReturns = input.includes('\r');
+    this.lineStarts = [this.shift];
+  }
+
+  /** The text's line table, once the whole text has been read. */
+  lines(): LineIndex {
+    const starts = this.lineStarts;
+    starts.length = this.line + 1;
+    // the line feed added to a text that does not end with a line break starts no line of the text
+    if (starts[this.line] > this.textLength) starts.length--;
+    return new LineIndex(this.text, { starts, returns: this.hasCarriageReturns });
   }
 
   read(): unknown {
     const input = this.input;
     while (input.charCodeAt(this.position) === SPACE) { this.lineIndent++; this.position++; }
-    // js-yaml reads no document at all from blank text
-    if (this.position >= this.length - 1) return undefined;
+    // js-yaml reads no document at all from blank text: spaces, then the input's last line break
+    if (this.position === this.length - 1) {
+      this.readLineBreak(input.charCodeAt(this.position));
+      return undefined;
+    }
     this.skipSeparationSpace(true);
     const p = this.position;
     const c = input.charCodeAt(p);
@@ -175,7 +194,7 @@ class Reader {
       if (allowComments && c === HASH) c = input.charCodeAt((pos = this.lineEnd(pos)));
       if (c === LF || c === CR) {
         pos += c === CR && input.charCodeAt(pos + 1) === LF ? 2 : 1;
-        this.line++;
+        this.lineStarts[++this.line] = pos + this.shift;
         this.lineStart = pos;
         lineBreaks++;
         let indent = 0;
@@ -200,7 +219,7 @@ class Reader {
   private readLineBreak(c: number): void {
     this.position++;
     if (c === CR && this.input.charCodeAt(this.position) === LF) this.position++;
-    this.line++;
+    this.lineStarts[++this.line] = this.position + this.shift;
     this.lineStart = this.position;
   }
 
@@ -693,7 +712,7 @@ export function readYaml(text: string, onUnexpected?: (error: unknown) => void):
   try {
     const reader = new Reader(text, implicitTypes);
     const value = reader.read();
-    return { value, locations: reader.locations };
+    return { value, locations: reader.locations, lines: reader.lines() };
   } catch (error) {
     if (error !== GIVE_UP) onUnexpected?.(error);
     return undefined;
