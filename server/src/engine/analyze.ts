@@ -142,7 +142,8 @@ interface Draft {
  * compared by identity, so merging thousands of reports builds no path strings; a code place is its file and anchor.
  */
 class Places<T> {
-  private readonly byOwner = new Map<object | string, Map<string, T>>();
+  /** Most owners hold one place (a finding's related entries are mostly one per schema): a Map only for more. */
+  private readonly byOwner = new Map<object | string, { slot: string; value: T } | Map<string, T>>();
   private static owner(site: ReportSite): object | string {
     return isCodeSite(site) ? placeOf(site.code.file, site.code.anchor) : site.at.parent ?? site.at.file;
   }
@@ -159,13 +160,20 @@ class Places<T> {
   /** The value at `place` (from `Places.of`); the first time, `make()` gives it. */
   atPlace(place: Place, make: () => T): T { return this.lookup(place.owner, place.slot, make); }
   private lookup(owner: object | string, slot: string, make: () => T): T {
-    let slots = this.byOwner.get(owner);
-    if (!slots) this.byOwner.set(owner, (slots = new Map()));
-    let value = slots.get(slot);
-    if (value === undefined) slots.set(slot, (value = make()));
+    const slots = this.byOwner.get(owner);
+    if (slots instanceof Map) {
+      let value = slots.get(slot);
+      if (value === undefined) slots.set(slot, (value = make()));
+      return value;
+    }
+    if (slots?.slot === slot) return slots.value;
+    const value = make();
+    this.byOwner.set(owner, slots ? new Map([[slots.slot, slots.value], [slot, value]]) : { slot, value });
     return value;
   }
-  *values(): Iterable<T> { for (const slots of this.byOwner.values()) yield* slots.values(); }
+  *values(): Iterable<T> {
+    for (const slots of this.byOwner.values()) if (slots instanceof Map) yield* slots.values(); else yield slots.value;
+  }
 }
 
 interface Place { owner: object | string; slot: string }
