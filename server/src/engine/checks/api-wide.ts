@@ -47,10 +47,11 @@ export interface Summary {
   place: string;
 }
 
-/** Where a place lacks a bound, how severe that is, and the operation that reaches it. */
-export type LackingSite = Site & { severity: Severity; operations: Operation[] };
 /** The rest of a place's own report. */
 export type PlaceDetails = Pick<SpecReport, 'message' | 'related' | 'fixes'>;
+
+/** A place that lacks a bound: where, how severe that is, the operation that reaches it, and the rest of its report. */
+interface LackingPlace { site: Site; severity: Severity; op: Operation; details: () => PlaceDetails }
 
 /**
  * The places of one document that lack a bound (each with the report it would get on its own) and those that
@@ -58,7 +59,7 @@ export type PlaceDetails = Pick<SpecReport, 'message' | 'related' | 'fixes'>;
  * counts once however many operations use it.
  */
 export class Omissions {
-  private readonly places: { site: LackingSite; details: () => PlaceDetails }[] = [];
+  private readonly places: LackingPlace[] = [];
   private readonly lacking = new Map<object, Site>();
   private readonly declaring = new Set<object>();
 
@@ -66,8 +67,8 @@ export class Omissions {
    * A place that lacks the bound: where, how severe and for which operation now; the rest of its report only when
    * places are reported one by one (a whole-API finding lists the places and drops their own messages).
    */
-  lacks(place: object, site: LackingSite, details: () => PlaceDetails): void {
-    this.places.push({ site, details });
+  lacks(place: object, site: Site, severity: Severity, op: Operation, details: () => PlaceDetails): void {
+    this.places.push({ site, severity, op, details });
     if (!this.lacking.has(place)) this.lacking.set(place, site);
   }
 
@@ -83,12 +84,12 @@ export class Omissions {
     const lacking = this.lacking.size;
     const declaring = this.declaring.size;
     if (!mostlyLacking(declaring, lacking)) {
-      for (const { site, details } of this.places) ctx.report({ ...site, ...details() });
+      for (const { site, severity, op, details } of this.places) ctx.report({ ...site, severity, operations: [op], ...details() });
       return;
     }
-    const operations = [...new Set(this.places.flatMap((p) => p.site.operations))];
-    const severity = this.places.map((p) => p.site.severity).reduce((a, b) => (SEVERITY_RANK[b] < SEVERITY_RANK[a] ? b : a));
-    ctx.report({ ...apiSite(doc), severity, operations, message: summary.message(lacking, declaring, operations),
-      related: [...this.lacking.values()].map((site) => ({ ...site, message: summary.place })) });
+    const operations = [...new Set(this.places.map((p) => p.op))];
+    const severity = this.places.map((p) => p.severity).reduce((a, b) => (SEVERITY_RANK[b] < SEVERITY_RANK[a] ? b : a));
+    const related = [...this.lacking.values()].map(({ at, part }) => ({ at, part, message: summary.place }));
+    ctx.report({ ...apiSite(doc), severity, operations, message: summary.message(lacking, declaring, operations), related });
   }
 }

@@ -40,7 +40,7 @@ export const stringUnrestricted: Check = {
           }
           if (name !== undefined && urlUse(ctx.files, op, name, visit.schema, input.parameter)) continue;
           const site = schemaSite(visit, input);
-          omissions.lacks(visit.schema.value as object, { ...site, severity: 'hint', operations: [op] }, () => ({
+          omissions.lacks(visit.schema.value as object, site, 'hint', op, () => ({
             related: usage(op, site, 'accepts this string'),
             fixes: () => formatFixes(visit.schema, name),
             message: requestMessage(describeRequestSchema(visit, input), site, op, PROBLEM),

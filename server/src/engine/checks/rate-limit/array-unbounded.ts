@@ -80,7 +80,7 @@ function checkRequest(ctx: CheckContext, op: Operation, omissions: Omissions): v
     const site = schemaSite(visit, input);
     const severity = isInUrlOrHeaders(input) ? 'hint' : holdsRecords(ctx.files, visit.schema) ? 'warning' : 'info';
     const problem = severity === 'hint' ? IN_URL : severity === 'warning' ? RECORDS_IN_BODY : IN_BODY;
-    omissions.lacks(visit.schema.value as object, { ...site, severity, operations: [op] }, () => ({
+    omissions.lacks(visit.schema.value as object, site, severity, op, () => ({
       related: usage(op, site, 'accepts this array'),
       fixes: () => maxItemsFixes(ctx.files, op.document, visit.schema, requestSchemaName(visit, input)),
       message: requestMessage(describeRequestSchema(visit, input), site, op, problem),
@@ -134,7 +134,7 @@ function checkResponses(ctx: CheckContext, op: Operation, omissions: Omissions):
       if (found?.cap === 'declared') omissions.declares(found.list.value as object);
       if (found?.cap !== 'none') continue;
       const site = { at: found.site, part: 'key' as const };
-      omissions.lacks(found.list.value as object, { ...site, severity: 'info', operations: [op] }, () => ({
+      omissions.lacks(found.list.value as object, site, 'info', op, () => ({
         related: usage(op, site, 'returns this list'), message: listMessage(op, found),
         fixes: () => maxItemsFixes(ctx.files, op.document, found.list, found.property ?? componentName(found.list)),
       }));

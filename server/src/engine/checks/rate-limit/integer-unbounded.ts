@@ -33,7 +33,7 @@ export const integerUnbounded: Check = {
             continue;
           }
           const site = schemaSite(visit, input);
-          omissions.lacks(visit.schema.value as object, { ...site, severity: 'info', operations: [op] }, () => ({
+          omissions.lacks(visit.schema.value as object, site, 'info', op, () => ({
             related: usage(op, site, 'accepts this integer'),
             message: requestMessage(describeRequestSchema(visit, input), site, op, problem(missing)),
           }));

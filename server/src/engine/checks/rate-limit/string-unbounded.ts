@@ -31,7 +31,7 @@ export const stringUnbounded: Check = {
           if (boundsLength(visit.schema)) continue;
           const site = schemaSite(visit, input);
           const severity = isInUrlOrHeaders(input) ? 'hint' : 'info';
-          omissions.lacks(visit.schema.value as object, { ...site, severity, operations: [op] }, () => ({
+          omissions.lacks(visit.schema.value as object, site, severity, op, () => ({
             related: usage(op, site, 'accepts this string'),
             fixes: () => maxLengthFixes(ctx.files, op.document, visit.schema, requestSchemaName(visit, input)),
             message: requestMessage(describeRequestSchema(visit, input), site, op, severity === 'hint' ? IN_URL : IN_BODY),
