@@ -35,21 +35,53 @@ const URL_FORMATS = new Set(['uri', 'url', 'iri']);
 export function urlUse(files: FileSet, op: Operation, name: string, declared: SpecNode | undefined, parameter?: SpecNode): UrlUse | undefined {
   const schema = stringSchema(files, declared);
   if (!schema || isRestricted(schema)) return undefined;
-  const nameWords = words(name);
-  const last = nameWords[nameWords.length - 1];
-  if (!last || NOT_URL_WORDS.has(last)) return undefined;
+  const said = urlName(name);
+  if (!said) return undefined;
   const format = (schema.value as Record<string, unknown>).format;
   const declaredUrl = typeof format === 'string' && URL_FORMATS.has(format.toLowerCase());
-  const named = URL_WORDS.has(last)
-    || (nameWords.length > 1 && PLACE_WORDS.has(last) && nameWords.some((w) => REDIRECT_WORDS.has(w) || CALLBACK_WORDS.has(w)));
-  const weak = WEAK_NAMES.has(nameWords.join(''));
   // the samples are read last: most strings are told apart by their name or format alone
-  const illustrated = () => [declared, schema, parameter].some((node) => samplesUrl(node));
-  if (!named && !declaredUrl && !(weak && inSignInFlow(op)) && !illustrated()) return undefined;
-  if (nameWords.some((w) => CALLBACK_WORDS.has(w))) return 'callback';
-  if (nameWords.some((w) => REDIRECT_WORDS.has(w)) || (weak && inSignInFlow(op))) return 'redirect';
+  if (!said.named && !declaredUrl && !(said.weak && inSignInFlow(op)) && !samplesUrl(declared) && !samplesUrl(schema) && !samplesUrl(parameter)) return undefined;
+  if (said.callback) return 'callback';
+  if (said.redirect || (said.weak && inSignInFlow(op))) return 'redirect';
   // a plain `url` on a webhook resource is the address the server will call
   return op.path.toLowerCase().split(/[^a-z]+/).some((w) => CALLBACK_WORDS.has(w)) ? 'callback' : 'fetch';
+}
+
+/** What a field's name says about a URL it may take (undefined: a name that describes a URL field rather than holds one). */
+interface UrlName {
+  /** Named as a URL, or as the place a redirect or callback goes to. */
+  named: boolean;
+  /** A name that holds a URL only with other evidence (WEAK_NAMES). */
+  weak: boolean;
+  callback: boolean;
+  redirect: boolean;
+}
+
+/**
+ * A judgement of a field's name, made once per name: thousands of fields share a few hundred names, and an edit
+ * judges every field again. Names are plain strings, so a judgement reads nothing a check must record.
+ */
+function byName<V>(judge: (name: string) => V): (name: string) => V {
+  const judged = new Map<string, V>();
+  return (name) => {
+    if (judged.has(name)) return judged.get(name) as V;
+    const value = judge(name);
+    // a language server reads spec after spec: the names of the specs read long ago are let go
+    if (judged.size > 50_000) judged.clear();
+    judged.set(name, value);
+    return value;
+  };
+}
+
+const urlName = byName((name) => nameSays(words(name)));
+
+function nameSays(nameWords: readonly string[]): UrlName | undefined {
+  const last = nameWords[nameWords.length - 1];
+  if (!last || NOT_URL_WORDS.has(last)) return undefined;
+  const callback = nameWords.some((w) => CALLBACK_WORDS.has(w));
+  const redirect = nameWords.some((w) => REDIRECT_WORDS.has(w));
+  const named = URL_WORDS.has(last) || (nameWords.length > 1 && PLACE_WORDS.has(last) && (redirect || callback));
+  return { named, weak: WEAK_NAMES.has(nameWords.join('')), callback, redirect };
 }
 
 /** Path words of sign-in and sign-out flows, where `next` and `continue` are where the user goes afterwards. */
@@ -79,10 +111,11 @@ function isRestricted(schema: SpecNode): boolean {
 }
 
 const ABSOLUTE_URL = /^https?:\/\//i;
+const isAbsoluteUrl = (sample: unknown) => typeof sample === 'string' && ABSOLUTE_URL.test(sample);
 
 /** Whether an example or default written on a node (a schema, or a parameter's own examples) is an http(s) URL. */
 function samplesUrl(node: SpecNode | undefined): boolean {
-  return someSampleIs(node, (sample) => typeof sample === 'string' && ABSOLUTE_URL.test(sample));
+  return someSampleIs(node, isAbsoluteUrl);
 }
 
 /** Words of names whose values people write freely: names, titles, labels, questions, search terms. */
@@ -97,6 +130,4 @@ const SECRET_WORDS = new Set(['password', 'passwd', 'passphrase', 'secret', 'tok
  * Whether a string named so is written freely by people (a description, a comment, a name, a search term) or is a
  * secret: no format or pattern can describe it, so its content is not asked for.
  */
-export function takesAnyText(name: string): boolean {
-  return words(name).some((w) => TEXT_WORDS.has(w) || HUMAN_WORDS.has(w) || SECRET_WORDS.has(w));
-}
+export const takesAnyText = byName((name) => words(name).some((w) => TEXT_WORDS.has(w) || HUMAN_WORDS.has(w) || SECRET_WORDS.has(w)));

@@ -23,10 +23,12 @@ export const ssrfUrlParameter: Check = {
       for (const op of doc.operations) {
         for (const param of op.parameters) {
           const place = PLACES[param.in];
-          const name = child(param.node, 'name');
-          const use = place && name ? urlUse(ctx.files, op, param.name, param.schema, param.node) : undefined;
+          const use = place ? urlUse(ctx.files, op, param.name, param.schema, param.node) : undefined;
           if (!use) continue;
-          const site: Site = { at: name!, part: 'value' };
+          // the node of the name only for the few parameters reported: every parameter is read again after an edit
+          const name = child(param.node, 'name');
+          if (!name) continue;
+          const site: Site = { at: name, part: 'value' };
           ctx.report({ ...site, operations: [op], related: usage(op, site, `takes this ${param.in} parameter`),
             message: message(`${place} '${param.name}'`, use) });
         }
