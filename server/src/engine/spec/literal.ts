@@ -57,13 +57,17 @@ function isObjectLike(value: unknown): value is object { return value !== null &
 /** An example written elsewhere (`$ref` in an `examples` map): its value cannot be read where it is referenced. */
 const UNREADABLE: unique symbol = Symbol('unreadable example');
 
+const NO_SAMPLES: readonly unknown[] = [];
+
 /**
  * The sample values written on a node: `example`, `default`, each item of a 3.1 `examples` list, and the `value` of
  * each entry of a parameter's `examples` map (UNREADABLE for a referenced one).
  */
-function samplesOf(node: SpecNode | undefined): unknown[] {
-  if (!node || !isObject(node.value)) return [];
+function samplesOf(node: SpecNode | undefined): readonly unknown[] {
+  if (!node || !isObject(node.value)) return NO_SAMPLES;
   const value = node.value;
+  // most schemas have none: checks ask of every field they read
+  if (!('example' in value) && !('default' in value) && value.examples === undefined) return NO_SAMPLES;
   const samples: unknown[] = [];
   if ('example' in value) samples.push(value.example);
   if ('default' in value) samples.push(value.default);

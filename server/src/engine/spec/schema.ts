@@ -84,12 +84,16 @@ function pushItems(stack: WalkStep[], list: SpecNode, from: WalkStep): void {
 }
 
 /** The schema's `type`, as a list (3.1 allows several). */
-export function schemaTypes(schema: SpecNode): string[] {
+export function schemaTypes(schema: SpecNode): readonly string[] {
   const t = (schema.value as Record<string, unknown>).type;
-  if (typeof t === 'string') return [t];
+  if (typeof t === 'string') return ONE_TYPE.get(t) ?? [t];
   if (Array.isArray(t)) return t.map(String);
-  return [];
+  return NO_TYPES;
 }
+
+/** The lists of one standard type, shared: checks ask for the type of every schema they read. */
+const ONE_TYPE = new Map(['string', 'number', 'integer', 'boolean', 'array', 'object', 'null'].map((t) => [t, [t] as readonly string[]]));
+const NO_TYPES: readonly string[] = [];
 
 export function hasKey(node: SpecNode, key: string): boolean {
   return isObject(node.value) && Object.prototype.hasOwnProperty.call(node.value, key);
