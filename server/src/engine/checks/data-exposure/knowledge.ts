@@ -110,6 +110,16 @@ const SENSITIVE_TERMS: SensitiveTerm[] = [
   { words: ['bank', 'account', 'number'], label: 'a bank account number', kind: 'personal', numeric: true },
 ];
 
+/**
+ * The terms by their last word, each list in the order above: a name can only end with a term that ends with its own
+ * last word, and a large spec has tens of thousands of names to try against every term.
+ */
+const TERMS_BY_LAST_WORD = new Map<string, SensitiveTerm[]>();
+for (const term of SENSITIVE_TERMS) {
+  const last = term.words[term.words.length - 1];
+  TERMS_BY_LAST_WORD.set(last, [...(TERMS_BY_LAST_WORD.get(last) ?? []), term]);
+}
+
 /** Words after the sensitive one that still describe the same value: `password_hash`, `token_value`, `private_key_pem`. */
 const VALUE_SUFFIXES = new Set(['hash', 'hashed', 'digest', 'encrypted', 'ciphertext', 'plain', 'plaintext', 'raw', 'value', 'pem', 'base64', 'b64', 'salt', 'confirmation']);
 
@@ -137,7 +147,7 @@ export function sensitiveName(name: string, extraNames: readonly string[]): (Sen
   const list = [...all];
   let hashed = false;
   while (list.length > 1 && VALUE_SUFFIXES.has(list[list.length - 1])) hashed = HASH_SUFFIXES.has(list.pop()!) || hashed;
-  for (const term of SENSITIVE_TERMS) {
+  for (const term of TERMS_BY_LAST_WORD.get(list[list.length - 1]) ?? []) {
     if (!endsWithWords(list, term.words)) continue;
     if (term.words[0] === 'token' && NOT_CREDENTIAL_TOKENS.has(list[list.length - 2])) continue;
     const label = hashed ? `a hash of ${term.label}` : term.label;

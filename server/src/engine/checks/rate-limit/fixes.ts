@@ -224,7 +224,8 @@ const observedBounds = memoize((doc: ApiDocument, files: FileSet): Observed => {
     if (!isObject(s)) return;
     if (parameterIn === 'query') note('maximum', name, s.maximum);
     note('maxItems', name, s.maxItems);
-    note(isFileContent(s) ? 'fileMaxLength' : 'maxLength', name, s.maxLength);
+    // whether the string is file content is asked only of the few that state a length
+    if (typeof s.maxLength === 'number') note(isFileContent(s) ? 'fileMaxLength' : 'maxLength', name, s.maxLength);
   };
   // refs matter where they lead into other files: the parts reached there are walked after the document
   const pending: { file: SourceFile; value: unknown }[] = [];

@@ -149,9 +149,10 @@ export function isUpload(visit: SchemaVisit, input: RequestInput): boolean {
   if (isFileContent(visit.schema.value as Obj)) return true;
   if (input.mediaType === undefined || !schemaTypes(visit.schema).includes('string')) return false;
   if (visit.schema.value === input.schema.value) return isBinaryMediaType(input.mediaType);
-  const fieldWords = visit.property !== undefined ? words(visit.property) : [];
-  return /^multipart\//i.test(input.mediaType) && (visit.schema.value as Obj).format === undefined
-    && FILE_FIELD_WORDS.has(fieldWords[fieldWords.length - 1]);
+  // the name is split only for the one case it decides: a multipart field without a format
+  if (!/^multipart\//i.test(input.mediaType) || (visit.schema.value as Obj).format !== undefined || visit.property === undefined) return false;
+  const fieldWords = words(visit.property);
+  return FILE_FIELD_WORDS.has(fieldWords[fieldWords.length - 1]);
 }
 
 /** Extensions that state a size limit the schema language cannot: x-max-size, x-maxFileSize, x-size-limit, ... */
