@@ -209,8 +209,13 @@ export class Routing {
   private steps?: Step[];
   /** The import closures of this analysis's modules (set once the modules are read). */
   reach?: ImportReach;
-  /** Each route of this analysis (as built) with its registration node and inputs, for the next analysis (`keepRoutes`). */
+  /** Each route of this analysis (as built) with its registration node and inputs. */
   private readonly reading = new Map<Route, { node: ts.Node; route: KeptRoute }>();
+  /**
+   * The records of the routes this analysis read one by one, by registration node, for the next analysis
+   * (`keepRoutes`); those of a router taken whole are kept from the analysis that read it.
+   */
+  private readonly built = new Map<ts.Node, KeptRoute[]>();
 
   constructor(
     readonly resolver: Resolver,
@@ -665,7 +670,7 @@ export class Routing {
   /** Every route, read from the apps (routers nobody mounts) down through their mounts. */
   routes(): Route[] {
     const mounted = new Set(this.routers.flatMap((r) => r.entries.flatMap((e) => (e.kind === 'mount' ? [e.router] : []))));
-    const reader = new RouteReader(this, this.classifier, this.report, this.reading);
+    const reader = new RouteReader(this, this.classifier, this.report, this.reading, this.built);
     const read = (root: RouterNode) => this.guarded(root.created.module, () => reader.read(root, root.kind === 'app'));
     this.routers.filter((r) => !mounted.has(r)).forEach(read);
     // routers only reachable through a mount cycle: apps first
@@ -687,14 +692,12 @@ export class Routing {
     return final;
   }
 
-  /** Keeps this analysis's routes, by registration, for the next analysis to take again what did not change. */
+  /**
+   * Keeps the routes this analysis read one by one, by registration, for the next analysis to take again what did not
+   * change. Those of a router taken whole are there already: the very records, kept when it was last read.
+   */
   keepRoutes(): void {
-    const byNode = new Map<ts.Node, KeptRoute[]>();
-    for (const { node, route } of this.reading.values()) {
-      const list = byNode.get(node);
-      if (list) list.push(route); else byNode.set(node, [route]);
-    }
-    for (const [node, routes] of byNode) KEPT_ROUTES.set(node, routes);
+    for (const [node, routes] of this.built) KEPT_ROUTES.set(node, routes);
   }
 }
 
@@ -717,7 +720,7 @@ interface KeptRoute {
   final?: Route;
 }
 
-/** The routes of the last analysis, by the node of their registration (parses of unchanged files are kept). */
+/** The routes of the analyses that last read them one by one, by the node of their registration (parses of unchanged files are kept). */
 const KEPT_ROUTES = new WeakMap<ts.Node, KeptRoute[]>();
 
 /**
@@ -775,6 +778,7 @@ class RouteReader {
   constructor(
     private readonly routing: Routing, private readonly classifier: Classifier, private readonly report: (problem: Problem) => void,
     private readonly reading: Map<Route, { node: ts.Node; route: KeptRoute }>,
+    private readonly built: Map<ts.Node, KeptRoute[]>,
   ) {}
 
   read(root: RouterNode, mounted: boolean): void {
@@ -933,6 +937,8 @@ class RouteReader {
         if (code) keeping.code = { fn: code.fn, path: code.module.path };
       }
       this.reading.set(route, { node: entry.at.node, route: keeping });
+      const list = this.built.get(entry.at.node);
+      if (list) list.push(keeping); else this.built.set(entry.at.node, [keeping]);
     }
   }
 
