@@ -336,4 +336,7 @@ test('a NestJS controller is taken whole after an edit of another, and read agai
   // taken whole again once nothing above it changes
   const again = await step('src/orders/items.controller.ts', (t) => t.replace("@Get('all')", "@Get('every')"), classified);
   assert.deepEqual([again.counted, again.same], [0, true]);
+  // an edit of the global guard's code that leaves what it reads of the routes as it was: taken whole
+  const same = await step('src/auth/auth.guard.ts', (t) => t.replace('if (!token)', "if (!token || token === '')"), classified);
+  assert.deepEqual([same.counted, same.same], [0, true]);
 });

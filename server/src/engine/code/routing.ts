@@ -149,6 +149,12 @@ export interface FrameworkExtractor {
   collect?(routing: Routing, graph: ModuleGraph): void;
   /** The packages `collect` reads exports of, when it reads nothing else: in code that imports none, it finds nothing. */
   readonly collectsFrom?: ReadonlySet<string>;
+  /**
+   * What the overrides of its routes read of a link in effect above them, beside the route's own entry (the facts of
+   * a guard's code): while this reads the same for each such link, entries that are the same objects override the
+   * same. A framework without it has each route's overrides compared.
+   */
+  overrideKey?(link: LinkSource, routing: Routing): string;
 }
 
 /** Bounds on following registrations into functions and routers into mounts. */
@@ -656,6 +662,12 @@ export class Routing {
     this.add(view.router, { kind: 'mount', order, path: joinPaths(view.basePath, path), router, at });
   }
 
+  /** What the overrides of `framework`'s routes read of a link (`FrameworkExtractor.overrideKey`), when it says. */
+  overrideKeys(framework: Framework): ((link: LinkSource) => string) | undefined {
+    const extractor = this.extractors.get(framework);
+    return extractor?.overrideKey && ((link) => extractor.overrideKey!(link, this));
+  }
+
   /**
    * Adds again an entry (other than a mount) that an earlier analysis made on the router created at the same place,
    * the very object: the framework knows it would make an equal one (its files and what it was read with are unchanged).
@@ -793,7 +805,7 @@ class RouteReader {
     const entries = [...router.entries].sort((a, b) => compareOrder(a.order, b.order));
     // a router that mounts none is read as a whole: taken again whole while what it is read from is unchanged
     const whole = entries.every((entry) => entry.kind !== 'mount')
-      ? { router, entries, base, above: this.aboveKey(inherited), overridden: this.overriddenKey(entries, inherited), scope, mounted } : undefined;
+      ? { router, entries, base, above: this.aboveKey(inherited), overridden: this.overriddenKey(router, entries, inherited), scope, mounted } : undefined;
     const taken = whole && this.takeWhole(whole);
     if (taken) return taken;
     const first = this.routes.length;
@@ -847,10 +859,16 @@ class RouteReader {
   /**
    * How the routes among `entries` change the links in effect above them (a global guard skipped by `@Public()`
    * routes), as compared between analyses: what a route does to a link depends on the link's code too, which the
-   * route's files need not import.
+   * route's files need not import. Compared with the very entries, what the framework says its overrides read of each
+   * link is enough (a NestJS controller's 2,000 routes behind a global guard: the guard's facts, once).
    */
-  private overriddenKey(entries: readonly Entry[], inherited: readonly Active[]): string {
+  private overriddenKey(router: RouterNode, entries: readonly Entry[], inherited: readonly Active[]): string {
     let key = '';
+    const read = this.routing.overrideKeys(router.framework);
+    if (read) {
+      for (const active of inherited) key += `${read(active.link)}\n`;
+      return key;
+    }
     for (const entry of entries) {
       if (entry.kind !== 'route' || !entry.overrides) continue;
       for (const active of inherited) key += `${JSON.stringify(entry.overrides(active.link, this.routing)) ?? ''}\n`;
