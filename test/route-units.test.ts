@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { CHECKS } from '../server/src/engine/checks';
 import type { Check } from '../server/src/engine/checks/check';
 import { codeFrontend } from '../server/src/engine/code/frontend';
-import { routesByFile } from '../server/src/engine/code/part';
-import type { Route } from '../server/src/engine/code/model';
+import { groupApps, routesByFile } from '../server/src/engine/code/part';
+import type { ChainLink, Route } from '../server/src/engine/code/model';
 import { Session } from '../server/src/engine/session';
 import type { AnalysisResult, FileReader } from '../server/src/engine/types';
 import { analyzeRoutes } from '../server/src/engine/code/index';
@@ -76,6 +76,27 @@ test('routesByFile: runs of one file each, in order, made once per list', () => 
   assert.deepEqual(runs.map((run) => run.map((r) => r.key)), [['GET /a', 'GET /b'], ['GET /c'], ['GET /d', 'GET /e']]);
   assert.equal(routesByFile(routes), runs);
   assert.deepEqual(routesByFile([]), []);
+});
+
+test('groupApps: each app lists its auth and its rate limits apart, each place once, with the routes it covers once', () => {
+  const at = (line: number) => ({ file: 'api/app.ts', range: { start: { line, character: 0 }, end: { line, character: 9 } } });
+  const link = (name: string, kind: ChainLink['kind'], line: number): ChainLink => ({ name, kind, evidence: name, appliedAt: at(line), scope: 'router' });
+  const auth = link('requireUser', 'auth', 3);
+  const limit = link('limiter', 'rate-limit', 3);
+  const route = (file: string, key: string, chain: ChainLink[]) => ({ file, key, chain }) as unknown as Route;
+  const orders = route('api/orders.ts', 'GET /orders', [limit, auth, link('requireUser again', 'auth', 3)]);
+  const items = route('api/items.ts', 'GET /items', [link('cors', 'other', 2), auth]);
+  const web = route('web/pages.ts', 'GET /', [link('slow', 'rate-limit', 1)]);
+  const apps = groupApps([orders, items, web], ['web', 'api']);
+  const said = apps.map((app) => ({
+    folder: app.folder,
+    auth: app.auth.map((m) => [m.name, m.routes.map((r) => r.key)]),
+    rateLimits: app.rateLimits.map((m) => [m.name, m.routes.map((r) => r.key)]),
+  }));
+  assert.deepEqual(said, [
+    { folder: 'api', auth: [['requireUser', ['GET /orders', 'GET /items']]], rateLimits: [['limiter', ['GET /orders']]] },
+    { folder: 'web', auth: [], rateLimits: [['slow', ['GET /']]] },
+  ]);
 });
 
 test('an edit of one route file runs the route checks for its routes alone, and keeps the other file\'s findings whole', async () => {
@@ -336,4 +357,7 @@ test('a NestJS controller is taken whole after an edit of another, and read agai
   // taken whole again once nothing above it changes
   const again = await step('src/orders/items.controller.ts', (t) => t.replace("@Get('all')", "@Get('every')"), classified);
   assert.deepEqual([again.counted, again.same], [0, true]);
+  // an edit of the global guard's code that leaves what it reads of the routes as it was: taken whole
+  const same = await step('src/auth/auth.guard.ts', (t) => t.replace('if (!token)', "if (!token || token === '')"), classified);
+  assert.deepEqual([same.counted, same.same], [0, true]);
 });

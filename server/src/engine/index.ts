@@ -9,7 +9,7 @@ export type { EndpointLinks, OperationPlace } from './correlate/links';
 export { Session, type Analysis, type SessionOptions, type SessionRequest } from './session';
 export { findingKey, compare, type Comparison } from './identity';
 export type { Frontend, FrontendPart, FrontendRequest } from './frontend';
-export { codeCandidates, isCodeFile, BUILD_OUTPUT } from './code/files';
+export { codeCandidates, hasCodeCandidates, isCodeFile, BUILD_OUTPUT } from './code/files';
 export { isCodePart, routeLinks, type CodePart } from './code/part';
 export { decoratorEdit, importEdit, routeArgumentEdit } from './edit/code';
 export type { ChainLink, ImportNeed, LinkKind, Location, Reuse, Route } from './code/model';

@@ -4,7 +4,7 @@
  * specs alone never loads it. Its compiled code is kept between runs (`code-cache.ts`).
  */
 import * as path from 'node:path';
-import { codeCandidates, type Frontend } from '../engine';
+import { hasCodeCandidates, type Frontend } from '../engine';
 import { loadBundle, type LoadedBundle } from './code-cache';
 
 const BUNDLE = 'code-frontend.js';
@@ -13,7 +13,7 @@ let loaded: { bundle: LoadedBundle; frontend: Frontend } | undefined;
 
 export const codeFrontend: Frontend = {
   need: 'code',
-  claims: (request) => codeCandidates(request).length > 0,
+  claims: hasCodeCandidates,
   async load(request) {
     try {
       if (!loaded) {

@@ -116,20 +116,26 @@ export function groupApps(routes: readonly Route[], folders: readonly string[]):
     app.routes.push(route);
   }
   for (const app of apps.values()) {
-    app.auth = mechanisms(app.routes, 'auth');
-    app.rateLimits = mechanisms(app.routes, 'rate-limit');
+    const { auth, rateLimits } = mechanisms(app.routes);
+    app.auth = auth;
+    app.rateLimits = rateLimits;
   }
   return [...apps.values()].sort((a, b) => (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
 }
 
-/** The protections of a kind applied to some routes, each once (by where it is applied), with the routes it covers. */
-function mechanisms(routes: readonly Route[], kind: 'auth' | 'rate-limit'): Mechanism[] {
-  const found = new Map<string, Mechanism>();
+/**
+ * The auth and rate-limit protections applied to some routes, each once (by where it is applied), with the routes
+ * it covers: one pass over the routes' links for both kinds.
+ */
+function mechanisms(routes: readonly Route[]): { auth: Mechanism[]; rateLimits: Mechanism[] } {
+  const auth = new Map<string, Mechanism>();
+  const rateLimits = new Map<string, Mechanism>();
   // the routes behind one middleware share its link, and with it the place it is applied at: its key is made once
   const keys = new Map<Location, string>();
   for (const route of routes) {
     for (const link of routeLinks(route)) {
-      if (link.kind !== kind) continue;
+      const found = link.kind === 'auth' ? auth : link.kind === 'rate-limit' ? rateLimits : undefined;
+      if (!found) continue;
       let key = keys.get(link.appliedAt);
       if (key === undefined) {
         const { file, range } = link.appliedAt;
@@ -147,5 +153,5 @@ function mechanisms(routes: readonly Route[], kind: 'auth' | 'rate-limit'): Mech
       if (mechanism.routes[mechanism.routes.length - 1] !== route) mechanism.routes.push(route);
     }
   }
-  return [...found.values()];
+  return { auth: [...auth.values()], rateLimits: [...rateLimits.values()] };
 }

@@ -149,6 +149,12 @@ export interface FrameworkExtractor {
   collect?(routing: Routing, graph: ModuleGraph): void;
   /** The packages `collect` reads exports of, when it reads nothing else: in code that imports none, it finds nothing. */
   readonly collectsFrom?: ReadonlySet<string>;
+  /**
+   * What the overrides of its routes read of a link in effect above them, beside the route's own entry (the facts of
+   * a guard's code): while this reads the same for each such link, entries that are the same objects override the
+   * same. A framework without it has each route's overrides compared.
+   */
+  overrideKey?(link: LinkSource, routing: Routing): string;
 }
 
 /** Bounds on following registrations into functions and routers into mounts. */
@@ -209,8 +215,13 @@ export class Routing {
   private steps?: Step[];
   /** The import closures of this analysis's modules (set once the modules are read). */
   reach?: ImportReach;
-  /** Each route of this analysis (as built) with its registration node and inputs, for the next analysis (`keepRoutes`). */
+  /** Each route of this analysis (as built) with its registration node and inputs. */
   private readonly reading = new Map<Route, { node: ts.Node; route: KeptRoute }>();
+  /**
+   * The records of the routes this analysis read one by one, by registration node, for the next analysis
+   * (`keepRoutes`); those of a router taken whole are kept from the analysis that read it.
+   */
+  private readonly built = new Map<ts.Node, KeptRoute[]>();
 
   constructor(
     readonly resolver: Resolver,
@@ -651,6 +662,12 @@ export class Routing {
     this.add(view.router, { kind: 'mount', order, path: joinPaths(view.basePath, path), router, at });
   }
 
+  /** What the overrides of `framework`'s routes read of a link (`FrameworkExtractor.overrideKey`), when it says. */
+  overrideKeys(framework: Framework): ((link: LinkSource) => string) | undefined {
+    const extractor = this.extractors.get(framework);
+    return extractor?.overrideKey && ((link) => extractor.overrideKey!(link, this));
+  }
+
   /**
    * Adds again an entry (other than a mount) that an earlier analysis made on the router created at the same place,
    * the very object: the framework knows it would make an equal one (its files and what it was read with are unchanged).
@@ -665,7 +682,7 @@ export class Routing {
   /** Every route, read from the apps (routers nobody mounts) down through their mounts. */
   routes(): Route[] {
     const mounted = new Set(this.routers.flatMap((r) => r.entries.flatMap((e) => (e.kind === 'mount' ? [e.router] : []))));
-    const reader = new RouteReader(this, this.classifier, this.report, this.reading);
+    const reader = new RouteReader(this, this.classifier, this.report, this.reading, this.built);
     const read = (root: RouterNode) => this.guarded(root.created.module, () => reader.read(root, root.kind === 'app'));
     this.routers.filter((r) => !mounted.has(r)).forEach(read);
     // routers only reachable through a mount cycle: apps first
@@ -687,14 +704,12 @@ export class Routing {
     return final;
   }
 
-  /** Keeps this analysis's routes, by registration, for the next analysis to take again what did not change. */
+  /**
+   * Keeps the routes this analysis read one by one, by registration, for the next analysis to take again what did not
+   * change. Those of a router taken whole are there already: the very records, kept when it was last read.
+   */
   keepRoutes(): void {
-    const byNode = new Map<ts.Node, KeptRoute[]>();
-    for (const { node, route } of this.reading.values()) {
-      const list = byNode.get(node);
-      if (list) list.push(route); else byNode.set(node, [route]);
-    }
-    for (const [node, routes] of byNode) KEPT_ROUTES.set(node, routes);
+    for (const [node, routes] of this.built) KEPT_ROUTES.set(node, routes);
   }
 }
 
@@ -717,7 +732,7 @@ interface KeptRoute {
   final?: Route;
 }
 
-/** The routes of the last analysis, by the node of their registration (parses of unchanged files are kept). */
+/** The routes of the analyses that last read them one by one, by the node of their registration (parses of unchanged files are kept). */
 const KEPT_ROUTES = new WeakMap<ts.Node, KeptRoute[]>();
 
 /**
@@ -775,6 +790,7 @@ class RouteReader {
   constructor(
     private readonly routing: Routing, private readonly classifier: Classifier, private readonly report: (problem: Problem) => void,
     private readonly reading: Map<Route, { node: ts.Node; route: KeptRoute }>,
+    private readonly built: Map<ts.Node, KeptRoute[]>,
   ) {}
 
   read(root: RouterNode, mounted: boolean): void {
@@ -789,7 +805,7 @@ class RouteReader {
     const entries = [...router.entries].sort((a, b) => compareOrder(a.order, b.order));
     // a router that mounts none is read as a whole: taken again whole while what it is read from is unchanged
     const whole = entries.every((entry) => entry.kind !== 'mount')
-      ? { router, entries, base, above: this.aboveKey(inherited), overridden: this.overriddenKey(entries, inherited), scope, mounted } : undefined;
+      ? { router, entries, base, above: this.aboveKey(inherited), overridden: this.overriddenKey(router, entries, inherited), scope, mounted } : undefined;
     const taken = whole && this.takeWhole(whole);
     if (taken) return taken;
     const first = this.routes.length;
@@ -843,10 +859,16 @@ class RouteReader {
   /**
    * How the routes among `entries` change the links in effect above them (a global guard skipped by `@Public()`
    * routes), as compared between analyses: what a route does to a link depends on the link's code too, which the
-   * route's files need not import.
+   * route's files need not import. Compared with the very entries, what the framework says its overrides read of each
+   * link is enough (a NestJS controller's 2,000 routes behind a global guard: the guard's facts, once).
    */
-  private overriddenKey(entries: readonly Entry[], inherited: readonly Active[]): string {
+  private overriddenKey(router: RouterNode, entries: readonly Entry[], inherited: readonly Active[]): string {
     let key = '';
+    const read = this.routing.overrideKeys(router.framework);
+    if (read) {
+      for (const active of inherited) key += `${read(active.link)}\n`;
+      return key;
+    }
     for (const entry of entries) {
       if (entry.kind !== 'route' || !entry.overrides) continue;
       for (const active of inherited) key += `${JSON.stringify(entry.overrides(active.link, this.routing)) ?? ''}\n`;
@@ -933,6 +955,8 @@ class RouteReader {
         if (code) keeping.code = { fn: code.fn, path: code.module.path };
       }
       this.reading.set(route, { node: entry.at.node, route: keeping });
+      const list = this.built.get(entry.at.node);
+      if (list) list.push(keeping); else this.built.set(entry.at.node, [keeping]);
     }
   }
 

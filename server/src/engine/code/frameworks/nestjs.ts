@@ -177,6 +177,9 @@ export const nestjs: FrameworkExtractor = {
     READERS.set(routing, reader);
     reader.read();
   },
+
+  // a route's overrides read its own metadata (fixed with its entry) and the facts of the guard's code
+  overrideKey: (link, routing) => READERS.get(routing)!.overrideKey(link),
 };
 
 function guards(links: LinkSource[]): LinkSource[] {
@@ -255,6 +258,8 @@ class NestReader {
   private readonly guards = new Map<ts.Node, GuardFacts>();
   /** What each applied guard is, once per link (every route behind a global guard asks about the same link). */
   private readonly linkFacts = new Map<LinkSource, GuardFacts | undefined>();
+  /** `overrideKey` of each link asked about. */
+  private readonly linkKeys = new Map<LinkSource, string>();
   private readonly controllers = new Map<ts.ClassLikeDeclaration, RouterNode>();
   /** What a controller's reading depends on above it, by app and module path: once per module, not per controller. */
   private readonly contexts = new Map<AppSettings, Map<string, string>>();
@@ -626,6 +631,13 @@ class NestReader {
     }
     if (facts.throttler && metadata.throttle) return { note: `${metadata.throttle} sets this route's limit` };
     return undefined;
+  }
+
+  /** What `override` reads of a link: the facts of the guard it applies, as text. */
+  overrideKey(link: LinkSource): string {
+    let key = this.linkKeys.get(link);
+    if (key === undefined) this.linkKeys.set(link, (key = JSON.stringify(this.guardFacts(link)) ?? ''));
+    return key;
   }
 
   /** What a guard is: a throttler, and which metadata its code reads and how. */
