@@ -162,6 +162,26 @@ describe('the safe access layer', () => {
     assert.equal((readTextFile(join(project, 'missing.yaml'), project, 10) as { code: string }).code, 'file-missing');
   });
 
+  test('reads whole what it reads: a file whose size says nothing, a file larger than the first read, a small one after them', () => {
+    // /proc/self/status claims a size of 0: it is read to its end all the same
+    const status = readTextFile('/proc/self/status', '/', 1024 * 1024) as string;
+    assert.match(status, /^Name:[\s\S]*\nPid:\s+\d+\n[\s\S]*\n$/);
+    const large = `${'Large: "'.padEnd(3 * 1024 * 1024, 'é')}"\n`;
+    const small = 'Small: true\n';
+    const dir = mkdtempSync(join(tmpdir(), 'api-sentinel-read-'));
+    try {
+      writeFileSync(join(dir, 'large.yaml'), large);
+      writeFileSync(join(dir, 'small.yaml'), small);
+      assert.equal(readTextFile(join(dir, 'large.yaml'), dir, 8 * 1024 * 1024), large);
+      assert.equal(readTextFile(join(dir, 'small.yaml'), dir, 8 * 1024 * 1024), small);
+      assert.equal(readTextFile(join(dir, 'large.yaml'), dir, 8 * 1024 * 1024), large);
+      assert.equal(readTextPrefix(join(dir, 'large.yaml'), dir, 16), 'Large: "éééé');
+      assert.equal(readTextFile(join(dir, 'small.yaml'), dir, 8 * 1024 * 1024), small);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('discovery lists regular files and links to them (reading decides about those), never special files or linked folders', () => {
     const { files, errors } = discoverFiles(['.', 'nothing-here'], project, resolveConfig());
     const names = files.map((f) => f.slice(project.length + 1));

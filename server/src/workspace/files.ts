@@ -8,7 +8,27 @@ import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, stat
 import * as path from 'node:path';
 import type { ReadFailure, ReadResult } from '../engine';
 
-const CHUNK = 1024 * 1024;
+/**
+ * Files up to this size (nearly every source file) are read into one buffer kept for the purpose, and decoded at once:
+ * a buffer of its own per file is memory outside the heap, and hundreds of them made the garbage collector run early,
+ * again and again.
+ */
+const SCRATCH_BYTES = 1024 * 1024;
+let scratch: Buffer | undefined;
+
+/** A buffer of at least `size` bytes: for a small size the scratch buffer, whose content lasts until the next read. */
+function bufferFor(size: number): Buffer {
+  if (size > SCRATCH_BYTES) return Buffer.allocUnsafe(size);
+  scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES);
+  return scratch;
+}
+
+/** A buffer of `size` bytes that starts with the content of `buffer`. */
+function grown(buffer: Buffer, size: number): Buffer {
+  const larger = Buffer.allocUnsafe(size);
+  buffer.copy(larger);
+  return larger;
+}
 
 /** A configuration file is small: a larger one is refused rather than read. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -88,22 +108,19 @@ function readText(absPath: string, root: string, maxBytes: number, prefix: boole
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) return { code: 'file-not-regular', reason: `it is ${kindOf(stats)}, not a regular file` };
-    const chunks: Buffer[] = [];
-    let total = 0;
     // the size the file claims is not trusted (a growing file, /proc): read until the end or one byte past the limit
     const wanted = prefix ? maxBytes : maxBytes + 1;
-    // the first read asks for the whole file as it claims to be (one read, no copy, for an honest file)
-    let size = Math.min(Math.max(stats.size + 1, 64 * 1024), wanted);
+    // room for the whole file as it claims to be: an honest file takes one read, then a read of nothing
+    let buffer = bufferFor(Math.min(stats.size + 1, wanted));
+    let total = 0;
     while (total < wanted) {
-      const chunk = Buffer.allocUnsafe(Math.min(size, wanted - total));
-      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (total === buffer.length) buffer = grown(buffer, Math.min(buffer.length * 2, wanted));
+      const read = readSync(fd, buffer, total, Math.min(buffer.length, wanted) - total, null);
       if (read === 0) break;
-      chunks.push(read === chunk.length ? chunk : chunk.subarray(0, read));
       total += read;
-      size = CHUNK;
     }
     if (total > maxBytes) return { code: 'file-too-large', reason: `it holds more than ${megabytes(maxBytes)} MB`, size: Math.max(stats.size, total) };
-    return (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total)).toString('utf8');
+    return buffer.toString('utf8', 0, total);
   } catch (error) {
     return failureOf(error);
   } finally {
