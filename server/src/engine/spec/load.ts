@@ -207,12 +207,17 @@ export class FileSet {
     const seen = new Set<string>([file.path]);
     while (queue.length > 0) {
       const current = queue.shift()!;
+      // where each object of the file is, found in one walk when a ref of the file is first reported, not per ref:
+      // a file of thousands of refs was walked thousands of times
+      let paths: Map<object, (string | number)[]> | undefined;
       for (const ref of collectRefs(current.value, current.locations.aliases !== false)) {
         const target = this.refTarget(current, ref.value, ref);
         if (!target || seen.has(target)) continue;
         seen.add(target);
-        const site: SpecNode = { file: current, value: ref.parent, path: locate(current, ref.parent) };
-        const loaded = await this.load(target, (failure) => this.reportUnreadRef(site, ref.value, target, failure));
+        const loaded = await this.load(target, (failure) => {
+          paths ??= objectPaths(current);
+          this.reportUnreadRef({ file: current, value: ref.parent, path: paths.get(ref.parent) ?? [] }, ref.value, target, failure);
+        });
         if (loaded) queue.push(loaded);
       }
     }
@@ -380,18 +385,17 @@ export class FileSet {
 
 interface RefSite { parent?: object }
 
-/** The JSON path of an object inside a file, found by search (only needed to report a problem). */
-function locate(file: SourceFile, target: object): (string | number)[] {
-  const seen = new Set<object>();
+/** The JSON path of every object inside a file (only needed to report a problem); a shared object at the first found. */
+function objectPaths(file: SourceFile): Map<object, (string | number)[]> {
+  const paths = new Map<object, (string | number)[]>();
   const stack: { value: unknown; path: (string | number)[] }[] = [{ value: file.value, path: [] }];
   while (stack.length > 0) {
     const { value, path: at } = stack.pop()!;
-    if (value === target) return at;
-    if (value === null || typeof value !== 'object' || seen.has(value)) continue;
-    seen.add(value);
+    if (value === null || typeof value !== 'object' || paths.has(value)) continue;
+    paths.set(value, at);
     for (const [k, v] of Object.entries(value)) stack.push({ value: v, path: [...at, Array.isArray(value) ? Number(k) : k] });
   }
-  return [];
+  return paths;
 }
 
 function firstLine(message: string): string { return message.split('\n')[0].trim(); }
