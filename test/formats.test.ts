@@ -12,7 +12,7 @@ import { formatJson } from '../server/src/cli/formatters/json';
 import { formatMarkdown } from '../server/src/cli/formatters/markdown';
 import { formatSarif } from '../server/src/cli/formatters/sarif';
 import { formatText } from '../server/src/cli/formatters/text';
-import { reportBytes } from '../server/src/cli/review';
+import { reportBytes, reportChunks } from '../server/src/cli/review';
 import type { BaselineEntry, Review } from '../server/src/cli/report';
 import { sarifErrors } from './support/sarif-schema';
 
@@ -185,19 +185,19 @@ test('sarif: a comparison gives every result its baseline state and stays valid'
 
 test('json: a comparison adds fixed, unchanged, widened and the base', () => {
   const { compared } = branch();
-  const report = JSON.parse(formatJson(compared)) as Record<string, unknown>;
+  const report = JSON.parse(formatJson(compared).join('')) as Record<string, unknown>;
   assert.deepEqual(Object.keys(report), ['version', 'findings', 'fixed', 'unchanged', 'widened', 'base', 'problems', 'routes', 'summary']);
   assert.equal(report.unchanged, 2);
   assert.deepEqual((report.widened as { addedOperations: unknown }[]).map((w) => w.addedOperations), [[{ method: 'GET', path: '/admin/users' }]]);
   assert.deepEqual(report.base, { ref: 'main', commit: '0123456789abcdef0123456789abcdef01234567', problems: [] });
-  const fromBaseline = JSON.parse(formatJson(compareWithBase(review([]), baseline([entry(finding({ anchor: '/x' }))])))) as Record<string, unknown>;
+  const fromBaseline = JSON.parse(formatJson(compareWithBase(review([]), baseline([entry(finding({ anchor: '/x' }))]))).join('')) as Record<string, unknown>;
   assert.deepEqual(fromBaseline.fixed, [{ ruleId: 'auth-missing', file: 'openapi.yaml', anchor: '/x', message: 'GET /a requires no authentication' }]);
   assert.deepEqual(fromBaseline.baseline, { file: 'baseline.json', entries: 1, fixed: 1 });
 });
 
 test('json and sarif: the report is one line, even when a message holds line breaks', () => {
   const message = 'first line\nsecond line\r\nthird';
-  const json = formatJson(review([finding({ message })]));
+  const json = formatJson(review([finding({ message })])).join('');
   const sarif = formatSarif(review([finding({ message })]));
   for (const text of [json, sarif]) assert.equal(text.indexOf('\n'), text.length - 1, 'one newline, at the end');
   assert.equal((JSON.parse(json) as { findings: Finding[] }).findings[0].message, message);
@@ -214,7 +214,7 @@ test('json: the report writes every finding as the contract orders its fields, a
     finding({ operations: [operation], related: [related], fixes }),
     finding({ operations: [operation, { method: 'POST', path: '/users' }], related: [related, related], message: 'del \u007f, bidi \u202e', suppressed: { kind: 'inSource', justification: 'by design' } }),
   ];
-  const json = formatJson(review(findings));
+  const json = formatJson(review(findings)).join('');
   assert.equal(reads, 1, 'the shared operation is written once');
   const { findings: written } = JSON.parse(json) as { findings: Finding[] };
   const contract = ({ anchor: _anchor, path: _path, ...fields }: Finding) => fields;
@@ -237,6 +237,17 @@ test('a report is written as UTF-8, and ASCII held as UTF-16 (a spec quoted past
     Buffer.from = from;
   }
   assert.deepEqual(encodings, ['latin1', 'utf8', 'utf8', 'utf8']);
+});
+
+test('a report in pieces is written as their text joined, in UTF-8 chunks of about 32K characters, never one buffer', () => {
+  const pieces: string[] = [];
+  for (let i = 0; i < 20000; i++) pieces.push(i % 1000 === 0 ? `{"message":"café ∑ ${i}"},` : `{"n":${i}},`);
+  const text = pieces.join('');
+  const chunks = [...reportChunks(pieces)];
+  assert.deepEqual(Buffer.concat(chunks), Buffer.from(text, 'utf8'));
+  assert.ok(chunks.length > 1 && chunks.every((chunk) => chunk.length < 40 * 1024), chunks.map((chunk) => chunk.length).join());
+  assert.deepEqual([...reportChunks([])], []);
+  assert.deepEqual([...reportChunks(['{}', '\n'])], [Buffer.from('{}\n')]);
 });
 
 test('text: the short lists show ten entries, then how many more', () => {

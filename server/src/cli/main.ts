@@ -49,5 +49,18 @@ process.on('unhandledRejection', (error) => { fail(error); process.exit(2); });
 
 /** Runs the command line's arguments; `reviewed` as for `main`. */
 export function run(argv: string[], reviewed: () => void): void {
-  main(argv, reviewed).then((code) => { process.exitCode = code; }, fail);
+  main(argv, reviewed).then(exitOnceWritten, fail);
+}
+
+/**
+ * Ends the process with `code` once stdout and stderr have taken all that was written to them (a pipe on macOS takes
+ * it asynchronously). Left to end by itself, Node would first take V8's heap apart page by page: after the review of a
+ * 4 MB spec, 35–45 ms that no one waits for.
+ */
+function exitOnceWritten(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const written = () => { if (--pending === 0) process.exit(code); };
+  process.stdout.write('', written);
+  process.stderr.write('', written);
 }

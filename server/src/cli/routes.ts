@@ -22,10 +22,10 @@ export async function routes(options: RoutesOptions, root = process.cwd()): Prom
   const table = isCodePart(part) ? part.routes : [];
   const problems = [...configProblems, ...(part?.problems ?? [])];
   if (options.format === 'json') {
-    writeReport(`${printableJson({ version: 1, routes: table.map(routeEntry), problems }, 2)}\n`, options.output);
+    writeReport([`${printableJson({ version: 1, routes: table.map(routeEntry), problems }, 2)}\n`], options.output);
     return 0;
   }
-  writeReport(options.format === 'openapi' ? openApiSkeleton(table, path.basename(root)) : routeTable(table), options.output);
+  writeReport([options.format === 'openapi' ? openApiSkeleton(table, path.basename(root)) : routeTable(table)], options.output);
   for (const problem of problems) process.stderr.write(`api-sentinel: ${problemLine(problem)}\n`);
   return 0;
 }

@@ -13,9 +13,10 @@ function contractFinding(f: Finding) {
 
 /**
  * `{ version: 1, findings, problems, routes, summary }`, ranges 0-based as in LSP. Compared with a base, `findings` are
- * the new ones, and `fixed`, `unchanged` (a count), `widened` and `base` (`--diff`) or `baseline` say the rest.
+ * the new ones, and `fixed`, `unchanged` (a count), `widened` and `base` (`--diff`) or `baseline` say the rest. The text
+ * comes in pieces, in order.
  */
-export function formatJson(review: Review): string {
+export function formatJson(review: Review): readonly string[] {
   const rest = {
     ...(review.changes ? comparison(review.changes) : {}),
     problems: review.problems,
@@ -30,16 +31,16 @@ export function formatJson(review: Review): string {
     report.finding(finding);
   });
   report.push('],', printableJson(rest).slice(1), '\n');
-  return report.text();
+  return report.pieces;
 }
 
 /**
- * The report's JSON, in pieces joined once at the end. Objects that many findings share are written once each: the
+ * The report's JSON, in pieces. Objects that many findings share are written once each: the
  * analysis gives one object per operation reference and per related location, and a shared schema's findings list
  * the same operations again and again.
  */
 class ReportText {
-  private readonly pieces: string[] = [];
+  readonly pieces: string[] = [];
   private readonly written = new Map<object, string>();
 
   push(...pieces: string[]): void { this.pieces.push(...pieces); }
@@ -58,8 +59,6 @@ class ReportText {
     if (suppressed) this.push(',"suppressed":', printableJson(suppressed));
     this.push('}');
   }
-
-  text(): string { return this.pieces.join(''); }
 
   private sharedList(values: readonly object[]): void {
     const pieces = this.pieces;

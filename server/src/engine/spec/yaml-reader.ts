@@ -145,8 +145,10 @@ class Reader {
     const last = input.charCodeAt(input.length - 1);
     if (last !== LF && last !== CR) input += '\n';
     this.length = input.length;
-    // js-yaml ends its input with a NUL, which simplifies bounds checks; a NUL in the text has been refused already
-    this.input = input + '\0';
+    // js-yaml ends its input with a NUL, which simplifies bounds checks (a NUL in the text has been refused already);
+    // appending one would copy the whole text (8 MB for a 4 MB spec held as UTF-16): a read past the end gives NaN
+    // instead, which every read turns into that 0 with `| 0`
+    this.input = input;
     this.textLength = text.length;
     this.hasCarriageReturns = input.includes('\r');
     this.lineStarts = [this.shift];
@@ -163,17 +165,17 @@ class Reader {
 
   read(): unknown {
     const input = this.input;
-    while (input.charCodeAt(this.position) === SPACE) { this.lineIndent++; this.position++; }
+    while ((input.charCodeAt(this.position) | 0) === SPACE) { this.lineIndent++; this.position++; }
     // js-yaml reads no document at all from blank text: spaces, then the input's last line break
     if (this.position === this.length - 1) {
-      this.readLineBreak(input.charCodeAt(this.position));
+      this.readLineBreak((input.charCodeAt(this.position) | 0));
       return undefined;
     }
     this.skipSeparationSpace(true);
     const p = this.position;
-    const c = input.charCodeAt(p);
+    const c = (input.charCodeAt(p) | 0);
     // a directive, or a `---` (js-yaml takes any three dashes there as the document's start)
-    if (this.lineIndent === 0 && (c === PERCENT || (c === DASH && input.charCodeAt(p + 1) === DASH && input.charCodeAt(p + 2) === DASH))) giveUp();
+    if (this.lineIndent === 0 && (c === PERCENT || (c === DASH && (input.charCodeAt(p + 1) | 0) === DASH && (input.charCodeAt(p + 2) | 0) === DASH))) giveUp();
     this.composeNode(this.lineIndent - 1, BLOCK_OUT, false, true);
     const value = this.result;
     this.skipSeparationSpace(true);
@@ -186,20 +188,20 @@ class Reader {
     const input = this.input;
     let pos = this.position;
     let lineBreaks = 0;
-    let c = input.charCodeAt(pos);
+    let c = (input.charCodeAt(pos) | 0);
     while (c !== 0) {
-      while (c === SPACE) c = input.charCodeAt(++pos);
+      while (c === SPACE) c = (input.charCodeAt(++pos) | 0);
       // a tab here can be indentation, which js-yaml refuses in block collections
       if (c === TAB) giveUp();
-      if (allowComments && c === HASH) c = input.charCodeAt((pos = this.lineEnd(pos)));
+      if (allowComments && c === HASH) c = (input.charCodeAt((pos = this.lineEnd(pos))) | 0);
       if (c === LF || c === CR) {
-        pos += c === CR && input.charCodeAt(pos + 1) === LF ? 2 : 1;
+        pos += c === CR && (input.charCodeAt(pos + 1) | 0) === LF ? 2 : 1;
         this.lineStarts[++this.line] = pos + this.shift;
         this.lineStart = pos;
         lineBreaks++;
         let indent = 0;
-        c = input.charCodeAt(pos);
-        while (c === SPACE) { indent++; c = input.charCodeAt(++pos); }
+        c = (input.charCodeAt(pos) | 0);
+        while (c === SPACE) { indent++; c = (input.charCodeAt(++pos) | 0); }
         this.lineIndent = indent;
       } else break;
     }
@@ -211,14 +213,14 @@ class Reader {
   private lineEnd(pos: number): number {
     const input = this.input;
     if (!this.hasCarriageReturns) return input.indexOf('\n', pos);
-    let c = input.charCodeAt(pos);
-    while (c !== LF && c !== CR && c !== 0) c = input.charCodeAt(++pos);
+    let c = (input.charCodeAt(pos) | 0);
+    while (c !== LF && c !== CR && c !== 0) c = (input.charCodeAt(++pos) | 0);
     return pos;
   }
 
   private readLineBreak(c: number): void {
     this.position++;
-    if (c === CR && this.input.charCodeAt(this.position) === LF) this.position++;
+    if (c === CR && (this.input.charCodeAt(this.position) | 0) === LF) this.position++;
     this.lineStarts[++this.line] = this.position + this.shift;
     this.lineStart = this.position;
   }
@@ -226,9 +228,9 @@ class Reader {
   /** `---` or `...` followed by a blank, at `p`. */
   private atDocumentMarker(p: number): boolean {
     const input = this.input;
-    const c = input.charCodeAt(p);
-    if ((c === DASH || c === DOT) && input.charCodeAt(p + 1) === c && input.charCodeAt(p + 2) === c) {
-      const next = input.charCodeAt(p + 3);
+    const c = (input.charCodeAt(p) | 0);
+    if ((c === DASH || c === DOT) && (input.charCodeAt(p + 1) | 0) === c && (input.charCodeAt(p + 2) | 0) === c) {
+      const next = (input.charCodeAt(p + 3) | 0);
       return next === 0 || isWsOrEol(next);
     }
     return false;
@@ -262,7 +264,7 @@ class Reader {
       indentStatus = this.lineIndent > parentIndent ? 1 : this.lineIndent === parentIndent ? 0 : -1;
     }
     const contentStart = this.position;
-    const c = input.charCodeAt(contentStart);
+    const c = (input.charCodeAt(contentStart) | 0);
     if (indentStatus === 1 && (c === BANG || c === AMP)) giveUp();
     if (allowBlockCollections) allowBlockCollections = atNewLine || allowCompact;
     if (indentStatus === 1 || context === BLOCK_OUT) {
@@ -313,11 +315,11 @@ class Reader {
 
   private readPlainScalar(nodeIndent: number, withinFlowCollection: boolean): boolean {
     const input = this.input;
-    let c = input.charCodeAt(this.position);
+    let c = (input.charCodeAt(this.position) | 0);
     if (isWsOrEol(c) || isFlowIndicator(c) || c === HASH || c === AMP || c === STAR || c === BANG || c === PIPE
       || c === GREATER || c === QUOTE || c === DOUBLE_QUOTE || c === PERCENT || c === AT || c === BACKTICK) return false;
     if (c === QUESTION || c === DASH) {
-      const following = input.charCodeAt(this.position + 1);
+      const following = (input.charCodeAt(this.position + 1) | 0);
       if (isWsOrEol(following) || (withinFlowCollection && isFlowIndicator(following))) return false;
     }
     // the position is kept in a local while the loop runs over the scalar's characters, and stored when it stops
@@ -330,10 +332,10 @@ class Reader {
     let lineBefore = 0;
     while (c !== 0) {
       if (c === COLON) {
-        const following = input.charCodeAt(pos + 1);
+        const following = (input.charCodeAt(pos + 1) | 0);
         if (isWsOrEol(following) || (withinFlowCollection && isFlowIndicator(following))) break;
       } else if (c === HASH) {
-        if (isWsOrEol(input.charCodeAt(pos - 1))) break;
+        if (isWsOrEol((input.charCodeAt(pos - 1) | 0))) break;
       } else if ((pos === lineStart && this.atDocumentMarker(pos)) || (withinFlowCollection && isFlowIndicator(c))) {
         break;
       } else if (c === LF || c === CR) {
@@ -345,7 +347,7 @@ class Reader {
           pending = true;
           pos = this.position;
           lineStart = this.lineStart;
-          c = input.charCodeAt(pos);
+          c = (input.charCodeAt(pos) | 0);
           continue;
         }
         pos = captureEnd;
@@ -362,7 +364,7 @@ class Reader {
         pending = false;
       }
       if (c !== SPACE && c !== TAB) captureEnd = pos + 1;
-      c = input.charCodeAt(++pos);
+      c = (input.charCodeAt(++pos) | 0);
     }
     this.position = pos;
     if (captureStart < captureEnd) result += input.slice(captureStart, captureEnd);
@@ -374,17 +376,17 @@ class Reader {
   /** Single- or double-quoted. */
   private readQuotedScalar(): boolean {
     const input = this.input;
-    const quote = input.charCodeAt(this.position);
+    const quote = (input.charCodeAt(this.position) | 0);
     if (quote !== QUOTE && quote !== DOUBLE_QUOTE) return false;
     let result = '';
     let captureStart = ++this.position;
     let captureEnd = captureStart;
     let c: number;
-    while ((c = input.charCodeAt(this.position)) !== 0) {
+    while ((c = (input.charCodeAt(this.position) | 0)) !== 0) {
       if (c === quote) {
         result += input.slice(captureStart, this.position);
         this.position++;
-        if (quote === QUOTE && input.charCodeAt(this.position) === QUOTE) {
+        if (quote === QUOTE && (input.charCodeAt(this.position) | 0) === QUOTE) {
           captureStart = this.position++;
           captureEnd = this.position;
           continue;
@@ -393,7 +395,7 @@ class Reader {
         return true;
       } else if (c === BACKSLASH && quote === DOUBLE_QUOTE) {
         result += input.slice(captureStart, this.position);
-        c = input.charCodeAt(++this.position);
+        c = (input.charCodeAt(++this.position) | 0);
         if (c === LF || c === CR) {
           this.skipSeparationSpace(false);
         } else if (c < 256 && SIMPLE_ESCAPES[c] !== undefined) {
@@ -403,7 +405,7 @@ class Reader {
           const digits = c === 0x78 ? 2 : c === 0x75 ? 4 : c === 0x55 ? 8 : giveUp();
           let code = 0;
           for (let n = 0; n < digits; n++) {
-            const digit = hexValue(input.charCodeAt(++this.position));
+            const digit = hexValue((input.charCodeAt(++this.position) | 0));
             if (digit < 0) giveUp();
             code = code * 16 + digit;
           }
@@ -426,7 +428,7 @@ class Reader {
         do {
           pos++;
           if (c !== SPACE && c !== TAB) captureEnd = pos;
-          c = input.charCodeAt(pos);
+          c = (input.charCodeAt(pos) | 0);
         } while (c !== quote && c !== BACKSLASH && c !== LF && c !== CR && c !== 0);
         this.position = pos;
       }
@@ -436,7 +438,7 @@ class Reader {
 
   private readBlockScalar(nodeIndent: number): boolean {
     const input = this.input;
-    let c = input.charCodeAt(this.position);
+    let c = (input.charCodeAt(this.position) | 0);
     if (c !== PIPE && c !== GREATER) return false;
     const folding = c === GREATER;
     let chomping = 0; // 0 clip, 1 keep, -1 strip
@@ -448,7 +450,7 @@ class Reader {
     let atMoreIndented = false;
     let result = '';
     while (c !== 0) {
-      c = input.charCodeAt(++this.position);
+      c = (input.charCodeAt(++this.position) | 0);
       if (c === PLUS || c === DASH) {
         if (chompingSet) giveUp();
         chompingSet = true;
@@ -460,8 +462,8 @@ class Reader {
       } else break;
     }
     if (isWhiteSpace(c)) {
-      do c = input.charCodeAt(++this.position); while (isWhiteSpace(c));
-      if (c === HASH) c = input.charCodeAt((this.position = this.lineEnd(this.position)));
+      do c = (input.charCodeAt(++this.position) | 0); while (isWhiteSpace(c));
+      if (c === HASH) c = (input.charCodeAt((this.position = this.lineEnd(this.position))) | 0);
     }
     while (c !== 0) {
       // js-yaml throws here unless a line break follows the header
@@ -469,10 +471,10 @@ class Reader {
       this.readLineBreak(c);
       let pos = this.position;
       let indent = 0;
-      c = input.charCodeAt(pos);
+      c = (input.charCodeAt(pos) | 0);
       while ((!detectedIndent || indent < textIndent) && c === SPACE) {
         indent++;
-        c = input.charCodeAt(++pos);
+        c = (input.charCodeAt(++pos) | 0);
       }
       this.position = pos;
       this.lineIndent = indent;
@@ -504,7 +506,7 @@ class Reader {
       emptyLines = 0;
       const captureStart = this.position;
       this.position = this.lineEnd(captureStart);
-      c = input.charCodeAt(this.position);
+      c = (input.charCodeAt(this.position) | 0);
       result += input.slice(captureStart, this.position);
     }
     this.result = result;
@@ -513,7 +515,7 @@ class Reader {
 
   private readFlowCollection(nodeIndent: number): boolean {
     const input = this.input;
-    const open = input.charCodeAt(this.position);
+    const open = (input.charCodeAt(this.position) | 0);
     let terminator: number;
     if (open === OPEN_BRACKET) terminator = CLOSE_BRACKET;
     else if (open === OPEN_BRACE) terminator = CLOSE_BRACE;
@@ -526,7 +528,7 @@ class Reader {
     this.position++;
     for (;;) {
       this.skipSeparationSpace(true);
-      let c = input.charCodeAt(this.position);
+      let c = (input.charCodeAt(this.position) | 0);
       if (c === 0) giveUp();
       if (c === terminator) {
         this.position++;
@@ -547,7 +549,7 @@ class Reader {
       const keyStart = this.start;
       const keyEnd = this.end;
       this.skipSeparationSpace(true);
-      c = input.charCodeAt(this.position);
+      c = (input.charCodeAt(this.position) | 0);
       if (this.line === line && c === COLON) {
         // a pair: in a mapping, a key and its value; `[key: value]` in a sequence is left to js-yaml
         if (!isMapping || !hasKey || keyKind !== SCALAR) giveUp();
@@ -562,7 +564,7 @@ class Reader {
         this.addPending('', keyStart, keyStart, keyStart, keyEnd);
       }
       this.skipSeparationSpace(true);
-      c = input.charCodeAt(this.position);
+      c = (input.charCodeAt(this.position) | 0);
       if (c === COMMA) {
         readNext = true;
         this.position++;
@@ -614,16 +616,16 @@ class Reader {
     const start = this.position + this.shift;
     const first = this.pendingCount;
     let end = start;
-    let c = input.charCodeAt(this.position);
+    let c = (input.charCodeAt(this.position) | 0);
     while (c !== 0) {
-      if (c !== DASH || !isWsOrEol(input.charCodeAt(this.position + 1))) break;
+      if (c !== DASH || !isWsOrEol((input.charCodeAt(this.position + 1) | 0))) break;
       const dash = this.position + this.shift;
       this.position++;
       if (this.skipSeparationSpace(true) && this.lineIndent <= nodeIndent) {
         // a `-` with nothing after it: a null item, shown at its dash
         result.push(null);
         this.addPending('', dash, dash, dash, (end = dash + 1));
-        c = input.charCodeAt(this.position);
+        c = (input.charCodeAt(this.position) | 0);
         continue;
       }
       const line = this.line;
@@ -631,7 +633,7 @@ class Reader {
       result.push(this.result);
       this.addPending('', this.start, this.start, this.start, (end = this.end));
       this.skipSeparationSpace(true);
-      c = input.charCodeAt(this.position);
+      c = (input.charCodeAt(this.position) | 0);
       if ((this.line === line || this.lineIndent > nodeIndent) && c !== 0) giveUp();
       if (this.lineIndent < nodeIndent) break;
     }
@@ -652,9 +654,9 @@ class Reader {
     const first = this.pendingCount;
     let detected = false;
     let end = start;
-    let c = input.charCodeAt(this.position);
+    let c = (input.charCodeAt(this.position) | 0);
     while (c !== 0) {
-      const following = input.charCodeAt(this.position + 1);
+      const following = (input.charCodeAt(this.position + 1) | 0);
       const line = this.line;
       if ((c === QUESTION || c === COLON) && isWsOrEol(following)) giveUp();
       if (!this.composeNode(flowIndent, FLOW_OUT, false, true)) {
@@ -666,14 +668,14 @@ class Reader {
         if (detected) giveUp();
         return true; // a multi-line scalar or flow collection, not a key: the node is this one
       }
-      c = input.charCodeAt(this.position);
-      while (isWhiteSpace(c)) c = input.charCodeAt(++this.position);
+      c = (input.charCodeAt(this.position) | 0);
+      while (isWhiteSpace(c)) c = (input.charCodeAt(++this.position) | 0);
       if (c !== COLON) {
         if (detected) giveUp();
         return true; // not a key: the node is this one
       }
       if (this.kind !== SCALAR) giveUp();
-      c = input.charCodeAt(++this.position);
+      c = (input.charCodeAt(++this.position) | 0);
       if (!isWsOrEol(c)) giveUp();
       detected = true;
       const key = String(this.result);
@@ -684,7 +686,7 @@ class Reader {
       end = Math.max(end, keyEnd, this.end);
       this.storeEntry(result, key, keyStart, keyEnd, hasValue);
       this.skipSeparationSpace(true);
-      c = input.charCodeAt(this.position);
+      c = (input.charCodeAt(this.position) | 0);
       if ((this.line === line || this.lineIndent > nodeIndent) && c !== 0) giveUp();
       if (this.lineIndent < nodeIndent) break;
     }
