@@ -1,7 +1,8 @@
 /**
  * A session keeps what a check found operation by operation (`CheckContext.eachOperation`): after an edit, only the
  * operations whose search read what the edit changed are searched again, the others' values moved to the new
- * document objects.
+ * document objects; the checks that report omissions for the whole API (`reportOmissions`) still give exactly the
+ * findings of a cold analysis, whether they report one finding for the API or each place on its own.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +10,26 @@ import { Session, type Analysis } from '../server/src/engine/session';
 import { analyze, type AnalyzeRequest } from '../server/src/engine/analyze';
 import { CHECKS } from '../server/src/engine/checks';
 import type { Check } from '../server/src/engine/checks/check';
+
+/** An API of `count` operations, each taking a query string without format, the last two a body of a shared schema. */
+function api(count: number): string {
+  const paths = Array.from({ length: count }, (_, i) => [
+    `  /items${i}:`,
+    '    post:',
+    `      operationId: op${i}`,
+    '      parameters:',
+    '        - in: query',
+    `          name: q${i}`,
+    '          schema:',
+    '            type: string',
+    ...(i >= count - 2 ? ['      requestBody:', '        content:', '          application/json:', '            schema:', "              $ref: '#/components/schemas/Note'"] : []),
+    '      responses:',
+    "        '200':",
+    '          description: ok',
+  ].join('\n'));
+  return ['openapi: 3.0.3', 'info:', '  title: Items', "  version: '1'", 'paths:', ...paths,
+    'components:', '  schemas:', '    Note:', '      type: object', '      properties:', '        tag:', '          type: string', ''].join('\n');
+}
 
 const TWO_PATHS = `openapi: 3.0.3
 info:
@@ -115,4 +136,32 @@ test('after an edit, only the operations whose search read what it changed are s
   await edit((t) => t.replace('name: qe\n', 'name: qf\n'));
   assert.deepEqual(searched.splice(0), ['addA', 'getB']);
   assert.deepEqual(current, [true, true, true, true, true, true, true, true]);
+});
+
+test('the whole-API omissions of inputs give a cold analysis\'s findings, edit after edit, as one finding or place by place', async () => {
+  const edit = editing(api(12));
+  await edit();
+  const lacking = (analysis: Analysis) => analysis.result.findings.filter((f) => f.ruleId === 'string-unrestricted');
+  // 13 strings without format across 12 operations: one finding for the API
+  assert.equal(lacking(await edit((t) => t.replace('name: q5\n', 'name: q5a\n'))).length, 1);
+  assert.equal(lacking(await edit((t) => t.replace('name: q5a\n', 'name: q5b\n'))).length, 1);
+  // a format declared at one operation: 12 lack one, 1 declares it, still the API's convention
+  let next = await edit((t) => t.replace('          name: q5b\n          schema:\n            type: string\n', '          name: q5b\n          schema:\n            type: string\n            format: uuid\n'));
+  assert.equal(lacking(next).length, 1);
+  assert.match(lacking(next)[0].message, /^12 strings .* only 1 of the 13/);
+  // the strings of other operations renamed as free text (which takes any content), one operation at a time (named
+  // otherwise first: the second edit of an operation keeps the others' places), until too few lack a format to be
+  // the API's convention: place by place
+  const text = ['comment', 'notes', 'memo', 'reason', 'feedback', '', 'review'];
+  for (const i of [0, 1, 2, 3, 4, 6]) {
+    await edit((t) => t.replace(`          name: q${i}\n`, `          name: q${i}x\n`));
+    await edit((t) => t.replace(`          name: q${i}x\n`, `          name: ${text[i]}\n`));
+  }
+  next = await edit((t) => t.replace('name: review\n', 'name: summary\n'));
+  assert.equal(lacking(next).length, 6);
+  // and back to the API's convention: four strings more at that operation
+  const more = [1, 2, 3, 4].map((n) => `        - in: query\n          name: more${n}\n          schema:\n            type: string\n`).join('');
+  next = await edit((t) => t.replace('        - in: query\n          name: summary\n', `${more}        - in: query\n          name: summary\n`));
+  assert.equal(lacking(next).length, 1);
+  assert.match(lacking(next)[0].message, /^10 strings .* only 1 of the 11/);
 });

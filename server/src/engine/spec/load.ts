@@ -380,8 +380,8 @@ export class FileSet {
 
 interface RefSite { parent?: object }
 
-/** The JSON path of an object inside a file, found by search (only needed to report a problem). */
-function locate(file: SourceFile, target: object): (string | number)[] {
+/** The JSON path of an object inside a file, found by search (only needed to report a problem, or where a path is rarely asked). */
+export function locate(file: SourceFile, target: object): (string | number)[] {
   const seen = new Set<object>();
   const stack: { value: unknown; path: (string | number)[] }[] = [{ value: file.value, path: [] }];
   while (stack.length > 0) {
