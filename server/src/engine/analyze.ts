@@ -1,8 +1,8 @@
 import { SEVERITY_RANK, type AnalysisResult, type CancellationSignal, type CheckMeta, type FileReader, type Finding, type Fix, type OperationRef, type Problem, type Range, type RelatedLocation } from './types';
 import type { FileSet, ParseCache } from './spec/load';
-import { isObject, operationRef, type Operation } from './spec/model';
+import { isObject, operationRef, type ApiDocument, type Operation } from './spec/model';
 import { resolveConfig, type Config, type ResolvedConfig } from './config';
-import { isCodeSite, type Check, type CheckContext, type Report, type ReportSite, type Site } from './checks/check';
+import { isCodeSite, type Check, type CheckContext, type Counterparts, type Report, type ReportSite, type Site } from './checks/check';
 import { CHECKS, CHECK_IDS } from './checks';
 import { jsonPointer } from './identity';
 import { findSuppression, suppressionFix } from './spec/suppression';
@@ -54,6 +54,9 @@ export interface CheckReuse {
   kept(check: Check): Finding[] | undefined;
   /** Runs part of a check's work (its run, a finding's fixes and suppression), recording what it reads. */
   reading<T>(check: Check, run: () => T): T;
+  /** `CheckContext.eachOperation` for `check`: the operations whose last run read nothing changed are not run again. */
+  eachOperation<T>(check: Check, doc: ApiDocument, run: (op: Operation) => T, move: (kept: T, to: Counterparts) => T): T[];
+  forgetOperations(check: Check, doc: ApiDocument): void;
 }
 
 function isResolved(config: Config | ResolvedConfig | undefined): config is ResolvedConfig {
@@ -246,6 +249,8 @@ function runChecks(
     const ctx: CheckContext = {
       files: spec.files, documents: spec.documents, code, config, ruleIds: CHECK_IDS,
       aboutRoutes: (routes, facts, run) => units.about(routes, routeFindings ? facts : undefined, run),
+      eachOperation: (doc, run, move) => (reuse ? reuse.eachOperation(check, doc, run, move) : doc.operations.map((op) => run(op))),
+      forgetOperations: (doc) => reuse?.forgetOperations(check, doc),
       report(report) {
         let created = false;
         const unit = units.current;

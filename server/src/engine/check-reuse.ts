@@ -7,14 +7,14 @@
  * outside the watched objects (an edit elsewhere), a changed writing style, a collection written otherwise (its
  * indentation, line breaks or comments) or a finding that cannot be moved, and every check runs.
  */
-import type { Check } from './checks/check';
+import type { Check, Counterparts } from './checks/check';
 import type { CheckReuse } from './analyze';
-import type { ApiDocument } from './spec/model';
+import type { ApiDocument, Operation } from './spec/model';
 import type { SpecPart } from './spec/frontend';
 import type { SpecNode } from './spec/load';
 import { LineIndex, SourceFile, type ParsedText, type Span } from './spec/source';
-import { ReadLog, buildReads, changedFacts, isWatched, reading, targetOf, watched } from './reads';
-import { moved } from './reuse';
+import { ReadLog, buildReads, changedFacts, isWatched, readAgain, reading, targetOf, watched } from './reads';
+import { mapSame, moved } from './reuse';
 import { TextShift, type ChangedRegion } from './text-shift';
 import type { AnalysisResult, Finding } from './types';
 
@@ -24,8 +24,28 @@ export interface CheckReads {
   logs: Map<string, ReadLog>;
   /** The model the checks read. */
   documents: ApiDocument[];
+  /** What checks found operation by operation (`CheckContext.eachOperation`), by check id. */
+  operations: Map<string, OperationValues>;
   result: AnalysisResult;
 }
+
+/** A check's values of each operation, by document (undefined for a document it did not go through). */
+export interface OperationValues {
+  /** Moves a value to the next analysis (the check's own function: it outlives the check's run). */
+  move: (kept: unknown, to: Counterparts) => unknown;
+  documents: (OperationValue[] | undefined)[];
+  /**
+   * The objects that moved in each analysis since the values were made (oldest first: `Changes.moves`): the values of
+   * a check whose findings were kept whole are moved when it runs again, not at every edit.
+   */
+  since: Map<object, object>[];
+}
+
+/** How many analyses the values of a check kept whole wait before they are moved (what waits is kept alive). */
+const MOST_SINCE = 8;
+
+/** What a check found of one operation, and what its search read of watched objects. */
+interface OperationValue { value: unknown; log: ReadLog }
 
 /** How the inputs of the next analysis differ from the last one's: files parsed in part, and their texts. */
 export interface EditedInputs {
@@ -38,8 +58,12 @@ export interface EditedInputs {
 export class ChecksReuse implements CheckReuse {
   readonly logs = new Map<string, ReadLog>();
   documents: ApiDocument[] = [];
-  /** The keys the edit changed, and the last objects' counterparts; undefined when no check's findings can be kept. */
-  private changes?: { changed: ReadLog; counterparts: Map<object, object> };
+  readonly operations = new Map<string, OperationValues>();
+  /**
+   * The keys the edit changed, and the last objects' counterparts (`moves`: only those a check can have read or kept,
+   * the collections the edit changed and the watched operations); undefined when no check's findings can be kept.
+   */
+  private changes?: { changed: ReadLog; counterparts: Map<object, object>; moves: Map<object, object> };
   private lastFindings?: Map<string, Finding[]>;
   /** Where the kept findings move, by file relative to the root (made when a check's findings are first kept). */
   private shifts?: Map<string, TextShift>;
@@ -66,13 +90,16 @@ export class ChecksReuse implements CheckReuse {
       const { oldText, newText, region } = this.edited.files[i];
       if (!changedKeys({ parsed: before, text: oldText }, { parsed: after, text: newText }, region, counterparts, changed)) return;
     }
+    const moves = new Map(counterparts);
     if (!changedModel(this.last.documents, spec.documents, counterparts, changed)) return;
     // facts of the operations (whether one is a login...) count as changed only when their values did
     const carry = (log: ReadLog) => carried(log, counterparts);
     this.last.documents.forEach((doc, d) => doc.operations.forEach((op, i) => {
-      if (isWatched(op)) changedFacts(op, spec.documents[d].operations[i], changed, carry);
+      if (!isWatched(op)) return;
+      changedFacts(op, spec.documents[d].operations[i], changed, carry);
+      moves.set(targetOf(op), spec.documents[d].operations[i]);
     }));
-    this.changes = { changed, counterparts };
+    this.changes = { changed, counterparts, moves };
     this.lastFindings = new Map();
     for (const finding of this.last.result.findings) {
       const list = this.lastFindings.get(finding.ruleId);
@@ -89,7 +116,49 @@ export class ChecksReuse implements CheckReuse {
     if (!result) return undefined;
     this.logs.set(id, carried(log, this.changes.counterparts));
     this.keptChecks.add(id);
+    const values = this.last!.operations.get(id);
+    if (values) this.operations.set(id, values.since.length < MOST_SINCE ? { ...values, since: [...values.since, this.changes.moves] } : this.movedValues(values));
     return result.findings;
+  }
+
+  eachOperation<T>(check: Check, doc: ApiDocument, run: (op: Operation) => T, move: (kept: T, to: Counterparts) => T): T[] {
+    const id = check.meta.id;
+    const d = this.documents.indexOf(doc);
+    let values = this.operations.get(id);
+    if (!values) this.operations.set(id, (values = { move: move as OperationValues['move'], documents: [], since: [] }));
+    const last = this.changes && this.last!.operations.get(id);
+    const to = last && through([...last.since, this.changes!.moves]);
+    const found = doc.operations.map((op, i): OperationValue => {
+      const kept = last?.documents[d]?.[i];
+      // what its search read, on the last analysis's objects (which the changed keys are of)
+      const read = kept && carriedThrough(kept.log, last!.since);
+      if (!read || read.meets(this.changes!.changed)) {
+        const log = new ReadLog();
+        return { value: reading(log, () => run(op)), log };
+      }
+      const log = carried(read, this.changes!.moves);
+      readAgain(log);
+      const value = move(kept!.value as T, to!);
+      return value === kept!.value && log === kept!.log ? kept! : { value, log };
+    });
+    values.documents[d] = found;
+    return found.map(({ value }) => value as T);
+  }
+
+  forgetOperations(check: Check, doc: ApiDocument): void {
+    const values = this.operations.get(check.meta.id);
+    if (values) values.documents[this.documents.indexOf(doc)] = undefined;
+  }
+
+  /** A kept check's operation values, moved to this analysis. */
+  private movedValues(values: OperationValues): OperationValues {
+    const since = [...values.since, this.changes!.moves];
+    const to = through(since);
+    const moved = (kept: OperationValue) => {
+      const [value, log] = [values.move(kept.value, to), carriedThrough(kept.log, since)];
+      return value === kept.value && log === kept.log ? kept : { value, log };
+    };
+    return { move: values.move, documents: values.documents.map((list) => list && mapSame(list, moved)), since: [] };
   }
 
   private shiftsOf(): Map<string, TextShift> {
@@ -125,13 +194,20 @@ export class ChecksReuse implements CheckReuse {
 
 /** A log's keys on the new counterparts of the objects read. */
 function carried(log: ReadLog, counterparts: Map<object, object>): ReadLog {
-  const out = new ReadLog();
-  for (const [target, keys] of log.keys) {
+  return log.moved((target) => {
     const to = counterparts.get(target);
-    const at = to ? targetOf(to) : target;
-    for (const key of keys) out.add(at, key);
-  }
-  return out;
+    return to ? targetOf(to) : target;
+  });
+}
+
+/** A log carried through a series of analyses (`OperationValues.since`). */
+function carriedThrough(log: ReadLog, since: Map<object, object>[]): ReadLog {
+  return since.reduce((at, moves) => carried(at, moves), log);
+}
+
+/** Counterparts through a series of analyses (an object none of them moved is its own). */
+function through(since: Map<object, object>[]): Counterparts {
+  return { object: (value) => since.reduce((at, moves) => (moves.get(targetOf(at)) as typeof value | undefined) ?? at, value) };
 }
 
 const isCollection = (v: unknown): v is object => v !== null && typeof v === 'object';

@@ -24,6 +24,22 @@ export class ReadLog {
   addAll(other: ReadLog): void {
     for (const [target, keys] of other.keys) for (const key of keys) this.add(target, key);
   }
+  /**
+   * The same keys read of other objects (`to` gives each target's), sharing the sets of keys: a log carried to the
+   * next analysis is not recorded into again. The log itself when every target is its own.
+   */
+  moved(to: (target: object) => object): ReadLog {
+    if (!this.read || !someMoves(this.read.keys(), to)) return this;
+    const read = new Map<object, Set<string>>();
+    for (const [target, keys] of this.read) {
+      const at = to(target);
+      const known = read.get(at);
+      read.set(at, known ? new Set([...known, ...keys]) : keys);
+    }
+    const out = new ReadLog();
+    out.read = read;
+    return out;
+  }
   /** Whether it holds a key of `changed`. */
   meets(changed: ReadLog): boolean {
     for (const [target, keys] of changed.keys) {
@@ -35,6 +51,11 @@ export class ReadLog {
 }
 
 const NO_KEYS: ReadonlyMap<object, ReadonlySet<string>> = new Map();
+
+function someMoves(targets: Iterable<object>, to: (target: object) => object): boolean {
+  for (const target of targets) if (to(target) !== target) return true;
+  return false;
+}
 
 /** The logs recording now: the running check's, and those of the values being derived for it. */
 const recording: ReadLog[] = [];
@@ -109,7 +130,12 @@ export function derivedOnce<T>(derive: () => T): { value: T; use(): void } {
   const log = new ReadLog();
   const value = reading(log, derive);
   if (log.keys.size === 0) return { value, use: nothing };
-  return { value, use: () => { for (const active of recording) active.addAll(log); } };
+  return { value, use: () => readAgain(log) };
+}
+
+/** Records the reads of `log` as read again by the logs recording now (what a kept value read when it was made). */
+export function readAgain(log: ReadLog): void {
+  for (const active of recording) active.addAll(log);
 }
 
 function nothing(): void {}

@@ -205,7 +205,7 @@ function movedFinding(f: Finding, range: MoveRange): Finding {
 }
 
 /** `items` mapped, or `items` itself when every item maps to itself. */
-function mapSame<T>(items: T[], map: (item: T) => T): T[] {
+export function mapSame<T>(items: T[], map: (item: T) => T): T[] {
   let out: T[] | undefined;
   for (let i = 0; i < items.length; i++) {
     const to = map(items[i]);

@@ -196,7 +196,7 @@ export class Session {
     if (!reuse) return new SessionAnalysis(result, true, key, files, loaded.proseReads, fixes, undefined, undefined, routeFindings);
     // the documentation the kept checks read, carried from the last analysis
     const proseReads = reuse.keptChecks.size === 0 ? loaded.proseReads : mergedReads(loaded.proseReads, reuse.carriedProse(last!.proseReads));
-    return new SessionAnalysis(result, true, key, files, proseReads, fixes, reuse.keptChecks, { logs: reuse.logs, documents: reuse.documents, result });
+    return new SessionAnalysis(result, true, key, files, proseReads, fixes, reuse.keptChecks, { logs: reuse.logs, documents: reuse.documents, operations: reuse.operations, result });
   }
 
   /**

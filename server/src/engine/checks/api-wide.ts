@@ -3,9 +3,12 @@
  * something, or most of its schemas omit a bound, that is the API's convention rather than a slip at one place, and it
  * is reported once, at `paths`, with the operations (and the places) concerned, instead of once per place.
  */
-import type { CheckContext, SpecReport, Site } from './check';
+import type { CheckContext, Counterparts, SpecReport, Site } from './check';
 import { SEVERITY_RANK, type Severity } from '../types';
 import { child, type ApiDocument, type Operation } from '../spec/model';
+import { locate, type SpecNode } from '../spec/load';
+import type { JsonPath, SourceFile } from '../spec/source';
+import { mapSame } from '../reuse';
 
 /** Where a finding about the whole API points: its `paths` key (the operations are listed in the finding). */
 export function apiSite(doc: ApiDocument): Site {
@@ -50,46 +53,118 @@ export interface Summary {
 /** The rest of a place's own report. */
 export type PlaceDetails = Pick<SpecReport, 'message' | 'related' | 'fixes'>;
 
-/** A place that lacks a bound: where, how severe that is, the operation that reaches it, and the rest of its report. */
-interface LackingPlace { site: Site; severity: Severity; op: Operation; details: () => PlaceDetails }
-
 /**
- * The places of one document that lack a bound (each with the report it would get on its own) and those that
- * declare it. A place is identified by the schema object that lacks or declares the bound, so a shared schema
- * counts once however many operations use it.
+ * A place of one operation that lacks a bound: the schema object that lacks it, how severe that is, and where it is
+ * reported, as plain document objects (kept from one analysis to the next: no node, file or closure of one).
  */
-export class Omissions {
-  private readonly places: LackingPlace[] = [];
-  private readonly lacking = new Map<object, Site>();
-  private readonly declaring = new Set<object>();
+interface LackingPlace {
+  place: object;
+  severity: Severity;
+  file: string;
+  parent?: object;
+  key?: string | number;
+  part: Site['part'];
+  /** Only for a node at no key of a parent (a file's root, a schema a ref reaches): the others are found by their parent and key. */
+  node?: { value: unknown; path: JsonPath };
+}
+
+/** What one operation's schemas lack and declare: the places that lack the bound, and the schemas that declare it. */
+interface OperationPlaces { lacking: LackingPlace[]; declaring: object[] }
+
+/** Collects the places of one operation (see `reportOmissions`). */
+export class OperationOmissions {
+  readonly found: OperationPlaces = { lacking: [], declaring: [] };
+  /** Each lacking place's site and the rest of its report, in the order of `found.lacking` (not kept). */
+  readonly reports: { site: Site; severity: Severity; details: () => PlaceDetails }[] = [];
 
   /**
-   * A place that lacks the bound: where, how severe and for which operation now; the rest of its report only when
-   * places are reported one by one (a whole-API finding lists the places and drops their own messages).
+   * A place that lacks the bound (identified by the schema object `place`, so a shared schema counts once): where and
+   * how severe; the rest of its report only when places are reported one by one (a whole-API finding lists the places
+   * and drops their own messages).
    */
-  lacks(place: object, site: Site, severity: Severity, op: Operation, details: () => PlaceDetails): void {
-    this.places.push({ site, severity, op, details });
-    if (!this.lacking.has(place)) this.lacking.set(place, site);
+  lacks(place: object, site: Site, severity: Severity, details: () => PlaceDetails): void {
+    const { file, parent, key } = site.at;
+    const node = parent === undefined ? { value: site.at.value, path: site.at.path } : undefined;
+    this.found.lacking.push({ place, severity, file: file.path, parent, key, part: site.part, node });
+    this.reports.push({ site, severity, details });
   }
 
   declares(place: object): void {
-    this.declaring.add(place);
+    this.found.declaring.push(place);
   }
+}
 
-  /**
-   * Reports every place on its own, or, when most places lack the bound (at least ten of them), one finding at
-   * `paths` with every operation concerned, every place as a related entry, and the severity of the most severe place.
-   */
-  report(ctx: CheckContext, doc: ApiDocument, summary: Summary): void {
-    const lacking = this.lacking.size;
-    const declaring = this.declaring.size;
-    if (!mostlyLacking(declaring, lacking)) {
-      for (const { site, severity, op, details } of this.places) ctx.report({ ...site, severity, operations: [op], ...details() });
-      return;
+/**
+ * Reports the places of one document that lack a bound (`find` gives those of each operation): every place on its
+ * own, or, when most places lack the bound (at least ten of them), one finding at `paths` with every operation
+ * concerned, every place as a related entry, and the severity of the most severe place. After an edit, the places of
+ * an operation whose search read nothing the edit changed are kept (`CheckContext.eachOperation`) when they were
+ * reported as one finding: places reported one by one need their own reports, made by searching every operation.
+ */
+export function reportOmissions(ctx: CheckContext, doc: ApiDocument, summary: Summary, find: (op: Operation, omissions: OperationOmissions) => void): void {
+  const reports = new Map<Operation, OperationOmissions['reports']>();
+  const found = ctx.eachOperation(doc, (op) => {
+    const omissions = new OperationOmissions();
+    find(op, omissions);
+    reports.set(op, omissions.reports);
+    return omissions.found;
+  }, movedPlaces);
+  const lacking = new Map<object, Site>();
+  const declaring = new Set<object>();
+  found.forEach((places, i) => {
+    const own = reports.get(doc.operations[i]);
+    places.lacking.forEach((place, j) => { if (!lacking.has(place.place)) lacking.set(place.place, own ? own[j].site : siteOf(ctx, place)); });
+    for (const place of places.declaring) declaring.add(place);
+  });
+  if (!mostlyLacking(declaring.size, lacking.size)) {
+    // most likely so after the next edit too: searching every operation once then costs least
+    ctx.forgetOperations(doc);
+    for (const op of doc.operations) {
+      let own = reports.get(op);
+      if (!own) {
+        const again = new OperationOmissions();
+        find(op, again);
+        own = again.reports;
+      }
+      for (const { site, severity, details } of own) ctx.report({ ...site, severity, operations: [op], ...details() });
     }
-    const operations = [...new Set(this.places.map((p) => p.op))];
-    const severity = this.places.map((p) => p.severity).reduce((a, b) => (SEVERITY_RANK[b] < SEVERITY_RANK[a] ? b : a));
-    const related = [...this.lacking.values()].map(({ at, part }) => ({ at, part, message: summary.place }));
-    ctx.report({ ...apiSite(doc), severity, operations, message: summary.message(lacking, declaring, operations), related });
+    return;
   }
+  const operations = doc.operations.filter((_op, i) => found[i].lacking.length > 0);
+  let severity: Severity | undefined;
+  for (const places of found) for (const place of places.lacking) if (!severity || SEVERITY_RANK[place.severity] < SEVERITY_RANK[severity]) severity = place.severity;
+  const related = [...lacking.values()].map(({ at, part }) => ({ at, part, message: summary.place }));
+  ctx.report({ ...apiSite(doc), severity, operations, message: summary.message(lacking.size, declaring.size, operations), related });
+}
+
+/**
+ * The places an operation lacked and declared, moved to the next analysis's objects: mostly themselves (an edit
+ * copies only the objects it changed), so what did not move is kept as it is.
+ */
+function movedPlaces(kept: OperationPlaces, to: Counterparts): OperationPlaces {
+  const lacking = mapSame(kept.lacking, (place) => {
+    const now = to.object(place.place);
+    const parent = place.parent && to.object(place.parent);
+    const value = place.node && isCollection(place.node.value) ? to.object(place.node.value) : place.node?.value;
+    if (now === place.place && parent === place.parent && value === place.node?.value) return place;
+    return { ...place, place: now, parent, node: place.node && { ...place.node, value } };
+  });
+  const declaring = mapSame(kept.declaring, (place) => to.object(place));
+  return lacking === kept.lacking && declaring === kept.declaring ? kept : { lacking, declaring };
+}
+
+const isCollection = (value: unknown): value is object => value !== null && typeof value === 'object';
+
+/** Where a lacking place is reported. */
+function siteOf(ctx: CheckContext, place: LackingPlace): Site {
+  const file = ctx.files.get(place.file)!;
+  const { parent, key, node } = place;
+  return { at: parent === undefined ? { file, ...node! } : new PlaceNode(file, parent, key!), part: place.part };
+}
+
+/** A node at a key of a parent; its value and JSON path, which related entries never ask for, are found when asked. */
+class PlaceNode implements SpecNode {
+  constructor(readonly file: SourceFile, readonly parent: object, readonly key: string | number) {}
+  get value(): unknown { return (this.parent as Record<string, unknown>)[this.key]; }
+  get path(): JsonPath { return [...locate(this.file, this.parent), this.key]; }
 }

@@ -57,6 +57,20 @@ export interface CheckContext {
    * routes and of their findings read as before (`route-findings.ts`). `facts` undefined: it runs every time.
    */
   aboutRoutes(routes: readonly Route[], facts: string | undefined, run: () => void): void;
+  /**
+   * `run(op)` of every operation of `doc`, in order. After an edit, an operation whose run read nothing the edit
+   * changed gets the value its run gave the last time instead, moved to this analysis by `move` (a module-level
+   * function: a closure would keep the last analysis alive). The value must hold nothing of one analysis but document
+   * objects, which `move` takes across (no node, file or closure).
+   */
+  eachOperation<T>(doc: ApiDocument, run: (op: Operation) => T, move: (kept: T, to: Counterparts) => T): T[];
+  /** Keeps none of the values `eachOperation` gave for `doc`: the next analysis runs every operation again. */
+  forgetOperations(doc: ApiDocument): void;
+}
+
+/** What stands in an analysis for the document objects of the last one (`CheckContext.eachOperation`). */
+export interface Counterparts {
+  object<T extends object>(value: T): T;
 }
 
 export interface Check {

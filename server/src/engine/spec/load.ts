@@ -385,6 +385,11 @@ export class FileSet {
 
 interface RefSite { parent?: object }
 
+/** The JSON path of an object inside a file (only needed to report a problem, or where a path is rarely asked). */
+export function locate(file: SourceFile, target: object): (string | number)[] {
+  return objectPaths(file).get(target) ?? [];
+}
+
 /** The JSON path of every object inside a file (only needed to report a problem); a shared object at the first found. */
 function objectPaths(file: SourceFile): Map<object, (string | number)[]> {
   const paths = new Map<object, (string | number)[]>();

@@ -9,7 +9,7 @@ import { fixes } from '../../edit/fixes';
 import { words } from '../words';
 import { isObjectReference } from '../field-names';
 import { counted, describeRequestSchema, requestMessage, requestSchemaName, schemaSite, usage } from '../report';
-import { Omissions } from '../api-wide';
+import { reportOmissions } from '../api-wide';
 import { takesAnyText, urlUse } from './knowledge';
 
 export const stringUnrestricted: Check = {
@@ -28,8 +28,10 @@ export const stringUnrestricted: Check = {
   },
   run(ctx) {
     for (const doc of ctx.documents) {
-      const omissions = new Omissions();
-      for (const op of doc.operations) {
+      reportOmissions(ctx, doc, {
+        place: 'string without format or pattern',
+        message: (lacking, declaring, ops) => `${lacking} strings that clients send to ${counted(ops.length, 'operation')} declare no format, pattern or enum, and the API declares one for ${declaring === 0 ? 'none' : `only ${declaring}`} of the ${lacking + declaring} strings that could have one: any content reaches the server's code unchecked. Every place is listed below.`,
+      }, (op, omissions) => {
         for (const { visit, input } of requestVisits(op, ctx.files)) {
           if (!schemaTypes(visit.schema).includes('string')) continue;
           const name = requestSchemaName(visit, input);
@@ -40,16 +42,12 @@ export const stringUnrestricted: Check = {
           }
           if (name !== undefined && urlUse(ctx.files, op, name, visit.schema, input.parameter)) continue;
           const site = schemaSite(visit, input);
-          omissions.lacks(visit.schema.value as object, site, 'hint', op, () => ({
+          omissions.lacks(visit.schema.value as object, site, 'hint', () => ({
             related: usage(op, site, 'accepts this string'),
             fixes: () => formatFixes(visit.schema, name),
             message: requestMessage(describeRequestSchema(visit, input), site, op, PROBLEM),
           }));
         }
-      }
-      omissions.report(ctx, doc, {
-        place: 'string without format or pattern',
-        message: (lacking, declaring, ops) => `${lacking} strings that clients send to ${counted(ops.length, 'operation')} declare no format, pattern or enum, and the API declares one for ${declaring === 0 ? 'none' : `only ${declaring}`} of the ${lacking + declaring} strings that could have one: any content reaches the server's code unchecked. Every place is listed below.`,
       });
     }
   },

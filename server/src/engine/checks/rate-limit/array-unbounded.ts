@@ -5,7 +5,7 @@ import { hasKey, schemaTypes } from '../../spec/schema';
 import { requestVisits } from '../../spec/inputs';
 import { declaredProperties } from '../../spec/schema-graph';
 import { componentName, counted, describeRequestSchema, enclosingComponent, requestMessage, requestSchemaName, schemaSite, sharedBy, usage } from '../report';
-import { Omissions } from '../api-wide';
+import { reportOmissions, type OperationOmissions } from '../api-wide';
 import { isInUrlOrHeaders, isPageMarkerProperty, isPaginated, isSearchOperation, LIST_PROPERTIES } from './knowledge';
 import { maxItemsFixes } from './fixes';
 
@@ -27,14 +27,12 @@ export const arrayUnbounded: Check = {
   },
   run(ctx) {
     for (const doc of ctx.documents) {
-      const omissions = new Omissions();
-      for (const op of doc.operations) {
-        checkRequest(ctx, op, omissions);
-        checkResponses(ctx, op, omissions);
-      }
-      omissions.report(ctx, doc, {
+      reportOmissions(ctx, doc, {
         place: 'array without maxItems',
         message: (lacking, declaring, ops) => `${lacking} arrays in requests and unpaged list responses of ${counted(ops.length, 'operation')} have no maxItems, and the API caps ${declaring === 0 ? 'none' : `only ${declaring}`} of its ${lacking + declaring} arrays: ${CONVENTION}`,
+      }, (op, omissions) => {
+        checkRequest(ctx, op, omissions);
+        checkResponses(ctx, op, omissions);
       });
     }
   },
@@ -72,7 +70,7 @@ function holdsRecords(files: FileSet, array: SpecNode): boolean {
   return item !== undefined && (schemaTypes(item).includes('object') || hasKey(item, 'properties'));
 }
 
-function checkRequest(ctx: CheckContext, op: Operation, omissions: Omissions): void {
+function checkRequest(ctx: CheckContext, op: Operation, omissions: OperationOmissions): void {
   for (const { visit, input } of requestVisits(op, ctx.files)) {
     const cap = arrayCap(ctx.files, visit.schema);
     if (cap === 'declared') omissions.declares(visit.schema.value as object);
@@ -80,7 +78,7 @@ function checkRequest(ctx: CheckContext, op: Operation, omissions: Omissions): v
     const site = schemaSite(visit, input);
     const severity = isInUrlOrHeaders(input) ? 'hint' : holdsRecords(ctx.files, visit.schema) ? 'warning' : 'info';
     const problem = severity === 'hint' ? IN_URL : severity === 'warning' ? RECORDS_IN_BODY : IN_BODY;
-    omissions.lacks(visit.schema.value as object, site, severity, op, () => ({
+    omissions.lacks(visit.schema.value as object, site, severity, () => ({
       related: usage(op, site, 'accepts this array'),
       fixes: () => maxItemsFixes(ctx.files, op.document, visit.schema, requestSchemaName(visit, input)),
       message: requestMessage(describeRequestSchema(visit, input), site, op, problem),
@@ -122,7 +120,7 @@ function listMessage(op: Operation, found: ResponseList): Report['message'] {
   return `${operationLabel(op)} returns ${found.property ? `the list '${found.property}'` : 'a list'} ${problem}`;
 }
 
-function checkResponses(ctx: CheckContext, op: Operation, omissions: Omissions): void {
+function checkResponses(ctx: CheckContext, op: Operation, omissions: OperationOmissions): void {
   if ((op.method !== 'get' && !isSearchOperation(op)) || isPaginated(op)) return;
   const seen = new Set<unknown>();
   for (const response of op.responses) {
@@ -134,7 +132,7 @@ function checkResponses(ctx: CheckContext, op: Operation, omissions: Omissions):
       if (found?.cap === 'declared') omissions.declares(found.list.value as object);
       if (found?.cap !== 'none') continue;
       const site = { at: found.site, part: 'key' as const };
-      omissions.lacks(found.list.value as object, site, 'info', op, () => ({
+      omissions.lacks(found.list.value as object, site, 'info', () => ({
         related: usage(op, site, 'returns this list'), message: listMessage(op, found),
         fixes: () => maxItemsFixes(ctx.files, op.document, found.list, found.property ?? componentName(found.list)),
       }));

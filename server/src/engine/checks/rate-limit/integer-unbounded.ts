@@ -5,7 +5,7 @@ import { requestVisits, type RequestInput } from '../../spec/inputs';
 import { words } from '../words';
 import { isObjectReference } from '../field-names';
 import { counted, describeRequestSchema, requestMessage, requestSchemaName, schemaSite, usage } from '../report';
-import { Omissions } from '../api-wide';
+import { reportOmissions } from '../api-wide';
 import { isPageSizeName } from './knowledge';
 
 export const integerUnbounded: Check = {
@@ -23,8 +23,10 @@ export const integerUnbounded: Check = {
   },
   run(ctx) {
     for (const doc of ctx.documents) {
-      const omissions = new Omissions();
-      for (const op of doc.operations) {
+      reportOmissions(ctx, doc, {
+        place: 'integer without a range',
+        message: (lacking, declaring, ops) => `${lacking} integers that clients send to ${counted(ops.length, 'operation')} lack a minimum or a maximum, and the API gives a range to ${declaring === 0 ? 'none' : `only ${declaring}`} of its ${lacking + declaring} integers: a client can send huge or negative numbers that the server loops over, allocates for or stores. Every place is listed below.`,
+      }, (op, omissions) => {
         for (const { visit, input } of requestVisits(op, ctx.files)) {
           if (!schemaTypes(visit.schema).includes('integer') || judgedElsewhere(visit, input)) continue;
           const missing = missingBounds(visit.schema, countsWork(requestSchemaName(visit, input)));
@@ -33,15 +35,11 @@ export const integerUnbounded: Check = {
             continue;
           }
           const site = schemaSite(visit, input);
-          omissions.lacks(visit.schema.value as object, site, 'info', op, () => ({
+          omissions.lacks(visit.schema.value as object, site, 'info', () => ({
             related: usage(op, site, 'accepts this integer'),
             message: requestMessage(describeRequestSchema(visit, input), site, op, problem(missing)),
           }));
         }
-      }
-      omissions.report(ctx, doc, {
-        place: 'integer without a range',
-        message: (lacking, declaring, ops) => `${lacking} integers that clients send to ${counted(ops.length, 'operation')} lack a minimum or a maximum, and the API gives a range to ${declaring === 0 ? 'none' : `only ${declaring}`} of its ${lacking + declaring} integers: a client can send huge or negative numbers that the server loops over, allocates for or stores. Every place is listed below.`,
       });
     }
   },

@@ -2,7 +2,7 @@ import type { Check } from '../check';
 import { schemaTypes } from '../../spec/schema';
 import { requestVisits } from '../../spec/inputs';
 import { counted, describeRequestSchema, requestMessage, requestSchemaName, schemaSite, usage } from '../report';
-import { Omissions } from '../api-wide';
+import { reportOmissions } from '../api-wide';
 import { boundsLength, declaresLength, isInUrlOrHeaders, isUpload } from './knowledge';
 import { maxLengthFixes } from './fixes';
 
@@ -23,24 +23,22 @@ export const stringUnbounded: Check = {
   },
   run(ctx) {
     for (const doc of ctx.documents) {
-      const omissions = new Omissions();
-      for (const op of doc.operations) {
+      reportOmissions(ctx, doc, {
+        place: 'string without maxLength',
+        message: (lacking, declaring, ops) => `${lacking} strings that clients send to ${counted(ops.length, 'operation')} have no maxLength, enum or length-implying format, and the API states a maximum length for ${declaring === 0 ? 'none' : `only ${declaring}`} of the ${lacking + declaring} strings that could carry one: a client can send megabytes in any of them. Every place is listed below.`,
+      }, (op, omissions) => {
         for (const { visit, input } of requestVisits(op, ctx.files)) {
           if (!schemaTypes(visit.schema).includes('string') || isUpload(visit, input)) continue;
           if (declaresLength(visit.schema)) omissions.declares(visit.schema.value as object);
           if (boundsLength(visit.schema)) continue;
           const site = schemaSite(visit, input);
           const severity = isInUrlOrHeaders(input) ? 'hint' : 'info';
-          omissions.lacks(visit.schema.value as object, site, severity, op, () => ({
+          omissions.lacks(visit.schema.value as object, site, severity, () => ({
             related: usage(op, site, 'accepts this string'),
             fixes: () => maxLengthFixes(ctx.files, op.document, visit.schema, requestSchemaName(visit, input)),
             message: requestMessage(describeRequestSchema(visit, input), site, op, severity === 'hint' ? IN_URL : IN_BODY),
           }));
         }
-      }
-      omissions.report(ctx, doc, {
-        place: 'string without maxLength',
-        message: (lacking, declaring, ops) => `${lacking} strings that clients send to ${counted(ops.length, 'operation')} have no maxLength, enum or length-implying format, and the API states a maximum length for ${declaring === 0 ? 'none' : `only ${declaring}`} of the ${lacking + declaring} strings that could carry one: a client can send megabytes in any of them. Every place is listed below.`,
       });
     }
   },

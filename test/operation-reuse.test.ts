@@ -1,0 +1,167 @@
+/**
+ * A session keeps what a check found operation by operation (`CheckContext.eachOperation`): after an edit, only the
+ * operations whose search read what the edit changed are searched again, the others' values moved to the new
+ * document objects; the checks that report omissions for the whole API (`reportOmissions`) still give exactly the
+ * findings of a cold analysis, whether they report one finding for the API or each place on its own.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Session, type Analysis } from '../server/src/engine/session';
+import { analyze, type AnalyzeRequest } from '../server/src/engine/analyze';
+import { CHECKS } from '../server/src/engine/checks';
+import type { Check } from '../server/src/engine/checks/check';
+
+/** An API of `count` operations, each taking a query string without format, the last two a body of a shared schema. */
+function api(count: number): string {
+  const paths = Array.from({ length: count }, (_, i) => [
+    `  /items${i}:`,
+    '    post:',
+    `      operationId: op${i}`,
+    '      parameters:',
+    '        - in: query',
+    `          name: q${i}`,
+    '          schema:',
+    '            type: string',
+    ...(i >= count - 2 ? ['      requestBody:', '        content:', '          application/json:', '            schema:', "              $ref: '#/components/schemas/Note'"] : []),
+    '      responses:',
+    "        '200':",
+    '          description: ok',
+  ].join('\n'));
+  return ['openapi: 3.0.3', 'info:', '  title: Items', "  version: '1'", 'paths:', ...paths,
+    'components:', '  schemas:', '    Note:', '      type: object', '      properties:', '        tag:', '          type: string', ''].join('\n');
+}
+
+const TWO_PATHS = `openapi: 3.0.3
+info:
+  title: Items
+  version: '1'
+paths:
+  /a:
+    parameters:
+      - in: query
+        name: shared
+        schema:
+          type: string
+    get:
+      operationId: listA
+      responses:
+        '200':
+          description: ok
+    post:
+      operationId: addA
+      parameters:
+        - in: query
+          name: q
+          required: false
+          schema:
+            type: string
+      responses:
+        '200':
+          description: ok
+  /b:
+    get:
+      operationId: getB
+      responses:
+        '200':
+          description: ok
+`;
+
+/** A session over one file, each of whose analyses is compared with a cold one (unless only `checks` run). */
+function editing(initial: string, checks?: readonly Check[]) {
+  let text = initial;
+  const reader = { read: (path: string) => (path === '/api/openapi.yaml' ? text : undefined) };
+  const request: Omit<AnalyzeRequest, 'cache' | 'fixes' | 'reuse'> = { root: '/api', files: ['/api/openapi.yaml'], reader, config: {}, checks };
+  const session = new Session();
+  let previous: Analysis | undefined;
+  return async (change: (text: string) => string = (t) => t) => {
+    text = change(text);
+    const next = await session.analyze(request, previous);
+    assert.ok(next);
+    if (!checks) assert.deepStrictEqual(next.result, await analyze(request), 'the findings of a cold analysis');
+    previous = next;
+    return next;
+  };
+}
+
+test('after an edit, only the operations whose search read what it changed are searched again; the others\' values are moved to the new objects', async () => {
+  const searched: string[] = [];
+  let forgetting = false;
+  // per run of the check: whether every value, kept or not, holds this analysis's objects
+  const current: boolean[] = [];
+  const check: Check = {
+    meta: { ...CHECKS[0].meta, id: 'per-operation' },
+    run(ctx) {
+      for (const doc of ctx.documents) {
+        const values = ctx.eachOperation(doc, (op) => {
+          // by place, not by operationId (which it does not read)
+          searched.push(['listA', 'addA', 'getB'][doc.operations.indexOf(op)]);
+          JSON.stringify(op.parameters.map((p) => p.node.value));
+          // one reads another's parameters too
+          if (op === doc.operations[2]) JSON.stringify(doc.operations[1].parameters.map((p) => p.node.value));
+          return { paths: (doc.root.value as { paths: object }).paths, root: doc.root.value as object };
+        }, (value, to) => ({ paths: to.object(value.paths), root: to.object(value.root) }));
+        const root = doc.root.value as { paths: object };
+        current.push(values.every((v) => v.paths === root.paths && v.root === root));
+        if (forgetting) ctx.forgetOperations(doc);
+      }
+    },
+  };
+  const edit = editing(TWO_PATHS, [check]);
+  await edit();
+  assert.deepEqual(searched.splice(0), ['listA', 'addA', 'getB']);
+  // the first edit of an operation: nothing of it was watched, every operation is searched
+  await edit((t) => t.replace('name: q\n', 'name: qa\n'));
+  assert.deepEqual(searched.splice(0), ['listA', 'addA', 'getB']);
+  // from the next on, only the edited one, and the one whose search read its parameters too
+  await edit((t) => t.replace('name: qa\n', 'name: qb\n'));
+  assert.deepEqual(searched.splice(0), ['addA', 'getB']);
+  // values forgotten: the next analysis searches every operation
+  forgetting = true;
+  await edit((t) => t.replace('name: qb\n', 'name: qc\n'));
+  assert.deepEqual(searched.splice(0), ['addA', 'getB']);
+  forgetting = false;
+  await edit((t) => t.replace('name: qc\n', 'name: qd\n'));
+  assert.deepEqual(searched.splice(0), ['listA', 'addA', 'getB']);
+  await edit((t) => t.replace('name: qd\n', 'name: qe\n'));
+  assert.deepEqual(searched.splice(0), ['addA', 'getB']);
+  // edits that change nothing it reads keep its findings whole (from the second: the first edits another part of the
+  // text), and its values move when it runs again
+  await edit((t) => t.replace('operationId: addA\n', 'operationId: addOneA\n'));
+  assert.deepEqual(searched.splice(0), ['listA', 'addA', 'getB']);
+  for (const [from, to] of [['addOneA', 'addTwoA'], ['addTwoA', 'addThreeA']]) {
+    const kept = await edit((t) => t.replace(`operationId: ${from}\n`, `operationId: ${to}\n`));
+    assert.ok(kept.keptChecks.has('per-operation'));
+  }
+  assert.deepEqual(searched.splice(0), []);
+  await edit((t) => t.replace('name: qe\n', 'name: qf\n'));
+  assert.deepEqual(searched.splice(0), ['addA', 'getB']);
+  assert.deepEqual(current, [true, true, true, true, true, true, true, true]);
+});
+
+test('the whole-API omissions of inputs give a cold analysis\'s findings, edit after edit, as one finding or place by place', async () => {
+  const edit = editing(api(12));
+  await edit();
+  const lacking = (analysis: Analysis) => analysis.result.findings.filter((f) => f.ruleId === 'string-unrestricted');
+  // 13 strings without format across 12 operations: one finding for the API
+  assert.equal(lacking(await edit((t) => t.replace('name: q5\n', 'name: q5a\n'))).length, 1);
+  assert.equal(lacking(await edit((t) => t.replace('name: q5a\n', 'name: q5b\n'))).length, 1);
+  // a format declared at one operation: 12 lack one, 1 declares it, still the API's convention
+  let next = await edit((t) => t.replace('          name: q5b\n          schema:\n            type: string\n', '          name: q5b\n          schema:\n            type: string\n            format: uuid\n'));
+  assert.equal(lacking(next).length, 1);
+  assert.match(lacking(next)[0].message, /^12 strings .* only 1 of the 13/);
+  // the strings of other operations renamed as free text (which takes any content), one operation at a time (named
+  // otherwise first: the second edit of an operation keeps the others' places), until too few lack a format to be
+  // the API's convention: place by place
+  const text = ['comment', 'notes', 'memo', 'reason', 'feedback', '', 'review'];
+  for (const i of [0, 1, 2, 3, 4, 6]) {
+    await edit((t) => t.replace(`          name: q${i}\n`, `          name: q${i}x\n`));
+    await edit((t) => t.replace(`          name: q${i}x\n`, `          name: ${text[i]}\n`));
+  }
+  next = await edit((t) => t.replace('name: review\n', 'name: summary\n'));
+  assert.equal(lacking(next).length, 6);
+  // and back to the API's convention: four strings more at that operation
+  const more = [1, 2, 3, 4].map((n) => `        - in: query\n          name: more${n}\n          schema:\n            type: string\n`).join('');
+  next = await edit((t) => t.replace('        - in: query\n          name: summary\n', `${more}        - in: query\n          name: summary\n`));
+  assert.equal(lacking(next).length, 1);
+  assert.match(lacking(next)[0].message, /^10 strings .* only 1 of the 11/);
+});
