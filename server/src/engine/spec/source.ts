@@ -197,14 +197,15 @@ export interface ParsedText {
  * first line: editors hide it, and LSP clients leave it out of the document's text.
  */
 export class LineIndex {
-  private readonly starts: number[];
+  /** Where each line starts: `edited` keeps them in a typed array, the parsers and the scan in a plain one. */
+  private readonly starts: ArrayLike<number>;
   /** Whether the text holds a carriage return (lines may end at `\r\n` or `\r`). */
   private readonly returns: boolean;
   /**
    * `known`: where the text's lines start and whether it holds a carriage return, when already found (by the YAML
    * reader as it reads, or by `edited`); otherwise the text is scanned.
    */
-  constructor(private readonly text: string, known?: { starts: number[]; returns: boolean }) {
+  constructor(private readonly text: string, known?: { starts: ArrayLike<number>; returns: boolean }) {
     if (known) {
       this.starts = known.starts;
       this.returns = known.returns;
@@ -231,14 +232,20 @@ export class LineIndex {
     // line breaks of two characters, and a BOM, are left to a whole scan
     if (this.returns || start === 0 || text.slice(start, newEnd).includes('\r')) return new LineIndex(text);
     const old = this.starts;
-    const starts: number[] = [];
-    let i = 0;
-    // a line starts after its line break: those before the change stay
-    for (; i < old.length && old[i] <= start; i++) starts.push(old[i]);
-    for (let at = text.indexOf('\n', start); at !== -1 && at < newEnd; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
-    while (i < old.length && old[i] - 1 < oldEnd) i++;
+    // a line starts after its line break: those before the change stay, those after it move by the change's length
+    let kept = 0;
+    while (kept < old.length && old[kept] <= start) kept++;
+    let after = kept;
+    while (after < old.length && old[after] - 1 < oldEnd) after++;
+    const added: number[] = [];
+    for (let at = text.indexOf('\n', start); at !== -1 && at < newEnd; at = text.indexOf('\n', at + 1)) added.push(at + 1);
+    // one block of memory, written once: a table of 100,000 lines is made at every edit of a large document
+    const starts = new Int32Array(kept + added.length + old.length - after);
+    let n = 0;
+    for (let i = 0; i < kept; i++) starts[n++] = old[i];
+    for (const line of added) starts[n++] = line;
     const delta = newEnd - oldEnd;
-    for (; i < old.length; i++) starts.push(old[i] + delta);
+    for (let i = after; i < old.length; i++) starts[n++] = old[i] + delta;
     return new LineIndex(text, { starts, returns: false });
   }
   position(offset: number): Position {
