@@ -10,6 +10,7 @@ import { Session, type Analysis } from '../server/src/engine/session';
 import { analyze, type AnalyzeRequest } from '../server/src/engine/analyze';
 import { CHECKS } from '../server/src/engine/checks';
 import type { Check } from '../server/src/engine/checks/check';
+import { reportEachOperation } from '../server/src/engine/checks/each-operation';
 
 /** An API of `count` operations, each taking a query string without format, the last two a body of a shared schema. */
 function api(count: number): string {
@@ -164,4 +165,102 @@ test('the whole-API omissions of inputs give a cold analysis\'s findings, edit a
   next = await edit((t) => t.replace('        - in: query\n          name: summary\n', `${more}        - in: query\n          name: summary\n`));
   assert.equal(lacking(next).length, 1);
   assert.match(lacking(next)[0].message, /^10 strings .* only 1 of the 11/);
+});
+
+/** An API whose operations take, at some of them, a URL, a guessable id, a page size, an upload and the caller's id. */
+const PLACE_BY_PLACE = `openapi: 3.0.3
+info:
+  title: Hooks
+  version: '1'
+components:
+  securitySchemes:
+    token:
+      type: http
+      scheme: bearer
+security:
+  - token: []
+paths:
+${Array.from({ length: 8 }, (_, i) => `  /hooks${i}:
+    post:
+      operationId: hook${i}
+      parameters:
+        - in: query
+          name: ${['callback_url', 'limit', 'label', 'orderId', 'userId', 'label', 'redirect_uri', 'label'][i]}
+          schema:
+            type: ${['string', 'integer', 'string', 'integer', 'string', 'string', 'string', 'string'][i]}
+${i === 5 ? `      requestBody:
+        content:
+          application/octet-stream:
+            schema:
+              type: string
+              format: binary
+` : ''}      responses:
+        '200':
+          description: ok
+        '400':
+          description: bad
+        '401':
+          description: no
+        '429':
+          description: slow
+          headers:
+            Retry-After:
+              schema:
+                type: integer
+        default:
+          description: failed
+`).join('')}`;
+
+test('checks that report place by place search again after an edit only the edited operation and those that found something', async () => {
+  const searched: string[] = [];
+  const check: Check = {
+    meta: { ...CHECKS[0].meta, id: 'place-by-place' },
+    run(ctx) {
+      for (const doc of ctx.documents) {
+        reportEachOperation(ctx, doc, (op, report) => {
+          searched.push(op.operationId ?? '?');
+          for (const param of op.parameters) {
+            if (param.name.endsWith('_url') || param.name.endsWith('_uri')) report({ at: param.node, part: 'key', operations: [op], message: `takes ${param.name}` });
+          }
+        });
+      }
+    },
+  };
+  const edit = editing(PLACE_BY_PLACE, [check]);
+  const messages = (analysis: Analysis) => analysis.result.findings.map((f) => f.message);
+  assert.deepEqual(messages(await edit()), ['takes callback_url', 'takes redirect_uri']);
+  assert.equal(searched.splice(0).length, 8);
+  // the first edit of an operation: nothing was watched yet, every operation is searched
+  await edit((t) => t.replace('operationId: hook2\n      parameters:\n        - in: query\n          name: label\n', 'operationId: hook2\n      parameters:\n        - in: query\n          name: title\n'));
+  assert.equal(searched.splice(0).length, 8);
+  // then the edited one (first), and those with something to report (their reports hold nodes of one analysis)
+  let next = await edit((t) => t.replace('name: title\n', 'name: avatar_url\n'));
+  assert.deepEqual(searched.splice(0).sort(), ['hook0', 'hook2', 'hook6']);
+  assert.deepEqual(messages(next), ['takes callback_url', 'takes avatar_url', 'takes redirect_uri']);
+  next = await edit((t) => t.replace('name: avatar_url\n', 'name: caption\n'));
+  assert.deepEqual(searched.splice(0).sort(), ['hook0', 'hook2', 'hook6']);
+  assert.deepEqual(messages(next), ['takes callback_url', 'takes redirect_uri']);
+  await edit((t) => t.replace('name: caption\n', 'name: heading\n'));
+  assert.deepEqual(searched.splice(0).sort(), ['hook0', 'hook2', 'hook6']);
+});
+
+test('the checks that report place by place give a cold analysis\'s findings, edit after edit', async () => {
+  const edit = editing(PLACE_BY_PLACE);
+  const rules = (analysis: Analysis) => new Set(analysis.result.findings.map((f) => f.ruleId));
+  const first = await edit();
+  for (const rule of ['ssrf-url-parameter', 'bola-predictable-id', 'pagination-unbounded', 'upload-unbounded', 'bola-caller-id-in-request']) {
+    assert.ok(rules(first).has(rule), rule);
+  }
+  // each operation renamed and changed twice, to and from what the checks report (each analysis compared with a cold one)
+  const names = ['callback_url', 'limit', 'label', 'orderId', 'userId', 'label', 'redirect_uri', 'label'];
+  for (let i = 0; i < names.length; i++) {
+    const at = `operationId: hook${i}\n      parameters:\n        - in: query\n          name: `;
+    await edit((t) => t.replace(`${at}${names[i]}\n`, `${at}x${i}\n`));
+    await edit((t) => t.replace(`${at}x${i}\n`, `${at}${names[(i + 3) % names.length]}\n`));
+    await edit((t) => t.replace(`${at}${names[(i + 3) % names.length]}\n`, `${at}${names[i]}\n`));
+  }
+  // an upload given a size limit, and taken back
+  const upload = '              format: binary\n';
+  await edit((t) => t.replace(upload, `${upload}              maxLength: 1048576\n`));
+  await edit((t) => t.replace(`${upload}              maxLength: 1048576\n`, upload));
 });

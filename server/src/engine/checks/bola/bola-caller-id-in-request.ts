@@ -6,6 +6,7 @@ import { bodyFields } from '../../spec/inputs';
 import { requiresAuth, isAdminOperation, isAuthEndpoint } from '../operation-kinds';
 import { singular, words } from '../words';
 import { listOperations, usage } from '../report';
+import { reportEachOperation } from '../each-operation';
 import { callerNoun, identityName, PEOPLE_NOUNS, type Identity } from './knowledge';
 
 export const bolaCallerIdInRequest: Check = {
@@ -23,8 +24,8 @@ export const bolaCallerIdInRequest: Check = {
   },
   run(ctx) {
     for (const doc of ctx.documents) {
-      for (const op of doc.operations) {
-        if (!requiresAuth(op) || isAdminOperation(op)) continue;
+      reportEachOperation(ctx, doc, (op, report) => {
+        if (!requiresAuth(op) || isAdminOperation(op)) return;
         const callerId = (name: string) => {
           const noun = callerNoun(name);
           return noun !== undefined && !addressedByPath(op, noun);
@@ -35,7 +36,7 @@ export const bolaCallerIdInRequest: Check = {
           const site = { at: nameNode, part: 'value' as const };
           if (param.in === 'path') {
             const change = identityInPath(op, param);
-            if (change) ctx.report({ ...site, ...change, operations: [op], related: usage(op, site, 'takes this path parameter') });
+            if (change) report({ ...site, ...change, operations: [op], related: usage(op, site, 'takes this path parameter') });
             continue;
           }
           const place = PLACES[param.in];
@@ -43,15 +44,15 @@ export const bolaCallerIdInRequest: Check = {
           const byId = callerId(param.name);
           const identity = byId ? undefined : callerIdentity(op, param);
           if (!byId && !identity) continue;
-          ctx.report({ ...site, operations: [op], related: usage(op, site, `takes this ${place}`),
+          report({ ...site, operations: [op], related: usage(op, site, `takes this ${place}`),
             message: message(place, param.name, identity) });
         }
         for (const field of bodyFields(ctx.files, op, false, callerId)) {
           const place = field.kind === 'form' ? 'form parameter' : 'request body property';
-          ctx.report({ ...field.site, operations: [op], related: usage(op, field.site, 'sends this field'),
+          report({ ...field.site, operations: [op], related: usage(op, field.site, 'sends this field'),
             message: message(place, field.name) });
         }
-      }
+      });
     }
   },
 };

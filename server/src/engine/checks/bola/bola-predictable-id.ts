@@ -8,6 +8,7 @@ import { samplesAre } from '../../spec/literal';
 import { removeEntry, replaceScalar, setScalar } from '../../edit/edits';
 import { fixes } from '../../edit/fixes';
 import { listOperations, usage } from '../report';
+import { reportEachOperation } from '../each-operation';
 import { isObjectReference } from '../field-names';
 import { guessable, namesRandomId, type Guessable } from './knowledge';
 
@@ -25,7 +26,7 @@ export const bolaPredictableId: Check = {
   },
   run(ctx) {
     for (const doc of ctx.documents) {
-      for (const op of doc.operations) {
+      reportEachOperation(ctx, doc, (op, report) => {
         for (const param of op.parameters) {
           const place = PLACES[param.in];
           const nameNode = child(param.node, 'name');
@@ -33,7 +34,7 @@ export const bolaPredictableId: Check = {
           const kind = guessableId(ctx.files, param.name, param.schema);
           if (!kind) continue;
           const site = { at: nameNode, part: 'value' as const };
-          ctx.report({ ...site, severity: param.in === 'path' && kind !== 'string' ? 'warning' : 'info', operations: [op],
+          report({ ...site, severity: param.in === 'path' && kind !== 'string' ? 'warning' : 'info', operations: [op],
             fixes: () => uuidFixes(ctx.files, kind, param.schema, param.node),
             related: usage(op, site, `takes this ${param.in} parameter`),
             message: (ops) => `${place} '${param.name}' of ${listOperations(ops)} is ${why(kind, isList(param.schema))}.` });
@@ -42,11 +43,11 @@ export const bolaPredictableId: Check = {
           const kind = guessableId(ctx.files, field.name, field.schema);
           if (!kind) continue;
           const place = field.kind === 'form' ? 'Form parameter' : 'Request body property';
-          ctx.report({ ...field.site, severity: 'info', operations: [op], fixes: () => uuidFixes(ctx.files, kind, field.schema),
+          report({ ...field.site, severity: 'info', operations: [op], fixes: () => uuidFixes(ctx.files, kind, field.schema),
             related: usage(op, field.site, 'sends this field'),
             message: (ops) => `${place} '${field.name}' of ${listOperations(ops)} is ${why(kind, isList(field.schema))}.` });
         }
-      }
+      });
     }
   },
 };

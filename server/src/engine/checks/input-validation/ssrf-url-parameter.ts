@@ -3,6 +3,7 @@ import type { OperationRef } from '../../types';
 import { child } from '../../spec/model';
 import { bodyFields } from '../../spec/inputs';
 import { listOperations, usage } from '../report';
+import { reportEachOperation } from '../each-operation';
 import { urlUse, type UrlUse } from './knowledge';
 
 export const ssrfUrlParameter: Check = {
@@ -20,7 +21,7 @@ export const ssrfUrlParameter: Check = {
   },
   run(ctx) {
     for (const doc of ctx.documents) {
-      for (const op of doc.operations) {
+      reportEachOperation(ctx, doc, (op, report) => {
         for (const param of op.parameters) {
           const place = PLACES[param.in];
           const use = place ? urlUse(ctx.files, op, param.name, param.schema, param.node) : undefined;
@@ -29,17 +30,17 @@ export const ssrfUrlParameter: Check = {
           const name = child(param.node, 'name');
           if (!name) continue;
           const site: Site = { at: name, part: 'value' };
-          ctx.report({ ...site, operations: [op], related: usage(op, site, `takes this ${param.in} parameter`),
+          report({ ...site, operations: [op], related: usage(op, site, `takes this ${param.in} parameter`),
             message: message(`${place} '${param.name}'`, use) });
         }
         for (const field of bodyFields(ctx.files, op, true, () => true)) {
           const use = urlUse(ctx.files, op, field.name, field.schema);
           if (!use) continue;
           const place = field.kind === 'form' ? 'Form parameter' : 'Request body property';
-          ctx.report({ ...field.site, operations: [op], related: usage(op, field.site, 'sends this field'),
+          report({ ...field.site, operations: [op], related: usage(op, field.site, 'sends this field'),
             message: message(`${place} '${field.name}'`, use) });
         }
-      }
+      });
     }
   },
 };

@@ -5,6 +5,7 @@ import { hasKey, schemaTypes } from '../../spec/schema';
 import { componentName, ownerLabel, sharedBy, usage } from '../report';
 import { isPageSizeName } from './knowledge';
 import { pageSizeMaximumFixes } from './fixes';
+import { reportEachOperation } from '../each-operation';
 
 export const paginationUnbounded: Check = {
   meta: {
@@ -21,7 +22,7 @@ export const paginationUnbounded: Check = {
   },
   run(ctx) {
     for (const doc of ctx.documents) {
-      for (const op of doc.operations) {
+      reportEachOperation(ctx, doc, (op, report) => {
         for (const p of op.parameters) {
           if (p.in !== 'query' || !p.schema || !isPageSizeName(p.name)) continue;
           const types = schemaTypes(p.schema);
@@ -34,12 +35,12 @@ export const paginationUnbounded: Check = {
           const owner = ownerLabel(site, op);
           const what = !schemaInline ? `Page-size schema '${componentName(p.schema) ?? p.name}'`
             : owner ? `Query parameter '${p.name}' of ${owner}` : `Shared page-size parameter '${p.name}'`;
-          ctx.report({
+          report({
             ...site, operations: [op], related: usage(op, site, `takes the page size '${p.name}'`), fixes: () => pageSizeMaximumFixes(ctx.files, op, p),
             message: (ops) => `${what}${sharedBy(ops.length)} has no maximum: one request can ask for every record at once, exhausting memory and database time.`,
           });
         }
-      }
+      });
     }
   },
 };

@@ -5,6 +5,7 @@ import { bodySite, requestVisits } from '../../spec/inputs';
 import { describeRequestSchema, requestMessage, requestSchemaName, schemaSite, usage } from '../report';
 import { hasSizeExtension, isBinaryMediaType, isUpload } from './knowledge';
 import { uploadMaxLengthFixes } from './fixes';
+import { reportEachOperation } from '../each-operation';
 
 export const uploadUnbounded: Check = {
   meta: {
@@ -21,14 +22,14 @@ export const uploadUnbounded: Check = {
   },
   run(ctx) {
     for (const doc of ctx.documents) {
-      for (const op of doc.operations) {
+      reportEachOperation(ctx, doc, (op, report) => {
         for (const { visit, input } of requestVisits(op, ctx.files)) {
           if (!isUpload(visit, input) || typeof (visit.schema.value as Record<string, unknown>).maxLength === 'number') continue;
           if (hasSizeExtension(visit.schema) || hasSizeExtension(visit.site) || bodyDeclaresSize(op, input.mediaType)) continue;
           const isWholeBody = input.bodySite !== undefined && visit.schema.value === input.schema.value;
           const site: Site = isWholeBody ? input.bodySite! : schemaSite(visit, input);
           const subject = isWholeBody ? `the ${input.mediaType} request body` : describeRequestSchema(visit, input);
-          ctx.report({ ...site, operations: [op], related: usage(op, site, 'accepts this upload'), message: requestMessage(subject, site, op, PROBLEM),
+          report({ ...site, operations: [op], related: usage(op, site, 'accepts this upload'), message: requestMessage(subject, site, op, PROBLEM),
             fixes: () => uploadMaxLengthFixes(ctx.files, op.document, visit.schema, isWholeBody ? undefined : requestSchemaName(visit, input)) });
         }
         // a binary body declared without a schema is a file of any size (no fix: which schema to write is the author's call)
@@ -36,10 +37,10 @@ export const uploadUnbounded: Check = {
           if (content.schema || !isBinaryMediaType(content.mediaType) || bodyDeclaresSize(op, content.mediaType)) continue;
           const site = bodySite(op, content.mediaType);
           if (!site) continue;
-          ctx.report({ ...site, operations: [op], related: usage(op, site, 'accepts this upload'),
+          report({ ...site, operations: [op], related: usage(op, site, 'accepts this upload'),
             message: requestMessage(`the ${content.mediaType} request body`, site, op, PROBLEM) });
         }
-      }
+      });
     }
   },
 };
