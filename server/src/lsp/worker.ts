@@ -108,10 +108,18 @@ function lookUp<T, M>(
 
 /** `item` as finding `at` of the held ones moved, when it differs from `held` only in its range and its related locations' ranges. */
 function movedFinding(held: Finding, item: Finding, at: number, known: WeakMap<object, object>): MovedFinding | undefined {
-  if (held.related.length !== item.related.length) return undefined;
-  const related = item.related.map((r) => r.range);
-  const moved = { ...held, range: item.range, related: held.related.map((r, i) => ({ ...r, range: related[i] })) };
-  return sameData(moved, item, known) ? { at, range: item.range, related } : undefined;
+  // compared in place, ranges left out: a finding about a whole API relates thousands of places, which an edit above
+  // them all moves
+  const same = held.related.length === item.related.length && sameBesideRange(held, item, known)
+    && held.related.every((r, i) => r === item.related[i] || sameBesideRange(r, item.related[i], known));
+  return same ? { at, range: item.range, related: item.related.map((r) => r.range) } : undefined;
+}
+
+/** Whether two findings, or two related locations, are the same but for their ranges (and a finding's related ones). */
+function sameBesideRange(a: object, b: object, known: WeakMap<object, object>): boolean {
+  const aKeys = Object.keys(a);
+  return aKeys.length === Object.keys(b).length
+    && aKeys.every((k) => k in b && (k === 'range' || k === 'related' || sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], known)));
 }
 
 const routeKey = (route: Route) => `${route.file}\0${route.key}`;
