@@ -11,6 +11,7 @@ import { analyze, type AnalyzeRequest } from '../server/src/engine/analyze';
 import { CHECKS } from '../server/src/engine/checks';
 import type { Check } from '../server/src/engine/checks/check';
 import { reportEachOperation } from '../server/src/engine/checks/each-operation';
+import { reportOmissions } from '../server/src/engine/checks/api-wide';
 
 /** An API of `count` operations, each taking a query string without format, the last two a body of a shared schema. */
 function api(count: number): string {
@@ -86,7 +87,6 @@ function editing(initial: string, checks?: readonly Check[]) {
 
 test('after an edit, only the operations whose search read what it changed are searched again; the others\' values are moved to the new objects', async () => {
   const searched: string[] = [];
-  let forgetting = false;
   // per run of the check: whether every value, kept or not, holds this analysis's objects
   const current: boolean[] = [];
   const check: Check = {
@@ -103,7 +103,6 @@ test('after an edit, only the operations whose search read what it changed are s
         }, (value, to) => ({ paths: to.object(value.paths), root: to.object(value.root) }));
         const root = doc.root.value as { paths: object };
         current.push(values.every((v) => v.paths === root.paths && v.root === root));
-        if (forgetting) ctx.forgetOperations(doc);
       }
     },
   };
@@ -116,14 +115,7 @@ test('after an edit, only the operations whose search read what it changed are s
   // from the next on, only the edited one, and the one whose search read its parameters too
   await edit((t) => t.replace('name: qa\n', 'name: qb\n'));
   assert.deepEqual(searched.splice(0), ['addA', 'getB']);
-  // values forgotten: the next analysis searches every operation
-  forgetting = true;
-  await edit((t) => t.replace('name: qb\n', 'name: qc\n'));
-  assert.deepEqual(searched.splice(0), ['addA', 'getB']);
-  forgetting = false;
-  await edit((t) => t.replace('name: qc\n', 'name: qd\n'));
-  assert.deepEqual(searched.splice(0), ['listA', 'addA', 'getB']);
-  await edit((t) => t.replace('name: qd\n', 'name: qe\n'));
+  await edit((t) => t.replace('name: qb\n', 'name: qe\n'));
   assert.deepEqual(searched.splice(0), ['addA', 'getB']);
   // edits that change nothing it reads keep its findings whole (from the second: the first edits another part of the
   // text), and its values move when it runs again
@@ -136,7 +128,7 @@ test('after an edit, only the operations whose search read what it changed are s
   assert.deepEqual(searched.splice(0), []);
   await edit((t) => t.replace('name: qe\n', 'name: qf\n'));
   assert.deepEqual(searched.splice(0), ['addA', 'getB']);
-  assert.deepEqual(current, [true, true, true, true, true, true, true, true]);
+  assert.deepEqual(current, [true, true, true, true, true, true]);
 });
 
 test('the whole-API omissions of inputs give a cold analysis\'s findings, edit after edit, as one finding or place by place', async () => {
@@ -263,4 +255,38 @@ test('the checks that report place by place give a cold analysis\'s findings, ed
   const upload = '              format: binary\n';
   await edit((t) => t.replace(upload, `${upload}              maxLength: 1048576\n`));
   await edit((t) => t.replace(`${upload}              maxLength: 1048576\n`, upload));
+});
+
+test('omissions reported place by place: after an edit, the edited operation and those that lack the bound are searched again', async () => {
+  const searched: string[] = [];
+  const check: Check = {
+    meta: { ...CHECKS[0].meta, id: 'omissions' },
+    run(ctx) {
+      for (const doc of ctx.documents) {
+        reportOmissions(ctx, doc, { place: 'a query string', message: () => 'strings' }, (op, omissions) => {
+          searched.push(op.operationId ?? '?');
+          for (const param of op.parameters) {
+            const site = { at: param.node, part: 'key' as const };
+            if (param.name.startsWith('q')) omissions.lacks(param.node.value as object, site, 'hint', () => ({ message: `lacks ${param.name}` }));
+            else omissions.declares(param.node.value as object);
+          }
+        });
+      }
+    },
+  };
+  // three of twelve operations lack it: too few to be the API's convention, each place is reported
+  let text = api(12);
+  for (let i = 3; i < 12; i++) text = text.replace(`name: q${i}\n`, `name: p${i}\n`);
+  const edit = editing(text, [check]);
+  const messages = (analysis: Analysis) => analysis.result.findings.map((f) => f.message);
+  assert.deepEqual(messages(await edit()), ['lacks q0', 'lacks q1', 'lacks q2']);
+  searched.splice(0);
+  await edit((t) => t.replace('name: p7\n', 'name: p7a\n'));
+  searched.splice(0);
+  let next = await edit((t) => t.replace('name: p7a\n', 'name: q7\n'));
+  assert.deepEqual(searched.splice(0).sort(), ['op0', 'op1', 'op2', 'op7']);
+  assert.deepEqual(messages(next), ['lacks q0', 'lacks q1', 'lacks q2', 'lacks q7']);
+  next = await edit((t) => t.replace('name: q7\n', 'name: p7\n'));
+  assert.deepEqual(searched.splice(0).sort(), ['op0', 'op1', 'op2', 'op7']);
+  assert.deepEqual(messages(next), ['lacks q0', 'lacks q1', 'lacks q2']);
 });

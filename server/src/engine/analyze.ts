@@ -56,7 +56,6 @@ export interface CheckReuse {
   reading<T>(check: Check, run: () => T): T;
   /** `CheckContext.eachOperation` for `check`: the operations whose last run read nothing changed are not run again. */
   eachOperation<T>(check: Check, doc: ApiDocument, run: (op: Operation) => T, move: (kept: T, to: Counterparts) => T): T[];
-  forgetOperations(check: Check, doc: ApiDocument): void;
 }
 
 function isResolved(config: Config | ResolvedConfig | undefined): config is ResolvedConfig {
@@ -250,7 +249,6 @@ function runChecks(
       files: spec.files, documents: spec.documents, code, config, ruleIds: CHECK_IDS,
       aboutRoutes: (routes, facts, run) => units.about(routes, routeFindings ? facts : undefined, run),
       eachOperation: (doc, run, move) => (reuse ? reuse.eachOperation(check, doc, run, move) : doc.operations.map((op) => run(op))),
-      forgetOperations: (doc) => reuse?.forgetOperations(check, doc),
       report(report) {
         let created = false;
         const unit = units.current;

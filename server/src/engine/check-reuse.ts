@@ -145,11 +145,6 @@ export class ChecksReuse implements CheckReuse {
     return found.map(({ value }) => value as T);
   }
 
-  forgetOperations(check: Check, doc: ApiDocument): void {
-    const values = this.operations.get(check.meta.id);
-    if (values) values.documents[this.documents.indexOf(doc)] = undefined;
-  }
-
   /** A kept check's operation values, moved to this analysis. */
   private movedValues(values: OperationValues): OperationValues {
     const since = [...values.since, this.changes!.moves];

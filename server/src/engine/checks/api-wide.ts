@@ -98,8 +98,8 @@ export class OperationOmissions {
  * Reports the places of one document that lack a bound (`find` gives those of each operation): every place on its
  * own, or, when most places lack the bound (at least ten of them), one finding at `paths` with every operation
  * concerned, every place as a related entry, and the severity of the most severe place. After an edit, the places of
- * an operation whose search read nothing the edit changed are kept (`CheckContext.eachOperation`) when they were
- * reported as one finding: places reported one by one need their own reports, made by searching every operation.
+ * an operation whose search read nothing the edit changed are kept (`CheckContext.eachOperation`); places reported one
+ * by one need their own reports, made by searching again the operations that lack the bound.
  */
 export function reportOmissions(ctx: CheckContext, doc: ApiDocument, summary: Summary, find: (op: Operation, omissions: OperationOmissions) => void): void {
   const reports = new Map<Operation, OperationOmissions['reports']>();
@@ -117,9 +117,9 @@ export function reportOmissions(ctx: CheckContext, doc: ApiDocument, summary: Su
     for (const place of places.declaring) declaring.add(place);
   });
   if (!mostlyLacking(declaring.size, lacking.size)) {
-    // most likely so after the next edit too: searching every operation once then costs least
-    ctx.forgetOperations(doc);
-    for (const op of doc.operations) {
+    // place by place: an operation that lacks the bound and was not searched now is searched again for its reports
+    for (const [i, op] of doc.operations.entries()) {
+      if (found[i].lacking.length === 0) continue;
       let own = reports.get(op);
       if (!own) {
         const again = new OperationOmissions();

@@ -64,8 +64,6 @@ export interface CheckContext {
    * objects, which `move` takes across (no node, file or closure).
    */
   eachOperation<T>(doc: ApiDocument, run: (op: Operation) => T, move: (kept: T, to: Counterparts) => T): T[];
-  /** Keeps none of the values `eachOperation` gave for `doc`: the next analysis runs every operation again. */
-  forgetOperations(doc: ApiDocument): void;
 }
 
 /** What stands in an analysis for the document objects of the last one (`CheckContext.eachOperation`). */
