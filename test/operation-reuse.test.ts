@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { Session, type Analysis } from '../server/src/engine/session';
 import { analyze, type AnalyzeRequest } from '../server/src/engine/analyze';
 import { CHECKS } from '../server/src/engine/checks';
-import type { Check } from '../server/src/engine/checks/check';
+import type { Check, CheckContext } from '../server/src/engine/checks/check';
+import type { ApiDocument } from '../server/src/engine/spec/model';
 import { reportEachOperation } from '../server/src/engine/checks/each-operation';
 import { reportOmissions } from '../server/src/engine/checks/api-wide';
 
@@ -203,21 +204,19 @@ ${i === 5 ? `      requestBody:
           description: failed
 `).join('')}`;
 
-test('checks that report place by place search again after an edit only the edited operation and those that found something', async () => {
+/** A check of a test's own, run on each document, with the operationIds of the operations it searched. */
+function searchingCheck(id: string, run: (ctx: CheckContext, doc: ApiDocument, searched: string[]) => void): { check: Check; searched: string[] } {
   const searched: string[] = [];
-  const check: Check = {
-    meta: { ...CHECKS[0].meta, id: 'place-by-place' },
-    run(ctx) {
-      for (const doc of ctx.documents) {
-        reportEachOperation(ctx, doc, (op, report) => {
-          searched.push(op.operationId ?? '?');
-          for (const param of op.parameters) {
-            if (param.name.endsWith('_url') || param.name.endsWith('_uri')) report({ at: param.node, part: 'key', operations: [op], message: `takes ${param.name}` });
-          }
-        });
-      }
-    },
-  };
+  return { searched, check: { meta: { ...CHECKS[0].meta, id }, run: (ctx) => ctx.documents.forEach((doc) => run(ctx, doc, searched)) } };
+}
+
+test('checks that report place by place search again after an edit only the edited operation and those that found something', async () => {
+  const { check, searched } = searchingCheck('place-by-place', (ctx, doc, searched) => reportEachOperation(ctx, doc, (op, report) => {
+    searched.push(op.operationId ?? '?');
+    for (const param of op.parameters) {
+      if (param.name.endsWith('_url') || param.name.endsWith('_uri')) report({ at: param.node, part: 'key', operations: [op], message: `takes ${param.name}` });
+    }
+  }));
   const edit = editing(PLACE_BY_PLACE, [check]);
   const messages = (analysis: Analysis) => analysis.result.findings.map((f) => f.message);
   assert.deepEqual(messages(await edit()), ['takes callback_url', 'takes redirect_uri']);
@@ -258,22 +257,14 @@ test('the checks that report place by place give a cold analysis\'s findings, ed
 });
 
 test('omissions reported place by place: after an edit, the edited operation and those that lack the bound are searched again', async () => {
-  const searched: string[] = [];
-  const check: Check = {
-    meta: { ...CHECKS[0].meta, id: 'omissions' },
-    run(ctx) {
-      for (const doc of ctx.documents) {
-        reportOmissions(ctx, doc, { place: 'a query string', message: () => 'strings' }, (op, omissions) => {
-          searched.push(op.operationId ?? '?');
-          for (const param of op.parameters) {
-            const site = { at: param.node, part: 'key' as const };
-            if (param.name.startsWith('q')) omissions.lacks(param.node.value as object, site, 'hint', () => ({ message: `lacks ${param.name}` }));
-            else omissions.declares(param.node.value as object);
-          }
-        });
-      }
-    },
-  };
+  const { check, searched } = searchingCheck('omissions', (ctx, doc, searched) => reportOmissions(ctx, doc, { place: 'a query string', message: () => 'strings' }, (op, omissions) => {
+    searched.push(op.operationId ?? '?');
+    for (const param of op.parameters) {
+      const site = { at: param.node, part: 'key' as const };
+      if (param.name.startsWith('q')) omissions.lacks(param.node.value as object, site, 'hint', () => ({ message: `lacks ${param.name}` }));
+      else omissions.declares(param.node.value as object);
+    }
+  }));
   // three of twelve operations lack it: too few to be the API's convention, each place is reported
   let text = api(12);
   for (let i = 3; i < 12; i++) text = text.replace(`name: q${i}\n`, `name: p${i}\n`);
