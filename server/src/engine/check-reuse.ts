@@ -9,7 +9,7 @@
  */
 import type { Check, Counterparts } from './checks/check';
 import type { CheckReuse } from './analyze';
-import type { ApiDocument, Operation } from './spec/model';
+import { isCollection, type ApiDocument, type Operation } from './spec/model';
 import type { SpecPart } from './spec/frontend';
 import type { SpecNode } from './spec/load';
 import { LineIndex, SourceFile, type ParsedText, type Span } from './spec/source';
@@ -205,7 +205,6 @@ function through(since: Map<object, object>[]): Counterparts {
   return { object: (value) => since.reduce((at, moves) => (moves.get(targetOf(at)) as typeof value | undefined) ?? at, value) };
 }
 
-const isCollection = (v: unknown): v is object => v !== null && typeof v === 'object';
 
 /** A parse and its text. */
 interface ParsedFile { parsed: ParsedText; text: string }

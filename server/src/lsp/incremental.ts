@@ -91,12 +91,14 @@ export function sameData(a: unknown, b: unknown, equal = new WeakMap<object, obj
   if (equal.get(a) === b) return true;
   const same = Array.isArray(a)
     ? Array.isArray(b) && a.length === b.length && a.every((item, i) => sameData(item, b[i], equal))
-    : sameObject(a as Record<string, unknown>, b as Record<string, unknown>, equal);
+    : sameObject(a, b, equal);
   if (same) equal.set(a, b);
   return same;
 }
 
-function sameObject(a: Record<string, unknown>, b: Record<string, unknown>, equal: WeakMap<object, object>): boolean {
+/** Deep equality of two objects of plain data, but for the keys `ignored` names (whose presence still counts). */
+export function sameObject(a: object, b: object, equal: WeakMap<object, object>, ignored?: (key: string) => boolean): boolean {
   const aKeys = Object.keys(a);
-  return aKeys.length === Object.keys(b).length && aKeys.every((k) => k in b && sameData(a[k], b[k], equal));
+  return aKeys.length === Object.keys(b).length
+    && aKeys.every((k) => k in b && (ignored?.(k) || sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], equal)));
 }

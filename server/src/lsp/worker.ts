@@ -8,7 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { CHECKS, findingKey, type FileReader, type Finding, type ReadResult, type Route } from '../engine';
 import { codeFrontend } from '../workspace/code-frontend';
 import { fileStamp, readTextFile } from '../workspace/files';
-import { DocumentAnalyses, sameData } from './incremental';
+import { DocumentAnalyses, sameData, sameObject } from './incremental';
 import type { FromWorker, MovedFinding, SentFinding, ToWorker } from './protocol';
 
 const overlays = new Map<string, { text: string; version: number }>();
@@ -110,17 +110,12 @@ function lookUp<T, M>(
 function movedFinding(held: Finding, item: Finding, at: number, known: WeakMap<object, object>): MovedFinding | undefined {
   // compared in place, ranges left out: a finding about a whole API relates thousands of places, which an edit above
   // them all moves
-  const same = held.related.length === item.related.length && sameBesideRange(held, item, known)
-    && held.related.every((r, i) => r === item.related[i] || sameBesideRange(r, item.related[i], known));
+  const same = held.related.length === item.related.length && sameObject(held, item, known, isRangeOrRelated)
+    && held.related.every((r, i) => r === item.related[i] || sameObject(r, item.related[i], known, isRangeOrRelated));
   return same ? { at, range: item.range, related: item.related.map((r) => r.range) } : undefined;
 }
 
-/** Whether two findings, or two related locations, are the same but for their ranges (and a finding's related ones). */
-function sameBesideRange(a: object, b: object, known: WeakMap<object, object>): boolean {
-  const aKeys = Object.keys(a);
-  return aKeys.length === Object.keys(b).length
-    && aKeys.every((k) => k in b && (k === 'range' || k === 'related' || sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], known)));
-}
+const isRangeOrRelated = (key: string) => key === 'range' || key === 'related';
 
 const routeKey = (route: Route) => `${route.file}\0${route.key}`;
 

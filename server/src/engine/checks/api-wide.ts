@@ -5,7 +5,7 @@
  */
 import type { CheckContext, Counterparts, SpecReport, Site } from './check';
 import { SEVERITY_RANK, type Severity } from '../types';
-import { child, type ApiDocument, type Operation } from '../spec/model';
+import { child, isCollection, type ApiDocument, type Operation } from '../spec/model';
 import { locate, type SpecNode } from '../spec/load';
 import type { JsonPath, SourceFile } from '../spec/source';
 import { mapSame } from '../reuse';
@@ -152,8 +152,6 @@ function movedPlaces(kept: OperationPlaces, to: Counterparts): OperationPlaces {
   const declaring = mapSame(kept.declaring, (place) => to.object(place));
   return lacking === kept.lacking && declaring === kept.declaring ? kept : { lacking, declaring };
 }
-
-const isCollection = (value: unknown): value is object => value !== null && typeof value === 'object';
 
 /** Where a lacking place is reported. */
 function siteOf(ctx: CheckContext, place: LackingPlace): Site {

@@ -13,6 +13,11 @@ export function isObject(value: unknown): value is Obj {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** An object or an array: a document value that has a counterpart in the next analysis. */
+export function isCollection(value: unknown): value is object {
+  return value !== null && typeof value === 'object';
+}
+
 /** A value reached from another node; its JSON path is built only when asked for (most nodes of a walk never are). */
 class ChildNode implements SpecNode {
   private fullPath?: (string | number)[];
