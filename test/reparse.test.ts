@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { reparse } from '../server/src/engine/reparse';
+import { compactParse, reparse } from '../server/src/engine/reparse';
 import { mayHoldAnchors } from '../server/src/engine/reuse';
 import { changedRegion } from '../server/src/engine/text-shift';
 import { parseJson } from '../server/src/engine/spec/parse-json';
@@ -20,6 +20,13 @@ const parserOf = (path: string) => (path.endsWith('.json') ? parseJson : parseYa
 
 /** The parse in part of `next`, from `parsed`, the parse of `text`. */
 const reparseOf = (path: string, text: string, parsed: ParsedText, next: string) => reparse(path, text, parsed, next, changedRegion(text, next), mayHoldAnchors(path, text));
+
+/** How many edits parsed in part stack on a parse's locations. */
+function layersOf(parsed: ParsedText): number {
+  let layers = 0;
+  for (let l: any = parsed.locations; l && 'before' in l; l = l.before) layers++;
+  return layers;
+}
 
 /** Every collection of `actual` has the location its counterpart has in `expected`. */
 function assertSameLocations(actual: ParsedText, expected: ParsedText, what: string): void {
@@ -138,14 +145,38 @@ test('after 16 layers of edits parsed in part, the locations are made again from
     assert.ok(part, `edit ${i} parsed in part`);
     assert.equal((part.value as Record<string, any>).components, components, `edit ${i}: the collections outside the edit are the same objects`);
     // each edit adds a layer to the locations, and the 17th starts from one table again: at most 16 layers deep
-    let layers = 0;
-    for (let l: any = part.locations; l && 'before' in l; l = l.before) layers++;
-    seen.add(layers);
+    seen.add(layersOf(part));
     parsed = part;
     text = next;
   }
   assert.deepEqual([...seen].sort((a, b) => a - b), Array.from({ length: 16 }, (_, i) => i + 1));
   assertSameLocations(parsed, parseYaml(text), 'the locations of a whole parse');
+});
+
+test('asked between edits, the locations of a parse with edits stacked on it are made one table again; the next edit parses in part from it', () => {
+  const path = '/spec/openapi.yaml';
+  let text = yaml;
+  let parsed = parseYaml(text);
+  assert.equal(compactParse(path, text, parsed, 1), undefined, 'a whole parse is one table already');
+  const rename = (t: string, i: number) => t.replace(/operationId: \w+/, `operationId: pets${i}`);
+  for (let i = 0; i < 3; i++) {
+    const next = rename(text, i);
+    parsed = reparseOf(path, text, parsed, next)!;
+    text = next;
+  }
+  assert.equal(layersOf(parsed), 3);
+  assert.equal(compactParse(path, text, parsed, 4), undefined, 'fewer layers than asked for');
+  const compact = compactParse(path, text, { ...parsed, lines: new LineIndex(text) }, 3);
+  assert.ok(compact);
+  assert.equal(compact.value, parsed.value, 'the same objects');
+  assert.equal(layersOf(compact), 0);
+  assert.ok(compact.lines, 'the line table kept');
+  assertSameLocations(compact, parseYaml(text), 'the locations of a whole parse');
+  const next = rename(text, 3);
+  const part = reparseOf(path, text, compact, next);
+  assert.ok(part, 'parsed in part');
+  assert.equal(layersOf(part), 1);
+  assertSameLocations(part, parseYaml(next), 'the locations of a whole parse of the edited text');
 });
 
 test('a parse whose value no longer matches its text is not compacted: the text is parsed whole', () => {

@@ -49,6 +49,17 @@ export function reparse(path: string, oldText: string, before: ParsedText, newTe
 }
 
 /**
+ * `parsed`, the parse of `text`, with its locations in one table again when at least `minLayers` edits parsed in part
+ * stack on them: what the edit after the last layer would do, done when the caller has a moment, so that edit need
+ * not. Undefined when fewer layers stack, or when the locations cannot be made so.
+ */
+export function compactParse(path: string, text: string, parsed: ParsedText, minLayers: number): ParsedText | undefined {
+  if (layersOf(parsed.locations) < Math.max(1, minLayers)) return undefined;
+  const compact = compacted(/\.json$/i.test(path), text, parsed);
+  return compact && { ...compact, lines: parsed.lines };
+}
+
+/**
  * `before` with its locations made again from a whole parse of its text, in one table: the same objects (the checks
  * keep what they found in them), without the layers of the edits parsed in part since the last whole parse. A parse
  * made in part gives what a whole parse gives, so the two values are alike, collection for collection; undefined

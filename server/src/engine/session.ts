@@ -18,7 +18,7 @@ import { findingKey } from './identity';
 import { FileSet, ParseCache } from './spec/load';
 import { LineIndex, type ParsedText } from './spec/source';
 import { TextShift, changedRegion, type ChangedRegion } from './text-shift';
-import { isSplicedFrom, reparse } from './reparse';
+import { compactParse, isSplicedFrom, reparse } from './reparse';
 import { ChecksReuse, type CheckReads, type EditedInputs } from './check-reuse';
 import type { RouteFindings } from './route-findings';
 import {
@@ -27,6 +27,9 @@ import {
 import type { AnalysisResult, FileReader, Finding, Fix, ReadResult } from './types';
 
 export type SessionRequest = Omit<AnalyzeRequest, 'cache' | 'fixes' | 'reuse'>;
+
+/** Edits parsed in part that a parse holds before `Session.compactParses` makes it one table again: each costs a whole parse. */
+const COMPACT_LAYERS = 4;
 
 export interface SessionOptions {
   /** `built` (the default): every finding carries its fixes; `on-request`: none does, `Session.fixes` builds them. */
@@ -117,6 +120,28 @@ export class Session {
     }
     const regions = this.reparseEdited(last, reads);
     return (await this.quick(request, last, reads, regions)) ?? this.full(request, key, reads, last, this.editedInputs(request, last, reads, regions));
+  }
+
+  /**
+   * Makes the locations of the parses `analysis` made in part, edit after edit, one table again (a whole parse each),
+   * when several edits stack on them: for a caller with a moment to spare (an editor between edits), so that the edit
+   * reaching the most layers a parse may stack (`reparse.ts`) is not the one that pays for it. The next analysis
+   * after `analysis` still parses its edit in part and keeps the checks that read nothing it changed. Returns how many
+   * parses it made one table.
+   */
+  compactParses(analysis: Analysis): number {
+    if (!(analysis instanceof SessionAnalysis)) return 0;
+    let count = 0;
+    for (const [path, input] of analysis.files) {
+      // a parse moved past documentation edits in place is of an older text
+      if (!input.parsed || input.edited || input.text === undefined) continue;
+      const compact = compactParse(path, input.text, input.parsed, COMPACT_LAYERS);
+      if (!compact) continue;
+      if (this.cache.get(path, input.text) === input.parsed) this.cache.set(path, input.text, compact);
+      input.parsed = compact;
+      count++;
+    }
+    return count;
   }
 
   /** How the edited files changed, when every one was parsed in part; undefined otherwise. */

@@ -65,6 +65,13 @@ export class DocumentAnalyses {
     return { result: analysis.result, exact: analysis.exact, same: confirms, previous };
   }
 
+  /** Makes the parses of the last analyses one table again where edits parsed in part stack (`Session.compactParses`). */
+  compactParses(): number {
+    let count = 0;
+    for (const last of this.previous.values()) count += this.session.compactParses(last.analysis);
+    return count;
+  }
+
   /**
    * The fixes of the findings `keys` (`findingKey`) of the analysis that answered request `id`, while it is the last
    * of its files or the one the caller holds; undefined otherwise.
