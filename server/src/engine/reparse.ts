@@ -26,12 +26,15 @@ const LARGE_PART = 64 * 1024;
 /** Nesting of the part parsed again beyond which the whole text is parsed (where the depth limit is enforced). */
 const MAX_PART_DEPTH = 64;
 
+/** A .json file is strict JSON, parsed as such; any other is YAML. */
+const isJsonPath = (path: string) => /\.json$/i.test(path);
+
 /**
  * The parse of `newText` from `before`, the parse of `oldText` (which differs in `region`); undefined when it cannot be
  * made so. `anchors`: whether `oldText` may hold YAML anchors (`mayHoldAnchors`, which the caller knows).
  */
 export function reparse(path: string, oldText: string, before: ParsedText, newText: string, region: ChangedRegion, anchors: boolean): ParsedText | undefined {
-  const json = /\.json$/i.test(path);
+  const json = isJsonPath(path);
   // directives come first, before any content (a `%` cannot start a line of content)
   if (!json && (anchors || /^\s*[{[]/.test(oldText) || /^(?:[ \t]*(?:#.*)?\r?\n)*%/.test(oldText))) return undefined;
   const base = layersOf(before.locations) >= MAX_LAYERS ? compacted(json, oldText, before) : before;
@@ -54,8 +57,8 @@ export function reparse(path: string, oldText: string, before: ParsedText, newTe
  * not. Undefined when fewer layers stack, or when the locations cannot be made so.
  */
 export function compactParse(path: string, text: string, parsed: ParsedText, minLayers: number): ParsedText | undefined {
-  if (layersOf(parsed.locations) < Math.max(1, minLayers)) return undefined;
-  const compact = compacted(/\.json$/i.test(path), text, parsed);
+  if (layersOf(parsed.locations) < minLayers) return undefined;
+  const compact = compacted(isJsonPath(path), text, parsed);
   return compact && { ...compact, lines: parsed.lines };
 }
 

@@ -66,10 +66,8 @@ export class DocumentAnalyses {
   }
 
   /** Makes the parses of the last analyses one table again where edits parsed in part stack (`Session.compactParses`). */
-  compactParses(): number {
-    let count = 0;
-    for (const last of this.previous.values()) count += this.session.compactParses(last.analysis);
-    return count;
+  compactParses(): void {
+    for (const last of this.previous.values()) this.session.compactParses(last.analysis);
   }
 
   /**
