@@ -6,13 +6,13 @@
 import * as nodeModule from 'node:module';
 import * as path from 'node:path';
 import { loadBundle, setV8Flags, type LoadedBundle } from '../workspace/code-cache';
-import { shortRunFlags } from './compiler-flags';
+import { serverFlags, shortRunFlags } from '../workspace/compiler-flags';
 
 const BUNDLE = 'cli-main.js';
 
-// V8's optimizing compiler tuned for a run of a second or two (not for the language server, which runs for hours),
-// before the bundle loads: its cached code and the code it caches must agree on the flags
-if (process.argv[2] !== 'lsp') setV8Flags(shortRunFlags(process.versions.v8));
+// V8 tuned for a run of a second or two, or for the language server (`api-sentinel lsp`), before the bundle loads:
+// its cached code and the code it caches must agree on the flags
+setV8Flags((process.argv[2] === 'lsp' ? serverFlags : shortRunFlags)(process.versions.v8));
 
 // Node 22.1 and later keep V8's compiled code on disk between runs themselves (in the system's temporary folder; the
 // NODE_DISABLE_COMPILE_CACHE variable turns it off), for every bundle loaded from here on: the command line's, the

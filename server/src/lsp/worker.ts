@@ -6,10 +6,16 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { CHECKS, findingKey, type FileReader, type Finding, type ReadResult, type Route } from '../engine';
+import { setV8Flags } from '../workspace/code-cache';
 import { codeFrontend } from '../workspace/code-frontend';
+import { serverFlags } from '../workspace/compiler-flags';
 import { fileStamp, readTextFile } from '../workspace/files';
 import { DocumentAnalyses, sameData, sameObject } from './incremental';
 import type { FromWorker, MovedFinding, SentFinding, ToWorker } from './protocol';
+
+// the flags the server set for the process, set again on this thread's own record: the code frontend's compiled code
+// is cached under the flags it was compiled with
+setV8Flags(serverFlags(process.versions.v8));
 
 const overlays = new Map<string, { text: string; version: number }>();
 /** The versions of open buffers the running job read. */
