@@ -257,15 +257,14 @@ export class ModuleGraph {
   /** The code file a path names, trying the extensions and `/index.*`; 'asset' for data and style files. */
   private async resolveFile(candidate: string): Promise<string | 'asset' | undefined> {
     const ext = extname(candidate).toLowerCase();
+    // every import of every file is resolved again each analysis: each path is made only when it is tried
     if (CODE_EXTENSIONS.includes(ext)) {
       const stem = candidate.slice(0, -ext.length);
-      for (const path of [...(SOURCE_TWINS[ext] ?? []).map((twin) => stem + twin), candidate]) {
-        if (await this.exists(path)) return path;
-      }
+      for (const twin of SOURCE_TWINS[ext] ?? []) if (await this.exists(stem + twin)) return stem + twin;
+      if (await this.exists(candidate)) return candidate;
     } else if (ASSET_EXTENSIONS.has(ext)) return 'asset';
-    for (const path of [...CODE_EXTENSIONS.map((e) => candidate + e), ...CODE_EXTENSIONS.map((e) => `${candidate}/index${e}`)]) {
-      if (await this.exists(path)) return path;
-    }
+    for (const e of CODE_EXTENSIONS) if (await this.exists(candidate + e)) return candidate + e;
+    for (const e of CODE_EXTENSIONS) if (await this.exists(`${candidate}/index${e}`)) return `${candidate}/index${e}`;
     return undefined;
   }
 

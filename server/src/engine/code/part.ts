@@ -103,7 +103,8 @@ export function packageFolders(root: string, files: readonly string[]): string[]
 
 /** The package a project file belongs to: the deepest of `folders` (deepest first) that holds it, '' for none. */
 export function packageOf(file: string, folders: readonly string[]): string {
-  return folders.find((f) => f === '' || file.startsWith(`${f}/`)) ?? '';
+  // asked for every route of every analysis: no `${folder}/` made to compare
+  return folders.find((f) => f === '' || (file.startsWith(f) && file.charCodeAt(f.length) === 47)) ?? '';
 }
 
 /** Groups routes by app: the deepest package folder (`packageFolders`) that holds the route's file. */

@@ -31,12 +31,21 @@ export function resolvePath(base: string, relative: string): string {
 
 /** The path relative to `root`, or the path itself when it is not inside the root. */
 export function relativeTo(root: string, path: string): string {
-  const prefix = root.endsWith('/') ? root : `${root}/`;
-  return path.startsWith(prefix) ? path.slice(prefix.length) : path;
+  // asked for every file and import of an analysis: no prefix string made
+  if (!path.startsWith(root)) return path;
+  if (root.endsWith('/')) return path.slice(root.length);
+  return path.charCodeAt(root.length) === SLASH ? path.slice(root.length + 1) : path;
 }
+
+const SLASH = 47;
 
 /** True when `path` lies inside `root` in a folder with one of these names (`node_modules`, `dist`, ...). */
 export function inFolder(root: string, path: string, names: ReadonlySet<string>): string | undefined {
-  const segments = relativeTo(root, path).split('/');
-  return segments.slice(0, -1).find((segment) => names.has(segment));
+  const relative = relativeTo(root, path);
+  // asked for every file and import probed: the folders are walked, not split into an array
+  for (let start = 0, end = relative.indexOf('/'); end !== -1; start = end + 1, end = relative.indexOf('/', start)) {
+    const folder = relative.slice(start, end);
+    if (names.has(folder)) return folder;
+  }
+  return undefined;
 }
