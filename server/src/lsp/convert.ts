@@ -21,16 +21,26 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
 };
 
-/** What a diagnostic carries so that code actions can be rebuilt without server state for it. */
 /** What a diagnostic carries for its code actions: the finding's identity (`findingKey`). */
 export interface DiagnosticData { key: string }
 
-/** URIs by root and relative path: a result names the same few files thousands of times. */
+/** Absolute paths and URIs by root and relative path: a result names the same files thousands of times, and every result of a unit names them again. */
+const paths = new Map<string, Map<string, string>>();
 const uris = new Map<string, string>();
+
+/** The absolute path of `relPath` (a result's) under `root`. */
+export function toPath(root: string, relPath: string): string {
+  let byRelPath = paths.get(root);
+  if (!byRelPath) paths.set(root, (byRelPath = new Map()));
+  let file = byRelPath.get(relPath);
+  if (file === undefined) byRelPath.set(relPath, (file = path.resolve(root, relPath)));
+  return file;
+}
+
 export function toUri(root: string, relPath: string): string {
   const key = `${root}\0${relPath}`;
   let uri = uris.get(key);
-  if (uri === undefined) uris.set(key, (uri = pathToFileURL(path.resolve(root, relPath)).href));
+  if (uri === undefined) uris.set(key, (uri = pathToFileURL(toPath(root, relPath)).href));
   return uri;
 }
 /** The file of a `file:` URI; undefined for other schemes (`untitled:`, ...), which have no file to analyse. */

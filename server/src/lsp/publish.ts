@@ -142,6 +142,7 @@ export class Publisher {
 
 /** Whether two lists of diagnostics say the same: mostly the very objects, converted once per finding. */
 function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
+  if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !isDeepStrictEqual(a[i], b[i])) return false;
   return true;

@@ -4,9 +4,10 @@
  * texts. A unit whose job failed keeps the failure instead, shown on its document.
  */
 import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { LineIndex, TextShift, type Fix, type Problem, type Range } from '../engine';
-import { analysisFailedDiagnostic, findingToDiagnostic, problemToDiagnostic } from './convert';
+import { analysisFailedDiagnostic, findingToDiagnostic, problemToDiagnostic, toPath } from './convert';
 import type { OpenDocuments } from './open-documents';
 import type { MovedFinding, SentChange, SentFinding, SentResult } from './protocol';
 import type { AnalysisUnit } from './units';
@@ -44,6 +45,12 @@ export class UnitAnalysis {
    * not parse, the files it reached keep theirs too.
    */
   private stale = new Map<string, Diagnostic[]>();
+  /**
+   * The analysis this one follows, while it is the last: a file it says the same of (the very findings, equal problems)
+   * shows the very diagnostics, which publishing then compares at a glance (an edit of a route file leaves the other
+   * hundreds of its app as they were).
+   */
+  private before?: UnitAnalysis;
 
   constructor(
     /** The worker's job that computed it: the worker answers the next job relative to it. */
@@ -66,12 +73,15 @@ export class UnitAnalysis {
   }
 
   /**
-   * Keeps, for each file that does not parse in this analysis, the findings `previous` showed there, moved here. When
-   * one of the unit's documents (`entries`) does not parse, its refs reach nothing: the findings `previous` showed in
-   * the files it reached stay too, as they were (those texts are not what changed).
+   * Takes over from `previous`, the unit's last analysis: keeps, for each file that does not parse in this analysis,
+   * the findings `previous` showed there, moved here. When one of the unit's documents (`entries`) does not parse, its
+   * refs reach nothing: the findings `previous` showed in the files it reached stay too, as they were (those texts are
+   * not what changed).
    */
-  keepStale(previous: UnitAnalysis, entries: readonly string[]): void {
-    const unparsed = new Set(this.result.problems.filter((p) => p.code === 'parse-error').map((p) => path.resolve(this.root, p.file)));
+  follow(previous: UnitAnalysis, entries: readonly string[]): void {
+    this.before = previous;
+    previous.before = undefined;
+    const unparsed = new Set(this.result.problems.filter((p) => p.code === 'parse-error').map((p) => toPath(this.root, p.file)));
     for (const file of unparsed) {
       const before = previous.staleIn(file, 'the file');
       const from = previous.buffers.get(file);
@@ -105,7 +115,7 @@ export class UnitAnalysis {
   }
 
   /** Every file it read, by absolute path. */
-  inputs(): readonly string[] { return (this.resolved ??= this.result.inputs.map((rel) => path.resolve(this.root, rel))); }
+  inputs(): readonly string[] { return (this.resolved ??= this.result.inputs.map((rel) => toPath(this.root, rel))); }
 
   /** Every file it shows diagnostics in: what it read, and the files whose last good findings it keeps. */
   shownFiles(): readonly string[] {
@@ -124,7 +134,7 @@ export class UnitAnalysis {
     if (!this.files) {
       const files = new Map<string, FileReport>();
       const group = (rel: string) => {
-        const abs = path.resolve(this.root, rel);
+        const abs = toPath(this.root, rel);
         let report = files.get(abs);
         if (!report) files.set(abs, (report = { findings: [], problems: [] }));
         return report;
@@ -143,8 +153,18 @@ export class UnitAnalysis {
   diagnosticsIn(file: string): Diagnostic[] {
     const report = this.report(file);
     if (!report) return this.stale.get(file) ?? [];
-    report.diagnostics ??= [...report.findings.map((f) => this.diagnosticOf(f)), ...(this.stale.get(file) ?? []), ...report.problems.map(problemToDiagnostic)];
+    report.diagnostics ??= this.sameAsBefore(file, report)
+      ?? [...report.findings.map((f) => this.diagnosticOf(f)), ...(this.stale.get(file) ?? []), ...report.problems.map(problemToDiagnostic)];
     return report.diagnostics;
+  }
+
+  /** The diagnostics the analysis before showed in `file`, when it said the same there. */
+  private sameAsBefore(file: string, report: FileReport): Diagnostic[] | undefined {
+    const before = this.before?.report(file);
+    if (!before?.diagnostics || this.stale.has(file) || this.before!.stale.has(file)) return undefined;
+    const same = before.findings.length === report.findings.length && before.findings.every((f, i) => f === report.findings[i])
+      && isDeepStrictEqual(before.problems, report.problems);
+    return same ? before.diagnostics : undefined;
   }
 
   private diagnosticOf(finding: SentFinding): Diagnostic {
@@ -172,7 +192,7 @@ export class UnitAnalysis {
     const out: Fix[] = [];
     for (const fix of fixes) {
       const edits = fix.edits.map((edit) => {
-        const range = this.shift(path.resolve(this.root, edit.file), open)?.range(edit.range);
+        const range = this.shift(toPath(this.root, edit.file), open)?.range(edit.range);
         return range && { ...edit, range };
       });
       if (edits.every((e) => e !== undefined)) out.push({ ...fix, edits: edits as Fix['edits'] });
@@ -227,7 +247,7 @@ export class ResultStore {
     const analysis = 'same' in answer
       ? previous!.confirmedBy(jobId, buffers, answer.exact)
       : new UnitAnalysis(jobId, unit.root, 'base' in answer ? changed(previous!.result, answer) : answer, buffers);
-    if (previous && !('same' in answer)) analysis.keepStale(previous, unit.entries);
+    if (previous && !('same' in answer)) analysis.follow(previous, unit.entries);
     this.analyses.set(unit.id, analysis);
     this.failures.delete(unit.id);
     return { analysis, previous, same: 'same' in answer };

@@ -195,7 +195,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       ? inputs.filter((file) => previous!.buffers.get(file)?.version !== analysis.buffers.get(file)?.version)
       : [...(previous?.shownFiles() ?? []), ...shown, ...unit.entries];
     if (reported.length > 0) publisher.publish(reported);
-    void publishReached(unit, reported).catch((error) => log(`Publishing failed: ${oneLine(error)}`));
+    // after the open files' diagnostics are written: the files it reached are pushed once the editor has those
+    setImmediate(() => void publishReached(unit, reported).catch((error) => log(`Publishing failed: ${oneLine(error)}`)));
     if (!analysis.result.exact) scheduler.schedule(unit.id, confirmMs, { confirming: true });
     // Spectral is slow: not for documentation edits before they are confirmed, nor again for the same text
     else if (unit.kind === 'openapi' && (!same || !ruleset.linted(unit.id, analysis.buffers.get(unit.id)?.version))) ruleset.request(unit.root, unit.id);
