@@ -17,6 +17,12 @@ export type Reach = ReadonlyMap<string, Reached>;
 /** Where each module's imports lead, as compared (a module is taken again by the next analysis only while they lead there). */
 const REFS = new WeakMap<Module, string>();
 
+/**
+ * The closure of each module when an analysis last asked, by module (a module of an unchanged file whose imports lead
+ * where they led is the very object of the analysis before): taken again while every file of it reads the same.
+ */
+const LAST_CLOSURE = new WeakMap<Module, Reach>();
+
 /** The import closures of one analysis's modules, each computed once. */
 export class ImportReach {
   private readonly closures = new Map<Module, Reach>();
@@ -27,6 +33,27 @@ export class ImportReach {
   of(module: Module): Reach {
     let reach = this.closures.get(module);
     if (reach) return reach;
+    const last = LAST_CLOSURE.get(module);
+    // the very closure, when it holds: what was kept with it compares at a glance
+    reach = last && this.readsAsThen(last) ? last : this.closure(module);
+    LAST_CLOSURE.set(module, reach);
+    this.closures.set(module, reach);
+    return reach;
+  }
+
+  /**
+   * Whether every file of a closure reads in this analysis as it did then: the same parse and imports, or the same
+   * reason it was not analysed. Then the walk from its module meets the same files: it is this analysis's closure too.
+   */
+  private readsAsThen(reach: Reach): boolean {
+    for (const [path, was] of reach) {
+      const now = this.graph.modules.get(path);
+      if (now ? now.source !== was.source || refsOf(now) !== was.refs : was.source !== undefined || (this.graph.skipped.get(path) ?? '') !== was.skipped) return false;
+    }
+    return true;
+  }
+
+  private closure(module: Module): Reach {
     const found = new Map<string, Reached>();
     const visit = (path: string): void => {
       if (found.has(path)) return;
@@ -39,8 +66,7 @@ export class ImportReach {
       for (const ref of reached.refs.values()) if (ref.kind === 'file') visit(ref.path);
     };
     visit(module.path);
-    this.closures.set(module, (reach = found));
-    return reach;
+    return found;
   }
 }
 
