@@ -114,6 +114,7 @@ export class ModuleGraph {
   private readonly texts = new Map<string, Promise<ReadResult>>();
   private readonly configs = new Map<string, Promise<PathConfig | undefined>>();
   private readonly resolutions = new Map<string, Promise<ModuleRef>>();
+  private readonly files = new Map<string, Promise<string | 'asset' | undefined>>();
   private filesRead = 0;
 
   constructor(private readonly request: LoadRequest) {
@@ -254,8 +255,18 @@ export class ModuleGraph {
     return { kind: 'package', specifier };
   }
 
+  /**
+   * The code file a path names, once per path: imports written in many folders name the same file, and every package
+   * import is tried below `baseUrl` first.
+   */
+  private resolveFile(candidate: string): Promise<string | 'asset' | undefined> {
+    let file = this.files.get(candidate);
+    if (!file) this.files.set(candidate, (file = this.findFile(candidate)));
+    return file;
+  }
+
   /** The code file a path names, trying the extensions and `/index.*`; 'asset' for data and style files. */
-  private async resolveFile(candidate: string): Promise<string | 'asset' | undefined> {
+  private async findFile(candidate: string): Promise<string | 'asset' | undefined> {
     const ext = extname(candidate).toLowerCase();
     // every import of every file is resolved again each analysis: each path is made only when it is tried
     if (CODE_EXTENSIONS.includes(ext)) {
