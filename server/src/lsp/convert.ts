@@ -37,6 +37,7 @@ export function toPath(root: string, relPath: string): string {
   return file;
 }
 
+/** The `file:` URI of `relPath` (a result's) under `root`. */
 export function toUri(root: string, relPath: string): string {
   const key = `${root}\0${relPath}`;
   let uri = uris.get(key);
