@@ -133,7 +133,7 @@ test('a parse in part of a parse in part: each edit builds on the last', () => {
   assert.equal(editInTurn('/spec/openapi.yaml', yaml, renames), 40);
 });
 
-test('after 16 layers of edits parsed in part, the locations are made again from a whole parse, for the same objects', () => {
+test('after 16 layers of edits parsed in part, the layers are squashed into one table: the same objects, a whole parse\'s locations', () => {
   const path = '/spec/openapi.yaml';
   let text = yaml;
   let parsed = parseYaml(text);
@@ -144,13 +144,49 @@ test('after 16 layers of edits parsed in part, the locations are made again from
     const part = reparseOf(path, text, parsed, next);
     assert.ok(part, `edit ${i} parsed in part`);
     assert.equal((part.value as Record<string, any>).components, components, `edit ${i}: the collections outside the edit are the same objects`);
-    // each edit adds a layer to the locations, and the 17th starts from one table again: at most 16 layers deep
+    // each edit adds a layer to the locations, and the 17th starts from one squashed table: at most 16 layers deep
     seen.add(layersOf(part));
     parsed = part;
     text = next;
   }
   assert.deepEqual([...seen].sort((a, b) => a - b), Array.from({ length: 16 }, (_, i) => i + 1));
   assertSameLocations(parsed, parseYaml(text), 'the locations of a whole parse');
+});
+
+test('three hundred edits across a file, growing and shrinking it, parse in part as a whole parse does: layers squashed onto squashed tables, then a whole parse', () => {
+  const operations = Array.from({ length: 8 }, (_, i) => `  /items${i}:
+    get:
+      operationId: list${i}
+      description: Lists items.
+      parameters:
+        - in: query
+          name: limit
+          schema:
+            type: integer
+      responses:
+        '200':
+          description: ok
+`).join('');
+  const text = `openapi: 3.0.3\ninfo:\n  title: Items\n  version: '1'\npaths:\n${operations}components:\n  schemas:\n    Item:\n      type: object\n`;
+  const rng = random(20261206);
+  const edits = Array.from({ length: 300 }, (_, n) => {
+    const op = Math.floor(rng() * 8);
+    const kind = pick(rng, ['rename', 'describe', 'add', 'remove'] as const)!;
+    return (t: string): string => {
+      const start = t.indexOf(`  /items${op}:\n`);
+      const end = t.indexOf('        \'200\':', start);
+      const before = t.slice(0, start);
+      let block = t.slice(start, end);
+      const after = t.slice(end);
+      if (kind === 'rename') block = block.replace(/operationId: \w+/, `operationId: ${'x'.repeat(1 + (n % 7))}${n}`);
+      else if (kind === 'describe') block = block.replace(/description: .*/, `description: ${'Lists items. '.repeat(1 + (n % 3))}(${n})`);
+      else if (kind === 'add' || !block.includes('name: extra')) block = block.replace('      parameters:\n', `      parameters:\n        - in: header\n          name: extra${n}\n`);
+      else block = block.replace(/        - in: header\n          name: extra\d+\n/, '');
+      return before + block + after;
+    };
+  });
+  const partial = editInTurn('/spec/openapi.yaml', text, edits);
+  assert.ok(partial >= 290, `${partial} of 300 edits parsed in part`);
 });
 
 test('asked between edits, the locations of a parse with edits stacked on it are made one table again; the next edit parses in part from it', () => {
@@ -177,6 +213,22 @@ test('asked between edits, the locations of a parse with edits stacked on it are
   assert.ok(part, 'parsed in part');
   assert.equal(layersOf(part), 1);
   assertSameLocations(part, parseYaml(next), 'the locations of a whole parse of the edited text');
+});
+
+test('asked between edits, a parse whose edits were squashed is made one table again, though few layers stack on it', () => {
+  const path = '/spec/openapi.yaml';
+  let text = yaml;
+  let parsed = parseYaml(text);
+  for (let i = 0; i < 18; i++) {
+    const next = text.replace(/operationId: \w+/, `operationId: pets${i}`);
+    parsed = reparseOf(path, text, parsed, next)!;
+    text = next;
+  }
+  assert.equal(layersOf(parsed), 2, 'two layers on the table the first sixteen edits were squashed into');
+  const compact = compactParse(path, text, parsed, 4);
+  assert.ok(compact, 'eighteen edits stand between it and a whole parse');
+  assert.equal(compact.value, parsed.value, 'the same objects');
+  assertSameLocations(compact, parseYaml(text), 'the locations of a whole parse');
 });
 
 test('a parse whose value no longer matches its text is not compacted: the text is parsed whole', () => {

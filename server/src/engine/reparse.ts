@@ -9,16 +9,23 @@
  */
 import { parseJson } from './spec/parse-json';
 import { parseYaml } from './spec/parse-yaml';
-import type { ContainerLoc, EntryLoc, LocationMap, ParsedText, Span } from './spec/source';
+import { LocationTable, type ContainerLoc, type EntryLoc, type LocationMap, type ParsedText, type Span } from './spec/source';
 import type { ChangedRegion } from './text-shift';
 import { mayHoldAnchors } from './reuse';
 import { targetOf, watched } from './reads';
 
 /**
- * Edits parsed in part after the last whole parse of a text, at most: each adds a layer that every location lookup
- * goes through, so the locations are then made again from a whole parse, for the same objects (`compacted`).
+ * Edits parsed in part stacked as layers, at most: each adds a layer that every location lookup goes through, so the
+ * layers are then squashed into one table (`SquashedLocations`), in time proportional to what the edits parsed.
  */
 const MAX_LAYERS = 16;
+
+/**
+ * Edits parsed in part a squashed table holds, at most: a lookup moves an offset once per edit, and the table keeps
+ * the copies every edit made of the collections above its part, so beyond this the locations are made again from a
+ * whole parse, for the same objects (`compacted`).
+ */
+const MAX_SQUASHED_EDITS = 64;
 
 /** Characters of a part beyond which, when it is also half of the text, the whole text is parsed instead. */
 const LARGE_PART = 64 * 1024;
@@ -37,7 +44,7 @@ export function reparse(path: string, oldText: string, before: ParsedText, newTe
   const json = isJsonPath(path);
   // directives come first, before any content (a `%` cannot start a line of content)
   if (!json && (anchors || /^\s*[{[]/.test(oldText) || /^(?:[ \t]*(?:#.*)?\r?\n)*%/.test(oldText))) return undefined;
-  const base = layersOf(before.locations) >= MAX_LAYERS ? compacted(json, oldText, before) : before;
+  const base = layersOf(before.locations) >= MAX_LAYERS ? squashed(before) ?? compacted(json, oldText, before) : before;
   if (!base) return undefined;
   // innermost first: an edit may end one collection and start the next (an item inserted into a list), so the first
   // whose new text parses to one collection of its kind, ending where it ended, is parsed again; past half of a large
@@ -52,12 +59,12 @@ export function reparse(path: string, oldText: string, before: ParsedText, newTe
 }
 
 /**
- * `parsed`, the parse of `text`, with its locations in one table again when at least `minLayers` edits parsed in part
- * stack on them: what the edit after the last layer would do, done when the caller has a moment, so that edit need
- * not. Undefined when fewer layers stack, or when the locations cannot be made so.
+ * `parsed`, the parse of `text`, with its locations in one table again from a whole parse when at least `minLayers`
+ * edits parsed in part stand between them and the last one (in layers, or squashed): done when the caller has a
+ * moment, so that no edit need. Undefined when fewer stand there, or when the locations cannot be made so.
  */
 export function compactParse(path: string, text: string, parsed: ParsedText, minLayers: number): ParsedText | undefined {
-  if (layersOf(parsed.locations) < minLayers) return undefined;
+  if (editsOn(parsed.locations) < minLayers) return undefined;
   const compact = compacted(isJsonPath(path), text, parsed);
   return compact && { ...compact, lines: parsed.lines };
 }
@@ -258,9 +265,27 @@ function serialOf(locations: LocationMap): number {
   return serial;
 }
 
-/** How many edits parsed in part stand between these locations and the last whole parse. */
+/** How many edits parsed in part stack on these locations as layers (above a squashed table, if any). */
 function layersOf(locations: LocationMap): number {
   return locations instanceof EditedLocations ? locations.layers : 0;
+}
+
+/** How many edits parsed in part stand between these locations and the last whole parse, in layers or squashed. */
+function editsOn(locations: LocationMap): number {
+  let bottom = locations;
+  while (bottom instanceof EditedLocations) bottom = bottom.before;
+  return layersOf(locations) + (bottom instanceof SquashedLocations ? bottom.edits : 0);
+}
+
+/** `before` with the layers of its locations squashed into one table; undefined once it would hold too many edits. */
+function squashed(before: ParsedText): ParsedText | undefined {
+  const layers: EditedLocations[] = [];
+  let bottom = before.locations;
+  for (; bottom instanceof EditedLocations; bottom = bottom.before) layers.push(bottom);
+  const held = bottom instanceof SquashedLocations ? bottom : undefined;
+  // the parsers locate a part in their table, which lists its collections
+  if ((held?.edits ?? 0) + layers.length > MAX_SQUASHED_EDITS || !layers.every((layer) => layer.part instanceof LocationTable)) return undefined;
+  return { value: before.value, locations: new SquashedLocations(bottom, layers.reverse()) };
 }
 
 /**
@@ -278,10 +303,10 @@ class EditedLocations implements LocationMap {
     /** Old offsets from here on move by `delta`: the end of the part in the old text. */
     readonly partEnd: number,
     readonly delta: number,
-    private readonly part: LocationMap,
-    private readonly partOffset: number,
+    readonly part: LocationMap,
+    readonly partOffset: number,
     /** Copied containers, to the old containers they copy. */
-    private readonly ancestors: Map<object, object>,
+    readonly ancestors: Map<object, object>,
     /** The locations this parse was made from (`serialOf`), before any compaction. */
     readonly from: number,
   ) {
@@ -333,6 +358,98 @@ class EditedLocations implements LocationMap {
     });
     this.made.set(container, loc);
     return loc;
+  }
+}
+
+/**
+ * The locations of layers of edits parsed in part, squashed into one table: each part's collections by the edit that
+ * parsed them, each copy of a collection above a part to the collection it copies, and the changes in length in the
+ * order of the edits. A lookup finds a collection where the layers would (in the part that parsed it, else through the
+ * copies down to the table below every layer) and moves its offsets through the edits after that one, without a walk
+ * through the layers. Squashing costs what the edits parsed, not a parse of the text.
+ */
+class SquashedLocations implements LocationMap {
+  readonly aliases: boolean;
+  /** Edits parsed in part it holds. */
+  readonly edits: number;
+  /** The locations below every edit: a whole parse's, or those made again from one. */
+  private readonly base: LocationMap;
+  private readonly parts: { table: LocationMap; offset: number }[];
+  /** The edit whose part holds each collection parsed in part. */
+  private readonly partOf: Map<object, number>;
+  /** Copies of collections above an edit's part, to the collections they copy. */
+  private readonly copies: Map<object, object>;
+  /** Per edit: the end of its part in the text before it, from which its change in length moves offsets. */
+  private readonly partEnds: number[];
+  private readonly deltas: number[];
+  private readonly made = new Map<object, ContainerLoc>();
+
+  /**
+   * `layers` (from the first edit to the last, each part located by a `LocationTable`) squashed onto `below`: a table
+   * squashed before, or a whole parse's locations.
+   */
+  constructor(below: LocationMap, layers: readonly EditedLocations[]) {
+    const held = below instanceof SquashedLocations ? below : undefined;
+    this.base = held ? held.base : below;
+    this.parts = held ? [...held.parts] : [];
+    this.partOf = new Map(held?.partOf);
+    this.copies = new Map(held?.copies);
+    this.partEnds = held ? [...held.partEnds] : [];
+    this.deltas = held ? [...held.deltas] : [];
+    for (const layer of layers) {
+      const edit = this.parts.length;
+      this.parts.push({ table: layer.part, offset: layer.partOffset });
+      for (const container of (layer.part as LocationTable).located()) this.partOf.set(container, edit);
+      for (const [copy, copied] of layer.ancestors) this.copies.set(copy, copied);
+      this.partEnds.push(layer.partEnd);
+      this.deltas.push(layer.delta);
+    }
+    this.edits = this.parts.length;
+    this.aliases = layers.length > 0 ? layers[layers.length - 1].aliases : below.aliases !== false;
+  }
+
+  has(container: object): boolean {
+    return this.partOf.has(targetOf(container)) || this.copies.has(container) || this.base.has(container);
+  }
+
+  get(container: object): ContainerLoc | undefined {
+    const made = this.made.get(container);
+    if (made) return made;
+    let key = container;
+    let found: ContainerLoc | undefined;
+    let offset = 0;
+    // the first edit whose change in length applies: those after the one that parsed it, or all of them
+    let first = 0;
+    for (;;) {
+      const target = targetOf(key);
+      const edit = this.partOf.get(target);
+      if (edit !== undefined) {
+        found = this.parts[edit].table.get(target);
+        offset = this.parts[edit].offset;
+        first = edit + 1;
+        break;
+      }
+      const copied = this.copies.get(key);
+      if (copied === undefined) {
+        found = this.base.get(key);
+        break;
+      }
+      key = copied;
+    }
+    if (!found) return undefined;
+    const loc = offset === 0 && !found.merged && this.unmovedFrom(found.span, first) ? found : movedLoc(found, (at) => {
+      let moved = at + offset;
+      for (let i = first; i < this.deltas.length; i++) if (moved >= this.partEnds[i]) moved += this.deltas[i];
+      return moved;
+    });
+    this.made.set(container, loc);
+    return loc;
+  }
+
+  /** Whether the edits from `first` on leave every offset of `span` as it is (as `unmoved` says of layers). */
+  private unmovedFrom(span: Span, first: number): boolean {
+    for (let i = first; i < this.deltas.length; i++) if (this.deltas[i] !== 0 && span.end >= this.partEnds[i]) return false;
+    return true;
   }
 }
 

@@ -89,6 +89,9 @@ export class LocationTable implements LocationMap {
 
   get size(): number { return this.ids.size; }
 
+  /** The collections it locates. */
+  located(): IterableIterator<object> { return this.ids.keys(); }
+
   has(container: object): boolean { return this.ids.has(container); }
 
   get(container: object): ContainerLoc | undefined {
