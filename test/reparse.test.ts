@@ -179,17 +179,22 @@ test('three hundred edits across a file, growing and shrinking it, parse in part
   assert.ok(partial >= 290, `${partial} of 300 edits parsed in part`);
 });
 
-test('asked between edits, the locations of a parse with edits stacked on it are made one table again; the next edit parses in part from it', () => {
+/** The fixture above with its first `operationId` renamed `count` times, each edit parsed in part from the last. */
+function renamedInTurn(count: number): { path: string; text: string; parsed: ParsedText } {
   const path = '/spec/openapi.yaml';
   let text = yaml;
   let parsed = parseYaml(text);
-  assert.equal(compactParse(path, text, parsed, 1), undefined, 'a whole parse is one table already');
-  const rename = (t: string, i: number) => t.replace(/operationId: \w+/, `operationId: pets${i}`);
-  for (let i = 0; i < 3; i++) {
-    const next = rename(text, i);
+  for (let i = 0; i < count; i++) {
+    const next = text.replace(/operationId: \w+/, `operationId: pets${i}`);
     parsed = reparseOf(path, text, parsed, next)!;
     text = next;
   }
+  return { path, text, parsed };
+}
+
+test('asked between edits, the locations of a parse with edits stacked on it are made one table again; the next edit parses in part from it', () => {
+  assert.equal(compactParse('/spec/openapi.yaml', yaml, parseYaml(yaml), 1), undefined, 'a whole parse is one table already');
+  const { path, text, parsed } = renamedInTurn(3);
   assert.equal(layersOf(parsed), 3);
   assert.equal(compactParse(path, text, parsed, 4), undefined, 'fewer layers than asked for');
   const compact = compactParse(path, text, { ...parsed, lines: new LineIndex(text) }, 3);
@@ -198,7 +203,7 @@ test('asked between edits, the locations of a parse with edits stacked on it are
   assert.equal(layersOf(compact), 0);
   assert.ok(compact.lines, 'the line table kept');
   assertSameLocations(compact, parseYaml(text), 'the locations of a whole parse');
-  const next = rename(text, 3);
+  const next = text.replace(/operationId: \w+/, 'operationId: pets3');
   const part = reparseOf(path, text, compact, next);
   assert.ok(part, 'parsed in part');
   assert.equal(layersOf(part), 1);
@@ -206,14 +211,7 @@ test('asked between edits, the locations of a parse with edits stacked on it are
 });
 
 test('asked between edits, a parse whose edits were squashed is made one table again, though few layers stack on it', () => {
-  const path = '/spec/openapi.yaml';
-  let text = yaml;
-  let parsed = parseYaml(text);
-  for (let i = 0; i < 18; i++) {
-    const next = text.replace(/operationId: \w+/, `operationId: pets${i}`);
-    parsed = reparseOf(path, text, parsed, next)!;
-    text = next;
-  }
+  const { path, text, parsed } = renamedInTurn(18);
   assert.equal(layersOf(parsed), 2, 'two layers on the table the first sixteen edits were squashed into');
   const compact = compactParse(path, text, parsed, 4);
   assert.ok(compact, 'eighteen edits stand between it and a whole parse');
@@ -222,17 +220,11 @@ test('asked between edits, a parse whose edits were squashed is made one table a
 });
 
 test('a parse whose value no longer matches its text is not compacted: the text is parsed whole', () => {
-  const path = '/spec/openapi.yaml';
-  let text = yaml;
-  let parsed = parseYaml(text);
-  for (let i = 0; i < 16; i++) {
-    const next = text.replace(/operationId: \w+/, `operationId: pets${i}`);
-    parsed = reparseOf(path, text, parsed, next)!;
-    text = next;
-  }
+  const { path, text, parsed } = renamedInTurn(16);
   // a value changed behind the parse's back: the layered value and a whole parse of its text differ
   const drifted = { value: { ...(parsed.value as object), extra: true }, locations: parsed.locations };
-  assert.equal(reparseOf(path, text, drifted, text.replace(/operationId: \w+/, 'operationId: last')), undefined);
+  assert.equal(compactParse(path, text, drifted, 1), undefined, 'not made one table from a whole parse');
+  assert.equal(reparseOf(path, text, drifted, text.replace(/operationId: \w+/, 'operationId: last')), undefined, 'the edited text is parsed whole');
 });
 
 const json = JSON.stringify({
