@@ -379,9 +379,8 @@ class SquashedLocations implements LocationMap {
   private readonly partOf: Map<object, number>;
   /** Copies of collections above an edit's part, to the collections they copy. */
   private readonly copies: Map<object, object>;
-  /** Per edit: the end of its part in the text before it, from which its change in length moves offsets. */
-  private readonly partEnds: number[];
-  private readonly deltas: number[];
+  /** Per edit, in order: the change in length it made, and where in the text before it offsets start to move. */
+  private readonly moves: Move[];
   private readonly made = new Map<object, ContainerLoc>();
 
   /**
@@ -394,15 +393,13 @@ class SquashedLocations implements LocationMap {
     this.parts = held ? [...held.parts] : [];
     this.partOf = new Map(held?.partOf);
     this.copies = new Map(held?.copies);
-    this.partEnds = held ? [...held.partEnds] : [];
-    this.deltas = held ? [...held.deltas] : [];
+    this.moves = held ? [...held.moves] : [];
     for (const layer of layers) {
       const edit = this.parts.length;
       this.parts.push({ table: layer.part, offset: layer.partOffset });
       for (const container of (layer.part as LocationTable).located()) this.partOf.set(container, edit);
       for (const [copy, copied] of layer.ancestors) this.copies.set(copy, copied);
-      this.partEnds.push(layer.partEnd);
-      this.deltas.push(layer.delta);
+      this.moves.push({ partEnd: layer.partEnd, delta: layer.delta });
     }
     this.edits = this.parts.length;
     this.aliases = layers.length > 0 ? layers[layers.length - 1].aliases : below.aliases !== false;
@@ -437,31 +434,25 @@ class SquashedLocations implements LocationMap {
       key = copied;
     }
     if (!found) return undefined;
-    const loc = offset === 0 && !found.merged && this.unmovedFrom(found.span, first) ? found : movedLoc(found, (at) => {
+    const loc = offset === 0 && !found.merged && unmoved(found.span, this.moves, first) ? found : movedLoc(found, (at) => {
       let moved = at + offset;
-      for (let i = first; i < this.deltas.length; i++) if (moved >= this.partEnds[i]) moved += this.deltas[i];
+      for (let i = first; i < this.moves.length; i++) if (moved >= this.moves[i].partEnd) moved += this.moves[i].delta;
       return moved;
     });
     this.made.set(container, loc);
     return loc;
   }
-
-  /** Whether the edits from `first` on leave every offset of `span` as it is (as `unmoved` says of layers). */
-  private unmovedFrom(span: Span, first: number): boolean {
-    for (let i = first; i < this.deltas.length; i++) if (this.deltas[i] !== 0 && span.end >= this.partEnds[i]) return false;
-    return true;
-  }
 }
 
+/** A change in length an edit parsed in part made: offsets from `partEnd` on (in the text before it) move by `delta`. */
+interface Move { partEnd: number; delta: number }
+
 /**
- * Whether the changes in length of `moves` (applied from the last to the first) leave every offset of `span` as it is:
- * none moves its start or its end, nor falls inside it (which would move the offsets after it and not those before).
+ * Whether the changes in length of `moves` (from `first` on) leave every offset of `span` as it is: none moves its
+ * start or its end, nor falls inside it (which would move the offsets after it and not those before).
  */
-function unmoved(span: Span, moves: readonly EditedLocations[]): boolean {
-  for (let i = moves.length - 1; i >= 0; i--) {
-    const { partEnd, delta } = moves[i];
-    if (delta !== 0 && span.end >= partEnd) return false;
-  }
+function unmoved(span: Span, moves: readonly Move[], first = 0): boolean {
+  for (let i = first; i < moves.length; i++) if (moves[i].delta !== 0 && span.end >= moves[i].partEnd) return false;
   return true;
 }
 
