@@ -277,6 +277,54 @@ describe('modules', () => {
     assert.deepEqual(await kinds(), ['GET /users/{name} global:auth:guard']);
   });
 
+  test('a load taken again after an edit is the load a fresh analysis makes; only edited modules are made anew', async () => {
+    const files: Record<string, string> = {
+      '/p/tsconfig.json': '{ "compilerOptions": { "baseUrl": "src" } }',
+      '/p/src/app.ts': "import express from 'express';\nimport { guard } from './guard';\nimport { users } from './users';\nimport util from 'util/x';\nconst app = express();\napp.use(guard);\napp.use('/users', users);\n",
+      '/p/src/guard.ts': 'export function guard(req, res, next) { next(); }\n',
+      '/p/src/users.ts': "import { Router } from 'express';\nimport { helper } from './lib';\nexport const users = Router();\nusers.get('/:id', (req, res) => res.json(helper()));\n",
+      '/p/src/lib/index.ts': 'export const helper = () => 1;\n',
+      '/p/src/util/x.ts': 'export default 1;\n',
+      '/p/src/gen.ts': '// @generated\nexport const x = 1;\n',
+    };
+    const entries = ['/p/src/app.ts', '/p/src/gen.ts'];
+    const cache = new ParseCache();
+    const kept = () => loadModules({ root: '/p', files: entries, reader: memoryReader(files), cache });
+    const fresh = () => loadModules({ root: '/p', files: entries, reader: memoryReader(files) });
+    const shape = (graph: Awaited<ReturnType<typeof loadModules>>) => ({
+      modules: [...graph.modules.values()].map((m) => ({ path: m.path, text: m.source.text, refs: Object.fromEntries(m.refs) })),
+      order: [...graph.evaluationOrder].map(([m, i]) => `${i}:${m.relPath}`),
+      skipped: [...graph.skipped], problems: graph.problems, inputs: graph.inputs,
+    });
+    const same = async () => {
+      const graph = await kept();
+      assert.deepEqual(shape(graph), shape(await fresh()));
+      return graph;
+    };
+    const first = await same();
+    assert.deepEqual(first.skipped.get('/p/src/gen.ts'), 'it is marked @generated');
+    // a route path typed over: the other modules are the very same objects
+    files['/p/src/users.ts'] = files['/p/src/users.ts'].replace("'/:id'", "'/:userId'");
+    const typed = await same();
+    for (const path of ['/p/src/app.ts', '/p/src/guard.ts', '/p/src/lib/index.ts', '/p/src/util/x.ts']) assert.equal(typed.modules.get(path), first.modules.get(path), path);
+    assert.notEqual(typed.modules.get('/p/src/users.ts'), first.modules.get('/p/src/users.ts'));
+    // a file appears where an import tried first: the unchanged importer now leads to it
+    files['/p/src/lib.ts'] = 'export const helper = () => 2;\n';
+    assert.deepEqual((await same()).modules.get('/p/src/users.ts')!.refs.get('./lib'), { kind: 'file', path: '/p/src/lib.ts' });
+    // an import added, a syntax error, a generated file edited by hand, a baseUrl moved: each as a fresh load says
+    files['/p/src/guard.ts'] = "import { check } from './check';\nexport function guard(req, res, next) { check(req); next(); }\n";
+    files['/p/src/check.ts'] = 'export const check = (req) => req;\n';
+    assert.ok((await same()).modules.has('/p/src/check.ts'));
+    files['/p/src/guard.ts'] += 'export const broken = (;\n';
+    assert.equal((await same()).problems.filter((p) => p.code === 'code-parse-error').length, 1);
+    files['/p/src/guard.ts'] = files['/p/src/guard.ts'].replace('export const broken = (;\n', '');
+    assert.equal((await same()).problems.filter((p) => p.code === 'code-parse-error').length, 0);
+    files['/p/src/gen.ts'] = 'export const x = 2;\n';
+    assert.ok((await same()).modules.has('/p/src/gen.ts'));
+    files['/p/tsconfig.json'] = '{ "compilerOptions": { "baseUrl": "." } }';
+    assert.deepEqual((await same()).modules.get('/p/src/app.ts')!.refs.get('util/x'), { kind: 'package', specifier: 'util/x' });
+  });
+
   test('each link says the call that applies it, shortened', async () => {
     const { routes } = await analyzeMemory({
       '/p/app.ts': "import express from 'express';\nimport { guard, limit } from './mw';\nconst app = express();\napp.use('/api', [guard]);\napp.get('/api/x', limit, (req, res) => res.end());\n",

@@ -17,6 +17,7 @@ import { ReadLog, buildReads, changedFacts, isWatched, readAgain, reading, targe
 import { mapSame, moved } from './reuse';
 import { TextShift, type ChangedRegion } from './text-shift';
 import type { AnalysisResult, Finding } from './types';
+import { sameItems } from './lists';
 
 /** What a session keeps of an analysis for the next one to reuse check by check. */
 export interface CheckReads {
@@ -355,10 +356,6 @@ function unchangedBuild(made: object, changed: ReadLog): boolean {
   return read !== undefined && !read.meets(changed);
 }
 
-function samePath(a: SpecNode['path'], b: SpecNode['path']): boolean {
-  return a.length === b.length && a.every((key, i) => key === b[i]);
-}
-
 /**
  * Equality of what the model holds in two analyses: document values are equal when they are the same object or
  * counterparts; files by path; nodes by their file, value, place and path; other model objects field by field.
@@ -383,7 +380,7 @@ class SameModel {
       // a node: the value it stands for and where (its path is built on demand, a new array no other node shares: it
       // is compared here rather than remembered among the objects known equal)
       const [x, y] = [a as Record<string, unknown>, b as Record<string, unknown>];
-      equal = ['file', 'value', 'parent', 'key'].every((k) => this.equal(x[k], y[k])) && samePath((a as SpecNode).path, (b as SpecNode).path);
+      equal = ['file', 'value', 'parent', 'key'].every((k) => this.equal(x[k], y[k])) && sameItems((a as SpecNode).path, (b as SpecNode).path);
     } else if (Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) {
       equal = false;
     } else {

@@ -8,6 +8,7 @@
  */
 import type { Route } from './code/model';
 import type { Finding, Fix } from './types';
+import { sameItems } from './lists';
 
 /** What one check found about the routes of one file, and what it read to find it. */
 export interface RouteUnit {
@@ -54,7 +55,7 @@ export class RouteUnits {
   about(routes: readonly Route[], facts: string | undefined, run: () => void): void {
     if (facts === undefined || routes.length === 0) { run(); return; }
     const last = this.last?.get(routes[0]);
-    if (last && last.facts === facts && sameRoutes(last.routes, routes) && this.readSame(last)) {
+    if (last && last.facts === facts && sameItems(last.routes, routes) && this.readSame(last)) {
       const unit = settled(last);
       this.kept.set(routes[0], unit);
       this.keep(unit);
@@ -82,13 +83,6 @@ export class RouteUnits {
       ...(builders ? { builders: findings.map((f) => builders.get(f)!) } : {}),
     };
   }
-}
-
-/** Whether two lists hold the same route objects, in the same order. */
-function sameRoutes(a: readonly Route[], b: readonly Route[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /**

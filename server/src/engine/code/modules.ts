@@ -10,6 +10,7 @@ import type { Derivations } from '../frontend';
 import type { Location } from './model';
 import { BUILD_OUTPUT, CODE_EXTENSIONS, NEVER_READ } from './files';
 import { dirname, extname, inFolder, relativeTo, resolvePath } from './posix';
+import { sameItems } from '../lists';
 
 /** TypeScript sources import their siblings by the name of the compiled file (`./users.js` for `users.ts`). */
 const SOURCE_TWINS: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
@@ -112,6 +113,8 @@ export class ModuleGraph {
   readonly root: string;
   private readonly maxFileSize: number;
   private readonly texts = new Map<string, Promise<ReadResult>>();
+  /** What each read gave, in the order read: a later load of the same entries compares it (`loadAgain`). */
+  private readonly reads = new Map<string, ReadResult>();
   private readonly configs = new Map<string, Promise<PathConfig | undefined>>();
   private readonly resolutions = new Map<string, Promise<ModuleRef>>();
   private readonly files = new Map<string, Promise<string | 'asset' | undefined>>();
@@ -124,9 +127,49 @@ export class ModuleGraph {
 
   relative(path: string): string { return relativeTo(this.root, path); }
 
-  /** Loads the entry files and every project file they import, breadth first; each file once. */
+  /**
+   * Loads the entry files and every project file they import, breadth first; each file once. With a parse cache (an
+   * editor's session), the last load of the same entries is taken again when it still holds (`loadAgain`).
+   */
   async load(): Promise<void> {
     const entries = [...new Set(this.request.files.map((f) => resolvePath('/', f)))];
+    const { cache } = this.request;
+    const key = `${this.maxFileSize}\0${this.root}\0${entries.join('\0')}`;
+    const kept = cache && KEPT_LOADS.get(cache)?.get(key);
+    if (!kept || !(await this.loadAgain(kept))) await this.loadAll(entries);
+    this.orderEvaluation(entries);
+    if (cache && !this.request.cancel?.cancelled) {
+      keepLoad(cache, key, { reads: this.reads, modules: this.modules, skipped: this.skipped, problems: this.problems, inputs: this.inputs, filesRead: this.filesRead });
+    }
+  }
+
+  /**
+   * The kept load again, when every file it read reads the same but for modules whose new text loads as cleanly and
+   * imports the same specifiers: their imports then resolve as before, since every path tried then reads as it did,
+   * so the graph is the kept one with those modules parsed again. An edit of a route file re-resolves no import of
+   * the hundreds of others. False when anything else changed: the caller then loads the whole graph.
+   */
+  private async loadAgain(kept: KeptLoad): Promise<boolean> {
+    const edited = new Map<string, Module>();
+    for (const [path, before] of kept.reads) {
+      const now = await this.read(path);
+      if (sameRead(before, now)) continue;
+      const was = kept.modules.get(path);
+      if (!was || typeof now !== 'string' || kept.problems.some((p) => p.file === was.relPath)) return false;
+      const parsed = this.parse(path, now);
+      if (!('module' in parsed) || parsed.error || !sameItems(parsed.module.dependencies, was.dependencies)) return false;
+      edited.set(path, resolved(parsed.module, was.refs));
+    }
+    if (this.request.cancel?.cancelled) return false;
+    for (const [path, module] of kept.modules) this.modules.set(path, edited.get(path) ?? module);
+    for (const [path, reason] of kept.skipped) this.skipped.set(path, reason);
+    this.problems.push(...kept.problems);
+    this.inputs.push(...kept.inputs);
+    this.filesRead = kept.filesRead;
+    return true;
+  }
+
+  private async loadAll(entries: readonly string[]): Promise<void> {
     const queue = entries.map((path) => ({ path, entry: true }));
     const seen = new Set(entries);
     for (let i = 0; i < queue.length && !this.request.cancel?.cancelled; i++) {
@@ -140,7 +183,6 @@ export class ModuleGraph {
         }
       }
     }
-    this.orderEvaluation(entries);
   }
 
   /** The text of a file through the reader, read once; failures of the reader itself become `file-unreadable`. */
@@ -148,9 +190,12 @@ export class ModuleGraph {
     let text = this.texts.get(path);
     if (!text) {
       text = (async (): Promise<ReadResult> => {
-        try { return await this.request.reader.read(path, { maxBytes: this.maxFileSize }); } catch (error) {
-          return { code: 'file-unreadable', reason: String((error as Error)?.message ?? error).split('\n')[0] };
+        let read: ReadResult;
+        try { read = await this.request.reader.read(path, { maxBytes: this.maxFileSize }); } catch (error) {
+          read = { code: 'file-unreadable', reason: String((error as Error)?.message ?? error).split('\n')[0] };
         }
+        this.reads.set(path, read);
+        return read;
       })();
       this.texts.set(path, text);
     }
@@ -189,14 +234,8 @@ export class ModuleGraph {
       return undefined;
     }
     this.filesRead++;
-    if (text.length > this.maxFileSize) return this.skip(path, this.tooLarge(text.length), 'warning');
-    if (text.includes('\0')) return this.skip(path, 'it holds binary data (NUL bytes), not source code', 'warning');
-    const unwritten = generatedOrMinified(text);
-    if (unwritten) return this.skip(path, unwritten);
-    const relPath = this.relative(path);
-    // an unchanged file is not parsed again: its scan is kept, its imports are resolved again (files come and go)
-    const make = () => parseModule(path, text, relPath);
-    const parsed = this.request.cache ? this.request.cache.derive(`code-module\0${path}\0${relPath}`, text, make) : make();
+    const parsed = this.parse(path, text);
+    if ('unwritten' in parsed) return this.skip(path, parsed.unwritten, parsed.severity);
     if ('unparsable' in parsed) {
       this.skipped.set(path, parsed.unparsable);
       this.problem(path, 'code-parse-error', 'error', `Cannot parse the file: ${parsed.unparsable}`);
@@ -207,12 +246,19 @@ export class ModuleGraph {
     const refs = new Map<string, ModuleRef>();
     for (const specifier of parsed.module.dependencies) refs.set(specifier, await this.resolve(specifier, dirname(path)));
     this.inputs.push(parsed.module.relPath);
-    // the module of the last analysis, when its imports lead where they led then: what was read of it holds as it is
-    const last = RESOLVED.get(parsed.module);
-    if (last && sameRefs(last.refs, refs)) return last;
-    const module: Module = { ...parsed.module, refs };
-    RESOLVED.set(parsed.module, module);
-    return module;
+    return resolved(parsed.module, refs);
+  }
+
+  /** A file's text as a module (its parse kept while the text is unchanged), or why it is not hand-written source. */
+  private parse(path: string, text: string): ParsedModule | { unwritten: string; severity: Problem['severity'] } {
+    if (text.length > this.maxFileSize) return { unwritten: this.tooLarge(text.length), severity: 'warning' };
+    if (text.includes('\0')) return { unwritten: 'it holds binary data (NUL bytes), not source code', severity: 'warning' };
+    const unwritten = generatedOrMinified(text);
+    if (unwritten) return { unwritten, severity: 'info' };
+    const relPath = this.relative(path);
+    // an unchanged file is not parsed again: its scan is kept, its imports are resolved again (files come and go)
+    const make = () => parseModule(path, text, relPath);
+    return this.request.cache ? this.request.cache.derive(`code-module\0${path}\0${relPath}`, text, make) : make();
   }
 
   private tooLarge(size: number | undefined): string {
@@ -368,6 +414,44 @@ export class ModuleGraph {
 
 /** The module last made from each kept parse, its imports resolved: taken again while they resolve the same. */
 const RESOLVED = new WeakMap<Module, Module>();
+
+/** A parsed module with its imports resolved to `refs`: the one made last from this parse when they lead where they led then. */
+function resolved(parsed: Module, refs: Map<string, ModuleRef>): Module {
+  const last = RESOLVED.get(parsed);
+  if (last && sameRefs(last.refs, refs)) return last;
+  const module: Module = { ...parsed, refs };
+  RESOLVED.set(parsed, module);
+  return module;
+}
+
+/** A load, kept for the next load of the same entries with the same parse cache: what it read and what it made. */
+interface KeptLoad {
+  reads: ReadonlyMap<string, ReadResult>;
+  modules: ReadonlyMap<string, Module>;
+  skipped: ReadonlyMap<string, string>;
+  problems: readonly Problem[];
+  inputs: readonly string[];
+  filesRead: number;
+}
+
+/** The last loads of each parse cache (an editor's session), by entries, the latest last. */
+const KEPT_LOADS = new WeakMap<Derivations, Map<string, KeptLoad>>();
+/** Loads kept per parse cache: one per analysis unit of route code, a few in a workspace. */
+const MAX_KEPT_LOADS = 8;
+
+function keepLoad(cache: Derivations, key: string, load: KeptLoad): void {
+  let loads = KEPT_LOADS.get(cache);
+  if (!loads) KEPT_LOADS.set(cache, (loads = new Map()));
+  loads.delete(key);
+  loads.set(key, load);
+  if (loads.size > MAX_KEPT_LOADS) loads.delete(loads.keys().next().value!);
+}
+
+/** Whether two reads of a path gave the same: the same text, or the same failure. */
+function sameRead(a: ReadResult, b: ReadResult): boolean {
+  if (typeof a !== 'object' || typeof b !== 'object') return a === b;
+  return a.code === b.code && a.reason === b.reason && a.size === b.size;
+}
 
 function sameRefs(a: ReadonlyMap<string, ModuleRef>, b: ReadonlyMap<string, ModuleRef>): boolean {
   if (a.size !== b.size) return false;
