@@ -134,20 +134,25 @@ export class ModuleGraph {
   async load(): Promise<void> {
     const entries = [...new Set(this.request.files.map((f) => resolvePath('/', f)))];
     const { cache } = this.request;
-    const key = `${this.maxFileSize}\0${this.root}\0${entries.join('\0')}`;
-    const kept = cache && KEPT_LOADS.get(cache)?.get(key);
-    if (!kept || !(await this.loadAgain(kept))) await this.loadAll(entries);
-    this.orderEvaluation(entries);
+    const kept = cache && KEPT_LOADS.get(cache)?.find((load) => load.root === this.root && load.maxFileSize === this.maxFileSize && sameItems(load.entries, entries));
+    if (!kept || !(await this.loadAgain(kept))) {
+      await this.loadAll(entries);
+      this.orderEvaluation(entries);
+    }
     if (cache && !this.request.cancel?.cancelled) {
-      keepLoad(cache, key, { reads: this.reads, modules: this.modules, skipped: this.skipped, problems: this.problems, inputs: this.inputs, filesRead: this.filesRead });
+      keepLoad(cache, kept, {
+        root: this.root, maxFileSize: this.maxFileSize, entries, reads: this.reads, modules: this.modules, skipped: this.skipped,
+        problems: this.problems, inputs: this.inputs, filesRead: this.filesRead, evaluationOrder: this.evaluationOrder,
+      });
     }
   }
 
   /**
    * The kept load again, when every file it read reads the same but for modules whose new text loads as cleanly and
    * imports the same specifiers: their imports then resolve as before, since every path tried then reads as it did,
-   * so the graph is the kept one with those modules parsed again. An edit of a route file re-resolves no import of
-   * the hundreds of others. False when anything else changed: the caller then loads the whole graph.
+   * so the graph is the kept one with those modules parsed again, in the same evaluation order. An edit of a route
+   * file re-resolves no import of the hundreds of others. False when anything else changed: the caller then loads the
+   * whole graph.
    */
   private async loadAgain(kept: KeptLoad): Promise<boolean> {
     const edited = new Map<string, Module>();
@@ -162,6 +167,7 @@ export class ModuleGraph {
     }
     if (this.request.cancel?.cancelled) return false;
     for (const [path, module] of kept.modules) this.modules.set(path, edited.get(path) ?? module);
+    for (const [module, index] of kept.evaluationOrder) this.evaluationOrder.set(edited.get(module.path) ?? module, index);
     for (const [path, reason] of kept.skipped) this.skipped.set(path, reason);
     this.problems.push(...kept.problems);
     this.inputs.push(...kept.inputs);
@@ -426,25 +432,30 @@ function resolved(parsed: Module, refs: Map<string, ModuleRef>): Module {
 
 /** A load, kept for the next load of the same entries with the same parse cache: what it read and what it made. */
 interface KeptLoad {
+  root: string;
+  maxFileSize: number;
+  entries: readonly string[];
   reads: ReadonlyMap<string, ReadResult>;
   modules: ReadonlyMap<string, Module>;
   skipped: ReadonlyMap<string, string>;
   problems: readonly Problem[];
   inputs: readonly string[];
   filesRead: number;
+  evaluationOrder: ReadonlyMap<Module, number>;
 }
 
-/** The last loads of each parse cache (an editor's session), by entries, the latest last. */
-const KEPT_LOADS = new WeakMap<Derivations, Map<string, KeptLoad>>();
-/** Loads kept per parse cache: one per analysis unit of route code, a few in a workspace. */
+/** The last loads of each parse cache (an editor's session), the latest last: one per analysis unit of route code. */
+const KEPT_LOADS = new WeakMap<Derivations, KeptLoad[]>();
+/** Loads kept per parse cache: a workspace has a few units of route code. */
 const MAX_KEPT_LOADS = 8;
 
-function keepLoad(cache: Derivations, key: string, load: KeptLoad): void {
+/** Keeps `load` in place of `replaced` (the load of the same entries it was made from, if any). */
+function keepLoad(cache: Derivations, replaced: KeptLoad | undefined, load: KeptLoad): void {
   let loads = KEPT_LOADS.get(cache);
-  if (!loads) KEPT_LOADS.set(cache, (loads = new Map()));
-  loads.delete(key);
-  loads.set(key, load);
-  if (loads.size > MAX_KEPT_LOADS) loads.delete(loads.keys().next().value!);
+  if (!loads) KEPT_LOADS.set(cache, (loads = []));
+  if (replaced) loads.splice(loads.indexOf(replaced), 1);
+  loads.push(load);
+  if (loads.length > MAX_KEPT_LOADS) loads.shift();
 }
 
 /** Whether two reads of a path gave the same: the same text, or the same failure. */
