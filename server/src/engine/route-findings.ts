@@ -17,10 +17,14 @@ export interface RouteUnit {
   /** The texts of the routes' file and of its findings' files as they were read. */
   texts: [file: string, text: string | undefined][];
   findings: Finding[];
-  /** Each finding's fixes builder, when fixes are built on request. */
+  /**
+   * Each finding's fixes builder, when fixes are built on request. A builder holds on to the analysis that made it
+   * (its check's context, the code's texts), which a unit kept edit after edit would keep alive: `buildKeptFixes`
+   * builds them when the caller has a moment, and the unit then holds its fixes only.
+   */
   builders?: (() => Fix[])[];
-  /** How far it was carried with its builders: into one later analysis, or on with its fixes built (`settled`). */
-  carried?: 'once' | 'built';
+  /** Whether its builders give fixes built already, holding no analysis. */
+  built?: boolean;
 }
 
 /** The route units of an analysis, by check id, then the first of their routes. */
@@ -56,10 +60,9 @@ export class RouteUnits {
     if (facts === undefined || routes.length === 0) { run(); return; }
     const last = this.last?.get(routes[0]);
     if (last && last.facts === facts && sameItems(last.routes, routes) && this.readSame(last)) {
-      const unit = settled(last);
-      this.kept.set(routes[0], unit);
-      this.keep(unit);
-      for (const finding of unit.findings) this.keptPlaces.add(placeOf(finding.file, finding.anchor));
+      this.kept.set(routes[0], last);
+      this.keep(last);
+      for (const finding of last.findings) this.keptPlaces.add(placeOf(finding.file, finding.anchor));
       return;
     }
     const unit: RanUnit = { routes, facts, drafts: [], own: true };
@@ -86,15 +89,22 @@ export class RouteUnits {
 }
 
 /**
- * A unit kept into a later analysis. A builder holds on to the analysis that made it (its check's context, the code's
- * texts), which a unit kept edit after edit would keep alive: a unit kept a second time has its fixes built, so at
- * most the two analyses before are held. The routes of the file being edited are made anew at each edit and never
- * get there; the others' fixes are built once.
+ * Builds the fixes of the units of `findings` that hold builders (`RouteUnit.builders`), and puts them in `builders`
+ * (the analysis's own record of how to build each finding's fixes) in place of the builders: neither holds an earlier
+ * analysis any more. Returns how many findings had their fixes built.
  */
-function settled(unit: RouteUnit): RouteUnit {
-  if (!unit.builders || unit.carried === 'built') return unit;
-  if (!unit.carried) return { ...unit, carried: 'once' };
-  return { ...unit, builders: unit.builders.map((build) => constantly(build())), carried: 'built' };
+export function buildKeptFixes(findings: RouteFindings, builders: Map<Finding, () => Fix[]> | undefined): number {
+  let count = 0;
+  for (const units of findings.values()) {
+    for (const [route, unit] of units) {
+      if (!unit.builders || unit.built) continue;
+      const built = unit.builders.map((build) => constantly(build()));
+      unit.findings.forEach((finding, i) => builders?.set(finding, built[i]));
+      units.set(route, { ...unit, builders: built, built: true });
+      count += built.length;
+    }
+  }
+  return count;
 }
 
 function constantly(fixes: Fix[]): () => Fix[] {

@@ -20,7 +20,7 @@ import { LineIndex, type ParsedText } from './spec/source';
 import { TextShift, changedRegion, type ChangedRegion } from './text-shift';
 import { compactParse, isSplicedFrom, reparse } from './reparse';
 import { ChecksReuse, type CheckReads, type EditedInputs } from './check-reuse';
-import type { RouteFindings } from './route-findings';
+import { buildKeptFixes, type RouteFindings } from './route-findings';
 import {
   editedInPlace, mayHoldAnchors, moved, movedFixes, proseScalarAt, rewroteProse, sameButUnreadProse, styleIn, type ProseReads, type ProseScalar,
 } from './reuse';
@@ -142,6 +142,17 @@ export class Session {
       count++;
     }
     return count;
+  }
+
+  /**
+   * Builds the fixes of the route findings of `analysis` (`buildKeptFixes`), for a caller with a moment to spare (an
+   * editor between edits). Each finding's builder holds the analysis that made it, and the analyses after it keep the
+   * findings of unchanged files with their builders: built, they hold none. Until then, the edits of a quick series
+   * pay for no fix nobody asked for. Returns how many findings had their fixes built.
+   */
+  buildKeptFixes(analysis: Analysis): number {
+    if (!(analysis instanceof SessionAnalysis) || !analysis.routeFindings) return 0;
+    return buildKeptFixes(analysis.routeFindings, analysis.fixes?.builders);
   }
 
   /** How the edited files changed, when every one was parsed in part; undefined otherwise. */

@@ -65,9 +65,15 @@ export class DocumentAnalyses {
     return { result: analysis.result, exact: analysis.exact, same: confirms, previous };
   }
 
-  /** Makes the parses of the last analyses one table again where edits parsed in part stack (`Session.compactParses`). */
-  compactParses(): void {
-    for (const last of this.previous.values()) this.session.compactParses(last.analysis);
+  /**
+   * Work the last analyses leave for a quiet moment: their parses made one table again where edits parsed in part
+   * stack (`Session.compactParses`), the fixes of the route findings they keep built (`Session.buildKeptFixes`).
+   */
+  whenQuiet(): void {
+    for (const last of this.previous.values()) {
+      this.session.compactParses(last.analysis);
+      this.session.buildKeptFixes(last.analysis);
+    }
   }
 
   /**

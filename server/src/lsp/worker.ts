@@ -159,34 +159,36 @@ async function fixesJob(message: Extract<ToWorker, { type: 'fixes' }>): Promise<
 }
 
 /**
- * Quiet after an analysis, in ms, before the worker makes the parses edits stacked on one table again: the user has
- * paused, and the edit that would have done it answers sooner (on a 4 MB spec a whole parse takes 100–300 ms).
+ * Quiet after an analysis, in ms, before the worker does what the last analyses leave for a pause: making the parses
+ * edits stacked on one table again, building the fixes of kept route findings. The user has paused, and the edit that
+ * would have done it answers sooner (on a 4 MB spec a whole parse takes 100–300 ms).
  */
-const COMPACT_AFTER_MS = 500;
-let compacting: NodeJS.Timeout | undefined;
+const QUIET_AFTER_MS = 500;
+let quietWork: NodeJS.Timeout | undefined;
 /** Messages received and not yet handled. */
 let pending = 0;
 
-/** Makes the parses one table again after quiet, unless a message waits. */
-function compactWhenQuiet(): void {
-  clearTimeout(compacting);
+/** Does what the last analyses leave for a quiet moment (`DocumentAnalyses.whenQuiet`), unless a message waits. */
+function workWhenQuiet(): void {
+  clearTimeout(quietWork);
   if (pending > 0) return;
-  compacting = setTimeout(() => {
+  quietWork = setTimeout(() => {
     queue = queue.then(() => {
-      // only a head start: should it fail, the edit that reaches the most layers makes the table, or parses whole
-      try { analyses.compactParses(); } catch { /* nothing lost */ }
+      // only a head start: should it fail, the edit that reaches the most layers makes the table, or parses whole, and
+      // fixes are built when asked for
+      try { analyses.whenQuiet(); } catch { /* nothing lost */ }
     });
-  }, COMPACT_AFTER_MS);
-  compacting.unref();
+  }, QUIET_AFTER_MS);
+  quietWork.unref();
 }
 
 let queue = Promise.resolve();
 parentPort!.on('message', (message: ToWorker) => {
-  clearTimeout(compacting);
+  clearTimeout(quietWork);
   pending++;
   queue = queue.then(() => {
     pending--;
-    if (message.type === 'analyze') return analyzeJob(message).then(compactWhenQuiet);
+    if (message.type === 'analyze') return analyzeJob(message).then(workWhenQuiet);
     if (message.type === 'fixes') return fixesJob(message);
     // a file changed on disk, or its buffer closed (it may have been saved meanwhile): its disk text is read again
     if (message.type === 'disk-changed' || message.text === null) disk.delete(message.path);
