@@ -9,6 +9,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { analyze } from '../server/src/engine/analyze';
 import { CHECKS } from '../server/src/engine/checks';
 import { codeFrontend } from '../server/src/engine/code/frontend';
@@ -516,6 +518,29 @@ test('the findings of routes an edit left are kept while the app-wide facts they
   assert.match(renamed, /code-rate-limit-missing info: GET \/reports\/search has no rate limiter in effect, and it runs searches/);
   assert.match(limited, /code-rate-limit-missing warning: GET \/reports\/search has no rate limiter in effect, although limiter limits another route/);
   assert.match(twoProtected, /while requireUser protects 2 other routes/);
+});
+
+test('an analysis is let go once the next edits of the same file have made it anew: no chain of analyses is held', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const collected = async (ref: WeakRef<object>) => {
+    // a WeakRef holds its target until the job that made it ends
+    for (let i = 0; i < 3 && ref.deref(); i++) { await new Promise((resolve) => setImmediate(resolve)); gc(); }
+    return ref.deref() === undefined;
+  };
+  const texts = new Map(Object.entries(PROTECTED).map(([file, text]) => [`${ROOT}/${file}`, text]));
+  const session = new Session({ fixes: 'on-request' });
+  const path = `${ROOT}/${ACCOUNTS}`;
+  const edit = async (name: string, last: Analysis) => {
+    texts.set(path, texts.get(path)!.replace(/accounts\.post\('\/\w+'/, `accounts.post('${name}'`));
+    return (await session.analyze(request(texts), last))!;
+  };
+  let last = await edit('/signin', (await session.analyze(request(texts)))!);
+  // the findings of the edited file are made anew by each edit: nothing later holds this list
+  const findings = new WeakRef(last.result.findings);
+  for (const name of ['/logon', '/login', '/sign-in']) last = await edit(name, last);
+  assert.ok(last.result.findings.some((f) => f.file === ACCOUNTS));
+  assert.ok(await collected(findings), 'the findings of an analysis three edits back are collected');
 });
 
 test('fixes built on request for findings kept from earlier analyses are those a cold analysis builds', async () => {

@@ -239,6 +239,9 @@ function runChecks(
   const findings: Finding[] = [];
   const reading = <T>(check: Check, run: () => T): T => (reuse ? reuse.reading(check, run) : run());
   const texts = isCodePart(code) ? code.texts : new Map<string, string>();
+  // not `routeFindings` itself in the closures below: the fixes builders they make hold them, and through it the last
+  // analysis's units, whose builders hold the analysis before, and so on
+  const keepsRoutes = routeFindings !== undefined;
   /** Runs a check, keeping the findings of the routes `last` holds where they are unchanged. */
   const runCheck = (check: Check, last: ReadonlyMap<Route, RouteUnit> | undefined) => {
     const places = new Places<Draft>();
@@ -247,7 +250,7 @@ function runChecks(
     let failed = false;
     const ctx: CheckContext = {
       files: spec.files, documents: spec.documents, code, config, ruleIds: CHECK_IDS,
-      aboutRoutes: (routes, facts, run) => units.about(routes, routeFindings ? facts : undefined, run),
+      aboutRoutes: (routes, facts, run) => units.about(routes, keepsRoutes ? facts : undefined, run),
       eachOperation: (doc, run, move) => (reuse ? reuse.eachOperation(check, doc, run, move) : doc.operations.map((op) => run(op))),
       report(report) {
         let created = false;
@@ -330,6 +333,7 @@ function runChecks(
     findings.push(finding);
   });
   for (const { id, units, failed } of ranChecks) {
+    units.release();
     if (failed || !routeFindings) continue;
     const next = units.kept;
     for (const ran of units.ran) if (ran.own) next.set(ran.routes[0], units.unitOf(ran, builders));

@@ -50,7 +50,7 @@ export class RouteUnits {
   readonly keptPlaces = new Set<string>();
 
   constructor(
-    private readonly last: ReadonlyMap<Route, RouteUnit> | undefined,
+    private last: ReadonlyMap<Route, RouteUnit> | undefined,
     private readonly texts: ReadonlyMap<string, string>,
     /** Takes the findings of a unit kept, where the unit's reports would have been made. */
     private readonly keep: (unit: RouteUnit) => void,
@@ -69,6 +69,14 @@ export class RouteUnits {
     this.current = unit;
     try { run(); } finally { this.current = undefined; }
     this.ran.push(unit);
+  }
+
+  /**
+   * Lets go of the last analysis's units once the check has run. The check's context holds this object, and the fixes
+   * builders of its findings hold the context: kept, the last units would hold every analysis before, one by one.
+   */
+  release(): void {
+    this.last = undefined;
   }
 
   /** Whether the files a unit read read the same (a loop without destructuring: it runs for every file of every check). */
