@@ -93,12 +93,17 @@ async function readPrismaSchemas(request: RouteRequest, inputs: readonly string[
   const root = request.root.replace(/\/+$/, '');
   const folders = new Set<string>(['']);
   for (const file of inputs) {
-    const parts = file.split('/').slice(0, -1);
-    for (let i = parts.length; i >= 0; i--) folders.add(parts.slice(0, i).join('/'));
+    // the folders above the file, deepest first, up to one already known: the folders above that one are known too
+    for (let end = file.lastIndexOf('/'); end > 0; end = file.lastIndexOf('/', end - 1)) {
+      const folder = file.slice(0, end);
+      if (folders.has(folder)) break;
+      folders.add(folder);
+    }
   }
   const schemas = new Map<string, string>();
-  // the folders nearest the root first: a schema sits at an app's top
-  for (const folder of [...folders].sort((a, b) => a.split('/').length - b.split('/').length).slice(0, MAX_SCHEMA_FOLDERS)) {
+  // the folders nearest the root first (a schema sits at an app's top), each depth in the order met
+  const depths = new Map([...folders].map((folder) => [folder, folder.split('/').length]));
+  for (const folder of [...folders].sort((a, b) => depths.get(a)! - depths.get(b)!).slice(0, MAX_SCHEMA_FOLDERS)) {
     for (const name of PRISMA_SCHEMA_PATHS) {
       const rel = folder ? `${folder}/${name}` : name;
       try {
