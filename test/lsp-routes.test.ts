@@ -293,6 +293,23 @@ describe('route code edits in the language server', () => {
     await client.waitForPush(uri('routes/orders.ts'), (d) => !d.some((x) => x.code === 'code-auth-missing'));
   });
 
+  test('a file made on disk where an import found none is found by the next analysis, with no watched-file event', async () => {
+    const edited = uri('routes/search.ts');
+    const text = readFileSync(file('routes/search.ts'), 'utf8');
+    // the search route behind a guard of a file not written yet
+    const guarded = `import { requireKey } from '../middleware/require-key.js';\n${text.replace("router.get('/',", "router.get('/', requireKey,")}`;
+    assert.notEqual(guarded, `import { requireKey } from '../middleware/require-key.js';\n${text}`);
+    client.open(edited, guarded, 'typescript', 1);
+    const before = await client.waitForPush(edited, (_d, version) => version === 1);
+    assert.ok(before.some((d) => d.code === 'code-auth-missing'), JSON.stringify(before.map((d) => d.message)));
+    // written beside the other middleware, and announced by no event: the folder's stamp says something changed there
+    writeFileSync(file('middleware/require-key.ts'), "import type { NextFunction, Request, Response } from 'express';\n\nexport function requireKey(req: Request, res: Response, next: NextFunction) {\n  if (req.headers['x-api-key'] !== process.env.API_KEY) return res.sendStatus(401);\n  next();\n}\n");
+    client.change(edited, 2, [{ range: positionRange(guarded, guarded.length), text: '// edited\n' }]);
+    const after = await client.waitForPush(edited, (_d, version) => version === 2);
+    assert.ok(!after.some((d) => d.code === 'code-auth-missing'), JSON.stringify(after.map((d) => d.message)));
+    client.close(edited);
+  });
+
   test('an auth middleware named in the editor settings protects the routes behind it; the setting taken back, it does not', async () => {
     const middleware = file('middleware/authenticate.ts');
     const original = readFileSync(middleware, 'utf8');
