@@ -497,6 +497,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onDidChangeWatchedFiles(guard('workspace/didChangeWatchedFiles', undefined, async (params) => {
     // the folders where an app appears, goes, or gains or loses a file: searched once each, after the batch
     const appsChanged = new Set<string>();
+    const readers = new Set<string>();
     for (const change of params.changes) {
       const file = pathOf(change.uri);
       if (!file) continue;
@@ -506,13 +507,15 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (open.has(file)) continue;
       navigation.changed(file);
       if (isConfigFile(file)) { configChanged(path.dirname(file), 0); continue; }
-      for (const unit of units.reading(file)) scheduler.schedule(unit.id, 0);
+      for (const unit of units.reading(file)) readers.add(unit.id);
       const document = units.get(file)?.kind === 'openapi';
       await changedOnDisk(file, change.type);
       // a document gone is compared with the apps of its folder no more
       if (document && !units.get(file)) appsChanged.add(units.folderOf(file));
     }
     for (const folder of appsChanged) await findRoutesIn(folder);
+    // once the units follow the disk: run before, an app's analysis would still read a document gone, as a problem
+    for (const id of readers) if (units.get(id)) scheduler.schedule(id, 0);
   }));
 
   /** Reviews every OpenAPI document of the workspace; diagnostics of files not open are pushed. */
