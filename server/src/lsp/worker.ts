@@ -57,7 +57,7 @@ function readDisk(file: string, root: string, maxBytes: number): ReadResult {
     return read;
   }
   // an empty path is found empty once more after its folder's stamp is taken: a file made since changes that stamp
-  const folder = stamp === MISSING_STAMP && typeof read === 'object' && read.code === 'file-missing' ? folderStamp(path.dirname(file)) : undefined;
+  const folder = stamp === MISSING_STAMP && typeof read !== 'string' ? folderStamp(path.dirname(file)) : undefined;
   const stillEmpty = folder !== undefined && fileStamp(file) === MISSING_STAMP;
   disk.set(file, { root, maxBytes, stamp, read, ...(stillEmpty ? { folder } : {}) });
   return read;

@@ -262,7 +262,7 @@ export class ModuleGraph {
     const unwritten = generatedOrMinified(text);
     if (unwritten) return { unwritten, severity: 'info' };
     const relPath = this.relative(path);
-    // an unchanged file is not parsed again: its scan is kept, its imports are resolved again (files come and go)
+    // an unchanged file is not parsed again: its scan is kept; its imports are resolved by a load not taken again
     const make = () => parseModule(path, text, relPath);
     return this.request.cache ? this.request.cache.derive(`code-module\0${path}\0${relPath}`, text, make) : make();
   }
@@ -320,7 +320,7 @@ export class ModuleGraph {
   /** The code file a path names, trying the extensions and `/index.*`; 'asset' for data and style files. */
   private async findFile(candidate: string): Promise<string | 'asset' | undefined> {
     const ext = extname(candidate).toLowerCase();
-    // every import of every file is resolved again each analysis: each path is made only when it is tried
+    // a load not taken again resolves every import of every file: each path is made only when it is tried
     if (CODE_EXTENSIONS.includes(ext)) {
       const stem = candidate.slice(0, -ext.length);
       for (const twin of SOURCE_TWINS[ext] ?? []) if (await this.exists(stem + twin)) return stem + twin;
