@@ -298,6 +298,20 @@ test('the parsers say whether a value may be reached by two paths (a YAML alias)
   assert.equal(parseYaml('a: &x {b: 1}\nc:\n  <<: *x\n').locations.aliases, true, 'a merge reads an alias');
 });
 
+test('the parsers say whether a $ref may name another file: loading then walks the value for the refs to follow', () => {
+  const internal = { a: { $ref: '#/b' }, b: { items: [{ $ref: '#/a' }] }, c: { $ref: 3 } };
+  assert.equal(parseJson(JSON.stringify(internal)).locations.externalRefs, false);
+  assert.equal(parseYaml("a: {$ref: '#/b'}\nb:\n  items:\n    - $ref: \"#/a\"\nc:\n  $ref: 3\n").locations.externalRefs, false);
+  for (const ref of ['other.yaml#/b', 'https://example.com/s.json', '', 'b']) {
+    assert.equal(parseJson(JSON.stringify({ ...internal, d: { $ref: ref } })).locations.externalRefs, true, `JSON: ${ref}`);
+    assert.equal(parseYaml(`a: {$ref: '#/b'}\nd:\n  $ref: '${ref}'\n`).locations.externalRefs, true, `YAML: ${ref}`);
+  }
+  // where literal data holds one, the walk looks and finds it is no ref
+  assert.equal(parseYaml("example:\n  $ref: other.yaml\n").locations.externalRefs, true);
+  // the js-yaml path looks at no key: unknown
+  assert.notEqual(parseYaml("a: &x {$ref: '#/b'}\nc: *x\n").locations.externalRefs, false);
+});
+
 test('status codes and other index keys are kept in a small dictionary, not an array as long as the largest code', () => {
   // V8's own answer, through a native function that tests may call once the flag allows it
   setFlagsFromString('--allow-natives-syntax');

@@ -59,6 +59,8 @@ function editInTurn(path: string, text: string, edits: ((text: string) => string
       assertSameLocations(part, whole, `edit ${i}: the locations of a whole parse`);
       // walks of a value with no alias remember nothing they visited (`LocationMap.aliases`)
       assert.equal(part.locations.aliases !== false, whole.locations.aliases !== false, `edit ${i}: alias-free as a whole parse is`);
+      // loading skips looking for refs to other files only where none can be (`LocationMap.externalRefs`)
+      if (whole.locations.externalRefs !== false) assert.notEqual(part.locations.externalRefs, false, `edit ${i}: may name another file as a whole parse does`);
     }
     parsed = part ?? whole;
     text = next;
@@ -107,8 +109,23 @@ test('YAML: edits of an operation (renamed, a parameter added, security added an
     (t) => t.replace('Adds a pet.', 'Adds one pet.\n        Or none.'),
     // inside a flow collection: its block parent is parsed again
     (t) => t.replace('items: { type: string }', 'items: { type: integer }'),
+    // a ref to another file, where the text had none: loading must look for refs to follow again
+    (t) => t.replace('items: { type: integer }', "items: { $ref: 'pet.yaml#/Pet' }"),
   ]);
-  assert.equal(partial, 7);
+  assert.equal(partial, 8);
+});
+
+test('a parse in part says no ref names another file only when neither the text before nor the part has one', () => {
+  const path = '/spec/openapi.yaml';
+  const internal = yaml.replace('items: { type: string }', "items: { $ref: '#/components/schemas/Pet' }");
+  const before = parseYaml(internal);
+  assert.equal(before.locations.externalRefs, false);
+  const renamed = reparseOf(path, internal, before, internal.replace('listPets', 'listAllPets'));
+  assert.equal(renamed?.locations.externalRefs, false, 'an edit without one keeps the file free of them');
+  const external = internal.replace('#/components/schemas/Pet', 'pet.yaml#/Pet');
+  assert.equal(reparseOf(path, internal, before, external)?.locations.externalRefs, true, 'the part has one');
+  const back = reparseOf(path, external, parseYaml(external), internal);
+  assert.equal(back?.locations.externalRefs, true, 'the text before had one: unknown until a whole parse');
 });
 
 test('the collections outside the edited one are kept, and their locations move with the text', () => {

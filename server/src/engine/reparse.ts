@@ -112,7 +112,10 @@ function sameScalar(a: unknown, b: unknown): boolean {
 /** The locations of a whole parse, for the collections of an equal value: each found by its counterpart in the parse. */
 class CompactedLocations implements LocationMap {
   readonly aliases = false;
-  constructor(private readonly whole: LocationMap, private readonly counterparts: Map<object, object>) {}
+  readonly externalRefs: boolean;
+  constructor(private readonly whole: LocationMap, private readonly counterparts: Map<object, object>) {
+    this.externalRefs = whole.externalRefs !== false;
+  }
   has(container: object): boolean { return this.counterparts.has(targetOf(container)); }
   get(container: object): ContainerLoc | undefined {
     const now = this.counterparts.get(targetOf(container));
@@ -296,6 +299,8 @@ class EditedLocations implements LocationMap {
   readonly layers: number;
   /** A tree when the old value and the part parsed again were: walks need not remember what they visited. */
   readonly aliases: boolean;
+  /** None when neither the old value (the part parsed again included) nor the part had a `$ref` to another file. */
+  readonly externalRefs: boolean;
   private readonly made = new Map<object, ContainerLoc>();
 
   constructor(
@@ -312,6 +317,7 @@ class EditedLocations implements LocationMap {
   ) {
     this.layers = layersOf(before) + 1;
     this.aliases = before.aliases !== false || part.aliases !== false;
+    this.externalRefs = before.externalRefs !== false || part.externalRefs !== false;
   }
 
   has(container: object): boolean {
@@ -370,6 +376,7 @@ class EditedLocations implements LocationMap {
  */
 class SquashedLocations implements LocationMap {
   readonly aliases: boolean;
+  readonly externalRefs: boolean;
   /** Edits parsed in part it holds. */
   readonly edits: number;
   /** The locations below every edit: a whole parse's, or those made again from one. */
@@ -403,6 +410,7 @@ class SquashedLocations implements LocationMap {
     }
     this.edits = this.parts.length;
     this.aliases = layers.length > 0 ? layers[layers.length - 1].aliases : below.aliases !== false;
+    this.externalRefs = layers.length > 0 ? layers[layers.length - 1].externalRefs : below.externalRefs !== false;
   }
 
   has(container: object): boolean {

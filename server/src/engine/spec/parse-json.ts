@@ -4,7 +4,7 @@ export class JsonSyntaxError extends Error {
   constructor(message: string, readonly offset: number) { super(message); }
 }
 
-const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, COLON = 0x3a;
+const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, COLON = 0x3a, HASH = 0x23;
 const OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d;
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 /** The characters a string may hold without an escape (RFC 8259: not a quote, a backslash or a control character). */
@@ -19,6 +19,8 @@ class JsonParser {
   readonly locations = new LocationTable();
   private pos: number;
   private depth = 0;
+  /** Whether a `$ref` read so far names another file (does not start with `#`). */
+  private externalRefs = false;
   /**
    * What the open containers hold so far, innermost last: per object entry its key, value, key start, key end,
    * value start and value end; per array item its value, start and end.
@@ -36,6 +38,7 @@ class JsonParser {
     const value = this.value();
     this.skipSpace();
     if (this.pos < this.text.length) this.fail(`Unexpected ${this.describe()} after the JSON value`);
+    this.locations.externalRefs = this.externalRefs;
     return { value, locations: this.locations };
   }
 
@@ -138,6 +141,7 @@ class JsonParser {
       const lead = key.charCodeAt(0);
       if (lead >= 0x30 && lead <= 0x39) keepIndexKeysSparse(result);
       // defineProperty keeps "__proto__" an ordinary key, as JSON.parse does
+      if (key === '$ref' && typeof pending[i + 1] === 'string' && (pending[i + 1] as string).charCodeAt(0) !== HASH) this.externalRefs = true;
       if (key === '__proto__') Object.defineProperty(result, key, { value: pending[i + 1], enumerable: true, writable: true, configurable: true });
       else result[key] = pending[i + 1];
       locations.addEntry(key, keyStart, pending[i + 3] as number, pending[i + 4] as number, pending[i + 5] as number);

@@ -64,6 +64,11 @@ export interface LocationMap {
    * what they visited. Unknown counts as true.
    */
   readonly aliases?: boolean;
+  /**
+   * False when no `$ref` string of the value names another file or a URL (every one the parser read, literal data
+   * included, starts with `#`): loading then has nothing to follow out of the file. Unknown counts as true.
+   */
+  readonly externalRefs?: boolean;
 }
 
 /**
@@ -86,6 +91,8 @@ export class LocationTable implements LocationMap {
   private containerCount = 0;
   /** Set by the YAML parser when it reads an alias; JSON has none. */
   aliases = false;
+  /** Set to false by the parsers that look at every `$ref` they read (js-yaml's path does not). */
+  externalRefs = true;
 
   get size(): number { return this.ids.size; }
 

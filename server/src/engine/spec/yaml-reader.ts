@@ -129,6 +129,8 @@ class Reader {
   private end = 0;
   /** Set by a collection reader once it recorded its span, for the composeNode that called it. */
   private recorded = false;
+  /** Whether a `$ref` read so far names another file (does not start with `#`). */
+  private externalRefs = false;
 
   readonly locations = new LocationTable();
   /**
@@ -181,6 +183,7 @@ class Reader {
     this.skipSeparationSpace(true);
     if (this.position === this.lineStart && this.atDocumentMarker(this.position)) giveUp();
     if (this.position < this.length - 1) giveUp();
+    this.locations.externalRefs = this.externalRefs;
     return value;
   }
 
@@ -582,6 +585,7 @@ class Reader {
     if (key === '__proto__' || Object.prototype.hasOwnProperty.call(mapping, key)) giveUp();
     if (isDigit(key.charCodeAt(0))) keepIndexKeysSparse(mapping);
     mapping[key] = this.result;
+    if (key === '$ref' && typeof this.result === 'string' && this.result.charCodeAt(0) !== HASH) this.externalRefs = true;
     if (hasValue) this.addPending(key, keyStart, keyEnd, this.start, this.end);
     else this.addPending(key, keyStart, keyEnd, keyStart, keyEnd);
   }
