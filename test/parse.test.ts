@@ -9,7 +9,7 @@ import { setFlagsFromString } from 'node:v8';
 import * as jsYaml from 'js-yaml';
 import { parseJson, JsonSyntaxError } from '../server/src/engine/spec/parse-json';
 import { parseYaml, YamlSyntaxError } from '../server/src/engine/spec/parse-yaml';
-import { LineIndex, MAX_DEPTH, SourceFile, type JsonPath, type Span } from '../server/src/engine/spec/source';
+import { LineIndex, MAX_DEPTH, SourceFile, type JsonPath, type LocationTable, type Span } from '../server/src/engine/spec/source';
 import type { Position } from '../server/src/engine/types';
 import { corpusSpec } from './support/corpus';
 
@@ -296,6 +296,35 @@ test('the parsers say whether a value may be reached by two paths (a YAML alias)
   assert.equal(parseYaml('a:\n  b: [1, {c: 2}]\nd: &x not an alias\n').locations.aliases, false, 'an anchor alone shares nothing');
   assert.equal(parseYaml('a: &x {b: 1}\nc: *x\n').locations.aliases, true);
   assert.equal(parseYaml('a: &x {b: 1}\nc:\n  <<: *x\n').locations.aliases, true, 'a merge reads an alias');
+});
+
+test('a parse\'s table gives every span a file asks for as the container locations do, large, small and merged mappings alike', () => {
+  const wide = Array.from({ length: 40 }, (_, i) => `  p${i}: {type: string, maxLength: ${i}}`).join('\n');
+  const yaml = `openapi: 3.1.0\ninfo: {title: T, version: '1'}\ntags: [a, {name: b}, [c]]\nwide:\n${wide}\nbase: &b {x: 1, y: [1, 2]}\n`;
+  const texts: [string, (text: string) => ReturnType<typeof parseYaml>][] = [
+    [yaml, parseYaml],
+    [`${yaml}merged:\n  <<: *b\n  z: 3\n`, parseYaml],
+    [JSON.stringify({ a: { b: [1, { c: 2 }, []] }, wide: Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`k${i}`, { i }])) }), parseJson],
+  ];
+  for (const [text, parse] of texts) {
+    const parsed = parse(text);
+    const table = parsed.locations as LocationTable;
+    const file = new SourceFile('/s', 's', text, parsed.value, table);
+    // the same locations seen through ContainerLocs only, as the tables of edits parsed in part are read
+    const throughLocs = new SourceFile('/s', 's', text, parsed.value, { get: (c) => table.get(c), has: (c) => table.has(c) });
+    let asked = 0;
+    for (const container of table.located()) {
+      const keys: (string | number | undefined)[] = [undefined, 'missing', -1, 1.5, '', 99, ...Object.keys(container), ...Object.keys(container).map(Number)];
+      for (const key of keys) {
+        for (const part of ['key', 'value'] as const) {
+          assert.deepEqual(file.spanOf(container, key, part), throughLocs.spanOf(container, key, part), `${JSON.stringify(container).slice(0, 40)} ${String(key)} ${part}`);
+          asked++;
+        }
+      }
+    }
+    assert.ok(asked > 200);
+    assert.deepEqual(file.spanOf({}, 'a'), { start: 0, end: 0 }, 'an object the parse did not make');
+  }
 });
 
 test('the parsers say whether a $ref may name another file: loading then walks the value for the refs to follow', () => {

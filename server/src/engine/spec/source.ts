@@ -19,6 +19,15 @@ export interface ContainerLoc {
   merged?: readonly ContainerLoc[];
 }
 
+/** The span of `key` or of its value in a located container (see `SourceFile.spanOf`). */
+function spanIn(loc: ContainerLoc, key: string | number | undefined, part: 'key' | 'value'): Span {
+  if (key === undefined) return loc.span;
+  if (loc.items) return loc.items[Number(key)] ?? loc.span;
+  const entry = entryOf(loc, String(key));
+  if (!entry) return loc.span;
+  return part === 'key' ? entry.key : entry.value;
+}
+
 /** The entry of `key` in a mapping, or in the mappings merged into it (YAML `<<`), as js-yaml resolves the value. */
 export function entryOf(loc: ContainerLoc, key: string): EntryLoc | undefined {
   const own = loc.entries?.get(key);
@@ -39,6 +48,9 @@ export function entryOf(loc: ContainerLoc, key: string): EntryLoc | undefined {
  * every recursive consumer.
  */
 export const MAX_DEPTH = 1000;
+
+/** The entries of a mapping that `LocationTable.spanOf` reads one by one; beyond that, a map of them is made once. */
+const SCANNED_ENTRIES = 16;
 
 /** The largest array index: JavaScript keeps such a key with an object's elements, as it keeps "200", not its properties. */
 const FARTHEST_INDEX = 2 ** 32 - 2;
@@ -143,6 +155,37 @@ export class LocationTable implements LocationMap {
     c[at + 3] = this.keys.length;
     this.ids.set(container, id);
     if (merged) this.merges.set(id, merged);
+  }
+
+  /**
+   * What `SourceFile.spanOf` gives for a container of this table (undefined for one it does not hold), read from the
+   * arrays: an item's span, or a key's in a mapping of up to SCANNED_ENTRIES entries, found without the ContainerLoc
+   * and its map of entries (most lookups ask one key of a schema or an operation). A larger mapping, or one with merged
+   * keys, is looked up through its ContainerLoc, whose map of entries is made once.
+   */
+  spanOf(container: object, key: string | number | undefined, part: 'key' | 'value'): Span | undefined {
+    const id = this.ids.get(container);
+    if (id === undefined) return undefined;
+    const c = this.containers;
+    const o = this.offsets;
+    const first = c[4 * id + 2];
+    const end = c[4 * id + 3];
+    if (key !== undefined) {
+      if (Array.isArray(container)) {
+        const index = Number(key);
+        if (Number.isInteger(index) && index >= 0 && first + index < end) return { start: o[4 * (first + index) + 2], end: o[4 * (first + index) + 3] };
+      } else {
+        if (end - first > SCANNED_ENTRIES || this.merges.has(id)) return spanIn(this.get(container)!, key, part);
+        const name = String(key);
+        const keys = this.keys;
+        for (let i = first; i < end; i++) {
+          if (keys[i] !== name) continue;
+          const at = part === 'key' ? 4 * i : 4 * i + 2;
+          return { start: o[at], end: o[at + 1] };
+        }
+      }
+    }
+    return { start: c[4 * id], end: c[4 * id + 1] };
   }
 
   /** The span of a container, by number; this and the next methods are what ContainerLoc objects read. */
@@ -307,13 +350,11 @@ export class SourceFile {
 
   /** The span of `key` (part 'key') or of its value (part 'value') inside `container`; the container's own span as a fallback. */
   spanOf(container: object, key?: string | number, part: 'key' | 'value' = 'key'): Span {
-    const loc = this.locations.get(container);
-    if (!loc) return { start: 0, end: 0 };
-    if (key === undefined) return loc.span;
-    if (loc.items) return loc.items[Number(key)] ?? loc.span;
-    const entry = entryOf(loc, String(key));
-    if (!entry) return loc.span;
-    return part === 'key' ? entry.key : entry.value;
+    const locations = this.locations;
+    // a whole parse's table answers from its arrays; the tables of edits parsed in part, from their ContainerLocs
+    if (locations instanceof LocationTable) return locations.spanOf(container, key, part) ?? { start: 0, end: 0 };
+    const loc = locations.get(container);
+    return loc ? spanIn(loc, key, part) : { start: 0, end: 0 };
   }
 
   rangeOf(container: object, key?: string | number, part: 'key' | 'value' = 'key'): Range {
