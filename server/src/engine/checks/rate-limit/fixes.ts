@@ -202,11 +202,10 @@ type Observed = Map<string, { name: string; values: Map<number, number> }>;
 
 /**
  * The bounds a document writes for its names: `maximum` of query parameters, `maxItems` and `maxLength` (file
- * content apart) of parameters and, with `properties`, of properties. One pass over the plain values of the document
- * (and of the files its refs reach), each object once: every schema and parameter of the document, used or not, and
- * nothing else.
+ * content apart) of parameters and properties. One pass over the plain values of the document (and of the files its
+ * refs reach), each object once: every schema and parameter of the document, used or not, and nothing else.
  */
-function observe(doc: ApiDocument, files: FileSet, properties: boolean): Observed {
+const observedBounds = memoize((doc: ApiDocument, files: FileSet): Observed => {
   const observed: Observed = new Map();
   const note = (bound: Bound, name: string, value: unknown) => {
     if (typeof value !== 'number') return;
@@ -237,7 +236,7 @@ function observe(doc: ApiDocument, files: FileSet, properties: boolean): Observe
       if (target && target.file !== doc.file) pending.push({ file: target.file, value: target.value });
     }
     if (typeof obj.name === 'string' && typeof obj.in === 'string') noteSchema(obj.name, file, 'schema' in obj ? obj.schema : obj, obj.in);
-    if (properties && isObject(obj.properties)) for (const name in obj.properties) noteSchema(name, file, obj.properties[name]);
+    if (isObject(obj.properties)) for (const name in obj.properties) noteSchema(name, file, obj.properties[name]);
   };
   for (const value of scannedObjects(doc.file)) noteObject(doc.file, value);
   const seen = new Set<object>();
@@ -260,11 +259,7 @@ function observe(doc: ApiDocument, files: FileSet, properties: boolean): Observe
     }
   }
   return observed;
-}
-
-const observedBounds = memoize((doc: ApiDocument, files: FileSet) => observe(doc, files, true));
-/** `maximum` is written on parameters alone: page size fixes need not read the properties of every schema. */
-const observedMaximums = memoize((doc: ApiDocument, files: FileSet) => observe(doc, files, false));
+});
 
 /** A bound to add and where its value comes from, for the fix's title. */
 interface Choice { value: number; source?: string }
@@ -287,7 +282,7 @@ function numberAt(schema: SpecNode, key: string): number {
  * written on a tie).
  */
 function sameNameElsewhere(files: FileSet, doc: ApiDocument, bound: Bound, name: string | undefined): Choice | undefined {
-  const observed = name === undefined ? undefined : (bound === 'maximum' ? observedMaximums : observedBounds)(doc, files).get(`${bound}\0${squash(name)}`);
+  const observed = name === undefined ? undefined : observedBounds(doc, files).get(`${bound}\0${squash(name)}`);
   if (!observed) return undefined;
   let best: Choice | undefined;
   let bestCount = 0;
