@@ -11,6 +11,10 @@ import { Session, type Analysis } from '../server/src/engine/session';
 import { analyze } from '../server/src/engine/analyze';
 import { findingKey } from '../server/src/engine/identity';
 import { corpusSpec } from './support/corpus';
+import { pick, random } from './support/random';
+import { keepsStyle, styleIn } from '../server/src/engine/reuse';
+import { STYLE_SAMPLE } from '../server/src/engine/edit/edits';
+import { changedRegion } from '../server/src/engine/text-shift';
 
 const { path: corpus, skip } = corpusSpec('stripe-spec3.2023-09-12.yaml');
 
@@ -376,5 +380,59 @@ test('an entry put first at another column is analysed again: fixes write new en
     text = edit(text);
     previous = await session.analyze(request, previous);
     assert.deepStrictEqual(previous!.result, await analyze(request));
+  }
+});
+
+test('a file whose refs all point inside it is not walked again for refs after an edit, until an edit writes one to another file', async () => {
+  // a ref to another file in an example is data, not a ref: the file's refs all point inside it
+  let text = spec.replace("                    maxLength: 100\n", "                    maxLength: 100\n                example:\n                  $ref: schemas.yaml#/User\n");
+  const schemas = 'User:\n  type: object\n  properties:\n    password:\n      type: string\n';
+  const asked: string[] = [];
+  const reader = { read: (path: string) => { asked.push(path); return path === '/api/openapi.yaml' ? text : path === '/api/schemas.yaml' ? schemas : undefined; } };
+  const request = { root: '/api', files: ['/api/openapi.yaml'], reader, config: {} };
+  const session = new Session();
+  let previous = await session.analyze(request);
+  const edit = async (change: (text: string) => string) => {
+    text = change(text);
+    const next = await session.analyze(request, previous);
+    assert.ok(next);
+    assert.deepStrictEqual(next.result, await analyze(request), 'the findings of a cold analysis');
+    previous = next;
+    return next;
+  };
+  await edit((t) => t.replace('operationId: getUser', 'operationId: getOneUser'));
+  assert.ok(!asked.includes('/api/schemas.yaml'), 'the example is not followed');
+  // the response's schema moved to the other file: it is loaded, and its password reported
+  const moved = await edit((t) => t.replace('              schema:\n                type: object\n', "              schema:\n                $ref: schemas.yaml#/User\n                type: object\n"));
+  assert.ok(asked.includes('/api/schemas.yaml'));
+  assert.ok(moved.result.findings.some((f) => f.file === 'schemas.yaml' && f.ruleId === 'response-sensitive-field'));
+});
+
+test('an edit past the part of a file habits are read from, that writes, removes and follows no \\r, is told to keep its style without reading the text', () => {
+  const head = "openapi: 3.0.3\ninfo:\n  title: 'Users'\n  version: '1'\npaths:\n";
+  const filler = Array.from({ length: Math.ceil(STYLE_SAMPLE / 40) }, (_, i) => `  /p${i}:\n    get: {responses: {'200': {description: ok}}}\n`).join('');
+  const base = `${head}${filler}  /last:\r\n    get: {}\n`;
+  // the style is read from the text alone: random edits need not leave valid YAML
+  const styleOfText = (text: string) => styleIn('/api/openapi.yaml', text, { value: {}, locations: { get: () => undefined, has: () => false } });
+  const change = (text: string, start: number, removed: number, inserted: string) => {
+    const next = text.slice(0, start) + inserted + text.slice(start + removed);
+    return { next, keeps: keepsStyle(text, next, changedRegion(text, next)) };
+  };
+  const past = STYLE_SAMPLE + 100;
+  assert.equal(change(base, past, 0, 'x').keeps, true);
+  assert.equal(change(base, 10, 0, 'x').keeps, false, 'inside the part read for habits');
+  const crlf = base.indexOf('\r');
+  assert.equal(change(base, crlf, 1, '').keeps, false, 'the only CRLF removed');
+  assert.notEqual(styleOfText(change(base, crlf, 1, '').next), styleOfText(base));
+  assert.equal(change(base.replace('\r', ''), past, 0, '\r\n').keeps, false, 'a CRLF written');
+  assert.equal(change(base, crlf + 1, 0, 'x').keeps, false, 'right after a \\r');
+  // whatever it says keeps the style does
+  const rng = random(7);
+  for (let i = 0; i < 300; i++) {
+    const text = rng() < 0.5 ? base : base.replace('\r', '');
+    const start = Math.floor(rng() * text.length);
+    const inserted = Array.from({ length: Math.floor(rng() * 4) }, () => pick(rng, ['a', ' ', '\n', '\r', "'", '"'])).join('');
+    const { next, keeps } = change(text, start, Math.floor(rng() * 3), inserted);
+    if (keeps) assert.equal(styleOfText(next), styleOfText(text), `${start} ${JSON.stringify(inserted)}`);
   }
 });

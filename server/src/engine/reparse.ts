@@ -112,7 +112,7 @@ function sameScalar(a: unknown, b: unknown): boolean {
 /** The locations of a whole parse, for the collections of an equal value: each found by its counterpart in the parse. */
 class CompactedLocations implements LocationMap {
   readonly aliases = false;
-  readonly externalRefs: boolean;
+  externalRefs: boolean;
   constructor(private readonly whole: LocationMap, private readonly counterparts: Map<object, object>) {
     this.externalRefs = whole.externalRefs !== false;
   }
@@ -300,7 +300,7 @@ class EditedLocations implements LocationMap {
   /** A tree when the old value and the part parsed again were: walks need not remember what they visited. */
   readonly aliases: boolean;
   /** None when neither the old value (the part parsed again included) nor the part had a `$ref` to another file. */
-  readonly externalRefs: boolean;
+  externalRefs: boolean;
   private readonly made = new Map<object, ContainerLoc>();
 
   constructor(
@@ -376,7 +376,7 @@ class EditedLocations implements LocationMap {
  */
 class SquashedLocations implements LocationMap {
   readonly aliases: boolean;
-  readonly externalRefs: boolean;
+  externalRefs: boolean;
   /** Edits parsed in part it holds. */
   readonly edits: number;
   /** The locations below every edit: a whole parse's, or those made again from one. */

@@ -8,7 +8,7 @@ import type { ChangedRegion, TextShift } from './text-shift';
 import { SourceFile, type ParsedText, type Span } from './spec/source';
 import { PROSE_KEYS } from './spec/load';
 import { isLiteralKey } from './spec/literal';
-import { styleOf } from './edit/edits';
+import { STYLE_SAMPLE, styleOf } from './edit/edits';
 import type { AnalysisResult, Finding, Fix, Problem, Range } from './types';
 
 /** Documentation read by an analysis: object -> keys (`FileSet.proseReads`). */
@@ -99,6 +99,17 @@ export function editedInPlace(oldText: string, newText: string, region: ChangedR
 
 export function styleIn(path: string, text: string, parsed: ParsedText): string {
   return JSON.stringify(styleOf(new SourceFile(path, path, text, parsed.value, parsed.locations)));
+}
+
+/**
+ * Whether an edit (`region` of `oldText`, `changedRegion`) surely leaves the style `styleIn` finds as it was, without
+ * reading the texts again: it lies past the part of the text habits are read from, and it makes or breaks no CRLF line
+ * break (the one habit read from the whole text): it neither removes nor writes a `\r`, nor follows one.
+ */
+export function keepsStyle(oldText: string, newText: string, region: ChangedRegion): boolean {
+  const { start, oldEnd, newEnd } = region;
+  return start >= STYLE_SAMPLE && oldText.charCodeAt(start - 1) !== 0x0d
+    && !oldText.slice(start, oldEnd).includes('\r') && !newText.slice(start, newEnd).includes('\r');
 }
 
 /**

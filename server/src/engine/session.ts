@@ -22,7 +22,7 @@ import { compactParse, isSplicedFrom, reparse } from './reparse';
 import { ChecksReuse, type CheckReads, type EditedInputs } from './check-reuse';
 import { buildKeptFixes, type RouteFindings } from './route-findings';
 import {
-  editedInPlace, mayHoldAnchors, moved, movedFixes, proseScalarAt, rewroteProse, sameButUnreadProse, styleIn, type ProseReads, type ProseScalar,
+  editedInPlace, keepsStyle, mayHoldAnchors, moved, movedFixes, proseScalarAt, rewroteProse, sameButUnreadProse, styleIn, type ProseReads, type ProseScalar,
 } from './reuse';
 import type { AnalysisResult, FileReader, Finding, Fix, ReadResult } from './types';
 
@@ -167,7 +167,7 @@ export class Session {
       if (!region || !before.parsed || !after || before.edited || before.text === undefined || !isSplicedFrom(after, before.parsed)) return undefined;
       const text = read as string;
       // kept fixes are written in the file's style: the edit must leave it as it was
-      if ((before.style ??= styleIn(path, before.text, before.parsed)) !== styleIn(path, text, after)) return undefined;
+      if (!keepsStyle(before.text, text, region) && (before.style ??= styleIn(path, before.text, before.parsed)) !== styleIn(path, text, after)) return undefined;
       edited.parses.push({ before: before.parsed, after });
       edited.files.push({ path, relPath: names.relative(path), oldText: before.text, oldLines: before.lines ?? new LineIndex(before.text), newText: text, region });
     }
@@ -271,8 +271,11 @@ export class Session {
         inPlace = false;
       }
       // fixes are written in the file's style: quotes added to documentation may change it
-      now.style = styleIn(path, text, now.parsed!);
-      if (now.style !== (before.style ?? styleIn(path, before.text, before.parsed))) return undefined;
+      if (keepsStyle(before.text, text, region)) now.style = before.style;
+      else {
+        now.style = styleIn(path, text, now.parsed!);
+        if (now.style !== (before.style ?? styleIn(path, before.text, before.parsed))) return undefined;
+      }
       files.set(path, now);
       shifts.set(loader.relative(path), new TextShift(before.text, text, oldLines, now.lines!, region));
     }

@@ -210,8 +210,9 @@ export class FileSet {
       // where each object of the file is, found in one walk when a ref of the file is first reported, not per ref:
       // a file of thousands of refs was walked thousands of times
       let paths: Map<object, (string | number)[]> | undefined;
-      // a file whose parser saw every `$ref` start with `#` has no other file to load
+      // a file whose refs all start with `#` has no other file to load, nor a ref to report
       const refs = current.locations.externalRefs === false ? [] : collectRefs(current.value, current.locations.aliases !== false);
+      if (refs.every((ref) => ref.value.startsWith('#'))) current.locations.externalRefs = false;
       for (const ref of refs) {
         const target = this.refTarget(current, ref.value, ref);
         if (!target || seen.has(target)) continue;

@@ -77,10 +77,12 @@ export interface LocationMap {
    */
   readonly aliases?: boolean;
   /**
-   * False when no `$ref` string of the value names another file or a URL (every one the parser read, literal data
-   * included, starts with `#`): loading then has nothing to follow out of the file. Unknown counts as true.
+   * False when no `$ref` of the value outside literal data names another file or a URL (each starts with `#`): loading
+   * then has nothing to follow out of the file, nor to report. The parsers say so when every `$ref` they read, literal
+   * data included, starts with `#`; loading, once a walk of the value found it so (a fact of the value, learned once).
+   * Unknown counts as true.
    */
-  readonly externalRefs?: boolean;
+  externalRefs?: boolean;
 }
 
 /**
@@ -103,7 +105,7 @@ export class LocationTable implements LocationMap {
   private containerCount = 0;
   /** Set by the YAML parser when it reads an alias; JSON has none. */
   aliases = false;
-  /** Set to false by the parsers that look at every `$ref` they read (js-yaml's path does not). */
+  /** Set to false by the parsers that look at every `$ref` they read (js-yaml's path does not), or by loading. */
   externalRefs = true;
 
   get size(): number { return this.ids.size; }
