@@ -15,11 +15,14 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type * as WorkerThreads from 'node:worker_threads';
 import { looksLikeOpenApi, MAX_FILES_READ, MAX_TEXT_READ, type AnalysisResult, type ResolvedConfig } from '../engine';
 import { readTextFile } from '../workspace/files';
 import { relativePath } from '../workspace/paths';
 import { CliError } from './errors';
+
+/** Node's threads module, loaded when a review starts its pool: most reviews run on the main thread alone. */
+const workerThreads = () => require('node:worker_threads') as typeof WorkerThreads;
 
 /** Sets the number of review threads; 1 reviews on the main thread alone. */
 export const THREADS_VARIABLE = 'API_SENTINEL_WORKERS';
@@ -151,7 +154,7 @@ class Units {
 /** One run of a unit: the candidates it was started with, and whether the unit has grown since (its result is void). */
 interface Run { id: number; members: number[]; own: Set<string>; void: boolean }
 
-interface Thread { worker: Worker; cancel: Int32Array; run?: Run }
+interface Thread { worker: WorkerThreads.Worker; cancel: Int32Array; run?: Run }
 
 class PooledReview {
   private readonly units: Units;
@@ -185,7 +188,7 @@ class PooledReview {
     const { root, config, fixes } = this.request;
     const cancel = new SharedArrayBuffer(4);
     const setup: WorkerSetup = { root, config, fixes, cancel };
-    const worker = new Worker(this.options.script ?? path.join(__dirname, 'review-worker.js'), { workerData: setup });
+    const worker = new (workerThreads().Worker)(this.options.script ?? path.join(__dirname, 'review-worker.js'), { workerData: setup });
     const thread: Thread = { worker, cancel: new Int32Array(cancel) };
     worker.on('message', (message: FromWorker) => {
       try { this.received(thread, message); } catch (error) { this.stop(`a review thread sent a message that cannot be used: ${firstLine(String(error))}`); }

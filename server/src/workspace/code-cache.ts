@@ -12,13 +12,20 @@
  * written to a fresh file and renamed into place, so a reader never sees half of one.
  */
 import { isAscii } from 'node:buffer';
-import { createHash, randomBytes } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
+import type * as Vm from 'node:vm';
+
+/**
+ * Node's crypto and vm modules, loaded when this cache is used: on a Node that keeps compiled code itself, loading them
+ * would cost every run for nothing.
+ */
+const crypto = () => require('node:crypto') as typeof Crypto;
+const vm = () => require('node:vm') as typeof Vm;
 
 /** Starts every entry: the format of what follows. */
 const MAGIC = Buffer.from('api-sentinel code cache 1\n');
@@ -77,7 +84,7 @@ export function loadBundle(file: string, cacheDir = defaultCacheDir()): LoadedBu
   const key = cacheKey(bytes);
   const entry = path.join(cacheDir, `${key}${ENTRY_SUFFIX}`);
   const cachedData = readEntry(cacheDir, entry, key);
-  const script = new vm.Script(nodeModule.wrap(source), { filename: file, cachedData });
+  const script = new (vm().Script)(nodeModule.wrap(source), { filename: file, cachedData });
   const module = { exports: {} as unknown };
   const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
   run.call(module.exports, module.exports, nodeModule.createRequire(file), module, file, path.dirname(file));
@@ -98,7 +105,7 @@ export function loadBundle(file: string, cacheDir = defaultCacheDir()): LoadedBu
 function cacheKey(bundle: Buffer): string {
   const flagsSet = (globalThis as { [RUNTIME_FLAGS]?: string })[RUNTIME_FLAGS] ?? '';
   const runtime = [process.version, process.versions.v8, process.platform, process.arch, process.execArgv.join(' '), process.env.NODE_OPTIONS ?? '', flagsSet].join('\0');
-  return createHash('sha256').update(bundle).update('\0').update(runtime).digest('hex');
+  return crypto().createHash('sha256').update(bundle).update('\0').update(runtime).digest('hex');
 }
 
 /** Whether `dir` is a folder (not a link) of this user that no one else may write into. */
@@ -137,7 +144,7 @@ function readEntry(dir: string, entry: string, key: string): Buffer | undefined 
     if (!data.subarray(MAGIC.length, MAGIC.length + keyBytes.length).equals(keyBytes)) return undefined;
     const payload = data.subarray(header);
     const digest = data.subarray(header - DIGEST_BYTES, header);
-    return createHash('sha256').update(payload).digest().equals(digest) ? payload : undefined;
+    return crypto().createHash('sha256').update(payload).digest().equals(digest) ? payload : undefined;
   } catch {
     return undefined;
   }
@@ -147,8 +154,8 @@ function readEntry(dir: string, entry: string, key: string): Buffer | undefined 
 function writeEntry(dir: string, entry: string, key: string, payload: Buffer): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (!ownFolder(dir)) return;
-  const temporary = path.join(dir, `.${randomBytes(8).toString('hex')}.tmp`);
-  const digest = createHash('sha256').update(payload).digest();
+  const temporary = path.join(dir, `.${crypto().randomBytes(8).toString('hex')}.tmp`);
+  const digest = crypto().createHash('sha256').update(payload).digest();
   writeFileSync(temporary, Buffer.concat([MAGIC, Buffer.from(key), digest, payload]), { flag: 'wx', mode: 0o600 });
   try {
     renameSync(temporary, entry);

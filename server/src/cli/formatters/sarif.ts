@@ -1,10 +1,13 @@
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { CHECKS, findingKey, type CheckMeta, type Finding, type Fix, type Problem, type Range, type Severity } from '../../engine';
 import { printableJson } from '../../text/escape';
 import { TOOL_NAME, TOOL_VERSION } from '../about';
 import { isUrl } from '../../workspace/paths';
 import { isWholeFinding, type BaseFinding, type Changes, type Review } from '../report';
+
+/** Node's crypto module, loaded for a SARIF report only: loading it costs every other run of the command line. */
+const crypto = () => require('node:crypto') as typeof Crypto;
 
 const SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 const ROOT_ID = 'SRCROOT';
@@ -93,7 +96,7 @@ function location(file: string, range?: Range) {
 
 /** The finding's identity, hashed: it survives edits elsewhere in the file and is the one baselines compare. */
 function fingerprint(f: Pick<Finding, 'ruleId' | 'file' | 'anchor'>): string {
-  return createHash('sha256').update(findingKey(f)).digest('hex');
+  return crypto().createHash('sha256').update(findingKey(f)).digest('hex');
 }
 
 function result(f: Finding, index: number | undefined) {
