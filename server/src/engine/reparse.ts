@@ -299,7 +299,7 @@ class EditedLocations implements LocationMap {
   readonly layers: number;
   /** A tree when the old value and the part parsed again were: walks need not remember what they visited. */
   readonly aliases: boolean;
-  /** None when neither the old value (the part parsed again included) nor the part had a `$ref` to another file. */
+  /** False when neither the old value (the part parsed again included) nor the part may hold a `$ref` to another file. */
   externalRefs: boolean;
   private readonly made = new Map<object, ContainerLoc>();
 

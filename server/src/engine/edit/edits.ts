@@ -15,10 +15,10 @@ export type PlainValue = string | number | boolean | null | PlainValue[] | { [ke
 
 interface Style { json: boolean; unit: number; quote: '"' | "'"; indentSequences: boolean; eol: string }
 
-/** The file's format and habits: indentation unit, preferred quote, whether block sequences are indented under their key. */
 /** How much of a file's text `styleOf` reads its habits from: they show in the first 200 KB. */
 export const STYLE_SAMPLE = 200_000;
 
+/** The file's format and habits: indentation unit, preferred quote, whether block sequences are indented under their key. */
 export const styleOf = memoize((file: SourceFile): Style => {
   const text = file.text;
   // scanning all of a 4 MB spec costs more than the fixes built from it
