@@ -63,6 +63,47 @@ test('a worker that dies fails its job as a crash, and the next job gets a new w
   assert.equal(next.result.buffers.get(SPEC)?.version, 2);
 });
 
+test('a buffer edited again and again reaches the worker as edits of the text it holds, and reads as the whole text would', async (t) => {
+  const worker = new AnalysisWorker(WORKER);
+  t.after(() => worker.dispose());
+  let text = readFileSync(SPEC, 'utf8');
+  worker.overlay(SPEC, { version: 1, text });
+  const sent: string[] = [];
+  const send = (worker as unknown as { send(message: { type: string }): void }).send.bind(worker);
+  (worker as unknown as { send(message: { type: string }): void }).send = (message) => { sent.push(message.type); send(message); };
+  const findings = async (w: AnalysisWorker) => {
+    const outcome = await w.analyze(ROOT, [SPEC], {}).outcome;
+    assert.ok(outcome.kind === 'done');
+    return (outcome.result.answer as SentResult).findings.map((f) => `${f.ruleId} ${JSON.stringify(f.range)} ${f.message}`);
+  };
+  await findings(worker);
+  // a parameter added, renamed and removed, a description typed into, an id's format dropped and an operation
+  // renamed: at the start, middle and end of the text
+  const parameter = '        - name: password\n          in: query\n          schema:\n            type: string\n';
+  const edits: ((text: string) => string)[] = [
+    (x) => x.replace('      parameters:\n', `      parameters:\n${parameter}`),
+    (x) => x.replace('name: password', 'name: secret_token'),
+    (x) => `# edited\n${x}`,
+    (x) => x.replace('description: The account', 'description: The account, as typed'),
+    (x) => x.replace(parameter.replace('password', 'secret_token'), ''),
+    (x) => x.replace('            format: uuid\n', ''),
+    (x) => `${x}x-end: true\n`,
+    (x) => x.replace('operationId: getAccount', 'operationId: getAccountRenamed'),
+  ];
+  for (const [i, edit] of edits.entries()) {
+    const next = edit(text);
+    assert.notEqual(next, text, `edit ${i} changes the text`);
+    text = next;
+    worker.overlay(SPEC, { version: i + 2, text });
+    const whole = new AnalysisWorker(WORKER);
+    t.after(() => whole.dispose());
+    whole.overlay(SPEC, { version: 1, text });
+    assert.deepEqual(await findings(worker), await findings(whole), `edit ${i}`);
+  }
+  assert.deepEqual(sent.filter((type) => type.startsWith('overlay')).slice(0, 2), ['overlay', 'overlay-edit'], 'the text once, then its edits');
+  assert.equal(sent.filter((type) => type === 'overlay-edit').length, edits.length);
+});
+
 /** A copy of the workspace on disk and a worker, both gone after the test. */
 function copiedWorkspace(t: TestContext) {
   const dir = mkdtempSync(join(tmpdir(), 'api-sentinel-worker-disk-'));

@@ -38,6 +38,11 @@ export type ToWorker =
   /** The text of an open buffer at `version` (wins over disk), or null when the buffer closed. */
   | { type: 'overlay'; path: string; text: string; version: number }
   | { type: 'overlay'; path: string; text: null }
+  /**
+   * An edit of the buffer the worker holds for `path` (the text it was sent last): the old text from `start` to `end`
+   * is now `text`, at `version`. A keystroke in a 4 MB spec sends the keystroke, not the spec.
+   */
+  | { type: 'overlay-edit'; path: string; start: number; end: number; text: string; version: number }
   /** The file changed on disk (created, changed or deleted): a text of it read earlier is stale. */
   | { type: 'disk-changed'; path: string }
   | {

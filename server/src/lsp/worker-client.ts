@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import * as path from 'node:path';
-import type { Config, Fix } from '../engine';
+import { changedRegion, type Config, type Fix } from '../engine';
 import type { FromSpectral, FromWorker, SentAnswer, SpectralDiagnostic, ToSpectral, ToWorker } from './protocol';
 import type { JobOutcome, RunningJob } from './scheduler';
 import { oneLine } from './scheduler';
@@ -85,6 +85,8 @@ export class AnalysisWorker extends WorkerChannel<ToWorker, FromWorker> {
   private readonly overlays = new Map<string, OpenBuffer>();
   /** Buffers changed since the worker last got them. */
   private readonly changed = new Set<string>();
+  /** The text of each buffer as the worker last got it: the next one goes as an edit of it. */
+  private readonly sent = new Map<string, string>();
   /** Files changed on disk since the worker was last told. */
   private readonly changedOnDisk = new Set<string>();
 
@@ -94,6 +96,7 @@ export class AnalysisWorker extends WorkerChannel<ToWorker, FromWorker> {
 
   /** A new worker has no buffers: all of them go with the next request. */
   protected override started(): void {
+    this.sent.clear();
     for (const file of this.overlays.keys()) this.changed.add(file);
   }
 
@@ -114,7 +117,18 @@ export class AnalysisWorker extends WorkerChannel<ToWorker, FromWorker> {
     this.changedOnDisk.clear();
     for (const file of this.changed) {
       const buffer = this.overlays.get(file);
-      this.send(buffer ? { type: 'overlay', path: file, text: buffer.text, version: buffer.version } : { type: 'overlay', path: file, text: null });
+      const last = this.sent.get(file);
+      if (!buffer) {
+        this.sent.delete(file);
+        this.send({ type: 'overlay', path: file, text: null });
+      } else if (last === undefined) {
+        this.send({ type: 'overlay', path: file, text: buffer.text, version: buffer.version });
+      } else {
+        // copying a 4 MB text to the worker took longer than finding where it changed
+        const { start, oldEnd, newEnd } = changedRegion(last, buffer.text);
+        this.send({ type: 'overlay-edit', path: file, start, end: oldEnd, text: buffer.text.slice(start, newEnd), version: buffer.version });
+      }
+      if (buffer) this.sent.set(file, buffer.text);
     }
     this.changed.clear();
   }

@@ -218,6 +218,13 @@ parentPort!.on('message', (message: ToWorker) => {
     if (message.type === 'overlay') {
       if (message.text === null) overlays.delete(message.path); else overlays.set(message.path, { text: message.text, version: message.version });
     }
+    if (message.type === 'overlay-edit') {
+      const open = overlays.get(message.path);
+      // the server sends an edit only of a buffer it sent this worker whole; should it not, the worker stops (the
+      // rejection is unhandled), and the server's next job starts another with every buffer whole
+      if (!open) throw new Error(`an edit of ${message.path}, whose buffer this worker does not hold`);
+      overlays.set(message.path, { text: open.text.slice(0, message.start) + message.text + open.text.slice(message.end), version: message.version });
+    }
     return undefined;
   });
 });
