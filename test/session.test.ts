@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Session, type Analysis } from '../server/src/engine/session';
-import { analyze } from '../server/src/engine/analyze';
+import { analyze, type AnalyzeRequest } from '../server/src/engine/analyze';
 import { findingKey } from '../server/src/engine/identity';
 import { corpusSpec } from './support/corpus';
 import { pick, random } from './support/random';
@@ -100,21 +100,28 @@ components:
       scheme: bearer
 `;
 
-test('after an edit of one operation, the checks that read what the next edit changes run again and the others keep their findings', async () => {
-  let text = spec;
-  const common = 'Limit:\n  in: query\n  name: limit\n  schema:\n    type: integer\n';
-  const reader = { read: (path: string) => (path === '/api/openapi.yaml' ? text : path === '/api/common.yaml' ? common : undefined) };
-  const request = { root: '/api', files: ['/api/openapi.yaml'], reader, config: {} };
+/**
+ * A session's first analysis of `request`; the function returned applies an edit (`apply` changes the text the
+ * request's reader serves) and gives the next analysis, which must equal a cold analysis of the same texts.
+ */
+async function editsInSession(request: AnalyzeRequest, apply: (change: (text: string) => string) => void) {
   const session = new Session();
   let previous = await session.analyze(request);
-  const edit = async (change: (text: string) => string) => {
-    text = change(text);
+  return async (change: (text: string) => string) => {
+    apply(change);
     const next = await session.analyze(request, previous);
     assert.ok(next);
     assert.deepStrictEqual(next.result, await analyze(request), 'the findings of a cold analysis');
     previous = next;
     return next;
   };
+}
+
+test('after an edit of one operation, the checks that read what the next edit changes run again and the others keep their findings', async () => {
+  let text = spec;
+  const common = 'Limit:\n  in: query\n  name: limit\n  schema:\n    type: integer\n';
+  const reader = { read: (path: string) => (path === '/api/openapi.yaml' ? text : path === '/api/common.yaml' ? common : undefined) };
+  const edit = await editsInSession({ root: '/api', files: ['/api/openapi.yaml'], reader, config: {} }, (change) => { text = change(text); });
   const ruleIds = (analysis: Analysis) => analysis.result.findings.map((f) => f.ruleId);
 
   // nothing of the operation was watched while the checks ran last: every check runs
@@ -389,17 +396,7 @@ test('a file whose refs all point inside it is not walked again for refs after a
   const schemas = 'User:\n  type: object\n  properties:\n    password:\n      type: string\n';
   const asked: string[] = [];
   const reader = { read: (path: string) => { asked.push(path); return path === '/api/openapi.yaml' ? text : path === '/api/schemas.yaml' ? schemas : undefined; } };
-  const request = { root: '/api', files: ['/api/openapi.yaml'], reader, config: {} };
-  const session = new Session();
-  let previous = await session.analyze(request);
-  const edit = async (change: (text: string) => string) => {
-    text = change(text);
-    const next = await session.analyze(request, previous);
-    assert.ok(next);
-    assert.deepStrictEqual(next.result, await analyze(request), 'the findings of a cold analysis');
-    previous = next;
-    return next;
-  };
+  const edit = await editsInSession({ root: '/api', files: ['/api/openapi.yaml'], reader, config: {} }, (change) => { text = change(text); });
   await edit((t) => t.replace('operationId: getUser', 'operationId: getOneUser'));
   assert.ok(!asked.includes('/api/schemas.yaml'), 'the example is not followed');
   // the response's schema moved to the other file: it is loaded, and its password reported
