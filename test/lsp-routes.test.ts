@@ -237,7 +237,7 @@ describe('route code edits in the language server', () => {
     dir = mkdtempSync(join(tmpdir(), 'api-sentinel-lsp-route-edits-'));
     cpSync(EXPRESS, dir, { recursive: true });
     // an OpenAPI document's edits would wait ten minutes: a route file's must not
-    client = await startClient({ transport: 'stdio', root: dir, serverOptions: { debounceMs: 600_000 } });
+    client = await startClient({ transport: 'stdio', root: dir, serverOptions: { debounceMs: 600_000, shortestDebounceMs: 600_000 } });
   });
   after(async () => {
     await client.stop();

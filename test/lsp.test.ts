@@ -187,6 +187,49 @@ describe('language server: answers while analysing, for the version they describ
   });
 });
 
+describe('language server: the pause edits one after another wait for', () => {
+  /** Types ' API' after the spec's title, one keystroke a version from version 2; gives the last version. */
+  function typeTitle(client: Client): number {
+    const at = specText.indexOf('title: Accounts') + 'title: Accounts'.length;
+    const line = specText.slice(0, at).split('\n').length - 1;
+    const character = at - (specText.lastIndexOf('\n', at - 1) + 1);
+    const typed = ' API';
+    for (let i = 0; i < typed.length; i++) {
+      const position = { line, character: character + i };
+      client.change(SPEC_URI, 2 + i, [{ range: { start: position, end: position }, text: typed[i] }]);
+    }
+    return 1 + typed.length;
+  }
+
+  test('is twice what the last analysis took: a quick one follows the typing, however long the longest pause', async () => {
+    const client = await startClient({ transport: 'stdio', root: ROOT, serverOptions: { debounceMs: 600_000 } });
+    try {
+      client.open(SPEC_URI, specText);
+      await client.waitForPush(SPEC_URI, has('auth-missing'));
+      const last = typeTitle(client);
+      // the first keystroke after quiet runs at once, the next ones cancel it: only a pause of the analysis's order
+      // (not ten minutes) lets the last version be published within the wait
+      const diagnostics = await client.waitForPush(SPEC_URI, (_d, version) => version === last);
+      assert.ok(has('auth-missing')(diagnostics));
+    } finally {
+      await client.stop();
+    }
+  });
+
+  test('is fixed when its bounds are equal: a burst of keystrokes waits for it', async () => {
+    const client = await startClient({ transport: 'stdio', root: ROOT, serverOptions: { debounceMs: 600_000, shortestDebounceMs: 600_000 } });
+    try {
+      client.open(SPEC_URI, specText);
+      await client.waitForPush(SPEC_URI, has('auth-missing'));
+      const last = typeTitle(client);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      assert.ok(client.pushed.get(SPEC_URI)!.version! < last, `version ${client.pushed.get(SPEC_URI)!.version} was published within a second`);
+    } finally {
+      await client.stop();
+    }
+  });
+});
+
 describe('quick re-analysis of documentation edits', () => {
   /** Spans of the string values of description, summary and title, in text order. */
   function proseSpans(file: string, text: string): { start: number; end: number }[] {

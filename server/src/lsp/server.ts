@@ -36,8 +36,13 @@ import { AnalysisWorker, SpectralWorker, type AnalysisAnswer } from './worker-cl
 import { readTextFile } from '../workspace/files';
 
 export interface ServerOptions {
-  /** Milliseconds of quiet after an edit before analysing. */
+  /**
+   * The longest pause, in milliseconds, that edits of an OpenAPI document coming one after another wait for before its
+   * units run: each waits twice what the unit's last analysis took, from `shortestDebounceMs` up to this.
+   */
   debounceMs?: number;
+  /** The shortest such pause (equal to `debounceMs`, the pause is fixed). */
+  shortestDebounceMs?: number;
   /**
    * The same for the route code of an app: its analysis of an edit keeps what the edit did not change, and a newer
    * edit cancels the analysis under way, so only a burst of changes is waited for.
@@ -61,6 +66,7 @@ const relativeTo = (root: string, file: string) => path.relative(root, file).spl
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const debounceMs = options.debounceMs ?? 150;
+  const shortestDebounceMs = Math.min(debounceMs, options.shortestDebounceMs ?? 50);
   const routeDebounceMs = options.routeDebounceMs ?? 10;
   const confirmMs = options.confirmMs ?? 1000;
   // at the Info level: what the output channel shows by default
@@ -76,8 +82,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   /** The workspace's OpenAPI documents are known (found), and reviewed once (discovery). */
   let found: Promise<void> = Promise.resolve();
   let discovery: Promise<void> = Promise.resolve();
-  /** When each unit's running job started, for the log. */
+  /** When each unit's running job started, and how long its last job took (the log says so; typing waits for it). */
   const started = new Map<string, number>();
+  const lastTookMs = new Map<string, number>();
 
   /** A handler whose exception becomes a log line and `fallback`, never a dead server. */
   function guard<A extends unknown[], R>(name: string, fallback: R, handler: (...args: A) => R | Promise<R>): (...args: A) => Promise<R> {
@@ -179,10 +186,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   /** Keeps a job's result and publishes it; false when it is already outdated. */
   function completed(unit: AnalysisUnit, answer: AnalysisAnswer): boolean {
+    const ms = Math.round(performance.now() - (started.get(unit.id) ?? performance.now()));
+    lastTookMs.set(unit.id, ms);
     const stored = results.store(unit, answer);
     if (!stored) return false;
     const { analysis, previous, same } = stored;
-    logAnalysis(unit, analysis);
+    logAnalysis(unit, analysis, ms);
     const inputs = analysis.inputs();
     // the files it shows diagnostics in are its unit's: an edit there runs it again, publishing asks it
     const shown = analysis.shownFiles();
@@ -203,8 +212,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return true;
   }
 
-  function logAnalysis(unit: AnalysisUnit, analysis: UnitAnalysis): void {
-    const ms = Math.round(performance.now() - (started.get(unit.id) ?? performance.now()));
+  function logAnalysis(unit: AnalysisUnit, analysis: UnitAnalysis, ms: number): void {
     const { findings, problems } = analysis.result;
     const found = [plural(findings.filter((f) => !f.suppressed).length, 'finding'), ...(problems.length > 0 ? [plural(problems.length, 'problem')] : [])];
     const reviewed = unit.kind === 'routes' ? `the route code of ${relativeTo(unit.root, appOf(unit)) || '.'}` : relativeTo(unit.root, unit.id);
@@ -247,6 +255,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (!unit) return;
     scheduler.remove(id);
     started.delete(id);
+    lastTookMs.delete(id);
     publishedScope.delete(id);
     results.clear(id);
     const files = [...read, ...unit.entries];
@@ -328,7 +337,19 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (app && !app.entries.includes(file)) units.setRoutes(appOf(app), [...app.entries, file], app.root);
     if (!known && openApi) units.addDocument(file);
     else if (known && !openApi) removeUnit(file);
-    for (const unit of units.reading(file)) scheduler.schedule(unit.id, typed ? (unit.kind === 'routes' ? routeDebounceMs : debounceMs) : 0);
+    for (const unit of units.reading(file)) scheduler.schedule(unit.id, typed ? typingPause(unit) : 0);
+  }
+
+  /**
+   * How long edits coming one after another wait for a pause before a unit runs. Route code's short pause is fixed: its
+   * analysis of an edit is short. A document's is twice what the unit's last analysis took, within its bounds: a quick
+   * analysis follows the typing closely, a slow one (a large spec's full review) waits until the typing pauses, and
+   * typing without a pause keeps the analysis busy a third of the time at most.
+   */
+  function typingPause(unit: AnalysisUnit): number {
+    if (unit.kind === 'routes') return routeDebounceMs;
+    const last = lastTookMs.get(unit.id);
+    return last === undefined ? debounceMs : Math.min(debounceMs, Math.max(shortestDebounceMs, 2 * last));
   }
 
   /** Waits until every unit reading `file` has a result (or a failure) for the current buffers. */
