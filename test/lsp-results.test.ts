@@ -54,3 +54,18 @@ test('a file whose problems changed gets its diagnostics anew, though its findin
   assert.notEqual(after, before);
   assert.deepEqual(after.map((d) => d.code), ['string-unbounded', 'ref-missing']);
 });
+
+test('a finding moved by a shift of lines moves its ranges in that file from that line on, and keeps the others as they were', () => {
+  const store = new ResultStore();
+  const related = (file: string, line: number) => ({ file, range: finding(file, line).range, message: `uses it at ${line}` });
+  const held = { ...finding('openapi.yaml', 30), related: [related('openapi.yaml', 6), related('openapi.yaml', 20), related('schemas/a.yaml', 25)] };
+  store.store(unit, { jobId: 1, answer: result([held]), buffers: new Map() });
+  const change: SentChange = { ...result([]), base: 1, findings: [{ at: 0, file: 'openapi.yaml', from: 20, lines: -3 }], routes: [] };
+  store.store(unit, { jobId: 2, answer: change, buffers: new Map() });
+  const [moved] = store.get(unit.id)!.result.findings;
+  assert.deepEqual([moved.range.start.line, moved.range.end.line, moved.range.start.character], [27, 27, 4]);
+  assert.deepEqual(moved.related.map((r) => r.range.start.line), [6, 17, 25]);
+  assert.equal(moved.related[0], held.related[0], 'above the shift: the very entry');
+  assert.equal(moved.related[2], held.related[2], 'in another file: the very entry');
+  assert.deepEqual({ ...moved, range: held.range, related: held.related }, held, 'nothing else changed');
+});

@@ -156,12 +156,41 @@ test('a file missing from disk is missing until it is written there, told or not
   assert.deepEqual(await problems(), missing);
 });
 
-test('findings an edit only moved are sent as their new ranges, and the server rebuilds the result a full answer gives', async (t) => {
+/**
+ * Analyses `text`, then `edited` in the same worker (the findings held from the first), and `edited` in a worker that
+ * held nothing: the change sent for the edit, the findings held before, the findings the server rebuilds from the
+ * change, and those of the whole answer.
+ */
+async function moveAfterEdit(t: TestContext, text: string, edited: string) {
   const dir = mkdtempSync(join(tmpdir(), 'api-sentinel-worker-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const spec = join(dir, 'openapi.yaml');
-  // a string with no bound and no format in a shared schema: its findings name the operation as a related location
-  const text = `openapi: 3.0.3
+  const worker = new AnalysisWorker(WORKER);
+  t.after(() => worker.dispose());
+  const store = new ResultStore();
+  const unit = { id: spec, kind: 'openapi' as const, root: dir, entries: [spec] };
+  worker.overlay(spec, { version: 1, text });
+  const first = await worker.analyze(dir, [spec], {}).outcome;
+  assert.ok(first.kind === 'done');
+  store.store(unit, first.result);
+  const held = (first.result.answer as SentResult).findings;
+  worker.overlay(spec, { version: 2, text: edited });
+  const second = await worker.analyze(dir, [spec], {}, first.result.jobId).outcome;
+  assert.ok(second.kind === 'done');
+  const change = second.result.answer as SentChange;
+  assert.equal(change.base, first.result.jobId);
+  const rebuilt = store.store(unit, second.result)!.analysis.result.findings;
+  const fresh = new AnalysisWorker(WORKER);
+  t.after(() => fresh.dispose());
+  fresh.overlay(spec, { version: 2, text: edited });
+  const whole = await fresh.analyze(dir, [spec], {}).outcome;
+  assert.ok(whole.kind === 'done');
+  const moved = change.findings.filter((f): f is MovedFinding => typeof f === 'object' && 'at' in f);
+  return { held, moved, rebuilt, whole: (whole.result.answer as SentResult).findings };
+}
+
+/** Two operations sending one shared schema, whose unbounded string is one finding relating both. */
+const TWO_OPERATIONS = `openapi: 3.0.3
 info:
   title: Notes
   version: "1.0"
@@ -169,6 +198,17 @@ paths:
   /notes:
     post:
       operationId: createNote
+      requestBody:
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/Note'
+      responses:
+        "201":
+          description: created
+  /drafts:
+    post:
+      operationId: createDraft
       requestBody:
         content:
           application/json:
@@ -185,32 +225,44 @@ components:
         code:
           type: string
 `;
-  const worker = new AnalysisWorker(WORKER);
-  t.after(() => worker.dispose());
-  const store = new ResultStore();
-  const unit = { id: spec, kind: 'openapi' as const, root: dir, entries: [spec] };
-  worker.overlay(spec, { version: 1, text });
-  const first = await worker.analyze(dir, [spec], {}).outcome;
-  assert.ok(first.kind === 'done');
-  store.store(unit, first.result);
-  const held = (first.result.answer as SentResult).findings;
+
+test('findings an edit only moved are sent as the lines they moved by, and the server rebuilds the result a full answer gives', async (t) => {
   // two lines put before every finding, in a description nothing reads: each moves two lines down
-  const edited = text.replace('  version: "1.0"\n', '  version: "1.0"\n  description: |\n    Moved.\n');
-  worker.overlay(spec, { version: 2, text: edited });
-  const second = await worker.analyze(dir, [spec], {}, first.result.jobId).outcome;
-  assert.ok(second.kind === 'done');
-  const change = second.result.answer as SentChange;
-  assert.equal(change.base, first.result.jobId);
-  const moved = change.findings.filter((f): f is MovedFinding => typeof f === 'object' && 'at' in f);
+  const edited = TWO_OPERATIONS.replace('  version: "1.0"\n', '  version: "1.0"\n  description: |\n    Moved.\n');
+  const { held, moved, rebuilt, whole } = await moveAfterEdit(t, TWO_OPERATIONS, edited);
   assert.equal(moved.length, held.length, 'every finding only moved');
-  assert.ok(moved.every((f) => f.range.start.line === held[f.at].range.start.line + 2));
-  assert.ok(moved.some((f) => f.related.length > 0), 'related locations moved too');
-  const rebuilt = store.store(unit, second.result)!.analysis.result;
-  // what a worker that held nothing answers for the same text
-  const fresh = new AnalysisWorker(WORKER);
-  t.after(() => fresh.dispose());
-  fresh.overlay(spec, { version: 2, text: edited });
-  const whole = await fresh.analyze(dir, [spec], {}).outcome;
-  assert.ok(whole.kind === 'done');
-  assert.deepStrictEqual(rebuilt.findings, (whole.result.answer as SentResult).findings);
+  assert.ok(moved.every((f) => 'lines' in f && f.lines === 2 && f.from <= held[f.at].range.start.line), JSON.stringify(moved));
+  assert.ok(moved.some((f) => held[f.at].related.length > 0), 'related locations moved too');
+  assert.deepStrictEqual(rebuilt, whole);
+});
+
+test('a finding relating places above and below the lines an edit added moves only those below', async (t) => {
+  const edited = TWO_OPERATIONS.replace('  /drafts:\n', '  # drafts, not yet published\n  /drafts:\n');
+  const { held, moved, rebuilt, whole } = await moveAfterEdit(t, TWO_OPERATIONS, edited);
+  const draftsLine = TWO_OPERATIONS.split('\n').indexOf('  /drafts:');
+  const across = moved.filter((f) => held[f.at].related.some((r) => r.range.start.line < draftsLine) && held[f.at].range.start.line > draftsLine);
+  assert.ok(across.length > 0, 'the shared string relates the operation above and is reported below');
+  assert.ok(across.every((f) => 'lines' in f && f.lines === 1 && f.from > held[f.at].related[0].range.start.line), JSON.stringify(across));
+  assert.deepStrictEqual(rebuilt, whole);
+});
+
+test('a finding whose places between a line removed and a line added moved, and the others not, is sent with its new ranges', async (t) => {
+  const text = TWO_OPERATIONS.replace('  /notes:\n', '  # notes\n  /notes:\n');
+  const edited = TWO_OPERATIONS.replace('components:\n', '# shared schemas\ncomponents:\n');
+  const { held, moved, rebuilt, whole } = await moveAfterEdit(t, text, edited);
+  // the shared string stays where it was, and the operations it relates moved one line up
+  const shared = moved.filter((f) => held[f.at].related.length > 0);
+  assert.ok(shared.length > 0 && shared.every((f) => 'range' in f && f.range.start.line === held[f.at].range.start.line), JSON.stringify(moved));
+  assert.deepStrictEqual(rebuilt, whole);
+});
+
+test('a finding two edits moved by different lines is sent with its new ranges', async (t) => {
+  const edited = TWO_OPERATIONS
+    .replace('  version: "1.0"\n', '  version: "1.0"\n  description: |\n    Moved.\n')
+    .replace('  /drafts:\n', '  # drafts, not yet published\n  /drafts:\n');
+  const { held, moved, rebuilt, whole } = await moveAfterEdit(t, TWO_OPERATIONS, edited);
+  const ranges = moved.filter((f) => 'range' in f);
+  assert.ok(ranges.length > 0 && ranges.every((f) => held[f.at].related.length > 0), JSON.stringify(moved));
+  assert.ok(moved.some((f) => 'lines' in f && f.lines === 2), 'the findings at paths, above the second edit, moved by two lines');
+  assert.deepStrictEqual(rebuilt, whole);
 });

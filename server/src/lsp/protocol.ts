@@ -14,7 +14,16 @@ export interface SentResult extends Omit<AnalysisResult, 'findings'> {
  * A finding of the held result that only moved (the edit stands before it): its index there, its range now, and the
  * range now of each of its related locations, in their order.
  */
-export interface MovedFinding { at: number; range: Range; related: Range[] }
+/**
+ * A held finding an edit only moved (`at`, its index there): its new ranges, its own and its related locations', in
+ * order; or, when lines were added or removed before some of them, the lines that every one of its ranges in `file`
+ * starting at line `from` or below moved by, the others unmoved (a finding about a whole API relates thousands of
+ * places, which an edit above them moves alike).
+ */
+export type MovedFinding = { at: number; range: Range; related: Range[] } | ({ at: number } & LineShift);
+
+/** Ranges of `file` starting at line `from` or below are `lines` lines further down (up, when negative). */
+export interface LineShift { file: string; from: number; lines: number }
 
 /**
  * A result sent as its difference from the result of job `base`, which the server holds: each finding and each route

@@ -220,8 +220,17 @@ function changed(base: SentResult, { base: _job, findings, routes, ...rest }: Se
 }
 
 /** A held finding moved as the worker says. */
-function movedFinding(held: SentFinding, { range, related }: MovedFinding): SentFinding {
-  return { ...held, range, related: held.related.map((r, i) => ({ ...r, range: related[i] })) };
+function movedFinding(held: SentFinding, moved: MovedFinding): SentFinding {
+  if (!('lines' in moved)) return { ...held, range: moved.range, related: held.related.map((r, i) => ({ ...r, range: moved.related[i] })) };
+  const shifted = (file: string, range: Range): Range => (file !== moved.file || range.start.line < moved.from ? range : {
+    start: { line: range.start.line + moved.lines, character: range.start.character },
+    end: { line: range.end.line + moved.lines, character: range.end.character },
+  });
+  return {
+    ...held,
+    range: shifted(held.file, held.range),
+    related: held.related.map((r) => { const range = shifted(r.file, r.range); return range === r.range ? r : { ...r, range }; }),
+  };
 }
 
 export interface Stored {

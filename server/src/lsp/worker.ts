@@ -6,13 +6,13 @@
  */
 import * as path from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import { CHECKS, findingKey, type FileReader, type Finding, type ReadResult, type Route } from '../engine';
+import { CHECKS, findingKey, type FileReader, type Finding, type Range, type ReadResult, type Route } from '../engine';
 import { setV8Flags } from '../workspace/code-cache';
 import { codeFrontend } from '../workspace/code-frontend';
 import { serverFlags } from '../workspace/compiler-flags';
 import { fileStamp, MISSING_STAMP, readTextFile } from '../workspace/files';
 import { DocumentAnalyses, sameData, sameObject } from './incremental';
-import type { FromWorker, MovedFinding, SentFinding, ToWorker } from './protocol';
+import type { FromWorker, LineShift, MovedFinding, SentFinding, ToWorker } from './protocol';
 
 // the flags the server set for the process, set again on this thread's own record: the code frontend's compiled code
 // is cached under the flags it was compiled with
@@ -140,7 +140,38 @@ function movedFinding(held: Finding, item: Finding, at: number, known: WeakMap<o
   // them all moves
   const same = held.related.length === item.related.length && sameObject(held, item, known, isRangeOrRelated)
     && held.related.every((r, i) => r === item.related[i] || sameObject(r, item.related[i], known, isRangeOrRelated));
-  return same ? { at, range: item.range, related: item.related.map((r) => r.range) } : undefined;
+  if (!same) return undefined;
+  const shift = lineShift(held, item);
+  return shift ? { at, ...shift } : { at, range: item.range, related: item.related.map((r) => r.range) };
+}
+
+/**
+ * The shift of lines that makes `held`'s ranges `item`'s (same findings otherwise), if one does: every range in one
+ * file moved by the same lines from some line on, and no range of that file starting above it moved.
+ */
+function lineShift(held: Finding, item: Finding): LineShift | undefined {
+  let shift: LineShift | undefined;
+  /** The last line an unmoved range of each file starts at. */
+  const lastUnmoved = new Map<string, number>();
+  const compare = (file: string, before: Range, after: Range): boolean => {
+    const lines = after.start.line - before.start.line;
+    if (lines === 0 && sameRange(before, after)) {
+      lastUnmoved.set(file, Math.max(lastUnmoved.get(file) ?? -1, before.start.line));
+      return true;
+    }
+    if (lines === 0 || after.end.line - before.end.line !== lines || after.start.character !== before.start.character || after.end.character !== before.end.character) return false;
+    if (!shift) shift = { file, from: before.start.line, lines };
+    else if (shift.file !== file || shift.lines !== lines) return false;
+    else shift.from = Math.min(shift.from, before.start.line);
+    return true;
+  };
+  if (!compare(held.file, held.range, item.range)) return undefined;
+  for (let i = 0; i < held.related.length; i++) if (!compare(held.related[i].file, held.related[i].range, item.related[i].range)) return undefined;
+  return shift && (lastUnmoved.get(shift.file) ?? -1) < shift.from ? shift : undefined;
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
 const isRangeOrRelated = (key: string) => key === 'range' || key === 'related';
