@@ -100,16 +100,26 @@ export function sameData(a: unknown, b: unknown, equal = new WeakMap<object, obj
   if (a === b) return true;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
   if (equal.get(a) === b) return true;
-  const same = Array.isArray(a)
-    ? Array.isArray(b) && a.length === b.length && a.every((item, i) => sameData(item, b[i], equal))
-    : sameObject(a, b, equal);
+  let same: boolean;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    same = Array.isArray(other) && a.length === other.length;
+    for (let i = 0; same && i < a.length; i++) same = sameData(a[i], other[i], equal);
+  } else same = sameObject(a, b, equal);
   if (same) equal.set(a, b);
   return same;
 }
 
-/** Deep equality of two objects of plain data, but for the keys `ignored` names (whose presence still counts). */
+/**
+ * Deep equality of two objects of plain data, but for the keys `ignored` names (whose presence still counts). Their
+ * keys are walked, not listed: a result's comparison would otherwise make two arrays for every object in it.
+ */
 export function sameObject(a: object, b: object, equal: WeakMap<object, object>, ignored?: (key: string) => boolean): boolean {
-  const aKeys = Object.keys(a);
-  return aKeys.length === Object.keys(b).length
-    && aKeys.every((k) => k in b && (ignored?.(k) || sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], equal)));
+  let unmatched = 0;
+  for (const key in a) {
+    if (!(key in b) || !(ignored?.(key) || sameData((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], equal))) return false;
+    unmatched++;
+  }
+  for (const _key in b) unmatched--;
+  return unmatched === 0;
 }
