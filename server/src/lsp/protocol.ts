@@ -11,10 +11,6 @@ export interface SentResult extends Omit<AnalysisResult, 'findings'> {
 }
 
 /**
- * A finding of the held result that only moved (the edit stands before it): its index there, its range now, and the
- * range now of each of its related locations, in their order.
- */
-/**
  * A held finding an edit only moved (`at`, its index there): its new ranges, its own and its related locations', in
  * order; or, when lines were added or removed before some of them, the lines that every one of its ranges in `file`
  * starting at line `from` or below moved by, the others unmoved (a finding about a whole API relates thousands of
