@@ -189,35 +189,27 @@ async function moveAfterEdit(t: TestContext, text: string, edited: string) {
   return { held, moved, rebuilt, whole: (whole.result.answer as SentResult).findings };
 }
 
+/** An operation at `path` whose request body is the shared schema Note. */
+const notePost = (path: string, operationId: string) => `  ${path}:
+    post:
+      operationId: ${operationId}
+      requestBody:
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/Note'
+      responses:
+        "201":
+          description: created
+`;
+
 /** Two operations sending one shared schema, whose unbounded string is one finding relating both. */
 const TWO_OPERATIONS = `openapi: 3.0.3
 info:
   title: Notes
   version: "1.0"
 paths:
-  /notes:
-    post:
-      operationId: createNote
-      requestBody:
-        content:
-          application/json:
-            schema:
-              $ref: '#/components/schemas/Note'
-      responses:
-        "201":
-          description: created
-  /drafts:
-    post:
-      operationId: createDraft
-      requestBody:
-        content:
-          application/json:
-            schema:
-              $ref: '#/components/schemas/Note'
-      responses:
-        "201":
-          description: created
-components:
+${notePost('/notes', 'createNote')}${notePost('/drafts', 'createDraft')}components:
   schemas:
     Note:
       type: object
