@@ -105,8 +105,10 @@ const ROLE_EXTENSION = /^x-(?!api-sentinel-).*(?:role|permission|privilege|scope
 
 /** Whether the operation (or its path item) names the roles or permissions it needs in an extension. */
 function declaresRoles(op: Operation): boolean {
-  return [op.node, op.pathItem].some((owner) => isObject(owner.value) && Object.entries(owner.value)
-    .some(([key, value]) => ROLE_EXTENSION.test(key) && value !== null && value !== false && !(Array.isArray(value) && value.length === 0) && value !== ''));
+  return [op.node, op.pathItem].some((owner) => isObject(owner.value) && Object.keys(owner.value).some((key) => {
+    const value = (owner.value as Record<string, unknown>)[key];
+    return ROLE_EXTENSION.test(key) && value !== null && value !== false && !(Array.isArray(value) && value.length === 0) && value !== '';
+  }));
 }
 
 /** A path with template names erased, so `/users/{id}` and `/users/{userId}` are the same resource. */

@@ -36,8 +36,10 @@ const NO_LIMIT = /^(?:unlimited|none|false|off)$/i;
 /** The key of a rate-limit extension on an object (operation, path item, root, info), if it declares a limit. */
 export function rateLimitExtension(owner: SpecNode | undefined): SpecNode | undefined {
   if (!owner || !isObject(owner.value)) return undefined;
-  for (const [key, value] of Object.entries(owner.value)) {
+  // keys, not Object.entries: on parsed objects V8 builds its pairs several times slower, for every operation
+  for (const key in owner.value) {
     if (!RATE_LIMIT_EXTENSION.test(key)) continue;
+    const value = owner.value[key];
     if (value === false || value === null || (typeof value === 'string' && NO_LIMIT.test(value.trim()))) continue;
     return child(owner, key);
   }
