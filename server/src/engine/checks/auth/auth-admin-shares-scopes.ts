@@ -1,5 +1,5 @@
 import type { Check } from '../check';
-import { isObject, operationLabel, WRITE_METHODS, type ApiDocument, type Operation, type SecurityAlternative } from '../../spec/model';
+import { keyMatching, operationLabel, WRITE_METHODS, type ApiDocument, type Operation, type SecurityAlternative } from '../../spec/model';
 import { operationSite, relatedOperation } from '../report';
 import { isPublicByIntent, requiresAuth, adminMark, isAdminSegment } from '../operation-kinds';
 import { words } from '../words';
@@ -105,10 +105,8 @@ const ROLE_EXTENSION = /^x-(?!api-sentinel-).*(?:role|permission|privilege|scope
 
 /** Whether the operation (or its path item) names the roles or permissions it needs in an extension. */
 function declaresRoles(op: Operation): boolean {
-  return [op.node, op.pathItem].some((owner) => isObject(owner.value) && Object.keys(owner.value).some((key) => {
-    const value = (owner.value as Record<string, unknown>)[key];
-    return ROLE_EXTENSION.test(key) && value !== null && value !== false && !(Array.isArray(value) && value.length === 0) && value !== '';
-  }));
+  return [op.node, op.pathItem].some((owner) => keyMatching(owner, ROLE_EXTENSION,
+    (value) => value !== null && value !== false && !(Array.isArray(value) && value.length === 0) && value !== '') !== undefined);
 }
 
 /** A path with template names erased, so `/users/{id}` and `/users/{userId}` are the same resource. */

@@ -1,6 +1,6 @@
 import type { Check } from '../check';
 import type { SpecNode } from '../../spec/load';
-import { child, isObject, items, type ApiDocument } from '../../spec/model';
+import { child, isObject, items, keyMatching, type ApiDocument } from '../../spec/model';
 import { apiSite } from '../api-wide';
 import { counted } from '../report';
 
@@ -38,5 +38,5 @@ function documentsCors(doc: ApiDocument): boolean {
 }
 
 function hasCorsExtension(owner: SpecNode | undefined): boolean {
-  return owner !== undefined && isObject(owner.value) && Object.keys(owner.value).some((key) => CORS_EXTENSION.test(key));
+  return keyMatching(owner, CORS_EXTENSION) !== undefined;
 }
