@@ -15,14 +15,12 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type * as WorkerThreads from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { looksLikeOpenApi, MAX_FILES_READ, MAX_TEXT_READ, type AnalysisResult, type ResolvedConfig } from '../engine';
 import { readTextFile } from '../workspace/files';
+import { workerThreads } from '../workspace/lazy-modules';
 import { relativePath } from '../workspace/paths';
 import { CliError } from './errors';
-
-/** Node's threads module, loaded when a review starts its pool: most reviews run on the main thread alone. */
-const workerThreads = () => require('node:worker_threads') as typeof WorkerThreads;
 
 /** Sets the number of review threads; 1 reviews on the main thread alone. */
 export const THREADS_VARIABLE = 'API_SENTINEL_WORKERS';
@@ -154,7 +152,7 @@ class Units {
 /** One run of a unit: the candidates it was started with, and whether the unit has grown since (its result is void). */
 interface Run { id: number; members: number[]; own: Set<string>; void: boolean }
 
-interface Thread { worker: WorkerThreads.Worker; cancel: Int32Array; run?: Run }
+interface Thread { worker: Worker; cancel: Int32Array; run?: Run }
 
 class PooledReview {
   private readonly units: Units;

@@ -12,20 +12,12 @@
  * written to a fresh file and renamed into place, so a reader never sees half of one.
  */
 import { isAscii } from 'node:buffer';
-import type * as Crypto from 'node:crypto';
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
-import type * as Vm from 'node:vm';
-
-/**
- * Node's crypto and vm modules, loaded when this cache is used: on a Node that keeps compiled code itself, loading them
- * would cost every run for nothing.
- */
-const crypto = () => require('node:crypto') as typeof Crypto;
-const vm = () => require('node:vm') as typeof Vm;
+import { crypto, vm } from './lazy-modules';
 
 /** Starts every entry: the format of what follows. */
 const MAGIC = Buffer.from('api-sentinel code cache 1\n');

@@ -5,10 +5,11 @@
  * textconv, no filters: blobs are read raw). A symbolic link in a revision is never followed, and a blob's size is
  * known from the tree before it is read.
  */
-import type * as ChildProcess from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as path from 'node:path';
 import type { FileReader, ReadResult } from '../engine';
 import { megabytes } from './files';
+import { childProcess } from './lazy-modules';
 import { relativePath } from './paths';
 
 /** Something git could not do, said for the user ("cannot find the merge base of HEAD and 'main': ..."). */
@@ -16,12 +17,6 @@ export class GitError extends Error {}
 
 /** Ahead of every command: no hooks, no fsmonitor (both run programs the repository's configuration names). */
 const SAFE_OPTIONS = ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', '--no-pager', '--literal-pathspecs'];
-
-/**
- * Node's process module, loaded when git first runs: with the stream and network modules it brings, loading it cost
- * every run of the command line (most of which never start git) about 4 ms.
- */
-const childProcess = () => require('node:child_process') as typeof ChildProcess;
 
 /** A tree listing or a rename list is text about paths; this bounds it far above any real repository's. */
 const MAX_LISTING_BYTES = 256 * 1024 * 1024;
@@ -153,7 +148,7 @@ const SYMBOLIC_LINK = '120000';
 
 /** One `git cat-file --batch` process, serving blobs in the order they are asked for. */
 class BlobStream {
-  private readonly child: ChildProcess.ChildProcessWithoutNullStreams;
+  private readonly child: ChildProcessWithoutNullStreams;
   private readonly waiting: { resolve(blob: Buffer): void; reject(error: Error): void }[] = [];
   private chunks: Buffer[] = [];
   private buffered = 0;

@@ -1,13 +1,10 @@
-import type * as Crypto from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { CHECKS, findingKey, type CheckMeta, type Finding, type Fix, type Problem, type Range, type Severity } from '../../engine';
 import { printableJson } from '../../text/escape';
 import { TOOL_NAME, TOOL_VERSION } from '../about';
 import { isUrl } from '../../workspace/paths';
+import { crypto } from '../../workspace/lazy-modules';
 import { isWholeFinding, type BaseFinding, type Changes, type Review } from '../report';
-
-/** Node's crypto module, loaded for a SARIF report only: loading it costs every other run of the command line. */
-const crypto = () => require('node:crypto') as typeof Crypto;
 
 const SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 const ROOT_ID = 'SRCROOT';
